@@ -1,0 +1,66 @@
+/* eslint-disable */
+/**
+ * Generated `api` utility.
+ *
+ * THIS CODE IS AUTOMATICALLY GENERATED.
+ *
+ * To regenerate, run `npx convex dev`.
+ * @module
+ */
+
+import type {
+  ApiFromModules,
+  FilterApi,
+  FunctionReference,
+} from "convex/server";
+import type * as aiGeneration from "../aiGeneration.js";
+import type * as crons from "../crons.js";
+import type * as generationJobs from "../generationJobs.js";
+import type * as lib_ai_modelStream from "../lib/ai/modelStream.js";
+import type * as lib_ai_models from "../lib/ai/models.js";
+import type * as lib_ai_prompts from "../lib/ai/prompts.js";
+import type * as lib_ai_sampleModel from "../lib/ai/sampleModel.js";
+import type * as lib_batching from "../lib/batching.js";
+import type * as lib_classifyError from "../lib/classifyError.js";
+import type * as lib_functions from "../lib/functions.js";
+import type * as lib_questionQuality from "../lib/questionQuality.js";
+import type * as lib_rateLimits from "../lib/rateLimits.js";
+import type * as lib_validators from "../lib/validators.js";
+import type * as questions from "../questions.js";
+
+/**
+ * A utility for referencing Convex functions in your app's API.
+ *
+ * Usage:
+ * ```js
+ * const myFunctionReference = api.myModule.myFunction;
+ * ```
+ */
+declare const fullApi: ApiFromModules<{
+  aiGeneration: typeof aiGeneration;
+  crons: typeof crons;
+  generationJobs: typeof generationJobs;
+  "lib/ai/modelStream": typeof lib_ai_modelStream;
+  "lib/ai/models": typeof lib_ai_models;
+  "lib/ai/prompts": typeof lib_ai_prompts;
+  "lib/ai/sampleModel": typeof lib_ai_sampleModel;
+  "lib/batching": typeof lib_batching;
+  "lib/classifyError": typeof lib_classifyError;
+  "lib/functions": typeof lib_functions;
+  "lib/questionQuality": typeof lib_questionQuality;
+  "lib/rateLimits": typeof lib_rateLimits;
+  "lib/validators": typeof lib_validators;
+  questions: typeof questions;
+}>;
+export declare const api: FilterApi<
+  typeof fullApi,
+  FunctionReference<any, "public">
+>;
+export declare const internal: FilterApi<
+  typeof fullApi,
+  FunctionReference<any, "internal">
+>;
+
+export declare const components: {
+  rateLimiter: import("@convex-dev/rate-limiter/_generated/component.js").ComponentApi<"rateLimiter">;
+};

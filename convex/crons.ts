@@ -1,0 +1,15 @@
+import { cronJobs } from "convex/server";
+import { internal } from "./_generated/api";
+
+const crons = cronJobs();
+
+// A job whose action died (crash, deploy, timeout) must not stay "processing"
+// forever: every minute, fail such jobs as INTERRUPTED so the user can retry.
+// Reads only active jobs with a stale heartbeat, so it is free while all is well.
+crons.interval("recover stuck jobs", { minutes: 1 }, internal.generationJobs.recoverStuckJobs, {});
+
+// Prune old job history at a quiet hour: completed and cancelled jobs after
+// 7 days, failed ones after 30. Questions are kept. Bounded batches.
+crons.daily("cleanup old jobs", { hourUTC: 3, minuteUTC: 0 }, internal.generationJobs.cleanup, {});
+
+export default crons;

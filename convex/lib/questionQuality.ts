@@ -1,0 +1,48 @@
+/**
+ * Checks on a generated question beyond its JSON shape, and the key used to
+ * spot the same question twice. Pure: unit-tested without a database.
+ */
+import type { GeneratedQuestion } from "./validators";
+
+const TRUE_FALSE = ["True", "False"] as const;
+
+/**
+ * The question cleaned up (trimmed, canonical true/false options, the correct
+ * answer spelled exactly as its option), or null if it is not usable: no text,
+ * fewer than two distinct options, or a correct answer that is not an option.
+ */
+export function normalizeQuestion(raw: GeneratedQuestion): GeneratedQuestion | null {
+  const question = clean(raw.question);
+  const explanation = clean(raw.explanation);
+  const answer = clean(raw.correctAnswer).toLowerCase();
+  if (question.length === 0) return null;
+
+  if (raw.type === "true-false") {
+    const correct = TRUE_FALSE.find((o) => o.toLowerCase() === answer);
+    if (!correct) return null;
+    return { ...raw, question, explanation, options: [...TRUE_FALSE], correctAnswer: correct };
+  }
+
+  const options: string[] = [];
+  for (const option of raw.options.map(clean)) {
+    if (option.length > 0 && !options.some((o) => o.toLowerCase() === option.toLowerCase())) options.push(option);
+  }
+  const correct = options.find((o) => o.toLowerCase() === answer);
+  if (options.length < 2 || !correct) return null;
+  return { ...raw, question, explanation, options, correctAnswer: correct };
+}
+
+/** Two questions with the same key are the same question (case, spacing and
+ * punctuation aside). */
+export function questionKey(text: string): string {
+  return text
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\p{P}\p{S}]+/gu, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+function clean(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}

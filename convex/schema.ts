@@ -1,0 +1,65 @@
+import { defineSchema, defineTable } from "convex/server";
+import { v } from "convex/values";
+import { publicJobFields, questionFields } from "./lib/validators";
+
+/**
+ * `userId` everywhere is the caller's `tokenIdentifier` (issuer + subject), so
+ * identities from different auth providers can never collide.
+ */
+export default defineSchema({
+  /**
+   * One background generation request and its live progress.
+   * Written by: `generationJobs.createJob` / `cancelJob` / `retryJob` (client),
+   * the internal state changes `aiGeneration.processJob` calls,
+   * `questions.saveBatch` (progress, in the same transaction as the questions),
+   * and the sweeper `recoverStuckJobs`. Deleted only by `cleanup`.
+   */
+  generationJobs: defineTable({
+    userId: v.string(),
+    ...publicJobFields,
+    /** Saved questions, in order; at most `JOB_CONFIG.MAX_QUESTIONS` (50). */
+    questionIds: v.array(v.id("questions")),
+    /** From `createJob`'s request metadata (never taken from the client). */
+    ipAddress: v.optional(v.string()),
+    idempotencyKey: v.optional(v.string()),
+    /** The scheduled `processJob` of the latest attempt; the sweeper reads its state. */
+    scheduledFunctionId: v.optional(v.id("_scheduled_functions")),
+  })
+    // getRecentJobs: a user's jobs, newest first.
+    .index("by_user_created", ["userId", "createdAt"])
+    // Active jobs (badge, concurrency limit) and the panel's status filter.
+    .index("by_user_status", ["userId", "status", "createdAt"])
+    // cleanup: finished jobs of one status, oldest first.
+    .index("by_status_created", ["status", "createdAt"])
+    // recoverStuckJobs: active jobs whose heartbeat is old.
+    .index("by_status_progress", ["status", "lastProgressAt"])
+    // createJob: same idempotency key, same job.
+    .index("by_user_idempotency", ["userId", "idempotencyKey"]),
+
+  /**
+   * A study question with its FSRS card.
+   * Written by `questions.saveBatch` (insert, from a job) and
+   * `questions.recordReview` (the card). Never deleted by job cleanup.
+   */
+  questions: defineTable(questionFields)
+    // My Questions, newest first.
+    .index("by_user_created", ["userId", "createdAt"])
+    // My Questions filtered by topic.
+    .index("by_user_topic", ["userId", "topic", "createdAt"])
+    // Review: the user's questions by due time, soonest first.
+    .index("by_user_due", ["userId", "card.due"])
+    // A job's questions (job detail, My Questions by job, retry dedup).
+    .index("by_user_job", ["userId", "generationJobId", "createdAt"]),
+
+  /**
+   * The topics a user has generated questions for (the My Questions filter).
+   * Upserted by `generationJobs.updateProgress` when a job's topic is known.
+   */
+  topics: defineTable({
+    userId: v.string(),
+    name: v.string(),
+    lastUsedAt: v.number(),
+  })
+    .index("by_user_name", ["userId", "name"])
+    .index("by_user_last_used", ["userId", "lastUsedAt"]),
+});

@@ -1,0 +1,92 @@
+/**
+ * Limits and timings of the background question generation jobs, in one place.
+ *
+ * Read by the Convex functions (`convex/`) and by the web app (`components/`),
+ * so a limit shown in the UI is always the limit the server enforces.
+ * Each value says why it is what it is; CLAUDE.md lists where each one acts.
+ */
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+export const JOB_CONFIG = {
+  // ── Creating jobs ────────────────────────────────────────────────────────
+  /** Jobs one user may have `pending` or `processing` at once. Counts both,
+   * so a burst of creates cannot slip past while the first ones are queued. */
+  MAX_CONCURRENT_PER_USER: 3,
+  /** Shortest prompt that can name a topic ("C++", "DNA"). Counted after trimming. */
+  MIN_PROMPT_LENGTH: 3,
+  /** Longest prompt: room for pasted notes, small enough to keep a job doc light. */
+  MAX_PROMPT_LENGTH: 5000,
+  /** Longest client idempotency key (a UUID is 36). */
+  MAX_IDEMPOTENCY_KEY_LENGTH: 128,
+  /**
+   * Per-user token bucket (`@convex-dev/rate-limiter`) on jobs started
+   * (created or retried): a burst of `capacity`, refilled at `rate` per
+   * `period`. Each job costs two model calls, so this caps spend per user at
+   * about 20 jobs an hour while never getting in the way of normal study.
+   * Rejected calls roll back and consume nothing.
+   */
+  RATE_LIMIT: { kind: "token bucket", rate: 20, period: HOUR, capacity: 6 },
+
+  // ── Generating ───────────────────────────────────────────────────────────
+  /** Bounds of the question count the clarify step may pick. */
+  MIN_QUESTIONS: 5,
+  MAX_QUESTIONS: 50,
+  /** Used when the model gives no usable estimate. */
+  DEFAULT_QUESTIONS: 10,
+  /**
+   * Saving: the first question is saved the moment it is complete; after
+   * that, questions are saved in batches of up to `BATCH_SIZE`, or as soon as
+   * the oldest unsaved one has waited `BATCH_MAX_WAIT_MS`. One mutation per
+   * batch (not per question) keeps a 20-question job at ~8 function calls.
+   */
+  BATCH_SIZE: 5,
+  BATCH_MAX_WAIT_MS: 1500,
+  /** With no question to save for this long, the action still calls
+   * `saveBatch` (empty) to record a heartbeat and check for cancellation. */
+  HEARTBEAT_INTERVAL_MS: 10 * SECOND,
+  /** Abort the model stream when no chunk arrives for this long (a hung
+   * connection fails as NETWORK, retryable, instead of waiting forever). */
+  STREAM_IDLE_TIMEOUT_MS: 30 * SECOND,
+  /** Upper bound on the clarify call (topic + question count). */
+  CLARIFY_TIMEOUT_MS: 30 * SECOND,
+  /** Retries of one model call by the AI SDK (backoff 2 s, 4 s) before the
+   * job fails with a classified, retryable error. */
+  MODEL_MAX_RETRIES: 2,
+
+  // ── Recovering ───────────────────────────────────────────────────────────
+  /** An active job with no heartbeat for this long is checked by the
+   * sweeper: if its action is no longer running, it fails as INTERRUPTED. */
+  STALE_JOB_AFTER_MS: 2 * MINUTE,
+  /** Convex stops any action after 10 minutes; a job silent for longer than
+   * that cannot have a live action, whatever its scheduler state says. */
+  ACTION_TIMEOUT_MS: 10 * MINUTE,
+  /** Stuck jobs failed per sweeper run (more are taken on the next run). */
+  RECOVERY_BATCH_SIZE: 100,
+
+  // ── History ──────────────────────────────────────────────────────────────
+  /** Completed and cancelled jobs are deleted after this many days
+   * (their questions are kept). */
+  COMPLETED_JOB_RETENTION_DAYS: 7,
+  /** Failed jobs stay longer so a user can still read what went wrong. */
+  FAILED_JOB_RETENTION_DAYS: 30,
+  /** Jobs deleted per cleanup transaction. A job doc is at most ~12 KB
+   * (5,000-char prompt, 50 question ids), so 500 stay far inside Convex's
+   * per-transaction limits (16 MiB, 16,000 writes, 32,000 reads). */
+  CLEANUP_BATCH_SIZE: 500,
+  /** Jobs shown in the background tasks panel. */
+  RECENT_JOBS_DEFAULT_LIMIT: 20,
+  RECENT_JOBS_MAX_LIMIT: 50,
+
+  // ── Reading questions ────────────────────────────────────────────────────
+  /** Largest page of questions a query returns. */
+  MAX_PAGE_SIZE: 100,
+  /** Due questions counted exactly up to this; the UI shows "99+" beyond. */
+  MAX_DUE_COUNT: 99,
+} as const;
+
+export type JobConfig = typeof JOB_CONFIG;
+
+export const DAY_MS = 24 * HOUR;

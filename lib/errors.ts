@@ -1,0 +1,58 @@
+/**
+ * Errors the UI shows: every `ConvexError` thrown by a public function carries
+ * `{ code, message }`, and the client reads them through these helpers.
+ */
+import { ConvexError } from "convex/values";
+
+export const APP_ERROR_CODES = [
+  "UNAUTHENTICATED",
+  "INVALID_PROMPT",
+  "INVALID_ARGUMENT",
+  "CONCURRENCY_LIMIT",
+  "RATE_LIMITED",
+  "NOT_FOUND",
+  "INVALID_STATE",
+] as const;
+export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
+
+export type AppErrorData = {
+  code: AppErrorCode;
+  message: string;
+  /** RATE_LIMITED: milliseconds until the next job may start. */
+  retryAfterMs?: number;
+};
+
+/** Builds the error a public function throws for the UI to show. */
+export function appError(
+  code: AppErrorCode,
+  message: string,
+  extra: Omit<AppErrorData, "code" | "message"> = {},
+): ConvexError<AppErrorData> {
+  return new ConvexError<AppErrorData>({ code, message, ...extra });
+}
+
+export function isAppError(error: unknown): error is ConvexError<AppErrorData> {
+  if (!(error instanceof ConvexError)) return false;
+  const data: unknown = error.data;
+  return (
+    typeof data === "object" &&
+    data !== null &&
+    typeof (data as { code?: unknown }).code === "string" &&
+    (APP_ERROR_CODES as readonly string[]).includes((data as { code: string }).code) &&
+    typeof (data as { message?: unknown }).message === "string"
+  );
+}
+
+/** The code of an app error, or null for anything else. */
+export function appErrorCode(error: unknown): AppErrorCode | null {
+  return isAppError(error) ? error.data.code : null;
+}
+
+/** A sentence to show a user for any error a Convex call threw. */
+export function userFacingMessage(error: unknown): string {
+  if (isAppError(error)) return error.data.message;
+  if (error instanceof Error && /Connection lost|Failed to fetch|NetworkError/i.test(error.message)) {
+    return "Can't reach the server. Check your connection and try again.";
+  }
+  return "Something went wrong. Please try again.";
+}

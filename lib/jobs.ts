@@ -1,0 +1,112 @@
+/**
+ * Pure rules of a generation job, shared by the server (which enforces them)
+ * and the web app (which shows them): the status state machine, progress
+ * math, and plain-words descriptions of failures.
+ */
+import type { ErrorCode, JobPhase, JobStatus } from "../convex/lib/validators";
+
+/**
+ * Allowed status changes. Every internal state change checks this, so a late
+ * `completeJob` can never overwrite `cancelled`, and a job that failed can only
+ * go back to `pending` through an explicit retry.
+ */
+const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
+  pending: ["processing", "cancelled", "failed"],
+  processing: ["completed", "failed", "cancelled"],
+  failed: ["pending"],
+  completed: [],
+  cancelled: [],
+};
+
+export function canTransition(from: JobStatus, to: JobStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export function isActiveStatus(status: JobStatus): boolean {
+  return status === "pending" || status === "processing";
+}
+
+/** Completed, failed or cancelled: the job's action is done (a failed job may be retried). */
+export function isTerminalStatus(status: JobStatus): boolean {
+  return !isActiveStatus(status);
+}
+
+type ProgressFields = {
+  status: JobStatus;
+  phase: JobPhase;
+  questionsSaved: number;
+  estimatedTotal?: number;
+};
+
+export type JobProgress = {
+  /** 0..100, or null while the total is unknown (show an indeterminate bar). */
+  percent: number | null;
+  /** What the job is doing, for a screen reader as much as for the eye. */
+  label: string;
+};
+
+/**
+ * Progress of a job as a bar value and a label. A running job never shows
+ * 100% (the last batch may still be saving); a completed one always does.
+ */
+export function jobProgress(job: ProgressFields): JobProgress {
+  const { status, phase, questionsSaved, estimatedTotal } = job;
+  if (status === "pending") return { percent: null, label: "Queued" };
+  if (status === "completed") {
+    return { percent: 100, label: `${plural(questionsSaved, "question")} ready` };
+  }
+  if (status !== "processing") {
+    const total = estimatedTotal ?? questionsSaved;
+    return {
+      percent: total > 0 ? Math.min(100, Math.round((questionsSaved / total) * 100)) : 0,
+      label: `${plural(questionsSaved, "question")} saved`,
+    };
+  }
+  if (phase === "clarifying" || estimatedTotal === undefined) {
+    return { percent: null, label: "Understanding your topic…" };
+  }
+  if (phase === "finalizing") return { percent: 99, label: "Finishing up…" };
+  const percent = Math.min(99, Math.round((questionsSaved / Math.max(1, estimatedTotal)) * 100));
+  return { percent, label: `Generating: ${questionsSaved} of ${estimatedTotal} saved` };
+}
+
+/** What went wrong, in plain words, and what the user can do about it. */
+export function describeJobError(code: ErrorCode | undefined): { title: string; detail: string } {
+  switch (code) {
+    case "RATE_LIMIT":
+      return {
+        title: "The AI service is busy",
+        detail: "It asked us to slow down. Questions saved so far are kept; retry in a minute.",
+      };
+    case "API_KEY":
+      return {
+        title: "The AI service refused the server's key",
+        detail: "The server's API key is missing or invalid. Retrying won't help until it is fixed.",
+      };
+    case "NETWORK":
+      return {
+        title: "Lost the connection to the AI service",
+        detail: "The connection dropped or timed out. Questions saved so far are kept; retry to continue.",
+      };
+    case "INVALID_OUTPUT":
+      return {
+        title: "The AI answered in a broken format",
+        detail: "Some output could not be read as questions. Retry to continue where it stopped.",
+      };
+    case "INTERRUPTED":
+      return {
+        title: "The job was interrupted",
+        detail: "The server stopped while generating (a restart or a timeout). Retry to continue where it stopped.",
+      };
+    case "UNKNOWN":
+    case undefined:
+      return {
+        title: "Something went wrong",
+        detail: "The job failed for an unexpected reason.",
+      };
+  }
+}
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}

@@ -1,0 +1,103 @@
+/**
+ * Scripted language models for tests and the benchmark: deterministic
+ * questions, at a chosen pace, failing exactly where a test says. They plug
+ * into the app through the model seam (`setModelOverride`).
+ */
+import { APICallError } from "ai";
+import { chunked, codeModel, type StreamStep } from "../../convex/lib/ai/modelStream";
+import type { ModelChoice } from "../../convex/lib/ai/models";
+import type { Intent } from "../../convex/lib/ai/prompts";
+import type { GeneratedQuestion } from "../../convex/lib/validators";
+
+export function makeQuestion(i: number, overrides: Partial<GeneratedQuestion> = {}): GeneratedQuestion {
+  return i % 2 === 0
+    ? {
+        question: `Scripted question ${i}: which option is number ${i}?`,
+        type: "multiple-choice",
+        options: [`Option ${i}`, `Option ${i + 1}`, `Option ${i + 2}`, `Option ${i + 3}`],
+        correctAnswer: `Option ${i}`,
+        explanation: `Option ${i} is number ${i}.`,
+        difficulty: "easy",
+        ...overrides,
+      }
+    : {
+        question: `Scripted question ${i}: ${i} is odd.`,
+        type: "true-false",
+        options: ["True", "False"],
+        correctAnswer: "True",
+        explanation: `${i} is odd.`,
+        difficulty: "medium",
+        ...overrides,
+      };
+}
+
+export function makeQuestions(count: number, from = 0): GeneratedQuestion[] {
+  return Array.from({ length: count }, (_, i) => makeQuestion(from + i));
+}
+
+/**
+ * The stream of `{"elements":[...]}` for `questions`, one element per step with
+ * `delayMs` between them. `after` is appended after the last complete element
+ * (e.g. a failure); with `after` the array is left open, as a cut stream is.
+ */
+export function questionSteps(
+  questions: readonly unknown[],
+  { delayMs = 0, after = [] as StreamStep[], close = after.length === 0 } = {},
+): StreamStep[] {
+  const steps: StreamStep[] = ['{"elements":['];
+  questions.forEach((q, i) => {
+    if (i > 0) {
+      if (delayMs > 0) steps.push({ delayMs });
+      steps.push(",");
+    }
+    steps.push(JSON.stringify(q));
+  });
+  // The SDK publishes an element once the next one starts or the array closes.
+  if (close) steps.push("]}");
+  else if (questions.length > 0) steps.push(",");
+  return [...steps, ...after];
+}
+
+export const http = {
+  tooManyRequests: () =>
+    new APICallError({ message: "Resource has been exhausted (e.g. check quota).", url: "https://model.test", requestBodyValues: {}, statusCode: 429, isRetryable: true }),
+  unauthorized: () =>
+    new APICallError({ message: "API key not valid. Please pass a valid API key.", url: "https://model.test", requestBodyValues: {}, statusCode: 401, isRetryable: false }),
+  connectionReset: () => Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }) }),
+};
+
+export type Script = {
+  /** The clarify step's answer: a plan, raw text, or an error to throw. */
+  intent?: Intent | { text: string } | { error: unknown };
+  /** The generation stream of the n-th streaming call (0-based). */
+  stream: StreamStep[] | ((call: number) => StreamStep[]);
+};
+
+/** A model choice that plays `script`; `calls` counts its streaming calls. */
+export function scriptedModel(script: Script): ModelChoice & { calls: { clarify: number; stream: number } } {
+  const calls = { clarify: 0, stream: 0 };
+  const model = codeModel({
+    provider: "scripted",
+    modelId: "scripted",
+    generate: () => {
+      calls.clarify++;
+      const intent = script.intent ?? { topic: "Scripted topic", questionCount: 5, focus: "Scripted focus." };
+      if ("error" in intent) throw intent.error;
+      return "text" in intent ? intent.text : JSON.stringify(intent);
+    },
+    stream: () => {
+      const call = calls.stream++;
+      return typeof script.stream === "function" ? script.stream(call) : script.stream;
+    },
+  });
+  return { kind: "test", name: "scripted", model, maxRetries: 0, calls };
+}
+
+/** A promise with its resolve function: a gate a test opens when it wants. */
+export function gate(): { promise: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+export { chunked };
