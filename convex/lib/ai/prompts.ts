@@ -66,11 +66,20 @@ export async function clarifyIntent(choice: ModelChoice, request: string, abortS
  * number of questions it asks for, if any. */
 export function fallbackIntent(request: string): Intent {
   const asked = request.match(/\b(\d{1,3})\s+(?:questions|cards|flashcards)\b/i);
+  const firstLine = (request.trim().split("\n")[0] ?? "").replace(LEAD_IN, "");
   return {
-    topic: cleanTopic(request.split("\n")[0] ?? "") || "General knowledge",
+    topic: capitalize(cleanTopic(firstLine)) || "General knowledge",
     questionCount: asked ? clampQuestionCount(Number(asked[1])) : JOB_CONFIG.DEFAULT_QUESTIONS,
     focus: "",
   };
+}
+
+/** "Give me 12 questions on", "quiz me about", "teach me", "I want to learn about"... */
+const LEAD_IN =
+  /^\s*(?:(?:please\s+)?(?:give me|make|create|generate|write)\s+(?:me\s+)?(?:\d+\s+)?(?:questions|cards|flashcards|a quiz)\s+(?:on|about|for)|quiz me\s+(?:on|about)|teach me(?:\s+about)?|i want to (?:learn|study)(?:\s+about)?|help me (?:learn|study)|questions\s+(?:on|about))\s+/i;
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export function clampQuestionCount(count: number): number {

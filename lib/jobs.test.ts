@@ -1,0 +1,77 @@
+import { describe, expect, test } from "vitest";
+import { JOB_STATUSES, ERROR_CODES, type JobStatus } from "../convex/lib/validators";
+import { canTransition, describeJobError, isActiveStatus, isTerminalStatus, jobProgress, plural } from "./jobs";
+
+describe("job state machine", () => {
+  const allowed: Array<[JobStatus, JobStatus]> = [
+    ["pending", "processing"],
+    ["pending", "cancelled"],
+    ["pending", "failed"],
+    ["processing", "completed"],
+    ["processing", "failed"],
+    ["processing", "cancelled"],
+    ["failed", "pending"],
+  ];
+
+  test("allows exactly the listed transitions", () => {
+    for (const from of JOB_STATUSES) {
+      for (const to of JOB_STATUSES) {
+        const expected = allowed.some(([f, t]) => f === from && t === to);
+        expect(canTransition(from, to), `${from} → ${to}`).toBe(expected);
+      }
+    }
+  });
+
+  test("a late completion can never overwrite a cancellation", () => {
+    expect(canTransition("cancelled", "completed")).toBe(false);
+    expect(canTransition("cancelled", "failed")).toBe(false);
+    expect(canTransition("completed", "failed")).toBe(false);
+  });
+
+  test("active and terminal statuses", () => {
+    expect(JOB_STATUSES.filter(isActiveStatus)).toEqual(["pending", "processing"]);
+    expect(JOB_STATUSES.filter(isTerminalStatus)).toEqual(["completed", "failed", "cancelled"]);
+  });
+});
+
+describe("jobProgress", () => {
+  test("pending and clarifying have no percentage yet", () => {
+    expect(jobProgress({ status: "pending", phase: "clarifying", questionsSaved: 0 })).toEqual({ percent: null, label: "Queued" });
+    expect(jobProgress({ status: "processing", phase: "clarifying", questionsSaved: 0 }).percent).toBeNull();
+  });
+
+  test("generating shows saved of estimated, never 100% while running", () => {
+    expect(jobProgress({ status: "processing", phase: "generating", questionsSaved: 3, estimatedTotal: 12 })).toEqual({
+      percent: 25,
+      label: "Generating: 3 of 12 saved",
+    });
+    expect(jobProgress({ status: "processing", phase: "generating", questionsSaved: 12, estimatedTotal: 12 }).percent).toBe(99);
+  });
+
+  test("completed is 100%; cancelled and failed show what was kept", () => {
+    expect(jobProgress({ status: "completed", phase: "finalizing", questionsSaved: 1, estimatedTotal: 5 })).toEqual({
+      percent: 100,
+      label: "1 question ready",
+    });
+    expect(jobProgress({ status: "cancelled", phase: "generating", questionsSaved: 4, estimatedTotal: 8 })).toEqual({
+      percent: 50,
+      label: "4 questions saved",
+    });
+    expect(jobProgress({ status: "failed", phase: "clarifying", questionsSaved: 0 })).toEqual({ percent: 0, label: "0 questions saved" });
+  });
+});
+
+test("every error code has plain words", () => {
+  for (const code of ERROR_CODES) {
+    const { title, detail } = describeJobError(code);
+    expect(title.length).toBeGreaterThan(5);
+    expect(detail).toMatch(/\.$/);
+  }
+  expect(describeJobError("API_KEY").detail).toMatch(/won't help/);
+  expect(describeJobError(undefined).title).toBe("Something went wrong");
+});
+
+test("plural", () => {
+  expect(plural(1, "question")).toBe("1 question");
+  expect(plural(0, "question")).toBe("0 questions");
+});
