@@ -131,7 +131,7 @@ async function streamAndSave(ctx: ActionCtx, job: StreamJob): Promise<number | "
     model: job.choice.model,
     maxRetries: job.choice.maxRetries,
     abortSignal: abort.signal,
-    timeout: { chunkMs: JOB_CONFIG.STREAM_IDLE_TIMEOUT_MS },
+    timeout: { chunkMs: job.choice.streamIdleTimeoutMs ?? JOB_CONFIG.STREAM_IDLE_TIMEOUT_MS },
     ...(job.choice.providerOptions ? { providerOptions: job.choice.providerOptions } : {}),
     system: GENERATION_SYSTEM_PROMPT,
     prompt: job.prompt,

@@ -16,7 +16,7 @@ import { formatDistanceStrict } from "date-fns";
 import { v, type Infer } from "convex/values";
 import { DAY_MS, JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
-import { canTransition } from "../lib/jobs";
+import { canTransition, isJobStuck } from "../lib/jobs";
 import { validatePrompt } from "../lib/prompt";
 import { internal } from "./_generated/api";
 import type { Doc, Id } from "./_generated/dataModel";
@@ -304,11 +304,11 @@ export const failJob = internalMutation({
 // ── Recovery and retention (crons) ──────────────────────────────────────────
 
 /**
- * Fails, as INTERRUPTED and retryable, active jobs whose action is gone: no
- * heartbeat for `STALE_JOB_AFTER_MS`, and their scheduled `processJob` is no
- * longer pending or running (it crashed, or a deploy or restart killed it) or
- * has been silent longer than any action may live. Runs every minute; reads
- * only stale active jobs, so it costs nothing while all is well.
+ * Fails, as INTERRUPTED and retryable, active jobs whose action is gone (see
+ * `isJobStuck`: no heartbeat for `STALE_JOB_AFTER_MS` and the scheduled
+ * `processJob` crashed, was killed by a deploy or restart, or outlived any
+ * action). Runs every minute; reads only stale active jobs through an index,
+ * so it costs nothing while all is well.
  */
 export const recoverStuckJobs = internalMutation({
   args: {},
@@ -324,7 +324,8 @@ export const recoverStuckJobs = internalMutation({
         )
         .take(JOB_CONFIG.RECOVERY_BATCH_SIZE);
       for (const job of stale) {
-        if (await actionMayStillRun(ctx, job, now)) continue;
+        const action = job.scheduledFunctionId ? await ctx.db.system.get(job.scheduledFunctionId) : null;
+        if (!isJobStuck({ silentForMs: now - job.lastProgressAt, actionState: action?.state.kind ?? null })) continue;
         const failed = await transition(ctx, job, "failed", {
           errorCode: "INTERRUPTED",
           errorMessage: "The job stopped unexpectedly (the server restarted or the job timed out).",
@@ -449,12 +450,6 @@ async function assertCanStartJob(ctx: MutationCtx, userId: string): Promise<void
 async function scheduleProcessing(ctx: MutationCtx, jobId: Id<"generationJobs">, userId: string) {
   const scheduledFunctionId = await ctx.scheduler.runAfter(0, internal.aiGeneration.processJob, { jobId, userId });
   await ctx.db.patch(jobId, { scheduledFunctionId });
-}
-
-async function actionMayStillRun(ctx: QueryCtx, job: Doc<"generationJobs">, now: number): Promise<boolean> {
-  if (now - job.lastProgressAt >= JOB_CONFIG.ACTION_TIMEOUT_MS) return false;
-  const scheduled = job.scheduledFunctionId ? await ctx.db.system.get(job.scheduledFunctionId) : null;
-  return scheduled?.state.kind === "pending" || scheduled?.state.kind === "inProgress";
 }
 
 async function touchTopic(ctx: MutationCtx, userId: string, name: string) {

@@ -18,3 +18,28 @@ export function initConvexTest() {
 }
 
 export type TestConvex = ReturnType<typeof initConvexTest>;
+
+/** A signed-in caller. Their `userId` in the database is `tokenIdentifier(name)`. */
+export function asUser(t: TestConvex, name: string) {
+  return t.withIdentity({ subject: name, name });
+}
+
+export function tokenIdentifier(name: string): string {
+  return `https://convex.test|${name}`;
+}
+
+/** Runs every scheduled function (and what they schedule) to completion, on real timers. */
+export async function runScheduled(t: TestConvex): Promise<void> {
+  await t.finishAllScheduledFunctions(() => {});
+}
+
+/** Polls `read` until `done` holds, checking every few milliseconds (fails after `timeoutMs`). */
+export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() - start > timeoutMs) throw new Error(`waitFor: condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { JOB_STATUSES, ERROR_CODES, type JobStatus } from "../convex/lib/validators";
-import { canTransition, describeJobError, isActiveStatus, isTerminalStatus, jobProgress, plural } from "./jobs";
+import { JOB_CONFIG } from "./constants/jobs";
+import { canTransition, describeJobError, isActiveStatus, isJobStuck, isTerminalStatus, jobProgress, plural } from "./jobs";
 
 describe("job state machine", () => {
   const allowed: Array<[JobStatus, JobStatus]> = [
@@ -74,4 +75,28 @@ test("every error code has plain words", () => {
 test("plural", () => {
   expect(plural(1, "question")).toBe("1 question");
   expect(plural(0, "question")).toBe("0 questions");
+});
+
+describe("isJobStuck", () => {
+  const stale = JOB_CONFIG.STALE_JOB_AFTER_MS;
+
+  test("a job heard from recently is never stuck, whatever its action says", () => {
+    for (const actionState of ["pending", "inProgress", "success", "failed", "canceled", null] as const) {
+      expect(isJobStuck({ silentForMs: stale - 1, actionState })).toBe(false);
+    }
+  });
+
+  test("a silent job is stuck when its action crashed, ended, was cancelled or is missing", () => {
+    for (const actionState of ["success", "failed", "canceled", null] as const) {
+      expect(isJobStuck({ silentForMs: stale, actionState })).toBe(true);
+    }
+  });
+
+  test("a silent job whose action still waits or runs gets until the action time limit", () => {
+    for (const actionState of ["pending", "inProgress"] as const) {
+      expect(isJobStuck({ silentForMs: stale, actionState })).toBe(false);
+      expect(isJobStuck({ silentForMs: JOB_CONFIG.ACTION_TIMEOUT_MS - 1, actionState })).toBe(false);
+      expect(isJobStuck({ silentForMs: JOB_CONFIG.ACTION_TIMEOUT_MS, actionState })).toBe(true);
+    }
+  });
 });

@@ -4,6 +4,7 @@
  * math, and plain-words descriptions of failures.
  */
 import type { ErrorCode, JobPhase, JobStatus } from "../convex/lib/validators";
+import { JOB_CONFIG } from "./constants/jobs";
 
 /**
  * Allowed status changes. Every internal state change checks this, so a late
@@ -29,6 +30,22 @@ export function isActiveStatus(status: JobStatus): boolean {
 /** Completed, failed or cancelled: the job's action is done (a failed job may be retried). */
 export function isTerminalStatus(status: JobStatus): boolean {
   return !isActiveStatus(status);
+}
+
+/** The state of a job's scheduled `processJob` (`_scheduled_functions.state.kind`),
+ * or null if there is none. */
+export type ActionState = "pending" | "inProgress" | "success" | "failed" | "canceled" | null;
+
+/**
+ * Whether the sweeper should fail an active job as INTERRUPTED: it has been
+ * silent past `STALE_JOB_AFTER_MS` and its action is no longer waiting or
+ * running (it crashed, was killed, or ended without finishing the job), or it
+ * has been silent longer than any Convex action may live.
+ */
+export function isJobStuck({ silentForMs, actionState }: { silentForMs: number; actionState: ActionState }): boolean {
+  if (silentForMs < JOB_CONFIG.STALE_JOB_AFTER_MS) return false;
+  if (silentForMs >= JOB_CONFIG.ACTION_TIMEOUT_MS) return true;
+  return actionState !== "pending" && actionState !== "inProgress";
 }
 
 type ProgressFields = {

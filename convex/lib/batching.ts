@@ -5,7 +5,7 @@
  */
 import { JOB_CONFIG } from "../../lib/constants/jobs";
 
-export type BatchPolicy = Pick<typeof JOB_CONFIG, "BATCH_SIZE" | "BATCH_MAX_WAIT_MS" | "HEARTBEAT_INTERVAL_MS">;
+export type BatchPolicy = { BATCH_SIZE: number; BATCH_MAX_WAIT_MS: number; HEARTBEAT_INTERVAL_MS: number };
 
 export type BatchState = {
   /** Questions waiting to be saved. */

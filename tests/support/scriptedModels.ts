@@ -4,7 +4,7 @@
  * into the app through the model seam (`setModelOverride`).
  */
 import { APICallError } from "ai";
-import { chunked, codeModel, type StreamStep } from "../../convex/lib/ai/modelStream";
+import { chunked, codeModel, promptText, type StreamStep } from "../../convex/lib/ai/modelStream";
 import type { ModelChoice } from "../../convex/lib/ai/models";
 import type { Intent } from "../../convex/lib/ai/prompts";
 import type { GeneratedQuestion } from "../../convex/lib/validators";
@@ -42,8 +42,10 @@ export function makeQuestions(count: number, from = 0): GeneratedQuestion[] {
  */
 export function questionSteps(
   questions: readonly unknown[],
-  { delayMs = 0, after = [] as StreamStep[], close = after.length === 0 } = {},
+  options: { delayMs?: number; after?: StreamStep[]; close?: boolean } = {},
 ): StreamStep[] {
+  const { delayMs = 0, after = [] } = options;
+  const close = options.close ?? after.length === 0;
   const steps: StreamStep[] = ['{"elements":['];
   questions.forEach((q, i) => {
     if (i > 0) {
@@ -67,15 +69,20 @@ export const http = {
 };
 
 export type Script = {
+  /** Stream idle timeout of the model choice (ms). */
+  streamIdleTimeoutMs?: number;
   /** The clarify step's answer: a plan, raw text, or an error to throw. */
   intent?: Intent | { text: string } | { error: unknown };
   /** The generation stream of the n-th streaming call (0-based). */
   stream: StreamStep[] | ((call: number) => StreamStep[]);
 };
 
-/** A model choice that plays `script`; `calls` counts its streaming calls. */
-export function scriptedModel(script: Script): ModelChoice & { calls: { clarify: number; stream: number } } {
-  const calls = { clarify: 0, stream: 0 };
+type Calls = { clarify: number; stream: number; prompts: string[]; signals: AbortSignal[] };
+
+/** A model choice that plays `script`; `calls` records its calls, the
+ * generation prompts it got and their abort signals. */
+export function scriptedModel(script: Script): ModelChoice & { calls: Calls } {
+  const calls: Calls = { clarify: 0, stream: 0, prompts: [], signals: [] };
   const model = codeModel({
     provider: "scripted",
     modelId: "scripted",
@@ -85,12 +92,21 @@ export function scriptedModel(script: Script): ModelChoice & { calls: { clarify:
       if ("error" in intent) throw intent.error;
       return "text" in intent ? intent.text : JSON.stringify(intent);
     },
-    stream: () => {
+    stream: (options) => {
       const call = calls.stream++;
+      calls.prompts.push(promptText(options));
+      if (options.abortSignal) calls.signals.push(options.abortSignal);
       return typeof script.stream === "function" ? script.stream(call) : script.stream;
     },
   });
-  return { kind: "test", name: "scripted", model, maxRetries: 0, calls };
+  return {
+    kind: "test",
+    name: "scripted",
+    model,
+    maxRetries: 0,
+    ...(script.streamIdleTimeoutMs ? { streamIdleTimeoutMs: script.streamIdleTimeoutMs } : {}),
+    calls,
+  };
 }
 
 /** A promise with its resolve function: a gate a test opens when it wants. */

@@ -23,6 +23,9 @@ export type ModelChoice = {
   model: LanguageModel;
   /** Retries of one model call by the AI SDK before the job fails. */
   maxRetries: number;
+  /** Abort the stream after this long without a chunk (default
+   * `JOB_CONFIG.STREAM_IDLE_TIMEOUT_MS`; a slow local model may need more). */
+  streamIdleTimeoutMs?: number;
   providerOptions?: SharedV3ProviderOptions;
 };
 
@@ -58,7 +61,14 @@ export function chooseModel(env: Env = process.env): ModelChoice {
       ...(env.OPENAI_COMPATIBLE_API_KEY ? { apiKey: env.OPENAI_COMPATIBLE_API_KEY } : {}),
       supportsStructuredOutputs: true,
     });
-    return { kind: "openai-compatible", name, model: provider.chatModel(name), maxRetries: JOB_CONFIG.MODEL_MAX_RETRIES };
+    const idle = Number(env.OPENAI_COMPATIBLE_IDLE_TIMEOUT_MS);
+    return {
+      kind: "openai-compatible",
+      name,
+      model: provider.chatModel(name),
+      maxRetries: JOB_CONFIG.MODEL_MAX_RETRIES,
+      ...(idle > 0 ? { streamIdleTimeoutMs: idle } : {}),
+    };
   }
   return {
     kind: "sample",

@@ -1,0 +1,510 @@
+/**
+ * The job API and its internal state changes, in convex-test with Convex's
+ * transaction limits on. Fake timers keep scheduled actions queued, so each
+ * test decides what runs; `generationJobs.integration.test.ts` runs them.
+ */
+import { ConvexError } from "convex/values";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { DAY_MS, JOB_CONFIG } from "../lib/constants/jobs";
+import { api, internal } from "./_generated/api";
+import type { Doc, Id } from "./_generated/dataModel";
+import cronsModule from "./crons";
+import { asUser, initConvexTest, tokenIdentifier, type TestConvex } from "./test.setup";
+
+const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(NOW);
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** The error data a call rejected with. */
+async function errorOf(promise: Promise<unknown>): Promise<{ code: string; message: string; retryAfterMs?: number }> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof ConvexError)) throw new Error(`expected a ConvexError, got ${String(error)}`);
+  return error.data as { code: string; message: string };
+}
+
+async function insertJob(t: TestConvex, fields: Partial<Doc<"generationJobs">> & { userId: string }) {
+  return await t.run((ctx) =>
+    ctx.db.insert("generationJobs", {
+      kind: "questions",
+      prompt: "A topic",
+      status: "pending",
+      phase: "clarifying",
+      questionsGenerated: 0,
+      questionsSaved: 0,
+      questionIds: [],
+      createdAt: Date.now(),
+      lastProgressAt: Date.now(),
+      attempts: 1,
+      ...fields,
+    }),
+  );
+}
+
+const getJob = (t: TestConvex, id: Id<"generationJobs">) => t.run((ctx) => ctx.db.get(id));
+const allJobs = (t: TestConvex) => t.run((ctx) => ctx.db.query("generationJobs").collect());
+
+describe("createJob", () => {
+  test("creates a pending job for the caller and schedules processJob with their userId", async () => {
+    const t = initConvexTest();
+    const jobId = await asUser(t, "alice").mutation(api.generationJobs.createJob, { prompt: "  NATO alphabet  " });
+    const job = await getJob(t, jobId);
+    expect(job).toMatchObject({
+      userId: tokenIdentifier("alice"),
+      kind: "questions",
+      prompt: "NATO alphabet",
+      status: "pending",
+      phase: "clarifying",
+      questionsGenerated: 0,
+      questionsSaved: 0,
+      questionIds: [],
+      createdAt: NOW,
+      lastProgressAt: NOW,
+      attempts: 1,
+    });
+    const scheduled = await t.run((ctx) => ctx.db.system.get(job!.scheduledFunctionId!));
+    expect(scheduled).toMatchObject({
+      name: "aiGeneration:processJob",
+      args: [{ jobId, userId: tokenIdentifier("alice") }],
+      state: { kind: "pending" },
+    });
+  });
+
+  test.each([
+    ["empty", "", "Type what you want to learn about."],
+    ["whitespace", "   ", "Type what you want to learn about."],
+    ["2 characters", "ab", "Use at least 3 characters so the topic is clear."],
+    ["5,001 characters", "x".repeat(5001), "Keep it under 5,000 characters (this is 5,001)."],
+  ])("rejects a prompt of %s with INVALID_PROMPT and writes nothing", async (_label, prompt, message) => {
+    const t = initConvexTest();
+    expect(await errorOf(asUser(t, "alice").mutation(api.generationJobs.createJob, { prompt }))).toEqual({
+      code: "INVALID_PROMPT",
+      message,
+    });
+    expect(await allJobs(t)).toHaveLength(0);
+  });
+
+  test("stores any script, emoji or markup as plain text", async () => {
+    const t = initConvexTest();
+    const alice = asUser(t, "alice");
+    for (const prompt of ["abc", "x".repeat(5000), "🧬🧪🔬 DNA", "תולדות ישראל", "<script>alert(1)</script>"]) {
+      const jobId = await alice.mutation(api.generationJobs.createJob, { prompt });
+      expect((await getJob(t, jobId))?.prompt).toBe(prompt);
+      await alice.mutation(api.generationJobs.cancelJob, { jobId });
+    }
+  });
+
+  test("refuses anonymous callers", async () => {
+    const t = initConvexTest();
+    expect(await errorOf(t.mutation(api.generationJobs.createJob, { prompt: "NATO alphabet" }))).toEqual({
+      code: "UNAUTHENTICATED",
+      message: "Please sign in first.",
+    });
+  });
+
+  test("allows 3 active jobs per user, counting pending and processing; the 4th gets CONCURRENCY_LIMIT", async () => {
+    const t = initConvexTest();
+    const alice = asUser(t, "alice");
+    const first = await alice.mutation(api.generationJobs.createJob, { prompt: "one" });
+    await t.run((ctx) => ctx.db.patch(first, { status: "processing" }));
+    await alice.mutation(api.generationJobs.createJob, { prompt: "two" });
+    await alice.mutation(api.generationJobs.createJob, { prompt: "three" });
+    const error = await errorOf(alice.mutation(api.generationJobs.createJob, { prompt: "four" }));
+    expect(error.code).toBe("CONCURRENCY_LIMIT");
+    expect(error.message).toMatch(/already have 3 generations running/);
+    // Another user is not affected, and a finished job frees a slot.
+    await asUser(t, "bob").mutation(api.generationJobs.createJob, { prompt: "bob's" });
+    await t.run((ctx) => ctx.db.patch(first, { status: "completed" }));
+    await alice.mutation(api.generationJobs.createJob, { prompt: "four" });
+  });
+
+  test("10 parallel calls from one user make exactly 3 jobs; the rest get CONCURRENCY_LIMIT", async () => {
+    const t = initConvexTest();
+    const alice = asUser(t, "alice");
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) => alice.mutation(api.generationJobs.createJob, { prompt: `Topic ${i}` })),
+    );
+    const created = results.filter((r) => r.status === "fulfilled");
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(created).toHaveLength(3);
+    expect(refused).toHaveLength(7);
+    for (const r of refused) expect((r.reason as ConvexError<{ code: string }>).data.code).toBe("CONCURRENCY_LIMIT");
+    const active = await alice.query(api.generationJobs.getActiveJobs, {});
+    expect(active).toHaveLength(3);
+    expect(await allJobs(t)).toHaveLength(3);
+  });
+
+  test("rate limit: a burst of 6 jobs, then RATE_LIMITED with a wait, refilled over time", async () => {
+    const t = initConvexTest();
+    const alice = asUser(t, "alice");
+    for (let i = 0; i < JOB_CONFIG.RATE_LIMIT.capacity; i++) {
+      const jobId = await alice.mutation(api.generationJobs.createJob, { prompt: `Topic ${i}` });
+      await alice.mutation(api.generationJobs.cancelJob, { jobId });
+    }
+    const error = await errorOf(alice.mutation(api.generationJobs.createJob, { prompt: "one too many" }));
+    expect(error.code).toBe("RATE_LIMITED");
+    expect(error.message).toMatch(/too quickly\. Try again in \d+ (seconds?|minutes?)\./);
+    expect(error.retryAfterMs).toBeGreaterThan(0);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(JOB_CONFIG.RATE_LIMIT.period / JOB_CONFIG.RATE_LIMIT.rate);
+    // Other users have their own bucket.
+    await asUser(t, "bob").mutation(api.generationJobs.createJob, { prompt: "bob's" });
+    vi.setSystemTime(NOW + error.retryAfterMs!);
+    await alice.mutation(api.generationJobs.createJob, { prompt: "after waiting" });
+  });
+
+  test("refused calls consume no rate-limit token", async () => {
+    const t = initConvexTest();
+    const alice = asUser(t, "alice");
+    for (let i = 0; i < 3; i++) await alice.mutation(api.generationJobs.createJob, { prompt: `Topic ${i}` });
+    for (let i = 0; i < 20; i++) {
+      expect((await errorOf(alice.mutation(api.generationJobs.createJob, { prompt: "busy" }))).code).toBe("CONCURRENCY_LIMIT");
+    }
+    const jobs = await alice.query(api.generationJobs.getActiveJobs, {});
+    for (const job of jobs) await alice.mutation(api.generationJobs.cancelJob, { jobId: job._id });
+    // 3 tokens used of 6: three more jobs are allowed.
+    for (let i = 0; i < 3; i++) await alice.mutation(api.generationJobs.createJob, { prompt: `Again ${i}` });
+  });
+
+  test("the same idempotency key returns the same job, even past the limits", async () => {
+    const t = initConvexTest();
+    const alice = asUser(t, "alice");
+    const args = { prompt: "NATO alphabet", idempotencyKey: "3f1c6a9e-0b7d-4e55-9a51-1f3c2b7d8e90" };
+    const first = await alice.mutation(api.generationJobs.createJob, args);
+    const [second, third] = await Promise.all([
+      alice.mutation(api.generationJobs.createJob, args),
+      alice.mutation(api.generationJobs.createJob, args),
+    ]);
+    expect(second).toBe(first);
+    expect(third).toBe(first);
+    expect(await allJobs(t)).toHaveLength(1);
+    // The key is per user: bob's identical key is his own job.
+    const bobs = await asUser(t, "bob").mutation(api.generationJobs.createJob, args);
+    expect(bobs).not.toBe(first);
+    // A different key is a new job; a bad key is refused.
+    await alice.mutation(api.generationJobs.createJob, { prompt: "Other", idempotencyKey: "k2" });
+    await alice.mutation(api.generationJobs.createJob, { prompt: "Other", idempotencyKey: "k3" });
+    expect(await alice.mutation(api.generationJobs.createJob, args)).toBe(first); // at the limit, still the same job
+    expect((await errorOf(alice.mutation(api.generationJobs.createJob, { prompt: "x y z", idempotencyKey: "" }))).code).toBe(
+      "INVALID_ARGUMENT",
+    );
+    expect(
+      (await errorOf(alice.mutation(api.generationJobs.createJob, { prompt: "x y z", idempotencyKey: "k".repeat(129) }))).code,
+    ).toBe("INVALID_ARGUMENT");
+  });
+});
+
+describe("reading jobs", () => {
+  test("getRecentJobs: own jobs only, newest first whatever their status, at most the limit", async () => {
+    const t = initConvexTest();
+    const alice = tokenIdentifier("alice");
+    const statuses = ["completed", "pending", "failed", "processing", "cancelled", "completed"] as const;
+    const ids = [];
+    for (const [i, status] of statuses.entries()) {
+      ids.push(await insertJob(t, { userId: alice, status, prompt: `Job ${i}`, createdAt: NOW + i * 1000 }));
+    }
+    await insertJob(t, { userId: tokenIdentifier("bob"), createdAt: NOW + 10_000 });
+
+    const recent = await asUser(t, "alice").query(api.generationJobs.getRecentJobs, {});
+    expect(recent.map((j) => j._id)).toEqual([...ids].reverse());
+    expect(recent[0]).not.toHaveProperty("userId");
+    expect(recent[0]).not.toHaveProperty("questionIds");
+    expect((await asUser(t, "alice").query(api.generationJobs.getRecentJobs, { limit: 2 })).map((j) => j._id)).toEqual([ids[5], ids[4]]);
+    const completed = await asUser(t, "alice").query(api.generationJobs.getRecentJobs, { status: "completed" });
+    expect(completed.map((j) => j._id)).toEqual([ids[5], ids[0]]);
+    expect(await t.query(api.generationJobs.getRecentJobs, {})).toEqual([]);
+    expect(await asUser(t, "carol").query(api.generationJobs.getRecentJobs, {})).toEqual([]);
+  });
+
+  test("getRecentJobs: 20 by default, 50 at most, long prompts cut to a preview", async () => {
+    const t = initConvexTest();
+    const alice = tokenIdentifier("alice");
+    await t.run(async (ctx) => {
+      for (let i = 0; i < 60; i++) {
+        await ctx.db.insert("generationJobs", {
+          userId: alice, kind: "questions", prompt: "p".repeat(1000), status: "completed", phase: "finalizing",
+          questionsGenerated: 0, questionsSaved: 0, questionIds: [], createdAt: NOW + i, lastProgressAt: NOW, attempts: 1,
+        });
+      }
+    });
+    const as = asUser(t, "alice");
+    expect(await as.query(api.generationJobs.getRecentJobs, {})).toHaveLength(20);
+    expect(await as.query(api.generationJobs.getRecentJobs, { limit: 500 })).toHaveLength(50);
+    expect(await as.query(api.generationJobs.getRecentJobs, { limit: 0 })).toHaveLength(1);
+    const [first] = await as.query(api.generationJobs.getRecentJobs, { limit: 1 });
+    expect(first!.prompt).toBe(`${"p".repeat(280)}…`);
+  });
+
+  test("getActiveJobs reads only pending and processing jobs, newest first", async () => {
+    const t = initConvexTest();
+    const alice = tokenIdentifier("alice");
+    await insertJob(t, { userId: alice, status: "completed", createdAt: NOW + 5 });
+    const pending = await insertJob(t, { userId: alice, status: "pending", createdAt: NOW + 1 });
+    const processing = await insertJob(t, { userId: alice, status: "processing", createdAt: NOW + 2 });
+    await insertJob(t, { userId: tokenIdentifier("bob"), status: "processing" });
+    const active = await asUser(t, "alice").query(api.generationJobs.getActiveJobs, {});
+    expect(active.map((j) => j._id)).toEqual([processing, pending]);
+    expect(await t.query(api.generationJobs.getActiveJobs, {})).toEqual([]);
+  });
+
+  test("getJobById: the owner gets the full job; anyone else, or a bad id, gets null", async () => {
+    const t = initConvexTest();
+    const prompt = "q".repeat(3000);
+    const jobId = await insertJob(t, { userId: tokenIdentifier("alice"), prompt, ipAddress: "10.0.0.1" });
+    const job = await asUser(t, "alice").query(api.generationJobs.getJobById, { jobId });
+    expect(job?.prompt).toBe(prompt);
+    expect(job).not.toHaveProperty("ipAddress");
+    expect(await asUser(t, "bob").query(api.generationJobs.getJobById, { jobId })).toBeNull();
+    expect(await t.query(api.generationJobs.getJobById, { jobId })).toBeNull();
+    expect(await asUser(t, "alice").query(api.generationJobs.getJobById, { jobId: "not-an-id" })).toBeNull();
+    const questionId = await t.run((ctx) =>
+      ctx.db.insert("topics", { userId: tokenIdentifier("alice"), name: "x", lastUsedAt: NOW }),
+    );
+    expect(await asUser(t, "alice").query(api.generationJobs.getJobById, { jobId: questionId })).toBeNull();
+  });
+});
+
+describe("cancelJob", () => {
+  test("cancels a pending job and drops its scheduled action", async () => {
+    const t = initConvexTest();
+    const alice = asUser(t, "alice");
+    const jobId = await alice.mutation(api.generationJobs.createJob, { prompt: "NATO alphabet" });
+    vi.setSystemTime(NOW + 500);
+    expect(await alice.mutation(api.generationJobs.cancelJob, { jobId })).toEqual({ questionsSaved: 0 });
+    const job = await getJob(t, jobId);
+    expect(job).toMatchObject({ status: "cancelled", completedAt: NOW + 500 });
+    expect(await t.run((ctx) => ctx.db.system.get(job!.scheduledFunctionId!))).toMatchObject({ state: { kind: "canceled" } });
+  });
+
+  test("cancelling a processing job returns the questions it keeps", async () => {
+    const t = initConvexTest();
+    const jobId = await insertJob(t, { userId: tokenIdentifier("alice"), status: "processing", questionsSaved: 7, startedAt: NOW - 4000 });
+    expect(await asUser(t, "alice").mutation(api.generationJobs.cancelJob, { jobId })).toEqual({ questionsSaved: 7 });
+    expect(await getJob(t, jobId)).toMatchObject({ status: "cancelled", questionsSaved: 7, durationMs: 4000 });
+  });
+
+  test("only the owner may cancel, and only an active job", async () => {
+    const t = initConvexTest();
+    const alice = tokenIdentifier("alice");
+    const jobId = await insertJob(t, { userId: alice, status: "processing" });
+    expect(await errorOf(asUser(t, "bob").mutation(api.generationJobs.cancelJob, { jobId }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await errorOf(t.mutation(api.generationJobs.cancelJob, { jobId }))).toMatchObject({ code: "UNAUTHENTICATED" });
+    expect((await getJob(t, jobId))?.status).toBe("processing");
+    for (const [status, words] of [["completed", "completed"], ["failed", "failed"], ["cancelled", "been cancelled"]] as const) {
+      const done = await insertJob(t, { userId: alice, status });
+      expect(await errorOf(asUser(t, "alice").mutation(api.generationJobs.cancelJob, { jobId: done }))).toEqual({
+        code: "INVALID_STATE",
+        message: `This job has already ${words}, so it can't be cancelled.`,
+      });
+    }
+  });
+});
+
+describe("retryJob", () => {
+  test("re-queues a retryable failed job where it stopped", async () => {
+    const t = initConvexTest();
+    const jobId = await insertJob(t, {
+      userId: tokenIdentifier("alice"), status: "failed", phase: "generating", topic: "DNA", estimatedTotal: 10,
+      questionsSaved: 4, errorCode: "NETWORK", errorMessage: "fetch failed", retryable: true, completedAt: NOW - 1,
+    });
+    expect(await asUser(t, "alice").mutation(api.generationJobs.retryJob, { jobId })).toBe(jobId);
+    const job = await getJob(t, jobId);
+    expect(job).toMatchObject({ status: "pending", phase: "generating", attempts: 2, questionsSaved: 4, topic: "DNA" });
+    expect(job).not.toHaveProperty("errorCode");
+    expect(job).not.toHaveProperty("errorMessage");
+    expect(job).not.toHaveProperty("completedAt");
+    expect(await t.run((ctx) => ctx.db.system.get(job!.scheduledFunctionId!))).toMatchObject({
+      name: "aiGeneration:processJob",
+      state: { kind: "pending" },
+    });
+  });
+
+  test("refuses non-retryable failures, other statuses, other users, and the concurrency limit", async () => {
+    const t = initConvexTest();
+    const alice = tokenIdentifier("alice");
+    const as = asUser(t, "alice");
+    const apiKey = await insertJob(t, { userId: alice, status: "failed", errorCode: "API_KEY", retryable: false });
+    expect(await errorOf(as.mutation(api.generationJobs.retryJob, { jobId: apiKey }))).toMatchObject({ code: "INVALID_STATE" });
+    const completed = await insertJob(t, { userId: alice, status: "completed" });
+    expect(await errorOf(as.mutation(api.generationJobs.retryJob, { jobId: completed }))).toEqual({
+      code: "INVALID_STATE",
+      message: "Only a failed job can be retried.",
+    });
+    const failed = await insertJob(t, { userId: alice, status: "failed", errorCode: "NETWORK", retryable: true });
+    expect(await errorOf(asUser(t, "bob").mutation(api.generationJobs.retryJob, { jobId: failed }))).toMatchObject({ code: "NOT_FOUND" });
+    for (let i = 0; i < 3; i++) await insertJob(t, { userId: alice, status: "processing" });
+    expect(await errorOf(as.mutation(api.generationJobs.retryJob, { jobId: failed }))).toMatchObject({ code: "CONCURRENCY_LIMIT" });
+    expect((await getJob(t, failed))?.status).toBe("failed");
+  });
+});
+
+describe("internal state changes check the status first", () => {
+  test("startJob takes only a pending job of the given user", async () => {
+    const t = initConvexTest();
+    const alice = tokenIdentifier("alice");
+    const jobId = await insertJob(t, { userId: alice });
+    expect(await t.mutation(internal.generationJobs.startJob, { jobId, userId: tokenIdentifier("bob"), model: "test" })).toBeNull();
+    const started = await t.mutation(internal.generationJobs.startJob, { jobId, userId: alice, model: "test" });
+    expect(started).toEqual({ prompt: "A topic", questionsSaved: 0, existingQuestions: [] });
+    expect(await getJob(t, jobId)).toMatchObject({ status: "processing", startedAt: NOW, model: "test" });
+    expect(await t.mutation(internal.generationJobs.startJob, { jobId, userId: alice, model: "test" })).toBeNull();
+  });
+
+  test("updateProgress updates a processing job and records its topic", async () => {
+    const t = initConvexTest();
+    const alice = tokenIdentifier("alice");
+    const jobId = await insertJob(t, { userId: alice, status: "processing" });
+    vi.setSystemTime(NOW + 100);
+    const args = { jobId, phase: "generating" as const, topic: "DNA", estimatedTotal: 12, questionsGenerated: 2, questionsSaved: 1 };
+    expect(await t.mutation(internal.generationJobs.updateProgress, args)).toBe(true);
+    const { jobId: _, ...progress } = args;
+    expect(await getJob(t, jobId)).toMatchObject({ ...progress, lastProgressAt: NOW + 100 });
+    expect(await asUser(t, "alice").query(api.questions.listMyTopics, {})).toEqual([{ name: "DNA", lastUsedAt: NOW + 100 }]);
+  });
+
+  test("a cancelled job gets no progress, completion or failure written over it", async () => {
+    const t = initConvexTest();
+    const jobId = await insertJob(t, { userId: tokenIdentifier("alice"), status: "cancelled", phase: "generating", questionsSaved: 3 });
+    const before = await getJob(t, jobId);
+    expect(await t.mutation(internal.generationJobs.updateProgress, { jobId, phase: "finalizing", questionsSaved: 9 })).toBe(false);
+    expect(await t.mutation(internal.generationJobs.completeJob, { jobId, durationMs: 1000 })).toBe(false);
+    expect(
+      await t.mutation(internal.generationJobs.failJob, { jobId, errorCode: "NETWORK", errorMessage: "x", retryable: true }),
+    ).toBe(false);
+    expect(await getJob(t, jobId)).toEqual(before);
+  });
+
+  test("completeJob marks a processing job completed with its duration", async () => {
+    const t = initConvexTest();
+    const jobId = await insertJob(t, { userId: tokenIdentifier("alice"), status: "processing", questionsSaved: 5 });
+    expect(await t.mutation(internal.generationJobs.completeJob, { jobId, durationMs: 4200 })).toBe(true);
+    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", completedAt: NOW, durationMs: 4200, phase: "finalizing" });
+    expect(await t.mutation(internal.generationJobs.completeJob, { jobId, durationMs: 1 })).toBe(false);
+  });
+
+  test("failJob stores the error details", async () => {
+    const t = initConvexTest();
+    const jobId = await insertJob(t, { userId: tokenIdentifier("alice"), status: "processing", startedAt: NOW - 3000 });
+    const error = { errorCode: "RATE_LIMIT" as const, errorMessage: "HTTP 429: slow down", retryable: true };
+    expect(await t.mutation(internal.generationJobs.failJob, { jobId, ...error })).toBe(true);
+    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", ...error, completedAt: NOW, durationMs: 3000 });
+    expect(await t.mutation(internal.generationJobs.failJob, { jobId, ...error, errorCode: "UNKNOWN" })).toBe(false);
+  });
+});
+
+describe("recoverStuckJobs", () => {
+  test("fails, as INTERRUPTED and retryable, silent active jobs whose action is gone", async () => {
+    const t = initConvexTest();
+    const alice = tokenIdentifier("alice");
+    // Real scheduler states: an action that crashed, one that ended, one cancelled, one still waiting.
+    const states = await t.run(async (ctx) => {
+      const victim = await ctx.db.insert("generationJobs", {
+        userId: "someone-else", kind: "questions", prompt: "x", status: "processing", phase: "generating",
+        questionsGenerated: 0, questionsSaved: 0, questionIds: [], createdAt: NOW, lastProgressAt: NOW, attempts: 1,
+      });
+      return {
+        // saveBatch throws when the user does not own the job: the function fails like a crash.
+        failed: await ctx.scheduler.runAfter(0, internal.questions.saveBatch, {
+          jobId: victim, userId: alice, topic: "x", questions: [], batchStart: 0, questionsGenerated: 0,
+        }),
+        success: await ctx.scheduler.runAfter(0, internal.generationJobs.completeJob, { jobId: victim, durationMs: 1 }),
+        canceled: await ctx.scheduler.runAfter(0, internal.generationJobs.completeJob, { jobId: victim, durationMs: 1 }),
+        pending: await ctx.scheduler.runAfter(60 * 60_000, internal.generationJobs.completeJob, { jobId: victim, durationMs: 1 }),
+      };
+    });
+    await t.run((ctx) => ctx.scheduler.cancel(states.canceled));
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    await t.finishAllScheduledFunctions(() => vi.advanceTimersByTime(1));
+    expect(await t.run((ctx) => ctx.db.system.get(states.failed))).toMatchObject({ state: { kind: "failed" } });
+    vi.setSystemTime(NOW);
+
+    const silent = JOB_CONFIG.STALE_JOB_AFTER_MS + 1;
+    const job = (status: "pending" | "processing", scheduledFunctionId: Id<"_scheduled_functions">, silentFor: number) =>
+      insertJob(t, { userId: alice, status, lastProgressAt: NOW - silentFor, startedAt: NOW - silentFor, scheduledFunctionId });
+    const crashed = await job("processing", states.failed, silent);
+    const endedWithoutFinishing = await job("processing", states.success, silent);
+    const cancelledBeforeStart = await job("pending", states.canceled, silent);
+    const waiting = await job("pending", states.pending, silent);
+    const waitingTooLong = await job("pending", states.pending, JOB_CONFIG.ACTION_TIMEOUT_MS);
+    const recent = await job("processing", states.failed, 1000);
+
+    expect(await t.mutation(internal.generationJobs.recoverStuckJobs, {})).toEqual({ interrupted: 4 });
+    for (const id of [crashed, endedWithoutFinishing, cancelledBeforeStart, waitingTooLong]) {
+      expect(await getJob(t, id)).toMatchObject({
+        status: "failed",
+        errorCode: "INTERRUPTED",
+        retryable: true,
+        errorMessage: "The job stopped unexpectedly (the server restarted or the job timed out).",
+        completedAt: NOW,
+      });
+    }
+    expect((await getJob(t, waiting))?.status).toBe("pending");
+    expect((await getJob(t, recent))?.status).toBe("processing");
+    expect(await t.mutation(internal.generationJobs.recoverStuckJobs, {})).toEqual({ interrupted: 0 });
+  });
+});
+
+describe("cleanup", () => {
+  test("deletes completed and cancelled jobs after 7 days and failed ones after 30, keeping every question", async () => {
+    const t = initConvexTest();
+    const alice = tokenIdentifier("alice");
+    const age = (days: number) => NOW - days * DAY_MS - 1;
+    const oldCompleted = await insertJob(t, { userId: alice, status: "completed", createdAt: age(8) });
+    const oldCancelled = await insertJob(t, { userId: alice, status: "cancelled", createdAt: age(7) });
+    const oldFailed = await insertJob(t, { userId: alice, status: "failed", createdAt: age(31) });
+    const keep = [
+      await insertJob(t, { userId: alice, status: "completed", createdAt: age(6) }),
+      await insertJob(t, { userId: alice, status: "failed", createdAt: age(20) }),
+      await insertJob(t, { userId: alice, status: "processing", createdAt: age(40) }),
+      await insertJob(t, { userId: alice, status: "pending", createdAt: age(40) }),
+    ];
+    const questionId = await t.run((ctx) =>
+      ctx.db.insert("questions", {
+        userId: alice, question: "Q?", type: "true-false", options: ["True", "False"], correctAnswer: "True",
+        explanation: "", topic: "T", difficulty: "easy", generationJobId: oldCompleted, createdAt: age(8),
+        card: { state: "new", due: NOW, stability: 0, difficulty: 0, elapsedDays: 0, scheduledDays: 0, learningSteps: 0, reps: 0, lapses: 0 },
+      }),
+    );
+    expect(await t.mutation(internal.generationJobs.cleanup, {})).toEqual({
+      deletedCompleted: 1, deletedCancelled: 1, deletedFailed: 1, total: 3, hasMore: false,
+    });
+    for (const id of [oldCompleted, oldCancelled, oldFailed]) expect(await getJob(t, id)).toBeNull();
+    for (const id of keep) expect(await getJob(t, id)).not.toBeNull();
+    expect(await t.run((ctx) => ctx.db.get(questionId))).not.toBeNull();
+  });
+
+  test("thousands of expired jobs are deleted in bounded transactions that reschedule themselves", async () => {
+    const t = initConvexTest();
+    const alice = tokenIdentifier("alice");
+    const expired = 2 * JOB_CONFIG.CLEANUP_BATCH_SIZE * 3 + 123; // 3,123
+    await t.run(async (ctx) => {
+      for (let i = 0; i < expired; i++) {
+        await ctx.db.insert("generationJobs", {
+          userId: alice, kind: "questions", prompt: `Old job ${i} `.padEnd(400, "x"), status: i % 3 === 0 ? "failed" : i % 3 === 1 ? "cancelled" : "completed",
+          phase: "finalizing", questionsGenerated: 10, questionsSaved: 10, questionIds: [], createdAt: NOW - 40 * DAY_MS + i, lastProgressAt: NOW, attempts: 1,
+        });
+      }
+    });
+    const recent = await insertJob(t, { userId: alice, status: "completed", createdAt: NOW - DAY_MS });
+
+    const first = await t.mutation(internal.generationJobs.cleanup, {});
+    expect(first).toMatchObject({ total: JOB_CONFIG.CLEANUP_BATCH_SIZE, hasMore: true });
+    // The rest runs as the scheduled continuations, each inside Convex's limits.
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    const left = await allJobs(t);
+    expect(left.map((j) => j._id)).toEqual([recent]);
+  });
+
+  test("crons.ts registers the daily cleanup at 03:00 UTC and the minutely recovery", () => {
+    const crons = (cronsModule as unknown as { crons: Record<string, { name: string; schedule: unknown }> }).crons;
+    expect(crons["cleanup old jobs"]).toMatchObject({ name: "generationJobs:cleanup", schedule: { type: "daily", hourUTC: 3, minuteUTC: 0 } });
+    expect(crons["recover stuck jobs"]).toMatchObject({ name: "generationJobs:recoverStuckJobs", schedule: { type: "interval", minutes: 1 } });
+  });
+});
