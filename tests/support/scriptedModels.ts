@@ -36,28 +36,32 @@ export function makeQuestions(count: number, from = 0): GeneratedQuestion[] {
 }
 
 /**
- * The stream of `{"elements":[...]}` for `questions`, one element per step with
- * `delayMs` between them. `after` is appended after the last complete element
- * (e.g. a failure); with `after` the array is left open, as a cut stream is.
+ * The stream of `{"elements":[...]}` for `questions`, with `delayMs` between
+ * elements. The AI SDK publishes an element once the next one begins (or the
+ * array closes), so every element is split after its first character:
+ * - `pauseAt`: the stream waits for `until` just after element `index` began,
+ *   i.e. once element `index - 1` is published;
+ * - `end`: instead of closing the array, the stream writes half of one more
+ *   element (which must never be saved) and then plays `end` (a failure, a
+ *   hang, or nothing: malformed JSON).
  */
 export function questionSteps(
   questions: readonly unknown[],
-  options: { delayMs?: number; after?: StreamStep[]; close?: boolean } = {},
+  { delayMs = 0, pauseAt, end }: { delayMs?: number; pauseAt?: { index: number; until: Promise<unknown> }; end?: StreamStep[] } = {},
 ): StreamStep[] {
-  const { delayMs = 0, after = [] } = options;
-  const close = options.close ?? after.length === 0;
   const steps: StreamStep[] = ['{"elements":['];
-  questions.forEach((q, i) => {
+  questions.forEach((question, i) => {
+    const json = JSON.stringify(question);
     if (i > 0) {
       if (delayMs > 0) steps.push({ delayMs });
       steps.push(",");
     }
-    steps.push(JSON.stringify(q));
+    steps.push(json.slice(0, 1));
+    if (pauseAt?.index === i) steps.push({ until: pauseAt.until });
+    steps.push(json.slice(1));
   });
-  // The SDK publishes an element once the next one starts or the array closes.
-  if (close) steps.push("]}");
-  else if (questions.length > 0) steps.push(",");
-  return [...steps, ...after];
+  if (end === undefined) return [...steps, "]}"];
+  return [...steps, `${questions.length > 0 ? "," : ""}{"question": "Half a`, ...end];
 }
 
 export const http = {

@@ -1,0 +1,281 @@
+/**
+ * The whole job, as it runs in production: `createJob` schedules the real
+ * `processJob`, which streams from a scripted model through the model seam and
+ * saves through `saveBatch`. Real timers, scripts measured in milliseconds.
+ */
+import { afterEach, describe, expect, test, vi } from "vitest";
+import { JOB_CONFIG } from "../lib/constants/jobs";
+import { api, internal } from "./_generated/api";
+import type { Id } from "./_generated/dataModel";
+import { setModelOverride, type ModelChoice } from "./lib/ai/models";
+import { asUser, initConvexTest, runScheduled, tokenIdentifier, waitFor, type TestConvex } from "./test.setup";
+import { gate, http, makeQuestion, makeQuestions, questionSteps, scriptedModel } from "../tests/support/scriptedModels";
+
+afterEach(() => {
+  setModelOverride(null);
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+const ALICE = tokenIdentifier("alice");
+
+async function start(t: TestConvex, model: ModelChoice, prompt = "Scripted topic") {
+  setModelOverride(() => model);
+  const jobId = await asUser(t, "alice").mutation(api.generationJobs.createJob, { prompt });
+  return jobId;
+}
+
+const getJob = (t: TestConvex, jobId: Id<"generationJobs">) => t.run((ctx) => ctx.db.get(jobId));
+const jobQuestions = (t: TestConvex, jobId: Id<"generationJobs">) =>
+  t.run((ctx) =>
+    ctx.db
+      .query("questions")
+      .withIndex("by_user_job", (q) => q.eq("userId", ALICE).eq("generationJobId", jobId))
+      .collect(),
+  );
+const intent = (questionCount: number) => ({ topic: "Scripted topic", questionCount, focus: "Everything." });
+
+/** Failed jobs log their error; keep test output clean. */
+const quietErrors = () => vi.spyOn(console, "error").mockImplementation(() => {});
+
+describe("a job from start to finish", () => {
+  test("streams questions into the database as they complete, then completes", async () => {
+    const t = initConvexTest();
+    const paused = gate();
+    const questions = makeQuestions(6);
+    const model = scriptedModel({ intent: intent(6), stream: questionSteps(questions, { pauseAt: { index: 2, until: paused.promise } }) });
+    const jobId = await start(t, model);
+
+    // While the model is paused, the first question is already saved, alone.
+    const running = await waitFor(() => getJob(t, jobId), (job) => (job?.questionsSaved ?? 0) >= 1);
+    expect(running).toMatchObject({
+      status: "processing",
+      phase: "generating",
+      topic: "Scripted topic",
+      estimatedTotal: 6,
+      questionsSaved: 1,
+      model: "test",
+    });
+    const [first] = await jobQuestions(t, jobId);
+    expect(first).toMatchObject({ ...questions[0], userId: ALICE, topic: "Scripted topic", generationJobId: jobId });
+    expect(first!.card).toEqual({
+      state: "new", due: first!.createdAt, stability: 0, difficulty: 0, elapsedDays: 0, scheduledDays: 0, learningSteps: 0, reps: 0, lapses: 0,
+    });
+
+    paused.open();
+    await runScheduled(t);
+    const job = await getJob(t, jobId);
+    const saved = await jobQuestions(t, jobId);
+    expect(saved.map((q) => q.question)).toEqual(questions.map((q) => q.question));
+    expect(job).toMatchObject({ status: "completed", phase: "finalizing", questionsSaved: 6, questionsGenerated: 6, attempts: 1 });
+    expect(job!.questionIds).toEqual(saved.map((q) => q._id));
+    expect(job!.durationMs).toBeGreaterThan(0);
+    expect(job!.completedAt).toBeGreaterThanOrEqual(job!.startedAt!);
+    expect(await asUser(t, "alice").query(api.questions.listMyTopics, {})).toMatchObject([{ name: "Scripted topic" }]);
+  });
+
+  test("saves in small batches, not one mutation per question", async () => {
+    const t = initConvexTest();
+    const questions = makeQuestions(20);
+    // A pause once the first question is complete keeps its save apart from the next ones.
+    const steps = questionSteps(questions, { pauseAt: { index: 1, until: new Promise((resolve) => setTimeout(resolve, 20)) } });
+    const jobId = await start(t, scriptedModel({ intent: intent(20), stream: steps }));
+    await runScheduled(t);
+    const saved = await jobQuestions(t, jobId);
+    expect(saved).toHaveLength(20);
+    const batches = new Map<number, number>();
+    for (const q of saved) batches.set(q.createdAt, (batches.get(q.createdAt) ?? 0) + 1);
+    const sizes = [...batches.entries()].sort(([a], [b]) => a - b).map(([, size]) => size);
+    expect(sizes[0]).toBe(1); // the first question is saved at once
+    expect(sizes.length).toBeLessThanOrEqual(1 + Math.ceil(19 / JOB_CONFIG.BATCH_SIZE));
+  });
+
+  test("stops the model once the estimated number of questions is saved", async () => {
+    const t = initConvexTest();
+    const model = scriptedModel({ intent: intent(5), stream: questionSteps(makeQuestions(12), { delayMs: 2 }) });
+    const jobId = await start(t, model);
+    await runScheduled(t);
+    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", questionsSaved: 5 });
+    expect(await jobQuestions(t, jobId)).toHaveLength(5);
+    expect(model.calls.signals[0]!.aborted).toBe(true);
+  });
+
+  test("runs on the offline sample model when nothing else is configured", async () => {
+    vi.stubEnv("SAMPLE_MODEL_CHUNK_DELAY_MS", "0");
+    const t = initConvexTest();
+    const jobId = await asUser(t, "alice").mutation(api.generationJobs.createJob, { prompt: "NATO alphabet" });
+    await runScheduled(t);
+    const job = await getJob(t, jobId);
+    expect(job).toMatchObject({ status: "completed", model: "sample", topic: "NATO alphabet", questionsSaved: 10 });
+    const saved = await jobQuestions(t, jobId);
+    expect(saved[0]).toMatchObject({ question: "Which code word stands for the letter A in the NATO phonetic alphabet?", correctAnswer: "Alfa" });
+  });
+
+  test("a malformed plan falls back to one read off the request", async () => {
+    const t = initConvexTest();
+    const model = scriptedModel({ intent: { text: "not json" }, stream: questionSteps(makeQuestions(10)) });
+    const jobId = await start(t, model, "Give me 7 questions on volcanoes");
+    await runScheduled(t);
+    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", topic: "Volcanoes", estimatedTotal: 7, questionsSaved: 7 });
+  });
+});
+
+describe("cancelling", () => {
+  test("mid-stream: partial questions are kept, nothing is written after cancelJob returns, the stream is aborted", async () => {
+    const t = initConvexTest();
+    const paused = gate();
+    const questions = makeQuestions(12);
+    const model = scriptedModel({
+      intent: intent(12),
+      stream: questionSteps(questions, { delayMs: 2, pauseAt: { index: 3, until: paused.promise } }),
+    });
+    const jobId = await start(t, model);
+    await waitFor(() => getJob(t, jobId), (job) => (job?.questionsSaved ?? 0) >= 1);
+
+    const { questionsSaved } = await asUser(t, "alice").mutation(api.generationJobs.cancelJob, { jobId });
+    const atCancel = await getJob(t, jobId);
+    expect(atCancel).toMatchObject({ status: "cancelled", questionsSaved });
+
+    paused.open(); // the model carries on streaming; the action must write nothing more
+    await runScheduled(t);
+    expect(await getJob(t, jobId)).toEqual(atCancel);
+    expect(await jobQuestions(t, jobId)).toHaveLength(questionsSaved);
+    expect(model.calls.signals[0]!.aborted).toBe(true);
+  });
+
+  test("before it starts: the action never runs", async () => {
+    const t = initConvexTest();
+    const model = scriptedModel({ intent: intent(5), stream: questionSteps(makeQuestions(5)) });
+    const jobId = await start(t, model);
+    await asUser(t, "alice").mutation(api.generationJobs.cancelJob, { jobId });
+    await runScheduled(t);
+    expect(model.calls).toMatchObject({ clarify: 0, stream: 0 });
+    expect(await getJob(t, jobId)).toMatchObject({ status: "cancelled", questionsSaved: 0 });
+  });
+});
+
+describe("failures end the job as failed, with the right code, keeping what was saved", () => {
+
+  test.each([
+    {
+      name: "rate limited while planning",
+      script: { intent: { error: http.tooManyRequests() }, stream: [] },
+      expected: { errorCode: "RATE_LIMIT", retryable: true, questionsSaved: 0 },
+    },
+    {
+      name: "bad API key",
+      script: { intent: { error: http.unauthorized() }, stream: [] },
+      expected: { errorCode: "API_KEY", retryable: false, questionsSaved: 0 },
+    },
+    {
+      name: "rate limited when the stream starts",
+      script: { intent: intent(5), stream: [{ error: http.tooManyRequests() }] },
+      expected: { errorCode: "RATE_LIMIT", retryable: true, questionsSaved: 0 },
+    },
+    {
+      name: "connection dropped mid-stream",
+      script: { intent: intent(8), stream: questionSteps(makeQuestions(3), { end: [{ delayMs: 10 }, { error: http.connectionReset() }] }) },
+      expected: { errorCode: "NETWORK", retryable: true, questionsSaved: 3 },
+    },
+    {
+      name: "stream hangs past the idle timeout",
+      script: { intent: intent(8), streamIdleTimeoutMs: 50, stream: questionSteps(makeQuestions(2), { end: [{ until: new Promise(() => {}) }] }) },
+      expected: { errorCode: "NETWORK", retryable: true, questionsSaved: 2, errorMessage: "Chunk timeout of 50ms exceeded" },
+    },
+    {
+      name: "malformed JSON",
+      script: { intent: intent(8), stream: questionSteps(makeQuestions(2), { end: [] }) },
+      expected: { errorCode: "INVALID_OUTPUT", retryable: true, questionsSaved: 2 },
+    },
+    {
+      name: "a question that does not match the schema",
+      script: { intent: intent(3), stream: questionSteps([makeQuestion(0), { ...makeQuestion(1), type: "multiple" }, makeQuestion(2)]) },
+      expected: { errorCode: "INVALID_OUTPUT", retryable: true, questionsSaved: 2 },
+    },
+    {
+      name: "no usable question at all",
+      script: { intent: intent(3), stream: questionSteps(makeQuestions(3).map((q) => ({ ...q, correctAnswer: "Not an option" }))) },
+      expected: { errorCode: "INVALID_OUTPUT", retryable: true, questionsSaved: 0, errorMessage: "The model produced no usable questions." },
+    },
+  ])("$name", async ({ script, expected }) => {
+    quietErrors();
+    const t = initConvexTest();
+    const jobId = await start(t, scriptedModel(script as Parameters<typeof scriptedModel>[0]));
+    await runScheduled(t);
+    const job = await getJob(t, jobId);
+    expect(job).toMatchObject({ status: "failed", ...expected });
+    const saved = await jobQuestions(t, jobId);
+    expect(saved).toHaveLength(expected.questionsSaved);
+    expect(job!.questionIds).toEqual(saved.map((q) => q._id));
+    for (const q of saved) expect(["multiple-choice", "true-false"]).toContain(q.type);
+  });
+});
+
+describe("crashes and retries", () => {
+  test("an action that dies before starting the job leaves it for the sweeper, which marks it INTERRUPTED", async () => {
+    quietErrors();
+    const t = initConvexTest();
+    setModelOverride(() => {
+      throw new Error("the action's process died");
+    });
+    const jobId = await asUser(t, "alice").mutation(api.generationJobs.createJob, { prompt: "Doomed" });
+    await runScheduled(t);
+    const job = await getJob(t, jobId);
+    expect(job?.status).toBe("pending");
+    expect(await t.run((ctx) => ctx.db.system.get(job!.scheduledFunctionId!))).toMatchObject({ state: { kind: "failed" } });
+
+    await t.run((ctx) => ctx.db.patch(jobId, { lastProgressAt: Date.now() - JOB_CONFIG.STALE_JOB_AFTER_MS - 1 }));
+    expect(await t.mutation(internal.generationJobs.recoverStuckJobs, {})).toEqual({ interrupted: 1 });
+    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "INTERRUPTED", retryable: true });
+  });
+
+  test("a hung action is left alone while it may live, then interrupted; if it wakes up it writes nothing", async () => {
+    quietErrors();
+    const t = initConvexTest();
+    const hang = gate();
+    const model = scriptedModel({ intent: intent(6), stream: questionSteps(makeQuestions(6), { pauseAt: { index: 1, until: hang.promise } }) });
+    const jobId = await start(t, model);
+    await waitFor(() => getJob(t, jobId), (job) => job?.questionsSaved === 1);
+
+    await t.run((ctx) => ctx.db.patch(jobId, { lastProgressAt: Date.now() - JOB_CONFIG.STALE_JOB_AFTER_MS - 1 }));
+    expect(await t.mutation(internal.generationJobs.recoverStuckJobs, {})).toEqual({ interrupted: 0 }); // still running
+    await t.run((ctx) => ctx.db.patch(jobId, { lastProgressAt: Date.now() - JOB_CONFIG.ACTION_TIMEOUT_MS }));
+    expect(await t.mutation(internal.generationJobs.recoverStuckJobs, {})).toEqual({ interrupted: 1 });
+    const interrupted = await getJob(t, jobId);
+    expect(interrupted).toMatchObject({ status: "failed", errorCode: "INTERRUPTED", questionsSaved: 1 });
+
+    hang.open();
+    await runScheduled(t);
+    expect(await getJob(t, jobId)).toEqual(interrupted);
+    expect(await jobQuestions(t, jobId)).toHaveLength(1);
+  });
+
+  test("a retry continues where the job stopped, without duplicating saved questions", async () => {
+    quietErrors();
+    const t = initConvexTest();
+    const questions = makeQuestions(7);
+    const model = scriptedModel({
+      intent: intent(6),
+      stream: (call) =>
+        call === 0
+          ? questionSteps(questions.slice(0, 3), { end: [{ delayMs: 10 }, { error: http.connectionReset() }] })
+          : // The model repeats two questions it was told to avoid, then writes new ones.
+            questionSteps([questions[1], questions[2], ...questions.slice(3)], { delayMs: 1 }),
+    });
+    const jobId = await start(t, model);
+    await runScheduled(t);
+    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "NETWORK", questionsSaved: 3 });
+
+    await asUser(t, "alice").mutation(api.generationJobs.retryJob, { jobId });
+    await runScheduled(t);
+    const job = await getJob(t, jobId);
+    const saved = await jobQuestions(t, jobId);
+    expect(job).toMatchObject({ status: "completed", attempts: 2, questionsSaved: 6 });
+    expect(saved.map((q) => q.question)).toEqual(questions.slice(0, 6).map((q) => q.question));
+    expect(job!.questionIds).toEqual(saved.map((q) => q._id));
+    // The plan was kept; the model was asked for the 3 missing questions and shown the 3 it had.
+    expect(model.calls.clarify).toBe(1);
+    expect(model.calls.prompts[1]).toContain("Number of questions: 3");
+    for (const q of questions.slice(0, 3)) expect(model.calls.prompts[1]).toContain(`- ${q.question}`);
+  });
+});
