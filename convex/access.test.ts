@@ -1,0 +1,133 @@
+/**
+ * Every public function checks who is calling. Each one is called as nobody
+ * (signed out) and as bob on alice's data: mutations refuse with a clear
+ * error, queries return nothing, and no document changes. A guard fails when
+ * a public function is added without being listed here.
+ */
+import { getFunctionName, type FunctionReference } from "convex/server";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { newCard } from "../lib/fsrs";
+import { api } from "./_generated/api";
+import { asUser, initConvexTest, modules, tokenIdentifier, type TestConvex } from "./test.setup";
+import { makeQuestion } from "../tests/support/scriptedModels";
+
+const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(NOW);
+});
+afterEach(() => vi.useRealTimers());
+
+/** Alice's data: an active job, a failed retryable job, a question, a topic. */
+async function seedAlice(t: TestConvex) {
+  const alice = tokenIdentifier("alice");
+  return await t.run(async (ctx) => {
+    const job = { userId: alice, kind: "questions" as const, prompt: "Alice's secret topic", phase: "generating" as const, questionsGenerated: 1, questionsSaved: 1, questionIds: [], createdAt: NOW, lastProgressAt: NOW, attempts: 1, topic: "Secrets" };
+    const activeJob = await ctx.db.insert("generationJobs", { ...job, status: "processing" });
+    const failedJob = await ctx.db.insert("generationJobs", { ...job, status: "failed", errorCode: "NETWORK", retryable: true });
+    const questionId = await ctx.db.insert("questions", { ...makeQuestion(0), userId: alice, topic: "Secrets", generationJobId: activeJob, createdAt: NOW, card: newCard(NOW) });
+    await ctx.db.insert("topics", { userId: alice, name: "Secrets", lastUsedAt: NOW });
+    return { activeJob, failedJob, questionId };
+  });
+}
+
+type Seed = Awaited<ReturnType<typeof seedAlice>>;
+type Caller = ReturnType<typeof asUser> | TestConvex;
+
+/** How to call each public function, and what a caller with no right to alice's data gets. */
+const MATRIX: Record<string, { call: (c: Caller, s: Seed) => Promise<unknown>; anonymous: unknown; otherUser: unknown }> = {
+  "generationJobs:createJob": {
+    call: (c) => c.mutation(api.generationJobs.createJob, { prompt: "A new topic" }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: expect.any(String), // bob's own new job; alice's data stays as it was
+  },
+  "generationJobs:getRecentJobs": { call: (c) => c.query(api.generationJobs.getRecentJobs, {}), anonymous: [], otherUser: [] },
+  "generationJobs:getActiveJobs": { call: (c) => c.query(api.generationJobs.getActiveJobs, {}), anonymous: [], otherUser: [] },
+  "generationJobs:getJobById": { call: (c, s) => c.query(api.generationJobs.getJobById, { jobId: s.activeJob }), anonymous: null, otherUser: null },
+  "generationJobs:cancelJob": {
+    call: (c, s) => c.mutation(api.generationJobs.cancelJob, { jobId: s.activeJob }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
+  "generationJobs:retryJob": {
+    call: (c, s) => c.mutation(api.generationJobs.retryJob, { jobId: s.failedJob }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
+  "questions:listMyQuestions": {
+    call: async (c, s) => (await c.query(api.questions.listMyQuestions, { paginationOpts: { numItems: 10, cursor: null }, jobId: s.activeJob })).page,
+    anonymous: [],
+    otherUser: [],
+  },
+  "questions:listJobQuestions": { call: (c, s) => c.query(api.questions.listJobQuestions, { jobId: s.activeJob }), anonymous: [], otherUser: [] },
+  "questions:listMyTopics": { call: (c) => c.query(api.questions.listMyTopics, {}), anonymous: [], otherUser: [] },
+  "questions:getReviewQueue": {
+    call: (c) => c.query(api.questions.getReviewQueue, { now: NOW }),
+    anonymous: { question: null, dueCount: 0, dueCountIsCapped: false, nextDueAt: null, hasQuestions: false },
+    otherUser: { question: null, dueCount: 0, dueCountIsCapped: false, nextDueAt: null, hasQuestions: false },
+  },
+  "questions:recordReview": {
+    call: (c, s) => c.mutation(api.questions.recordReview, { questionId: s.questionId, rating: "easy" }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
+  // App configuration, no user data: open to everyone by design.
+  "aiGeneration:getModelInfo": {
+    call: (c) => c.query(api.aiGeneration.getModelInfo, {}),
+    anonymous: { kind: "sample", name: "offline sample model" },
+    otherUser: { kind: "sample", name: "offline sample model" },
+  },
+};
+
+async function outcome(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    return await promise;
+  } catch (error) {
+    const data = (error as { data?: { code?: string } }).data;
+    return data?.code ? { code: data.code } : { thrown: String(error) };
+  }
+}
+
+/** Everything alice owns. */
+const snapshot = (t: TestConvex) =>
+  t.run(async (ctx) => {
+    const alice = tokenIdentifier("alice");
+    return {
+      jobs: await ctx.db.query("generationJobs").withIndex("by_user_created", (q) => q.eq("userId", alice)).collect(),
+      questions: await ctx.db.query("questions").withIndex("by_user_created", (q) => q.eq("userId", alice)).collect(),
+      topics: await ctx.db.query("topics").withIndex("by_user_name", (q) => q.eq("userId", alice)).collect(),
+    };
+  });
+
+describe.each(Object.entries(MATRIX))("%s", (_name, { call, anonymous, otherUser }) => {
+  test("signed out: refused or empty, nothing changed", async () => {
+    const t = initConvexTest();
+    const seed = await seedAlice(t);
+    const before = await snapshot(t);
+    expect(await outcome(call(t, seed))).toEqual(anonymous);
+    expect(await snapshot(t)).toEqual(before);
+  });
+
+  test("another user: refused or empty, alice's data unchanged", async () => {
+    const t = initConvexTest();
+    const seed = await seedAlice(t);
+    const before = await snapshot(t);
+    expect(await outcome(call(asUser(t, "bob"), seed))).toEqual(otherUser);
+    expect(await snapshot(t)).toEqual(before);
+  });
+});
+
+test("the matrix covers every public function of the app", async () => {
+  const publicFunctions: string[] = [];
+  for (const [path, load] of Object.entries(modules)) {
+    if (/_generated|\/lib\/|test\.setup|\.config\.ts$|schema\.ts$/.test(path)) continue;
+    const module = (await load()) as Record<string, { isPublic?: boolean }>;
+    const moduleName = path.replace(/^\.\//, "").replace(/\.ts$/, "");
+    for (const [exportName, value] of Object.entries(module)) {
+      if (value?.isPublic) publicFunctions.push(`${moduleName}:${exportName}`);
+    }
+  }
+  expect(publicFunctions.sort()).toEqual(Object.keys(MATRIX).sort());
+  // And the matrix names match the api references it calls.
+  expect(getFunctionName(api.generationJobs.createJob as FunctionReference<"mutation">)).toBe("generationJobs:createJob");
+});
