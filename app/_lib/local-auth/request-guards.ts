@@ -1,0 +1,29 @@
+/** Small checks shared by the local-auth route handlers. */
+
+/**
+ * Rejects cross-site form posts (login CSRF): a browser always sends `Origin`
+ * on a cross-site POST, and it must then name this very host.
+ */
+export function isSameOriginPost(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  if (origin === null) return true; // same-origin navigations in some browsers, and non-browser clients
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/** True when the request came from a plain HTML form (no JavaScript), which wants a redirect back. */
+export function isFormPost(request: Request): boolean {
+  const type = request.headers.get("content-type") ?? "";
+  return type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/form-data");
+}
+
+export function isHttps(request: Request): boolean {
+  const forwarded = request.headers.get("x-forwarded-proto");
+  return (forwarded ?? new URL(request.url).protocol.replace(":", "")) === "https";
+}
+
+export const NO_STORE = { "Cache-Control": "no-store" } as const;

@@ -1,0 +1,56 @@
+/**
+ * Request gate (Next.js 16 `proxy`, formerly middleware).
+ *
+ * - Clerk mode (NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY set): `clerkMiddleware`,
+ *   protecting every page but the sign-in page, as Clerk documents.
+ * - Local mode (the default): visitors without a session cookie are sent to
+ *   `/sign-in?next=<where they were going>`. This is the optimistic check; the
+ *   app layout verifies the cookie's signature before rendering anything.
+ *
+ * Both modes read their env at request time, so the build needs none.
+ */
+import { clerkMiddleware, createRouteMatcher } from "@clerk/nextjs/server";
+import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
+import { SESSION_COOKIE, SIGN_IN_PATH } from "@/app/_lib/local-auth/constants";
+import { clerkPublishableKey, clerkSecretKey } from "@/app/_lib/runtime-env";
+
+/** Reachable without signing in (the sign-in page, the local-auth API, static metadata). */
+const PUBLIC_PATHS = [SIGN_IN_PATH, "/api/local-auth", "/favicon.ico", "/icon.svg", "/robots.txt"];
+
+function isPublicPath(pathname: string): boolean {
+  return PUBLIC_PATHS.some((path) => pathname === path || pathname.startsWith(`${path}/`));
+}
+
+const isClerkPublicRoute = createRouteMatcher([`${SIGN_IN_PATH}(.*)`]);
+
+const clerkProxy = clerkMiddleware(
+  async (auth, request) => {
+    if (!isClerkPublicRoute(request)) await auth.protect();
+  },
+  () => ({ publishableKey: clerkPublishableKey(), secretKey: clerkSecretKey(), signInUrl: SIGN_IN_PATH }),
+);
+
+function localProxy(request: NextRequest): NextResponse {
+  const { pathname, search } = request.nextUrl;
+  if (isPublicPath(pathname) || request.cookies.has(SESSION_COOKIE)) return NextResponse.next();
+  if (pathname.startsWith("/api/")) {
+    return NextResponse.json({ error: "Not signed in." }, { status: 401 });
+  }
+  const signIn = new URL(SIGN_IN_PATH, request.url);
+  const next = `${pathname}${search}`;
+  if (next !== "/") signIn.searchParams.set("next", next);
+  return NextResponse.redirect(signIn);
+}
+
+export function proxy(request: NextRequest, event: NextFetchEvent) {
+  if (clerkPublishableKey()) return clerkProxy(request, event);
+  return localProxy(request);
+}
+
+export const config = {
+  matcher: [
+    // Everything but Next.js internals and static files (Clerk's recommended matcher).
+    "/((?!_next|[^?]*\\.(?:html?|css|js(?!on)|jpe?g|webp|png|gif|svg|ttf|woff2?|ico|csv|docx?|xlsx?|zip|webmanifest)).*)",
+    "/(api|trpc)(.*)",
+  ],
+};
