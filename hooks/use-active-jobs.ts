@@ -1,0 +1,43 @@
+/**
+ * The signed-in user's background jobs, live (the seed's `useActiveJobs`).
+ *
+ * `activeJobs` comes from `getActiveJobs`, which reads only pending and
+ * processing jobs (what the navbar badge counts); `jobs` is the recent
+ * history (20, newest first) the panel and the job notifications read.
+ * Both are `[]` while loading; `isLoading` says which is which.
+ */
+"use client";
+
+import { useQuery } from "convex/react";
+import { api } from "@/convex/_generated/api";
+import type { PublicJob } from "@/convex/lib/validators";
+import { JOB_CONFIG } from "@/lib/constants/jobs";
+
+const NO_JOBS: PublicJob[] = [];
+
+export type ActiveJobs = {
+  /** Recent jobs, newest first (at most 20). */
+  jobs: PublicJob[];
+  /** Pending and processing jobs, newest first. */
+  activeJobs: PublicJob[];
+  activeCount: number;
+  hasActive: boolean;
+  /** True until the active jobs have loaded (the badge shows nothing rather than a wrong 0). */
+  isLoading: boolean;
+  /** True until the recent jobs have loaded. */
+  isLoadingJobs: boolean;
+};
+
+export function useActiveJobs(): ActiveJobs {
+  const jobs = useQuery(api.generationJobs.getRecentJobs, { limit: JOB_CONFIG.RECENT_JOBS_DEFAULT_LIMIT });
+  const activeJobs = useQuery(api.generationJobs.getActiveJobs);
+  const activeCount = activeJobs?.length ?? 0;
+  return {
+    jobs: jobs ?? NO_JOBS,
+    activeJobs: activeJobs ?? NO_JOBS,
+    activeCount,
+    hasActive: activeCount > 0,
+    isLoading: activeJobs === undefined,
+    isLoadingJobs: jobs === undefined,
+  };
+}
