@@ -1,0 +1,38 @@
+/**
+ * Layout of every signed-in screen. Reads the Convex URL and the auth mode at
+ * request time and hands them to the client: the local session (verified
+ * here, not just present) or Clerk. Without a Convex URL it explains how to
+ * configure one instead of failing.
+ */
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { AppShell } from "@/components/app-shell";
+import { BackendNotConfigured } from "@/components/backend-not-configured";
+import { ClerkConvexProvider } from "@/components/providers/clerk-convex-provider";
+import { ClerkUserMenu } from "@/components/providers/clerk-user-menu";
+import { LocalConvexProvider } from "@/components/providers/local-convex-provider";
+import { LocalUserMenu } from "@/components/user-menu";
+import { SIGN_IN_PATH } from "../_lib/local-auth/constants";
+import { readSession } from "../_lib/local-auth/session";
+import { authMode, convexUrl } from "../_lib/runtime-env";
+
+export default async function SignedInLayout({ children }: { children: ReactNode }) {
+  const url = convexUrl();
+  if (!url) return <BackendNotConfigured />;
+
+  if (authMode() === "clerk") {
+    return (
+      <ClerkConvexProvider convexUrl={url}>
+        <AppShell userMenu={<ClerkUserMenu />}>{children}</AppShell>
+      </ClerkConvexProvider>
+    );
+  }
+
+  const session = await readSession();
+  if (!session) redirect(SIGN_IN_PATH);
+  return (
+    <LocalConvexProvider convexUrl={url} user={{ name: session.name }}>
+      <AppShell userMenu={<LocalUserMenu name={session.name} />}>{children}</AppShell>
+    </LocalConvexProvider>
+  );
+}

@@ -1,0 +1,30 @@
+/**
+ * `/sign-in`: the local development sign-in (display name only) or, in Clerk
+ * mode, Clerk's sign-in. A visitor with a valid local session goes straight on.
+ */
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { ClerkSignIn } from "@/components/providers/clerk-sign-in";
+import { LocalSignInForm } from "@/components/sign-in/local-sign-in-form";
+import { safeNextPath } from "../../_lib/local-auth/constants";
+import { readSession } from "../../_lib/local-auth/session";
+import { authMode } from "../../_lib/runtime-env";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  if (authMode() === "clerk") {
+    return (
+      <main className="flex flex-1 items-center justify-center px-4 py-12">
+        <ClerkSignIn />
+      </main>
+    );
+  }
+  const params = await searchParams;
+  const next = safeNextPath(typeof params.next === "string" ? params.next : null);
+  if (await readSession()) redirect(next);
+  const error = typeof params.error === "string" ? params.error : undefined;
+  return <LocalSignInForm next={next} initialError={error} />;
+}

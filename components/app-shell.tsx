@@ -1,0 +1,66 @@
+/**
+ * The signed-in app around every screen: navbar, sample-model notice, the
+ * generation modal and the background tasks panel (both reachable from any
+ * screen through `useAppShell`), job notifications and the connection notice.
+ */
+"use client";
+
+import { useMemo, useState, type ReactNode } from "react";
+import { AppShellContext, type AppShellActions } from "@/hooks/use-app-shell";
+import { BackgroundTasksPanel } from "./background-tasks-panel";
+import { ConnectionStatus } from "./connection-status";
+import { GenerationModal } from "./generation-modal";
+import { JobNotifications } from "./job-notifications";
+import type { JobStatusFilter } from "./job-status";
+import { Navbar } from "./navbar";
+import { SampleModelNotice } from "./sample-model-notice";
+
+type AppShellProps = { userMenu: ReactNode; children: ReactNode };
+
+export function AppShell({ userMenu, children }: AppShellProps) {
+  const [generateOpen, setGenerateOpen] = useState(false);
+  const [prefill, setPrefill] = useState<{ text: string; nonce: number }>();
+  const [panelOpen, setPanelOpen] = useState(false);
+  const [panelFilter, setPanelFilter] = useState<JobStatusFilter>("all");
+
+  const actions = useMemo<AppShellActions>(
+    () => ({
+      openGenerate: (text) => {
+        if (text !== undefined) setPrefill((current) => ({ text, nonce: (current?.nonce ?? 0) + 1 }));
+        setPanelOpen(false);
+        setGenerateOpen(true);
+      },
+      openTasksPanel: (filter) => {
+        if (filter) setPanelFilter(filter);
+        setGenerateOpen(false);
+        setPanelOpen(true);
+      },
+    }),
+    [],
+  );
+
+  return (
+    <AppShellContext value={actions}>
+      <a
+        href="#main"
+        className="sr-only z-50 rounded-md bg-primary px-3 py-2 text-primary-foreground focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
+      >
+        Skip to content
+      </a>
+      <Navbar onGenerate={() => actions.openGenerate()} onOpenTasks={() => actions.openTasksPanel()} userMenu={userMenu} />
+      <SampleModelNotice />
+      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-4 pt-6 pb-16 focus:outline-none sm:px-6 sm:pt-10">
+        {children}
+      </main>
+      <GenerationModal open={generateOpen} onOpenChange={setGenerateOpen} prefill={prefill} />
+      <BackgroundTasksPanel
+        open={panelOpen}
+        onOpenChange={setPanelOpen}
+        filter={panelFilter}
+        onFilterChange={setPanelFilter}
+      />
+      <JobNotifications panelOpen={panelOpen} />
+      <ConnectionStatus />
+    </AppShellContext>
+  );
+}

@@ -1,0 +1,253 @@
+/**
+ * GenerationModal: inline validation with the server's rule, the character
+ * count, Cmd/Ctrl+Enter, one job per submission (idempotency key), closing on
+ * success with a toast that opens the panel, and server errors as toasts with
+ * the typed prompt kept.
+ */
+import { act, render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { ConvexError } from "convex/values";
+import { useState } from "react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { AppShellContext } from "@/hooks/use-app-shell";
+import { GenerationModal } from "./generation-modal";
+import { PROMPT_PLACEHOLDER } from "./prompt-form";
+import { mockMutation, resetConvexMocks } from "./test-support/convex-mocks";
+
+vi.mock("convex/react", async () => (await import("./test-support/convex-mocks")).convexReactMock);
+const toast = vi.hoisted(() => Object.assign(vi.fn(), { success: vi.fn(), error: vi.fn() }));
+vi.mock("sonner", () => ({ toast }));
+
+const openTasksPanel = vi.fn();
+const onOpenChange = vi.fn();
+
+function Harness({ prefill }: { prefill?: { text: string; nonce: number } }) {
+  const [open, setOpen] = useState(true);
+  return (
+    <AppShellContext value={{ openGenerate: vi.fn(), openTasksPanel }}>
+      <button type="button" onClick={() => setOpen(true)}>
+        Reopen
+      </button>
+      <GenerationModal
+        open={open}
+        onOpenChange={(next) => {
+          onOpenChange(next);
+          setOpen(next);
+        }}
+        prefill={prefill}
+      />
+    </AppShellContext>
+  );
+}
+
+function field() {
+  return screen.getByRole("textbox", { name: "Generate questions" });
+}
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+beforeEach(() => {
+  resetConvexMocks();
+  vi.clearAllMocks();
+});
+
+describe("GenerationModal", () => {
+  it("shows the seed's placeholder, focuses the prompt, and counts characters as typed", async () => {
+    const user = userEvent.setup();
+    render(<Harness />);
+    expect(field()).toHaveAttribute("placeholder", PROMPT_PLACEHOLDER);
+    expect(field()).toHaveFocus();
+    expect(screen.getByText("0 / 5,000", { exact: false })).toBeInTheDocument();
+    await user.type(field(), "  React hooks ");
+    // Counted like the server counts: trimmed.
+    expect(screen.getByText("11 / 5,000", { exact: false })).toBeInTheDocument();
+  });
+
+  it("an empty or too-short prompt is refused inline, without calling the server", async () => {
+    const createJob = mockMutation("generationJobs:createJob");
+    const user = userEvent.setup();
+    render(<Harness />);
+
+    await user.click(screen.getByRole("button", { name: "Generate questions" }));
+    expect(await screen.findByText("Type what you want to learn about.")).toBeInTheDocument();
+    expect(field()).toHaveAttribute("aria-invalid", "true");
+
+    await user.type(field(), "ab");
+    expect(screen.queryByText("Type what you want to learn about.")).not.toBeInTheDocument();
+    expect(field()).toHaveAttribute("aria-invalid", "false");
+    await user.click(screen.getByRole("button", { name: "Generate questions" }));
+    expect(await screen.findByText("Use at least 3 characters so the topic is clear.")).toBeInTheDocument();
+    expect(createJob).not.toHaveBeenCalled();
+  });
+
+  it("a prompt over 5,000 characters is flagged as soon as it is pasted", async () => {
+    const createJob = mockMutation("generationJobs:createJob");
+    const user = userEvent.setup();
+    render(<Harness />);
+    await user.click(field());
+    await user.paste("x".repeat(5001));
+    expect(screen.getByText("Keep it under 5,000 characters (this is 5,001).")).toBeInTheDocument();
+    expect(screen.getByText("5,001 / 5,000", { exact: false })).toHaveClass("text-destructive");
+    await user.keyboard("{Control>}{Enter}{/Control}");
+    expect(createJob).not.toHaveBeenCalled();
+  });
+
+  it("Ctrl+Enter submits the trimmed prompt with an idempotency key, then closes and toasts", async () => {
+    const createJob = mockMutation("generationJobs:createJob", () => Promise.resolve("job_1"));
+    const user = userEvent.setup();
+    render(<Harness />);
+    await user.type(field(), "  NATO alphabet  ");
+    await user.keyboard("{Control>}{Enter}{/Control}");
+
+    expect(createJob).toHaveBeenCalledOnce();
+    expect(createJob).toHaveBeenCalledWith({ prompt: "NATO alphabet", idempotencyKey: expect.any(String) as unknown });
+    await vi.waitFor(() => expect(onOpenChange).toHaveBeenCalledWith(false));
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    expect(toast.success).toHaveBeenCalledWith("Generation started", expect.objectContaining({ action: expect.anything() as unknown }));
+
+    // The toast's action opens the background tasks panel.
+    const options = toast.success.mock.calls[0]?.[1] as { action: { label: string; onClick: () => void } };
+    expect(options.action.label).toBe("View progress");
+    options.action.onClick();
+    expect(openTasksPanel).toHaveBeenCalled();
+  });
+
+  it("Cmd+Enter submits too", async () => {
+    const createJob = mockMutation("generationJobs:createJob", () => Promise.resolve("job_1"));
+    const user = userEvent.setup();
+    render(<Harness />);
+    await user.type(field(), "Periodic table");
+    await user.keyboard("{Meta>}{Enter}{/Meta}");
+    expect(createJob).toHaveBeenCalledOnce();
+  });
+
+  it("a double submit makes one call; the button shows progress meanwhile", async () => {
+    const pending = deferred<string>();
+    const createJob = mockMutation("generationJobs:createJob", () => pending.promise);
+    const user = userEvent.setup();
+    render(<Harness />);
+    await user.type(field(), "React hooks");
+    await user.keyboard("{Control>}{Enter}{/Control}");
+    await user.keyboard("{Control>}{Enter}{/Control}");
+    expect(screen.getByRole("button", { name: /Starting/ })).toBeDisabled();
+    expect(createJob).toHaveBeenCalledOnce();
+    await act(async () => {
+      pending.resolve("job_1");
+      await pending.promise;
+    });
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+  });
+
+  it("a server error becomes a clear toast; the modal stays open with the prompt as typed", async () => {
+    mockMutation("generationJobs:createJob", () =>
+      Promise.reject(
+        new ConvexError({
+          code: "CONCURRENCY_LIMIT",
+          message: "You already have 3 generations running. Wait for one to finish or cancel one, then try again.",
+        }),
+      ),
+    );
+    const user = userEvent.setup();
+    render(<Harness />);
+    await user.type(field(), "Organic chemistry basics");
+    await user.click(screen.getByRole("button", { name: "Generate questions" }));
+
+    await vi.waitFor(() =>
+      expect(toast.error).toHaveBeenCalledWith("Too many generations running", {
+        description: "You already have 3 generations running. Wait for one to finish or cancel one, then try again.",
+        action: expect.objectContaining({ label: "View tasks" }) as unknown,
+      }),
+    );
+    expect(screen.getByRole("dialog")).toBeInTheDocument();
+    expect(field()).toHaveValue("Organic chemistry basics");
+    expect(onOpenChange).not.toHaveBeenCalledWith(false);
+  });
+
+  it("a rate limit says how long to wait", async () => {
+    mockMutation("generationJobs:createJob", () =>
+      Promise.reject(
+        new ConvexError({ code: "RATE_LIMITED", message: "You're starting generations too quickly. Try again in 3 minutes.", retryAfterMs: 180_000 }),
+      ),
+    );
+    const user = userEvent.setup();
+    render(<Harness />);
+    await user.type(field(), "Roman emperors");
+    await user.click(screen.getByRole("button", { name: "Generate questions" }));
+    await vi.waitFor(() =>
+      expect(toast.error).toHaveBeenCalledWith("Slow down a little", {
+        description: "You're starting generations too quickly. Try again in 3 minutes.",
+      }),
+    );
+    expect(field()).toHaveValue("Roman emperors");
+  });
+
+  it("the server's prompt rule is shown next to the field as well", async () => {
+    mockMutation("generationJobs:createJob", () =>
+      Promise.reject(new ConvexError({ code: "INVALID_PROMPT", message: "Use at least 3 characters so the topic is clear." })),
+    );
+    const user = userEvent.setup();
+    render(<Harness />);
+    await user.type(field(), "DNA");
+    await user.click(screen.getByRole("button", { name: "Generate questions" }));
+    expect(await screen.findByText("Use at least 3 characters so the topic is clear.")).toBeInTheDocument();
+    expect(field()).toHaveAttribute("aria-invalid", "true");
+  });
+
+  it("an unexpected failure gets a generic toast and keeps the prompt", async () => {
+    mockMutation("generationJobs:createJob", () => Promise.reject(new Error("[CONVEX M(generationJobs:createJob)] Server Error")));
+    const user = userEvent.setup();
+    render(<Harness />);
+    await user.type(field(), "Cell biology");
+    await user.click(screen.getByRole("button", { name: "Generate questions" }));
+    await vi.waitFor(() =>
+      expect(toast.error).toHaveBeenCalledWith("Couldn't start the generation", {
+        description: "Something went wrong. Please try again.",
+      }),
+    );
+    expect(field()).toHaveValue("Cell biology");
+  });
+
+  it("retrying the same prompt after a failure reuses its idempotency key; a new prompt gets a new one", async () => {
+    const createJob = mockMutation("generationJobs:createJob", () => Promise.reject(new Error("Connection lost while action was in flight")));
+    const user = userEvent.setup();
+    render(<Harness />);
+    await user.type(field(), "Greek alphabet");
+    await user.click(screen.getByRole("button", { name: "Generate questions" }));
+    await vi.waitFor(() => expect(toast.error).toHaveBeenCalledTimes(1));
+    expect(toast.error.mock.calls[0]?.[1]).toEqual({ description: "Can't reach the server. Check your connection and try again." });
+    await user.click(screen.getByRole("button", { name: "Generate questions" }));
+    await vi.waitFor(() => expect(createJob).toHaveBeenCalledTimes(2));
+    const keys = createJob.mock.calls.map(([args]) => args.idempotencyKey);
+    expect(keys[0]).toBe(keys[1]);
+
+    await user.type(field(), " 2");
+    await user.click(screen.getByRole("button", { name: "Generate questions" }));
+    await vi.waitFor(() => expect(createJob).toHaveBeenCalledTimes(3));
+    expect(createJob.mock.calls[2]?.[0].idempotencyKey).not.toBe(keys[0]);
+  });
+
+  it("after a success the draft is cleared, and the next submission is a new job (new key)", async () => {
+    const createJob = mockMutation("generationJobs:createJob", () => Promise.resolve("job_1"));
+    const user = userEvent.setup();
+    const { rerender } = render(<Harness />);
+    await user.type(field(), "Spanish verbs");
+    await user.keyboard("{Control>}{Enter}{/Control}");
+    await vi.waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+    await user.click(screen.getByRole("button", { name: "Reopen" }));
+    expect(field()).toHaveValue("");
+    await user.keyboard("{Escape}");
+
+    // "Use this prompt again" reopens with the same text: a second, separate job.
+    expect(createJob).toHaveBeenCalledOnce();
+    rerender(<Harness prefill={{ text: "Spanish verbs", nonce: 1 }} />);
+    await user.click(screen.getByRole("button", { name: "Reopen" }));
+    expect(field()).toHaveValue("Spanish verbs");
+    await user.keyboard("{Control>}{Enter}{/Control}");
+    await vi.waitFor(() => expect(createJob).toHaveBeenCalledTimes(2));
+    expect(createJob.mock.calls[0]?.[0].idempotencyKey).not.toBe(createJob.mock.calls[1]?.[0].idempotencyKey);
+  });
+});

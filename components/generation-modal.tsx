@@ -1,0 +1,57 @@
+/**
+ * The generation modal: one prompt, submitted as a background job. Closes the
+ * moment the job exists ("Generation started" toast, with a way to the
+ * panel); on a server error it stays open with the prompt as typed. The draft
+ * survives closing the modal until a job is created from it.
+ */
+"use client";
+
+import { useState } from "react";
+import { PromptForm } from "./prompt-form";
+import { Button } from "./ui/button";
+import { Dialog, DialogClose, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "./ui/dialog";
+
+type GenerationModalProps = {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  /** A prompt to start from; a new `nonce` replaces the draft with `text`. */
+  prefill?: { text: string; nonce: number };
+};
+
+export function GenerationModal({ open, onOpenChange, prefill }: GenerationModalProps) {
+  const [prompt, setPrompt] = useState(prefill?.text ?? "");
+  const [appliedNonce, setAppliedNonce] = useState(prefill?.nonce);
+  if (prefill && prefill.nonce !== appliedNonce) {
+    setAppliedNonce(prefill.nonce);
+    setPrompt(prefill.text);
+  }
+
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle id="generation-modal-title">Generate questions</DialogTitle>
+          <DialogDescription>
+            Name a topic or paste your notes. Questions are written in the background and appear in My Questions one by
+            one.
+          </DialogDescription>
+        </DialogHeader>
+        <PromptForm
+          prompt={prompt}
+          onPromptChange={setPrompt}
+          labelledBy="generation-modal-title"
+          rows={5}
+          onCreated={() => {
+            setPrompt("");
+            onOpenChange(false);
+          }}
+          secondaryAction={
+            <DialogClose asChild>
+              <Button variant="ghost">Cancel</Button>
+            </DialogClose>
+          }
+        />
+      </DialogContent>
+    </Dialog>
+  );
+}

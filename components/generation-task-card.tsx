@@ -1,0 +1,156 @@
+/**
+ * One background job as a card, for every state: queued, generating (phase,
+ * progress, live count, cancel), done (count, duration, view questions),
+ * cancelled (questions kept), failed (what went wrong in plain words, retry
+ * when it can help) and interrupted (retry).
+ */
+"use client";
+
+import { ArrowRight, ListChecks } from "lucide-react";
+import Link from "next/link";
+import { useId } from "react";
+import type { PublicJob } from "@/convex/lib/validators";
+import { useNow } from "@/hooks/use-now";
+import { describeJobError, jobProgress, plural } from "@/lib/jobs";
+import { CancelJobButton } from "./cancel-job-button";
+import { fullDateTime, relativeTime, shortDuration } from "./format";
+import { jobDisplayState, JobStatusBadge, jobTitle } from "./job-status";
+import { RetryJobButton } from "./retry-job-button";
+import { Button } from "./ui/button";
+import { cn } from "./ui/cn";
+import { Progress } from "./ui/progress";
+
+type GenerationTaskCardProps = {
+  job: PublicJob;
+  /** Called when a link in the card is followed (the panel closes itself). */
+  onNavigate?: () => void;
+  className?: string;
+};
+
+export function jobQuestionsHref(jobId: string): string {
+  return `/my-questions?job=${encodeURIComponent(jobId)}`;
+}
+
+export function GenerationTaskCard({ job, onNavigate, className }: GenerationTaskCardProps) {
+  const titleId = useId();
+  const now = useNow(30_000);
+  const title = jobTitle(job);
+  const isActive = job.status === "pending" || job.status === "processing";
+  const timestamp = isActive ? (job.startedAt ?? job.createdAt) : (job.completedAt ?? job.createdAt);
+  const timeLabel = job.status === "pending" ? "Queued" : isActive ? "Started" : "Finished";
+
+  return (
+    <article
+      aria-labelledby={titleId}
+      className={cn(
+        "rounded-xl border border-border bg-card p-4 shadow-xs transition-colors",
+        job.status === "processing" && "border-primary/30",
+        className,
+      )}
+    >
+      <div className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-muted-foreground">
+        <JobStatusBadge job={job} />
+        {now > 0 && (
+          <time dateTime={new Date(timestamp).toISOString()} title={fullDateTime(timestamp)}>
+            {timeLabel} {relativeTime(timestamp, now)}
+          </time>
+        )}
+        {job.attempts > 1 && <span>· attempt {job.attempts}</span>}
+      </div>
+
+      <h3 id={titleId} className="mt-2 text-[15px] leading-snug font-medium break-words">
+        <Link
+          href={`/jobs/${job._id}`}
+          onClick={onNavigate}
+          className="line-clamp-2 rounded-sm decoration-muted-foreground/50 underline-offset-4 hover:underline"
+        >
+          {title}
+        </Link>
+      </h3>
+      {job.topic !== undefined && job.topic !== job.prompt && (
+        <p className="mt-1 line-clamp-2 text-sm break-words text-muted-foreground">“{job.prompt}”</p>
+      )}
+
+      <JobCardBody job={job} />
+
+      <div className="mt-3 flex flex-wrap items-center gap-2">
+        {isActive && <CancelJobButton job={job} />}
+        {job.status === "failed" && job.retryable === true && <RetryJobButton jobId={job._id} />}
+        {job.questionsSaved > 0 && (
+          <Button asChild variant={job.status === "completed" ? "primary" : "secondary"} size="sm">
+            <Link href={jobQuestionsHref(job._id)} onClick={onNavigate}>
+              <ListChecks aria-hidden="true" />
+              View questions
+            </Link>
+          </Button>
+        )}
+        <Button asChild variant="ghost" size="sm" className="ml-auto text-muted-foreground">
+          <Link href={`/jobs/${job._id}`} onClick={onNavigate} aria-describedby={titleId}>
+            Details
+            <ArrowRight aria-hidden="true" />
+          </Link>
+        </Button>
+      </div>
+    </article>
+  );
+}
+
+function JobCardBody({ job }: { job: PublicJob }) {
+  const state = jobDisplayState(job);
+  const progress = jobProgress(job);
+
+  switch (state) {
+    case "pending":
+      return (
+        <div className="mt-3 space-y-1.5">
+          <Progress value={null} tone="muted" label="Queued" valueText="Waiting to start" />
+          <p className="text-sm text-muted-foreground">Waiting to start…</p>
+        </div>
+      );
+    case "processing":
+      return (
+        <div className="mt-3 space-y-1.5">
+          <Progress value={progress.percent} label="Generation progress" valueText={progress.label} />
+          <p className="flex justify-between gap-2 text-sm text-muted-foreground">
+            <span>{progress.label}</span>
+            {progress.percent !== null && <span className="tabular-nums">{progress.percent}%</span>}
+          </p>
+        </div>
+      );
+    case "completed":
+      return (
+        <p className="mt-2 text-sm text-muted-foreground">
+          {plural(job.questionsSaved, "question")} ready
+          {job.durationMs !== undefined && <> · took {shortDuration(job.durationMs)}</>}
+        </p>
+      );
+    case "cancelled":
+      return (
+        <p className="mt-2 text-sm text-muted-foreground">
+          {job.questionsSaved > 0
+            ? `Cancelled · ${plural(job.questionsSaved, "question")} kept`
+            : "Cancelled before any question was saved"}
+        </p>
+      );
+    case "failed":
+    case "interrupted": {
+      const { title, detail } = describeJobError(job.errorCode);
+      return (
+        <div
+          className={cn(
+            "mt-3 rounded-lg px-3 py-2.5 text-sm",
+            state === "interrupted"
+              ? "bg-warning-soft text-warning-soft-foreground"
+              : "bg-destructive-soft text-destructive-soft-foreground",
+          )}
+        >
+          <p className="font-medium">{title}</p>
+          <p className="mt-0.5 opacity-90">{detail}</p>
+          {job.questionsSaved > 0 && (
+            <p className="mt-1 font-medium">{plural(job.questionsSaved, "question")} kept</p>
+          )}
+        </div>
+      );
+    }
+  }
+}

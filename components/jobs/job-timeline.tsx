@@ -1,0 +1,139 @@
+/**
+ * A job's life as a timeline: queued, started, understanding the topic,
+ * writing questions, and how it ended, each with its time when known.
+ * Built only from the job document, so it updates live with it.
+ */
+"use client";
+
+import { Check, Circle, CircleAlert, CirclePause, Ban, LoaderCircle } from "lucide-react";
+import type { PublicJob } from "@/convex/lib/validators";
+import { describeJobError, plural } from "@/lib/jobs";
+import { clockTime, fullDateTime, shortDuration } from "../format";
+import { cn } from "../ui/cn";
+
+type StepState = "done" | "current" | "upcoming" | "stopped" | "failed" | "interrupted" | "cancelled";
+
+type Step = { id: string; title: string; detail?: string; at?: number; state: StepState };
+
+export function jobTimelineSteps(job: PublicJob): Step[] {
+  const { status } = job;
+  const started = job.startedAt !== undefined && status !== "pending";
+  const phaseIndex = { clarifying: 0, generating: 1, finalizing: 2 }[job.phase];
+  /** State of phase step `index` (0 understanding, 1 writing). */
+  const stepState = (index: number): StepState => {
+    if (!started) return "upcoming";
+    if (status === "completed" || index < phaseIndex) return "done";
+    if (index > phaseIndex) return "upcoming";
+    return status === "processing" ? "current" : "stopped";
+  };
+  const reached = (index: number) => started && (status === "completed" || phaseIndex >= index);
+
+  const steps: Step[] = [
+    { id: "queued", title: "Queued", at: job.createdAt, state: "done" },
+    {
+      id: "started",
+      title: job.attempts > 1 ? `Started (attempt ${job.attempts})` : "Started",
+      ...(started ? { at: job.startedAt } : {}),
+      state: started ? "done" : status === "pending" ? "current" : "upcoming",
+      ...(status === "pending" ? { detail: "Waiting for a free worker" } : {}),
+    },
+    {
+      id: "clarifying",
+      title: "Understanding the topic",
+      ...(job.topic !== undefined
+        ? { detail: `Topic: ${job.topic}${job.estimatedTotal !== undefined ? ` · about ${plural(job.estimatedTotal, "question")}` : ""}` }
+        : {}),
+      state: stepState(0),
+    },
+    {
+      id: "generating",
+      title: "Writing questions",
+      ...(reached(1)
+        ? {
+            detail:
+              job.estimatedTotal !== undefined
+                ? `${job.questionsSaved} of ${job.estimatedTotal} saved`
+                : `${plural(job.questionsSaved, "question")} saved`,
+          }
+        : {}),
+      state: stepState(1),
+    },
+  ];
+
+  const duration = job.durationMs !== undefined ? ` after ${shortDuration(job.durationMs)}` : "";
+  if (status === "completed") {
+    steps.push({ id: "end", title: "Done", detail: `${plural(job.questionsSaved, "question")} ready${duration}`, at: job.completedAt, state: "done" });
+  } else if (status === "cancelled") {
+    steps.push({
+      id: "end",
+      title: "Cancelled",
+      detail: job.questionsSaved > 0 ? `${plural(job.questionsSaved, "question")} kept` : "No questions were saved",
+      at: job.completedAt,
+      state: "cancelled",
+    });
+  } else if (status === "failed") {
+    const interrupted = job.errorCode === "INTERRUPTED";
+    steps.push({
+      id: "end",
+      title: interrupted ? "Interrupted" : "Failed",
+      detail: `${describeJobError(job.errorCode).title}${duration}`,
+      at: job.completedAt,
+      state: interrupted ? "interrupted" : "failed",
+    });
+  } else {
+    steps.push({ id: "end", title: "Done", state: "upcoming" });
+  }
+  return steps;
+}
+
+const ICONS: Record<StepState, { Icon: typeof Check; className: string }> = {
+  done: { Icon: Check, className: "bg-success text-white dark:text-background" },
+  current: { Icon: LoaderCircle, className: "bg-primary text-primary-foreground [&_svg]:animate-spin motion-reduce:[&_svg]:animate-none" },
+  upcoming: { Icon: Circle, className: "border border-border bg-card text-muted-foreground/50" },
+  stopped: { Icon: Circle, className: "border border-muted-foreground/60 bg-card text-muted-foreground" },
+  failed: { Icon: CircleAlert, className: "bg-destructive text-destructive-foreground" },
+  interrupted: { Icon: CirclePause, className: "bg-warning text-background" },
+  cancelled: { Icon: Ban, className: "bg-muted-foreground text-background" },
+};
+
+const STATE_WORDS: Record<StepState, string> = {
+  done: "done",
+  current: "in progress",
+  upcoming: "not reached",
+  stopped: "stopped here",
+  failed: "failed",
+  interrupted: "interrupted",
+  cancelled: "cancelled",
+};
+
+export function JobTimeline({ job, now }: { job: PublicJob; now: number }) {
+  const steps = jobTimelineSteps(job);
+  return (
+    <ol className="relative">
+      {steps.map((step, index) => {
+        const { Icon, className } = ICONS[step.state];
+        const last = index === steps.length - 1;
+        return (
+          <li key={step.id} className="relative flex gap-3 pb-5 last:pb-0">
+            {!last && <span aria-hidden="true" className="absolute top-7 bottom-1 left-[11px] w-px bg-border" />}
+            <span aria-hidden="true" className={cn("relative flex size-6 shrink-0 items-center justify-center rounded-full [&_svg]:size-3.5", className)}>
+              <Icon />
+            </span>
+            <div className="min-w-0 pt-0.5">
+              <p className={cn("text-sm font-medium", step.state === "upcoming" && "text-muted-foreground")}>
+                {step.title}
+                <span className="sr-only"> ({STATE_WORDS[step.state]})</span>
+              </p>
+              {step.detail && <p className="mt-0.5 text-sm break-words text-muted-foreground">{step.detail}</p>}
+              {step.at !== undefined && now > 0 && (
+                <time dateTime={new Date(step.at).toISOString()} title={fullDateTime(step.at)} className="mt-0.5 block text-xs text-muted-foreground tabular-nums">
+                  {clockTime(step.at, now)}
+                </time>
+              )}
+            </div>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * Top navigation: app name, the two screens, "Generate", the live background
+ * tasks badge and the user menu. On phones the screen links move to a second
+ * row and "Generate" shrinks to its icon.
+ */
+"use client";
+
+import { BrainCircuit, Plus } from "lucide-react";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import type { ReactNode } from "react";
+import { APP_NAME } from "./app-name";
+import { BackgroundTasksBadge } from "./background-tasks-badge";
+import { Button } from "./ui/button";
+import { cn } from "./ui/cn";
+
+const LINKS = [
+  { href: "/", label: "Review" },
+  { href: "/my-questions", label: "My Questions" },
+] as const;
+
+type NavbarProps = {
+  onGenerate: () => void;
+  onOpenTasks: () => void;
+  userMenu: ReactNode;
+};
+
+export function Navbar({ onGenerate, onOpenTasks, userMenu }: NavbarProps) {
+  const pathname = usePathname();
+  const links = (
+    <>
+      {LINKS.map(({ href, label }) => {
+        const current = href === "/" ? pathname === "/" : pathname.startsWith(href);
+        return (
+          <Link
+            key={href}
+            href={href}
+            aria-current={current ? "page" : undefined}
+            className={cn(
+              "inline-flex h-9 items-center rounded-lg px-3 text-sm font-medium transition-colors",
+              current ? "bg-muted text-foreground" : "text-muted-foreground hover:bg-muted/60 hover:text-foreground",
+            )}
+          >
+            {label}
+          </Link>
+        );
+      })}
+    </>
+  );
+
+  return (
+    <header className="sticky top-0 z-40 border-b border-border bg-background/85 backdrop-blur supports-[backdrop-filter]:bg-background/70">
+      <div className="mx-auto flex h-14 max-w-5xl items-center gap-2 px-4 sm:px-6">
+        <Link href="/" className="mr-2 flex items-center gap-2 rounded-md font-semibold tracking-tight">
+          <span className="flex size-7 items-center justify-center rounded-lg bg-primary text-primary-foreground">
+            <BrainCircuit aria-hidden="true" className="size-4" />
+          </span>
+          {APP_NAME}
+        </Link>
+        <nav aria-label="Main" className="hidden items-center gap-1 sm:flex">
+          {links}
+        </nav>
+        <div className="ml-auto flex items-center gap-1.5">
+          <Button onClick={onGenerate} size="sm" className="max-sm:size-9 max-sm:px-0" aria-label="Generate questions">
+            <Plus aria-hidden="true" />
+            <span className="max-sm:sr-only">Generate</span>
+          </Button>
+          <BackgroundTasksBadge onOpenPanel={onOpenTasks} />
+          {userMenu}
+        </div>
+      </div>
+      <nav aria-label="Main" className="flex gap-1 border-t border-border px-3 py-1.5 sm:hidden">
+        {links}
+      </nav>
+    </header>
+  );
+}

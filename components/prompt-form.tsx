@@ -1,0 +1,133 @@
+/**
+ * The prompt field and submit button shared by the generation modal and the
+ * inline "generate" forms of the empty states: the seed's placeholder,
+ * Cmd/Ctrl+Enter to submit, a live character count, and inline validation
+ * with the rule the server enforces (`validatePrompt`).
+ *
+ * The prompt itself is owned by the caller, so it survives a failed submit.
+ */
+"use client";
+
+import { Sparkles } from "lucide-react";
+import { useId, useState, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
+import type { Id } from "@/convex/_generated/dataModel";
+import { useCreateJob } from "@/hooks/use-create-job";
+import { useIsMac } from "@/hooks/use-is-mac";
+import { JOB_CONFIG } from "@/lib/constants/jobs";
+import { promptLength, validatePrompt } from "@/lib/prompt";
+import { Button } from "./ui/button";
+import { cn } from "./ui/cn";
+import { Spinner } from "./ui/spinner";
+import { Textarea } from "./ui/textarea";
+
+export const PROMPT_PLACEHOLDER =
+  "What would you like to learn about? (e.g., 'NATO alphabet', 'React hooks', 'Periodic table')";
+
+type PromptFormProps = {
+  prompt: string;
+  onPromptChange: (prompt: string) => void;
+  /** Called once the job exists (the modal closes, the inline form clears). */
+  onCreated: (jobId: Id<"generationJobs">) => void;
+  /** Id of the element that labels the field (a dialog title); otherwise a visible label is shown. */
+  labelledBy?: string;
+  label?: string;
+  rows?: number;
+  /** Extra controls on the left of the submit button (the modal's Cancel). */
+  secondaryAction?: ReactNode;
+  className?: string;
+};
+
+export function PromptForm({
+  prompt,
+  onPromptChange,
+  onCreated,
+  labelledBy,
+  label = "What do you want to learn?",
+  rows = 4,
+  secondaryAction,
+  className,
+}: PromptFormProps) {
+  const fieldId = useId();
+  const messageId = useId();
+  const countId = useId();
+  const isMac = useIsMac();
+  const { submit, isSubmitting } = useCreateJob();
+  /** Set by a rejected submit; cleared as soon as the prompt changes. */
+  const [submitError, setSubmitError] = useState<{ prompt: string; message: string } | null>(null);
+
+  const length = promptLength(prompt.trim());
+  const overLimit = length > JOB_CONFIG.MAX_PROMPT_LENGTH;
+  const nearLimit = !overLimit && length > JOB_CONFIG.MAX_PROMPT_LENGTH * 0.9;
+  // Too long is said at once; too short only after a submit (an empty field is not an error yet).
+  const liveCheck = validatePrompt(prompt);
+  const error =
+    submitError?.prompt === prompt ? submitError.message : overLimit && !liveCheck.ok ? liveCheck.message : null;
+
+  async function handleSubmit(event?: FormEvent) {
+    event?.preventDefault();
+    if (isSubmitting) return;
+    const result = await submit(prompt);
+    if (result.ok) {
+      setSubmitError(null);
+      onCreated(result.jobId);
+    } else if (result.reason === "invalid") {
+      setSubmitError({ prompt, message: result.message });
+    }
+  }
+
+  function handleKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === "Enter" && (event.metaKey || event.ctrlKey)) {
+      event.preventDefault();
+      void handleSubmit();
+    }
+  }
+
+  return (
+    <form onSubmit={(event) => void handleSubmit(event)} noValidate className={className}>
+      {!labelledBy && (
+        <label htmlFor={fieldId} className="mb-2 block text-sm font-medium">
+          {label}
+        </label>
+      )}
+      <Textarea
+        id={fieldId}
+        name="prompt"
+        value={prompt}
+        onChange={(event) => onPromptChange(event.target.value)}
+        onKeyDown={handleKeyDown}
+        placeholder={PROMPT_PLACEHOLDER}
+        rows={rows}
+        aria-labelledby={labelledBy}
+        aria-invalid={error !== null}
+        aria-describedby={`${messageId} ${countId}`}
+        className="min-h-28"
+      />
+      <div className="mt-2 flex items-start justify-between gap-3 text-xs">
+        <p id={messageId} aria-live="polite" className={cn("min-h-4", error ? "text-destructive" : "text-muted-foreground")}>
+          {error ?? (
+            <span className="hidden sm:inline">
+              <kbd className="font-sans">{isMac ? "⌘" : "Ctrl"}</kbd> + <kbd className="font-sans">Enter</kbd> to start
+            </span>
+          )}
+        </p>
+        <p
+          id={countId}
+          className={cn(
+            "shrink-0 tabular-nums",
+            overLimit ? "font-medium text-destructive" : nearLimit ? "text-warning-soft-foreground" : "text-muted-foreground",
+          )}
+        >
+          <span className="sr-only">Characters used: </span>
+          {length.toLocaleString("en-US")} / {JOB_CONFIG.MAX_PROMPT_LENGTH.toLocaleString("en-US")}
+        </p>
+      </div>
+      <div className="mt-4 flex flex-col-reverse gap-2 sm:flex-row sm:items-center sm:justify-end">
+        {secondaryAction}
+        <Button type="submit" disabled={isSubmitting} aria-disabled={isSubmitting}>
+          {isSubmitting ? <Spinner /> : <Sparkles aria-hidden="true" />}
+          {isSubmitting ? "Starting…" : "Generate questions"}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,23 @@
+/**
+ * Convex for the local sign-in mode: one `ConvexReactClient` for the page's
+ * lifetime, authenticated with tokens from `/api/local-auth/token` through
+ * `ConvexProviderWithAuth` and `useLocalAuth`.
+ */
+"use client";
+
+import { ConvexProviderWithAuth, ConvexReactClient } from "convex/react";
+import { useState, type ReactNode } from "react";
+import { LocalSessionContext, useLocalAuth, type LocalUser } from "@/hooks/use-local-auth";
+
+type LocalConvexProviderProps = { convexUrl: string; user: LocalUser; children: ReactNode };
+
+export function LocalConvexProvider({ convexUrl, user, children }: LocalConvexProviderProps) {
+  const [client] = useState(() => new ConvexReactClient(convexUrl));
+  return (
+    <LocalSessionContext value={user}>
+      <ConvexProviderWithAuth client={client} useAuth={useLocalAuth}>
+        {children}
+      </ConvexProviderWithAuth>
+    </LocalSessionContext>
+  );
+}

@@ -1,0 +1,95 @@
+/** One saved question in a list: the question, its options, and the answer behind "Show answer". */
+"use client";
+
+import Link from "next/link";
+import type { QuestionDoc } from "@/convex/lib/validators";
+import { fullDateTime, relativeTime, timeUntil } from "../format";
+import { Badge } from "../ui/badge";
+import { cn } from "../ui/cn";
+
+const OPTION_LETTERS = "ABCDEF";
+
+type QuestionCardProps = {
+  question: QuestionDoc;
+  now: number;
+  /** Position in a job's list ("Question 3"), when shown in generation order. */
+  number?: number;
+  showTopic?: boolean;
+  className?: string;
+};
+
+export function QuestionCard({ question, now, number, showTopic = true, className }: QuestionCardProps) {
+  const due = question.card.due;
+  return (
+    <article className={cn("rounded-xl border border-border bg-card p-4 shadow-xs sm:p-5", className)}>
+      <div className="flex flex-wrap items-center gap-x-2 gap-y-1.5 text-xs text-muted-foreground">
+        {number !== undefined && <span className="font-medium text-foreground tabular-nums">Question {number}</span>}
+        {showTopic && (
+          <Link
+            href={`/my-questions?topic=${encodeURIComponent(question.topic)}`}
+            className="max-w-[16rem] truncate font-medium text-foreground underline-offset-4 hover:underline"
+          >
+            {question.topic}
+          </Link>
+        )}
+        <Badge tone="outline" className="capitalize">
+          {question.difficulty}
+        </Badge>
+        <Badge tone="outline">{question.type === "true-false" ? "True / false" : "Multiple choice"}</Badge>
+        {now > 0 && (
+          <>
+            {question.card.state === "new" ? (
+              <Badge tone="primary">New</Badge>
+            ) : due <= now ? (
+              <Badge tone="primary">Due now</Badge>
+            ) : (
+              <span>Due in {timeUntil(due, now)}</span>
+            )}
+            <time dateTime={new Date(question.createdAt).toISOString()} title={fullDateTime(question.createdAt)} className="ml-auto">
+              Added {relativeTime(question.createdAt, now)}
+            </time>
+          </>
+        )}
+      </div>
+      <h3 className="mt-3 text-base leading-snug font-medium text-pretty break-words">{question.question}</h3>
+      <ol className="mt-3 grid gap-1.5 text-sm sm:grid-cols-2">
+        {question.options.map((option, index) => (
+          <li key={`${index}:${option}`} className="flex gap-2 rounded-lg bg-muted/60 px-3 py-2 break-words">
+            <span aria-hidden="true" className="font-medium text-muted-foreground">
+              {OPTION_LETTERS[index]}
+            </span>
+            <span className="min-w-0">{option}</span>
+          </li>
+        ))}
+      </ol>
+      <details className="group mt-3 text-sm">
+        <summary className="inline-flex cursor-pointer list-none items-center gap-1 rounded-md font-medium text-primary select-none [&::-webkit-details-marker]:hidden">
+          <span className="group-open:hidden">Show answer</span>
+          <span className="hidden group-open:inline">Hide answer</span>
+        </summary>
+        <div className="mt-2 rounded-lg border-l-2 border-success bg-success-soft/60 px-3 py-2">
+          <p className="font-medium break-words">{question.correctAnswer}</p>
+          {question.explanation && <p className="mt-1 leading-relaxed text-muted-foreground">{question.explanation}</p>}
+        </div>
+      </details>
+    </article>
+  );
+}
+
+export function QuestionCardSkeletonList({ count = 3 }: { count?: number }) {
+  return (
+    <div role="status" aria-label="Loading questions" className="space-y-3">
+      {Array.from({ length: count }, (_, i) => (
+        <div key={i} className="rounded-xl border border-border p-5">
+          <div className="h-3 w-40 animate-pulse rounded bg-muted" />
+          <div className="mt-4 h-5 w-4/5 animate-pulse rounded bg-muted" />
+          <div className="mt-4 grid gap-1.5 sm:grid-cols-2">
+            {[0, 1, 2, 3].map((j) => (
+              <div key={j} className="h-9 animate-pulse rounded-lg bg-muted" />
+            ))}
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}

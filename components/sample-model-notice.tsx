@@ -1,0 +1,26 @@
+/**
+ * Says plainly when new jobs run on the built-in offline sample model (no AI
+ * key configured), so nobody mistakes its questions for real AI output.
+ */
+"use client";
+
+import { useQuery } from "convex/react";
+import { FlaskConical } from "lucide-react";
+import { api } from "@/convex/_generated/api";
+
+export function SampleModelNotice() {
+  const model = useQuery(api.aiGeneration.getModelInfo);
+  if (model?.kind !== "sample") return null;
+  return (
+    <div role="note" className="border-b border-warning/30 bg-warning-soft text-warning-soft-foreground">
+      <p className="mx-auto flex max-w-5xl items-start gap-2 px-4 py-2 text-[13px] leading-snug sm:items-center sm:px-6">
+        <FlaskConical aria-hidden="true" className="mt-0.5 size-4 shrink-0 sm:mt-0" />
+        <span>
+          <strong className="font-semibold">Offline sample model.</strong> Questions are sample data, not written by an AI.
+          Set <code className="font-mono text-[12px]">GOOGLE_GENERATIVE_AI_API_KEY</code> (or an OpenAI-compatible server)
+          for real ones.
+        </span>
+      </p>
+    </div>
+  );
+}
