@@ -103,7 +103,7 @@ function JobList({ filter, onNavigate }: { filter: JobStatusFilter; onNavigate: 
           <h3 id="tasks-in-progress" className="mb-2 text-xs font-semibold tracking-wide text-muted-foreground uppercase">
             In progress
           </h3>
-          <JobCards jobs={active} onNavigate={onNavigate} />
+          <JobCards jobs={active} onNavigate={onNavigate} grouped />
         </section>
       )}
       {rest.length > 0 && (
@@ -111,19 +111,21 @@ function JobList({ filter, onNavigate }: { filter: JobStatusFilter; onNavigate: 
           <h3 id="tasks-recent" className="mb-2 text-xs font-semibold tracking-wide text-muted-foreground uppercase">
             Recent
           </h3>
-          <JobCards jobs={rest} onNavigate={onNavigate} />
+          <JobCards jobs={rest} onNavigate={onNavigate} grouped />
         </section>
       )}
     </div>
   );
 }
 
-function JobCards({ jobs, onNavigate }: { jobs: PublicJob[]; onNavigate: () => void }) {
+type JobCardsProps = { jobs: PublicJob[]; onNavigate: () => void; grouped?: boolean };
+
+function JobCards({ jobs, onNavigate, grouped = false }: JobCardsProps) {
   return (
     <ul className="space-y-3">
       {jobs.map((job) => (
         <li key={job._id}>
-          <GenerationTaskCard job={job} onNavigate={onNavigate} />
+          <GenerationTaskCard job={job} onNavigate={onNavigate} headingLevel={grouped ? 4 : 3} />
         </li>
       ))}
     </ul>

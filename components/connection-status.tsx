@@ -7,11 +7,22 @@
 
 import { useConvexConnectionState } from "convex/react";
 import { WifiOff } from "lucide-react";
-import { useEffect, useState } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 
 const SHOW_AFTER_MS = 2500;
 
+const subscribeNever = () => () => undefined;
+
+/**
+ * Client only: reading the connection state makes the Convex client open its
+ * WebSocket, which must never happen during server rendering.
+ */
 export function ConnectionStatus() {
+  const isClient = useSyncExternalStore(subscribeNever, () => true, () => false);
+  return isClient ? <ConnectionNotice /> : null;
+}
+
+function ConnectionNotice() {
   const { isWebSocketConnected, hasEverConnected } = useConvexConnectionState();
   const [show, setShow] = useState(false);
 

@@ -24,6 +24,8 @@ type GenerationTaskCardProps = {
   job: PublicJob;
   /** Called when a link in the card is followed (the panel closes itself). */
   onNavigate?: () => void;
+  /** The title's heading level: 4 under a section heading, else 3. */
+  headingLevel?: 3 | 4;
   className?: string;
 };
 
@@ -31,7 +33,8 @@ export function jobQuestionsHref(jobId: string): string {
   return `/my-questions?job=${encodeURIComponent(jobId)}`;
 }
 
-export function GenerationTaskCard({ job, onNavigate, className }: GenerationTaskCardProps) {
+export function GenerationTaskCard({ job, onNavigate, headingLevel = 3, className }: GenerationTaskCardProps) {
+  const Heading = headingLevel === 4 ? "h4" : "h3";
   const titleId = useId();
   const now = useNow(30_000);
   const title = jobTitle(job);
@@ -58,7 +61,7 @@ export function GenerationTaskCard({ job, onNavigate, className }: GenerationTas
         {job.attempts > 1 && <span>· attempt {job.attempts}</span>}
       </div>
 
-      <h3 id={titleId} className="mt-2 text-[15px] leading-snug font-medium break-words">
+      <Heading id={titleId} className="mt-2 text-[15px] leading-snug font-medium break-words">
         <Link
           href={`/jobs/${job._id}`}
           onClick={onNavigate}
@@ -66,7 +69,7 @@ export function GenerationTaskCard({ job, onNavigate, className }: GenerationTas
         >
           {title}
         </Link>
-      </h3>
+      </Heading>
       {job.topic !== undefined && job.topic !== job.prompt && (
         <p className="mt-1 line-clamp-2 text-sm break-words text-muted-foreground">“{job.prompt}”</p>
       )}

@@ -94,6 +94,13 @@ export function ReviewCard({ question, onRate }: ReviewCardProps) {
                 type="button"
                 onClick={() => answer(option)}
                 aria-disabled={revealed !== null}
+                aria-label={
+                  state === "correct"
+                    ? `${option} (correct answer${isChoice ? ", your answer" : ""})`
+                    : state === "wrong"
+                      ? `${option} (your answer, incorrect)`
+                      : undefined
+                }
                 className={cn(
                   "flex w-full items-center gap-3 rounded-xl border px-4 py-3 text-left text-[15px] leading-snug transition-colors",
                   state === "idle" && "border-border hover:border-primary/50 hover:bg-primary-soft/40",
@@ -113,8 +120,6 @@ export function ReviewCard({ question, onRate }: ReviewCardProps) {
                   {state === "correct" ? <Check className="size-3.5" /> : state === "wrong" ? <X className="size-3.5" /> : index + 1}
                 </span>
                 <span className="min-w-0 flex-1 break-words">{option}</span>
-                {state === "correct" && <span className="sr-only">(correct answer)</span>}
-                {state === "wrong" && <span className="sr-only">(your answer, incorrect)</span>}
               </button>
             </li>
           );

@@ -14,8 +14,15 @@ export type MutationMock = Mock<(args: Record<string, unknown>) => Promise<unkno
 
 /** Mutations by function name ("generationJobs:createJob"). */
 export const mutations = new Map<string, MutationMock>();
-/** Query results by function name; missing means "still loading". */
+/**
+ * Query results by function name: a value, or a function of the query's args.
+ * Missing (or a function returning undefined) means "still loading".
+ */
 export const queryResults = new Map<string, unknown>();
+
+export function setQueryResult(name: string, result: unknown) {
+  queryResults.set(name, result);
+}
 
 export function mockMutation(name: string, implementation?: (args: Record<string, unknown>) => Promise<unknown>): MutationMock {
   const mock: MutationMock = vi.fn(implementation ?? (() => Promise.resolve(null)));
@@ -38,8 +45,11 @@ export const convexReactMock = {
       return mock(args);
     };
   },
-  useQuery: (ref: FunctionReference<"query">, args?: unknown) =>
-    args === "skip" ? undefined : queryResults.get(getFunctionName(ref)),
+  useQuery: (ref: FunctionReference<"query">, args?: unknown): unknown => {
+    if (args === "skip") return undefined;
+    const result = queryResults.get(getFunctionName(ref));
+    return typeof result === "function" ? (result as (args: unknown) => unknown)(args ?? {}) : result;
+  },
 };
 
 /** `next/link` as a plain anchor (no app router in jsdom). */

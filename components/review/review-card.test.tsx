@@ -1,0 +1,107 @@
+/** ReviewCard: answer, see right/wrong with the explanation, then rate with each rating's next due time. */
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import type { Id } from "@/convex/_generated/dataModel";
+import type { QuestionDoc } from "@/convex/lib/validators";
+import { newCard, previewReview } from "@/lib/fsrs";
+import { timeUntil } from "../format";
+import { ReviewCard } from "./review-card";
+
+const NOW = Date.UTC(2030, 0, 15, 10, 0, 0);
+
+const question: QuestionDoc = {
+  _id: "q1" as Id<"questions">,
+  _creationTime: NOW,
+  userId: "user",
+  question: "Which letter is 'Tango' in the NATO alphabet?",
+  type: "multiple-choice",
+  options: ["S", "T", "U", "V"],
+  correctAnswer: "T",
+  explanation: "Tango stands for T.",
+  difficulty: "easy",
+  topic: "NATO alphabet",
+  createdAt: NOW,
+  card: newCard(NOW),
+};
+
+function renderCard(onRate = vi.fn(() => Promise.resolve())) {
+  render(<ReviewCard question={question} onRate={onRate} />);
+  return onRate;
+}
+
+describe("ReviewCard", () => {
+  it("shows the question and its options, no answer yet", () => {
+    renderCard();
+    expect(screen.getByRole("heading", { name: question.question })).toBeInTheDocument();
+    expect(within(screen.getByRole("list", { name: "Answers" })).getAllByRole("button")).toHaveLength(4);
+    expect(screen.queryByText("Tango stands for T.")).not.toBeInTheDocument();
+    expect(screen.queryByRole("group", { name: "How well did you know it?" })).not.toBeInTheDocument();
+  });
+
+  it("a right answer: says so, explains, and suggests Good", async () => {
+    const user = userEvent.setup();
+    renderCard();
+    await user.click(screen.getByRole("button", { name: "T" }));
+    expect(screen.getByText("Correct.")).toBeInTheDocument();
+    expect(screen.getByText("Tango stands for T.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "T (correct answer, your answer)" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: /^Good:/ })).toHaveClass("bg-primary");
+  });
+
+  it("a wrong answer: marks it, names the right one, and suggests Again", async () => {
+    const user = userEvent.setup();
+    renderCard();
+    await user.click(screen.getByRole("button", { name: "S" }));
+    expect(screen.getByText("Not quite.")).toBeInTheDocument();
+    expect(screen.getByText("The answer is “T”.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: /^S \(your answer, incorrect\)/ })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: /^Again:/ })).toHaveClass("bg-primary");
+  });
+
+  it("each rating shows when the question comes back, from the same FSRS schedule the server applies", async () => {
+    vi.useFakeTimers({ now: NOW, toFake: ["Date"] });
+    try {
+      const user = userEvent.setup();
+      renderCard();
+      await user.click(screen.getByRole("button", { name: "T" }));
+      const preview = previewReview(question.card, NOW);
+      expect(screen.getByRole("button", { name: /^Again:/ })).toHaveTextContent(timeUntil(preview.again, NOW));
+      expect(screen.getByRole("button", { name: /^Again:/ })).toHaveTextContent("1 min");
+      for (const [label, key] of [["Hard", "hard"], ["Good", "good"], ["Easy", "easy"]] as const) {
+        expect(screen.getByRole("button", { name: new RegExp(`^${label}:`) })).toHaveAccessibleName(
+          expect.stringContaining(`Comes back in ${timeUntil(preview[key], NOW)}`) as string,
+        );
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("rating calls onRate once, even if clicked again while saving", async () => {
+    let finish!: () => void;
+    const onRate = vi.fn(() => new Promise<void>((resolve) => (finish = resolve)));
+    const user = userEvent.setup();
+    renderCard(onRate);
+    await user.click(screen.getByRole("button", { name: "T" }));
+    await user.click(screen.getByRole("button", { name: /^Good:/ }));
+    await user.click(screen.getByRole("button", { name: /^Easy:/ }));
+    expect(onRate).toHaveBeenCalledTimes(1);
+    expect(onRate).toHaveBeenCalledWith("good");
+    finish();
+  });
+
+  it("keys: a number answers, then a number rates", async () => {
+    const user = userEvent.setup();
+    const onRate = renderCard();
+    await user.keyboard("2");
+    expect(screen.getByText("Correct.")).toBeInTheDocument();
+    await user.keyboard("4");
+    expect(onRate).toHaveBeenCalledWith("easy");
+  });
+
+  it("renders question text as text", () => {
+    render(<ReviewCard question={{ ...question, question: "<b>bold?</b>" }} onRate={vi.fn(() => Promise.resolve())} />);
+    expect(screen.getByRole("heading")).toHaveTextContent("<b>bold?</b>");
+  });
+});
