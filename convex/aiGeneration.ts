@@ -56,7 +56,7 @@ export const processJob = internalAction({
 export const getModelInfo = query({
   args: {},
   returns: v.object({ kind: vModelKind, name: v.string() }),
-  handler: async () => {
+  handler: () => {
     const { kind, name } = chooseModel();
     return { kind, name };
   },
@@ -204,7 +204,7 @@ async function streamAndSave(ctx: ActionCtx, job: StreamJob): Promise<number | "
   }
 
   if (buffer.length > 0 && !(await save(failure === null ? "finalizing" : undefined))) return "stopped";
-  if (failure !== null) throw failure;
+  if (failure !== null) throw failure instanceof Error ? failure : new Error("The model stream failed.", { cause: failure });
   return savedTotal;
 }
 

@@ -7,19 +7,20 @@
  *   set: the Next.js route `/api/local-auth` signs RS256 tokens and serves its
  *   public keys at `/api/local-auth/jwks`. `npm run dev` sets it in offline mode.
  */
+import { env } from "./_generated/server";
 import type { AuthConfig } from "convex/server";
 
 const providers: AuthConfig["providers"] = [];
 
-if (process.env.CLERK_JWT_ISSUER_DOMAIN) {
-  providers.push({ domain: process.env.CLERK_JWT_ISSUER_DOMAIN, applicationID: "convex" });
+if (env.CLERK_JWT_ISSUER_DOMAIN) {
+  providers.push({ domain: env.CLERK_JWT_ISSUER_DOMAIN, applicationID: "convex" });
 }
 
-if (process.env.LOCAL_AUTH_ISSUER) {
+if (env.LOCAL_AUTH_ISSUER) {
   providers.push({
     type: "customJwt",
-    issuer: process.env.LOCAL_AUTH_ISSUER,
-    jwks: `${process.env.LOCAL_AUTH_ISSUER}/api/local-auth/jwks`,
+    issuer: env.LOCAL_AUTH_ISSUER,
+    jwks: `${env.LOCAL_AUTH_ISSUER}/api/local-auth/jwks`,
     algorithm: "RS256",
     applicationID: "convex",
   });

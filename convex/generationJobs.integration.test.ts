@@ -25,7 +25,7 @@ async function start(t: TestConvex, model: ModelChoice, prompt = "Scripted topic
   return jobId;
 }
 
-const getJob = (t: TestConvex, jobId: Id<"generationJobs">) => t.run((ctx) => ctx.db.get(jobId));
+const getJob = (t: TestConvex, jobId: Id<"generationJobs">) => t.run((ctx) => ctx.db.get("generationJobs", jobId));
 const jobQuestions = (t: TestConvex, jobId: Id<"generationJobs">) =>
   t.run((ctx) =>
     ctx.db
@@ -200,7 +200,7 @@ describe("failures end the job as failed, with the right code, keeping what was 
   ])("$name", async ({ script, expected }) => {
     quietErrors();
     const t = initConvexTest();
-    const jobId = await start(t, scriptedModel(script as Parameters<typeof scriptedModel>[0]));
+    const jobId = await start(t, scriptedModel(script));
     await runScheduled(t);
     const job = await getJob(t, jobId);
     expect(job).toMatchObject({ status: "failed", ...expected });
@@ -222,9 +222,9 @@ describe("crashes and retries", () => {
     await runScheduled(t);
     const job = await getJob(t, jobId);
     expect(job?.status).toBe("pending");
-    expect(await t.run((ctx) => ctx.db.system.get(job!.scheduledFunctionId!))).toMatchObject({ state: { kind: "failed" } });
+    expect(await t.run((ctx) => ctx.db.system.get("_scheduled_functions", job!.scheduledFunctionId!))).toMatchObject({ state: { kind: "failed" } });
 
-    await t.run((ctx) => ctx.db.patch(jobId, { lastProgressAt: Date.now() - JOB_CONFIG.STALE_JOB_AFTER_MS - 1 }));
+    await t.run((ctx) => ctx.db.patch("generationJobs", jobId, { lastProgressAt: Date.now() - JOB_CONFIG.STALE_JOB_AFTER_MS - 1 }));
     expect(await t.mutation(internal.generationJobs.recoverStuckJobs, {})).toEqual({ interrupted: 1 });
     expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "INTERRUPTED", retryable: true });
   });
@@ -237,9 +237,9 @@ describe("crashes and retries", () => {
     const jobId = await start(t, model);
     await waitFor(() => getJob(t, jobId), (job) => job?.questionsSaved === 1);
 
-    await t.run((ctx) => ctx.db.patch(jobId, { lastProgressAt: Date.now() - JOB_CONFIG.STALE_JOB_AFTER_MS - 1 }));
+    await t.run((ctx) => ctx.db.patch("generationJobs", jobId, { lastProgressAt: Date.now() - JOB_CONFIG.STALE_JOB_AFTER_MS - 1 }));
     expect(await t.mutation(internal.generationJobs.recoverStuckJobs, {})).toEqual({ interrupted: 0 }); // still running
-    await t.run((ctx) => ctx.db.patch(jobId, { lastProgressAt: Date.now() - JOB_CONFIG.ACTION_TIMEOUT_MS }));
+    await t.run((ctx) => ctx.db.patch("generationJobs", jobId, { lastProgressAt: Date.now() - JOB_CONFIG.ACTION_TIMEOUT_MS }));
     expect(await t.mutation(internal.generationJobs.recoverStuckJobs, {})).toEqual({ interrupted: 1 });
     const interrupted = await getJob(t, jobId);
     expect(interrupted).toMatchObject({ status: "failed", errorCode: "INTERRUPTED", questionsSaved: 1 });

@@ -49,7 +49,7 @@ async function insertJob(t: TestConvex, fields: Partial<Doc<"generationJobs">> &
   );
 }
 
-const getJob = (t: TestConvex, id: Id<"generationJobs">) => t.run((ctx) => ctx.db.get(id));
+const getJob = (t: TestConvex, id: Id<"generationJobs">) => t.run((ctx) => ctx.db.get("generationJobs", id));
 const allJobs = (t: TestConvex) => t.run((ctx) => ctx.db.query("generationJobs").collect());
 
 describe("createJob", () => {
@@ -70,7 +70,7 @@ describe("createJob", () => {
       lastProgressAt: NOW,
       attempts: 1,
     });
-    const scheduled = await t.run((ctx) => ctx.db.system.get(job!.scheduledFunctionId!));
+    const scheduled = await t.run((ctx) => ctx.db.system.get("_scheduled_functions", job!.scheduledFunctionId!));
     expect(scheduled).toMatchObject({
       name: "aiGeneration:processJob",
       args: [{ jobId, userId: tokenIdentifier("alice") }],
@@ -114,7 +114,7 @@ describe("createJob", () => {
     const t = initConvexTest();
     const alice = asUser(t, "alice");
     const first = await alice.mutation(api.generationJobs.createJob, { prompt: "one" });
-    await t.run((ctx) => ctx.db.patch(first, { status: "processing" }));
+    await t.run((ctx) => ctx.db.patch("generationJobs", first, { status: "processing" }));
     await alice.mutation(api.generationJobs.createJob, { prompt: "two" });
     await alice.mutation(api.generationJobs.createJob, { prompt: "three" });
     const error = await errorOf(alice.mutation(api.generationJobs.createJob, { prompt: "four" }));
@@ -122,7 +122,7 @@ describe("createJob", () => {
     expect(error.message).toMatch(/already have 3 generations running/);
     // Another user is not affected, and a finished job frees a slot.
     await asUser(t, "bob").mutation(api.generationJobs.createJob, { prompt: "bob's" });
-    await t.run((ctx) => ctx.db.patch(first, { status: "completed" }));
+    await t.run((ctx) => ctx.db.patch("generationJobs", first, { status: "completed" }));
     await alice.mutation(api.generationJobs.createJob, { prompt: "four" });
   });
 
@@ -280,7 +280,7 @@ describe("cancelJob", () => {
     expect(await alice.mutation(api.generationJobs.cancelJob, { jobId })).toEqual({ questionsSaved: 0 });
     const job = await getJob(t, jobId);
     expect(job).toMatchObject({ status: "cancelled", completedAt: NOW + 500 });
-    expect(await t.run((ctx) => ctx.db.system.get(job!.scheduledFunctionId!))).toMatchObject({ state: { kind: "canceled" } });
+    expect(await t.run((ctx) => ctx.db.system.get("_scheduled_functions", job!.scheduledFunctionId!))).toMatchObject({ state: { kind: "canceled" } });
   });
 
   test("cancelling a processing job returns the questions it keeps", async () => {
@@ -320,7 +320,7 @@ describe("retryJob", () => {
     expect(job).not.toHaveProperty("errorCode");
     expect(job).not.toHaveProperty("errorMessage");
     expect(job).not.toHaveProperty("completedAt");
-    expect(await t.run((ctx) => ctx.db.system.get(job!.scheduledFunctionId!))).toMatchObject({
+    expect(await t.run((ctx) => ctx.db.system.get("_scheduled_functions", job!.scheduledFunctionId!))).toMatchObject({
       name: "aiGeneration:processJob",
       state: { kind: "pending" },
     });
@@ -422,7 +422,7 @@ describe("recoverStuckJobs", () => {
     await t.run((ctx) => ctx.scheduler.cancel(states.canceled));
     vi.spyOn(console, "error").mockImplementation(() => {});
     await t.finishAllScheduledFunctions(() => vi.advanceTimersByTime(1));
-    expect(await t.run((ctx) => ctx.db.system.get(states.failed))).toMatchObject({ state: { kind: "failed" } });
+    expect(await t.run((ctx) => ctx.db.system.get("_scheduled_functions", states.failed))).toMatchObject({ state: { kind: "failed" } });
     vi.setSystemTime(NOW);
 
     const silent = JOB_CONFIG.STALE_JOB_AFTER_MS + 1;
@@ -477,7 +477,7 @@ describe("cleanup", () => {
     });
     for (const id of [oldCompleted, oldCancelled, oldFailed]) expect(await getJob(t, id)).toBeNull();
     for (const id of keep) expect(await getJob(t, id)).not.toBeNull();
-    expect(await t.run((ctx) => ctx.db.get(questionId))).not.toBeNull();
+    expect(await t.run((ctx) => ctx.db.get("questions", questionId))).not.toBeNull();
   });
 
   test("thousands of expired jobs are deleted in bounded transactions that reschedule themselves", async () => {

@@ -143,7 +143,7 @@ export const getJobById = userQuery({
   handler: async (ctx, args) => {
     if (ctx.userId === null) return null;
     const jobId = ctx.db.normalizeId("generationJobs", args.jobId);
-    const job = jobId ? await ctx.db.get(jobId) : null;
+    const job = jobId ? await ctx.db.get("generationJobs", jobId) : null;
     return job && job.userId === ctx.userId ? toPublicJob(job) : null;
   },
 });
@@ -170,7 +170,7 @@ export const cancelJob = userMutation({
     // A job still waiting to start: drop its scheduled action. A running one
     // stops by itself when its next batch finds the job cancelled.
     if (job.scheduledFunctionId) {
-      const scheduled = await ctx.db.system.get(job.scheduledFunctionId);
+      const scheduled = await ctx.db.system.get("_scheduled_functions", job.scheduledFunctionId);
       if (scheduled?.state.kind === "pending") await ctx.scheduler.cancel(job.scheduledFunctionId);
     }
     return { questionsSaved: job.questionsSaved };
@@ -226,7 +226,7 @@ export const startJob = internalMutation({
   args: { jobId: v.id("generationJobs"), userId: v.string(), model: vModelKind },
   returns: v.union(vStartedJob, v.null()),
   handler: async (ctx, { jobId, userId, model }) => {
-    const job = await ctx.db.get(jobId);
+    const job = await ctx.db.get("generationJobs", jobId);
     if (!job || job.userId !== userId) return null;
     const now = Date.now();
     if (!(await transition(ctx, job, "processing", { startedAt: now, model }))) return null;
@@ -260,9 +260,9 @@ export const updateProgress = internalMutation({
   },
   returns: v.boolean(),
   handler: async (ctx, { jobId, ...progress }) => {
-    const job = await ctx.db.get(jobId);
+    const job = await ctx.db.get("generationJobs", jobId);
     if (!job || job.status !== "processing") return false;
-    await ctx.db.patch(jobId, { ...progress, lastProgressAt: Date.now() });
+    await ctx.db.patch("generationJobs", jobId, { ...progress, lastProgressAt: Date.now() });
     if (progress.topic !== undefined) await touchTopic(ctx, job.userId, progress.topic);
     return true;
   },
@@ -273,7 +273,7 @@ export const completeJob = internalMutation({
   args: { jobId: v.id("generationJobs"), durationMs: v.number() },
   returns: v.boolean(),
   handler: async (ctx, { jobId, durationMs }) => {
-    const job = await ctx.db.get(jobId);
+    const job = await ctx.db.get("generationJobs", jobId);
     if (!job) return false;
     return await transition(ctx, job, "completed", { completedAt: Date.now(), durationMs, phase: "finalizing" });
   },
@@ -290,7 +290,7 @@ export const failJob = internalMutation({
   },
   returns: v.boolean(),
   handler: async (ctx, { jobId, ...error }) => {
-    const job = await ctx.db.get(jobId);
+    const job = await ctx.db.get("generationJobs", jobId);
     if (!job) return false;
     const now = Date.now();
     return await transition(ctx, job, "failed", {
@@ -324,7 +324,7 @@ export const recoverStuckJobs = internalMutation({
         )
         .take(JOB_CONFIG.RECOVERY_BATCH_SIZE);
       for (const job of stale) {
-        const action = job.scheduledFunctionId ? await ctx.db.system.get(job.scheduledFunctionId) : null;
+        const action = job.scheduledFunctionId ? await ctx.db.system.get("_scheduled_functions", job.scheduledFunctionId) : null;
         if (!isJobStuck({ silentForMs: now - job.lastProgressAt, actionState: action?.state.kind ?? null })) continue;
         const failed = await transition(ctx, job, "failed", {
           errorCode: "INTERRUPTED",
@@ -372,7 +372,7 @@ export const cleanup = internalMutation({
         .query("generationJobs")
         .withIndex("by_status_created", (q) => q.eq("status", status).lt("createdAt", now - days * DAY_MS))
         .take(budget);
-      for (const job of expired) await ctx.db.delete(job._id);
+      for (const job of expired) await ctx.db.delete("generationJobs", job._id);
       deleted[status] = expired.length;
       budget -= expired.length;
     }
@@ -403,14 +403,14 @@ async function transition(
   fields: Partial<Doc<"generationJobs">> = {},
 ): Promise<boolean> {
   if (!canTransition(job.status, to)) return false;
-  await ctx.db.patch(job._id, { ...fields, status: to, lastProgressAt: Date.now() });
+  await ctx.db.patch("generationJobs", job._id, { ...fields, status: to, lastProgressAt: Date.now() });
   return true;
 }
 
 /** The caller's job, or NOT_FOUND (also for someone else's job: ids are not secrets,
  * but existence of other users' jobs is not ours to reveal). */
 async function getOwnJob(ctx: QueryCtx, jobId: Id<"generationJobs">, userId: string) {
-  const job = await ctx.db.get(jobId);
+  const job = await ctx.db.get("generationJobs", jobId);
   if (!job || job.userId !== userId) throw appError("NOT_FOUND", "That job doesn't exist (it may have been cleaned up).");
   return job;
 }
@@ -449,7 +449,7 @@ async function assertCanStartJob(ctx: MutationCtx, userId: string): Promise<void
 
 async function scheduleProcessing(ctx: MutationCtx, jobId: Id<"generationJobs">, userId: string) {
   const scheduledFunctionId = await ctx.scheduler.runAfter(0, internal.aiGeneration.processJob, { jobId, userId });
-  await ctx.db.patch(jobId, { scheduledFunctionId });
+  await ctx.db.patch("generationJobs", jobId, { scheduledFunctionId });
 }
 
 async function touchTopic(ctx: MutationCtx, userId: string, name: string) {
@@ -458,7 +458,7 @@ async function touchTopic(ctx: MutationCtx, userId: string, name: string) {
     .withIndex("by_user_name", (q) => q.eq("userId", userId).eq("name", name))
     .first();
   const now = Date.now();
-  if (existing) await ctx.db.patch(existing._id, { lastUsedAt: now });
+  if (existing) await ctx.db.patch("topics", existing._id, { lastUsedAt: now });
   else await ctx.db.insert("topics", { userId, name, lastUsedAt: now });
 }
 

@@ -28,7 +28,7 @@ async function insertJob(t: TestConvex, fields: Partial<Doc<"generationJobs">> =
 const batch = (jobId: Id<"generationJobs">, questions = makeQuestions(2), batchStart = 0) => ({
   jobId, userId: ALICE, topic: "Topic", questions, batchStart, questionsGenerated: batchStart + questions.length,
 });
-const getJob = (t: TestConvex, id: Id<"generationJobs">) => t.run((ctx) => ctx.db.get(id));
+const getJob = (t: TestConvex, id: Id<"generationJobs">) => t.run((ctx) => ctx.db.get("generationJobs", id));
 const countQuestions = (t: TestConvex) => t.run(async (ctx) => (await ctx.db.query("questions").collect()).length);
 
 describe("saveBatch", () => {
@@ -63,7 +63,7 @@ describe("saveBatch", () => {
   test("a deleted job gets nothing either", async () => {
     const t = initConvexTest();
     const jobId = await insertJob(t);
-    await t.run((ctx) => ctx.db.delete(jobId));
+    await t.run((ctx) => ctx.db.delete("generationJobs", jobId));
     expect(await t.mutation(internal.questions.saveBatch, batch(jobId))).toEqual({ active: false, status: null, saved: 0, questionsSaved: 0 });
     expect(await countQuestions(t)).toBe(0);
   });
@@ -211,6 +211,6 @@ describe("review", () => {
     await expect(t.mutation(api.questions.recordReview, { questionId: question!._id, rating: "good" })).rejects.toMatchObject({
       data: { code: "UNAUTHENTICATED" },
     });
-    expect((await t.run((ctx) => ctx.db.get(question!._id)))!.card).toEqual(question!.card);
+    expect((await t.run((ctx) => ctx.db.get("questions", question!._id)))!.card).toEqual(question!.card);
   });
 });

@@ -45,7 +45,7 @@ export const saveBatch = internalMutation({
     questionsSaved: v.number(),
   }),
   handler: async (ctx, args) => {
-    const job = await ctx.db.get(args.jobId);
+    const job = await ctx.db.get("generationJobs", args.jobId);
     if (!job) return { active: false, status: null, saved: 0, questionsSaved: 0 };
     if (job.userId !== args.userId) throw new Error(`saveBatch: job ${args.jobId} is not owned by the given user`);
     if (job.status !== "processing") {
@@ -71,7 +71,7 @@ export const saveBatch = internalMutation({
       );
     }
     const questionsSaved = job.questionsSaved + ids.length;
-    await ctx.db.patch(job._id, {
+    await ctx.db.patch("generationJobs", job._id, {
       questionsSaved,
       questionsGenerated: Math.max(job.questionsGenerated, args.questionsGenerated),
       questionIds: [...job.questionIds, ...ids],
@@ -200,10 +200,10 @@ export const recordReview = userMutation({
   args: { questionId: v.id("questions"), rating: vReviewRating },
   returns: v.object({ nextDueAt: v.number() }),
   handler: async (ctx, { questionId, rating }) => {
-    const question = await ctx.db.get(questionId);
+    const question = await ctx.db.get("questions", questionId);
     if (!question || question.userId !== ctx.userId) throw appError("NOT_FOUND", "That question doesn't exist.");
     const card = scheduleReview(question.card, rating, Date.now());
-    await ctx.db.patch(questionId, { card });
+    await ctx.db.patch("questions", questionId, { card });
     return { nextDueAt: card.due };
   },
 });

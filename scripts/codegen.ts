@@ -45,7 +45,7 @@ function defaultComponentName(importSpecifier: string): string {
 }
 
 async function format(source: string): Promise<string> {
-  return prettier.format(source, { parser: "typescript", pluginSearchDirs: false } as prettier.Options);
+  return prettier.format(source, { parser: "typescript", pluginSearchDirs: false });
 }
 
 const HEADER = `/* eslint-disable */

@@ -13,6 +13,7 @@ import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { SharedV3ProviderOptions } from "@ai-sdk/provider";
 import type { LanguageModel } from "ai";
 import { JOB_CONFIG } from "../../../lib/constants/jobs";
+import { env as deploymentEnv } from "../../_generated/server";
 import type { ModelKind } from "../validators";
 import { createSampleModel } from "./sampleModel";
 
@@ -39,7 +40,7 @@ export function setModelOverride(factory: (() => ModelChoice) | null): void {
   override = factory;
 }
 
-export function chooseModel(env: Env = process.env): ModelChoice {
+export function chooseModel(env: Env = deploymentEnv): ModelChoice {
   if (override) return override();
   if (env.GOOGLE_GENERATIVE_AI_API_KEY) {
     const name = env.GEMINI_MODEL || "gemini-2.5-flash";
