@@ -1,0 +1,92 @@
+/**
+ * `tsx local-convex/cli.ts` (`npm run backend`): starts local-convex for the
+ * app in the current directory.
+ *
+ *   --port <n>            port to listen on (default 3210; 0 = any free port)
+ *   --host <address>      address to listen on (default 127.0.0.1)
+ *   --data <file>         data file (default .local/convex-data.json)
+ *   --in-memory           keep no data file
+ *   --preload <module>    import a module first, in the app's module graph
+ *                         (e.g. one that calls setModelOverride); repeatable
+ *   --cron-speed <factor> run cron jobs <factor> times faster
+ *   --verbose             log every query run
+ *   --ping-after-ms <ms>  idle time before a keep-alive Ping (default 15000)
+ *
+ * Started by `startLocalConvex()` (index.ts) with an IPC channel, it reports
+ * `{type:"ready", url, port}` or `{type:"error", message}` there, and exits
+ * when its parent goes away.
+ */
+import { register } from "node:module";
+import { parseArgs } from "node:util";
+
+// Before anything imports convex-test: expose its internals (see the hook's comment).
+register("./engine/convexTestHook.ts", import.meta.url);
+const { createLocalConvex, PortInUseError } = await import("./server");
+const { color, log } = await import("./log");
+
+const USAGE = "Usage: tsx local-convex/cli.ts [--port 3210] [--data .local/convex-data.json | --in-memory] [--preload <module>]... [--cron-speed <factor>] [--verbose]";
+
+type ParentMessage = { type: "ready"; url: string; port: number } | { type: "error"; message: string };
+const tellParent = (message: ParentMessage) => process.send?.(message);
+
+let options;
+try {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string", default: "3210" },
+      host: { type: "string", default: "127.0.0.1" },
+      data: { type: "string" },
+      "in-memory": { type: "boolean", default: false },
+      preload: { type: "string", multiple: true, default: [] },
+      "cron-speed": { type: "string", default: "1" },
+      verbose: { type: "boolean", default: false },
+      "ping-after-ms": { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const number = (name: string, text: string | undefined, min: number) => {
+    const n = Number(text);
+    if (text === undefined || !Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number >= ${min}, got ${text}`);
+    return n;
+  };
+  options = {
+    port: number("port", values.port, 0),
+    host: values.host,
+    dataFile: values["in-memory"] ? null : (values.data ?? ".local/convex-data.json"),
+    preload: values.preload,
+    cronSpeed: number("cron-speed", values["cron-speed"], Number.MIN_VALUE),
+    verbose: values.verbose,
+    ...(values["ping-after-ms"] !== undefined ? { pingAfterMs: number("ping-after-ms", values["ping-after-ms"], 10) } : {}),
+  };
+} catch (error) {
+  console.error(`${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+
+try {
+  const server = await createLocalConvex(options);
+  log.info(color.bold(`local-convex ready at ${color.green(server.url)}`));
+  for (const line of server.summary) log.info(`  ${line}`);
+  tellParent({ type: "ready", url: server.url, port: server.port });
+
+  let stopping = false;
+  const stop = async (why: string) => {
+    if (stopping) process.exit(1); // a second Ctrl-C: do not wait
+    stopping = true;
+    log.info(`Stopping (${why}); saving data...`);
+    await server.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("disconnect", () => void stop("parent exited"));
+} catch (error) {
+  const message = error instanceof PortInUseError ? error.message : `local-convex could not start: ${(error as Error).stack ?? error}`;
+  log.error(message);
+  tellParent({ type: "error", message: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+}

@@ -1,0 +1,482 @@
+/**
+ * The function runtime: the app's `convex/` modules, schema and components
+ * in one convex-test instance, plus what a backend needs around it:
+ *
+ * - a registry of the functions (kind, public or internal), built by
+ *   importing every function module at startup (so a broken module fails
+ *   the start, as a failed push would);
+ * - `call()`: runs one function for a client, a cron or a subscription, with
+ *   an identity, and returns its value or error, its log lines, its commit
+ *   timestamp (mutations) and the tables it read (queries);
+ * - commit notifications, snapshot-consistent groups of queries
+ *   (`runExclusive`), and access to the stored documents for persistence
+ *   and the scheduler.
+ *
+ * Requires the loader hook of `convexTestHook.ts` (see `cli.ts`).
+ */
+import { AsyncLocalStorage, AsyncResource } from "node:async_hooks";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { inspect } from "node:util";
+import { convexTest } from "convex-test";
+import { makeFunctionReference, type GenericSchema, type SchemaDefinition, type UserIdentity } from "convex/server";
+import type { Value } from "convex/values";
+import { log } from "../log";
+import { discoverComponents } from "./components";
+import { convexTestInternals, type ConvexGlobal, type DatabaseFake, type Doc } from "./convexTestInternals";
+import { TransactionGate } from "./gate";
+import { convexTestModuleMap, findFunctionModules, importFile, type ModuleFile } from "./modules";
+import {
+  documentsByTable,
+  installPatches,
+  ReadSet,
+  resetDocumentsByTable,
+  writeAffects,
+  type JournalSlot,
+  type Write,
+} from "./patches";
+
+export type FunctionKind = "query" | "mutation" | "action";
+export type FunctionInfo = { kind: FunctionKind; isPublic: boolean };
+
+export type CallRequest = {
+  /** Canonical path, `"module/path:export"`. */
+  udfPath: string;
+  args: Record<string, Value>;
+  /** The kind the caller expects (`/api/query` etc.); undefined accepts any. */
+  kind?: FunctionKind;
+  identity: UserIdentity | null;
+  /** Clients may only call public functions; the server (crons) may call any. */
+  caller: "client" | "server";
+  /** For logs: "ws", "http", "cron", "subscription"... */
+  origin: string;
+  request?: { ip: string | null; userAgent: string | null };
+  /** Queries: record what they read (for re-running subscriptions). */
+  trackReads?: boolean;
+  /** Subscribed paginated queries: the page boundary of earlier runs. */
+  journal?: JournalSlot;
+  /** Whether to log the call (default: always). */
+  shouldLog?: (outcome: CallOutcome) => boolean;
+};
+
+export type CallOutcome = (
+  | { ok: true; value: Value }
+  | { ok: false; errorMessage: string; errorData?: Value; expected: boolean }
+) & {
+  logLines: string[];
+  durationMs: number;
+  /** Mutations: the commit timestamp. */
+  ts?: bigint;
+  /** Queries with `trackReads`: what they read. */
+  reads?: ReadSet;
+};
+
+/** The stored state of one component (the root app is `""`). */
+export type ComponentState = {
+  path: string;
+  nextDocId: number;
+  lastCreationTime: number;
+  documents: Doc[];
+};
+
+export type EngineOptions = {
+  /** The app's root directory (with `convex/` and `node_modules/`). */
+  projectDir: string;
+  /** Enforce Convex's per-transaction limits (reads, writes, scheduled functions). Default true. */
+  transactionLimits?: boolean;
+};
+
+type CallContext = {
+  udfPath: string;
+  logLines: string[];
+  /** False once the call returned: later output (e.g. of functions it scheduled) is not its own. */
+  open: boolean;
+  reads: ReadSet | undefined;
+  journal: JournalSlot | undefined;
+  commitTs: bigint | undefined;
+};
+
+type ConvexTestInstance = ReturnType<typeof convexTest>;
+type Accessor = Pick<ConvexTestInstance, "query" | "mutation" | "action">;
+
+const CONSOLE_LEVELS = ["log", "info", "warn", "error", "debug"] as const;
+/** Node's longest timer (~24.8 days); longer waits are chained. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export class Engine {
+  readonly projectDir: string;
+  readonly convexDir: string;
+  private readonly internals = convexTestInternals();
+  private readonly calls = new AsyncLocalStorage<CallContext>();
+  private readonly gate = new TransactionGate();
+  private readonly commitListeners = new Set<(ts: bigint, writes: Write[]) => void>();
+  /** componentPath → udfPath → info. */
+  private readonly functions = new Map<string, Map<string, FunctionInfo>>();
+  private t!: ConvexTestInstance;
+  private convex!: ConvexGlobal;
+
+  private constructor(options: EngineOptions) {
+    this.projectDir = path.resolve(options.projectDir);
+    this.convexDir = path.join(this.projectDir, "convex");
+  }
+
+  /** Loads the app in `options.projectDir` and returns a ready engine. */
+  static async load(options: EngineOptions): Promise<Engine> {
+    const engine = new Engine(options);
+    await engine.init(options.transactionLimits ?? true);
+    return engine;
+  }
+
+  private async init(transactionLimits: boolean): Promise<void> {
+    if (!existsSync(this.convexDir)) throw new Error(`No convex/ directory in ${this.projectDir}`);
+    const modules = findFunctionModules(this.convexDir);
+    this.functions.set("", await registerFunctions(modules, this.convexDir));
+    const schema = await importDefault(path.join(this.convexDir, "schema.ts"), path.join(this.convexDir, "schema.js"));
+    this.t = convexTest({
+      schema: schema as SchemaDefinition<GenericSchema, boolean> | undefined,
+      modules: convexTestModuleMap(this.convexDir, modules),
+      transactionLimits,
+    });
+
+    const appConfig = ["convex.config.ts", "convex.config.js"].map((f) => path.join(this.convexDir, f)).find(existsSync);
+    for (const component of appConfig ? discoverComponents(appConfig) : []) {
+      const componentModules = findFunctionModules(component.dir);
+      this.functions.set(component.path, await registerFunctions(componentModules, component.dir));
+      const componentSchema = component.schemaFile ? await importDefault(component.schemaFile) : null;
+      this.t.registerComponent(
+        component.path,
+        componentSchema as SchemaDefinition<GenericSchema, boolean>,
+        convexTestModuleMap(component.dir, componentModules),
+      );
+    }
+
+    const emitCommit = AsyncResource.bind((ts: bigint, writes: Write[]) => {
+      for (const listener of this.commitListeners) listener(ts, writes);
+    });
+    installPatches(this.internals, {
+      committed: (ts, writes) => {
+        const call = this.calls.getStore();
+        if (call?.open && call.commitTs === undefined) call.commitTs = ts;
+        emitCommit(ts, writes);
+      },
+      readSet: () => this.calls.getStore()?.reads,
+      journalSlot: () => {
+        const call = this.calls.getStore();
+        if (!call?.journal) return undefined;
+        const running = this.internals.executionContextStorage.getStore();
+        return running?.depth === 1 && running.udfPath === call.udfPath ? call.journal : undefined;
+      },
+      beforeTransaction: () => this.gate.admit(),
+      afterTransaction: () => this.gate.release(),
+    });
+    // convex-test keeps its state in an AsyncLocalStorage; read it from inside a (read-only) call.
+    await this.t.query(async () => {
+      this.convex = this.internals.getConvexGlobal();
+      return null;
+    });
+    this.captureFunctionConsole();
+  }
+
+  // ── Functions ─────────────────────────────────────────────────────────────
+
+  /** The function at `udfPath` of component `componentPath`, if there is one. */
+  functionInfo(udfPath: string, componentPath = ""): FunctionInfo | undefined {
+    return this.functions.get(componentPath)?.get(udfPath);
+  }
+
+  /** The public functions of the app, by path (for the startup summary). */
+  publicFunctions(): string[] {
+    return [...(this.functions.get("")?.entries() ?? [])].filter(([, info]) => info.isPublic).map(([p]) => p);
+  }
+
+  /** Runs one function of the app. Never throws: failures are outcomes. */
+  async call(request: CallRequest): Promise<CallOutcome> {
+    const started = performance.now();
+    const { udfPath } = request;
+    const info = this.functionInfo(udfPath);
+    const refusal =
+      !info || (request.caller === "client" && !info.isPublic)
+        ? `Could not find public function for '${udfPath}'. Did you forget to run \`npx convex dev\` or \`npx convex deploy\`?`
+        : request.kind && info.kind !== request.kind
+          ? `Trying to execute ${udfPath} as ${title(request.kind)}, but it is defined as ${title(info.kind)}.`
+          : null;
+    if (refusal !== null || !info) {
+      const outcome: CallOutcome = { ok: false, errorMessage: refusal!, expected: false, logLines: [], durationMs: 0 };
+      this.logCall(request, request.kind ?? "query", outcome);
+      return outcome;
+    }
+
+    const context: CallContext = {
+      udfPath,
+      logLines: [],
+      open: true,
+      reads: request.trackReads ? new ReadSet() : undefined,
+      journal: request.journal,
+      commitTs: undefined,
+    };
+    let result: { ok: true; value: Value } | { ok: false; errorMessage: string; errorData?: Value; expected: boolean };
+    try {
+      const run = this.accessor(request)[info.kind] as (fn: unknown, args: unknown) => Promise<Value>;
+      const value = await this.calls.run(context, () => run(makeFunctionReference(udfPath), request.args));
+      result = { ok: true, value: value === undefined ? null : value };
+    } catch (error) {
+      result = { ok: false, ...this.describeError(error) };
+    } finally {
+      context.open = false;
+    }
+    const outcome: CallOutcome = {
+      ...result,
+      logLines: context.logLines,
+      durationMs: performance.now() - started,
+      ...(info.kind === "mutation" && result.ok && context.commitTs !== undefined ? { ts: context.commitTs } : {}),
+      ...(context.reads ? { reads: context.reads } : {}),
+    };
+    this.logCall(request, info.kind, outcome);
+    return outcome;
+  }
+
+  private accessor(request: CallRequest): Accessor {
+    const base = request.identity ? this.t.withIdentity(request.identity) : this.t;
+    const meta = request.request;
+    return meta ? base.withRequestMetadata({ ip: meta.ip ?? undefined, userAgent: meta.userAgent ?? undefined }) : base;
+  }
+
+  private logCall(request: CallRequest, kind: FunctionKind, outcome: CallOutcome): void {
+    if (request.shouldLog && !request.shouldLog(outcome)) return;
+    log.call({
+      kind,
+      udfPath: request.udfPath,
+      origin: request.origin,
+      durationMs: outcome.durationMs,
+      ...(outcome.ok ? {} : { error: outcome.errorMessage, expected: outcome.expected }),
+    });
+  }
+
+  /** Message and ConvexError data as a Convex backend reports them to clients. */
+  private describeError(error: unknown): { errorMessage: string; errorData?: Value; expected: boolean } {
+    if (typeof error === "object" && error !== null && Symbol.for("ConvexError") in error) {
+      const convexError = error as Error & { data: Value };
+      return {
+        errorMessage: `Uncaught ConvexError: ${convexError.message}${this.userFrames(convexError.stack)}`,
+        errorData: convexError.data,
+        expected: true,
+      };
+    }
+    if (error instanceof Error) {
+      return { errorMessage: `Uncaught ${error.name}: ${error.message}${this.userFrames(error.stack)}`, expected: false };
+    }
+    return { errorMessage: `Uncaught ${inspect(error)}`, expected: false };
+  }
+
+  /** The stack frames inside the app's functions directory, written as the backend writes them. */
+  private userFrames(stack: string | undefined): string {
+    if (!stack) return "";
+    const frames = stack
+      .split("\n")
+      .filter((line) => /^\s+at /.test(line) && line.includes(this.convexDir + path.sep))
+      .slice(0, 10)
+      .map((line) => `    ${line.trim().replace(/(file:\/\/)?[^\s(]*?\/convex\//, "../convex/")}`);
+    return frames.length > 0 ? `\n${frames.join("\n")}` : "";
+  }
+
+  /** Sends the functions' `console.*` to their call's log lines and to the terminal. */
+  private captureFunctionConsole(): void {
+    const realConsole = globalThis.console;
+    const wrapped = Object.create(realConsole) as Console;
+    for (const level of CONSOLE_LEVELS) {
+      wrapped[level] = (...args: unknown[]) => {
+        const running = this.internals.executionContextStorage.getStore();
+        // convex-test reports a failed scheduled function from outside the function.
+        const fromScheduler = typeof args[0] === "string" && args[0].startsWith("Error when running scheduled function");
+        if (!running || fromScheduler) return void realConsole[level](...args);
+        const call = this.calls.getStore();
+        if (call?.open && running.depth === 1 && running.componentPath === "" && running.udfPath === call.udfPath) {
+          call.logLines.push(`[${level.toUpperCase()}] ${args.map((a) => inspect(a)).join(" ")}`);
+        }
+        const where = running.componentPath ? `${running.componentPath}/${running.udfPath}` : running.udfPath;
+        log.functionConsole(level, where, args);
+      };
+    }
+    globalThis.console = wrapped;
+  }
+
+  // ── Transactions and commits ──────────────────────────────────────────────
+
+  /** Calls `listener` after every committed top-level transaction. Returns an unsubscribe. */
+  onCommit(listener: (ts: bigint, writes: Write[]) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  /** The timestamp of the last commit (Unix ns); every query result reflects it. */
+  get lastCommitTs(): bigint {
+    return this.convex.transactionManager._lastCommitTs;
+  }
+
+  /** Makes every later timestamp greater than `ts` (restored data, or a client that saw a later one). */
+  advanceTsTo(ts: bigint): void {
+    const tm = this.convex.transactionManager;
+    if (ts > tm._lastCommitTs) tm._lastCommitTs = ts;
+  }
+
+  /** Whether `write` can change the result of a query that read `reads`. */
+  writeAffects(reads: ReadSet, write: Write): boolean {
+    const { evaluateRangeFilter } = this.internals;
+    return writeAffects(reads, write, (doc, range) => range.every((expression) => evaluateRangeFilter(doc, expression)));
+  }
+
+  /** Runs `fn` (which calls queries) with no transaction committing meanwhile. */
+  runExclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.gate.runExclusive(fn);
+  }
+
+  // ── Stored state ──────────────────────────────────────────────────────────
+
+  /** Paths of the root app (`""`) and its components. */
+  componentPaths(): string[] {
+    return Object.keys(this.convex.components);
+  }
+
+  /** The committed documents of a component by table (live: do not modify). */
+  tables(componentPath: string): ReadonlyMap<string, ReadonlyMap<string, Doc>> {
+    return documentsByTable(this.db(componentPath), this.internals.tableNameFromId);
+  }
+
+  /** The id counter and creation-time clock of a component. */
+  counters(componentPath: string): { nextDocId: number; lastCreationTime: number } {
+    const db = this.db(componentPath);
+    return { nextDocId: db._nextDocId, lastCreationTime: db._lastCreationTime };
+  }
+
+  /**
+   * Replaces the stored documents with `state` (at startup, before serving).
+   * Returns warnings: documents that no longer match the schema, components
+   * that no longer exist.
+   */
+  restore(lastCommitTs: bigint, components: ComponentState[]): string[] {
+    const warnings: string[] = [];
+    for (const component of components) {
+      const db = this.convex.components[component.path]?.db;
+      if (!db) {
+        warnings.push(`Component "${component.path}" is no longer used; its ${component.documents.length} documents are dropped.`);
+        continue;
+      }
+      db._documents = Object.fromEntries(component.documents.map((doc) => [doc._id, doc]));
+      db._nextDocId = Math.max(db._nextDocId, component.nextDocId);
+      db._lastCreationTime = Math.max(db._lastCreationTime, component.lastCreationTime);
+      resetDocumentsByTable(db);
+      warnings.push(...this.schemaMismatches(db));
+    }
+    this.advanceTsTo(lastCommitTs);
+    return warnings;
+  }
+
+  private schemaMismatches(db: DatabaseFake): string[] {
+    const warnings: string[] = [];
+    for (const [table, docs] of this.tables(db._componentPath)) {
+      if (table.startsWith("_")) continue;
+      let bad = 0;
+      let example = "";
+      for (const doc of docs.values()) {
+        const { _id, _creationTime, ...fields } = doc;
+        try {
+          db._validate(table, fields as Doc);
+        } catch (error) {
+          bad++;
+          example ||= `${_id}: ${(error as Error).message}`;
+        }
+      }
+      if (bad > 0) {
+        const where = db._componentPath ? `${db._componentPath}/${table}` : table;
+        warnings.push(`${bad} document(s) in ${where} do not match the schema (e.g. ${example})`);
+      }
+    }
+    return warnings;
+  }
+
+  /** Replaces one stored document outside any transaction (startup repairs only). */
+  replaceDocument(componentPath: string, doc: Doc): void {
+    const db = this.db(componentPath);
+    db._documents[doc._id] = doc;
+    resetDocumentsByTable(db);
+  }
+
+  /**
+   * Runs the pending scheduled function `job` (a `_scheduled_functions`
+   * document) at its time, as convex-test does for functions it schedules.
+   * Used after a restart, when the timers of the previous process are gone.
+   */
+  armScheduledFunction(componentPath: string, job: Doc): void {
+    const { convexGlobalStorage, runScheduledFunction, frameworkSetTimeout } = this.internals;
+    const convex = this.convex;
+    const db = this.db(componentPath);
+    const name = job.name as string;
+    const args = (job.args as Value[])[0] ?? {};
+    const delay = Math.max(0, (job.scheduledTime as number) - Date.now());
+    if (delay > MAX_TIMER_MS) {
+      setTimeout(() => this.armScheduledFunction(componentPath, job), MAX_TIMER_MS);
+      return;
+    }
+    convexGlobalStorage.run(convex, () => {
+      convex.scheduler.timerScheduled();
+      frameworkSetTimeout(() => {
+        convex.scheduler.timerFired();
+        const running = convexGlobalStorage.run(convex, () =>
+          runScheduledFunction({
+            db,
+            jobId: job._id,
+            componentPath,
+            functionPath: { componentPath, udfPath: name },
+            args,
+            name,
+          }),
+        );
+        convex.scheduler.add(running);
+        void running.finally(() => convex.scheduler.finish(running));
+      }, delay);
+    });
+  }
+
+  private db(componentPath: string): DatabaseFake {
+    const component = this.convex.components[componentPath];
+    if (!component) throw new Error(`Unknown component "${componentPath}"`);
+    return component.db;
+  }
+
+  /** Imports a module of the functions directory (e.g. `crons`, `auth.config`), if it exists. */
+  async importConvexModule(name: string): Promise<Record<string, unknown> | null> {
+    const file = [".ts", ".js"].map((ext) => path.join(this.convexDir, name + ext)).find(existsSync);
+    return file ? await importFile(file) : null;
+  }
+}
+
+/** Imports every module and records its exported Convex functions. */
+async function registerFunctions(modules: ModuleFile[], dir: string): Promise<Map<string, FunctionInfo>> {
+  const functions = new Map<string, FunctionInfo>();
+  for (const { file, modulePath } of modules) {
+    let exports: Record<string, unknown>;
+    try {
+      exports = await importFile(file);
+    } catch (error) {
+      throw new Error(`Failed to load ${path.relative(path.dirname(dir), file)}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    for (const [name, value] of Object.entries(exports)) {
+      const fn = value as { isQuery?: boolean; isMutation?: boolean; isAction?: boolean; isPublic?: boolean } | null;
+      if (typeof fn !== "function" && (typeof fn !== "object" || fn === null)) continue;
+      const kind: FunctionKind | null = fn.isQuery ? "query" : fn.isMutation ? "mutation" : fn.isAction ? "action" : null;
+      if (kind) functions.set(`${modulePath}:${name}`, { kind, isPublic: fn.isPublic === true });
+    }
+  }
+  return functions;
+}
+
+async function importDefault(...candidates: string[]): Promise<unknown> {
+  const file = candidates.find(existsSync);
+  return file ? (await importFile(file)).default : undefined;
+}
+
+function title(kind: FunctionKind): string {
+  return kind[0]!.toUpperCase() + kind.slice(1);
+}

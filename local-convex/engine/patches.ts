@@ -1,0 +1,255 @@
+/**
+ * The few places where local-convex hooks into convex-test's engine, each a
+ * wrapper around one prototype method that calls the original:
+ *
+ * - `TransactionManager#commit`: after a top-level commit, report its
+ *   timestamp and document changes (subscriptions, persistence, logs).
+ * - `TransactionManager#begin` / `#_endTransaction`: let the engine hold new
+ *   top-level transactions back while it re-runs subscriptions, so every
+ *   Transition reflects one snapshot.
+ * - `DatabaseFake#commit` / `#_iterateDocs`: keep committed documents indexed
+ *   by table, so a query scans its own table instead of every document of
+ *   every table (`_iterateDocs` filtered all ids by regex).
+ * - `DatabaseFake#_resolveQuerySource` / `#_iterateDocs` / `#get`: note what a
+ *   query read (index ranges, whole tables, single documents), so that a
+ *   commit re-runs only the subscriptions it can affect.
+ * - `DatabaseFake#paginate`: query journals, so a subscribed paginated query
+ *   keeps its page boundary when documents are added (what Convex's journals do).
+ *
+ * Installed once per process by `Engine`.
+ */
+import type { ConvexTestInternals, DatabaseFake, Doc, PageResult, RangeExpression, WriteLayer } from "./convexTestInternals";
+
+/** One document change of a committed transaction: the new version (null: deleted) and the one before (null: inserted). */
+export type Write = { componentPath: string; table: string; id: string; doc: Doc | null; previous: Doc | null };
+
+/**
+ * What one query run read, as precisely as convex-test lets us see it: the
+ * index ranges it read, the tables it scanned in full (table scans, search),
+ * and the documents it fetched by id. Keys are `tableKey`s.
+ */
+export class ReadSet {
+  readonly scannedTables = new Set<string>();
+  readonly ranges = new Map<string, RangeExpression[][]>();
+  readonly ids = new Map<string, Set<string>>();
+
+  /** Every table read in any way. */
+  tables(): Set<string> {
+    return new Set([...this.scannedTables, ...this.ranges.keys(), ...this.ids.keys()]);
+  }
+
+  addRange(table: string, range: RangeExpression[]): void {
+    const ranges = this.ranges.get(table);
+    if (ranges) ranges.push(range);
+    else this.ranges.set(table, [range]);
+  }
+
+  addId(table: string, id: string): void {
+    const ids = this.ids.get(table);
+    if (ids) ids.add(id);
+    else this.ids.set(table, new Set([id]));
+  }
+}
+
+/**
+ * Whether `write` can change the result of a query that read `reads`: it
+ * touched a document the query fetched, a table it scanned, or an index range
+ * it read held the document before or holds it after.
+ */
+export function writeAffects(reads: ReadSet, write: Write, matches: (doc: Doc, range: RangeExpression[]) => boolean): boolean {
+  const table = tableKey(write.componentPath, write.table);
+  if (reads.scannedTables.has(table) || reads.ids.get(table)?.has(write.id)) return true;
+  const ranges = reads.ranges.get(table);
+  if (!ranges) return false;
+  return ranges.some((range) => (write.previous !== null && matches(write.previous, range)) || (write.doc !== null && matches(write.doc, range)));
+}
+
+/** The journal of one run of a subscribed paginated query. */
+export type JournalSlot = {
+  /** The end cursor recorded by an earlier run, or null on the first run. */
+  endCursor: string | null;
+  /** The end cursor this run's page has (set by the run). */
+  recorded?: string;
+};
+
+export interface EngineHooks {
+  /** A top-level transaction committed at `ts` (Unix ns) with these changes. */
+  committed(ts: bigint, writes: Write[]): void;
+  /** Where to record what the running query reads, when reads are tracked. */
+  readSet(): ReadSet | undefined;
+  /** The journal slot of the running function, if it is a subscription's top-level query. */
+  journalSlot(): JournalSlot | undefined;
+  /** Awaited before each top-level transaction starts... */
+  beforeTransaction(): Promise<void> | undefined;
+  /** ...and called when it ends (commit or rollback). */
+  afterTransaction(): void;
+}
+
+/** The key of a table in read sets and dirty sets. */
+export function tableKey(componentPath: string, table: string): string {
+  return `${componentPath}|${table}`;
+}
+
+const tableIndexes = new WeakMap<DatabaseFake, Map<string, Map<string, Doc>>>();
+
+/** `db`'s committed documents by table and id (built on first use, then kept current). */
+export function documentsByTable(db: DatabaseFake, tableNameFromId: (id: string) => string | null) {
+  let index = tableIndexes.get(db);
+  if (!index) {
+    index = new Map();
+    for (const [id, doc] of Object.entries(db._documents)) {
+      const table = tableNameFromId(id);
+      if (table === null) continue;
+      let docs = index.get(table);
+      if (!docs) index.set(table, (docs = new Map()));
+      docs.set(id, doc);
+    }
+    tableIndexes.set(db, index);
+  }
+  return index;
+}
+
+/** Forgets the table index of `db` (after its `_documents` were replaced). */
+export function resetDocumentsByTable(db: DatabaseFake): void {
+  tableIndexes.delete(db);
+}
+
+let installed = false;
+
+/** Wraps convex-test's methods to call `hooks`. Once per process. */
+export function installPatches(internals: ConvexTestInternals, hooks: EngineHooks): void {
+  if (installed) throw new Error("local-convex: only one engine can run per process");
+  installed = true;
+  const { tableNameFromId } = internals;
+  const db = internals.DatabaseFake.prototype;
+  const tm = internals.TransactionManager.prototype;
+
+  // Document changes of the top-level commit in progress, across all components.
+  let pendingWrites: Write[] = [];
+
+  const dbCommit = db.commit;
+  db.commit = function (this: DatabaseFake, commitTs) {
+    // Only the outermost level's writes reach `_documents` (nested ones merge upwards).
+    const topLevel: WriteLayer | undefined = this._writes.length === 1 ? this._writes[0] : undefined;
+    const ids = topLevel ? Object.keys(topLevel) : [];
+    const previous = ids.map((id) => this._documents[id] ?? null);
+    dbCommit.call(this, commitTs);
+    const index = documentsByTable(this, tableNameFromId);
+    ids.forEach((id, i) => {
+      const table = tableNameFromId(id)!;
+      const doc = this._documents[id] ?? null;
+      let docs = index.get(table);
+      if (!docs) index.set(table, (docs = new Map()));
+      if (doc) docs.set(id, doc);
+      else docs.delete(id);
+      pendingWrites.push({ componentPath: this._componentPath, table, id, doc, previous: previous[i]! });
+    });
+  };
+
+  const dbGet = db.get;
+  db.get = function (this: DatabaseFake, tableName, id) {
+    const reads = hooks.readSet();
+    if (reads && typeof id === "string") {
+      const table = tableName ?? tableNameFromId(id);
+      if (table) reads.addId(tableKey(this._componentPath, table), id);
+    }
+    return dbGet.call(this, tableName, id);
+  };
+
+  // An index range query reads its range, not its table: record the range
+  // and keep `_iterateDocs` (which it calls) from recording the whole table.
+  let readingIndexRange = false;
+  const dbResolveQuerySource = db._resolveQuerySource;
+  db._resolveQuerySource = function (this: DatabaseFake, query) {
+    const reads = hooks.readSet();
+    if (!reads || query.source.type !== "IndexRange") return dbResolveQuerySource.call(this, query);
+    const table = query.source.indexName.split(".")[0]!;
+    reads.addRange(tableKey(this._componentPath, table), query.source.range);
+    readingIndexRange = true;
+    try {
+      return dbResolveQuerySource.call(this, query);
+    } finally {
+      readingIndexRange = false;
+    }
+  };
+
+  db._iterateDocs = function (this: DatabaseFake, tableName, callback) {
+    if (!readingIndexRange) hooks.readSet()?.scannedTables.add(tableKey(this._componentPath, tableName));
+    const committed = documentsByTable(this, tableNameFromId).get(tableName);
+    const pending = idsWrittenIn(this._writes, tableName, tableNameFromId);
+    if (pending.size === 0) {
+      if (committed) for (const doc of committed.values()) callback(doc);
+      return;
+    }
+    // Inside a transaction with writes to this table: committed ∪ pending, newest version of each.
+    const ids = new Set(committed?.keys());
+    for (const id of pending) ids.add(id);
+    for (const id of ids) {
+      const doc = dbGet.call(this, tableName, id);
+      if (doc !== null) callback(doc);
+    }
+  };
+
+  const dbPaginate = db.paginate;
+  db.paginate = function (this: DatabaseFake, options) {
+    const slot = hooks.journalSlot();
+    const explicitEnd = options.endCursor !== undefined && options.endCursor !== null;
+    if (!slot || explicitEnd) return dbPaginate.call(this, options);
+    if (slot.endCursor === null) {
+      const result = dbPaginate.call(this, options);
+      slot.recorded = result.continueCursor;
+      return result;
+    }
+    // A re-run: the page ends where it ended the first time, however many
+    // documents were added since ("_end_cursor": the page was the last one).
+    const result: PageResult = dbPaginate.call(this, { ...options, endCursor: slot.endCursor });
+    slot.recorded = slot.endCursor;
+    if (slot.endCursor === "_end_cursor") return result;
+    // convex-test only reports the end cursor when the document it points at
+    // still exists; the page's end is the journal's cursor either way.
+    return { ...result, continueCursor: slot.endCursor, isDone: false };
+  };
+
+  const tmBegin = tm.begin;
+  tm.begin = async function (this, isNested, transactionLimits) {
+    if (!isNested) await hooks.beforeTransaction();
+    try {
+      return await tmBegin.call(this, isNested, transactionLimits);
+    } catch (error) {
+      if (!isNested) hooks.afterTransaction();
+      throw error;
+    }
+  };
+
+  const tmEnd = tm._endTransaction;
+  tm._endTransaction = function (this, isNested) {
+    try {
+      tmEnd.call(this, isNested);
+    } finally {
+      if (!isNested) hooks.afterTransaction();
+    }
+  };
+
+  const tmCommit = tm.commit;
+  tm.commit = function (this, isNested) {
+    const ts = tmCommit.call(this, isNested);
+    if (ts !== null) {
+      const writes = pendingWrites;
+      pendingWrites = [];
+      try {
+        hooks.committed(ts, writes);
+      } catch (error) {
+        console.error("local-convex: error after commit", error);
+      }
+    }
+    return ts;
+  };
+}
+
+function idsWrittenIn(layers: WriteLayer[], table: string, tableNameFromId: (id: string) => string | null): Set<string> {
+  const ids = new Set<string>();
+  for (const layer of layers) {
+    for (const id of Object.keys(layer)) if (tableNameFromId(id) === table) ids.add(id);
+  }
+  return ids;
+}

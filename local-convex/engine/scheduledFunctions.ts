@@ -1,0 +1,96 @@
+/**
+ * Scheduled functions across restarts, and their logs. convex-test runs what
+ * is scheduled while the process lives (`ctx.scheduler.runAfter`); here:
+ *
+ * - at startup, a function that was `inProgress` when the previous process
+ *   stopped is marked `failed`, as Convex does with an action whose process
+ *   crashed (the app's sweeper then fails its job as INTERRUPTED); `pending`
+ *   ones are armed again at their scheduled time;
+ * - while running, state changes of `_scheduled_functions` documents are
+ *   logged (start, duration, outcome), and the monitor knows whether a
+ *   scheduled mutation is between start and finish (persistence waits for
+ *   those, so a saved snapshot never has a mutation's effects without its
+ *   `success` state, or its `inProgress` state without its effects).
+ */
+import { log } from "../log";
+import type { Doc } from "./convexTestInternals";
+import type { Engine, FunctionKind } from "./engine";
+import type { Write } from "./patches";
+
+const TABLE = "_scheduled_functions";
+
+type ScheduledState = { kind: "pending" | "inProgress" | "success" | "failed" | "canceled"; error?: string };
+
+/**
+ * Fails the scheduled functions a previous process left running and arms the
+ * pending ones. Returns the paths of the failed ones.
+ */
+export function resumeScheduledFunctions(engine: Engine): { interrupted: string[]; pending: number } {
+  const interrupted: string[] = [];
+  let pending = 0;
+  for (const componentPath of engine.componentPaths()) {
+    const jobs = [...(engine.tables(componentPath).get(TABLE)?.values() ?? [])];
+    for (const job of jobs) {
+      const state = job.state as ScheduledState;
+      if (state.kind === "inProgress") {
+        engine.replaceDocument(componentPath, {
+          ...job,
+          state: { kind: "failed", error: "The local backend stopped while this function was running." },
+          completedTime: Date.now(),
+        } as Doc);
+        interrupted.push(displayName(componentPath, job.name as string));
+      } else if (state.kind === "pending") {
+        engine.armScheduledFunction(componentPath, job);
+        pending++;
+      }
+    }
+  }
+  return { interrupted, pending };
+}
+
+/** Logs scheduled function runs and tracks the ones in progress. */
+export class ScheduledFunctionMonitor {
+  private readonly running = new Map<string, { name: string; componentPath: string; kind: FunctionKind | undefined; startedAt: number }>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly options: { verbose: boolean },
+  ) {
+    engine.onCommit((_ts, writes) => this.observe(writes));
+  }
+
+  /** Whether a scheduled mutation has started and not yet finished. */
+  mutationInProgress(): boolean {
+    for (const run of this.running.values()) if (run.kind === "mutation") return true;
+    return false;
+  }
+
+  private observe(writes: Write[]): void {
+    for (const { componentPath, table, id, doc } of writes) {
+      if (table !== TABLE || doc === null) continue;
+      const key = `${componentPath}|${id}`;
+      const state = doc.state as ScheduledState;
+      const name = doc.name as string;
+      if (state.kind === "inProgress") {
+        const kind = this.engine.functionInfo(name, componentPath)?.kind;
+        this.running.set(key, { name, componentPath, kind, startedAt: performance.now() });
+        continue;
+      }
+      const run = this.running.get(key);
+      if (!run || (state.kind !== "success" && state.kind !== "failed")) continue;
+      this.running.delete(key);
+      if (componentPath !== "" && !this.options.verbose && state.kind === "success") continue;
+      log.call({
+        kind: run.kind ?? "action",
+        udfPath: displayName(componentPath, name),
+        origin: "scheduled",
+        durationMs: performance.now() - run.startedAt,
+        ...(state.kind === "failed" ? { error: state.error ?? "failed (error above)" } : {}),
+      });
+    }
+  }
+}
+
+function displayName(componentPath: string, name: string): string {
+  return componentPath ? `${componentPath}/${name}` : name;
+}

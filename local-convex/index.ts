@@ -1,0 +1,114 @@
+/**
+ * Programmatic API: runs local-convex (`cli.ts`) in a child process, for
+ * tests, the end-to-end suite, the benchmark and `npm run dev`.
+ *
+ *   const backend = await startLocalConvex({ port: 0, dataFile, env, preload });
+ *   new ConvexClient(backend.url, ...);
+ *   await backend.close();          // SIGTERM: saves all data, then exits
+ *   await backend.kill();           // SIGKILL: a crash (for recovery tests)
+ *
+ * A child process keeps each backend's environment (auth providers and the
+ * model are read from `process.env`), its module instances and its loader
+ * hook to itself, and lets a test kill it like a crashed server.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+export type StartOptions = {
+  /** Default 0: any free port. */
+  port?: number;
+  /** Data file; null (default) keeps data in memory only. */
+  dataFile?: string | null;
+  /** Environment variables for the backend (added to this process's). */
+  env?: Record<string, string | undefined>;
+  /** Modules imported into the backend before it serves (e.g. to call `setModelOverride`). */
+  preload?: string[];
+  cronSpeed?: number;
+  verbose?: boolean;
+  pingAfterMs?: number;
+  /** The app's root (default: the current directory). */
+  projectDir?: string;
+  /** Receives every output line of the backend (default: kept in `output` only). */
+  onOutput?: (line: string) => void;
+  /** How long to wait for the backend to be ready (default 30 s). */
+  startTimeoutMs?: number;
+};
+
+export type LocalConvexProcess = {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  /** The backend's output so far, line by line. */
+  output: string[];
+  /** Stops it gracefully (data saved). Resolves with its exit code. */
+  close(): Promise<number | null>;
+  /** Kills it without a chance to save (simulates a crash). */
+  kill(): Promise<void>;
+};
+
+const CLI = fileURLToPath(new URL("./cli.ts", import.meta.url));
+
+/** Starts a local-convex backend in a child process and resolves once it serves. */
+export async function startLocalConvex(options: StartOptions = {}): Promise<LocalConvexProcess> {
+  const projectDir = path.resolve(options.projectDir ?? process.cwd());
+  const args = ["--port", String(options.port ?? 0)];
+  if (options.dataFile) args.push("--data", path.resolve(options.dataFile));
+  else args.push("--in-memory");
+  for (const module of options.preload ?? []) args.push("--preload", path.resolve(module));
+  if (options.cronSpeed !== undefined) args.push("--cron-speed", String(options.cronSpeed));
+  if (options.verbose) args.push("--verbose");
+  if (options.pingAfterMs !== undefined) args.push("--ping-after-ms", String(options.pingAfterMs));
+
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  const child = spawn(process.execPath, ["--import", tsx, CLI, ...args], {
+    cwd: projectDir,
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "pipe", "pipe", "ipc"],
+  });
+  const output: string[] = [];
+  for (const stream of [child.stdout!, child.stderr!]) {
+    let partial = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      const lines = (partial + chunk).split("\n");
+      partial = lines.pop()!;
+      for (const line of lines) {
+        output.push(line);
+        options.onOutput?.(line);
+      }
+    });
+  }
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+
+  const ready = await new Promise<{ url: string; port: number }>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`local-convex did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${output.join("\n")}`));
+    }, options.startTimeoutMs ?? 30_000);
+    child.on("message", (message: { type: string; url?: string; port?: number; message?: string }) => {
+      clearTimeout(timer);
+      if (message.type === "ready") resolve({ url: message.url!, port: message.port! });
+      else reject(new Error(`local-convex could not start: ${message.message}\n${output.join("\n")}`));
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`local-convex exited with code ${code} before it was ready:\n${output.join("\n")}`));
+    });
+  });
+
+  return {
+    ...ready,
+    process: child,
+    output,
+    async close() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      return await exited;
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}

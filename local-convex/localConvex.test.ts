@@ -1,0 +1,390 @@
+/**
+ * local-convex with the official clients (`ConvexClient`, `ConvexHttpClient`,
+ * `ConvexReactClient`) and a raw protocol client, running the app's real
+ * functions, offline. Each backend is a child process on a free port
+ * (`startLocalConvex`); tokens come from a small in-test issuer.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { ConvexClient, ConvexHttpClient } from "convex/browser";
+import { ConvexReactClient } from "convex/react";
+import { getFunctionName, makeFunctionReference } from "convex/server";
+import { ConvexError } from "convex/values";
+import WebSocket from "ws";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { api } from "../convex/_generated/api";
+import type { Id } from "../convex/_generated/dataModel";
+import { startLocalConvex, type LocalConvexProcess } from "./index";
+import { decodeU64 } from "./sync/protocol";
+import { startTestIssuer, type TestIssuer } from "./test/issuer";
+import { RawSyncClient, type Message } from "./test/rawClient";
+
+let issuer: TestIssuer;
+let backend: LocalConvexProcess;
+const clients: Array<{ close(): unknown }> = [];
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+  backend = await startLocalConvex({
+    env: { LOCAL_AUTH_ISSUER: issuer.issuer, SAMPLE_MODEL_CHUNK_DELAY_MS: "2" },
+    pingAfterMs: 150,
+  });
+}, 30_000);
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()));
+  await backend?.close();
+  await issuer?.close();
+});
+
+/** A ConvexClient signed in as `user` (a fresh user per test keeps rate limits apart). */
+function clientAs(user: string | null): ConvexClient {
+  const client = new ConvexClient(backend.url);
+  if (user) client.setAuth(() => issuer.token(user));
+  clients.push(client);
+  return client;
+}
+
+/** Resolves with the first result of `query` that satisfies `done`. */
+function until<T>(
+  client: ConvexClient,
+  query: Parameters<ConvexClient["onUpdate"]>[0],
+  args: Record<string, unknown>,
+  done: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting on ${getFunctionName(query)}`)), timeoutMs);
+    const unsubscribe = client.onUpdate(query, args as never, (value: T) => {
+      if (!done(value)) return;
+      clearTimeout(timer);
+      queueMicrotask(() => unsubscribe());
+      resolve(value);
+    });
+  });
+}
+
+type PublicJob = { _id: Id<"generationJobs">; status: string; questionsSaved: number; lastProgressAt: number; errorCode?: string };
+
+describe("ConvexClient", () => {
+  test("a subscription sees a mutation's write, and the mutation resolves only once it is visible", async () => {
+    const client = clientAs("alice");
+    const updates: PublicJob[][] = [];
+    client.onUpdate(api.generationJobs.getRecentJobs, {}, (jobs) => void updates.push(jobs as PublicJob[]));
+    await until(client, api.generationJobs.getRecentJobs, {}, () => true);
+
+    const jobId = await client.mutation(api.generationJobs.createJob, { prompt: "NATO alphabet" });
+    // When the promise resolves, the subscribed query already reflects the write.
+    const local = client.client.localQueryResult("generationJobs:getRecentJobs", {}) as PublicJob[];
+    expect(local.map((j) => j._id)).toContain(jobId);
+    expect(updates[0]).toEqual([]);
+    expect(updates.at(-1)!.map((j) => j._id)).toEqual([jobId]);
+  });
+
+  test("errors reach the client with their message and ConvexError data", async () => {
+    const client = clientAs("alice-errors");
+    const error = await client.mutation(api.generationJobs.createJob, { prompt: "ab" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConvexError);
+    expect((error as ConvexError<{ code: string }>).data).toMatchObject({ code: "INVALID_PROMPT" });
+    expect((error as Error).message).toContain("Uncaught ConvexError");
+
+    const signedOut = clientAs(null);
+    const unauthenticated = await signedOut.mutation(api.generationJobs.createJob, { prompt: "React hooks" }).catch((e: unknown) => e);
+    expect((unauthenticated as ConvexError<{ code: string }>).data).toMatchObject({ code: "UNAUTHENTICATED" });
+  });
+
+  test("a scheduled action's progress arrives as live updates, each within 100 ms of its write", async () => {
+    const client = clientAs("frank");
+    const jobId = await client.mutation(api.generationJobs.createJob, { prompt: "NATO alphabet" });
+    const seen: Array<{ job: PublicJob; latencyMs: number }> = [];
+    const done = new Promise<void>((resolve) => {
+      client.onUpdate(api.generationJobs.getJobById, { jobId }, (job) => {
+        if (!job) return;
+        // lastProgressAt is set (Date.now()) inside the mutation that wrote this state.
+        seen.push({ job: job as PublicJob, latencyMs: Date.now() - job.lastProgressAt });
+        if (job.status === "completed") resolve();
+      });
+    });
+    await done;
+
+    const statuses = [...new Set(seen.map((s) => s.job.status))];
+    expect(statuses).toEqual(expect.arrayContaining(["processing", "completed"]));
+    const savedCounts = seen.map((s) => s.job.questionsSaved);
+    expect(savedCounts).toEqual([...savedCounts].sort((a, b) => a - b));
+    expect(new Set(savedCounts).size).toBeGreaterThanOrEqual(3); // several batches seen live
+    const latencies = seen.map((s) => s.latencyMs).sort((a, b) => a - b);
+    console.log(`progress updates: ${seen.length}, latency median ${latencies[latencies.length >> 1]} ms, max ${latencies.at(-1)} ms`);
+    expect(latencies[latencies.length >> 1]).toBeLessThan(100);
+    expect(latencies.at(-1)).toBeLessThan(1000);
+  });
+});
+
+describe("ConvexHttpClient", () => {
+  test("queries, mutations and errors with ConvexError data", async () => {
+    const http = new ConvexHttpClient(backend.url);
+    http.setAuth(await issuer.token("bob"));
+    const error = await http.mutation(api.generationJobs.createJob, { prompt: "ab" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConvexError);
+    expect((error as ConvexError<{ code: string }>).data).toMatchObject({ code: "INVALID_PROMPT" });
+
+    const jobId = await http.mutation(api.generationJobs.createJob, { prompt: "React hooks" });
+    expect(await http.query(api.generationJobs.getJobById, { jobId })).toMatchObject({ _id: jobId, prompt: "React hooks" });
+    const other = new ConvexHttpClient(backend.url);
+    other.setAuth(await issuer.token("not-bob"));
+    expect(await other.query(api.generationJobs.getJobById, { jobId })).toBeNull();
+    expect(await http.query(api.aiGeneration.getModelInfo, {})).toEqual({ kind: "sample", name: "offline sample model" });
+  });
+
+  test("refuses bad tokens with a 401 the client throws", async () => {
+    const forged = new ConvexHttpClient(backend.url);
+    forged.setAuth(await issuer.forgedToken("mallory"));
+    await expect(forged.query(api.generationJobs.getRecentJobs, {})).rejects.toThrow(/signature verification failed/);
+    const expired = new ConvexHttpClient(backend.url);
+    expired.setAuth(await issuer.token("mallory", { expiresIn: Math.floor(Date.now() / 1000) - 60 }));
+    await expect(expired.query(api.generationJobs.getRecentJobs, {})).rejects.toThrow(/Token expired/);
+    const wrongAudience = new ConvexHttpClient(backend.url);
+    wrongAudience.setAuth(await issuer.token("mallory", { audience: "someone-else" }));
+    await expect(wrongAudience.query(api.generationJobs.getRecentJobs, {})).rejects.toThrow(/No auth provider found/);
+  });
+
+  test("/api/run and CORS preflight", async () => {
+    const run = await fetch(`${backend.url}/api/run/aiGeneration/getModelInfo`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ args: {} }),
+    });
+    expect(await run.json()).toEqual({ status: "success", value: { kind: "sample", name: "offline sample model" } });
+
+    const preflight = await fetch(`${backend.url}/api/mutation`, {
+      method: "OPTIONS",
+      headers: {
+        Origin: "http://localhost:3000",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type,authorization,convex-client",
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("authorization");
+  });
+});
+
+describe("ConvexReactClient", () => {
+  test("watchQuery and mutation, with auth", async () => {
+    const react = new ConvexReactClient(backend.url, {
+      webSocketConstructor: WebSocket as unknown as typeof globalThis.WebSocket,
+      unsavedChangesWarning: false,
+    });
+    clients.push(react);
+    const authenticated = new Promise<boolean>((resolve) => react.setAuth(() => issuer.token("carol"), resolve));
+    const watch = react.watchQuery(api.generationJobs.getRecentJobs, {});
+    // The query is subscribed while it has a listener (as while a component using it is mounted).
+    let notify = () => {};
+    watch.onUpdate(() => notify());
+    const changed = () => new Promise<void>((resolve) => (notify = resolve));
+
+    expect(await authenticated).toBe(true);
+    while (watch.localQueryResult() === undefined) await changed();
+    expect(watch.localQueryResult()).toEqual([]);
+    const jobId = await react.mutation(api.generationJobs.createJob, { prompt: "Periodic table" });
+    expect(watch.localQueryResult()?.map((j) => j._id)).toEqual([jobId]);
+    while (watch.localQueryResult()?.[0]?.status !== "completed") await changed();
+  });
+});
+
+describe("auth", () => {
+  test("the identity reaches the functions; each user sees only their own data", async () => {
+    const dave = clientAs("dave");
+    const erin = clientAs("erin");
+    const jobId = await dave.mutation(api.generationJobs.createJob, { prompt: "Periodic table" });
+    expect(await dave.query(api.generationJobs.getJobById, { jobId })).toMatchObject({ _id: jobId });
+    expect(await erin.query(api.generationJobs.getJobById, { jobId })).toBeNull();
+  });
+
+  test("forged and expired tokens get AuthError, the client falls back to signed out, the server carries on", async () => {
+    for (const badToken of [await issuer.forgedToken("mallory"), await issuer.token("mallory", { expiresIn: Math.floor(Date.now() / 1000) - 60 })]) {
+      const client = new ConvexClient(backend.url);
+      clients.push(client);
+      const authState = new Promise<boolean>((resolve) => client.setAuth(async () => badToken, resolve));
+      expect(await authState).toBe(false);
+      // Signed out, the queries answer as for anyone signed out.
+      expect(await client.query(api.generationJobs.getRecentJobs, {})).toEqual([]);
+    }
+    expect(await clientAs("dave").query(api.aiGeneration.getModelInfo, {})).toMatchObject({ kind: "sample" });
+
+    const raw = new RawSyncClient(backend.url);
+    await raw.send({ type: "Connect", sessionId: randomUUID(), connectionCount: 0, lastCloseReason: "InitialConnect", clientTs: Date.now() });
+    await raw.send({ type: "Authenticate", baseVersion: 0, tokenType: "User", value: "not-a-jwt" });
+    expect(await raw.next((m) => m.type === "AuthError")).toMatchObject({ baseVersion: 0, authUpdateAttempted: true });
+    expect((await raw.closed).code).toBe(1005); // closed without a status, as the backend does
+  });
+});
+
+describe("internal functions", () => {
+  test("are refused over the WebSocket and HTTP", async () => {
+    const client = clientAs("ivan");
+    const jobId = await client.mutation(api.generationJobs.createJob, { prompt: "React hooks" });
+    const failJob = makeFunctionReference<"mutation">("generationJobs:failJob");
+    const failArgs = { jobId, errorCode: "UNKNOWN", errorMessage: "forged", retryable: false };
+    const notFound = /Could not find public function for 'generationJobs:failJob'/;
+
+    await expect(client.mutation(failJob, failArgs)).rejects.toThrow(notFound);
+    await expect(client.action(makeFunctionReference<"action">("aiGeneration:processJob"), { jobId, userId: "x" })).rejects.toThrow(
+      /Could not find public function for 'aiGeneration:processJob'/,
+    );
+    const http = new ConvexHttpClient(backend.url);
+    http.setAuth(await issuer.token("ivan"));
+    await expect(http.mutation(failJob, failArgs)).rejects.toThrow(notFound);
+    const run = await fetch(`${backend.url}/api/run/generationJobs/recoverStuckJobs`, { method: "POST", body: "{}" });
+    expect(await run.json()).toMatchObject({ status: "error", errorMessage: expect.stringMatching(/Could not find public function/) });
+
+    const job = await client.query(api.generationJobs.getJobById, { jobId });
+    expect(job?.errorMessage).toBeUndefined();
+  });
+});
+
+describe("scale", () => {
+  test("50 concurrent subscribed clients each see their own update", async () => {
+    const users = Array.from({ length: 50 }, (_, i) => `crowd-${i}`);
+    const crowd = users.map((user) => clientAs(user));
+    await Promise.all(crowd.map((c) => until(c, api.generationJobs.getRecentJobs, {}, () => true)));
+
+    const started = performance.now();
+    const seen = crowd.map((c) => until<PublicJob[]>(c, api.generationJobs.getRecentJobs, {}, (jobs) => jobs.length === 1));
+    const ids = await Promise.all(crowd.map((c, i) => c.mutation(api.generationJobs.createJob, { prompt: `Topic number ${i}` })));
+    const results = await Promise.all(seen);
+    console.log(`50 clients: all mutations answered and all updates received in ${Math.round(performance.now() - started)} ms`);
+    results.forEach((jobs, i) => expect(jobs.map((j) => j._id)).toEqual([ids[i]]));
+  }, 30_000);
+});
+
+describe("sync protocol", () => {
+  async function connect(sessionId: string, connectionCount = 0) {
+    const raw = new RawSyncClient(backend.url);
+    await raw.send({ type: "Connect", sessionId, connectionCount, lastCloseReason: connectionCount ? "closed" : "InitialConnect", clientTs: Date.now() });
+    await raw.send({ type: "Authenticate", baseVersion: 0, tokenType: "User", value: await issuer.token("judy") });
+    await raw.send({
+      type: "ModifyQuerySet",
+      baseVersion: 0,
+      newVersion: 1,
+      modifications: [{ type: "Add", queryId: 0, udfPath: "generationJobs:getRecentJobs", args: [{}] }],
+    });
+    return raw;
+  }
+
+  /** Every Transition starts exactly where the previous one ended. */
+  function expectChained(messages: Message[]) {
+    let version: unknown = { querySet: 0, identity: 0, ts: "AAAAAAAAAAA=" };
+    for (const m of messages.filter((m) => m.type === "Transition")) {
+      expect(m.startVersion).toEqual(version);
+      version = m.endVersion;
+    }
+  }
+
+  test("versions chain, a Transition follows each MutationResponse, re-sent mutations run once, idle sockets get Pings", async () => {
+    const sessionId = randomUUID();
+    const raw = await connect(sessionId);
+    const first = await raw.next((m) => m.type === "Transition");
+    expect(first).toMatchObject({
+      startVersion: { querySet: 0, identity: 0, ts: "AAAAAAAAAAA=" },
+      endVersion: { querySet: 1, identity: 1 },
+      modifications: [{ type: "QueryUpdated", queryId: 0, value: [], logLines: [], journal: null }],
+    });
+
+    await raw.send({ type: "Mutation", requestId: 0, udfPath: "generationJobs:createJob", args: [{ prompt: "NATO alphabet" }] });
+    const response = await raw.next((m) => m.type === "MutationResponse");
+    expect(response).toMatchObject({ requestId: 0, success: true, logLines: [] });
+    const commitTs = decodeU64(response.ts as string);
+    const index = raw.received.indexOf(response);
+    const after = await raw.next((m) => m.type === "Transition" && decodeU64((m.endVersion as { ts: string }).ts) >= commitTs, { from: index + 1 });
+    expect(raw.received.indexOf(after)).toBeGreaterThan(index);
+
+    // The client re-sends an unresolved mutation on a new socket: same answer, no second job.
+    const again = await connect(sessionId, 1);
+    await again.next((m) => m.type === "Transition");
+    await again.send({ type: "Mutation", requestId: 0, udfPath: "generationJobs:createJob", args: [{ prompt: "NATO alphabet" }] });
+    const replay = await again.next((m) => m.type === "MutationResponse");
+    expect(replay).toEqual(response);
+    await again.next((m) => m.type === "Transition" && decodeU64((m.endVersion as { ts: string }).ts) >= commitTs, { from: again.received.indexOf(replay) + 1 });
+    const jobs = await again.next((m) => m.type === "Transition" && (m.modifications as unknown[]).length > 0, { from: 0 });
+    expect((jobs.modifications as Array<{ value: unknown[] }>)[0]!.value).toHaveLength(1);
+
+    // Unsubscribe: QueryRemoved.
+    await raw.send({ type: "ModifyQuerySet", baseVersion: 1, newVersion: 2, modifications: [{ type: "Remove", queryId: 0 }] });
+    await raw.next((m) => m.type === "Transition" && (m.modifications as Message[]).some((x) => x.type === "QueryRemoved"));
+
+    // Idle: a Ping (this backend pings after 150 ms of silence).
+    await raw.next((m) => m.type === "Ping", { timeoutMs: 2000 });
+    expectChained(raw.received);
+    expectChained(again.received);
+
+    // A version that does not follow is a protocol error: FatalError, then the socket closes.
+    await raw.send({ type: "ModifyQuerySet", baseVersion: 7, newVersion: 8, modifications: [] });
+    expect(await raw.next((m) => m.type === "FatalError")).toMatchObject({ error: expect.stringMatching(/BaseVersionMismatch/) });
+    await raw.closed;
+    again.close();
+  });
+});
+
+describe("restart", () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(path.join(tmpdir(), "local-convex-"))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("data survives a crash: ids stay valid and the action that was running is failed", async () => {
+    const dataFile = path.join(dir, "data.json");
+    const env = { LOCAL_AUTH_ISSUER: issuer.issuer };
+    const first = await startLocalConvex({ dataFile, env, preload: ["local-convex/test/stallingModel.ts"] });
+    let client = new ConvexClient(first.url);
+    client.setAuth(() => issuer.token("grace"));
+    // The preloaded module set the model the app's functions use: one shared module instance.
+    expect(await client.query(api.aiGeneration.getModelInfo, {})).toEqual({ kind: "test", name: "stalling test model" });
+    const jobId = await client.mutation(api.generationJobs.createJob, { prompt: "Planets" });
+    await until<PublicJob | null>(client, api.generationJobs.getJobById, { jobId }, (job) => job?.questionsSaved === 1);
+
+    // Wait for the debounced save to contain the running action, then crash.
+    const saved = () => {
+      try {
+        return readFileSync(dataFile, "utf8");
+      } catch {
+        return "";
+      }
+    };
+    for (let i = 0; i < 300 && !(saved().includes('"inProgress"') && saved().includes('"questionsSaved":1')); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await client.close();
+    await first.kill();
+
+    // Restarted with the clock 3 minutes on: the sweeper (an interval cron, which runs at
+    // startup) finds the job silent and its action failed, and fails it as INTERRUPTED.
+    const second = await startLocalConvex({
+      dataFile,
+      env: { ...env, LOCAL_CONVEX_TEST_CLOCK_OFFSET_MS: String(3 * 60_000) },
+      preload: ["local-convex/test/clockOffset.ts"],
+      cronSpeed: 600,
+    });
+    expect(second.output.join("\n")).toMatch(/aiGeneration:processJob was running when local-convex stopped: marked failed/);
+    client = new ConvexClient(second.url);
+    client.setAuth(() => issuer.token("grace"));
+    const job = await until<PublicJob | null>(client, api.generationJobs.getJobById, { jobId }, (j) => j?.status === "failed");
+    expect(job).toMatchObject({ errorCode: "INTERRUPTED", retryable: true, questionsSaved: 1 });
+    expect(await client.query(api.questions.listJobQuestions, { jobId })).toHaveLength(1);
+    // New ids continue after the restored ones.
+    const next = await client.mutation(api.generationJobs.createJob, { prompt: "More planets" });
+    expect(next).not.toBe(jobId);
+    expect(Number(next.match(/^\d+/)![0])).toBeGreaterThan(Number(jobId.match(/^\d+/)![0]));
+    await client.close();
+
+    // A graceful stop saves everything.
+    expect(await second.close()).toBe(0);
+    const stored = JSON.parse(saved()) as { components: Record<string, { tables: Record<string, Array<{ _id: string; status?: string }>> }> };
+    const jobs = stored.components[""]!.tables.generationJobs!;
+    expect(jobs.find((j) => j._id === jobId)?.status).toBe("failed");
+    expect(jobs.some((j) => j._id === next)).toBe(true);
+    // --cron-speed 600: the one-minute sweeper ran every 100 ms.
+    expect(second.output.filter((line) => line.includes("generationJobs:recoverStuckJobs")).length).toBeGreaterThan(1);
+  }, 30_000);
+});

@@ -1,0 +1,185 @@
+/**
+ * A running local-convex in this process: the engine with the app loaded,
+ * its data file, scheduled functions and crons, token verification, and one
+ * HTTP server for the HTTP function API and the WebSocket sync endpoint
+ * (`/api/<version>/sync`, `/api/sync`).
+ *
+ * Needs the loader hook of `engine/convexTestHook.ts` registered before
+ * convex-test is imported: use `cli.ts`, or `startLocalConvex()` from
+ * `index.ts`, which runs the CLI in a child process.
+ */
+import { createServer, type Server } from "node:http";
+import path from "node:path";
+import type { JSONValue } from "convex/values";
+import { WebSocketServer } from "ws";
+import { TokenVerifier } from "./auth";
+import { CronRunner, cronJobsOf } from "./crons";
+import { Engine } from "./engine/engine";
+import { importFile } from "./engine/modules";
+import { ScheduledFunctionMonitor, resumeScheduledFunctions } from "./engine/scheduledFunctions";
+import { handleHttpRequest } from "./http";
+import { log } from "./log";
+import { DataFile } from "./persistence";
+import { MutationLog } from "./sync/mutationLog";
+import { SyncSession } from "./sync/session";
+import { SubscriptionHub } from "./sync/subscriptions";
+
+export type LocalConvexOptions = {
+  /** The app's root (with `convex/`). Default: the current directory. */
+  projectDir?: string;
+  /** Default 3210; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1 (this is a development server). */
+  host?: string;
+  /** Default `<projectDir>/.local/convex-data.json`; null keeps data in memory only. */
+  dataFile?: string | null;
+  /** Modules to import before serving, in the same module graph as the app (e.g. to `setModelOverride`). */
+  preload?: string[];
+  /** Run cron jobs this many times faster (demos, tests). Default 1. */
+  cronSpeed?: number;
+  /** Log every query run, not only the first of each subscription. */
+  verbose?: boolean;
+  /** Send a Ping after this long without other messages (the client gives up after 60 s). Default 15 s. */
+  pingAfterMs?: number;
+};
+
+export type LocalConvex = {
+  /** `http://host:port`, what clients take as the deployment URL. */
+  url: string;
+  port: number;
+  /** Where data is kept, or null in memory. */
+  dataFile: string | null;
+  /** What was loaded, for the startup banner. */
+  summary: string[];
+  /** Stops serving and saves all data. */
+  close(): Promise<void>;
+};
+
+/** Thrown when the port is taken, with a message for the user. */
+export class PortInUseError extends Error {
+  override readonly name = "PortInUseError";
+}
+
+/** Loads the app and starts serving. */
+export async function createLocalConvex(options: LocalConvexOptions = {}): Promise<LocalConvex> {
+  const projectDir = path.resolve(options.projectDir ?? process.cwd());
+  const verbose = options.verbose ?? false;
+  for (const module of options.preload ?? []) await importFile(path.resolve(projectDir, module));
+
+  const engine = await Engine.load({ projectDir });
+  const verifier = TokenVerifier.fromAuthConfig(await engine.importConvexModule("auth.config"));
+  const mutations = new MutationLog();
+  const monitor = new ScheduledFunctionMonitor(engine, { verbose });
+  const summary: string[] = [];
+
+  // Data: restore, repair what the last process left running, then save after every commit.
+  const dataFilePath = options.dataFile === null ? null : path.resolve(projectDir, options.dataFile ?? ".local/convex-data.json");
+  const dataFile = dataFilePath
+    ? new DataFile({
+        file: dataFilePath,
+        engine,
+        extra: () => ({ mutationResults: mutations.export() }),
+        canSaveNow: () => !monitor.mutationInProgress(),
+      })
+    : null;
+  const restored = dataFile?.load() ?? null;
+  if (restored) {
+    mutations.import(restored.extra.mutationResults as JSONValue | undefined);
+    for (const warning of restored.warnings) log.warn(warning);
+  }
+  const { interrupted, pending } = resumeScheduledFunctions(engine);
+  for (const name of interrupted) log.warn(`${name} was running when local-convex stopped: marked failed.`);
+  if (dataFile) {
+    engine.onCommit(() => dataFile.scheduleSave());
+    if (interrupted.length > 0) dataFile.scheduleSave();
+  }
+  summary.push(
+    dataFilePath
+      ? `data:       ${path.relative(projectDir, dataFilePath) || dataFilePath} (${restored ? `${restored.documents} documents restored` : "new"}${pending ? `, ${pending} scheduled functions pending` : ""})`
+      : "data:       in memory only",
+  );
+
+  const crons = new CronRunner(engine, cronJobsOf(await engine.importConvexModule("crons")), options.cronSpeed ?? 1);
+  summary.push(`functions:  ${engine.publicFunctions().length} public`);
+  const components = engine.componentPaths().filter((p) => p !== "");
+  if (components.length > 0) summary.push(`components: ${components.join(", ")}`);
+  summary.push(`auth:       ${verifier.describe().join("; ") || "no providers (all clients are anonymous)"}`);
+  for (const line of crons.describe()) summary.push(`cron:       ${line}`);
+
+  // Serving.
+  const hub = new SubscriptionHub(engine, { verbose });
+  const sessions = new Set<SyncSession>();
+  const server = createServer((req, res) => {
+    handleHttpRequest(req, res, { engine, verifier }).catch((error: unknown) => {
+      log.error("HTTP request failed", error);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  const wss = new WebSocketServer({ noServer: true });
+  server.on("upgrade", (req, socket, head) => {
+    const pathname = new URL(req.url ?? "/", "http://local").pathname;
+    if (!/^\/api\/([^/]+\/)?sync$/.test(pathname)) {
+      socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const session = new SyncSession(ws, {
+        engine,
+        hub,
+        verifier,
+        mutations,
+        request: { ip: req.socket.remoteAddress ?? null, userAgent: req.headers["user-agent"] ?? null },
+      });
+      sessions.add(session);
+      ws.on("close", () => sessions.delete(session));
+    });
+  });
+
+  const pingAfterMs = options.pingAfterMs ?? 15_000;
+  const heartbeat = setInterval(() => {
+    for (const session of sessions) session.keepAlive(pingAfterMs);
+  }, Math.max(10, Math.min(pingAfterMs / 3, 5000)));
+  heartbeat.unref();
+  const liveness = setInterval(() => {
+    for (const session of sessions) session.terminateIfSilent(120_000);
+  }, 30_000);
+  liveness.unref();
+
+  const host = options.host ?? "127.0.0.1";
+  const port = await listen(server, options.port ?? 3210, host);
+  crons.start();
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    port,
+    dataFile: dataFilePath,
+    summary,
+    close: () =>
+      (closing ??= (async () => {
+        crons.stop();
+        clearInterval(heartbeat);
+        clearInterval(liveness);
+        for (const session of sessions) session.close(1001, "local-convex is shutting down");
+        wss.close();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await dataFile?.flush();
+      })()),
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === "EADDRINUSE"
+          ? new PortInUseError(`Port ${port} on ${host} is already in use (another local-convex or Convex backend?). Choose another with --port.`)
+          : error,
+      );
+    });
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : port);
+    });
+  });
+}

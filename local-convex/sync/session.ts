@@ -1,0 +1,383 @@
+/**
+ * One WebSocket connection speaking the sync protocol of the official
+ * `convex` client (see `protocol.ts`).
+ *
+ * Versions: the client's view is a StateVersion {querySet, identity, ts}.
+ * `sent` is the last version this socket announced (the next Transition
+ * must start exactly there); `received` counts the ModifyQuerySet and
+ * Authenticate messages accepted so far; a Transition moves `sent` to
+ * `received` at the timestamp of the hub's snapshot.
+ *
+ * Ordering:
+ * - Messages are handled one at a time, in order (an Authenticate's token is
+ *   verified before the next message is looked at).
+ * - Mutations run one after another, in the order sent, with the identity
+ *   current when they arrived; actions run at once, concurrently.
+ * - After a successful MutationResponse with timestamp `ts`, a Transition
+ *   with `endVersion.ts >= ts` always follows (the client resolves the
+ *   mutation's promise only then): at the next hub flush, or at once when
+ *   this socket is already past `ts`.
+ */
+import type { UserIdentity } from "convex/server";
+import { convexToJson, jsonToConvex, type JSONValue, type Value } from "convex/values";
+import type { WebSocket } from "ws";
+import { AuthFailure, type TokenVerifier } from "../auth";
+import type { CallOutcome, Engine } from "../engine/engine";
+import { canonicalizeUdfPath } from "../engine/functionPath";
+import { log } from "../log";
+import type { MutationLog, StoredResult } from "./mutationLog";
+import {
+  decodeU64,
+  parseClientMessage,
+  serializeServerMessage,
+  type ClientMessage,
+  type ServerMessage,
+  type StateModification,
+  type StateVersion,
+} from "./protocol";
+import type { Subscription, SubscriptionHub, SubscriptionUser } from "./subscriptions";
+
+/** A client may claim to have seen timestamps at most this far past our clock (ns). */
+const MAX_CLOCK_SKEW_NS = 5n * 60n * 1_000_000_000n;
+
+export type SessionDeps = {
+  engine: Engine;
+  hub: SubscriptionHub;
+  verifier: TokenVerifier;
+  mutations: MutationLog;
+  request: { ip: string | null; userAgent: string | null };
+};
+
+type Query = { subscription: Subscription; sentText: string | null; udfPath: string; argsJson: string; journal: string | null; args: Record<string, Value> };
+
+export class SyncSession implements SubscriptionUser {
+  /** When this socket last sent or received anything (for Pings and dead-peer checks). */
+  lastSentAt = Date.now();
+  lastReceivedAt = Date.now();
+
+  private sessionId: string | null = null;
+  private sent: StateVersion = { querySet: 0, identity: 0, ts: 0n };
+  private readonly received = { querySet: 0, identity: 0 };
+  private identity: UserIdentity | null = null;
+  private identityExpiry: ReturnType<typeof setTimeout> | null = null;
+  private readonly queries = new Map<number, Query>();
+  private removed: number[] = [];
+  /** A mutation timestamp the client was told and no Transition has reached yet. */
+  private owedTs: bigint | null = null;
+  private inbox: Promise<void> = Promise.resolve();
+  private mutationChain: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly deps: SessionDeps,
+  ) {
+    deps.hub.addUser(this);
+    ws.on("message", (data, isBinary) => {
+      this.lastReceivedAt = Date.now();
+      if (isBinary) return this.fatal("Binary frames are not part of the protocol");
+      const text = data.toString();
+      this.inbox = this.inbox.then(() => (this.closed ? undefined : this.handle(text)));
+    });
+    ws.on("pong", () => (this.lastReceivedAt = Date.now()));
+    ws.on("close", () => this.dispose());
+    ws.on("error", () => this.dispose());
+  }
+
+  // ── Incoming ──────────────────────────────────────────────────────────────
+
+  private async handle(text: string): Promise<void> {
+    let message: ClientMessage;
+    try {
+      message = parseClientMessage(text);
+    } catch (error) {
+      return this.fatal((error as Error).message);
+    }
+    if (message.type !== "Connect" && this.sessionId === null) return this.fatal("The first message must be Connect");
+    try {
+      switch (message.type) {
+        case "Connect":
+          return this.connect(message);
+        case "Authenticate":
+          return await this.authenticate(message);
+        case "ModifyQuerySet":
+          return this.modifyQuerySet(message);
+        case "Mutation":
+          return this.mutation(message);
+        case "Action":
+          return this.action(message);
+        case "Event":
+          return; // debug events: nothing to do
+      }
+    } catch (error) {
+      this.fatal(`Malformed ${message.type}: ${(error as Error).message}`);
+    }
+  }
+
+  private connect(message: Extract<ClientMessage, { type: "Connect" }>): void {
+    this.sessionId = message.sessionId;
+    if (message.maxObservedTimestamp === undefined) return;
+    // Keep every timestamp we send at or past what the client saw (e.g. from
+    // before a restart with an older data file), unless its clock is absurd.
+    const observed = decodeU64(message.maxObservedTimestamp);
+    const now = BigInt(Date.now()) * 1_000_000n;
+    if (observed <= now + MAX_CLOCK_SKEW_NS) this.deps.engine.advanceTsTo(observed);
+  }
+
+  private async authenticate(message: Extract<ClientMessage, { type: "Authenticate" }>): Promise<void> {
+    if (message.baseVersion !== this.received.identity) {
+      return this.fatal(`BaseVersionMismatch: Authenticate baseVersion ${message.baseVersion}, expected ${this.received.identity}`);
+    }
+    let identity: UserIdentity | null = null;
+    let expiresAt: number | null = null;
+    if (message.tokenType === "Admin") {
+      return this.authError("InvalidAuthHeader: local-convex does not accept admin keys.", message.baseVersion, true);
+    }
+    if (message.tokenType === "User") {
+      try {
+        ({ identity, expiresAt } = await this.deps.verifier.verify(message.value ?? ""));
+      } catch (error) {
+        const text = error instanceof AuthFailure ? error.message : `InternalError: ${(error as Error).message}`;
+        return this.authError(text, message.baseVersion, true);
+      }
+    }
+    this.received.identity = message.baseVersion + 1;
+    this.setIdentity(identity, expiresAt);
+    this.deps.hub.requestFlush();
+  }
+
+  /** Switches the identity: every query is subscribed again under the new one. */
+  private setIdentity(identity: UserIdentity | null, expiresAt: number | null): void {
+    this.identity = identity;
+    if (this.identityExpiry) clearTimeout(this.identityExpiry);
+    this.identityExpiry = null;
+    if (expiresAt !== null) {
+      const expiry = setTimeout(() => {
+        if (this.identity === identity) this.authError("InvalidAuthHeader: Token expired", this.sent.identity, false);
+      }, Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1));
+      expiry.unref();
+      this.identityExpiry = expiry;
+    }
+    for (const query of this.queries.values()) {
+      const next = this.deps.hub.acquire({ ...query, identity });
+      this.deps.hub.release(query.subscription);
+      query.subscription = next;
+      query.sentText = null;
+    }
+  }
+
+  private modifyQuerySet(message: Extract<ClientMessage, { type: "ModifyQuerySet" }>): void {
+    if (message.baseVersion !== this.received.querySet || message.newVersion <= message.baseVersion) {
+      return this.fatal(
+        `BaseVersionMismatch: ModifyQuerySet ${message.baseVersion}→${message.newVersion}, expected base ${this.received.querySet}`,
+      );
+    }
+    for (const modification of message.modifications) {
+      if (modification.type === "Add") {
+        if (this.queries.has(modification.queryId)) return this.fatal(`Query ${modification.queryId} was added twice`);
+        const udfPath = tryCanonicalize(modification.udfPath);
+        const argsJson = JSON.stringify(modification.args[0] ?? {});
+        const args = decodeArgs(modification.args);
+        const journal = modification.journal ?? null;
+        // componentPath is for admin clients only: such a query gets no function.
+        const spec = { udfPath: modification.componentPath ? `${modification.componentPath}/${udfPath}` : udfPath, args, argsJson, journal };
+        const subscription = this.deps.hub.acquire({ ...spec, identity: this.identity });
+        this.queries.set(modification.queryId, { subscription, sentText: null, ...spec });
+        this.removed = this.removed.filter((id) => id !== modification.queryId);
+      } else if (modification.type === "Remove") {
+        const query = this.queries.get(modification.queryId);
+        if (!query) continue;
+        this.deps.hub.release(query.subscription);
+        this.queries.delete(modification.queryId);
+        this.removed.push(modification.queryId);
+      } else {
+        return this.fatal(`Unknown query set modification`);
+      }
+    }
+    this.received.querySet = message.newVersion;
+    this.deps.hub.requestFlush();
+  }
+
+  private mutation(message: Extract<ClientMessage, { type: "Mutation" }>): void {
+    const identity = this.identity;
+    const sessionId = this.sessionId!;
+    const run = async () => {
+      const result = await this.deps.mutations.run(sessionId, message.requestId, async () =>
+        toStored(await this.callFunction(message, "mutation", identity)),
+      );
+      if (this.closed) return; // the client re-sends it on its next connection
+      this.send(
+        result.success
+          ? { type: "MutationResponse", requestId: message.requestId, success: true, result: result.value, ts: BigInt(result.ts), logLines: result.logLines }
+          : {
+              type: "MutationResponse",
+              requestId: message.requestId,
+              success: false,
+              result: result.errorMessage,
+              logLines: result.logLines,
+              ...(result.errorData !== undefined ? { errorData: result.errorData } : {}),
+            },
+      );
+      if (result.success) this.owe(BigInt(result.ts));
+    };
+    this.mutationChain = this.mutationChain.then(run).catch((error) => log.error("Could not answer a mutation", error));
+  }
+
+  private action(message: Extract<ClientMessage, { type: "Action" }>): void {
+    void this.callFunction(message, "action", this.identity).then((outcome) => {
+      // A client whose socket closed meanwhile has failed the action itself.
+      if (this.closed) return;
+      const logLines = outcome.logLines;
+      this.send(
+        outcome.ok
+          ? { type: "ActionResponse", requestId: message.requestId, success: true, result: convexToJson(outcome.value), logLines }
+          : {
+              type: "ActionResponse",
+              requestId: message.requestId,
+              success: false,
+              result: outcome.errorMessage,
+              logLines,
+              ...(outcome.errorData !== undefined ? { errorData: convexToJson(outcome.errorData) } : {}),
+            },
+      );
+    });
+  }
+
+  private async callFunction(
+    message: Extract<ClientMessage, { type: "Mutation" | "Action" }>,
+    kind: "mutation" | "action",
+    identity: UserIdentity | null,
+  ): Promise<CallOutcome> {
+    const udfPath = tryCanonicalize(message.udfPath);
+    let args: Record<string, Value>;
+    try {
+      args = decodeArgs(message.args);
+    } catch (error) {
+      return { ok: false, errorMessage: `Invalid arguments: ${(error as Error).message}`, expected: false, logLines: [], durationMs: 0 };
+    }
+    return await this.deps.engine.call({
+      udfPath: message.componentPath ? `${message.componentPath}/${udfPath}` : udfPath,
+      args,
+      kind,
+      identity,
+      caller: "client",
+      origin: "ws",
+      request: this.deps.request,
+    });
+  }
+
+  // ── Outgoing ──────────────────────────────────────────────────────────────
+
+  /** Called by the hub after each flush: one Transition with whatever changed for this socket. */
+  sync(ts: bigint): void {
+    if (this.closed || this.sessionId === null) return;
+    // Wait until every query has its first result, so the Transition is complete.
+    for (const query of this.queries.values()) if (query.subscription.result === null) return;
+    const modifications: StateModification[] = this.removed.map((queryId) => ({ type: "QueryRemoved", queryId }));
+    for (const [queryId, query] of this.queries) {
+      if (query.sentText === query.subscription.resultText) continue;
+      modifications.push(query.subscription.modification(queryId));
+      query.sentText = query.subscription.resultText;
+    }
+    const versionChanged = this.received.querySet !== this.sent.querySet || this.received.identity !== this.sent.identity;
+    const owed = this.owedTs !== null && this.owedTs <= ts;
+    if (modifications.length === 0 && !versionChanged && !owed) return;
+    this.removed = [];
+    this.transition({ ...this.received, ts: ts > this.sent.ts ? ts : this.sent.ts }, modifications);
+  }
+
+  /** After a MutationResponse at `ts`: make sure a Transition reaching `ts` follows it. */
+  private owe(ts: bigint): void {
+    if (this.sent.ts >= ts) {
+      this.transition(this.sent, []); // the client already has a later state; confirm it
+    } else {
+      this.owedTs = this.owedTs !== null && this.owedTs > ts ? this.owedTs : ts;
+      this.deps.hub.requestFlush();
+    }
+  }
+
+  private transition(endVersion: StateVersion, modifications: StateModification[]): void {
+    this.send({ type: "Transition", startVersion: this.sent, endVersion, modifications });
+    this.sent = endVersion;
+    if (this.owedTs !== null && this.owedTs <= endVersion.ts) this.owedTs = null;
+  }
+
+  /** Sends a Ping if nothing was sent for `idleMs` (the client reconnects after 60 s of silence). */
+  keepAlive(idleMs: number): void {
+    if (!this.closed && Date.now() - this.lastSentAt >= idleMs) this.send({ type: "Ping" });
+  }
+
+  private send(message: ServerMessage): void {
+    if (this.closed) return;
+    this.lastSentAt = Date.now();
+    this.ws.send(serializeServerMessage(message));
+  }
+
+  /** Refuses a token: AuthError, then close (the client fetches a new token and reconnects). */
+  private authError(error: string, baseVersion: number, authUpdateAttempted: boolean): void {
+    log.warn(`Auth refused for a client: ${error}`);
+    this.send({ type: "AuthError", error, baseVersion, authUpdateAttempted });
+    this.close();
+  }
+
+  /** A protocol violation: FatalError, then close (the client does not reconnect). */
+  private fatal(error: string): void {
+    log.warn(`Closing a client connection: ${error}`);
+    this.send({ type: "FatalError", error });
+    this.close();
+  }
+
+  /** Closes the connection (`code` for shutdown; none, as the backend does, after errors). */
+  close(code?: number, reason?: string): void {
+    if (this.closed) return;
+    this.ws.close(code, reason);
+    this.dispose();
+  }
+
+  private dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.identityExpiry) clearTimeout(this.identityExpiry);
+    for (const query of this.queries.values()) this.deps.hub.release(query.subscription);
+    this.queries.clear();
+    this.deps.hub.removeUser(this);
+  }
+
+  /** Ends a connection that has been silent (no message, no pong) for too long. */
+  terminateIfSilent(maxSilenceMs: number): void {
+    if (!this.closed && Date.now() - this.lastReceivedAt > maxSilenceMs) {
+      this.ws.terminate();
+      this.dispose();
+    } else if (!this.closed) {
+      this.ws.ping();
+    }
+  }
+}
+
+function tryCanonicalize(udfPath: string): string {
+  try {
+    return canonicalizeUdfPath(udfPath);
+  } catch {
+    return udfPath; // reported as "Could not find public function" by the engine
+  }
+}
+
+function decodeArgs(args: JSONValue[]): Record<string, Value> {
+  const decoded = jsonToConvex(args[0] ?? {});
+  if (typeof decoded !== "object" || decoded === null || Array.isArray(decoded) || decoded instanceof ArrayBuffer) {
+    throw new Error("arguments must be an object");
+  }
+  return decoded as Record<string, Value>;
+}
+
+function toStored(outcome: CallOutcome): StoredResult {
+  if (outcome.ok) {
+    return { success: true, value: convexToJson(outcome.value), ts: String(outcome.ts ?? 0n), logLines: outcome.logLines };
+  }
+  return {
+    success: false,
+    errorMessage: outcome.errorMessage,
+    ...(outcome.errorData !== undefined ? { errorData: convexToJson(outcome.errorData) } : {}),
+    logLines: outcome.logLines,
+  };
+}

@@ -1,0 +1,245 @@
+/**
+ * Live queries. Every query a client subscribes to is a `Subscription`
+ * (shared by all sockets that subscribe to the same function, arguments and
+ * identity). After each commit, the subscriptions whose reads the commit's
+ * writes touch (a document in an index range they read, a document they
+ * fetched, a table they scanned) are run again, all together at one
+ * snapshot (`Engine.runExclusive`), and every socket then gets one
+ * Transition with the results that changed for it (unchanged results are
+ * not re-sent).
+ *
+ * Paginated queries keep a journal, as on Convex: the page's end cursor from
+ * the first run, so that re-runs keep the page boundary and documents added
+ * to the page make it grow instead of pushing items off its end.
+ */
+import type { UserIdentity } from "convex/server";
+import { convexToJson, type JSONValue, type Value } from "convex/values";
+import type { CallOutcome, Engine } from "../engine/engine";
+import { ReadSet, tableKey, type JournalSlot, type Write } from "../engine/patches";
+import type { StateModification } from "./protocol";
+
+/** A query result as sent to clients (without the query id). */
+export type QueryResult =
+  | { type: "QueryUpdated"; value: JSONValue; logLines: string[]; journal: string | null }
+  | { type: "QueryFailed"; errorMessage: string; errorData?: JSONValue; logLines: string[]; journal: string | null };
+
+export class Subscription {
+  /** The latest result, or null before the first run. */
+  result: QueryResult | null = null;
+  /** `result` as text, to tell whether it changed. */
+  resultText: string | null = null;
+  /** What the last run read. */
+  reads = new ReadSet();
+  /** A commit since the last run may have changed the result. */
+  stale = true;
+  /** Sockets' queries using it. */
+  users = 0;
+
+  constructor(
+    public key: string,
+    readonly udfPath: string,
+    readonly args: Record<string, Value>,
+    readonly identity: UserIdentity | null,
+    /** The journal (`encodeJournal`), once the query has paginated. */
+    public journal: string | null,
+  ) {}
+
+  /** The modification that gives a client this result for its query `queryId`. */
+  modification(queryId: number): StateModification {
+    return { ...this.result!, queryId };
+  }
+}
+
+/** What the hub needs from a socket. */
+export interface SubscriptionUser {
+  /** Sends what changed for this socket, if anything, as of commit `ts`. */
+  sync(ts: bigint): void;
+}
+
+export type SubscribeSpec = {
+  udfPath: string;
+  args: Record<string, Value>;
+  /** The arguments as the client encoded them (a stable key). */
+  argsJson: string;
+  identity: UserIdentity | null;
+  /** The journal the client holds from an earlier connection, if any. */
+  journal: string | null;
+};
+
+export class SubscriptionHub {
+  private readonly subscriptions = new Map<string, Subscription>();
+  /** Subscriptions by the tables their last run read (`tableKey`). */
+  private readonly byTable = new Map<string, Set<Subscription>>();
+  private readonly users = new Set<SubscriptionUser>();
+  private flushRequested = false;
+  private flushing = false;
+  private uniqueKeys = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly options: { verbose: boolean },
+  ) {
+    engine.onCommit((_ts, writes) => {
+      for (const write of writes) this.invalidate(write);
+      this.requestFlush(); // also when nothing is stale: mutations wait for a Transition
+    });
+  }
+
+  addUser(user: SubscriptionUser): void {
+    this.users.add(user);
+  }
+
+  removeUser(user: SubscriptionUser): void {
+    this.users.delete(user);
+  }
+
+  /** The subscription for `spec`, shared when one exists. Its first result comes with the next flush. */
+  acquire(spec: SubscribeSpec): Subscription {
+    const journal = spec.journal !== null && decodeJournal(spec.journal) !== null ? spec.journal : null;
+    const key = subscriptionKey(spec.udfPath, spec.argsJson, spec.identity, journal);
+    let subscription = this.subscriptions.get(key);
+    if (!subscription) {
+      subscription = new Subscription(key, spec.udfPath, spec.args, spec.identity, journal);
+      this.subscriptions.set(key, subscription);
+      this.requestFlush();
+    }
+    subscription.users++;
+    return subscription;
+  }
+
+  release(subscription: Subscription): void {
+    if (--subscription.users > 0) return;
+    this.subscriptions.delete(subscription.key);
+    this.indexReads(subscription, new ReadSet());
+  }
+
+  private invalidate(write: Write): void {
+    for (const subscription of this.byTable.get(tableKey(write.componentPath, write.table)) ?? []) {
+      if (!subscription.stale && this.engine.writeAffects(subscription.reads, write)) subscription.stale = true;
+    }
+  }
+
+  /** Replaces what `subscription` is known to read (and indexes it by table). */
+  private indexReads(subscription: Subscription, reads: ReadSet): void {
+    for (const table of subscription.reads.tables()) this.byTable.get(table)?.delete(subscription);
+    subscription.reads = reads;
+    for (const table of reads.tables()) {
+      let subscriptions = this.byTable.get(table);
+      if (!subscriptions) this.byTable.set(table, (subscriptions = new Set()));
+      subscriptions.add(subscription);
+    }
+  }
+
+  /** Runs a flush soon: re-runs affected queries and syncs every socket. */
+  requestFlush(): void {
+    this.flushRequested = true;
+    if (!this.flushing) {
+      this.flushing = true;
+      setImmediate(() => void this.flush());
+    }
+  }
+
+  /** Number of live subscriptions (for tests and logs). */
+  get size(): number {
+    return this.subscriptions.size;
+  }
+
+  private async flush(): Promise<void> {
+    try {
+      while (this.flushRequested) {
+        this.flushRequested = false;
+        await this.engine.runExclusive(() => this.runBatch());
+      }
+    } finally {
+      this.flushing = false;
+      if (this.flushRequested) this.requestFlush();
+    }
+  }
+
+  /** Inside `runExclusive`: nothing commits until it returns, so all results are as of `ts`. */
+  private async runBatch(): Promise<void> {
+    const ts = this.engine.lastCommitTs;
+    // Subscriptions added while this runs are visited too (Map iteration).
+    for (const subscription of this.subscriptions.values()) {
+      if (subscription.stale) await this.run(subscription);
+    }
+    for (const user of this.users) {
+      try {
+        user.sync(ts);
+      } catch (error) {
+        console.error("local-convex: could not sync a client", error);
+      }
+    }
+  }
+
+  private async run(subscription: Subscription): Promise<void> {
+    const firstRun = subscription.result === null;
+    const previousError = subscription.result?.type === "QueryFailed" ? subscription.result.errorMessage : null;
+    const slot: JournalSlot = { endCursor: subscription.journal === null ? null : decodeJournal(subscription.journal) };
+    subscription.stale = false;
+    const outcome = await this.engine.call({
+      udfPath: subscription.udfPath,
+      args: subscription.args,
+      kind: "query",
+      identity: subscription.identity,
+      caller: "client",
+      origin: firstRun ? "subscribe" : "subscription",
+      trackReads: true,
+      journal: slot,
+      shouldLog: (o) => this.options.verbose || firstRun || (!o.ok && o.errorMessage !== previousError),
+    });
+    if (subscription.users > 0) this.indexReads(subscription, outcome.reads ?? new ReadSet());
+    if (subscription.journal === null && slot.recorded !== undefined) this.setJournal(subscription, encodeJournal(slot.recorded));
+    subscription.result = toQueryResult(outcome, subscription.journal);
+    subscription.resultText = JSON.stringify(subscription.result);
+  }
+
+  /**
+   * A query paginated for the first time: from now on it is the query with
+   * this journal, so a fresh subscription (without one) no longer shares it.
+   */
+  private setJournal(subscription: Subscription, journal: string): void {
+    if (this.subscriptions.get(subscription.key) === subscription) this.subscriptions.delete(subscription.key);
+    subscription.journal = journal;
+    let key = replaceJournal(subscription.key, journal);
+    if (this.subscriptions.has(key)) key = `${key}#${++this.uniqueKeys}`;
+    subscription.key = key;
+    this.subscriptions.set(key, subscription);
+  }
+}
+
+function toQueryResult(outcome: CallOutcome, journal: string | null): QueryResult {
+  if (outcome.ok) return { type: "QueryUpdated", value: convexToJson(outcome.value), logLines: outcome.logLines, journal };
+  return {
+    type: "QueryFailed",
+    errorMessage: outcome.errorMessage,
+    ...(outcome.errorData !== undefined ? { errorData: convexToJson(outcome.errorData) } : {}),
+    logLines: outcome.logLines,
+    journal,
+  };
+}
+
+const JOURNAL_SEPARATOR = "\u0000journal:";
+
+function subscriptionKey(udfPath: string, argsJson: string, identity: UserIdentity | null, journal: string | null): string {
+  return `${udfPath}\u0000${argsJson}\u0000${identity ? JSON.stringify(identity) : ""}${JOURNAL_SEPARATOR}${journal ?? ""}`;
+}
+
+function replaceJournal(key: string, journal: string): string {
+  return key.slice(0, key.indexOf(JOURNAL_SEPARATOR)) + JOURNAL_SEPARATOR + journal;
+}
+
+/** A journal as sent to clients (opaque to them; they send it back when they reconnect). */
+export function encodeJournal(endCursor: string): string {
+  return JSON.stringify({ localConvex: 1, endCursor });
+}
+
+/** The end cursor in a journal, or null if it is not one of ours. */
+export function decodeJournal(journal: string): string | null {
+  try {
+    const parsed = JSON.parse(journal) as { localConvex?: number; endCursor?: unknown };
+    return parsed.localConvex === 1 && typeof parsed.endCursor === "string" ? parsed.endCursor : null;
+  } catch {
+    return null;
+  }
+}
