@@ -67,6 +67,10 @@ try {
   process.exit(2);
 }
 
+// A function's stray promise or timer must not take the whole backend (and its data) down.
+process.on("unhandledRejection", (reason) => log.error("Unhandled promise rejection (a function left a promise unawaited?):", reason));
+process.on("uncaughtException", (error) => log.error("Uncaught exception (a function's timer or callback?):", error));
+
 try {
   const server = await createLocalConvex(options);
   log.info(color.bold(`local-convex ready at ${color.green(server.url)}`));

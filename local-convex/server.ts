@@ -104,6 +104,7 @@ export async function createLocalConvex(options: LocalConvexOptions = {}): Promi
   const components = engine.componentPaths().filter((p) => p !== "");
   if (components.length > 0) summary.push(`components: ${components.join(", ")}`);
   summary.push(`auth:       ${verifier.describe().join("; ") || "no providers (all clients are anonymous)"}`);
+  if (await engine.importConvexModule("http")) summary.push("note:       HTTP actions (convex/http.ts) are not served by local-convex");
   for (const line of crons.describe()) summary.push(`cron:       ${line}`);
 
   // Serving.

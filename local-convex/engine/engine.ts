@@ -17,6 +17,7 @@
 import { AsyncLocalStorage, AsyncResource } from "node:async_hooks";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { inspect } from "node:util";
 import { convexTest } from "convex-test";
 import { makeFunctionReference, type GenericSchema, type SchemaDefinition, type UserIdentity } from "convex/server";
@@ -275,7 +276,7 @@ export class Engine {
       .split("\n")
       .filter((line) => /^\s+at /.test(line) && line.includes(this.convexDir + path.sep))
       .slice(0, 10)
-      .map((line) => `    ${line.trim().replace(/(file:\/\/)?[^\s(]*?\/convex\//, "../convex/")}`);
+      .map((line) => `    ${line.trim().replace(pathToFileURL(this.convexDir).href + "/", "../convex/").replace(this.convexDir + path.sep, "../convex/")}`);
     return frames.length > 0 ? `\n${frames.join("\n")}` : "";
   }
 

@@ -1,0 +1,244 @@
+/**
+ * The pure parts of local-convex: wire encodings, function paths, module and
+ * component discovery, cron times, the loader hook's transformation, token
+ * claims, the transaction gate, read-set invalidation and mutation dedup.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { cronJobs, makeFunctionReference } from "convex/server";
+import { describe, expect, test } from "vitest";
+import { identityFromClaims } from "./auth";
+import { cronExpression, cronJobsOf, intervalMs, nextCronTime, type CronSchedule } from "./crons";
+import { childUses, discoverComponents } from "./engine/components";
+import type { Doc, RangeExpression } from "./engine/convexTestInternals";
+import { EXPOSED_INTERNALS, exposeInternals, isConvexTestEntry } from "./engine/convexTestHook";
+import { canonicalizeUdfPath, udfPathFromRunPath } from "./engine/functionPath";
+import { TransactionGate } from "./engine/gate";
+import { isEntryPoint } from "./engine/modules";
+import { ReadSet, writeAffects, type Write } from "./engine/patches";
+import { MutationLog, type StoredResult } from "./sync/mutationLog";
+import { decodeU64, encodeU64, serializeServerMessage } from "./sync/protocol";
+import { decodeJournal, encodeJournal } from "./sync/subscriptions";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+describe("EncodedU64", () => {
+  test("matches the client's encoding (base64 of 8 little-endian bytes)", () => {
+    expect(encodeU64(0n)).toBe("AAAAAAAAAAA=");
+    expect(encodeU64(1n)).toBe("AQAAAAAAAAA=");
+    expect(encodeU64(100n)).toBe("ZAAAAAAAAAA=");
+    expect(encodeU64(150n)).toBe("lgAAAAAAAAA=");
+    const nowNs = BigInt(Date.now()) * 1_000_000n;
+    expect(decodeU64(encodeU64(nowNs))).toBe(nowNs);
+    expect(() => encodeU64(-1n)).toThrow();
+  });
+
+  test("Transition and MutationResponse carry encoded timestamps", () => {
+    const version = { querySet: 1, identity: 0, ts: 100n };
+    expect(JSON.parse(serializeServerMessage({ type: "Transition", startVersion: version, endVersion: version, modifications: [] }))).toEqual({
+      type: "Transition",
+      startVersion: { querySet: 1, identity: 0, ts: "ZAAAAAAAAAA=" },
+      endVersion: { querySet: 1, identity: 0, ts: "ZAAAAAAAAAA=" },
+      modifications: [],
+    });
+    const ok = JSON.parse(serializeServerMessage({ type: "MutationResponse", requestId: 0, success: true, result: null, ts: 1n, logLines: [] }));
+    expect(ok.ts).toBe("AQAAAAAAAAA=");
+  });
+});
+
+describe("function paths", () => {
+  test("accepts the forms clients send", () => {
+    expect(canonicalizeUdfPath("messages:list")).toBe("messages:list");
+    expect(canonicalizeUdfPath("messages.js:list")).toBe("messages:list");
+    expect(canonicalizeUdfPath("messages")).toBe("messages:default");
+    expect(canonicalizeUdfPath("lib/ai/models.js")).toBe("lib/ai/models:default");
+    expect(udfPathFromRunPath("generationJobs/createJob")).toBe("generationJobs:createJob");
+    expect(udfPathFromRunPath("a/b/c")).toBe("a/b:c");
+    expect(() => canonicalizeUdfPath("../etc:passwd")).toThrow(/Invalid function path/);
+  });
+});
+
+describe("function modules", () => {
+  test("follow the Convex CLI's entry point rules", () => {
+    expect(isEntryPoint("generationJobs.ts")).toBe(true);
+    expect(isEntryPoint("lib/ai/models.ts")).toBe(true);
+    for (const skipped of ["schema.ts", "auth.config.ts", "convex.config.ts", "a.test.ts", "x.d.ts", "_generated/api.js", ".hidden.ts", "notes.md", "my file.ts"]) {
+      expect(isEntryPoint(skipped), skipped).toBe(false);
+    }
+  });
+});
+
+describe("components", () => {
+  test("are found from the app's convex.config.ts, children of components included", () => {
+    const components = discoverComponents(path.join(root, "convex/convex.config.ts"));
+    const rateLimiterDir = path.dirname(createRequire(import.meta.url).resolve("@convex-dev/rate-limiter/convex.config.js"));
+    expect(components.map((c) => c.path)).toEqual(["rateLimiter", "rateLimiter/batchWorker"]);
+    expect(components[0]).toEqual({ path: "rateLimiter", dir: rateLimiterDir, schemaFile: path.join(rateLimiterDir, "schema.js") });
+  });
+
+  test("an explicit name wins over the component's own", () => {
+    const source = `import limiter from "@convex-dev/rate-limiter/convex.config.js";\napp.use(limiter, { name: "strictLimiter" });`;
+    expect(childUses(source, path.join(root, "convex/convex.config.ts"))).toEqual([
+      { name: "strictLimiter", configFile: expect.stringContaining("rate-limiter") },
+    ]);
+  });
+});
+
+describe("crons", () => {
+  const at = (iso: string) => Date.parse(iso);
+
+  test("calendar schedules become cron expressions, interval schedules periods", () => {
+    expect(cronExpression({ type: "daily", hourUTC: 3, minuteUTC: 0 })).toBe("0 3 * * *");
+    expect(cronExpression({ type: "hourly", minuteUTC: 15 })).toBe("15 * * * *");
+    expect(cronExpression({ type: "weekly", dayOfWeek: "tuesday", hourUTC: 17, minuteUTC: 30 })).toBe("30 17 * * 2");
+    expect(cronExpression({ type: "monthly", day: 1, hourUTC: 0 })).toBe("0 0 1 * *");
+    expect(intervalMs({ type: "interval", minutes: 1 })).toBe(60_000);
+  });
+
+  test("the next run is the first matching minute strictly after now, in UTC", () => {
+    expect(nextCronTime("0 3 * * *", at("2026-01-01T02:59:30Z"))).toBe(at("2026-01-01T03:00:00Z"));
+    expect(nextCronTime("0 3 * * *", at("2026-01-01T03:00:00Z"))).toBe(at("2026-01-02T03:00:00Z"));
+    expect(nextCronTime("*/15 * * * *", at("2026-01-01T10:07:00Z"))).toBe(at("2026-01-01T10:15:00Z"));
+    expect(nextCronTime("30 17 * * 2", at("2026-01-01T00:00:00Z"))).toBe(at("2026-01-06T17:30:00Z")); // a Tuesday
+    expect(nextCronTime("0 0 29 2 *", at("2026-03-01T00:00:00Z"))).toBe(at("2028-02-29T00:00:00Z"));
+    // Both day fields restricted: either matches (1st of the month, or a Monday).
+    expect(nextCronTime("0 12 1 * 1", at("2026-01-02T00:00:00Z"))).toBe(at("2026-01-05T12:00:00Z"));
+    expect(() => nextCronTime("61 * * * *", 0)).toThrow(/out of range/);
+    expect(() => nextCronTime("* * *", 0)).toThrow(/5 fields/);
+  });
+
+  test("jobs are read from a cronJobs() object", () => {
+    const crons = cronJobs();
+    crons.interval("sweep", { minutes: 1 }, makeFunctionReference<"mutation">("jobs:sweep"), {});
+    crons.daily("prune", { hourUTC: 3, minuteUTC: 0 }, makeFunctionReference<"mutation">("jobs:prune"), { days: 7n });
+    expect(cronJobsOf({ default: crons })).toEqual([
+      { id: "sweep", udfPath: "jobs:sweep", args: {}, schedule: { type: "interval", minutes: 1 } },
+      { id: "prune", udfPath: "jobs:prune", args: { days: 7n }, schedule: { type: "daily", hourUTC: 3, minuteUTC: 0 } satisfies CronSchedule },
+    ]);
+    expect(cronJobsOf(null)).toEqual([]);
+  });
+});
+
+describe("the convex-test loader hook", () => {
+  const entry = createRequire(import.meta.url).resolve("convex-test");
+  const source = readFileSync(entry, "utf8");
+
+  test("exports every internal local-convex needs from the installed convex-test", () => {
+    expect(isConvexTestEntry(`file://${entry}`)).toBe(true);
+    const transformed = exposeInternals(source);
+    expect(transformed.startsWith(source)).toBe(true);
+    expect(transformed).toContain(`export { ${EXPOSED_INTERNALS.join(", ")} };`);
+    expect(transformed).toContain("__localConvexMissingInternals = [];");
+  });
+
+  test("names what a changed convex-test no longer declares instead of breaking the module", () => {
+    const changed = source.replace(/\bclass DatabaseFake\b/, "class DatabaseEngine");
+    expect(exposeInternals(changed)).toContain('__localConvexMissingInternals = ["DatabaseFake"]');
+    const alreadyExported = source.replace(/^function tableNameFromId\b/m, "export function tableNameFromId");
+    expect(exposeInternals(alreadyExported)).not.toMatch(/export \{[^}]*tableNameFromId/);
+  });
+});
+
+describe("token claims", () => {
+  test("become the identity Convex gives functions", () => {
+    const identity = identityFromClaims({
+      iss: "http://127.0.0.1:3000",
+      sub: "user-1",
+      aud: "convex",
+      exp: 2,
+      iat: 1,
+      name: "Ada",
+      email_verified: true,
+      picture: "https://example.com/a.png",
+      team: "blue",
+    });
+    expect(identity).toEqual({
+      tokenIdentifier: "http://127.0.0.1:3000|user-1",
+      subject: "user-1",
+      issuer: "http://127.0.0.1:3000",
+      name: "Ada",
+      emailVerified: true,
+      pictureUrl: "https://example.com/a.png",
+      team: "blue",
+    });
+  });
+});
+
+describe("TransactionGate", () => {
+  test("an exclusive group waits for running transactions and holds new ones back", async () => {
+    const gate = new TransactionGate();
+    const events: string[] = [];
+    expect(gate.admit()).toBeUndefined(); // transaction A starts at once
+    const exclusive = gate.runExclusive(async () => {
+      events.push("group");
+      expect(gate.admit()).toBeUndefined(); // the group's own transactions pass
+      gate.release();
+    });
+    const b = gate.admit()!; // B must wait for the group
+    void b.then(() => events.push("B"));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(events).toEqual([]); // the group waits for A
+    events.push("A ends");
+    gate.release();
+    await exclusive;
+    await b;
+    expect(events).toEqual(["A ends", "group", "B"]);
+  });
+});
+
+describe("read sets", () => {
+  const doc = (id: string, userId: string) => ({ _id: id, _creationTime: 0, userId }) as Doc;
+  const write = (previous: Doc | null, next: Doc | null): Write => ({
+    componentPath: "",
+    table: "jobs",
+    id: (next ?? previous)!._id,
+    doc: next,
+    previous,
+  });
+  const matches = (d: Doc, range: RangeExpression[]) => range.every((r) => d[r.fieldPath] === r.value);
+
+  test("a write affects a query when the document is, or was, in a range it read", () => {
+    const reads = new ReadSet();
+    reads.addRange("|jobs", [{ type: "Eq", fieldPath: "userId", value: "alice" }]);
+    expect(writeAffects(reads, write(null, doc("1jobs", "alice")), matches)).toBe(true);
+    expect(writeAffects(reads, write(null, doc("2jobs", "bob")), matches)).toBe(false);
+    expect(writeAffects(reads, write(doc("3jobs", "alice"), doc("3jobs", "bob")), matches)).toBe(true); // left the range
+    expect(writeAffects(reads, write(doc("4jobs", "bob"), null), matches)).toBe(false);
+  });
+
+  test("documents read by id, and scanned tables, are always affected", () => {
+    const reads = new ReadSet();
+    reads.addId("|jobs", "5jobs");
+    expect(writeAffects(reads, write(doc("5jobs", "bob"), doc("5jobs", "bob")), matches)).toBe(true);
+    expect(writeAffects(reads, write(null, doc("6jobs", "bob")), matches)).toBe(false);
+    reads.scannedTables.add("|jobs");
+    expect(writeAffects(reads, write(null, doc("6jobs", "bob")), matches)).toBe(true);
+    expect(reads.tables()).toEqual(new Set(["|jobs"]));
+  });
+});
+
+describe("MutationLog", () => {
+  test("answers a re-sent mutation with the first answer, without running it again", async () => {
+    const log = new MutationLog();
+    let runs = 0;
+    const execute = async (): Promise<StoredResult> => ({ success: true, value: ++runs, ts: "5", logLines: [] });
+    const first = log.run("session", 0, execute);
+    const again = log.run("session", 0, execute); // while the first still runs
+    expect(await first).toEqual(await again);
+    expect(await log.run("session", 0, execute)).toEqual({ success: true, value: 1, ts: "5", logLines: [] });
+    expect(await log.run("other-session", 0, execute)).toMatchObject({ value: 2 });
+
+    const restored = new MutationLog();
+    restored.import(log.export());
+    expect(await restored.run("session", 0, execute)).toMatchObject({ value: 1 });
+    expect(runs).toBe(2);
+  });
+});
+
+describe("journals", () => {
+  test("round-trip, and foreign journals are ignored", () => {
+    expect(decodeJournal(encodeJournal("[\"x\"]"))).toBe("[\"x\"]");
+    expect(decodeJournal("some other backend's journal")).toBeNull();
+  });
+});
