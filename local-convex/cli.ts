@@ -79,13 +79,16 @@ try {
 
   let stopping = false;
   const stop = async (why: string) => {
-    if (stopping) process.exit(1); // a second Ctrl-C: do not wait
+    if (stopping) return;
     stopping = true;
     log.info(`Stopping (${why}); saving data...`);
     await server.close();
     process.exit(0);
   };
-  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGINT", () => {
+    if (stopping) process.exit(1); // a second Ctrl-C: do not wait
+    void stop("SIGINT");
+  });
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("disconnect", () => void stop("parent exited"));
 } catch (error) {

@@ -1,0 +1,235 @@
+/**
+ * `npm run dev`: the whole app with one command; one Ctrl-C stops it all.
+ *
+ * - Offline (the default: neither NEXT_PUBLIC_CONVEX_URL nor CONVEX_DEPLOYMENT
+ *   is set, in the environment or in .env/.env.local): local-convex on port
+ *   3210 (or the next free one) and `next dev` on 3000 (or the next free one).
+ *   Both get CONVEX_URL and NEXT_PUBLIC_CONVEX_URL (the backend) and
+ *   LOCAL_AUTH_ISSUER (the web app, whose local sign-in signs the tokens the
+ *   backend verifies). Data is kept in .local/convex-data.json. Changes under
+ *   convex/, lib/ or types/ restart the backend (data kept; clients reconnect).
+ * - With a deployment configured: `npx convex dev` and `next dev`, as usual.
+ *
+ *   npm run dev                  # offline, or against the configured deployment
+ *   npm run dev -- --no-watch    # offline, without restarting on changes
+ */
+import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
+import { existsSync, readFileSync, watch } from "node:fs";
+import { createServer } from "node:net";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseEnv } from "node:util";
+import { startLocalConvex, type LocalConvexProcess } from "../local-convex/index";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
+const tty = process.stdout.isTTY && !process.env.NO_COLOR;
+const paint = (code: number) => (text: string) => (tty ? `\x1b[${code}m${text}\x1b[0m` : text);
+const bold = paint(1);
+const dim = paint(2);
+const green = paint(32);
+const cyan = paint(36);
+const magenta = paint(35);
+const red = paint(31);
+
+/** The environment `next dev` would see: .env, then .env.local, then the real environment. */
+function loadEnv(): NodeJS.ProcessEnv {
+  const files = [".env", ".env.local"].map((f) => path.join(root, f)).filter(existsSync);
+  const fromFiles = Object.assign({}, ...files.map((f) => parseEnv(readFileSync(f, "utf8"))));
+  return { ...fromFiles, ...process.env };
+}
+
+/** Whether `port` is free on the loopback and on all interfaces. */
+async function isFree(port: number): Promise<boolean> {
+  for (const host of ["127.0.0.1", "::"]) {
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "EAFNOSUPPORT" || error.code === "EADDRNOTAVAIL"));
+      server.listen(port, host, () => server.close(() => resolve(true)));
+    });
+    if (!free) return false;
+  }
+  return true;
+}
+
+async function freePort(from: number, avoid: number[] = []): Promise<number> {
+  for (let port = from; port < from + 100; port++) {
+    if (!avoid.includes(port) && (await isFree(port))) return port;
+  }
+  throw new Error(`No free port in ${from}..${from + 99}`);
+}
+
+/** Prints a child's output lines with a label. */
+function prefixLines(label: string, stream: NodeJS.ReadableStream | null): void {
+  if (!stream) return;
+  let partial = "";
+  stream.setEncoding("utf8");
+  stream.on("data", (chunk: string) => {
+    const lines = (partial + chunk).split("\n");
+    partial = lines.pop()!;
+    for (const line of lines) console.log(`${label} ${line}`);
+  });
+}
+
+function nextDev(port: number, env: NodeJS.ProcessEnv, stdio: "pipe" | "inherit"): ChildProcess {
+  const nextBin = require.resolve("next/dist/bin/next");
+  const io: StdioOptions = ["ignore", stdio, stdio];
+  return spawn(process.execPath, [nextBin, "dev", "--port", String(port)], { cwd: root, env, stdio: io });
+}
+
+/** Resolves once something answers HTTP on `port` (Next compiles on first request). */
+async function waitForHttp(port: number, child: ChildProcess, timeoutMs = 120_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/api/local-auth/jwks`, { signal: AbortSignal.timeout(30_000) });
+      return true;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  return false;
+}
+
+/** Stops children: they got the terminal's Ctrl-C too, so first give them a moment; then ask, then insist. */
+async function stopChildren(children: ChildProcess[], alreadySignalled: boolean): Promise<void> {
+  const running = () => children.filter((c) => c.exitCode === null && c.signalCode === null);
+  const exited = () => Promise.all(running().map((c) => new Promise((resolve) => c.once("exit", resolve))));
+  const within = (ms: number) => Promise.race([exited(), new Promise((r) => setTimeout(r, ms))]);
+  if (alreadySignalled) await within(1500);
+  for (const child of running()) child.kill("SIGTERM");
+  await within(8000);
+  for (const child of running()) child.kill("SIGKILL");
+}
+
+async function runOffline(env: NodeJS.ProcessEnv, watchFiles: boolean): Promise<void> {
+  const convexPort = await freePort(3210);
+  const nextPort = await freePort(3000, [convexPort]);
+  const convexUrl = `http://127.0.0.1:${convexPort}`;
+  const shared = {
+    CONVEX_URL: convexUrl,
+    NEXT_PUBLIC_CONVEX_URL: convexUrl,
+    LOCAL_AUTH_ISSUER: `http://127.0.0.1:${nextPort}`,
+    ...(tty ? { FORCE_COLOR: "1" } : {}),
+  };
+  const childEnv = { ...env, ...shared };
+  const backendLabel = cyan("convex │");
+  const nextLabel = magenta("next   │");
+
+  let backend: LocalConvexProcess | null = null;
+  const startBackend = async () => {
+    try {
+      backend = await startLocalConvex({
+        port: convexPort,
+        dataFile: path.join(root, ".local/convex-data.json"),
+        env: childEnv,
+        projectDir: root,
+        onOutput: (line) => console.log(`${backendLabel} ${line}`),
+      });
+      backend.process.once("exit", (code, signal) => {
+        if (!stopping && !restarting) {
+          console.log(`${backendLabel} ${red(`local-convex exited (${signal ?? `code ${code}`}); waiting for a change under convex/ to start it again.`)}`);
+        }
+      });
+    } catch (error) {
+      backend = null;
+      console.log(`${backendLabel} ${red((error as Error).message.split("\n")[0]!)}`);
+      console.log(`${backendLabel} ${dim("Fix the problem; the backend starts again when a file under convex/ changes.")}`);
+    }
+  };
+
+  let stopping = false;
+  let restarting = false;
+  await startBackend();
+  const next = nextDev(nextPort, childEnv, "pipe");
+  prefixLines(nextLabel, next.stdout);
+  prefixLines(nextLabel, next.stderr);
+
+  const stop = async (alreadySignalled: boolean, code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(dim("\nStopping the web app and the backend (data is saved)..."));
+    await stopChildren([next, ...(backend ? [backend.process] : [])], alreadySignalled);
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(true));
+  process.on("SIGTERM", () => void stop(false));
+  process.on("SIGHUP", () => void stop(false));
+  next.once("exit", (code) => {
+    if (stopping) return;
+    console.log(red(`next dev exited (code ${code}).`));
+    void stop(false, code ?? 1);
+  });
+
+  if (watchFiles) {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const restart = async () => {
+      if (stopping) return;
+      restarting = true;
+      console.log(`${backendLabel} ${dim("Functions changed: restarting local-convex (data is kept)...")}`);
+      if (backend) await backend.close();
+      restarting = false;
+      await startBackend();
+    };
+    for (const dir of ["convex", "lib", "types"].map((d) => path.join(root, d)).filter(existsSync)) {
+      watch(dir, { recursive: true }, (_event, file) => {
+        if (!file || !/\.(ts|tsx|js|mjs|cjs|json)$/.test(file) || /(^|[/\\])\./.test(file) || /\.test\.tsx?$/.test(file)) return;
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => void restart(), 300);
+      });
+    }
+  }
+
+  if (await waitForHttp(nextPort, next)) {
+    const model = env.GOOGLE_GENERATIVE_AI_API_KEY
+      ? "Gemini (GOOGLE_GENERATIVE_AI_API_KEY)"
+      : env.OPENAI_COMPATIBLE_BASE_URL
+        ? `OpenAI-compatible server at ${env.OPENAI_COMPATIBLE_BASE_URL}`
+        : "the offline sample model (set GOOGLE_GENERATIVE_AI_API_KEY for real questions)";
+    const signIn = env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY ? "Clerk" : "local sign-in (a name is enough; for development only)";
+    console.log(
+      [
+        "",
+        bold(`  ▶ App ready: ${green(`http://localhost:${nextPort}`)}`),
+        `    Backend:  local-convex at ${convexUrl} ${dim("(offline; data in .local/convex-data.json)")}`,
+        `    Model:    ${model}`,
+        `    Sign-in:  ${signIn}`,
+        dim("    Ctrl-C stops both."),
+        "",
+      ].join("\n"),
+    );
+  }
+}
+
+async function runWithDeployment(env: NodeJS.ProcessEnv): Promise<void> {
+  const nextPort = await freePort(3000);
+  const target = env.CONVEX_DEPLOYMENT ? `deployment ${env.CONVEX_DEPLOYMENT}` : env.NEXT_PUBLIC_CONVEX_URL;
+  console.log(bold(`Using the Convex ${target}: running \`npx convex dev\` and \`next dev\` (port ${nextPort}).`));
+  const convexBin = require.resolve("convex/bin/main.js");
+  const convex = spawn(process.execPath, [convexBin, "dev"], { cwd: root, stdio: "inherit", env: process.env });
+  const next = nextDev(nextPort, process.env, "inherit");
+  let stopping = false;
+  const stop = async (alreadySignalled: boolean, code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    await stopChildren([convex, next], alreadySignalled);
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(true));
+  process.on("SIGTERM", () => void stop(false));
+  process.on("SIGHUP", () => void stop(false));
+  for (const [name, child] of [["convex dev", convex], ["next dev", next]] as const) {
+    child.once("exit", (code) => {
+      if (!stopping) console.log(red(`${name} exited (code ${code}); stopping.`));
+      void stop(false, code ?? 1);
+    });
+  }
+}
+
+const env = loadEnv();
+if (env.NEXT_PUBLIC_CONVEX_URL || env.CONVEX_DEPLOYMENT) {
+  await runWithDeployment(env);
+} else {
+  await runOffline(env, !process.argv.includes("--no-watch"));
+}
