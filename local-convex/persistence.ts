@@ -7,18 +7,21 @@
  * Saves are debounced after commits (at most `maxDelayMs` after the first
  * unsaved one) and atomic: the file is written to a temporary name and
  * renamed over the old one, so a crash leaves the previous or the new
- * version, never half of one. Each document's JSON is cached (documents are
- * replaced, never mutated, on write), so a save re-serializes only what changed.
+ * version, never half of one. A save takes its snapshot at one instant
+ * (references to the documents, which are replaced, never mutated, on
+ * write), then streams it to disk in slices, so even a big database never
+ * holds up requests for long; each document's JSON is cached, so a save
+ * re-serializes only what changed.
  *
  * File layout (one document per line, so it can be read and diffed):
  *   {"format":"local-convex-data","version":1,"lastCommitTs":"…","components":{
- *   "":{"nextDocId":…,"lastCreationTime":…,"tables":{
+ *   "":{"nextDocId":…,"lastCreationTime":…,"schemaFingerprint":"…","tables":{
  *   "generationJobs":[
  *   {…},
  *   …]}}},"extra":{…}}
  */
 import { mkdirSync, readFileSync } from "node:fs";
-import { rename, writeFile } from "node:fs/promises";
+import { open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { convexToJson, jsonToConvex, type JSONValue } from "convex/values";
 import type { Doc } from "./engine/convexTestInternals";
@@ -28,11 +31,30 @@ import { log } from "./log";
 const FORMAT = "local-convex-data";
 const VERSION = 1;
 
+/** What one save writes, taken at one instant. */
+type Snapshot = {
+  lastCommitTs: bigint;
+  components: Array<{
+    path: string;
+    nextDocId: number;
+    lastCreationTime: number;
+    schemaFingerprint: string;
+    tables: Array<[string, Doc[]]>;
+  }>;
+  extra: Record<string, JSONValue>;
+};
+
+/** Documents serialized between two yields to the event loop. */
+const SLICE = 2000;
+
 type FileContents = {
   format: string;
   version: number;
   lastCommitTs: string;
-  components: Record<string, { nextDocId: number; lastCreationTime: number; tables: Record<string, JSONValue[]> }>;
+  components: Record<
+    string,
+    { nextDocId: number; lastCreationTime: number; schemaFingerprint?: string; tables: Record<string, JSONValue[]> }
+  >;
   extra?: Record<string, JSONValue>;
 };
 
@@ -57,8 +79,8 @@ export class DataFile {
   private deferredSince: number | null = null;
   private saving: Promise<void> | null = null;
   private dirtyDuringSave = false;
-  /** The synchronous part of the last save (serializing), to space saves out on big data. */
-  private lastSerializeMs = 0;
+  /** How long the last save took, to space saves out on big data. */
+  private lastSaveMs = 0;
 
   constructor(private readonly options: DataFileOptions) {
     this.file = path.resolve(options.file);
@@ -88,9 +110,21 @@ export class DataFile {
     }
     let documents = 0;
     const components: ComponentState[] = Object.entries(contents.components).map(([componentPath, component]) => {
-      const docs = Object.values(component.tables).flatMap((rows) => rows.map((row) => jsonToConvex(row) as Doc));
+      const docs = Object.values(component.tables).flatMap((rows) =>
+        rows.map((row) => {
+          const doc = jsonToConvex(row) as Doc;
+          this.json.set(doc, JSON.stringify(row)); // what the next save writes for it
+          return doc;
+        }),
+      );
       documents += docs.length;
-      return { path: componentPath, nextDocId: component.nextDocId, lastCreationTime: component.lastCreationTime, documents: docs };
+      return {
+        path: componentPath,
+        nextDocId: component.nextDocId,
+        lastCreationTime: component.lastCreationTime,
+        schemaFingerprint: component.schemaFingerprint ?? null,
+        documents: docs,
+      };
     });
     const warnings = this.engine.restore(BigInt(contents.lastCommitTs), components);
     return { extra: contents.extra ?? {}, documents, warnings };
@@ -105,8 +139,8 @@ export class DataFile {
     const now = Date.now();
     this.firstUnsavedAt ??= now;
     const { debounceMs = 100, maxDelayMs = 1000 } = this.options;
-    // On big data, saving is spaced out so serializing never takes more than ~10% of the time.
-    const spacing = Math.max(debounceMs, this.lastSerializeMs * 10);
+    // On big data, saves are spaced out so saving takes at most ~20% of the time.
+    const spacing = Math.max(debounceMs, this.lastSaveMs * 5);
     const at = Math.min(now + spacing, this.firstUnsavedAt + Math.max(maxDelayMs, spacing));
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.save(), Math.max(0, at - now));
@@ -131,49 +165,76 @@ export class DataFile {
     this.deferredSince = null;
     this.firstUnsavedAt = null;
     this.dirtyDuringSave = false;
+    const snapshot = this.snapshot();
     const started = performance.now();
-    const text = this.serialize();
-    this.lastSerializeMs = performance.now() - started;
-    this.saving = this.write(text);
+    this.saving = this.write(snapshot);
     try {
       await this.saving;
     } finally {
       this.saving = null;
+      this.lastSaveMs = performance.now() - started;
     }
     if (this.dirtyDuringSave) this.scheduleSave();
   }
 
-  private async write(text: string): Promise<void> {
+  /** Writes `snapshot` to a temporary file, then renames it over the data file. */
+  private async write(snapshot: Snapshot): Promise<void> {
     const temporary = `${this.file}.tmp-${process.pid}`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
-      await writeFile(temporary, text);
+      const handle = await open(temporary, "w");
+      try {
+        for (const chunk of this.render(snapshot)) await handle.write(chunk);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
       await rename(temporary, this.file);
     } catch (error) {
       log.error(`Could not save ${this.file}`, error);
+      await rm(temporary, { force: true });
     }
   }
 
-  /** The whole file's text, from the current committed state. */
-  private serialize(): string {
-    const parts: string[] = [
-      `{"format":"${FORMAT}","version":${VERSION},"lastCommitTs":"${this.engine.lastCommitTs}","components":{`,
-    ];
-    this.engine.componentPaths().forEach((componentPath, c) => {
-      const { nextDocId, lastCreationTime } = this.engine.counters(componentPath);
-      parts.push(`${c > 0 ? ",\n" : "\n"}${JSON.stringify(componentPath)}:{"nextDocId":${nextDocId},"lastCreationTime":${lastCreationTime},"tables":{`);
-      let t = 0;
-      for (const [table, docs] of this.engine.tables(componentPath)) {
-        if (docs.size === 0) continue;
-        parts.push(`${t++ > 0 ? "," : ""}\n${JSON.stringify(table)}:[`);
-        let d = 0;
-        for (const doc of docs.values()) parts.push(`${d++ > 0 ? "," : ""}\n${this.docJson(doc)}`);
+  /** The committed state, now. */
+  private snapshot(): Snapshot {
+    return {
+      lastCommitTs: this.engine.lastCommitTs,
+      components: this.engine.componentPaths().map((componentPath) => ({
+        path: componentPath,
+        ...this.engine.counters(componentPath),
+        schemaFingerprint: this.engine.schemaFingerprint(componentPath),
+        tables: [...this.engine.tables(componentPath)].map(([table, docs]): [string, Doc[]] => [table, [...docs.values()]]),
+      })),
+      extra: this.options.extra?.() ?? {},
+    };
+  }
+
+  /** The file's text for `snapshot`, in slices of about `SLICE` documents. */
+  private *render(snapshot: Snapshot): Generator<string> {
+    let parts: string[] = [`{"format":"${FORMAT}","version":${VERSION},"lastCommitTs":"${snapshot.lastCommitTs}","components":{`];
+    for (const [c, component] of snapshot.components.entries()) {
+      const { nextDocId, lastCreationTime, schemaFingerprint } = component;
+      parts.push(
+        `${c > 0 ? ",\n" : "\n"}${JSON.stringify(component.path)}:{"nextDocId":${nextDocId},"lastCreationTime":${lastCreationTime},` +
+          `"schemaFingerprint":"${schemaFingerprint}","tables":{`,
+      );
+      const tables = component.tables.filter(([, docs]) => docs.length > 0);
+      for (const [t, [table, docs]] of tables.entries()) {
+        parts.push(`${t > 0 ? "," : ""}\n${JSON.stringify(table)}:[`);
+        for (const [d, doc] of docs.entries()) {
+          parts.push(`${d > 0 ? "," : ""}\n${this.docJson(doc)}`);
+          if (parts.length >= SLICE) {
+            yield parts.join("");
+            parts = [];
+          }
+        }
         parts.push("]");
       }
       parts.push("}}");
-    });
-    parts.push(`},\n"extra":${JSON.stringify(this.options.extra?.() ?? {})}}\n`);
-    return parts.join("");
+    }
+    parts.push(`},\n"extra":${JSON.stringify(snapshot.extra)}}\n`);
+    yield parts.join("");
   }
 
   private docJson(doc: Doc): string {

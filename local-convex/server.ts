@@ -82,20 +82,25 @@ export async function createLocalConvex(options: LocalConvexOptions = {}): Promi
         canSaveNow: () => !monitor.mutationInProgress(),
       })
     : null;
+  const loadStarted = performance.now();
   const restored = dataFile?.load() ?? null;
   if (restored) {
     mutations.import(restored.extra.mutationResults as JSONValue | undefined);
     for (const warning of restored.warnings) log.warn(warning);
+    engine.buildIndexes(); // now rather than on the first queries
   }
+  const loadSeconds = ((performance.now() - loadStarted) / 1000).toFixed(1);
   const { interrupted, pending } = resumeScheduledFunctions(engine);
   for (const name of interrupted) log.warn(`${name} was running when local-convex stopped: marked failed.`);
   if (dataFile) {
-    engine.onCommit(() => dataFile.scheduleSave());
+    engine.onCommit((_ts, writes) => {
+      if (writes.length > 0) dataFile.scheduleSave();
+    });
     if (interrupted.length > 0) dataFile.scheduleSave();
   }
   summary.push(
     dataFilePath
-      ? `data:       ${path.relative(projectDir, dataFilePath) || dataFilePath} (${restored ? `${restored.documents} documents restored` : "new"}${pending ? `, ${pending} scheduled functions pending` : ""})`
+      ? `data:       ${path.relative(projectDir, dataFilePath) || dataFilePath} (${restored ? `${restored.documents} documents restored in ${loadSeconds}s` : "new"}${pending ? `, ${pending} scheduled functions pending` : ""})`
       : "data:       in memory only",
   );
 

@@ -32,6 +32,7 @@ export const EXPOSED_INTERNALS = [
   "frameworkSetTimeout",
   "tableNameFromId",
   "evaluateRangeFilter",
+  "evaluateFieldPath",
 ] as const;
 
 /** Whether `url` is convex-test's entry module. */

@@ -46,6 +46,8 @@ export interface DatabaseFake {
   _lastCreationTime: number;
   /** Pending writes, one layer per transaction nesting level (empty outside transactions). */
   _writes: WriteLayer[];
+  /** The schema's tables with their indexes (null without a schema). */
+  _schema: { tables: Map<string, { indexes: Array<{ indexDescriptor: string; fields: string[] }> }> } | null;
   get(tableName: string | undefined, id: string): Doc | null;
   commit(commitTs?: bigint | null): void;
   _iterateDocs(tableName: string, callback: (doc: Doc) => void): void;
@@ -117,6 +119,8 @@ export interface ConvexTestInternals {
   tableNameFromId(id: string): string | null;
   /** Whether `doc` satisfies one condition of an index range (convex-test's own semantics). */
   evaluateRangeFilter(doc: Doc, expression: RangeExpression): boolean;
+  /** A (dotted) field's value in `doc`, as convex-test's queries see it. */
+  evaluateFieldPath(fieldPath: string, doc: Doc): Value | undefined;
 }
 
 let checked: ConvexTestInternals | null = null;
@@ -171,6 +175,7 @@ function shapeProblems(internals: ConvexTestInternals): string[] {
     ["_nextDocId", "number"],
     ["_lastCreationTime", "number"],
     ["_componentPath", "string"],
+    ["_schema", "object"],
   ];
   for (const [field, type] of fields) {
     if (typeof db[field] !== type) problems.push(`DatabaseFake#${field} is not a ${type}`);
@@ -189,6 +194,7 @@ function shapeProblems(internals: ConvexTestInternals): string[] {
   if (internals.evaluateRangeFilter(probe, { type: "Eq", fieldPath: "a", value: 1 }) !== true) {
     problems.push("evaluateRangeFilter no longer evaluates index range conditions");
   }
+  if (internals.evaluateFieldPath("a", probe) !== 1) problems.push("evaluateFieldPath no longer reads fields");
   expectFunction("", internals.getConvexGlobal, "getConvexGlobal");
   expectFunction("", internals.runScheduledFunction, "runScheduledFunction");
   expectFunction("", internals.frameworkSetTimeout, "frameworkSetTimeout");

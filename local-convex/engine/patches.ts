@@ -7,9 +7,11 @@
  * - `TransactionManager#begin` / `#_endTransaction`: let the engine hold new
  *   top-level transactions back while it re-runs subscriptions, so every
  *   Transition reflects one snapshot.
- * - `DatabaseFake#commit` / `#_iterateDocs`: keep committed documents indexed
- *   by table, so a query scans its own table instead of every document of
- *   every table (`_iterateDocs` filtered all ids by regex).
+ * - `DatabaseFake#commit` / `#_iterateDocs` / `#_resolveQuerySource`: keep
+ *   committed documents by table, and sorted by each index queries use
+ *   (`sortedIndex.ts`), so an index range query looks at the documents in
+ *   its range, not at every document of every table (convex-test filtered
+ *   all ids by regex, then every document by the range).
  * - `DatabaseFake#_resolveQuerySource` / `#_iterateDocs` / `#get`: note what a
  *   query read (index ranges, whole tables, single documents), so that a
  *   commit re-runs only the subscriptions it can affect.
@@ -19,6 +21,7 @@
  * Installed once per process by `Engine`.
  */
 import type { ConvexTestInternals, DatabaseFake, Doc, PageResult, RangeExpression, WriteLayer } from "./convexTestInternals";
+import { SortedIndex, type FieldAccess } from "./sortedIndex";
 
 /** One document change of a committed transaction: the new version (null: deleted) and the one before (null: inserted). */
 export type Write = { componentPath: string; table: string; id: string; doc: Doc | null; previous: Doc | null };
@@ -91,6 +94,8 @@ export function tableKey(componentPath: string, table: string): string {
 }
 
 const tableIndexes = new WeakMap<DatabaseFake, Map<string, Map<string, Doc>>>();
+/** Per database: table → index fields (joined) → sorted documents. */
+const sortedIndexes = new WeakMap<DatabaseFake, Map<string, Map<string, SortedIndex>>>();
 
 /** `db`'s committed documents by table and id (built on first use, then kept current). */
 export function documentsByTable(db: DatabaseFake, tableNameFromId: (id: string) => string | null) {
@@ -109,9 +114,46 @@ export function documentsByTable(db: DatabaseFake, tableNameFromId: (id: string)
   return index;
 }
 
-/** Forgets the table index of `db` (after its `_documents` were replaced). */
+/** Forgets the indexes of `db` (after its `_documents` were replaced). */
 export function resetDocumentsByTable(db: DatabaseFake): void {
   tableIndexes.delete(db);
+  sortedIndexes.delete(db);
+}
+
+let fieldAccess: FieldAccess | null = null;
+let tableNameOf: (id: string) => string | null = () => null;
+
+/** `db`'s committed documents of `table` sorted by `fields` (built on first use, then kept current). */
+function sortedIndex(db: DatabaseFake, table: string, fields: string[]): SortedIndex {
+  let byTable = sortedIndexes.get(db);
+  if (!byTable) sortedIndexes.set(db, (byTable = new Map()));
+  let byFields = byTable.get(table);
+  if (!byFields) byTable.set(table, (byFields = new Map()));
+  const key = fields.join("\u0000");
+  let index = byFields.get(key);
+  if (!index) {
+    index = new SortedIndex(fields, documentsByTable(db, tableNameOf).get(table)?.values() ?? [], fieldAccess!);
+    byFields.set(key, index);
+  }
+  return index;
+}
+
+/** Builds the sorted indexes of every index in `db`'s schema (for tables with documents). */
+export function buildSortedIndexes(db: DatabaseFake): void {
+  for (const [table, docs] of documentsByTable(db, tableNameOf)) {
+    if (docs.size === 0 || table.startsWith("_")) continue;
+    for (const { indexDescriptor } of db._schema?.tables.get(table)?.indexes ?? []) {
+      sortedIndex(db, table, indexFields(db, table, indexDescriptor)!);
+    }
+  }
+}
+
+/** The fields convex-test sorts an index by (null if the index is unknown: convex-test then throws). */
+function indexFields(db: DatabaseFake, table: string, indexName: string): string[] | null {
+  if (indexName === "by_creation_time") return ["_creationTime", "_id"];
+  if (indexName === "by_id") return ["_id"];
+  const index = db._schema?.tables.get(table)?.indexes.find((i) => i.indexDescriptor === indexName);
+  return index ? [...index.fields, "_creationTime", "_id"] : null;
 }
 
 let installed = false;
@@ -121,7 +163,11 @@ export function installPatches(internals: ConvexTestInternals, hooks: EngineHook
   if (installed) throw new Error("local-convex: only one engine can run per process");
   installed = true;
   const { tableNameFromId } = internals;
+  fieldAccess = internals;
+  tableNameOf = tableNameFromId;
   const db = internals.DatabaseFake.prototype;
+
+
   const tm = internals.TransactionManager.prototype;
 
   // Document changes of the top-level commit in progress, across all components.
@@ -138,11 +184,20 @@ export function installPatches(internals: ConvexTestInternals, hooks: EngineHook
     ids.forEach((id, i) => {
       const table = tableNameFromId(id)!;
       const doc = this._documents[id] ?? null;
+      const before = previous[i]!;
       let docs = index.get(table);
       if (!docs) index.set(table, (docs = new Map()));
       if (doc) docs.set(id, doc);
       else docs.delete(id);
-      pendingWrites.push({ componentPath: this._componentPath, table, id, doc, previous: previous[i]! });
+      const sorted = sortedIndexes.get(this)?.get(table);
+      for (const [key, sortedDocs] of sorted ?? []) {
+        if (before && !sortedDocs.remove(before)) {
+          sorted!.delete(key); // out of step (should not happen): rebuilt on next use
+          continue;
+        }
+        if (doc) sortedDocs.insert(doc);
+      }
+      pendingWrites.push({ componentPath: this._componentPath, table, id, doc, previous: before });
     });
   };
 
@@ -156,29 +211,35 @@ export function installPatches(internals: ConvexTestInternals, hooks: EngineHook
     return dbGet.call(this, tableName, id);
   };
 
-  // An index range query reads its range, not its table: record the range
-  // and keep `_iterateDocs` (which it calls) from recording the whole table.
-  let readingIndexRange = false;
+  // An index range query reads its range, not its table: record the range,
+  // and let `_iterateDocs` (which convex-test calls next, synchronously) hand
+  // out only the documents of the range.
+  let indexRange: { fields: string[] | null; range: RangeExpression[] } | null = null;
   const dbResolveQuerySource = db._resolveQuerySource;
   db._resolveQuerySource = function (this: DatabaseFake, query) {
-    const reads = hooks.readSet();
-    if (!reads || query.source.type !== "IndexRange") return dbResolveQuerySource.call(this, query);
-    const table = query.source.indexName.split(".")[0]!;
-    reads.addRange(tableKey(this._componentPath, table), query.source.range);
-    readingIndexRange = true;
+    if (query.source.type !== "IndexRange") return dbResolveQuerySource.call(this, query);
+    const [table, indexName] = query.source.indexName.split(".") as [string, string];
+    hooks.readSet()?.addRange(tableKey(this._componentPath, table), query.source.range);
+    indexRange = { fields: indexFields(this, table, indexName), range: query.source.range };
     try {
       return dbResolveQuerySource.call(this, query);
     } finally {
-      readingIndexRange = false;
+      indexRange = null;
     }
   };
 
   db._iterateDocs = function (this: DatabaseFake, tableName, callback) {
-    if (!readingIndexRange) hooks.readSet()?.scannedTables.add(tableKey(this._componentPath, tableName));
+    const range = indexRange;
+    indexRange = null; // only the query's own scan is narrowed
+    if (!range) hooks.readSet()?.scannedTables.add(tableKey(this._componentPath, tableName));
     const committed = documentsByTable(this, tableNameFromId).get(tableName);
     const pending = idsWrittenIn(this._writes, tableName, tableNameFromId);
     if (pending.size === 0) {
-      if (committed) for (const doc of committed.values()) callback(doc);
+      if (range?.fields) {
+        for (const doc of sortedIndex(this, tableName, range.fields).candidates(range.range)) callback(doc);
+      } else if (committed) {
+        for (const doc of committed.values()) callback(doc);
+      }
       return;
     }
     // Inside a transaction with writes to this table: committed ∪ pending, newest version of each.
