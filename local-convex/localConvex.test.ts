@@ -5,7 +5,8 @@
  * (`startLocalConvex`); tokens come from a small in-test issuer.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ConvexClient, ConvexHttpClient } from "convex/browser";
@@ -65,6 +66,11 @@ function until<T>(
     });
   });
 }
+
+/** The data file's layout, as far as these tests read it. */
+type DataFile = {
+  components: Record<string, { nextDocId: number; tables: Record<string, Array<{ _id: string; [field: string]: unknown }>> }>;
+};
 
 type PublicJob = { _id: Id<"generationJobs">; status: string; questionsSaved: number; lastProgressAt: number; errorCode?: string };
 
@@ -328,6 +334,16 @@ describe("sync protocol", () => {
   });
 });
 
+describe("cli", () => {
+  test("a port in use is reported clearly", async () => {
+    const blocker = createServer().listen(0, "127.0.0.1");
+    await new Promise((resolve) => blocker.once("listening", resolve));
+    const port = (blocker.address() as { port: number }).port;
+    await expect(startLocalConvex({ port })).rejects.toThrow(new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
+    blocker.close();
+  });
+});
+
 describe("restart", () => {
   let dir: string;
   beforeAll(() => (dir = mkdtempSync(path.join(tmpdir(), "local-convex-"))));
@@ -358,6 +374,20 @@ describe("restart", () => {
     await client.close();
     await first.kill();
 
+    // A function scheduled for later, as a previous run would leave it: armed again at startup.
+    const stored = JSON.parse(saved()) as DataFile;
+    const root = stored.components[""]!;
+    const scheduledId = `${root.nextDocId++}`.padStart(32 - "_scheduled_functions".length, "0") + "_scheduled_functions";
+    root.tables._scheduled_functions!.push({
+      _id: scheduledId,
+      _creationTime: Date.now(),
+      name: "generationJobs:cleanup",
+      args: [{}],
+      scheduledTime: Date.now() + 50,
+      state: { kind: "pending" },
+    });
+    writeFileSync(dataFile, JSON.stringify(stored));
+
     // Restarted with the clock 3 minutes on: the sweeper (an interval cron, which runs at
     // startup) finds the job silent and its action failed, and fails it as INTERRUPTED.
     const second = await startLocalConvex({
@@ -380,10 +410,11 @@ describe("restart", () => {
 
     // A graceful stop saves everything.
     expect(await second.close()).toBe(0);
-    const stored = JSON.parse(saved()) as { components: Record<string, { tables: Record<string, Array<{ _id: string; status?: string }>> }> };
-    const jobs = stored.components[""]!.tables.generationJobs!;
-    expect(jobs.find((j) => j._id === jobId)?.status).toBe("failed");
-    expect(jobs.some((j) => j._id === next)).toBe(true);
+    const final = (JSON.parse(saved()) as DataFile).components[""]!.tables;
+    expect(final.generationJobs!.find((j) => j._id === jobId)?.status).toBe("failed");
+    expect(final.generationJobs!.some((j) => j._id === next)).toBe(true);
+    expect(final._scheduled_functions!.find((f) => f._id === scheduledId)?.state).toEqual({ kind: "success" });
+    expect(second.output.join("\n")).toMatch(/mutation generationJobs:cleanup .*scheduled/);
     // --cron-speed 600: the one-minute sweeper ran every 100 ms.
     expect(second.output.filter((line) => line.includes("generationJobs:recoverStuckJobs")).length).toBeGreaterThan(1);
   }, 30_000);

@@ -4,7 +4,7 @@
  * messages. Writes to the process's real console, captured here before the
  * engine redirects `console` for the functions.
  */
-import { formatWithOptions } from "node:util";
+import { formatWithOptions, inspect } from "node:util";
 
 const realConsole = globalThis.console;
 
@@ -22,6 +22,11 @@ export function formatDuration(ms: number): string {
   if (ms < 10) return `${ms.toFixed(1)}ms`;
   if (ms < 1000) return `${Math.round(ms)}ms`;
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)}s`;
+}
+
+/** A function's `console.*` call as a client log line: `[LOG] 'text' 42`, as Convex sends them. */
+export function formatLogLine(level: string, args: unknown[]): string {
+  return `[${level.toUpperCase()}] ${args.map((arg) => inspect(arg)).join(" ")}`;
 }
 
 export type CallLog = {

@@ -8,7 +8,8 @@
  * convex-test is imported: use `cli.ts`, or `startLocalConvex()` from
  * `index.ts`, which runs the CLI in a child process.
  */
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { Duplex } from "node:stream";
 import path from "node:path";
 import type { JSONValue } from "convex/values";
 import { WebSocketServer } from "ws";
@@ -63,6 +64,52 @@ export class PortInUseError extends Error {
 /** Loads the app and starts serving. */
 export async function createLocalConvex(options: LocalConvexOptions = {}): Promise<LocalConvex> {
   const projectDir = path.resolve(options.projectDir ?? process.cwd());
+  const host = options.host ?? "127.0.0.1";
+  // Take the port first, so a busy port is reported before the slower loading;
+  // requests arriving meanwhile wait for the app.
+  let appReady!: (value: App | Promise<App>) => void;
+  const app = new Promise<App>((resolve) => (appReady = resolve));
+  app.catch(() => {}); // a failed start is reported by createLocalConvex itself
+  const server = createServer((req, res) => {
+    app
+      .then((a) => handleHttpRequest(req, res, a))
+      .catch((error: unknown) => {
+        log.error("HTTP request failed", error);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+  });
+  server.on("upgrade", (req, socket, head) => {
+    app.then((a) => a.upgrade(req, socket, head)).catch(() => socket.destroy());
+  });
+  const port = await listen(server, options.port ?? 3210, host);
+  try {
+    const loading = loadApp(projectDir, options);
+    appReady(loading);
+    const loaded = await loading;
+    return {
+      url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+      port,
+      dataFile: loaded.dataFile?.file ?? null,
+      summary: loaded.summary,
+      close: () => loaded.close(server),
+    };
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+}
+
+/** The loaded app: what requests and sockets are handled with. */
+type App = {
+  engine: Engine;
+  verifier: TokenVerifier;
+  dataFile: DataFile | null;
+  summary: string[];
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  close(server: Server): Promise<void>;
+};
+
+async function loadApp(projectDir: string, options: LocalConvexOptions): Promise<App> {
   const verbose = options.verbose ?? false;
   for (const module of options.preload ?? []) await importFile(path.resolve(projectDir, module));
 
@@ -72,7 +119,7 @@ export async function createLocalConvex(options: LocalConvexOptions = {}): Promi
   const monitor = new ScheduledFunctionMonitor(engine, { verbose });
   const summary: string[] = [];
 
-  // Data: restore, repair what the last process left running, then save after every commit.
+  // Data: restore, repair what the last process left running, then save after every write.
   const dataFilePath = options.dataFile === null ? null : path.resolve(projectDir, options.dataFile ?? ".local/convex-data.json");
   const dataFile = dataFilePath
     ? new DataFile({
@@ -112,35 +159,10 @@ export async function createLocalConvex(options: LocalConvexOptions = {}): Promi
   if (await engine.importConvexModule("http")) summary.push("note:       HTTP actions (convex/http.ts) are not served by local-convex");
   for (const line of crons.describe()) summary.push(`cron:       ${line}`);
 
-  // Serving.
+  // Sync sockets, and the timers that keep them alive (the client gives up after 60 s of silence).
   const hub = new SubscriptionHub(engine, { verbose });
   const sessions = new Set<SyncSession>();
-  const server = createServer((req, res) => {
-    handleHttpRequest(req, res, { engine, verifier }).catch((error: unknown) => {
-      log.error("HTTP request failed", error);
-      if (!res.headersSent) res.writeHead(500).end();
-    });
-  });
   const wss = new WebSocketServer({ noServer: true });
-  server.on("upgrade", (req, socket, head) => {
-    const pathname = new URL(req.url ?? "/", "http://local").pathname;
-    if (!/^\/api\/([^/]+\/)?sync$/.test(pathname)) {
-      socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const session = new SyncSession(ws, {
-        engine,
-        hub,
-        verifier,
-        mutations,
-        request: { ip: req.socket.remoteAddress ?? null, userAgent: req.headers["user-agent"] ?? null },
-      });
-      sessions.add(session);
-      ws.on("close", () => sessions.delete(session));
-    });
-  });
-
   const pingAfterMs = options.pingAfterMs ?? 15_000;
   const heartbeat = setInterval(() => {
     for (const session of sessions) session.keepAlive(pingAfterMs);
@@ -150,18 +172,27 @@ export async function createLocalConvex(options: LocalConvexOptions = {}): Promi
     for (const session of sessions) session.terminateIfSilent(120_000);
   }, 30_000);
   liveness.unref();
-
-  const host = options.host ?? "127.0.0.1";
-  const port = await listen(server, options.port ?? 3210, host);
   crons.start();
 
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
-    port,
-    dataFile: dataFilePath,
+    engine,
+    verifier,
+    dataFile,
     summary,
-    close: () =>
+    upgrade(req, socket, head) {
+      if (!/^\/api\/([^/]+\/)?sync$/.test(new URL(req.url ?? "/", "http://local").pathname)) {
+        socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const request = { ip: req.socket.remoteAddress ?? null, userAgent: req.headers["user-agent"] ?? null };
+        const session = new SyncSession(ws, { engine, hub, verifier, mutations, request });
+        sessions.add(session);
+        ws.on("close", () => sessions.delete(session));
+      });
+    },
+    close: (server) =>
       (closing ??= (async () => {
         crons.stop();
         clearInterval(heartbeat);

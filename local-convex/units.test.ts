@@ -17,6 +17,7 @@ import { canonicalizeUdfPath, udfPathFromRunPath } from "./engine/functionPath";
 import { TransactionGate } from "./engine/gate";
 import { isEntryPoint } from "./engine/modules";
 import { ReadSet, writeAffects, type Write } from "./engine/patches";
+import { formatLogLine } from "./log";
 import { MutationLog, type StoredResult } from "./sync/mutationLog";
 import { decodeU64, encodeU64, serializeServerMessage } from "./sync/protocol";
 import { decodeJournal, encodeJournal } from "./sync/subscriptions";
@@ -233,6 +234,13 @@ describe("MutationLog", () => {
     restored.import(log.export());
     expect(await restored.run("session", 0, execute)).toMatchObject({ value: 1 });
     expect(runs).toBe(2);
+  });
+});
+
+describe("log lines", () => {
+  test("look like Convex's: level, then each argument inspected", () => {
+    expect(formatLogLine("log", ["q ran"])).toBe("[LOG] 'q ran'");
+    expect(formatLogLine("warn", ["n =", 3, { a: 1 }])).toBe("[WARN] 'n =' 3 { a: 1 }");
   });
 });
 

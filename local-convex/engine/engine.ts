@@ -23,7 +23,7 @@ import { inspect } from "node:util";
 import { convexTest } from "convex-test";
 import { makeFunctionReference, type GenericSchema, type SchemaDefinition, type UserIdentity } from "convex/server";
 import type { Value } from "convex/values";
-import { log } from "../log";
+import { formatLogLine, log } from "../log";
 import { discoverComponents } from "./components";
 import { convexTestInternals, type ConvexGlobal, type DatabaseFake, type Doc } from "./convexTestInternals";
 import { TransactionGate } from "./gate";
@@ -297,7 +297,7 @@ export class Engine {
         if (!running || fromScheduler) return void realConsole[level](...args);
         const call = this.calls.getStore();
         if (call?.open && running.depth === 1 && running.componentPath === "" && running.udfPath === call.udfPath) {
-          call.logLines.push(`[${level.toUpperCase()}] ${args.map((a) => inspect(a)).join(" ")}`);
+          call.logLines.push(formatLogLine(level, args));
         }
         const where = running.componentPath ? `${running.componentPath}/${running.udfPath}` : running.udfPath;
         log.functionConsole(level, where, args);

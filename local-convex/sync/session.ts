@@ -77,7 +77,9 @@ export class SyncSession implements SubscriptionUser {
       this.lastReceivedAt = Date.now();
       if (isBinary) return this.fatal("Binary frames are not part of the protocol");
       const text = data.toString();
-      this.inbox = this.inbox.then(() => (this.closed ? undefined : this.handle(text)));
+      this.inbox = this.inbox
+        .then(() => (this.closed ? undefined : this.handle(text)))
+        .catch((error: unknown) => this.fatal(`InternalError: ${(error as Error).message}`));
     });
     ws.on("pong", () => (this.lastReceivedAt = Date.now()));
     ws.on("close", () => this.dispose());

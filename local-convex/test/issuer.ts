@@ -3,7 +3,7 @@
  * the way the web app's local sign-in does (iss = the issuer URL, aud
  * "convex") and serves its public keys at `<issuer>/api/local-auth/jwks`,
  * where `convex/auth.config.ts` (with `LOCAL_AUTH_ISSUER` = the issuer URL)
- * looks for them.
+ * looks for them, and an OIDC discovery document pointing there.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -25,6 +25,9 @@ export async function startTestIssuer(): Promise<TestIssuer> {
   const server = createServer((req, res) => {
     if (req.url === "/api/local-auth/jwks") {
       res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ keys: [jwk] }));
+    } else if (req.url === "/.well-known/openid-configuration") {
+      // As an OIDC provider (`domain` in auth.config) publishes where its keys are.
+      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ issuer, jwks_uri: `${issuer}/api/local-auth/jwks` }));
     } else {
       res.writeHead(404).end();
     }
