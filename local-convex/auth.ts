@@ -103,7 +103,7 @@ export class TokenVerifier {
       }
       if (error instanceof TypeError || error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) {
         const where = isCustomJwt(provider) ? provider.jwks : `the OIDC provider ${provider.domain}`;
-        throw new AuthFailure(`InvalidAuthHeader: Could not fetch the signing keys from ${where}: ${(error as Error).message}`);
+        throw new AuthFailure(`InvalidAuthHeader: Could not fetch the signing keys from ${where}: ${error.message}`);
       }
       throw new AuthFailure(`InvalidAuthHeader: Could not verify the token: ${(error as Error).message}`);
     }

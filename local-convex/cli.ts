@@ -92,7 +92,7 @@ try {
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("disconnect", () => void stop("parent exited"));
 } catch (error) {
-  const message = error instanceof PortInUseError ? error.message : `local-convex could not start: ${(error as Error).stack ?? error}`;
+  const message = error instanceof PortInUseError ? error.message : `local-convex could not start: ${(error as Error).stack ?? String(error)}`;
   log.error(message);
   tellParent({ type: "error", message: error instanceof Error ? error.message : String(error) });
   process.exit(1);

@@ -14,7 +14,7 @@ const run = (...args: string[]) => execFileSync(process.execPath, ["--import", t
 
 describe("convex-test internals", () => {
   test("are all there, and convex-test with local-convex's patches reads, writes and reports commits correctly", () => {
-    const [basics, indexes] = run().trim().split("\n").map((line) => JSON.parse(line));
+    const [basics, indexes] = run().trim().split("\n").map((line): unknown => JSON.parse(line));
     expect(indexes).toEqual({ indexRangeMismatches: 0, queriesCompared: 18 });
     expect(basics).toEqual({
       byOwner: ["one, edited"],

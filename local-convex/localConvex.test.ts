@@ -58,7 +58,7 @@ function until<T>(
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`timed out waiting on ${getFunctionName(query)}`)), timeoutMs);
-    const unsubscribe = client.onUpdate(query, args as never, (value: T) => {
+    const unsubscribe = client.onUpdate(query, args, (value: T) => {
       if (!done(value)) return;
       clearTimeout(timer);
       queueMicrotask(() => unsubscribe());
@@ -109,7 +109,7 @@ describe("ConvexClient", () => {
       client.onUpdate(api.generationJobs.getJobById, { jobId }, (job) => {
         if (!job) return;
         // lastProgressAt is set (Date.now()) inside the mutation that wrote this state.
-        seen.push({ job: job as PublicJob, latencyMs: Date.now() - job.lastProgressAt });
+        seen.push({ job, latencyMs: Date.now() - job.lastProgressAt });
         if (job.status === "completed") resolve();
       });
     });
@@ -213,7 +213,7 @@ describe("auth", () => {
     for (const badToken of [await issuer.forgedToken("mallory"), await issuer.token("mallory", { expiresIn: Math.floor(Date.now() / 1000) - 60 })]) {
       const client = new ConvexClient(backend.url);
       clients.push(client);
-      const authState = new Promise<boolean>((resolve) => client.setAuth(async () => badToken, resolve));
+      const authState = new Promise<boolean>((resolve) => client.setAuth(() => Promise.resolve(badToken), resolve));
       expect(await authState).toBe(false);
       // Signed out, the queries answer as for anyone signed out.
       expect(await client.query(api.generationJobs.getRecentJobs, {})).toEqual([]);
@@ -244,7 +244,7 @@ describe("internal functions", () => {
     http.setAuth(await issuer.token("ivan"));
     await expect(http.mutation(failJob, failArgs)).rejects.toThrow(notFound);
     const run = await fetch(`${backend.url}/api/run/generationJobs/recoverStuckJobs`, { method: "POST", body: "{}" });
-    expect(await run.json()).toMatchObject({ status: "error", errorMessage: expect.stringMatching(/Could not find public function/) });
+    expect(await run.json()).toMatchObject({ status: "error", errorMessage: expect.stringMatching(/Could not find public function/) as unknown });
 
     const job = await client.query(api.generationJobs.getJobById, { jobId });
     expect(job?.errorMessage).toBeUndefined();
@@ -328,7 +328,7 @@ describe("sync protocol", () => {
 
     // A version that does not follow is a protocol error: FatalError, then the socket closes.
     await raw.send({ type: "ModifyQuerySet", baseVersion: 7, newVersion: 8, modifications: [] });
-    expect(await raw.next((m) => m.type === "FatalError")).toMatchObject({ error: expect.stringMatching(/BaseVersionMismatch/) });
+    expect(await raw.next((m) => m.type === "FatalError")).toMatchObject({ error: expect.stringMatching(/BaseVersionMismatch/) as unknown });
     await raw.closed;
     again.close();
   });

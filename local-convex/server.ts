@@ -11,7 +11,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import path from "node:path";
-import type { JSONValue } from "convex/values";
 import { WebSocketServer } from "ws";
 import { TokenVerifier } from "./auth";
 import { CronRunner, cronJobsOf } from "./crons";
@@ -132,7 +131,7 @@ async function loadApp(projectDir: string, options: LocalConvexOptions): Promise
   const loadStarted = performance.now();
   const restored = dataFile?.load() ?? null;
   if (restored) {
-    mutations.import(restored.extra.mutationResults as JSONValue | undefined);
+    mutations.import(restored.extra.mutationResults);
     for (const warning of restored.warnings) log.warn(warning);
     engine.buildIndexes(); // now rather than on the first queries
   }

@@ -43,7 +43,7 @@ describe("EncodedU64", () => {
       endVersion: { querySet: 1, identity: 0, ts: "ZAAAAAAAAAA=" },
       modifications: [],
     });
-    const ok = JSON.parse(serializeServerMessage({ type: "MutationResponse", requestId: 0, success: true, result: null, ts: 1n, logLines: [] }));
+    const ok = JSON.parse(serializeServerMessage({ type: "MutationResponse", requestId: 0, success: true, result: null, ts: 1n, logLines: [] })) as { ts: string };
     expect(ok.ts).toBe("AQAAAAAAAAA=");
   });
 });
@@ -81,7 +81,7 @@ describe("components", () => {
   test("an explicit name wins over the component's own", () => {
     const source = `import limiter from "@convex-dev/rate-limiter/convex.config.js";\napp.use(limiter, { name: "strictLimiter" });`;
     expect(childUses(source, path.join(root, "convex/convex.config.ts"))).toEqual([
-      { name: "strictLimiter", configFile: expect.stringContaining("rate-limiter") },
+      { name: "strictLimiter", configFile: expect.stringContaining("rate-limiter") as unknown },
     ]);
   });
 });
@@ -171,10 +171,11 @@ describe("TransactionGate", () => {
     const gate = new TransactionGate();
     const events: string[] = [];
     expect(gate.admit()).toBeUndefined(); // transaction A starts at once
-    const exclusive = gate.runExclusive(async () => {
+    const exclusive = gate.runExclusive(() => {
       events.push("group");
       expect(gate.admit()).toBeUndefined(); // the group's own transactions pass
       gate.release();
+      return Promise.resolve();
     });
     const b = gate.admit()!; // B must wait for the group
     void b.then(() => events.push("B"));
@@ -223,7 +224,7 @@ describe("MutationLog", () => {
   test("answers a re-sent mutation with the first answer, without running it again", async () => {
     const log = new MutationLog();
     let runs = 0;
-    const execute = async (): Promise<StoredResult> => ({ success: true, value: ++runs, ts: "5", logLines: [] });
+    const execute = (): Promise<StoredResult> => Promise.resolve({ success: true, value: ++runs, ts: "5", logLines: [] });
     const first = log.run("session", 0, execute);
     const again = log.run("session", 0, execute); // while the first still runs
     expect(await first).toEqual(await again);

@@ -35,8 +35,10 @@ const red = paint(31);
 
 /** The environment `next dev` would see: .env, then .env.local, then the real environment. */
 function loadEnv(): NodeJS.ProcessEnv {
-  const files = [".env", ".env.local"].map((f) => path.join(root, f)).filter(existsSync);
-  const fromFiles = Object.assign({}, ...files.map((f) => parseEnv(readFileSync(f, "utf8"))));
+  const fromFiles: Record<string, string> = {};
+  for (const file of [".env", ".env.local"].map((f) => path.join(root, f)).filter(existsSync)) {
+    Object.assign(fromFiles, parseEnv(readFileSync(file, "utf8")));
+  }
   return { ...fromFiles, ...process.env };
 }
 

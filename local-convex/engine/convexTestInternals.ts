@@ -37,7 +37,11 @@ export type PageResult = {
   pageStatus: string | null;
 };
 
-/** convex-test's in-memory database of one component. */
+/**
+ * convex-test's in-memory database of one component. Its methods are typed
+ * as function properties with an explicit `this`: local-convex wraps them on
+ * the prototype and calls the originals with `.call(this, ...)`.
+ */
 export interface DatabaseFake {
   _componentPath: string;
   /** Committed documents by id. */
@@ -48,30 +52,30 @@ export interface DatabaseFake {
   _writes: WriteLayer[];
   /** The schema's tables with their indexes (null without a schema). */
   _schema: { tables: Map<string, { indexes: Array<{ indexDescriptor: string; fields: string[] }> }> } | null;
-  get(tableName: string | undefined, id: string): Doc | null;
-  commit(commitTs?: bigint | null): void;
-  _iterateDocs(tableName: string, callback: (doc: Doc) => void): void;
-  _resolveQuerySource(query: { source: QuerySource; operators: unknown[] }): unknown;
-  paginate(options: PaginateOptions): PageResult;
+  get: (this: DatabaseFake, tableName: string | undefined, id: string) => Doc | null;
+  commit: (this: DatabaseFake, commitTs?: bigint | null) => void;
+  _iterateDocs: (this: DatabaseFake, tableName: string, callback: (doc: Doc) => void) => void;
+  _resolveQuerySource: (this: DatabaseFake, query: { source: QuerySource; operators: unknown[] }) => unknown;
+  paginate: (this: DatabaseFake, options: PaginateOptions) => PageResult;
   /** Throws if `doc` does not match the table's schema. */
-  _validate(tableName: string, doc: Doc): void;
+  _validate: (this: DatabaseFake, tableName: string, doc: Doc) => void;
 }
 
 export interface TransactionManager {
   /** The last committed transaction's timestamp, in Unix nanoseconds. */
   _lastCommitTs: bigint;
-  begin(isNested: boolean, transactionLimits?: unknown): Promise<void>;
+  begin: (this: TransactionManager, isNested: boolean, transactionLimits?: unknown) => Promise<void>;
   /** Returns the commit timestamp, or null for a nested commit. */
-  commit(isNested: boolean): bigint | null;
-  rollback(isNested: boolean): void;
-  _endTransaction(isNested: boolean): void;
+  commit: (this: TransactionManager, isNested: boolean) => bigint | null;
+  rollback: (this: TransactionManager, isNested: boolean) => void;
+  _endTransaction: (this: TransactionManager, isNested: boolean) => void;
 }
 
 export interface Scheduler {
-  timerScheduled(): void;
-  timerFired(): void;
-  add(promise: Promise<unknown>): void;
-  finish(promise: Promise<unknown>): void;
+  timerScheduled: () => void;
+  timerFired: () => void;
+  add: (promise: Promise<unknown>) => void;
+  finish: (promise: Promise<unknown>) => void;
 }
 
 /** The state behind one `convexTest()` instance. */
@@ -105,22 +109,22 @@ export interface ConvexTestInternals {
   DatabaseFake: { new (schema: null, componentPath: string): DatabaseFake; prototype: DatabaseFake };
   TransactionManager: { new (limits?: unknown): TransactionManager; prototype: TransactionManager };
   convexGlobalStorage: AsyncLocalStorage<ConvexGlobal>;
-  getConvexGlobal(): ConvexGlobal;
+  getConvexGlobal: () => ConvexGlobal;
   executionContextStorage: AsyncLocalStorage<ExecutionContext>;
-  runScheduledFunction(job: {
+  runScheduledFunction: (job: {
     db: DatabaseFake;
     jobId: string;
     componentPath: string;
     functionPath: FunctionPath;
     args: Value;
     name: string;
-  }): Promise<void>;
-  frameworkSetTimeout(callback: () => void, ms: number): unknown;
-  tableNameFromId(id: string): string | null;
+  }) => Promise<void>;
+  frameworkSetTimeout: (callback: () => void, ms: number) => unknown;
+  tableNameFromId: (id: string) => string | null;
   /** Whether `doc` satisfies one condition of an index range (convex-test's own semantics). */
-  evaluateRangeFilter(doc: Doc, expression: RangeExpression): boolean;
+  evaluateRangeFilter: (doc: Doc, expression: RangeExpression) => boolean;
   /** A (dotted) field's value in `doc`, as convex-test's queries see it. */
-  evaluateFieldPath(fieldPath: string, doc: Doc): Value | undefined;
+  evaluateFieldPath: (fieldPath: string, doc: Doc) => Value | undefined;
 }
 
 let checked: ConvexTestInternals | null = null;
@@ -198,8 +202,8 @@ function shapeProblems(internals: ConvexTestInternals): string[] {
   expectFunction("", internals.getConvexGlobal, "getConvexGlobal");
   expectFunction("", internals.runScheduledFunction, "runScheduledFunction");
   expectFunction("", internals.frameworkSetTimeout, "frameworkSetTimeout");
-  expectFunction("convexGlobalStorage", internals.convexGlobalStorage.run, "run");
-  expectFunction("executionContextStorage", internals.executionContextStorage.getStore, "getStore");
+  expectFunction("convexGlobalStorage", internals.convexGlobalStorage.run.bind(internals.convexGlobalStorage), "run");
+  expectFunction("executionContextStorage", internals.executionContextStorage.getStore.bind(internals.executionContextStorage), "getStore");
   return problems;
 }
 

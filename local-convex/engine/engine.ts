@@ -7,7 +7,7 @@
  *   the start, as a failed push would);
  * - `call()`: runs one function for a client, a cron or a subscription, with
  *   an identity, and returns its value or error, its log lines, its commit
- *   timestamp (mutations) and the tables it read (queries);
+ *   timestamp (mutations) and what it read (queries);
  * - commit notifications, snapshot-consistent groups of queries
  *   (`runExclusive`), and access to the stored documents for persistence
  *   and the scheduler.
@@ -176,9 +176,9 @@ export class Engine {
       afterTransaction: () => this.gate.release(),
     });
     // convex-test keeps its state in an AsyncLocalStorage; read it from inside a (read-only) call.
-    await this.t.query(async () => {
+    await this.t.query(() => {
       this.convex = this.internals.getConvexGlobal();
-      return null;
+      return Promise.resolve(null);
     });
     this.captureFunctionConsole();
   }
@@ -200,16 +200,12 @@ export class Engine {
     const started = performance.now();
     const { udfPath } = request;
     const info = this.functionInfo(udfPath);
-    const refusal =
-      !info || (request.caller === "client" && !info.isPublic)
-        ? `Could not find public function for '${udfPath}'. Did you forget to run \`npx convex dev\` or \`npx convex deploy\`?`
-        : request.kind && info.kind !== request.kind
-          ? `Trying to execute ${udfPath} as ${title(request.kind)}, but it is defined as ${title(info.kind)}.`
-          : null;
-    if (refusal !== null || !info) {
-      const outcome: CallOutcome = { ok: false, errorMessage: refusal!, expected: false, logLines: [], durationMs: 0 };
-      this.logCall(request, request.kind ?? "query", outcome);
-      return outcome;
+    // Internal functions are invisible to clients, as on Convex.
+    if (!info || (request.caller === "client" && !info.isPublic)) {
+      return this.refuse(request, `Could not find public function for '${udfPath}'. Did you forget to run \`npx convex dev\` or \`npx convex deploy\`?`);
+    }
+    if (request.kind && info.kind !== request.kind) {
+      return this.refuse(request, `Trying to execute ${udfPath} as ${title(request.kind)}, but it is defined as ${title(info.kind)}.`);
     }
 
     const context: CallContext = {
@@ -238,6 +234,12 @@ export class Engine {
       ...(context.reads ? { reads: context.reads } : {}),
     };
     this.logCall(request, info.kind, outcome);
+    return outcome;
+  }
+
+  private refuse(request: CallRequest, errorMessage: string): CallOutcome {
+    const outcome: CallOutcome = { ok: false, errorMessage, expected: false, logLines: [], durationMs: 0 };
+    this.logCall(request, request.kind ?? "query", outcome);
     return outcome;
   }
 
@@ -381,7 +383,7 @@ export class Engine {
     for (const component of components) {
       const db = this.convex.components[component.path]?.db;
       if (!db) {
-        warnings.push(`Component "${component.path}" is no longer used; its ${component.documents.length} documents are dropped.`);
+        warnings.push(`Component "${component.path}" is no longer used: its ${component.documents.length} stored documents are not loaded.`);
         continue;
       }
       db._documents = Object.fromEntries(component.documents.map((doc) => [doc._id, doc]));

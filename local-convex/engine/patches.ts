@@ -7,20 +7,21 @@
  * - `TransactionManager#begin` / `#_endTransaction`: let the engine hold new
  *   top-level transactions back while it re-runs subscriptions, so every
  *   Transition reflects one snapshot.
- * - `DatabaseFake#commit` / `#_iterateDocs` / `#_resolveQuerySource`: keep
- *   committed documents by table, and sorted by each index queries use
+ * - `DatabaseFake#commit` / `#_resolveQuerySource` / `#_iterateDocs`: keep
+ *   committed documents by table, and sorted by each index that queries use
  *   (`sortedIndex.ts`), so an index range query looks at the documents in
- *   its range, not at every document of every table (convex-test filtered
- *   all ids by regex, then every document by the range).
- * - `DatabaseFake#_resolveQuerySource` / `#_iterateDocs` / `#get`: note what a
- *   query read (index ranges, whole tables, single documents), so that a
- *   commit re-runs only the subscriptions it can affect.
+ *   its range rather than every document of every table (convex-test
+ *   filtered all ids by regex, then every document by the range).
+ * - The same two readers and `DatabaseFake#get`: note what a query read
+ *   (index ranges, whole tables, single documents), so that a commit re-runs
+ *   only the subscriptions it can affect.
  * - `DatabaseFake#paginate`: query journals, so a subscribed paginated query
  *   keeps its page boundary when documents are added (what Convex's journals do).
  *
  * Installed once per process by `Engine`.
  */
 import type { ConvexTestInternals, DatabaseFake, Doc, PageResult, RangeExpression, WriteLayer } from "./convexTestInternals";
+import { log } from "../log";
 import { SortedIndex, type FieldAccess } from "./sortedIndex";
 
 /** One document change of a committed transaction: the new version (null: deleted) and the one before (null: inserted). */
@@ -77,15 +78,15 @@ export type JournalSlot = {
 
 export interface EngineHooks {
   /** A top-level transaction committed at `ts` (Unix ns) with these changes. */
-  committed(ts: bigint, writes: Write[]): void;
+  committed: (ts: bigint, writes: Write[]) => void;
   /** Where to record what the running query reads, when reads are tracked. */
-  readSet(): ReadSet | undefined;
+  readSet: () => ReadSet | undefined;
   /** The journal slot of the running function, if it is a subscription's top-level query. */
-  journalSlot(): JournalSlot | undefined;
+  journalSlot: () => JournalSlot | undefined;
   /** Awaited before each top-level transaction starts... */
-  beforeTransaction(): Promise<void> | undefined;
+  beforeTransaction: () => Promise<void> | undefined;
   /** ...and called when it ends (commit or rollback). */
-  afterTransaction(): void;
+  afterTransaction: () => void;
 }
 
 /** The key of a table in read sets and dirty sets. */
@@ -101,12 +102,12 @@ const sortedIndexes = new WeakMap<DatabaseFake, Map<string, Map<string, SortedIn
 export function documentsByTable(db: DatabaseFake, tableNameFromId: (id: string) => string | null) {
   let index = tableIndexes.get(db);
   if (!index) {
-    index = new Map();
+    index = new Map<string, Map<string, Doc>>();
     for (const [id, doc] of Object.entries(db._documents)) {
       const table = tableNameFromId(id);
       if (table === null) continue;
       let docs = index.get(table);
-      if (!docs) index.set(table, (docs = new Map()));
+      if (!docs) index.set(table, (docs = new Map<string, Doc>()));
       docs.set(id, doc);
     }
     tableIndexes.set(db, index);
@@ -126,9 +127,9 @@ let tableNameOf: (id: string) => string | null = () => null;
 /** `db`'s committed documents of `table` sorted by `fields` (built on first use, then kept current). */
 function sortedIndex(db: DatabaseFake, table: string, fields: string[]): SortedIndex {
   let byTable = sortedIndexes.get(db);
-  if (!byTable) sortedIndexes.set(db, (byTable = new Map()));
+  if (!byTable) sortedIndexes.set(db, (byTable = new Map<string, Map<string, SortedIndex>>()));
   let byFields = byTable.get(table);
-  if (!byFields) byTable.set(table, (byFields = new Map()));
+  if (!byFields) byTable.set(table, (byFields = new Map<string, SortedIndex>()));
   const key = fields.join("\u0000");
   let index = byFields.get(key);
   if (!index) {
@@ -166,8 +167,6 @@ export function installPatches(internals: ConvexTestInternals, hooks: EngineHook
   fieldAccess = internals;
   tableNameOf = tableNameFromId;
   const db = internals.DatabaseFake.prototype;
-
-
   const tm = internals.TransactionManager.prototype;
 
   // Document changes of the top-level commit in progress, across all components.
@@ -186,7 +185,7 @@ export function installPatches(internals: ConvexTestInternals, hooks: EngineHook
       const doc = this._documents[id] ?? null;
       const before = previous[i]!;
       let docs = index.get(table);
-      if (!docs) index.set(table, (docs = new Map()));
+      if (!docs) index.set(table, (docs = new Map<string, Doc>()));
       if (doc) docs.set(id, doc);
       else docs.delete(id);
       const sorted = sortedIndexes.get(this)?.get(table);
@@ -300,7 +299,7 @@ export function installPatches(internals: ConvexTestInternals, hooks: EngineHook
       try {
         hooks.committed(ts, writes);
       } catch (error) {
-        console.error("local-convex: error after commit", error);
+        log.error("local-convex: error after a commit", error);
       }
     }
     return ts;

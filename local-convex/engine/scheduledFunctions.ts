@@ -13,7 +13,6 @@
  *   `success` state, or its `inProgress` state without its effects).
  */
 import { log } from "../log";
-import type { Doc } from "./convexTestInternals";
 import type { Engine, FunctionKind } from "./engine";
 import type { Write } from "./patches";
 
@@ -37,7 +36,7 @@ export function resumeScheduledFunctions(engine: Engine): { interrupted: string[
           ...job,
           state: { kind: "failed", error: "The local backend stopped while this function was running." },
           completedTime: Date.now(),
-        } as Doc);
+        });
         interrupted.push(displayName(componentPath, job.name as string));
       } else if (state.kind === "pending") {
         engine.armScheduledFunction(componentPath, job);

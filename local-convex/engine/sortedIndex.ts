@@ -15,8 +15,8 @@ import { compareValues, type Value } from "convex/values";
 import type { Doc, RangeExpression } from "./convexTestInternals";
 
 export type FieldAccess = {
-  evaluateFieldPath(fieldPath: string, doc: Doc): Value | undefined;
-  evaluateRangeFilter(doc: Doc, expression: RangeExpression): boolean;
+  evaluateFieldPath: (fieldPath: string, doc: Doc) => Value | undefined;
+  evaluateRangeFilter: (doc: Doc, expression: RangeExpression) => boolean;
 };
 
 export class SortedIndex {

@@ -27,7 +27,7 @@ export class MutationLog {
   run(sessionId: string, requestId: number, execute: () => Promise<StoredResult>): Promise<StoredResult> {
     this.prune();
     let requests = this.sessions.get(sessionId);
-    if (!requests) this.sessions.set(sessionId, (requests = new Map()));
+    if (!requests) this.sessions.set(sessionId, (requests = new Map<number, Entry>()));
     const existing = requests.get(requestId);
     if (existing) return existing.result;
     const entry: Entry = { at: Date.now(), result: execute() };
@@ -52,7 +52,7 @@ export class MutationLog {
     if (!Array.isArray(rows)) return;
     for (const row of rows as Array<{ sessionId: string; requestId: number; at: number; result: StoredResult }>) {
       let requests = this.sessions.get(row.sessionId);
-      if (!requests) this.sessions.set(row.sessionId, (requests = new Map()));
+      if (!requests) this.sessions.set(row.sessionId, (requests = new Map<number, Entry>()));
       requests.set(row.requestId, { at: row.at, result: Promise.resolve(row.result), settled: row.result });
     }
     this.prune(true);

@@ -20,7 +20,7 @@
  */
 import type { UserIdentity } from "convex/server";
 import { convexToJson, jsonToConvex, type JSONValue, type Value } from "convex/values";
-import type { WebSocket } from "ws";
+import type { RawData, WebSocket } from "ws";
 import { AuthFailure, type TokenVerifier } from "../auth";
 import type { CallOutcome, Engine } from "../engine/engine";
 import { canonicalizeUdfPath } from "../engine/functionPath";
@@ -35,7 +35,7 @@ import {
   type StateModification,
   type StateVersion,
 } from "./protocol";
-import type { Subscription, SubscriptionHub, SubscriptionUser } from "./subscriptions";
+import type { SubscribeSpec, Subscription, SubscriptionHub, SubscriptionUser } from "./subscriptions";
 
 /** A client may claim to have seen timestamps at most this far past our clock (ns). */
 const MAX_CLOCK_SKEW_NS = 5n * 60n * 1_000_000_000n;
@@ -48,7 +48,8 @@ export type SessionDeps = {
   request: { ip: string | null; userAgent: string | null };
 };
 
-type Query = { subscription: Subscription; sentText: string | null; udfPath: string; argsJson: string; journal: string | null; args: Record<string, Value> };
+/** One of the client's queries: what it asked for, the subscription answering it, the result it has. */
+type Query = { spec: Omit<SubscribeSpec, "identity">; subscription: Subscription; sentText: string | null };
 
 export class SyncSession implements SubscriptionUser {
   /** When this socket last sent or received anything (for Pings and dead-peer checks). */
@@ -76,7 +77,7 @@ export class SyncSession implements SubscriptionUser {
     ws.on("message", (data, isBinary) => {
       this.lastReceivedAt = Date.now();
       if (isBinary) return this.fatal("Binary frames are not part of the protocol");
-      const text = data.toString();
+      const text = frameText(data);
       this.inbox = this.inbox
         .then(() => (this.closed ? undefined : this.handle(text)))
         .catch((error: unknown) => this.fatal(`InternalError: ${(error as Error).message}`));
@@ -161,7 +162,7 @@ export class SyncSession implements SubscriptionUser {
       this.identityExpiry = expiry;
     }
     for (const query of this.queries.values()) {
-      const next = this.deps.hub.acquire({ ...query, identity });
+      const next = this.deps.hub.acquire({ ...query.spec, identity });
       this.deps.hub.release(query.subscription);
       query.subscription = next;
       query.sentText = null;
@@ -184,7 +185,7 @@ export class SyncSession implements SubscriptionUser {
         // componentPath is for admin clients only: such a query gets no function.
         const spec = { udfPath: modification.componentPath ? `${modification.componentPath}/${udfPath}` : udfPath, args, argsJson, journal };
         const subscription = this.deps.hub.acquire({ ...spec, identity: this.identity });
-        this.queries.set(modification.queryId, { subscription, sentText: null, ...spec });
+        this.queries.set(modification.queryId, { spec, subscription, sentText: null });
         this.removed = this.removed.filter((id) => id !== modification.queryId);
       } else if (modification.type === "Remove") {
         const query = this.queries.get(modification.queryId);
@@ -354,6 +355,12 @@ export class SyncSession implements SubscriptionUser {
       this.ws.ping();
     }
   }
+}
+
+/** The text of a WebSocket frame. */
+export function frameText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  return (data instanceof ArrayBuffer ? Buffer.from(data) : data).toString("utf8");
 }
 
 function tryCanonicalize(udfPath: string): string {

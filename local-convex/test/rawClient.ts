@@ -4,6 +4,7 @@
  * official client hides.
  */
 import WebSocket from "ws";
+import { frameText } from "../sync/session";
 
 export type Message = { type: string; [key: string]: unknown };
 
@@ -22,7 +23,7 @@ export class RawSyncClient {
     });
     this.closed = new Promise((resolve) => this.ws.once("close", (code) => resolve({ code })));
     this.ws.on("message", (data) => {
-      const message = JSON.parse(data.toString()) as Message;
+      const message = JSON.parse(frameText(data)) as Message;
       this.received.push(message);
       this.waiters = this.waiters.filter((w) => (w.match(message) ? (w.resolve(message), false) : true));
     });
