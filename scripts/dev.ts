@@ -10,8 +10,10 @@
  *   convex/, lib/ or types/ restart the backend (data kept; clients reconnect).
  * - With a deployment configured: `npx convex dev` and `next dev`, as usual.
  *
- *   npm run dev                  # offline, or against the configured deployment
- *   npm run dev -- --no-watch    # offline, without restarting on changes
+ *   npm run dev                        # offline, or against the configured deployment
+ *   npm run dev -- --no-watch          # offline, without restarting on changes
+ *   npm run dev -- --cron-speed 60     # offline, cron jobs 60 times faster (demos)
+ *   npm run dev -- --verbose           # offline, log every query run
  */
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { existsSync, readFileSync, watch } from "node:fs";
@@ -19,7 +21,7 @@ import { createServer } from "node:net";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseEnv } from "node:util";
+import { parseArgs, parseEnv } from "node:util";
 import { startLocalConvex, type LocalConvexProcess } from "../local-convex/index";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -105,7 +107,9 @@ async function stopChildren(children: ChildProcess[], alreadySignalled: boolean)
   for (const child of running()) child.kill("SIGKILL");
 }
 
-async function runOffline(env: NodeJS.ProcessEnv, watchFiles: boolean): Promise<void> {
+type OfflineOptions = { watch: boolean; cronSpeed: number; verbose: boolean };
+
+async function runOffline(env: NodeJS.ProcessEnv, options: OfflineOptions): Promise<void> {
   const convexPort = await freePort(3210);
   const nextPort = await freePort(3000, [convexPort]);
   const convexUrl = `http://127.0.0.1:${convexPort}`;
@@ -127,6 +131,8 @@ async function runOffline(env: NodeJS.ProcessEnv, watchFiles: boolean): Promise<
         dataFile: path.join(root, ".local/convex-data.json"),
         env: childEnv,
         projectDir: root,
+        cronSpeed: options.cronSpeed,
+        verbose: options.verbose,
         onOutput: (line) => console.log(`${backendLabel} ${line}`),
       });
       backend.process.once("exit", (code, signal) => {
@@ -164,7 +170,7 @@ async function runOffline(env: NodeJS.ProcessEnv, watchFiles: boolean): Promise<
     void stop(false, code ?? 1);
   });
 
-  if (watchFiles) {
+  if (options.watch) {
     let timer: ReturnType<typeof setTimeout> | null = null;
     const restart = async () => {
       if (stopping) return;
@@ -208,7 +214,7 @@ async function runWithDeployment(env: NodeJS.ProcessEnv): Promise<void> {
   const nextPort = await freePort(3000);
   const target = env.CONVEX_DEPLOYMENT ? `deployment ${env.CONVEX_DEPLOYMENT}` : env.NEXT_PUBLIC_CONVEX_URL;
   console.log(bold(`Using the Convex ${target}: running \`npx convex dev\` and \`next dev\` (port ${nextPort}).`));
-  const convexBin = require.resolve("convex/bin/main.js");
+  const convexBin = path.join(root, "node_modules/convex/bin/main.js"); // what `npx convex` runs
   const convex = spawn(process.execPath, [convexBin, "dev"], { cwd: root, stdio: "inherit", env: process.env });
   const next = nextDev(nextPort, process.env, "inherit");
   let stopping = false;
@@ -229,9 +235,19 @@ async function runWithDeployment(env: NodeJS.ProcessEnv): Promise<void> {
   }
 }
 
+const { values: flags } = parseArgs({
+  options: {
+    "no-watch": { type: "boolean", default: false },
+    "cron-speed": { type: "string", default: "1" },
+    verbose: { type: "boolean", default: false },
+  },
+});
+const cronSpeed = Number(flags["cron-speed"]);
+if (!(cronSpeed > 0)) throw new Error(`--cron-speed must be a positive number, got ${flags["cron-speed"]}`);
+
 const env = loadEnv();
 if (env.NEXT_PUBLIC_CONVEX_URL || env.CONVEX_DEPLOYMENT) {
   await runWithDeployment(env);
 } else {
-  await runOffline(env, !process.argv.includes("--no-watch"));
+  await runOffline(env, { watch: !flags["no-watch"], cronSpeed, verbose: flags.verbose });
 }
