@@ -127,6 +127,30 @@ describe("ConvexClient", () => {
   });
 });
 
+describe("paginated subscriptions", () => {
+  test("keep their page boundary (journal): new items at the top make the page grow", async () => {
+    const client = clientAs("pat");
+    const finish = async (prompt: string) => {
+      const jobId = await client.mutation(api.generationJobs.createJob, { prompt });
+      return (await until<PublicJob | null>(client, api.generationJobs.getJobById, { jobId }, (job) => job?.status === "completed"))!;
+    };
+    await finish("NATO alphabet");
+    const args = { paginationOpts: { numItems: 3, cursor: null } };
+    type Page = { page: Array<{ question: string }>; isDone: boolean };
+    const first = await until<Page>(client, api.questions.listMyQuestions, args, (p) => p.page.length > 0);
+    expect(first.page).toHaveLength(3);
+
+    const pages: Page[] = [];
+    client.onUpdate(api.questions.listMyQuestions, args, (page) => void pages.push(page));
+    const second = await finish("React hooks"); // its questions are newer: they sort before the page's end
+    const grown = pages.at(-1)!;
+    expect(second.questionsSaved).toBeGreaterThan(0);
+    expect(grown.page.length).toBe(3 + second.questionsSaved);
+    expect(grown.page.slice(-3).map((q) => q.question)).toEqual(first.page.map((q) => q.question));
+    expect(grown.isDone).toBe(false);
+  });
+});
+
 describe("ConvexHttpClient", () => {
   test("queries, mutations and errors with ConvexError data", async () => {
     const http = new ConvexHttpClient(backend.url);
