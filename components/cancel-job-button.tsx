@@ -1,7 +1,7 @@
 /** "Cancel" for an active job, behind a confirmation that says what is kept. */
 "use client";
 
-import { Square } from "lucide-react";
+import { CircleStop } from "lucide-react";
 import { useState } from "react";
 import type { PublicJob } from "@/convex/lib/validators";
 import { useJobActions } from "@/hooks/use-job-actions";
@@ -30,14 +30,14 @@ export function CancelJobButton({ job, size = "sm" }: CancelJobButtonProps) {
   const { cancel, isCancelling } = useJobActions();
   const kept =
     job.questionsSaved > 0
-      ? `The ${plural(job.questionsSaved, "question")} saved so far stay in My Questions.`
+      ? `The ${plural(job.questionsSaved, "question")} saved so far ${job.questionsSaved === 1 ? "stays" : "stay"} in My Questions.`
       : "Nothing has been saved yet, so no questions will be added.";
 
   return (
     <AlertDialog open={open} onOpenChange={setOpen}>
       <AlertDialogTrigger asChild>
         <Button variant="destructive-ghost" size={size} disabled={isCancelling}>
-          {isCancelling ? <Spinner /> : <Square aria-hidden="true" />}
+          {isCancelling ? <Spinner /> : <CircleStop aria-hidden="true" />}
           {isCancelling ? "Cancelling…" : "Cancel"}
         </Button>
       </AlertDialogTrigger>

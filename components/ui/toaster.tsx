@@ -7,7 +7,7 @@ export function Toaster() {
   return (
     <SonnerToaster
       theme="system"
-      position="bottom-right"
+      position="bottom-left"
       closeButton
       richColors
       containerAriaLabel="Notifications"

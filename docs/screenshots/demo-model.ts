@@ -1,0 +1,64 @@
+/**
+ * Preload for local-convex (`--preload docs/screenshots/demo-model.ts`) used
+ * to capture the screenshots: the offline sample model, slowed down so jobs
+ * can be seen running, plus failures on demand, chosen by the prompt:
+ *
+ *   "... (busy)"  streams a few questions, then fails as a 429 (RATE_LIMIT, retryable)
+ *   "... (key)"   fails at once as a 401 (API_KEY, not retryable)
+ *
+ * `DEMO_CHUNK_DELAY_MS` sets the pace (default 120 ms per chunk).
+ */
+import { APICallError, type LanguageModelV3, type LanguageModelV3StreamPart } from "@ai-sdk/provider";
+import { setModelOverride } from "../../convex/lib/ai/models";
+import { createSampleModel } from "../../convex/lib/ai/sampleModel";
+
+const chunkDelayMs = Number(process.env.DEMO_CHUNK_DELAY_MS ?? 120);
+
+function httpError(statusCode: 429 | 401): APICallError {
+  return new APICallError({
+    message: statusCode === 429 ? "Resource has been exhausted (e.g. check quota)." : "API key not valid. Please pass a valid API key.",
+    url: "https://model.demo",
+    requestBodyValues: {},
+    statusCode,
+    isRetryable: statusCode === 429,
+  });
+}
+
+function promptOf(options: Parameters<LanguageModelV3["doStream"]>[0]): string {
+  return JSON.stringify(options.prompt);
+}
+
+/** Passes the stream through until about `chars` of text, then errors. */
+function failAfter(stream: ReadableStream<LanguageModelV3StreamPart>, chars: number, error: Error) {
+  let seen = 0;
+  return stream.pipeThrough(
+    new TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart>({
+      transform(part, controller) {
+        if (part.type === "text-delta") {
+          seen += part.delta.length;
+          if (seen > chars) {
+            controller.error(error);
+            return;
+          }
+        }
+        controller.enqueue(part);
+      },
+    }),
+  );
+}
+
+setModelOverride(() => {
+  const sample = createSampleModel({ chunkDelayMs });
+  const model: LanguageModelV3 = {
+    ...sample,
+    doGenerate: (options) => sample.doGenerate(options),
+    async doStream(options) {
+      const prompt = promptOf(options);
+      if (prompt.includes("(key)")) throw httpError(401);
+      const result = await sample.doStream(options);
+      if (prompt.includes("(busy)")) return { ...result, stream: failAfter(result.stream, 1400, httpError(429)) };
+      return result;
+    },
+  };
+  return { kind: "sample", name: "offline sample model (demo pace)", model, maxRetries: 0 };
+});
