@@ -398,18 +398,17 @@ describe("restart", () => {
     await client.close();
     await first.kill();
 
-    // A function scheduled for later, as a previous run would leave it: armed again at startup.
+    // A function scheduled for later, as a previous run would leave it, is armed again at
+    // startup; one that finished more than a week ago is forgotten, as on Convex.
     const stored = JSON.parse(saved()) as DataFile;
     const root = stored.components[""]!;
-    const scheduledId = `${root.nextDocId++}`.padStart(32 - "_scheduled_functions".length, "0") + "_scheduled_functions";
-    root.tables._scheduled_functions!.push({
-      _id: scheduledId,
-      _creationTime: Date.now(),
-      name: "generationJobs:cleanup",
-      args: [{}],
-      scheduledTime: Date.now() + 50,
-      state: { kind: "pending" },
-    });
+    const newId = () => `${root.nextDocId++}`.padStart(32 - "_scheduled_functions".length, "0") + "_scheduled_functions";
+    const [scheduledId, oldId] = [newId(), newId()];
+    const scheduled = { _creationTime: Date.now(), name: "generationJobs:cleanup", args: [{}] };
+    root.tables._scheduled_functions!.push(
+      { ...scheduled, _id: scheduledId, scheduledTime: Date.now() + 50, state: { kind: "pending" } },
+      { ...scheduled, _id: oldId, scheduledTime: Date.now() - 8 * 86_400_000, state: { kind: "success" } },
+    );
     writeFileSync(dataFile, JSON.stringify(stored));
 
     // Restarted with the clock 3 minutes on: the sweeper (an interval cron, which runs at
@@ -438,6 +437,7 @@ describe("restart", () => {
     expect(final.generationJobs!.find((j) => j._id === jobId)?.status).toBe("failed");
     expect(final.generationJobs!.some((j) => j._id === next)).toBe(true);
     expect(final._scheduled_functions!.find((f) => f._id === scheduledId)?.state).toEqual({ kind: "success" });
+    expect(final._scheduled_functions!.some((f) => f._id === oldId)).toBe(false);
     expect(second.output.join("\n")).toMatch(/mutation generationJobs:cleanup .*scheduled/);
     // --cron-speed 600: the one-minute sweeper ran every 100 ms.
     expect(second.output.filter((line) => line.includes("generationJobs:recoverStuckJobs")).length).toBeGreaterThan(1);

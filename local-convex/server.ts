@@ -136,13 +136,13 @@ async function loadApp(projectDir: string, options: LocalConvexOptions): Promise
     engine.buildIndexes(); // now rather than on the first queries
   }
   const loadSeconds = ((performance.now() - loadStarted) / 1000).toFixed(1);
-  const { interrupted, pending } = resumeScheduledFunctions(engine);
+  const { interrupted, pending, deleted } = resumeScheduledFunctions(engine);
   for (const name of interrupted) log.warn(`${name} was running when local-convex stopped: marked failed.`);
   if (dataFile) {
     engine.onCommit((_ts, writes) => {
       if (writes.length > 0) dataFile.scheduleSave();
     });
-    if (interrupted.length > 0) dataFile.scheduleSave();
+    if (interrupted.length > 0 || deleted > 0) dataFile.scheduleSave();
   }
   summary.push(
     dataFilePath

@@ -427,6 +427,13 @@ export class Engine {
     resetDocumentsByTable(db);
   }
 
+  /** Deletes one stored document outside any transaction (startup clean-up only). */
+  deleteDocument(componentPath: string, id: string): void {
+    const db = this.db(componentPath);
+    delete db._documents[id];
+    resetDocumentsByTable(db);
+  }
+
   /**
    * Runs the pending scheduled function `job` (a `_scheduled_functions`
    * document) at its time, as convex-test does for functions it schedules.

@@ -5,7 +5,8 @@
  * - at startup, a function that was `inProgress` when the previous process
  *   stopped is marked `failed`, as Convex does with an action whose process
  *   crashed (the app's sweeper then fails its job as INTERRUPTED); `pending`
- *   ones are armed again at their scheduled time;
+ *   ones are armed again at their scheduled time; finished ones older than
+ *   a week are deleted, as Convex does;
  * - while running, state changes of `_scheduled_functions` documents are
  *   logged (start, duration, outcome), and the monitor knows whether a
  *   scheduled mutation is between start and finish (persistence waits for
@@ -17,21 +18,29 @@ import type { Engine, FunctionKind } from "./engine";
 import type { Write } from "./patches";
 
 const TABLE = "_scheduled_functions";
+/** How long Convex keeps finished scheduled functions. */
+const RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 type ScheduledState = { kind: "pending" | "inProgress" | "success" | "failed" | "canceled"; error?: string };
 
 /**
- * Fails the scheduled functions a previous process left running and arms the
- * pending ones. Returns the paths of the failed ones.
+ * Fails the scheduled functions a previous process left running, arms the
+ * pending ones and forgets old finished ones. Returns the paths of the
+ * failed ones and how many were armed and deleted.
  */
-export function resumeScheduledFunctions(engine: Engine): { interrupted: string[]; pending: number } {
+export function resumeScheduledFunctions(engine: Engine): { interrupted: string[]; pending: number; deleted: number } {
   const interrupted: string[] = [];
   let pending = 0;
+  let deleted = 0;
   for (const componentPath of engine.componentPaths()) {
     const jobs = [...(engine.tables(componentPath).get(TABLE)?.values() ?? [])];
     for (const job of jobs) {
       const state = job.state as ScheduledState;
-      if (state.kind === "inProgress") {
+      const finishedAt = (job.completedTime as number | undefined) ?? (job.scheduledTime as number);
+      if (["success", "failed", "canceled"].includes(state.kind) && finishedAt < Date.now() - RETENTION_MS) {
+        engine.deleteDocument(componentPath, job._id);
+        deleted++;
+      } else if (state.kind === "inProgress") {
         engine.replaceDocument(componentPath, {
           ...job,
           state: { kind: "failed", error: "The local backend stopped while this function was running." },
@@ -44,7 +53,7 @@ export function resumeScheduledFunctions(engine: Engine): { interrupted: string[
       }
     }
   }
-  return { interrupted, pending };
+  return { interrupted, pending, deleted };
 }
 
 /** Logs scheduled function runs and tracks the ones in progress. */

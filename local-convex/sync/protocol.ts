@@ -112,9 +112,12 @@ function encodeVersion(version: StateVersion) {
   return { querySet: version.querySet, identity: version.identity, ts: encodeU64(version.ts) };
 }
 
+/** A well-formed message of a type this server does not know (a newer client?): ignored. */
+export class UnknownMessageType extends Error {}
+
 /**
- * Parses one client frame. Throws with a message fit for a FatalError when the
- * frame is not a message this server understands.
+ * Parses one client frame. Throws `UnknownMessageType` for an object with an
+ * unknown `type`, and an error fit for a FatalError for anything malformed.
  */
 export function parseClientMessage(text: string): ClientMessage {
   let message: unknown;
@@ -142,7 +145,7 @@ export function parseClientMessage(text: string): ClientMessage {
       case "Event":
         return typeof m.eventType === "string";
       default:
-        return false;
+        throw new UnknownMessageType(`Ignoring a message of unknown type ${JSON.stringify(m.type)}`);
     }
   })();
   if (!ok) throw new Error(`Malformed or unknown message: ${text.slice(0, 200)}`);

@@ -29,6 +29,7 @@ import type { MutationLog, StoredResult } from "./mutationLog";
 import {
   decodeU64,
   parseClientMessage,
+  UnknownMessageType,
   serializeServerMessage,
   type ClientMessage,
   type ServerMessage,
@@ -94,6 +95,7 @@ export class SyncSession implements SubscriptionUser {
     try {
       message = parseClientMessage(text);
     } catch (error) {
+      if (error instanceof UnknownMessageType) return log.warn(error.message);
       return this.fatal((error as Error).message);
     }
     if (message.type !== "Connect" && this.sessionId === null) return this.fatal("The first message must be Connect");
