@@ -16,6 +16,7 @@ import type { UserIdentity } from "convex/server";
 import { convexToJson, type JSONValue, type Value } from "convex/values";
 import type { CallOutcome, Engine } from "../engine/engine";
 import { ReadSet, tableKey, type JournalSlot, type Write } from "../engine/patches";
+import { log } from "../log";
 import type { StateModification } from "./protocol";
 
 /** A query result as sent to clients (without the query id). */
@@ -139,11 +140,6 @@ export class SubscriptionHub {
     }
   }
 
-  /** Number of live subscriptions (for tests and logs). */
-  get size(): number {
-    return this.subscriptions.size;
-  }
-
   private async flush(): Promise<void> {
     try {
       while (this.flushRequested) {
@@ -167,7 +163,7 @@ export class SubscriptionHub {
       try {
         user.sync(ts);
       } catch (error) {
-        console.error("local-convex: could not sync a client", error);
+        log.error("local-convex: could not sync a client", error);
       }
     }
   }
@@ -188,7 +184,8 @@ export class SubscriptionHub {
       journal: slot,
       shouldLog: (o) => this.options.verbose || firstRun || (!o.ok && o.errorMessage !== previousError),
     });
-    if (subscription.users > 0) this.indexReads(subscription, outcome.reads ?? new ReadSet());
+    if (subscription.users === 0) return; // released while it ran
+    this.indexReads(subscription, outcome.reads ?? new ReadSet());
     if (subscription.journal === null && slot.recorded !== undefined) this.setJournal(subscription, encodeJournal(slot.recorded));
     subscription.result = toQueryResult(outcome, subscription.journal);
     subscription.resultText = JSON.stringify(subscription.result);
