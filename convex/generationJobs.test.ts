@@ -290,6 +290,19 @@ describe("cancelJob", () => {
     expect(await getJob(t, jobId)).toMatchObject({ status: "cancelled", questionsSaved: 7, durationMs: 4000 });
   });
 
+  test("a malformed id, or an id of another table, is NOT_FOUND like a missing job", async () => {
+    const t = initConvexTest();
+    const as = asUser(t, "alice");
+    const topicId = await t.run((ctx) => ctx.db.insert("topics", { userId: tokenIdentifier("alice"), name: "x", lastUsedAt: NOW }));
+    for (const jobId of ["not-an-id", "", topicId]) {
+      expect(await errorOf(as.mutation(api.generationJobs.cancelJob, { jobId }))).toEqual({
+        code: "NOT_FOUND",
+        message: "That job doesn't exist (it may have been cleaned up).",
+      });
+      expect(await errorOf(as.mutation(api.generationJobs.retryJob, { jobId }))).toMatchObject({ code: "NOT_FOUND" });
+    }
+  });
+
   test("only the owner may cancel, and only an active job", async () => {
     const t = initConvexTest();
     const alice = tokenIdentifier("alice");

@@ -155,7 +155,8 @@ export const getJobById = userQuery({
  * is aborted at its next batch. Returns how many questions were kept.
  */
 export const cancelJob = userMutation({
-  args: { jobId: v.id("generationJobs") },
+  // A string, not v.id: a malformed id gets the same clear NOT_FOUND as a missing one.
+  args: { jobId: v.string() },
   returns: v.object({ questionsSaved: v.number() }),
   handler: async (ctx, { jobId }) => {
     const job = await getOwnJob(ctx, jobId, ctx.userId);
@@ -183,7 +184,7 @@ export const cancelJob = userMutation({
  * generated again. Counts against the concurrency and rate limits like a new job.
  */
 export const retryJob = userMutation({
-  args: { jobId: v.id("generationJobs") },
+  args: { jobId: v.string() },
   returns: v.id("generationJobs"),
   handler: async (ctx, { jobId }) => {
     const job = await getOwnJob(ctx, jobId, ctx.userId);
@@ -407,10 +408,11 @@ async function transition(
   return true;
 }
 
-/** The caller's job, or NOT_FOUND (also for someone else's job: ids are not secrets,
- * but existence of other users' jobs is not ours to reveal). */
-async function getOwnJob(ctx: QueryCtx, jobId: Id<"generationJobs">, userId: string) {
-  const job = await ctx.db.get("generationJobs", jobId);
+/** The caller's job, or NOT_FOUND: for a malformed id, a missing job, and
+ * someone else's job alike (whether another user's job exists is not ours to reveal). */
+async function getOwnJob(ctx: QueryCtx, rawJobId: string, userId: string) {
+  const jobId = ctx.db.normalizeId("generationJobs", rawJobId);
+  const job = jobId ? await ctx.db.get("generationJobs", jobId) : null;
   if (!job || job.userId !== userId) throw appError("NOT_FOUND", "That job doesn't exist (it may have been cleaned up).");
   return job;
 }

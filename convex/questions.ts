@@ -197,11 +197,13 @@ export const getReviewQueue = userQuery({
 /** Records the caller's answer to one of their questions and reschedules it
  * with FSRS. Returns when it is due next. */
 export const recordReview = userMutation({
-  args: { questionId: v.id("questions"), rating: vReviewRating },
+  // A string, not v.id: a malformed id gets the same clear NOT_FOUND as a missing one.
+  args: { questionId: v.string(), rating: vReviewRating },
   returns: v.object({ nextDueAt: v.number() }),
-  handler: async (ctx, { questionId, rating }) => {
-    const question = await ctx.db.get("questions", questionId);
-    if (!question || question.userId !== ctx.userId) throw appError("NOT_FOUND", "That question doesn't exist.");
+  handler: async (ctx, { questionId: rawId, rating }) => {
+    const questionId = ctx.db.normalizeId("questions", rawId);
+    const question = questionId ? await ctx.db.get("questions", questionId) : null;
+    if (!questionId || !question || question.userId !== ctx.userId) throw appError("NOT_FOUND", "That question doesn't exist.");
     const card = scheduleReview(question.card, rating, Date.now());
     await ctx.db.patch("questions", questionId, { card });
     return { nextDueAt: card.due };
