@@ -377,6 +377,8 @@ describe("restart", () => {
     const dataFile = path.join(dir, "data.json");
     const env = { LOCAL_AUTH_ISSUER: issuer.issuer };
     const first = await startLocalConvex({ dataFile, env, preload: ["local-convex/test/stallingModel.ts"] });
+    // A second backend on the same data file would overwrite it: refused.
+    await expect(startLocalConvex({ dataFile })).rejects.toThrow(/Another local-convex \(pid \d+\) is using/);
     let client = new ConvexClient(first.url);
     client.setAuth(() => issuer.token("grace"));
     // The preloaded module set the model the app's functions use: one shared module instance.

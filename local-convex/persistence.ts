@@ -20,7 +20,7 @@
  *   {…},
  *   …]}}},"extra":{…}}
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { convexToJson, jsonToConvex, type JSONValue } from "convex/values";
@@ -244,5 +244,40 @@ export class DataFile {
       this.json.set(doc, text);
     }
     return text;
+  }
+}
+
+/**
+ * Claims a data file for this process (`<file>.lock` holds its pid), so two
+ * backends never overwrite each other's data. Throws if a live process holds
+ * it; takes over the lock of one that is gone. Returns the release.
+ */
+export function lockDataFile(file: string): () => void {
+  const lockFile = `${path.resolve(file)}.lock`;
+  mkdirSync(path.dirname(lockFile), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: "wx" });
+      return () => rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const holder = Number(readFileSync(lockFile, "utf8"));
+    if (holder !== process.pid && isAlive(holder)) {
+      throw new Error(`Another local-convex (pid ${holder}) is using ${path.resolve(file)}. Stop it, or choose another data file with --data.`);
+    }
+    rmSync(lockFile, { force: true }); // left by a process that is gone
+  }
+  throw new Error(`Could not lock ${file}`);
+}
+
+/** Whether a process with this pid exists. */
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

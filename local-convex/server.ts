@@ -19,7 +19,7 @@ import { importFile } from "./engine/modules";
 import { ScheduledFunctionMonitor, resumeScheduledFunctions } from "./engine/scheduledFunctions";
 import { handleHttpRequest } from "./http";
 import { log } from "./log";
-import { DataFile } from "./persistence";
+import { DataFile, lockDataFile } from "./persistence";
 import { MutationLog } from "./sync/mutationLog";
 import { SyncSession } from "./sync/session";
 import { SubscriptionHub } from "./sync/subscriptions";
@@ -110,6 +110,8 @@ type App = {
 
 async function loadApp(projectDir: string, options: LocalConvexOptions): Promise<App> {
   const verbose = options.verbose ?? false;
+  const dataFilePath = options.dataFile === null ? null : path.resolve(projectDir, options.dataFile ?? ".local/convex-data.json");
+  const unlockDataFile = dataFilePath ? lockDataFile(dataFilePath) : () => {};
   for (const module of options.preload ?? []) await importFile(path.resolve(projectDir, module));
 
   const engine = await Engine.load({ projectDir });
@@ -119,7 +121,6 @@ async function loadApp(projectDir: string, options: LocalConvexOptions): Promise
   const summary: string[] = [];
 
   // Data: restore, repair what the last process left running, then save after every write.
-  const dataFilePath = options.dataFile === null ? null : path.resolve(projectDir, options.dataFile ?? ".local/convex-data.json");
   const dataFile = dataFilePath
     ? new DataFile({
         file: dataFilePath,
@@ -200,6 +201,7 @@ async function loadApp(projectDir: string, options: LocalConvexOptions): Promise
         wss.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await dataFile?.flush();
+        unlockDataFile();
       })()),
   };
 }

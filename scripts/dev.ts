@@ -16,7 +16,8 @@
  *   npm run dev -- --verbose           # offline, log every query run
  */
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
-import { existsSync, readFileSync, watch } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, watch, type FSWatcher } from "node:fs";
 import { createServer } from "node:net";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -36,7 +37,7 @@ const magenta = paint(35);
 const red = paint(31);
 
 /** The environment `next dev` would see: .env, then .env.local, then the real environment. */
-function loadEnv(): NodeJS.ProcessEnv {
+export function loadEnv(root: string): NodeJS.ProcessEnv {
   const fromFiles: Record<string, string> = {};
   for (const file of [".env", ".env.local"].map((f) => path.join(root, f)).filter(existsSync)) {
     Object.assign(fromFiles, parseEnv(readFileSync(file, "utf8")));
@@ -57,7 +58,8 @@ async function isFree(port: number): Promise<boolean> {
   return true;
 }
 
-async function freePort(from: number, avoid: number[] = []): Promise<number> {
+/** The first port from `from` that is free (and not in `avoid`). */
+export async function freePort(from: number, avoid: number[] = []): Promise<number> {
   for (let port = from; port < from + 100; port++) {
     if (!avoid.includes(port) && (await isFree(port))) return port;
   }
@@ -171,22 +173,17 @@ async function runOffline(env: NodeJS.ProcessEnv, options: OfflineOptions): Prom
   });
 
   if (options.watch) {
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const restart = async () => {
-      if (stopping) return;
-      restarting = true;
-      console.log(`${backendLabel} ${dim("Functions changed: restarting local-convex (data is kept)...")}`);
-      if (backend) await backend.close();
-      restarting = false;
-      await startBackend();
-    };
-    for (const dir of ["convex", "lib", "types"].map((d) => path.join(root, d)).filter(existsSync)) {
-      watch(dir, { recursive: true }, (_event, file) => {
-        if (!file || !/\.(ts|tsx|js|mjs|cjs|json)$/.test(file) || /(^|[/\\])\./.test(file) || /\.test\.tsx?$/.test(file)) return;
-        if (timer) clearTimeout(timer);
-        timer = setTimeout(() => void restart(), 300);
+    let restarts = Promise.resolve();
+    watchSources(root, ["convex", "lib", "types"], (changed) => {
+      restarts = restarts.then(async () => {
+        if (stopping) return;
+        restarting = true;
+        console.log(`${backendLabel} ${dim(`${changed.join(", ")} changed: restarting local-convex (data is kept)...`)}`);
+        if (backend) await backend.close();
+        restarting = false;
+        await startBackend();
       });
-    }
+    });
   }
 
   if (await waitForHttp(nextPort, next)) {
@@ -208,6 +205,49 @@ async function runOffline(env: NodeJS.ProcessEnv, options: OfflineOptions): Prom
       ].join("\n"),
     );
   }
+}
+
+/**
+ * Calls `onChange` (debounced) with the source files under `dirs` whose
+ * content changed: saving a file unchanged, or touching it, restarts nothing.
+ */
+export function watchSources(root: string, dirs: string[], onChange: (files: string[]) => void): () => void {
+  const isSource = (file: string) =>
+    /\.(ts|tsx|js|mjs|cjs|json)$/.test(file) && !/(^|[/\\])\./.test(file) && !/\.test\.tsx?$/.test(file);
+  const digest = (file: string) => {
+    try {
+      return createHash("sha1").update(readFileSync(file)).digest("hex");
+    } catch {
+      return "(deleted)";
+    }
+  };
+  const digests = new Map<string, string>();
+  const changed = new Set<string>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const watchers: FSWatcher[] = [];
+  for (const dir of dirs.map((d) => path.join(root, d)).filter(existsSync)) {
+    for (const file of readdirSync(dir, { recursive: true, encoding: "utf8" })) {
+      if (isSource(file)) digests.set(path.join(dir, file), digest(path.join(dir, file)));
+    }
+    const watcher = watch(dir, { recursive: true }, (_event, file) => {
+      if (!file || !isSource(file)) return;
+      const full = path.join(dir, file);
+      const now = digest(full);
+      if (digests.get(full) === now) return;
+      digests.set(full, now);
+      changed.add(path.relative(root, full));
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        onChange([...changed]);
+        changed.clear();
+      }, 300);
+    });
+    watchers.push(watcher);
+  }
+  return () => {
+    if (timer) clearTimeout(timer);
+    for (const watcher of watchers) watcher.close();
+  };
 }
 
 async function runWithDeployment(env: NodeJS.ProcessEnv): Promise<void> {
@@ -235,19 +275,23 @@ async function runWithDeployment(env: NodeJS.ProcessEnv): Promise<void> {
   }
 }
 
-const { values: flags } = parseArgs({
-  options: {
-    "no-watch": { type: "boolean", default: false },
-    "cron-speed": { type: "string", default: "1" },
-    verbose: { type: "boolean", default: false },
-  },
-});
-const cronSpeed = Number(flags["cron-speed"]);
-if (!(cronSpeed > 0)) throw new Error(`--cron-speed must be a positive number, got ${flags["cron-speed"]}`);
+async function main(): Promise<void> {
+  const { values: flags } = parseArgs({
+    options: {
+      "no-watch": { type: "boolean", default: false },
+      "cron-speed": { type: "string", default: "1" },
+      verbose: { type: "boolean", default: false },
+    },
+  });
+  const cronSpeed = Number(flags["cron-speed"]);
+  if (!(cronSpeed > 0)) throw new Error(`--cron-speed must be a positive number, got ${flags["cron-speed"]}`);
 
-const env = loadEnv();
-if (env.NEXT_PUBLIC_CONVEX_URL || env.CONVEX_DEPLOYMENT) {
-  await runWithDeployment(env);
-} else {
-  await runOffline(env, { watch: !flags["no-watch"], cronSpeed, verbose: flags.verbose });
+  const env = loadEnv(root);
+  if (env.NEXT_PUBLIC_CONVEX_URL || env.CONVEX_DEPLOYMENT) {
+    await runWithDeployment(env);
+  } else {
+    await runOffline(env, { watch: !flags["no-watch"], cronSpeed, verbose: flags.verbose });
+  }
 }
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) await main();
