@@ -51,9 +51,21 @@ export function isEntryPoint(relativePath: string): boolean {
   );
 }
 
-/** Imports `file` as an ES module (TypeScript works under tsx). One instance per file. */
+const imported = new Map<string, Promise<Record<string, unknown>>>();
+
+/**
+ * Imports `file` as an ES module (TypeScript works under tsx): one instance
+ * per file, and after the first time without a trip through the loader hooks
+ * (convex-test imports a function's module on every call).
+ */
 export function importFile(file: string): Promise<Record<string, unknown>> {
-  return import(pathToFileURL(file).href) as Promise<Record<string, unknown>>;
+  let module = imported.get(file);
+  if (!module) {
+    module = import(pathToFileURL(file).href) as Promise<Record<string, unknown>>;
+    imported.set(file, module);
+    module.catch(() => imported.delete(file));
+  }
+  return module;
 }
 
 /**
