@@ -22,6 +22,14 @@ describe("convex-test internals", () => {
       rangeReads: { scanned: [], ranges: ["|notes"] },
       scanReads: { scanned: ["|notes"] },
       commits: [["notes"], ["other", "notes"]],
+      // What each transaction read and wrote (the benchmark's meter): two inserts;
+      // an insert, a patch and a delete (each reading its document) and a one-row read; two queries.
+      transactions: [
+        { committed: true, read: 0, written: 2 },
+        { committed: true, read: 3, written: 3 },
+        { committed: false, read: 1, written: 0 },
+        { committed: false, read: 1, written: 0 },
+      ],
       increasing: true,
     });
   });

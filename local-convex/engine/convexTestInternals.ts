@@ -61,9 +61,16 @@ export interface DatabaseFake {
   _validate: (this: DatabaseFake, tableName: string, doc: Doc) => void;
 }
 
+/** What one transaction used of a limit, as convex-test's metrics tracker reports it. */
+export type MetricUsage = { used: number; remaining: number };
+
 export interface TransactionManager {
   /** The last committed transaction's timestamp, in Unix nanoseconds. */
   _lastCommitTs: bigint;
+  /** Per-transaction usage (reads, writes, bytes); null outside a top-level transaction. */
+  _metricsTracker: {
+    getTransactionMetrics: () => Record<"documentsRead" | "bytesRead" | "documentsWritten" | "bytesWritten", MetricUsage>;
+  } | null;
   begin: (this: TransactionManager, isNested: boolean, transactionLimits?: unknown) => Promise<void>;
   /** Returns the commit timestamp, or null for a nested commit. */
   commit: (this: TransactionManager, isNested: boolean) => bigint | null;

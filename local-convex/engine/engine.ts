@@ -36,6 +36,7 @@ import {
   resetDocumentsByTable,
   writeAffects,
   type JournalSlot,
+  type TransactionUsage,
   type Write,
 } from "./patches";
 
@@ -72,6 +73,27 @@ export type CallOutcome = (
   ts?: bigint;
   /** Queries with `trackReads`: what they read. */
   reads?: ReadSet;
+  /** Queries and mutations: what their transaction read and wrote. */
+  usage?: TransactionUsage;
+};
+
+/** Transactions run since the engine started (or `resetUsage`), and what they read and wrote. */
+export type UsageTotals = {
+  /** Mutations that committed. */
+  committed: number;
+  /** Queries, and mutations that failed. */
+  rolledBack: number;
+  documentsRead: number;
+  bytesRead: number;
+  documentsWritten: number;
+  bytesWritten: number;
+  /** The most documents one transaction read, and wrote. */
+  maxDocumentsRead: number;
+  maxDocumentsWritten: number;
+};
+
+const NO_USAGE: UsageTotals = {
+  committed: 0, rolledBack: 0, documentsRead: 0, bytesRead: 0, documentsWritten: 0, bytesWritten: 0, maxDocumentsRead: 0, maxDocumentsWritten: 0,
 };
 
 /** The stored state of one component (the root app is `""`). */
@@ -99,6 +121,7 @@ type CallContext = {
   reads: ReadSet | undefined;
   journal: JournalSlot | undefined;
   commitTs: bigint | undefined;
+  usage: TransactionUsage | undefined;
 };
 
 type ConvexTestInstance = ReturnType<typeof convexTest>;
@@ -115,6 +138,7 @@ export class Engine {
   private readonly calls = new AsyncLocalStorage<CallContext>();
   private readonly gate = new TransactionGate();
   private readonly commitListeners = new Set<(ts: bigint, writes: Write[]) => void>();
+  private totals: UsageTotals = { ...NO_USAGE };
   /** componentPath → udfPath → info. */
   private readonly functions = new Map<string, Map<string, FunctionInfo>>();
   private readonly fingerprints = new Map<string, string>();
@@ -174,6 +198,7 @@ export class Engine {
       },
       beforeTransaction: () => this.gate.admit(),
       afterTransaction: () => this.gate.release(),
+      transactionEnded: ({ committed, usage }) => this.countTransaction(committed, usage),
     });
     // convex-test keeps its state in an AsyncLocalStorage; read it from inside a (read-only) call.
     await this.t.query(() => {
@@ -215,6 +240,7 @@ export class Engine {
       reads: request.trackReads ? new ReadSet() : undefined,
       journal: request.journal,
       commitTs: undefined,
+      usage: undefined,
     };
     let result: { ok: true; value: Value } | { ok: false; errorMessage: string; errorData?: Value; expected: boolean };
     try {
@@ -232,6 +258,7 @@ export class Engine {
       durationMs: performance.now() - started,
       ...(info.kind === "mutation" && result.ok && context.commitTs !== undefined ? { ts: context.commitTs } : {}),
       ...(context.reads ? { reads: context.reads } : {}),
+      ...(context.usage ? { usage: context.usage } : {}),
     };
     this.logCall(request, info.kind, outcome);
     return outcome;
@@ -309,6 +336,32 @@ export class Engine {
   }
 
   // ── Transactions and commits ──────────────────────────────────────────────
+
+  /** What every transaction since the start (or the last `resetUsage`) read and wrote: the benchmark's meter. */
+  usage(): UsageTotals {
+    return { ...this.totals };
+  }
+
+  resetUsage(): void {
+    this.totals = { ...NO_USAGE };
+  }
+
+  private countTransaction(committed: boolean, usage: TransactionUsage | null): void {
+    const totals = this.totals;
+    if (committed) totals.committed++;
+    else totals.rolledBack++;
+    if (!usage) return;
+    totals.documentsRead += usage.documentsRead;
+    totals.bytesRead += usage.bytesRead;
+    totals.documentsWritten += usage.documentsWritten;
+    totals.bytesWritten += usage.bytesWritten;
+    totals.maxDocumentsRead = Math.max(totals.maxDocumentsRead, usage.documentsRead);
+    totals.maxDocumentsWritten = Math.max(totals.maxDocumentsWritten, usage.documentsWritten);
+    // A call's own transaction is the first one to end while it runs at the top level.
+    const call = this.calls.getStore();
+    const running = this.internals.executionContextStorage.getStore();
+    if (call?.open && call.usage === undefined && (running === undefined || running.depth <= 1)) call.usage = usage;
+  }
 
   /** Calls `listener` after every committed top-level transaction. Returns an unsubscribe. */
   onCommit(listener: (ts: bigint, writes: Write[]) => void): () => void {

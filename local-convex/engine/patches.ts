@@ -20,7 +20,7 @@
  *
  * Installed once per process by `Engine`.
  */
-import type { ConvexTestInternals, DatabaseFake, Doc, PageResult, RangeExpression, WriteLayer } from "./convexTestInternals";
+import type { ConvexTestInternals, DatabaseFake, Doc, PageResult, RangeExpression, TransactionManager, WriteLayer } from "./convexTestInternals";
 import { log } from "../log";
 import { SortedIndex, type FieldAccess } from "./sortedIndex";
 
@@ -87,7 +87,12 @@ export interface EngineHooks {
   beforeTransaction: () => Promise<void> | undefined;
   /** ...and called when it ends (commit or rollback). */
   afterTransaction: () => void;
+  /** A top-level transaction ended: whether it committed, and what it read and wrote. */
+  transactionEnded: (ended: { committed: boolean; usage: TransactionUsage | null }) => void;
 }
+
+/** What one transaction read and wrote (convex-test's metrics tracker). */
+export type TransactionUsage = { documentsRead: number; bytesRead: number; documentsWritten: number; bytesWritten: number };
 
 /** The key of a table in read sets and dirty sets. */
 export function tableKey(componentPath: string, table: string): string {
@@ -281,17 +286,31 @@ export function installPatches(internals: ConvexTestInternals, hooks: EngineHook
     }
   };
 
+  // How the top-level transaction now ending ends (commit and rollback both end
+  // it), and its usage, read on the way in: the tracker drops it before the end.
+  let ending: { committed: boolean; usage: TransactionUsage | null } = { committed: false, usage: null };
   const tmEnd = tm._endTransaction;
   tm._endTransaction = function (this, isNested) {
     try {
       tmEnd.call(this, isNested);
     } finally {
-      if (!isNested) hooks.afterTransaction();
+      if (!isNested) {
+        hooks.afterTransaction();
+        hooks.transactionEnded(ending);
+        ending = { committed: false, usage: null };
+      }
     }
+  };
+
+  const tmRollback = tm.rollback;
+  tm.rollback = function (this, isNested) {
+    if (!isNested) ending = { committed: false, usage: transactionUsage(this) };
+    tmRollback.call(this, isNested);
   };
 
   const tmCommit = tm.commit;
   tm.commit = function (this, isNested) {
+    if (!isNested) ending = { committed: true, usage: transactionUsage(this) };
     const ts = tmCommit.call(this, isNested);
     if (ts !== null) {
       const writes = pendingWrites;
@@ -303,6 +322,17 @@ export function installPatches(internals: ConvexTestInternals, hooks: EngineHook
       }
     }
     return ts;
+  };
+}
+
+function transactionUsage(tm: TransactionManager): TransactionUsage | null {
+  const metrics = tm._metricsTracker?.getTransactionMetrics();
+  if (!metrics) return null;
+  return {
+    documentsRead: metrics.documentsRead.used,
+    bytesRead: metrics.bytesRead.used,
+    documentsWritten: metrics.documentsWritten.used,
+    bytesWritten: metrics.bytesWritten.used,
   };
 }
 

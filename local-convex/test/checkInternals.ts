@@ -17,6 +17,7 @@ const { defineSchema, defineTable } = await import("convex/server");
 const { v } = await import("convex/values");
 
 const commits: Array<{ ts: string; tables: string[] }> = [];
+const transactions: Array<{ committed: boolean; read: number; written: number }> = [];
 let reads: InstanceType<typeof ReadSet> | undefined;
 installPatches(internals, {
   committed: (ts, writes) => commits.push({ ts: String(ts), tables: [...new Set(writes.map((w) => w.table))] }),
@@ -24,6 +25,8 @@ installPatches(internals, {
   journalSlot: () => undefined,
   beforeTransaction: () => undefined,
   afterTransaction: () => {},
+  transactionEnded: ({ committed, usage }) =>
+    transactions.push({ committed, read: usage?.documentsRead ?? -1, written: usage?.documentsWritten ?? -1 }),
 });
 
 // convex-test needs a `_generated` module to find the functions root; no function is called here.
@@ -64,6 +67,7 @@ console.log(
     rangeReads: { scanned: [...rangeReads.scannedTables], ranges: [...rangeReads.ranges.keys()] },
     scanReads: { scanned: [...scanReads.scannedTables] },
     commits: commits.map((c) => c.tables),
+    transactions,
     increasing: commits.every((c, i) => i === 0 || BigInt(c.ts) > BigInt(commits[i - 1]!.ts)),
   }),
 );
