@@ -1,15 +1,16 @@
 /**
  * Request gate (Next.js 16 `proxy`, formerly middleware).
  *
- * - Clerk mode (NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY set): `clerkMiddleware`,
- *   protecting every page but the sign-in page, as Clerk documents.
+ * - Clerk mode (NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY set): `clerkMiddleware`, as
+ *   Clerk documents; the signed-in layout protects its pages with
+ *   `auth.protect()` (Clerk's resource-based checks, not route matchers).
  * - Local mode (the default): visitors without a session cookie are sent to
  *   `/sign-in?next=<where they were going>`. This is the optimistic check; the
  *   app layout verifies the cookie's signature before rendering anything.
  *
  * Both modes read their env at request time, so the build needs none.
  */
-import { clerkMiddleware, createRouteMatcher } from "@clerk/nextjs/server";
+import { clerkMiddleware } from "@clerk/nextjs/server";
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import { SESSION_COOKIE, SIGN_IN_PATH } from "@/app/_lib/local-auth/constants";
 import { clerkPublishableKey, clerkSecretKey } from "@/app/_lib/runtime-env";
@@ -21,12 +22,9 @@ function isPublicPath(pathname: string): boolean {
   return PUBLIC_PATHS.some((path) => pathname === path || pathname.startsWith(`${path}/`));
 }
 
-const isClerkPublicRoute = createRouteMatcher([`${SIGN_IN_PATH}(.*)`]);
-
+// Authentication only, no route gating (pages call `auth.protect()`); keys are read per request.
 const clerkProxy = clerkMiddleware(
-  async (auth, request) => {
-    if (!isClerkPublicRoute(request)) await auth.protect();
-  },
+  () => undefined,
   () => ({ publishableKey: clerkPublishableKey(), secretKey: clerkSecretKey(), signInUrl: SIGN_IN_PATH }),
 );
 

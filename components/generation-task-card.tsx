@@ -8,7 +8,7 @@
 
 import { ArrowRight, ListChecks } from "lucide-react";
 import Link from "next/link";
-import { useId } from "react";
+import { useEffect, useId, useRef } from "react";
 import type { PublicJob } from "@/convex/lib/validators";
 import { useNow } from "@/hooks/use-now";
 import { describeJobError, jobProgress, plural } from "@/lib/jobs";
@@ -36,11 +36,20 @@ export function jobQuestionsHref(jobId: string): string {
 export function GenerationTaskCard({ job, onNavigate, headingLevel = 3, className }: GenerationTaskCardProps) {
   const Heading = headingLevel === 4 ? "h4" : "h3";
   const titleId = useId();
+  const titleLink = useRef<HTMLAnchorElement>(null);
   const now = useNow(30_000);
   const title = jobTitle(job);
   const isActive = job.status === "pending" || job.status === "processing";
   const timestamp = isActive ? (job.startedAt ?? job.createdAt) : (job.completedAt ?? job.createdAt);
   const timeLabel = job.status === "pending" ? "Queued" : isActive ? "Started" : "Finished";
+
+  // When the job finishes, its Cancel button goes away; if focus was on it,
+  // keep the keyboard user in this card instead of dropping them to <body>.
+  const wasActive = useRef(isActive);
+  useEffect(() => {
+    if (wasActive.current && !isActive && document.activeElement === document.body) titleLink.current?.focus();
+    wasActive.current = isActive;
+  }, [isActive]);
 
   return (
     <article
@@ -63,6 +72,7 @@ export function GenerationTaskCard({ job, onNavigate, headingLevel = 3, classNam
 
       <Heading id={titleId} className="mt-2 text-[15px] leading-snug font-medium break-words">
         <Link
+          ref={titleLink}
           href={`/jobs/${job._id}`}
           onClick={onNavigate}
           className="line-clamp-2 rounded-sm decoration-muted-foreground/50 underline-offset-4 hover:underline"

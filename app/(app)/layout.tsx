@@ -4,6 +4,7 @@
  * here, not just present) or Clerk. Without a Convex URL it explains how to
  * configure one instead of failing.
  */
+import { auth } from "@clerk/nextjs/server";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/app-shell";
@@ -21,6 +22,7 @@ export default async function SignedInLayout({ children }: { children: ReactNode
   if (!url) return <BackendNotConfigured />;
 
   if (authMode() === "clerk") {
+    await auth.protect(); // signed-out visitors go to Clerk's sign-in (/sign-in)
     return (
       <ClerkConvexProvider convexUrl={url}>
         <AppShell userMenu={<ClerkUserMenu />}>{children}</AppShell>

@@ -1,10 +1,10 @@
 /**
  * Preload for local-convex (`--preload docs/screenshots/demo-model.ts`) used
  * to capture the screenshots: the offline sample model, slowed down so jobs
- * can be seen running, plus failures on demand, chosen by the prompt:
+ * can be seen running, plus failures on demand, chosen by a word in the prompt:
  *
- *   "... (busy)"  streams a few questions, then fails as a 429 (RATE_LIMIT, retryable)
- *   "... (key)"   fails at once as a 401 (API_KEY, not retryable)
+ *   "Byzantine"  streams a few questions, then fails as a 429 (RATE_LIMIT, retryable)
+ *   "Quantum"    fails at once as a 401 (API_KEY, not retryable)
  *
  * `DEMO_CHUNK_DELAY_MS` sets the pace (default 120 ms per chunk).
  */
@@ -54,9 +54,9 @@ setModelOverride(() => {
     doGenerate: (options) => sample.doGenerate(options),
     async doStream(options) {
       const prompt = promptOf(options);
-      if (prompt.includes("(key)")) throw httpError(401);
+      if (prompt.includes("Quantum")) throw httpError(401);
       const result = await sample.doStream(options);
-      if (prompt.includes("(busy)")) return { ...result, stream: failAfter(result.stream, 1400, httpError(429)) };
+      if (prompt.includes("Byzantine")) return { ...result, stream: failAfter(result.stream, 1400, httpError(429)) };
       return result;
     },
   };

@@ -1,0 +1,137 @@
+// Captures the README screenshots (light, dark, mobile) from a running app.
+//
+// The backend should run the demo model, so jobs are slow enough to be seen
+// running and some fail on purpose (see demo-model.ts):
+//
+//   LOCAL_AUTH_ISSUER=http://localhost:3124 DEMO_CHUNK_DELAY_MS=200 \
+//     npx tsx local-convex/cli.ts --port 3215 --in-memory --preload docs/screenshots/demo-model.ts
+//   npx next build && CONVEX_URL=http://127.0.0.1:3215 LOCAL_AUTH_ISSUER=http://localhost:3124 npx next start -p 3124
+//   node docs/screenshots/capture.mjs http://localhost:3124 docs/screenshots
+//
+// Needs Chromium at /usr/bin/chromium (apt-get install chromium).
+import { chromium } from "playwright-core";
+
+const base = process.argv[2] ?? "http://localhost:3124";
+const outDir = process.argv[3] ?? "docs/screenshots";
+const DESKTOP = { width: 1280, height: 820 };
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+
+/** A page signed in as the demo user (one session shared by every context). */
+async function openPage(options, session) {
+  const context = await browser.newContext({ ...options, ...(session ? { storageState: session } : {}) });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.error("page error:", error.message));
+  if (!session) {
+    await page.goto(`${base}/sign-in`);
+    await page.fill("input[name=name]", "Ada Lovelace");
+    await page.click("button[type=submit]");
+    await page.waitForURL(`${base}/`);
+  }
+  return page;
+}
+
+async function shot(page, name) {
+  await page.waitForTimeout(400); // let entrance animations finish
+  await page.screenshot({ path: `${outDir}/${name}.png` });
+  console.log(`${outDir}/${name}.png`);
+}
+
+async function generate(page, prompt) {
+  await page.getByRole("button", { name: "Generate questions" }).first().click();
+  await page.getByRole("dialog").waitFor();
+  await page.keyboard.type(prompt);
+  await page.keyboard.press("Control+Enter");
+  await page.getByRole("dialog").waitFor({ state: "detached" });
+}
+
+async function waitForIdle(page, timeout = 180_000) {
+  await page.getByRole("button", { name: "Background tasks, none running" }).waitFor({ timeout });
+}
+
+async function openPanel(page) {
+  await page.getByRole("button", { name: /^Background tasks/ }).click();
+  await page.getByRole("dialog", { name: "Background tasks" }).waitFor();
+  await page.waitForTimeout(300);
+}
+
+async function answerFirstQuestion(page) {
+  await page.goto(`${base}/`);
+  await page.getByRole("list", { name: "Answers" }).waitFor();
+  await page.keyboard.press("2");
+  await page.getByRole("group", { name: "How well did you know it?" }).waitFor();
+}
+
+try {
+  // ── Data: one finished job, two failures, a cancelled one, one running ──
+  const page = await openPage({ colorScheme: "light", viewport: DESKTOP });
+  await generate(page, "NATO phonetic alphabet");
+  await waitForIdle(page);
+  await generate(page, "Byzantine emperors");
+  await generate(page, "Quantum field theory");
+  await waitForIdle(page);
+  await generate(page, "Spanish irregular verbs");
+  await openPanel(page);
+  const spanish = page.getByRole("article").filter({ hasText: "Spanish irregular verbs" });
+  await spanish.getByText(/Generating: [2-9] of/).waitFor({ timeout: 60_000 });
+  await spanish.getByRole("button", { name: "Cancel" }).click();
+  await page.getByRole("button", { name: "Stop generation" }).click();
+  await page.getByRole("alertdialog").waitFor({ state: "detached" });
+  await page.keyboard.press("Escape");
+  await page.waitForTimeout(600);
+  await generate(page, "The periodic table: first 20 elements");
+  await page.waitForTimeout(5000);
+  const session = await page.context().storageState();
+
+  // ── Light, desktop ──
+  await answerFirstQuestion(page);
+  await shot(page, "light-review");
+  await openPanel(page);
+  await shot(page, "light-tasks-panel");
+  await page.getByRole("article").filter({ hasText: "periodic table" }).getByRole("link", { name: "Details" }).click();
+  await page.waitForURL(/\/jobs\//);
+  await page.getByRole("heading", { name: /Questions/ }).waitFor();
+  await page.waitForTimeout(1500);
+  await shot(page, "light-job-detail");
+  await page.goto(`${base}/my-questions`);
+  await page.getByRole("article").first().waitFor();
+  await shot(page, "light-my-questions");
+  await page.getByRole("button", { name: "Generate questions" }).first().click();
+  await page.keyboard.type("Photosynthesis: the light and dark reactions, for a biology exam");
+  await shot(page, "light-generate");
+  await page.context().close();
+
+  // ── Dark, desktop ──
+  const dark = await openPage({ colorScheme: "dark", viewport: DESKTOP }, session);
+  await answerFirstQuestion(dark);
+  await shot(dark, "dark-review");
+  await openPanel(dark);
+  await dark.getByRole("tab", { name: "Failed" }).click();
+  await dark.waitForTimeout(500);
+  await shot(dark, "dark-tasks-panel");
+  await dark.getByRole("article").filter({ hasText: "Byzantine" }).getByRole("link", { name: "Details" }).click();
+  await dark.waitForURL(/\/jobs\//);
+  await dark.getByText("Technical details").click();
+  await shot(dark, "dark-job-failed");
+  await dark.context().close();
+
+  // ── Phone, light and dark ──
+  for (const scheme of ["light", "dark"]) {
+    const phone = await openPage({ colorScheme: scheme, ...PHONE }, session);
+    await phone.goto(`${base}/`);
+    await phone.getByRole("list", { name: "Answers" }).waitFor();
+    await shot(phone, `mobile-${scheme}-review`);
+    await openPanel(phone);
+    await shot(phone, `mobile-${scheme}-tasks-panel`);
+    await phone.context().close();
+  }
+} catch (error) {
+  for (const context of browser.contexts()) for (const page of context.pages()) await page.screenshot({ path: `${outDir}/capture-failed.png` });
+  throw error;
+} finally {
+  await browser.close();
+}
