@@ -13,8 +13,14 @@ import type {
 } from "@ai-sdk/provider";
 
 /** One step of a scripted stream: text to emit, a pause (fixed, or until a
- * promise settles), or a failure. */
-export type StreamStep = string | { delayMs: number } | { until: Promise<unknown> } | { error: unknown };
+ * promise settles), a failure, or a callback run when the stream reaches it
+ * (scripted models time-stamp events with it). */
+export type StreamStep =
+  | string
+  | { delayMs: number }
+  | { until: Promise<unknown> }
+  | { error: unknown }
+  | { call: () => void };
 
 const USAGE: LanguageModelV3Usage = {
   inputTokens: { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },
@@ -79,6 +85,8 @@ export function playScript(steps: StreamStep[], abortSignal?: AbortSignal): Read
           await sleep(step.delayMs, abortSignal);
         } else if ("until" in step) {
           await untilOrAbort(step.until, abortSignal);
+        } else if ("call" in step) {
+          step.call();
         } else {
           controller.error(step.error);
           return;

@@ -1,0 +1,380 @@
+/**
+ * `npm run bench`: measures the job system, prints a table per question and
+ * writes every figure to `bench/results.json`. Not part of CI: it takes a few
+ * minutes and its timings depend on the machine (2 cores here).
+ *
+ *  1. Cost of one job, ours vs the seed's per-question design, at 20 and 50
+ *     questions: function calls, documents written, bytes written.
+ *  2. Documents the badge query reads as job history grows.
+ *  3. Cleanup of 100,000 expired jobs: transactions, most documents in one
+ *     transaction, total time.
+ *  4. Over the real client (local-convex in a child process, ConvexClient
+ *     subscriptions): model-to-screen latency, cancel latency and writes after
+ *     cancel, throughput with 1, 10 and 50 users running 3 jobs each.
+ *
+ * 1-3 run in this process on local-convex's engine (convex-test with Convex's
+ * transaction limits on), over a scratch copy of the project that adds the
+ * benchmark's modules (`bench/modules/`). The model is `bench/benchModel.ts`:
+ * fixed timings, so runs are comparable.
+ *
+ *   npm run bench            # everything
+ *   npm run bench -- --quick # smaller sizes, for a smoke run
+ */
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { register } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+
+// Before anything imports convex-test: the engine needs its internals (see the hook).
+register("../local-convex/engine/convexTestHook.ts", import.meta.url);
+const { Engine } = await import("../local-convex/engine/engine");
+const { startLocalConvex } = await import("../local-convex/index");
+const { startTestIssuer } = await import("../local-convex/test/issuer");
+const { ConvexClient } = await import("convex/browser");
+const { api } = await import("../convex/_generated/api");
+const { createBenchModel } = await import("./benchModel");
+type BenchEvent = import("./benchModel").BenchEvent;
+type Engine = import("../local-convex/engine/engine").Engine;
+const { getConvexSize } = await import("convex/values");
+type Value = import("convex/values").Value;
+
+const { values: flags } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
+const QUICK = flags.quick;
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** Gemini Flash streams a question every ~0.3-0.6 s; the benchmark model keeps a fixed 300 ms. */
+const PACE_MS = 300;
+const results: Record<string, unknown> = { date: new Date().toISOString(), machine: `${process.platform} ${process.arch}, node ${process.version}`, paceMs: PACE_MS, quick: QUICK };
+
+// ── Helpers ─────────────────────────────────────────────────────────────────
+
+function table(title: string, header: string[], rows: Array<Array<string | number>>): void {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
+  console.log(`\n${title}\n${line(header)}\n| ${widths.map((w) => "-".repeat(w)).join(" | ")} |\n${cells.slice(1).map(line).join("\n")}`);
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+const ms = (n: number) => (Number.isFinite(n) ? `${Math.round(n)} ms` : "n/a");
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
+
+/** A scratch copy of the project whose functions also include `bench/modules/*` (linked, so they import the copy). */
+function scratchProject(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "bench-project-"));
+  cpSync(path.join(root, "convex"), path.join(dir, "convex"), { recursive: true, filter: (src) => !/\.test\.ts$/.test(src) });
+  mkdirSync(path.join(dir, "bench"));
+  cpSync(path.join(root, "bench/modules"), path.join(dir, "bench/modules"), { recursive: true });
+  for (const file of readdirSync(path.join(dir, "bench/modules"))) {
+    symlinkSync(path.join(dir, "bench/modules", file), path.join(dir, "convex", file));
+  }
+  for (const shared of ["node_modules", "lib", "types", "tests", "package.json", "tsconfig.json"]) {
+    symlinkSync(path.join(root, shared), path.join(dir, shared));
+  }
+  return dir;
+}
+
+const USER = { subject: "bench", issuer: "https://bench.local", tokenIdentifier: "https://bench.local|bench", name: "bench" };
+
+async function call(engine: Engine, udfPath: string, args: Record<string, unknown>, caller: "client" | "server" = "client") {
+  const outcome = await engine.call({ udfPath, args: args as never, identity: USER, caller, origin: "bench", shouldLog: () => false });
+  if (!outcome.ok) throw new Error(`${udfPath}: ${outcome.errorMessage}`);
+  return outcome;
+}
+
+type Meter = { mutations: number; documentsWritten: number; bytesWritten: number; maxDocumentsWritten: number; deletedJobs: number };
+
+/**
+ * Counts committed mutations and what they wrote, from the engine's commits.
+ * Leaves out convex-test's scheduler bookkeeping (a scheduled function's state
+ * changes, which Convex records internally); scheduling a function (inserting
+ * it) counts, as it does on Convex.
+ */
+function startMeter(engine: Engine): { read: () => Meter; stop: () => void } {
+  const meter: Meter = { mutations: 0, documentsWritten: 0, bytesWritten: 0, maxDocumentsWritten: 0, deletedJobs: 0 };
+  const stop = engine.onCommit((_ts, writes) => {
+    const own = writes.filter((w) => w.table !== "_scheduled_functions" || w.previous === null);
+    if (own.length === 0) return;
+    meter.mutations++;
+    meter.documentsWritten += own.length;
+    meter.bytesWritten += own.reduce((sum, w) => sum + (w.doc ? getConvexSize(w.doc as Value) : 0), 0);
+    meter.maxDocumentsWritten = Math.max(meter.maxDocumentsWritten, own.length);
+    meter.deletedJobs += own.filter((w) => w.table === "generationJobs" && w.doc === null).length;
+  });
+  return { read: () => ({ ...meter }), stop: () => void stop() };
+}
+
+/** Resolves once a commit writes job `jobId` with a finished status (without querying, so the meter stays clean). */
+function jobFinished(engine: Engine, jobId: string): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = engine.onCommit((_ts, writes) => {
+      for (const w of writes) {
+        const status = (w.doc as { status?: string } | null)?.status;
+        if (w.id === jobId && (status === "completed" || status === "failed" || status === "cancelled")) {
+          stop();
+          resolve();
+        }
+      }
+    });
+  });
+}
+
+// ── 1. Cost per job ─────────────────────────────────────────────────────────
+
+async function costPerJob(engine: Engine) {
+  const rows: Array<Array<string | number>> = [];
+  const figures: Record<string, unknown> = {};
+  for (const n of QUICK ? [20] : [20, 50]) {
+    const measured: Record<string, Meter & { queries: number; questions: number }> = {};
+    for (const design of ["ours", "baseline"] as const) {
+      const prompt = `Cost ${design} ${n} [[count:${n}]] [[pace:${PACE_MS}]] [[key:${design}-${n}]]`;
+      engine.resetUsage();
+      const meter = startMeter(engine);
+      const jobId =
+        design === "ours"
+          ? ((await call(engine, "generationJobs:createJob", { prompt })).value as string)
+          : ((await call(engine, "benchData:createBaselineJob", { userId: USER.tokenIdentifier, prompt }, "server")).value as string);
+      await jobFinished(engine, jobId);
+      await new Promise((resolve) => setTimeout(resolve, 50)); // let the action return
+      meter.stop();
+      const queries = engine.usage().rolledBack;
+      const job = (await call(engine, "generationJobs:getJobById", { jobId })).value as { questionsSaved: number; status: string };
+      if (job.status !== "completed" || job.questionsSaved !== n) throw new Error(`${design} job ended ${job.status} with ${job.questionsSaved} questions`);
+      measured[design] = { ...meter.read(), queries, questions: job.questionsSaved };
+    }
+    const ours = measured.ours!;
+    const base = measured.baseline!;
+    // Function calls: every mutation and query, plus the one action.
+    const calls = (m: Meter & { queries: number }) => m.mutations + m.queries + 1;
+    rows.push(
+      [`${n} questions: ours`, calls(ours), ours.mutations, ours.queries, ours.documentsWritten, kb(ours.bytesWritten)],
+      [`${n} questions: per-question baseline`, calls(base), base.mutations, base.queries, base.documentsWritten, kb(base.bytesWritten)],
+      [`${n} questions: baseline / ours`, ratio(calls(base), calls(ours)), ratio(base.mutations, ours.mutations), "", ratio(base.documentsWritten, ours.documentsWritten), ratio(base.bytesWritten, ours.bytesWritten)],
+    );
+    figures[String(n)] = { ours, baseline: base, functionCalls: { ours: calls(ours), baseline: calls(base) } };
+  }
+  table("1. Cost of one job (createJob to completed)", ["job", "function calls", "mutations", "queries", "documents written", "bytes written"], rows);
+  results.costPerJob = figures;
+}
+
+// ── 2. Badge query ──────────────────────────────────────────────────────────
+
+async function badgeQuery(engine: Engine) {
+  const rows: Array<Array<string | number>> = [];
+  const figures: Record<string, unknown> = {};
+  const userId = "https://bench.local|history";
+  const identity = { ...USER, subject: "history", tokenIdentifier: userId };
+  let seeded = 0;
+  for (const history of [0, 1_000, 10_000]) {
+    while (seeded < history) {
+      const count = Math.min(5_000, history - seeded);
+      await call(engine, "benchData:seedJobs", { userId, count, status: "completed", createdAt: Date.now() - 86_400_000 + seeded }, "server");
+      seeded += count;
+    }
+    const read = async (udfPath: string, args: Record<string, unknown>) => {
+      const outcome = await engine.call({ udfPath, args: args as never, identity, caller: "client", origin: "bench", shouldLog: () => false });
+      return { documentsRead: outcome.usage?.documentsRead ?? NaN, durationMs: outcome.durationMs };
+    };
+    const ours = await read("generationJobs:getActiveJobs", {});
+    const seed = await read("generationJobs:getRecentJobs", { limit: 50 });
+    rows.push([`${history.toLocaleString("en-US")} finished jobs`, ours.documentsRead, seed.documentsRead, ms(ours.durationMs)]);
+    figures[String(history)] = { getActiveJobs: ours, seedsBadge_getRecentJobs50: seed };
+  }
+  table("2. Badge: documents read per run", ["history", "getActiveJobs (ours)", "seed: getRecentJobs(50) + filter", "our query time"], rows);
+  results.badgeQuery = figures;
+}
+
+// ── 3. Cleanup ──────────────────────────────────────────────────────────────
+
+async function cleanupBacklog(engine: Engine) {
+  const total = QUICK ? 10_000 : 100_000;
+  const userId = "https://bench.local|old";
+  const old = Date.now() - 40 * 86_400_000;
+  const seedStarted = performance.now();
+  for (let seeded = 0; seeded < total; seeded += 5_000) {
+    const status = (["completed", "cancelled", "failed"] as const)[(seeded / 5_000) % 3]!;
+    await call(engine, "benchData:seedJobs", { userId, count: 5_000, status, createdAt: old + seeded }, "server");
+  }
+  const seedMs = performance.now() - seedStarted;
+  engine.resetUsage();
+  const meter = startMeter(engine);
+  const done = new Promise<void>((resolve) => {
+    const stop = engine.onCommit(() => {
+      if (meter.read().deletedJobs >= total) {
+        stop();
+        resolve();
+      }
+    });
+  });
+  const started = performance.now();
+  await call(engine, "generationJobs:cleanup", {}, "server");
+  await done;
+  const elapsed = performance.now() - started;
+  meter.stop();
+  const usage = engine.usage();
+  const metered = meter.read();
+  table(`3. Cleanup of ${total.toLocaleString("en-US")} expired jobs`, ["", "value", "Convex limit"], [
+    ["cleanup transactions", metered.mutations, ""],
+    ["jobs deleted", metered.deletedJobs, ""],
+    ["most documents written in one", metered.maxDocumentsWritten, "16,000"],
+    ["most documents read in one", usage.maxDocumentsRead, "32,000"],
+    ["total time", ms(elapsed), ""],
+    ["(seeding them took)", ms(seedMs), ""],
+  ]);
+  results.cleanup = { expiredJobs: total, transactions: metered.mutations, jobsDeleted: metered.deletedJobs, maxDocumentsWritten: metered.maxDocumentsWritten, maxDocumentsRead: usage.maxDocumentsRead, totalMs: elapsed };
+}
+
+// ── 4. Over the real client ─────────────────────────────────────────────────
+
+async function overTheWire() {
+  const issuer = await startTestIssuer();
+  const events: BenchEvent[] = [];
+  const backend = await startLocalConvex({
+    env: { LOCAL_AUTH_ISSUER: issuer.issuer },
+    preload: [path.join(root, "bench/preload-bench-model.ts")],
+    startTimeoutMs: 60_000,
+  });
+  backend.process.on("message", (message: { type?: string; event?: BenchEvent }) => {
+    if (message.type === "bench" && message.event) events.push(message.event);
+  });
+  const clients: Array<InstanceType<typeof ConvexClient>> = [];
+  const clientFor = async (user: string) => {
+    const client = new ConvexClient(backend.url);
+    const token = await issuer.token(user);
+    client.setAuth(async () => token);
+    clients.push(client);
+    return client;
+  };
+  const completedAt = (key: string, index: number) => events.find((e) => e.type === "complete" && e.key === key && e.index === index)?.at;
+
+  /** Runs one job for `user` and records, per question, when the model completed it, when it was saved and when the client saw it. */
+  async function watchedJob(client: InstanceType<typeof ConvexClient>, key: string, count: number, paceMs: number) {
+    const jobId = await client.mutation(api.generationJobs.createJob, { prompt: `Bench ${key} [[count:${count}]] [[pace:${paceMs}]] [[key:${key}]]` });
+    const seen = new Map<number, { seenAt: number; savedAt: number }>();
+    await new Promise<void>((resolve) => {
+      const stopQuestions = client.onUpdate(api.questions.listJobQuestions, { jobId }, (questions) => {
+        const now = Date.now();
+        for (const q of questions) {
+          const index = Number(q.question.split(" question ")[1]);
+          if (!seen.has(index)) seen.set(index, { seenAt: now, savedAt: q.createdAt });
+        }
+      });
+      const stopJob = client.onUpdate(api.generationJobs.getJobById, { jobId }, (job) => {
+        if (job && job.status !== "pending" && job.status !== "processing") {
+          setTimeout(() => {
+            stopQuestions();
+            stopJob();
+            resolve();
+          }, 100);
+        }
+      });
+    });
+    return [...seen.entries()].map(([index, s]) => ({ ...s, completedAt: completedAt(key, index) }));
+  }
+
+  try {
+    // a. Model → screen.
+    const client = await clientFor("latency");
+    const samples = [];
+    for (let run = 0; run < (QUICK ? 1 : 3); run++) samples.push(...(await watchedJob(client, `latency-${run}`, 20, PACE_MS)));
+    const modelToScreen = samples.filter((s) => s.completedAt !== undefined).map((s) => s.seenAt - s.completedAt!);
+    const savedToScreen = samples.map((s) => s.seenAt - s.savedAt);
+    table("4a. Latency to a subscribed client (20-question jobs, 300 ms per question)", ["from → to", "p50", "p95", "max", "samples"], [
+      ["model completes a question → client sees it", ms(percentile(modelToScreen, 50)), ms(percentile(modelToScreen, 95)), ms(Math.max(...modelToScreen)), modelToScreen.length],
+      ["question saved (commit) → client sees it", ms(percentile(savedToScreen, 50)), ms(percentile(savedToScreen, 95)), ms(Math.max(...savedToScreen)), savedToScreen.length],
+    ]);
+    results.latency = { modelToScreen: summary(modelToScreen), savedToScreen: summary(savedToScreen) };
+
+    // b. Cancel.
+    const canceller = await clientFor("cancel");
+    const abortLatency: number[] = [];
+    let writesAfterCancel = 0;
+    for (let run = 0; run < (QUICK ? 3 : 10); run++) {
+      const key = `cancel-${run}`;
+      const jobId = await canceller.mutation(api.generationJobs.createJob, { prompt: `Cancel ${key} [[count:30]] [[pace:200]] [[key:${key}]]` });
+      let cancelledAt = 0;
+      let lastChangeAt = 0;
+      let snapshot = "";
+      const stop = canceller.onUpdate(api.generationJobs.getJobById, { jobId }, (job) => {
+        const text = JSON.stringify(job);
+        if (cancelledAt > 0 && text !== snapshot) writesAfterCancel++;
+        snapshot = text;
+        lastChangeAt = Date.now();
+      });
+      await new Promise<void>((resolve) => {
+        const wait = canceller.onUpdate(api.generationJobs.getJobById, { jobId }, (job) => {
+          if ((job?.questionsSaved ?? 0) >= 2) {
+            queueMicrotask(() => wait());
+            resolve();
+          }
+        });
+      });
+      await canceller.mutation(api.generationJobs.cancelJob, { jobId });
+      cancelledAt = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 2500)); // longer than a batch wait: any late write would show
+      snapshot = JSON.stringify(await canceller.query(api.generationJobs.getJobById, { jobId }));
+      stop();
+      void lastChangeAt;
+      const aborted = events.find((e) => e.type === "abort" && e.key === key)?.at;
+      if (aborted) abortLatency.push(aborted - cancelledAt);
+    }
+    table("4b. Cancel", ["", "value"], [
+      ["writes to the job after cancelJob returned", writesAfterCancel],
+      ["cancelJob returned → model stream aborted, p50", ms(percentile(abortLatency, 50))],
+      ["cancelJob returned → model stream aborted, p95", ms(percentile(abortLatency, 95))],
+      ["runs", abortLatency.length],
+    ]);
+    results.cancel = { writesAfterCancel, abortLatency: summary(abortLatency) };
+
+    // c. Load.
+    const rows: Array<Array<string | number>> = [];
+    const load: Record<string, unknown> = {};
+    for (const users of QUICK ? [1, 10] : [1, 10, 50]) {
+      const userClients = await Promise.all(Array.from({ length: users }, (_, u) => clientFor(`load-${users}-${u}`)));
+      const started = Date.now();
+      const perJob = await Promise.all(
+        userClients.flatMap((c, u) => [0, 1, 2].map((j) => watchedJob(c, `load-${users}-${u}-${j}`, 10, 100))),
+      );
+      const elapsed = (Date.now() - started) / 1000;
+      const all = perJob.flat();
+      const updateLatency = all.map((s) => s.seenAt - s.savedAt);
+      rows.push([`${users} user(s) x 3 jobs`, users * 3, all.length, (all.length / elapsed).toFixed(1), ms(percentile(updateLatency, 50)), ms(percentile(updateLatency, 95))]);
+      load[String(users)] = { jobs: users * 3, questions: all.length, seconds: elapsed, questionsPerSecond: all.length / elapsed, updateLatency: summary(updateLatency) };
+    }
+    table("4c. Throughput (10-question jobs at 100 ms per question)", ["load", "jobs", "questions", "questions/s", "update p50", "update p95"], rows);
+    results.load = load;
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+    await backend.close();
+    await issuer.close();
+  }
+}
+
+function summary(values: number[]) {
+  return { p50: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values), samples: values.length };
+}
+
+// ── Run ─────────────────────────────────────────────────────────────────────
+
+const project = scratchProject();
+try {
+  const engine = await Engine.load({ projectDir: project });
+  const { setModelOverride } = (await import(pathToFileURL(path.join(project, "convex/lib/ai/models.ts")).href)) as typeof import("../convex/lib/ai/models");
+  setModelOverride(() => createBenchModel(() => {}));
+  console.log(`Benchmark: ${results.machine as string}${QUICK ? " (quick)" : ""}`);
+  await costPerJob(engine);
+  await badgeQuery(engine);
+  await cleanupBacklog(engine);
+  await overTheWire();
+  writeFileSync(path.join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  console.log("\nWrote bench/results.json");
+} finally {
+  rmSync(project, { recursive: true, force: true });
+}
+process.exit(0);
