@@ -247,7 +247,7 @@ async function overTheWire() {
   const clientFor = async (user: string) => {
     const client = new ConvexClient(backend.url);
     const token = await issuer.token(user);
-    client.setAuth(async () => token);
+    client.setAuth(() => Promise.resolve(token));
     clients.push(client);
     return client;
   };
@@ -299,13 +299,11 @@ async function overTheWire() {
       const key = `cancel-${run}`;
       const jobId = await canceller.mutation(api.generationJobs.createJob, { prompt: `Cancel ${key} [[count:30]] [[pace:200]] [[key:${key}]]` });
       let cancelledAt = 0;
-      let lastChangeAt = 0;
       let snapshot = "";
       const stop = canceller.onUpdate(api.generationJobs.getJobById, { jobId }, (job) => {
         const text = JSON.stringify(job);
         if (cancelledAt > 0 && text !== snapshot) writesAfterCancel++;
         snapshot = text;
-        lastChangeAt = Date.now();
       });
       await new Promise<void>((resolve) => {
         const wait = canceller.onUpdate(api.generationJobs.getJobById, { jobId }, (job) => {
@@ -320,7 +318,6 @@ async function overTheWire() {
       await new Promise((resolve) => setTimeout(resolve, 2500)); // longer than a batch wait: any late write would show
       snapshot = JSON.stringify(await canceller.query(api.generationJobs.getJobById, { jobId }));
       stop();
-      void lastChangeAt;
       const aborted = events.find((e) => e.type === "abort" && e.key === key)?.at;
       if (aborted) abortLatency.push(aborted - cancelledAt);
     }
