@@ -5,7 +5,7 @@
  */
 "use client";
 
-import { useMemo, useState, type ReactNode } from "react";
+import { useMemo, useRef, useState, type ReactNode } from "react";
 import { AppShellContext, type AppShellActions } from "@/hooks/use-app-shell";
 import { BackgroundTasksPanel } from "./background-tasks-panel";
 import { ConnectionStatus } from "./connection-status";
@@ -23,14 +23,32 @@ export function AppShell({ userMenu, children }: AppShellProps) {
   const [panelOpen, setPanelOpen] = useState(false);
   const [panelFilter, setPanelFilter] = useState<JobStatusFilter>("all");
 
+  // The modal and the panel are opened from many places (navbar, toasts,
+  // empty states), not from a Radix trigger: remember what had focus and
+  // give it back on close, as a trigger would.
+  const returnFocus = useRef<HTMLElement | null>(null);
+  const rememberFocus = () => {
+    const active = document.activeElement;
+    if (active instanceof HTMLElement && active !== document.body) returnFocus.current = active;
+  };
+  const restoreFocus = (event: Event) => {
+    const target = returnFocus.current;
+    if (target?.isConnected) {
+      event.preventDefault();
+      target.focus();
+    }
+  };
+
   const actions = useMemo<AppShellActions>(
     () => ({
       openGenerate: (text) => {
+        rememberFocus();
         if (text !== undefined) setPrefill((current) => ({ text, nonce: (current?.nonce ?? 0) + 1 }));
         setPanelOpen(false);
         setGenerateOpen(true);
       },
       openTasksPanel: (filter) => {
+        rememberFocus();
         if (filter) setPanelFilter(filter);
         setGenerateOpen(false);
         setPanelOpen(true);
@@ -52,8 +70,9 @@ export function AppShell({ userMenu, children }: AppShellProps) {
       <main id="main" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-4 pt-6 pb-16 focus:outline-none sm:px-6 sm:pt-10">
         {children}
       </main>
-      <GenerationModal open={generateOpen} onOpenChange={setGenerateOpen} prefill={prefill} />
+      <GenerationModal open={generateOpen} onOpenChange={setGenerateOpen} prefill={prefill} onCloseAutoFocus={restoreFocus} />
       <BackgroundTasksPanel
+        onCloseAutoFocus={restoreFocus}
         open={panelOpen}
         onOpenChange={setPanelOpen}
         filter={panelFilter}

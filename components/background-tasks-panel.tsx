@@ -25,6 +25,8 @@ type BackgroundTasksPanelProps = {
   onOpenChange: (open: boolean) => void;
   filter: JobStatusFilter;
   onFilterChange: (filter: JobStatusFilter) => void;
+  /** Where focus goes on close (the panel has no Radix trigger to return to). */
+  onCloseAutoFocus?: (event: Event) => void;
 };
 
 const FILTERS: { value: JobStatusFilter; label: string }[] = [
@@ -35,13 +37,13 @@ const FILTERS: { value: JobStatusFilter; label: string }[] = [
   { value: "cancelled", label: "Cancelled" },
 ];
 
-export function BackgroundTasksPanel({ open, onOpenChange, filter, onFilterChange }: BackgroundTasksPanelProps) {
+export function BackgroundTasksPanel({ open, onOpenChange, filter, onFilterChange, onCloseAutoFocus }: BackgroundTasksPanelProps) {
   const { activeCount } = useActiveJobs();
   const close = () => onOpenChange(false);
 
   return (
     <Sheet open={open} onOpenChange={onOpenChange}>
-      <SheetContent>
+      <SheetContent onCloseAutoFocus={onCloseAutoFocus}>
         <SheetHeader>
           <SheetTitle>Background tasks</SheetTitle>
           <SheetDescription>Generations keep running while you study, even if you close this panel.</SheetDescription>

@@ -16,9 +16,11 @@ type GenerationModalProps = {
   onOpenChange: (open: boolean) => void;
   /** A prompt to start from; a new `nonce` replaces the draft with `text`. */
   prefill?: { text: string; nonce: number };
+  /** Where focus goes on close (the modal has no Radix trigger to return to). */
+  onCloseAutoFocus?: (event: Event) => void;
 };
 
-export function GenerationModal({ open, onOpenChange, prefill }: GenerationModalProps) {
+export function GenerationModal({ open, onOpenChange, prefill, onCloseAutoFocus }: GenerationModalProps) {
   const [prompt, setPrompt] = useState(prefill?.text ?? "");
   const [appliedNonce, setAppliedNonce] = useState(prefill?.nonce);
   if (prefill && prefill.nonce !== appliedNonce) {
@@ -28,7 +30,7 @@ export function GenerationModal({ open, onOpenChange, prefill }: GenerationModal
 
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent>
+      <DialogContent onCloseAutoFocus={onCloseAutoFocus}>
         <DialogHeader>
           <DialogTitle id="generation-modal-title">Generate questions</DialogTitle>
           <DialogDescription>
