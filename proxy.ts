@@ -13,7 +13,7 @@
 import { clerkMiddleware } from "@clerk/nextjs/server";
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import { SESSION_COOKIE, SIGN_IN_PATH } from "@/app/_lib/local-auth/constants";
-import { clerkPublishableKey, clerkSecretKey } from "@/app/_lib/runtime-env";
+import { clerkPublishableKey } from "@/app/_lib/runtime-env";
 
 /** Reachable without signing in (the sign-in page, the local-auth API, static metadata). */
 const PUBLIC_PATHS = [SIGN_IN_PATH, "/api/local-auth", "/favicon.ico", "/icon.svg", "/robots.txt"];
@@ -22,10 +22,12 @@ function isPublicPath(pathname: string): boolean {
   return PUBLIC_PATHS.some((path) => pathname === path || pathname.startsWith(`${path}/`));
 }
 
-// Authentication only, no route gating (pages call `auth.protect()`); keys are read per request.
+// Authentication only, no route gating (pages call `auth.protect()`). The
+// publishable key is read per request (never inlined at build time); Clerk
+// reads CLERK_SECRET_KEY from the server environment itself.
 const clerkProxy = clerkMiddleware(
   () => undefined,
-  () => ({ publishableKey: clerkPublishableKey(), secretKey: clerkSecretKey(), signInUrl: SIGN_IN_PATH }),
+  () => ({ publishableKey: clerkPublishableKey(), signInUrl: SIGN_IN_PATH }),
 );
 
 function localProxy(request: NextRequest): NextResponse {

@@ -24,10 +24,6 @@ export function clerkPublishableKey(): string | undefined {
   return read("NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY");
 }
 
-export function clerkSecretKey(): string | undefined {
-  return read("CLERK_SECRET_KEY");
-}
-
 export type AuthMode = "clerk" | "local";
 
 export function authMode(): AuthMode {
