@@ -147,7 +147,7 @@ function QuestionFilter({ topic, jobId }: MyQuestionsProps) {
                 )}
                 {jobsWithQuestions.map((job) => (
                   <SelectItem key={job._id} value={`job:${job._id}`}>
-                    {jobTitle(job)} ({job.questionsSaved})
+                    {jobTitle(job)} · {plural(job.questionsSaved, "question")}
                   </SelectItem>
                 ))}
               </SelectGroup>
