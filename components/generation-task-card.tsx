@@ -12,6 +12,7 @@ import { useEffect, useId, useRef } from "react";
 import type { PublicJob } from "@/convex/lib/validators";
 import { useNow } from "@/hooks/use-now";
 import { describeJobError, jobProgress, plural } from "@/lib/jobs";
+import { isActiveJob, isRetryableJob } from "@/types/generation-jobs";
 import { CancelJobButton } from "./cancel-job-button";
 import { fullDateTime, relativeTime, shortDuration } from "./format";
 import { jobDisplayState, JobStatusBadge, jobTitle } from "./job-status";
@@ -39,7 +40,7 @@ export function GenerationTaskCard({ job, onNavigate, headingLevel = 3, classNam
   const titleLink = useRef<HTMLAnchorElement>(null);
   const now = useNow(30_000);
   const title = jobTitle(job);
-  const isActive = job.status === "pending" || job.status === "processing";
+  const isActive = isActiveJob(job);
   const timestamp = isActive ? (job.startedAt ?? job.createdAt) : (job.completedAt ?? job.createdAt);
   const timeLabel = job.status === "pending" ? "Queued" : isActive ? "Started" : "Finished";
 
@@ -88,7 +89,7 @@ export function GenerationTaskCard({ job, onNavigate, headingLevel = 3, classNam
 
       <div className="mt-3 flex flex-wrap items-center gap-2">
         {isActive && <CancelJobButton job={job} />}
-        {job.status === "failed" && job.retryable === true && <RetryJobButton jobId={job._id} />}
+        {isRetryableJob(job) && <RetryJobButton jobId={job._id} />}
         {job.questionsSaved > 0 && (
           <Button asChild variant={job.status === "completed" ? "primary" : "secondary"} size="sm">
             <Link href={jobQuestionsHref(job._id)} onClick={onNavigate}>

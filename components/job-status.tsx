@@ -4,6 +4,7 @@
  */
 import { Ban, CircleAlert, CircleCheck, CirclePause, Clock3, LoaderCircle, type LucideIcon } from "lucide-react";
 import type { JobStatus, PublicJob } from "@/convex/lib/validators";
+import { isInterruptedJob } from "@/types/generation-jobs";
 import { Badge } from "./ui/badge";
 import { cn } from "./ui/cn";
 
@@ -24,7 +25,7 @@ export const JOB_STATE_META: Record<JobDisplayState, StateMeta> = {
 };
 
 export function jobDisplayState(job: Pick<PublicJob, "status" | "errorCode">): JobDisplayState {
-  return job.status === "failed" && job.errorCode === "INTERRUPTED" ? "interrupted" : job.status;
+  return isInterruptedJob(job) ? "interrupted" : job.status;
 }
 
 /** What to call a job: its topic once the model has named it, else the prompt. */

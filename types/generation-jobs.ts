@@ -1,52 +1,56 @@
 /**
  * Types of the generation job system, derived from the validators in
  * `convex/lib/validators.ts` (the single source of the literals), plus type
- * guards the UI uses to render each state.
+ * guards the UI uses to render each state. The guards take any object with
+ * the fields they read, so they work on the `PublicJob`s queries return as
+ * well as on stored documents.
  */
-import type { Doc } from "../convex/_generated/dataModel";
-import { ERROR_CODES, JOB_PHASES, JOB_STATUSES } from "../convex/lib/validators";
+import { ERROR_CODES, JOB_PHASES, JOB_STATUSES, type JobStatus, type PublicJob, type QuestionDoc } from "../convex/lib/validators";
 
 export type { ErrorCode, JobKind, JobPhase, JobStatus, ModelKind } from "../convex/lib/validators";
 export type { AppErrorCode, AppErrorData } from "../lib/errors";
 
-export type GenerationJob = Doc<"generationJobs">;
-export type Question = Doc<"questions">;
+/** A job as its owner sees it (what `getRecentJobs`, `getActiveJobs` and `getJobById` return). */
+export type GenerationJob = PublicJob;
+export type Question = QuestionDoc;
 
-type JobOf<S extends GenerationJob["status"]> = GenerationJob & { status: S };
+type WithStatus = Pick<PublicJob, "status">;
+type Is<J, S extends JobStatus> = J & { status: S };
 
-export function isJobStatus(value: unknown): value is GenerationJob["status"] {
+export function isJobStatus(value: unknown): value is JobStatus {
   return typeof value === "string" && (JOB_STATUSES as readonly string[]).includes(value);
 }
-export function isJobPhase(value: unknown): value is GenerationJob["phase"] {
+export function isJobPhase(value: unknown): value is PublicJob["phase"] {
   return typeof value === "string" && (JOB_PHASES as readonly string[]).includes(value);
 }
-export function isErrorCode(value: unknown): value is NonNullable<GenerationJob["errorCode"]> {
+export function isErrorCode(value: unknown): value is NonNullable<PublicJob["errorCode"]> {
   return typeof value === "string" && (ERROR_CODES as readonly string[]).includes(value);
 }
 
-export function isPendingJob(job: GenerationJob): job is JobOf<"pending"> {
+export function isPendingJob<J extends WithStatus>(job: J): job is Is<J, "pending"> {
   return job.status === "pending";
 }
-export function isProcessingJob(job: GenerationJob): job is JobOf<"processing"> {
+export function isProcessingJob<J extends WithStatus>(job: J): job is Is<J, "processing"> {
   return job.status === "processing";
 }
-export function isActiveJob(job: GenerationJob): job is JobOf<"pending" | "processing"> {
+/** Pending or processing: counts against the limit of 3, can be cancelled. */
+export function isActiveJob<J extends WithStatus>(job: J): job is Is<J, "pending" | "processing"> {
   return job.status === "pending" || job.status === "processing";
 }
-export function isCompletedJob(job: GenerationJob): job is JobOf<"completed"> {
+export function isCompletedJob<J extends WithStatus>(job: J): job is Is<J, "completed"> {
   return job.status === "completed";
 }
-export function isCancelledJob(job: GenerationJob): job is JobOf<"cancelled"> {
+export function isCancelledJob<J extends WithStatus>(job: J): job is Is<J, "cancelled"> {
   return job.status === "cancelled";
 }
-export function isFailedJob(job: GenerationJob): job is JobOf<"failed"> {
+export function isFailedJob<J extends WithStatus>(job: J): job is Is<J, "failed"> {
   return job.status === "failed";
 }
 /** A failed job whose action died (crash, restart, timeout) rather than erred. */
-export function isInterruptedJob(job: GenerationJob): job is JobOf<"failed"> {
+export function isInterruptedJob<J extends Pick<PublicJob, "status" | "errorCode">>(job: J): job is Is<J, "failed"> {
   return job.status === "failed" && job.errorCode === "INTERRUPTED";
 }
-/** A failed job the user may retry (continues where it stopped). */
-export function isRetryableJob(job: GenerationJob): job is JobOf<"failed"> {
+/** A failed job the user may retry (it continues where it stopped). */
+export function isRetryableJob<J extends Pick<PublicJob, "status" | "retryable">>(job: J): job is Is<J, "failed"> {
   return job.status === "failed" && job.retryable === true;
 }

@@ -15,6 +15,7 @@ import { useAppShell } from "@/hooks/use-app-shell";
 import { useNow } from "@/hooks/use-now";
 import { JOB_CONFIG } from "@/lib/constants/jobs";
 import { describeJobError, isActiveStatus, jobProgress, plural } from "@/lib/jobs";
+import { isRetryableJob } from "@/types/generation-jobs";
 import { CancelJobButton } from "../cancel-job-button";
 import { fullDateTime, relativeTime } from "../format";
 import { jobQuestionsHref } from "../generation-task-card";
@@ -104,7 +105,7 @@ function JobHeader({ job, now }: { job: PublicJob; now: number }) {
 
       <div className="mt-5 flex flex-wrap gap-2">
         {active && <CancelJobButton job={job} size="md" />}
-        {job.status === "failed" && job.retryable === true && <RetryJobButton jobId={job._id} size="md" />}
+        {isRetryableJob(job) && <RetryJobButton jobId={job._id} size="md" />}
         {job.questionsSaved > 0 && (
           <Button asChild variant="secondary">
             <Link href={jobQuestionsHref(job._id)}>
