@@ -208,6 +208,8 @@ describe("failures end the job as failed, with the right code, keeping what was 
     expect(saved).toHaveLength(expected.questionsSaved);
     expect(job!.questionIds).toEqual(saved.map((q) => q._id));
     for (const q of saved) expect(["multiple-choice", "true-false"]).toContain(q.type);
+    // Its topic is listed in My Questions' filter only if it saved something.
+    expect(await asUser(t, "alice").query(api.questions.listMyTopics, {})).toHaveLength(expected.questionsSaved > 0 ? 1 : 0);
   });
 });
 

@@ -3,8 +3,8 @@
  * internal state changes `aiGeneration.processJob` drives, the sweeper that
  * fails jobs whose action died, and the daily cleanup.
  *
- * Tables: reads and writes `generationJobs` and `topics`; reads `questions`
- * (retry dedup) and `_scheduled_functions` (is the action still running?).
+ * Tables: reads and writes `generationJobs`; reads `questions` (retry dedup)
+ * and `_scheduled_functions` (is the action still running?).
  * Questions themselves are written only by `questions.saveBatch`.
  *
  * Every status change goes through `transition`, which refuses what the state
@@ -249,7 +249,8 @@ export const startJob = internalMutation({
 });
 
 /** Records the phase (and the topic and estimate once known) of a processing
- * job. Returns false, writing nothing, if the job is no longer processing. */
+ * job. Returns false, writing nothing, if the job is no longer processing.
+ * (The topic joins the user's topic list with the first saved question: see `saveBatch`.) */
 export const updateProgress = internalMutation({
   args: {
     jobId: v.id("generationJobs"),
@@ -264,7 +265,6 @@ export const updateProgress = internalMutation({
     const job = await ctx.db.get("generationJobs", jobId);
     if (!job || job.status !== "processing") return false;
     await ctx.db.patch("generationJobs", jobId, { ...progress, lastProgressAt: Date.now() });
-    if (progress.topic !== undefined) await touchTopic(ctx, job.userId, progress.topic);
     return true;
   },
 });
@@ -454,15 +454,6 @@ async function scheduleProcessing(ctx: MutationCtx, jobId: Id<"generationJobs">,
   await ctx.db.patch("generationJobs", jobId, { scheduledFunctionId });
 }
 
-async function touchTopic(ctx: MutationCtx, userId: string, name: string) {
-  const existing = await ctx.db
-    .query("topics")
-    .withIndex("by_user_name", (q) => q.eq("userId", userId).eq("name", name))
-    .first();
-  const now = Date.now();
-  if (existing) await ctx.db.patch("topics", existing._id, { lastUsedAt: now });
-  else await ctx.db.insert("topics", { userId, name, lastUsedAt: now });
-}
 
 function toPublicJob(job: Doc<"generationJobs">, promptLimit?: number): PublicJob {
   const visible = omit(job, ["userId", "questionIds", "ipAddress", "idempotencyKey", "scheduledFunctionId"]);

@@ -47,6 +47,8 @@ describe("saveBatch", () => {
     expect(await getJob(t, jobId)).toMatchObject({
       questionsSaved: 2, questionsGenerated: 2, questionIds: questions.map((q) => q._id), lastProgressAt: NOW + 50, phase: "finalizing",
     });
+    // The topic is listed from the first saved question on.
+    expect(await asUser(t, "alice").query(api.questions.listMyTopics, {})).toEqual([{ name: "Topic", lastUsedAt: NOW + 50 }]);
   });
 
   test.each(["pending", "completed", "failed", "cancelled"] as const)("writes nothing to a %s job and says it is no longer active", async (status) => {

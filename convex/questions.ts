@@ -4,14 +4,15 @@
  * questions, the review queue, recording a review).
  *
  * Tables: inserts `questions` and, in the same transaction, updates the job's
- * progress in `generationJobs`; updates `questions.card` on review; reads `topics`.
+ * progress in `generationJobs` and upserts its topic in `topics`; updates
+ * `questions.card` on review.
  */
 import { paginationOptsValidator, paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
 import { newCard, scheduleReview } from "../lib/fsrs";
-import { internalMutation } from "./_generated/server";
+import { internalMutation, type MutationCtx } from "./_generated/server";
 import { userMutation, userQuery } from "./lib/functions";
 import { vGeneratedQuestion, vJobPhase, vJobStatus, vQuestion, vReviewRating } from "./lib/validators";
 
@@ -70,6 +71,8 @@ export const saveBatch = internalMutation({
         }),
       );
     }
+    // A topic joins the user's list with its first saved question (never for a job that saved none).
+    if (job.questionsSaved === 0 && ids.length > 0) await touchTopic(ctx, job.userId, args.topic);
     const questionsSaved = job.questionsSaved + ids.length;
     await ctx.db.patch("generationJobs", job._id, {
       questionsSaved,
@@ -209,3 +212,13 @@ export const recordReview = userMutation({
     return { nextDueAt: card.due };
   },
 });
+
+async function touchTopic(ctx: MutationCtx, userId: string, name: string) {
+  const existing = await ctx.db
+    .query("topics")
+    .withIndex("by_user_name", (q) => q.eq("userId", userId).eq("name", name))
+    .first();
+  const now = Date.now();
+  if (existing) await ctx.db.patch("topics", existing._id, { lastUsedAt: now });
+  else await ctx.db.insert("topics", { userId, name, lastUsedAt: now });
+}

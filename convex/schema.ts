@@ -53,7 +53,7 @@ export default defineSchema({
 
   /**
    * The topics a user has generated questions for (the My Questions filter).
-   * Upserted by `generationJobs.updateProgress` when a job's topic is known.
+   * Upserted by `questions.saveBatch` with a job's first saved question.
    */
   topics: defineTable({
     userId: v.string(),
