@@ -8,21 +8,14 @@
  *
  * `DEMO_CHUNK_DELAY_MS` sets the pace (default 120 ms per chunk).
  */
-import { APICallError, type LanguageModelV3, type LanguageModelV3StreamPart } from "@ai-sdk/provider";
+import type { LanguageModelV3, LanguageModelV3StreamPart } from "@ai-sdk/provider";
 import { setModelOverride } from "../../convex/lib/ai/models";
 import { createSampleModel } from "../../convex/lib/ai/sampleModel";
+import { http } from "../../tests/support/scriptedModels";
 
 const chunkDelayMs = Number(process.env.DEMO_CHUNK_DELAY_MS ?? 120);
 
-function httpError(statusCode: 429 | 401): APICallError {
-  return new APICallError({
-    message: statusCode === 429 ? "Resource has been exhausted (e.g. check quota)." : "API key not valid. Please pass a valid API key.",
-    url: "https://model.demo",
-    requestBodyValues: {},
-    statusCode,
-    isRetryable: statusCode === 429,
-  });
-}
+const httpError = (statusCode: 429 | 401) => (statusCode === 429 ? http.tooManyRequests() : http.unauthorized());
 
 function promptOf(options: Parameters<LanguageModelV3["doStream"]>[0]): string {
   return JSON.stringify(options.prompt);

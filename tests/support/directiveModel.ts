@@ -20,11 +20,10 @@
  * the sequence instead of repeating it. `*-once` directives remember, per
  * prompt, that they fired (in memory: a restarted backend forgets).
  */
-import { APICallError } from "ai";
 import { codeModel, promptText, type StreamStep } from "../../convex/lib/ai/modelStream";
 import type { ModelChoice } from "../../convex/lib/ai/models";
 import { parseGenerationPrompt, parseRequest } from "../../convex/lib/ai/prompts";
-import { makeQuestion, questionSteps } from "./scriptedModels";
+import { http, makeQuestion, questionSteps } from "./scriptedModels";
 
 export type Directives = {
   count: number;
@@ -58,14 +57,7 @@ export function parseDirectives(text: string): Directives {
 /** The idle timeout of the directive model: short, so `[[hang:K]]` fails in a second. */
 export const DIRECTIVE_IDLE_TIMEOUT_MS = 1000;
 
-const apiError = (status: 429 | 401) =>
-  new APICallError({
-    message: status === 429 ? "Resource has been exhausted (e.g. check quota)." : "API key not valid. Please pass a valid API key.",
-    url: "https://model.test",
-    requestBodyValues: {},
-    statusCode: status,
-    isRetryable: status === 429,
-  });
+const apiError = (status: 429 | 401) => (status === 429 ? http.tooManyRequests() : http.unauthorized());
 
 export function createDirectiveModel(): ModelChoice {
   const fired = new Set<string>();
@@ -101,7 +93,7 @@ export function createDirectiveModel(): ModelChoice {
         const questions = Array.from({ length: wanted }, (_, i) => makeQuestion(already + i, { question: `${topic} question ${already + i + 1}` }));
         const cut = (after: number, end: StreamStep[]) => questionSteps(questions.slice(0, Math.max(0, after - already)), { delayMs: d.paceMs, end });
         if (d.drop && already < d.drop.after && (!d.drop.once || once(`drop:${request}`))) {
-          return cut(d.drop.after, [{ delayMs: 20 }, { error: Object.assign(new TypeError("fetch failed"), { cause: new Error("read ECONNRESET") }) }]);
+          return cut(d.drop.after, [{ delayMs: 20 }, { error: http.connectionReset() }]);
         }
         if (d.malformedAfter !== undefined && already < d.malformedAfter) return cut(d.malformedAfter, []);
         if (d.hangAfter !== undefined && already < d.hangAfter) return cut(d.hangAfter, [{ until: new Promise(() => {}) }]);
