@@ -162,7 +162,7 @@ describe("GenerationModal", () => {
         action: expect.objectContaining({ label: "View tasks" }) as unknown,
       }),
     );
-    expect(screen.getByRole("dialog")).toBeInTheDocument();
+    expect(screen.getByRole("dialog", { name: "Generate questions" })).toBeInTheDocument();
     expect(field()).toHaveValue("Organic chemistry basics");
     expect(onOpenChange).not.toHaveBeenCalledWith(false);
   });

@@ -32,7 +32,10 @@ export function GenerationModal({ open, onOpenChange, prefill, onCloseAutoFocus 
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogContent onCloseAutoFocus={onCloseAutoFocus}>
         <DialogHeader>
-          <DialogTitle id="generation-modal-title">Generate questions</DialogTitle>
+          <DialogTitle>
+            {/* The id stays on an inner span: Radix names the dialog by the title's own id. */}
+            <span id="generation-modal-title">Generate questions</span>
+          </DialogTitle>
           <DialogDescription>
             Name a topic or paste your notes. Questions are written in the background and appear in My Questions one by
             one.
