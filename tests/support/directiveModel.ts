@@ -5,7 +5,8 @@
  * test types its scenario, e.g. "Roman roads [[count:8]] [[pace:300]]".
  *
  *   [[count:N]]          questions in the plan (default 5)
- *   [[pace:MS]]          time between questions (default 100 ms)
+ *   [[pace:MS]]          time between questions (default 100 ms; keep it under
+ *                        the 1 s idle timeout, or the job fails as a hang)
  *   [[fail:429]]         every attempt: the stream fails with HTTP 429
  *   [[fail-once:429]]    the first attempt fails with 429, a retry succeeds
  *   [[fail:401]]         the plan call fails with HTTP 401 (bad key)

@@ -1,0 +1,91 @@
+/**
+ * Starts the app the way the README does, on free ports, for the end-to-end
+ * suite: local-convex (in memory, with the directive model preloaded and crons
+ * sped up) and the production build of the web app (`next start`), wired
+ * together with the same env `npm run dev` sets; then the system Chromium
+ * through playwright-core.
+ *
+ * Needs `npm run build` first (`npm test` runs it) and /usr/bin/chromium
+ * (`scripts/ensure-browser.ts` installs it).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import path from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { startLocalConvex, type LocalConvexProcess } from "../../local-convex/index";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export type App = { baseURL: string; backend: LocalConvexProcess; browser: Browser; close(): Promise<void> };
+
+export async function startApp(): Promise<App> {
+  if (!existsSync(path.join(ROOT, ".next/BUILD_ID"))) throw new Error("No production build: run `npm run build` first.");
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run \`npx tsx scripts/ensure-browser.ts\`.`);
+
+  const webPort = await freePort();
+  const issuer = `http://127.0.0.1:${webPort}`;
+  const backend = await startLocalConvex({
+    env: { LOCAL_AUTH_ISSUER: issuer },
+    preload: [path.join(ROOT, "tests/support/preload-directive-model.ts")],
+    cronSpeed: 60,
+    startTimeoutMs: 60_000,
+  });
+  const web = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "--port", String(webPort), "--hostname", "127.0.0.1"], {
+    cwd: ROOT,
+    env: { ...process.env, CONVEX_URL: backend.url, NEXT_PUBLIC_CONVEX_URL: backend.url, LOCAL_AUTH_ISSUER: issuer, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const webOutput: string[] = [];
+  web.stdout.on("data", (chunk: Buffer) => webOutput.push(chunk.toString()));
+  web.stderr.on("data", (chunk: Buffer) => webOutput.push(chunk.toString()));
+  try {
+    await waitForHttp(`${issuer}/sign-in`, web, webOutput);
+  } catch (error) {
+    web.kill("SIGKILL");
+    await backend.close();
+    throw error;
+  }
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  return {
+    baseURL: issuer,
+    backend,
+    browser,
+    async close() {
+      await browser.close();
+      web.kill("SIGTERM");
+      await new Promise((resolve) => (web.exitCode !== null ? resolve(null) : web.once("exit", resolve)));
+      await backend.close();
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  return await new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, process: ChildProcess, output: string[], timeoutMs = 60_000): Promise<void> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (process.exitCode !== null) throw new Error(`next start exited with ${process.exitCode}:\n${output.join("")}`);
+    try {
+      const response = await fetch(url, { redirect: "manual" });
+      if (response.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${output.join("")}`);
+}

@@ -1,0 +1,181 @@
+/**
+ * The seed's verification checklist, done as a user does it, in Chromium
+ * against the production build and the local backend (`harness.ts`). The
+ * model is the directive model: each prompt scripts its own pace and
+ * failures (`tests/support/directiveModel.ts`). Each test signs in as its own
+ * user, so limits and data never leak between tests. On failure, a
+ * screenshot is kept in `test-results/e2e/`.
+ */
+import { mkdirSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { startApp, type App as RunningApp } from "./harness";
+import { App, hidden, visible } from "./pages";
+
+const SCREENSHOTS = "test-results/e2e";
+let app: RunningApp;
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+afterEach(async (context) => {
+  if (context.task.result?.state === "fail") {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const name = context.task.name.replace(/[^\w-]+/g, "-").slice(0, 80);
+    await Promise.all(pages.map((page, i) => page.screenshot({ path: `${SCREENSHOTS}/${name}-${i}.png`, fullPage: true }).catch(() => {})));
+  }
+  await Promise.all(pages.splice(0).map((page) => page.context().close()));
+});
+
+let users = 0;
+async function signIn(name: string): Promise<App> {
+  const user = await App.signIn(app.browser, app.baseURL, `${name} ${++users}`);
+  pages.push(user.page);
+  return user;
+}
+
+/** A number in a card's text, e.g. "Cancelled · 3 questions kept" → 3. */
+async function numberIn(text: Promise<string>, pattern: RegExp): Promise<number> {
+  const match = (await text).match(pattern);
+  if (!match) throw new Error(`"${await text}" does not match ${pattern}`);
+  return Number(match[1]);
+}
+
+describe("generating questions", () => {
+  test("submit: the modal closes at once with a toast, the badge and the panel follow the job, questions appear in My Questions while it runs, and it completes with the right count", async () => {
+    const ada = await signIn("Ada");
+    await ada.generate("Roman roads [[count:6]] [[pace:700]]");
+    await visible(ada.toast("Generation started"));
+    await ada.expectRunning(1);
+
+    await ada.openPanel();
+    const card = ada.card("Roman roads");
+    await visible(card.getByText(/Generating: [1-5] of 6 saved/));
+    await visible(card.getByRole("progressbar"));
+    await ada.closePanel();
+
+    // Questions show up while the job is still running.
+    await ada.gotoMyQuestions();
+    await expect.poll(() => ada.questions.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await ada.badge.getAttribute("aria-label")).toBe("Background tasks, 1 running");
+
+    await ada.expectRunning(0, 30_000);
+    await expect.poll(() => ada.questions.count()).toBe(6);
+    await ada.openPanel();
+    await visible(ada.card("Roman roads").getByText("6 questions ready"));
+  });
+
+  test("cancel a running job: its questions so far are kept, and the card says how many", async () => {
+    const grace = await signIn("Grace");
+    await grace.generate("Slow topic [[count:20]] [[pace:600]]");
+    await grace.openPanel();
+    const card = grace.card("Slow topic");
+    await visible(card.getByText(/Generating: [2-9] of 20 saved/), 20_000);
+    const jobId = await grace.jobIdOf(card);
+    await grace.cancel(card);
+
+    const kept = await numberIn(card.getByText(/questions? kept/).innerText(), /(\d+) questions? kept/);
+    expect(kept).toBeGreaterThanOrEqual(2);
+    expect(kept).toBeLessThan(20);
+    await grace.closePanel();
+    await grace.expectRunning(0);
+    // Nothing more arrives after the cancel; My Questions has exactly what the card says.
+    await grace.page.waitForTimeout(2000);
+    await grace.gotoMyQuestions(`?job=${jobId}`);
+    await expect.poll(() => grace.questions.count()).toBe(kept);
+  });
+
+  test("three jobs at once, then a fourth: a clear error toast, and the typed prompt is kept", async () => {
+    const alan = await signIn("Alan");
+    for (const topic of ["First", "Second", "Third"]) await alan.generate(`${topic} long job [[count:30]] [[pace:900]]`);
+    await alan.expectRunning(3);
+
+    await alan.startTyping("A fourth topic");
+    await alan.submit();
+    await visible(alan.toast("Too many generations running"));
+    await visible(alan.toast(/You already have 3 generations running/));
+    expect(await alan.modal.getByRole("textbox").inputValue()).toBe("A fourth topic");
+    await alan.page.keyboard.press("Escape");
+    await hidden(alan.modal);
+    await alan.expectRunning(3);
+  });
+
+  test("rapid submissions: after a burst, a clear rate-limit message", async () => {
+    const barbara = await signIn("Barbara");
+    for (let i = 1; i <= 6; i++) {
+      await barbara.generate(`Quick ${i} [[count:5]] [[pace:1]]`);
+      await barbara.expectRunning(0);
+    }
+    await barbara.startTyping("One too many");
+    await barbara.submit();
+    await visible(barbara.toast("Slow down a little"));
+    await visible(barbara.toast(/starting generations too quickly\. Try again in/));
+  });
+
+  test("a failing model: the card says what went wrong and offers Retry, and the retry completes", async () => {
+    const katherine = await signIn("Katherine");
+    await katherine.generate("Flaky provider [[count:5]] [[pace:50]] [[fail-once:429]]");
+    await katherine.openPanel();
+    const card = katherine.card("Flaky provider");
+    await visible(card.getByText("The AI service is busy"));
+    await card.getByRole("button", { name: "Retry" }).click();
+    await visible(card.getByText("5 questions ready"), 20_000);
+  });
+});
+
+describe("what users see", () => {
+  test("a second user sees none of the first user's jobs or questions", async () => {
+    const first = await signIn("Owner");
+    await first.generate("Private topic [[count:5]] [[pace:10]]");
+    await first.expectRunning(0);
+    await first.openPanel();
+    const jobId = await first.jobIdOf(first.card("Private topic"));
+
+    const second = await signIn("Stranger");
+    await second.expectRunning(0);
+    await second.openPanel();
+    await visible(second.panel.getByText("Nothing yet. Start a generation and follow it here."));
+    expect(await second.panel.getByRole("article").count()).toBe(0);
+    await second.closePanel();
+    await second.page.goto("/my-questions");
+    await visible(second.page.getByRole("heading", { name: "No questions yet" }));
+    expect(await second.questions.count()).toBe(0);
+    await second.page.goto(`/jobs/${jobId}`);
+    await visible(second.page.getByText("Generation not found"));
+    expect(await second.page.getByText("Private topic").count()).toBe(0);
+  });
+
+  test("reloading mid-job keeps everything: the badge, the card's progress, and the job finishes", async () => {
+    const linus = await signIn("Linus");
+    await linus.generate("Survives reload [[count:8]] [[pace:700]]");
+    await linus.openPanel();
+    await visible(linus.card("Survives reload").getByText(/Generating: [2-7] of 8 saved/), 20_000);
+    await linus.page.reload();
+    await linus.expectRunning(1);
+    await linus.openPanel();
+    await visible(linus.card("Survives reload").getByText(/Generating: [2-8] of 8 saved/));
+    await visible(linus.card("Survives reload").getByText("8 questions ready"), 30_000);
+  });
+
+  test("review a question: answer it, see whether it was right, rate it, and the next one comes up", async () => {
+    const edsger = await signIn("Edsger");
+    await edsger.generate("Reviewable topic [[count:5]] [[pace:10]]");
+    await edsger.expectRunning(0);
+    await edsger.gotoReview();
+    await visible(edsger.page.getByText("5 due"));
+    const first = await edsger.page.getByRole("heading", { level: 2 }).first().innerText();
+
+    await edsger.answers.first().click();
+    await visible(edsger.ratings);
+    await visible(edsger.page.getByText(/Correct|Not quite/));
+    await edsger.ratings.getByRole("button", { name: /^Good/ }).click();
+
+    await visible(edsger.page.getByText("4 due"));
+    await hidden(edsger.ratings);
+    expect(await edsger.page.getByRole("heading", { level: 2 }).first().innerText()).not.toBe(first);
+  });
+});

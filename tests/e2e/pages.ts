@@ -1,0 +1,131 @@
+/**
+ * Page objects of the end-to-end suite: how a user reaches each part of the
+ * app, by role and accessible name, as a screen reader would. The tests say
+ * what the user does; these say how.
+ */
+import type { Browser, Locator, Page } from "playwright-core";
+
+/** Waits until `locator` is visible (or hidden). playwright-core has no `expect`; vitest's `expect.poll` covers the rest. */
+export const visible = (locator: Locator, timeout = 15_000) => locator.first().waitFor({ state: "visible", timeout });
+export const hidden = (locator: Locator, timeout = 15_000) => locator.first().waitFor({ state: "hidden", timeout });
+
+export class App {
+  private constructor(
+    readonly page: Page,
+    readonly baseURL: string,
+  ) {}
+
+  /** A new browser context (its own cookies), signed in with the local sign-in. */
+  static async signIn(browser: Browser, baseURL: string, name: string): Promise<App> {
+    const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto("/sign-in");
+    await page.getByLabel("Display name").fill(name);
+    await page.getByRole("button", { name: "Continue" }).click();
+    await page.waitForURL(`${baseURL}/`);
+    const app = new App(page, baseURL);
+    await visible(app.badge);
+    return app;
+  }
+
+  // ── Navbar ──────────────────────────────────────────────────────────────
+
+  get badge(): Locator {
+    return this.page.getByRole("button", { name: /^Background tasks/ });
+  }
+
+  async expectRunning(count: number, timeout = 15_000): Promise<void> {
+    const name = count === 0 ? "Background tasks, none running" : `Background tasks, ${count} running`;
+    await visible(this.page.getByRole("button", { name, exact: true }), timeout);
+  }
+
+  // ── Generation modal ────────────────────────────────────────────────────
+
+  get modal(): Locator {
+    return this.page.getByRole("dialog", { name: "Generate questions" });
+  }
+
+  /** Opens the modal and types `prompt` (does not submit). */
+  async startTyping(prompt: string): Promise<void> {
+    await this.page.getByRole("button", { name: "Generate questions" }).first().click();
+    await visible(this.modal);
+    await this.modal.getByRole("textbox").fill(prompt);
+  }
+
+  /** Submits the typed prompt with Ctrl+Enter. */
+  async submit(): Promise<void> {
+    await this.modal.getByRole("textbox").press("Control+Enter");
+  }
+
+  /** Generates questions on `prompt` and waits for the modal to close. */
+  async generate(prompt: string): Promise<void> {
+    await this.startTyping(prompt);
+    await this.submit();
+    await hidden(this.modal);
+  }
+
+  toast(text: string | RegExp): Locator {
+    return this.page.locator("[data-sonner-toast]").filter({ hasText: text });
+  }
+
+  // ── Background tasks panel ──────────────────────────────────────────────
+
+  get panel(): Locator {
+    return this.page.getByRole("dialog", { name: "Background tasks" });
+  }
+
+  async openPanel(): Promise<void> {
+    if (await this.panel.isVisible()) return;
+    await this.badge.click();
+    await visible(this.panel);
+  }
+
+  async closePanel(): Promise<void> {
+    await this.page.keyboard.press("Escape");
+    await hidden(this.panel);
+  }
+
+  /** The task card of the job whose title contains `text`. */
+  card(text: string): Locator {
+    return this.panel.getByRole("article").filter({ hasText: text });
+  }
+
+  /** Cancels the job of `card`, confirming in the dialog. */
+  async cancel(card: Locator): Promise<void> {
+    await card.getByRole("button", { name: "Cancel" }).click();
+    await this.page.getByRole("alertdialog").getByRole("button", { name: "Stop generation" }).click();
+    await hidden(this.page.getByRole("alertdialog"));
+  }
+
+  /** The id of the job of `card` (from its Details link). */
+  async jobIdOf(card: Locator): Promise<string> {
+    const href = await card.getByRole("link", { name: "Details" }).getAttribute("href");
+    return href!.split("/jobs/")[1]!;
+  }
+
+  // ── Pages ───────────────────────────────────────────────────────────────
+
+  async gotoMyQuestions(query = ""): Promise<void> {
+    await this.page.goto(`/my-questions${query}`);
+    await visible(this.page.getByRole("heading", { name: "My Questions", level: 1 }));
+  }
+
+  /** The question cards shown on the page. */
+  get questions(): Locator {
+    return this.page.getByRole("main").getByRole("article");
+  }
+
+  /** The answers of the question being reviewed. */
+  get answers(): Locator {
+    return this.page.getByRole("list", { name: "Answers" }).getByRole("button");
+  }
+
+  get ratings(): Locator {
+    return this.page.getByRole("group", { name: "How well did you know it?" });
+  }
+
+  async gotoReview(): Promise<void> {
+    await this.page.goto("/");
+    await visible(this.page.getByRole("heading", { name: "Review", level: 1 }));
+  }
+}
