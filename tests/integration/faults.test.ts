@@ -218,6 +218,28 @@ describe("model faults: every job ends terminal, with the right code, keeping wh
 });
 
 describe("crashes", () => {
+  test("an action that crashes mid-job leaves its job to the sweeper: INTERRUPTED and retryable, what it saved kept, the retry completes", async () => {
+    const { http } = await newUser();
+    const jobId = await http.mutation(api.generationJobs.createJob, { prompt: "Crashing action [[count:5]] [[crash:2]] [[pace:10]]" });
+    // The action is gone, the job still says processing: nothing but the sweeper can end it.
+    const orphaned = await waitForJob(http, jobId, (j) => j.questionsSaved === 2);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await http.query(api.generationJobs.getJobById, { jobId }))?.status).toBe("processing");
+    // Minutes later (the backend's clock moves; the sweeper runs every second at this cron speed):
+    backend.process.send({ type: "test-clock", offsetMs: LATER });
+    try {
+      const interrupted = await waitForJob(http, jobId, terminal);
+      report("action crashes mid-job", "failed INTERRUPTED retryable, 2 kept", `${interrupted.status} ${interrupted.errorCode} ${interrupted.retryable ? "retryable" : "final"}, ${interrupted.questionsSaved} kept`);
+    } finally {
+      backend.process.send({ type: "test-clock", offsetMs: 0 });
+    }
+    expect(orphaned.status).toBe("processing");
+    await http.mutation(api.generationJobs.retryJob, { jobId });
+    const retried = await waitForJob(http, jobId, (j) => terminal(j) && j.attempts === 2);
+    const questions = await assertQuestionsIntact(http, retried);
+    report("retry after the action crashed", "completed, 5 distinct questions", `${retried.status}, ${questions.length} distinct questions`);
+  });
+
   test("the backend is killed mid-job (the action's process crashes): no data lost, the job is INTERRUPTED and retryable, the retry completes", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "faults-"));
     closers.push(() => rmSync(dir, { recursive: true, force: true }));

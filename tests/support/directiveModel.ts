@@ -16,6 +16,9 @@
  *   [[hang:K]]           the stream stalls after K questions (idle timeout)
  *   [[stall:K]]          the stream stalls after K questions until aborted,
  *                        with no idle timeout (for crash and restart tests)
+ *   [[crash:K]]          after K questions the stream throws something that
+ *                        even the action's error handling cannot survive: the
+ *                        action dies mid-job, as on a crash
  *
  * Questions are numbered from the job's saved count, so a retry continues
  * the sequence instead of repeating it. `*-once` directives remember, per
@@ -34,6 +37,7 @@ export type Directives = {
   malformedAfter?: number;
   hangAfter?: number;
   stallAfter?: number;
+  crashAfter?: number;
 };
 
 export function parseDirectives(text: string): Directives {
@@ -52,6 +56,7 @@ export function parseDirectives(text: string): Directives {
     ...(number("malformed") !== undefined ? { malformedAfter: number("malformed")! } : {}),
     ...(number("hang") !== undefined ? { hangAfter: number("hang")! } : {}),
     ...(number("stall") !== undefined ? { stallAfter: number("stall")! } : {}),
+    ...(number("crash") !== undefined ? { crashAfter: number("crash")! } : {}),
   };
 }
 
@@ -99,10 +104,19 @@ export function createDirectiveModel(): ModelChoice {
         if (d.malformedAfter !== undefined && already < d.malformedAfter) return cut(d.malformedAfter, []);
         if (d.hangAfter !== undefined && already < d.hangAfter) return cut(d.hangAfter, [{ until: new Promise(() => {}) }]);
         if (d.stallAfter !== undefined && already < d.stallAfter) return cut(d.stallAfter, keepAlive(call.abortSignal));
+        if (d.crashAfter !== undefined && already < d.crashAfter) return cut(d.crashAfter, [{ delayMs: 20 }, { error: new Unsurvivable() }]);
         return questionSteps(questions, { delayMs: d.paceMs });
       },
     }),
   };
+}
+
+/** An error whose message cannot even be read: classifying it throws, so it
+ * escapes the action's catch and the action dies, leaving its job processing. */
+class Unsurvivable extends Error {
+  override get message(): string {
+    throw new Error("simulated crash: the action died while handling an error");
+  }
 }
 
 /** A stall that is not a hang: a space every half second (inside the
