@@ -16,7 +16,7 @@ import { formatDistanceStrict } from "date-fns";
 import { v, type Infer } from "convex/values";
 import { DAY_MS, JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
-import { canTransition, isJobStuck } from "../lib/jobs";
+import { canTransition, isJobStuck, isTerminalStatus } from "../lib/jobs";
 import { validatePrompt } from "../lib/prompt";
 import { internal } from "./_generated/api";
 import type { Doc, Id } from "./_generated/dataModel";
@@ -163,11 +163,7 @@ export const cancelJob = userMutation({
     if (!canTransition(job.status, "cancelled")) {
       throw appError("INVALID_STATE", `This job has already ${finishedVerb(job.status)}, so it can't be cancelled.`);
     }
-    const now = Date.now();
-    await transition(ctx, job, "cancelled", {
-      completedAt: now,
-      ...(job.startedAt !== undefined ? { durationMs: now - job.startedAt } : {}),
-    });
+    await transition(ctx, job, "cancelled");
     // A job still waiting to start: drop its scheduled action. A running one
     // stops by itself when its next batch finds the job cancelled.
     if (job.scheduledFunctionId) {
@@ -276,7 +272,7 @@ export const completeJob = internalMutation({
   handler: async (ctx, { jobId, durationMs }) => {
     const job = await ctx.db.get("generationJobs", jobId);
     if (!job) return false;
-    return await transition(ctx, job, "completed", { completedAt: Date.now(), durationMs, phase: "finalizing" });
+    return await transition(ctx, job, "completed", { durationMs, phase: "finalizing" });
   },
 });
 
@@ -293,12 +289,7 @@ export const failJob = internalMutation({
   handler: async (ctx, { jobId, ...error }) => {
     const job = await ctx.db.get("generationJobs", jobId);
     if (!job) return false;
-    const now = Date.now();
-    return await transition(ctx, job, "failed", {
-      ...error,
-      completedAt: now,
-      ...(job.startedAt !== undefined ? { durationMs: now - job.startedAt } : {}),
-    });
+    return await transition(ctx, job, "failed", error);
   },
 });
 
@@ -331,8 +322,6 @@ export const recoverStuckJobs = internalMutation({
           errorCode: "INTERRUPTED",
           errorMessage: "The job stopped unexpectedly (the server restarted or the job timed out).",
           retryable: true,
-          completedAt: now,
-          ...(job.startedAt !== undefined ? { durationMs: now - job.startedAt } : {}),
         });
         if (failed) interrupted++;
       }
@@ -394,8 +383,10 @@ export const cleanup = internalMutation({
 // ── Helpers ─────────────────────────────────────────────────────────────────
 
 /**
- * Moves `job` to status `to` with `fields`, if the state machine allows it.
- * Also refreshes the heartbeat. Returns whether anything was written.
+ * Moves `job` to status `to` with `fields`, if the state machine allows it,
+ * and refreshes the heartbeat. A job that finishes (completed, failed,
+ * cancelled) gets `completedAt` and, if it had started, `durationMs` (unless
+ * `fields` says otherwise). Returns whether anything was written.
  */
 async function transition(
   ctx: MutationCtx,
@@ -404,7 +395,11 @@ async function transition(
   fields: Partial<Doc<"generationJobs">> = {},
 ): Promise<boolean> {
   if (!canTransition(job.status, to)) return false;
-  await ctx.db.patch("generationJobs", job._id, { ...fields, status: to, lastProgressAt: Date.now() });
+  const now = Date.now();
+  const finished = isTerminalStatus(to)
+    ? { completedAt: now, ...(job.startedAt !== undefined ? { durationMs: now - job.startedAt } : {}) }
+    : {};
+  await ctx.db.patch("generationJobs", job._id, { ...finished, ...fields, status: to, lastProgressAt: now });
   return true;
 }
 
