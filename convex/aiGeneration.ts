@@ -144,25 +144,27 @@ async function streamAndSave(ctx: ActionCtx, job: StreamJob): Promise<number | "
 
   const seen = new Set(job.avoid.map(questionKey));
   let buffer: GeneratedQuestion[] = [];
+  let oldestBufferedAt: number | null = null;
+  let lastSaveAt = Date.now();
   let generated = 0;
   let savedTotal = job.alreadySaved;
-  const state: BatchState = { buffered: 0, oldestBufferedAt: null, lastSaveAt: Date.now(), savedByAttempt: 0 };
+  const batch = (): BatchState => ({ buffered: buffer.length, oldestBufferedAt, lastSaveAt, savedByAttempt: savedTotal - job.alreadySaved });
 
   /** Saves the buffer (or just beats the heart); false once the job is no longer ours. */
   const save = async (phase?: "finalizing") => {
-    const batch = buffer;
+    const questions = buffer;
     buffer = [];
+    oldestBufferedAt = null;
     const res = await ctx.runMutation(internal.questions.saveBatch, {
       jobId: job.jobId,
       userId: job.userId,
       topic: job.topic,
-      questions: batch,
+      questions,
       batchStart: savedTotal,
       questionsGenerated: job.alreadySaved + generated,
       ...(phase ? { phase } : {}),
     });
-    Object.assign(state, { buffered: 0, oldestBufferedAt: null, lastSaveAt: Date.now() });
-    state.savedByAttempt += res.saved;
+    lastSaveAt = Date.now();
     savedTotal = res.questionsSaved;
     return res.active;
   };
@@ -173,7 +175,7 @@ async function streamAndSave(ctx: ActionCtx, job: StreamJob): Promise<number | "
   let reachedTarget = false;
   try {
     for (;;) {
-      if (isSaveDue(state, Date.now()) && !(await save())) {
+      if (isSaveDue(batch(), Date.now()) && !(await save())) {
         abort.abort();
         return "stopped";
       }
@@ -182,7 +184,7 @@ async function streamAndSave(ctx: ActionCtx, job: StreamJob): Promise<number | "
         abort.abort();
         break;
       }
-      const step = await raceTimer(next, msUntilSaveDue(state, Date.now()));
+      const step = await raceTimer(next, msUntilSaveDue(batch(), Date.now()));
       if (step === TIMER) continue;
       if (step.done) break;
       next = elements.next();
@@ -192,8 +194,7 @@ async function streamAndSave(ctx: ActionCtx, job: StreamJob): Promise<number | "
       if (question && key && !seen.has(key)) {
         seen.add(key);
         buffer.push(question);
-        state.buffered = buffer.length;
-        state.oldestBufferedAt ??= Date.now();
+        oldestBufferedAt ??= Date.now();
       }
     }
     if (!reachedTarget) await result.output; // rejects if the output as a whole was malformed
