@@ -83,7 +83,8 @@ describe("generating questions", () => {
     expect(kept).toBeLessThan(20);
     await grace.closePanel();
     await grace.expectRunning(0);
-    // Nothing more arrives after the cancel; My Questions has exactly what the card says.
+    // Nothing more arrives after the cancel: longer than a batch may wait (1.5 s), then
+    // My Questions has exactly what the card says.
     await grace.page.waitForTimeout(2000);
     await grace.gotoMyQuestions(`?job=${jobId}`);
     await expect.poll(() => grace.questions.count()).toBe(kept);

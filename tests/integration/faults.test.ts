@@ -6,7 +6,7 @@
  * duplicated or lost, and abuse is refused with a clear error. Prints a
  * summary table (case, expected, got).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ConvexHttpClient } from "convex/browser";
@@ -83,6 +83,22 @@ async function waitForJob(http: ConvexHttpClient, jobId: Id<"generationJobs">, d
   }
 }
 const terminal = (job: PublicJob) => job.status !== "pending" && job.status !== "processing";
+
+/** Resolves once local-convex's data file holds the documents `ids`. */
+async function savedToDisk(dataFile: string, ids: string[], timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  for (;;) {
+    try {
+      const data = JSON.parse(readFileSync(dataFile, "utf8")) as { components: Record<string, { tables: Record<string, Array<{ _id: string }>> }> };
+      const stored = new Set(Object.values(data.components).flatMap((c) => Object.values(c.tables).flat().map((d) => d._id)));
+      if (ids.every((id) => stored.has(id))) return;
+    } catch {
+      // not written yet, or being replaced
+    }
+    if (Date.now() - start > timeoutMs) throw new Error(`the data file did not get ${ids.join(", ")} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 /** A job's saved questions are exactly the ones it counts, each once. */
 async function assertQuestionsIntact(http: ConvexHttpClient, job: PublicJob): Promise<QuestionDoc[]> {
@@ -254,8 +270,8 @@ describe("crashes", () => {
     const jobId = await http.mutation(api.generationJobs.createJob, { prompt: "Crashes mid-job [[count:5]] [[stall:2]] [[pace:10]]" });
     const running = await waitForJob(http, jobId, (j) => j.questionsSaved === 2);
     const savedBefore = await http.query(api.questions.listJobQuestions, { jobId });
-    // Give the debounced save a moment to write what the job has, then crash.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Crash once the (debounced) data file holds what the job has saved.
+    await savedToDisk(dataFile, savedBefore.map((q) => q._id));
     await crashing.kill();
 
     crashing = await startLocalConvex({ dataFile, env: { ...env, TEST_CLOCK_OFFSET_MS: String(LATER) }, preload: [PRELOAD], cronSpeed: CRON_SPEED });
