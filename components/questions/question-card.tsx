@@ -6,6 +6,7 @@ import type { QuestionDoc } from "@/convex/lib/validators";
 import { fullDateTime, relativeTime, timeUntil } from "../format";
 import { Badge } from "../ui/badge";
 import { cn } from "../ui/cn";
+import { Skeleton } from "../ui/skeleton";
 
 const OPTION_LETTERS = "ABCDEF";
 
@@ -81,11 +82,11 @@ export function QuestionCardSkeletonList({ count = 3 }: { count?: number }) {
     <div role="status" aria-label="Loading questions" className="space-y-3">
       {Array.from({ length: count }, (_, i) => (
         <div key={i} className="rounded-xl border border-border p-5">
-          <div className="h-3 w-40 animate-pulse rounded bg-muted" />
-          <div className="mt-4 h-5 w-4/5 animate-pulse rounded bg-muted" />
+          <Skeleton className="h-3 w-40 rounded" />
+          <Skeleton className="mt-4 h-5 w-4/5 rounded" />
           <div className="mt-4 grid gap-1.5 sm:grid-cols-2">
             {[0, 1, 2, 3].map((j) => (
-              <div key={j} className="h-9 animate-pulse rounded-lg bg-muted" />
+              <Skeleton key={j} className="h-9 rounded-lg" />
             ))}
           </div>
         </div>
