@@ -5,10 +5,10 @@
  * moment the stream is aborted. Used in-process and, through
  * `preload-bench-model.ts`, inside a local-convex backend.
  */
-import { codeModel, promptText, type StreamStep } from "../convex/lib/ai/modelStream";
+import { codeModel, promptText } from "../convex/lib/ai/modelStream";
 import type { ModelChoice } from "../convex/lib/ai/models";
 import { parseGenerationPrompt, parseRequest } from "../convex/lib/ai/prompts";
-import { makeQuestion } from "../tests/support/scriptedModels";
+import { makeQuestion, questionSteps } from "../tests/support/scriptedModels";
 import { parseDirectives } from "../tests/support/directiveModel";
 
 export type BenchEvent = { type: "complete"; key: string; index: number; at: number } | { type: "abort"; key: string; at: number };
@@ -34,17 +34,11 @@ export function createBenchModel(onEvent: (event: BenchEvent) => void): ModelCho
         const { paceMs } = parseDirectives(request);
         const count = parseGenerationPrompt(text)?.count ?? parseDirectives(request).count;
         call.abortSignal?.addEventListener("abort", () => onEvent({ type: "abort", key, at: Date.now() }), { once: true });
-        // An element is complete (and published by the SDK) once the next one begins.
-        const steps: StreamStep[] = ['{"elements":['];
-        for (let i = 0; i < count; i++) {
-          const json = JSON.stringify(makeQuestion(i, { question: `Bench ${key} question ${i}` }));
-          if (i > 0) steps.push({ delayMs: paceMs }, ",");
-          steps.push(json.slice(0, 1));
-          if (i > 0) steps.push({ call: () => onEvent({ type: "complete", key, index: i - 1, at: Date.now() }) });
-          steps.push(json.slice(1));
-        }
-        steps.push("]}", { call: () => onEvent({ type: "complete", key, index: count - 1, at: Date.now() }) });
-        return steps;
+        const questions = Array.from({ length: count }, (_, i) => makeQuestion(i, { question: `Bench ${key} question ${i}` }));
+        return questionSteps(questions, {
+          delayMs: paceMs,
+          onComplete: (index) => onEvent({ type: "complete", key, index, at: Date.now() }),
+        });
       },
     }),
   };

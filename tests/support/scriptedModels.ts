@@ -4,7 +4,7 @@
  * into the app through the model seam (`setModelOverride`).
  */
 import { APICallError } from "ai";
-import { chunked, codeModel, promptText, type StreamStep } from "../../convex/lib/ai/modelStream";
+import { codeModel, promptText, type StreamStep } from "../../convex/lib/ai/modelStream";
 import type { ModelChoice } from "../../convex/lib/ai/models";
 import type { Intent } from "../../convex/lib/ai/prompts";
 import type { GeneratedQuestion } from "../../convex/lib/validators";
@@ -41,14 +41,22 @@ export function makeQuestions(count: number, from = 0): GeneratedQuestion[] {
  * array closes), so every element is split after its first character:
  * - `pauseAt`: the stream waits for `until` just after element `index` began,
  *   i.e. once element `index - 1` is published;
+ * - `onComplete(index)` runs at the moment element `index` is complete (the
+ *   benchmark time-stamps it);
  * - `end`: instead of closing the array, the stream writes half of one more
  *   element (which must never be saved) and then plays `end` (a failure, a
  *   hang, or nothing: malformed JSON).
  */
 export function questionSteps(
   questions: readonly unknown[],
-  { delayMs = 0, pauseAt, end }: { delayMs?: number; pauseAt?: { index: number; until: Promise<unknown> }; end?: StreamStep[] } = {},
+  {
+    delayMs = 0,
+    pauseAt,
+    onComplete,
+    end,
+  }: { delayMs?: number; pauseAt?: { index: number; until: Promise<unknown> }; onComplete?: (index: number) => void; end?: StreamStep[] } = {},
 ): StreamStep[] {
+  const completed = (index: number): StreamStep[] => (onComplete && index >= 0 ? [{ call: () => onComplete(index) }] : []);
   const steps: StreamStep[] = ['{"elements":['];
   questions.forEach((question, i) => {
     const json = JSON.stringify(question);
@@ -56,12 +64,13 @@ export function questionSteps(
       if (delayMs > 0) steps.push({ delayMs });
       steps.push(",");
     }
-    steps.push(json.slice(0, 1));
+    steps.push(json.slice(0, 1), ...completed(i - 1));
     if (pauseAt?.index === i) steps.push({ until: pauseAt.until });
     steps.push(json.slice(1));
   });
-  if (end === undefined) return [...steps, "]}"];
-  return [...steps, `${questions.length > 0 ? "," : ""}{"question": "Half a`, ...end];
+  const last = questions.length - 1;
+  if (end === undefined) return [...steps, "]}", ...completed(last)];
+  return [...steps, `${questions.length > 0 ? "," : ""}{"question": "Half a`, ...completed(last), ...end];
 }
 
 export const http = {
@@ -119,5 +128,3 @@ export function gate(): { promise: Promise<void>; open: () => void } {
   const promise = new Promise<void>((resolve) => (open = resolve));
   return { promise, open };
 }
-
-export { chunked };
