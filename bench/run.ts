@@ -35,6 +35,7 @@ const { startTestIssuer } = await import("../local-convex/test/issuer");
 const { ConvexClient } = await import("convex/browser");
 const { api } = await import("../convex/_generated/api");
 const { createBenchModel } = await import("./benchModel");
+const { markdownTable } = await import("../tests/support/markdownTable");
 type BenchEvent = import("./benchModel").BenchEvent;
 type Engine = import("../local-convex/engine/engine").Engine;
 const { getConvexSize } = await import("convex/values");
@@ -50,10 +51,7 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), machi
 // ── Helpers ─────────────────────────────────────────────────────────────────
 
 function table(title: string, header: string[], rows: Array<Array<string | number>>): void {
-  const cells = [header, ...rows.map((r) => r.map(String))];
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
-  console.log(`\n${title}\n${line(header)}\n| ${widths.map((w) => "-".repeat(w)).join(" | ")} |\n${cells.slice(1).map(line).join("\n")}`);
+  console.log(`\n${title}\n${markdownTable(header, rows, { alignNumbers: true })}`);
 }
 
 function percentile(values: number[], p: number): number {

@@ -17,6 +17,7 @@ import type { Id } from "../../convex/_generated/dataModel";
 import type { PublicJob, QuestionDoc } from "../../convex/lib/validators";
 import { startLocalConvex, type LocalConvexProcess } from "../../local-convex/index";
 import { startTestIssuer, type TestIssuer } from "../../local-convex/test/issuer";
+import { markdownTable } from "../support/markdownTable";
 
 const PRELOAD = path.resolve("tests/support/preload-directive-model.ts");
 /** The sweeper runs every minute; 60x makes that every second. */
@@ -39,11 +40,7 @@ afterAll(async () => {
   await backend?.close();
   await issuer?.close();
   if (rows.length > 0) {
-    const width = (key: keyof (typeof rows)[number]) => Math.max(key.length, ...rows.map((r) => r[key].length));
-    const line = (r: (typeof rows)[number]) => `| ${r.case.padEnd(width("case"))} | ${r.expected.padEnd(width("expected"))} | ${r.got.padEnd(width("got"))} |`;
-    console.log(
-      ["", "Fault and abuse suite", line({ case: "case", expected: "expected", got: "got" }), line({ case: "-".repeat(width("case")), expected: "-".repeat(width("expected")), got: "-".repeat(width("got")) }), ...rows.map(line)].join("\n"),
-    );
+    console.log(`\nFault and abuse suite\n${markdownTable(["case", "expected", "got"], rows.map((r) => [r.case, r.expected, r.got]))}`);
   }
 });
 
