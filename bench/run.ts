@@ -36,6 +36,7 @@ const { ConvexClient } = await import("convex/browser");
 const { api } = await import("../convex/_generated/api");
 const { createBenchModel } = await import("./benchModel");
 const { markdownTable } = await import("../tests/support/markdownTable");
+const { isTerminalStatus } = await import("../lib/jobs");
 type BenchEvent = import("./benchModel").BenchEvent;
 type Engine = import("../local-convex/engine/engine").Engine;
 const { getConvexSize } = await import("convex/values");
@@ -264,7 +265,7 @@ async function overTheWire() {
         }
       });
       const stopJob = client.onUpdate(api.generationJobs.getJobById, { jobId }, (job) => {
-        if (job && job.status !== "pending" && job.status !== "processing") {
+        if (job && isTerminalStatus(job.status)) {
           setTimeout(() => {
             stopQuestions();
             stopJob();

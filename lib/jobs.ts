@@ -3,7 +3,7 @@
  * and the web app (which shows them): the status state machine, progress
  * math, and plain-words descriptions of failures.
  */
-import type { ErrorCode, JobPhase, JobStatus } from "../convex/lib/validators";
+import { ACTIVE_JOB_STATUSES, type ErrorCode, type JobPhase, type JobStatus } from "../convex/lib/validators";
 import { JOB_CONFIG } from "./constants/jobs";
 
 /**
@@ -24,7 +24,7 @@ export function canTransition(from: JobStatus, to: JobStatus): boolean {
 }
 
 export function isActiveStatus(status: JobStatus): boolean {
-  return status === "pending" || status === "processing";
+  return (ACTIVE_JOB_STATUSES as readonly JobStatus[]).includes(status);
 }
 
 /** Completed, failed or cancelled: the job's action is done (a failed job may be retried). */

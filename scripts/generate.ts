@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import type { Value } from "convex/values";
 import type { PublicJob, QuestionDoc } from "../convex/lib/validators";
+import { isTerminalStatus } from "../lib/jobs";
 
 // Before anything imports convex-test: the engine needs its internals (see the hook).
 register("../local-convex/engine/convexTestHook.ts", import.meta.url);
@@ -88,7 +89,7 @@ const finished = new Promise<PublicJob>((resolve) => {
         if (status !== lastStatus) say(`  … ${(lastStatus = status)}`);
         const questions = await call<QuestionDoc[]>("questions:listJobQuestions", { jobId });
         for (const question of questions.slice(printed)) say(formatQuestion(++printed, question));
-        if (job.status !== "pending" && job.status !== "processing") resolve(job);
+        if (isTerminalStatus(job.status)) resolve(job);
       } while (again);
       refreshing = null;
     })();

@@ -6,6 +6,7 @@
  * well as on stored documents.
  */
 import { ERROR_CODES, JOB_PHASES, JOB_STATUSES, type JobStatus, type PublicJob, type QuestionDoc } from "../convex/lib/validators";
+import { isActiveStatus } from "../lib/jobs";
 
 export type { ErrorCode, JobKind, JobPhase, JobStatus, ModelKind } from "../convex/lib/validators";
 export type { AppErrorCode, AppErrorData } from "../lib/errors";
@@ -35,7 +36,7 @@ export function isProcessingJob<J extends WithStatus>(job: J): job is Is<J, "pro
 }
 /** Pending or processing: counts against the limit of 3, can be cancelled. */
 export function isActiveJob<J extends WithStatus>(job: J): job is Is<J, "pending" | "processing"> {
-  return job.status === "pending" || job.status === "processing";
+  return isActiveStatus(job.status);
 }
 export function isCompletedJob<J extends WithStatus>(job: J): job is Is<J, "completed"> {
   return job.status === "completed";

@@ -18,6 +18,7 @@ import type { PublicJob, QuestionDoc } from "../../convex/lib/validators";
 import { startLocalConvex, type LocalConvexProcess } from "../../local-convex/index";
 import { startTestIssuer, type TestIssuer } from "../../local-convex/test/issuer";
 import { markdownTable } from "../support/markdownTable";
+import { isTerminalStatus } from "../../lib/jobs";
 
 const PRELOAD = path.resolve("tests/support/preload-directive-model.ts");
 /** The sweeper runs every minute; 60x makes that every second. */
@@ -79,7 +80,7 @@ async function waitForJob(http: ConvexHttpClient, jobId: Id<"generationJobs">, d
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
-const terminal = (job: PublicJob) => job.status !== "pending" && job.status !== "processing";
+const terminal = (job: PublicJob) => isTerminalStatus(job.status);
 
 /** Resolves once local-convex's data file holds the documents `ids`. */
 async function savedToDisk(dataFile: string, ids: string[], timeoutMs = 10_000): Promise<void> {
