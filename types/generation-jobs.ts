@@ -5,7 +5,7 @@
  * the fields they read, so they work on the `PublicJob`s queries return as
  * well as on stored documents.
  */
-import { ERROR_CODES, JOB_PHASES, JOB_STATUSES, type JobStatus, type PublicJob, type QuestionDoc } from "../convex/lib/validators";
+import type { JobStatus, PublicJob, QuestionDoc } from "../convex/lib/validators";
 import { isActiveStatus } from "../lib/jobs";
 
 export type { ErrorCode, JobKind, JobPhase, JobStatus, ModelKind } from "../convex/lib/validators";
@@ -17,16 +17,6 @@ export type Question = QuestionDoc;
 
 type WithStatus = Pick<PublicJob, "status">;
 type Is<J, S extends JobStatus> = J & { status: S };
-
-export function isJobStatus(value: unknown): value is JobStatus {
-  return typeof value === "string" && (JOB_STATUSES as readonly string[]).includes(value);
-}
-export function isJobPhase(value: unknown): value is PublicJob["phase"] {
-  return typeof value === "string" && (JOB_PHASES as readonly string[]).includes(value);
-}
-export function isErrorCode(value: unknown): value is NonNullable<PublicJob["errorCode"]> {
-  return typeof value === "string" && (ERROR_CODES as readonly string[]).includes(value);
-}
 
 export function isPendingJob<J extends WithStatus>(job: J): job is Is<J, "pending"> {
   return job.status === "pending";

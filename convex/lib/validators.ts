@@ -75,8 +75,6 @@ export type GeneratedQuestion = z.infer<typeof generatedQuestionSchema>;
 
 /** The same shape as a Convex validator, for `saveBatch`'s args and the schema. */
 export const vGeneratedQuestion = zodToConvex(generatedQuestionSchema);
-export const vQuestionType = literals(...QUESTION_TYPES);
-export const vDifficulty = literals(...DIFFICULTIES);
 
 export const CARD_STATES = ["new", "learning", "review", "relearning"] as const;
 export const vCardState = literals(...CARD_STATES);

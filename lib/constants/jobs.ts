@@ -87,6 +87,4 @@ export const JOB_CONFIG = {
   MAX_DUE_COUNT: 99,
 } as const;
 
-export type JobConfig = typeof JOB_CONFIG;
-
 export const DAY_MS = 24 * HOUR;
