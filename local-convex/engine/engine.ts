@@ -79,7 +79,9 @@ export type CallOutcome = (
 
 /** Transactions run since the engine started (or `resetUsage`), and what they read and wrote. */
 export type UsageTotals = {
-  /** Mutations that committed. */
+  /** Transactions that committed: mutations, and convex-test's own scheduler
+   * bookkeeping (a scheduled function's state changes), which a meter of app
+   * work should leave out (see `bench/run.ts`). */
   committed: number;
   /** Queries, and mutations that failed. */
   rolledBack: number;
