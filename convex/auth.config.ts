@@ -7,8 +7,10 @@
  *   set: the Next.js route `/api/local-auth` signs RS256 tokens and serves its
  *   public keys at `/api/local-auth/jwks`. `npm run dev` sets it in offline mode.
  */
-import { env } from "./_generated/server";
 import type { AuthConfig } from "convex/server";
+import { readDeploymentEnv } from "./lib/env";
+
+const env = readDeploymentEnv();
 
 const providers: AuthConfig["providers"] = [];
 

@@ -13,7 +13,7 @@ import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { SharedV3ProviderOptions } from "@ai-sdk/provider";
 import type { LanguageModel } from "ai";
 import { JOB_CONFIG } from "../../../lib/constants/jobs";
-import { env as deploymentEnv } from "../../_generated/server";
+import { readDeploymentEnv, type DeploymentEnv } from "../env";
 import type { ModelKind } from "../validators";
 import { createSampleModel } from "./sampleModel";
 
@@ -30,8 +30,6 @@ export type ModelChoice = {
   providerOptions?: SharedV3ProviderOptions;
 };
 
-type Env = Record<string, string | undefined>;
-
 let override: (() => ModelChoice) | null = null;
 
 /** Replaces the model every job runs on (null restores the configured one).
@@ -40,7 +38,7 @@ export function setModelOverride(factory: (() => ModelChoice) | null): void {
   override = factory;
 }
 
-export function chooseModel(env: Env = deploymentEnv): ModelChoice {
+export function chooseModel(env: DeploymentEnv = readDeploymentEnv()): ModelChoice {
   if (override) return override();
   if (env.GOOGLE_GENERATIVE_AI_API_KEY) {
     const name = env.GEMINI_MODEL || "gemini-2.5-flash";
@@ -80,7 +78,7 @@ export function chooseModel(env: Env = deploymentEnv): ModelChoice {
 }
 
 /** `SAMPLE_MODEL_CHUNK_DELAY_MS` slows or speeds the sample model (default: a realistic pace). */
-function sampleModelPace(env: Env): { chunkDelayMs?: number } {
+function sampleModelPace(env: DeploymentEnv): { chunkDelayMs?: number } {
   const delay = env.SAMPLE_MODEL_CHUNK_DELAY_MS ? Number(env.SAMPLE_MODEL_CHUNK_DELAY_MS) : NaN;
   return Number.isFinite(delay) && delay >= 0 ? { chunkDelayMs: delay } : {};
 }
