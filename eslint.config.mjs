@@ -41,27 +41,6 @@ export default defineConfig([
 
   convexPlugin.configs.recommended,
 
-  // Environment variables are read through convex/lib/env.ts (process.env). The
-  // `env` of _generated/server is typed on a push from what convex.config.ts
-  // declares, so reading another name through it fails the CLI's typecheck.
-  {
-    files: ["convex/**/*.ts"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            {
-              regex: "_generated/server(\\.js)?$",
-              importNames: ["env"],
-              message: "Read environment variables through convex/lib/env.ts (see its header).",
-            },
-          ],
-        },
-      ],
-    },
-  },
-
   {
     files: WEB_APP,
     plugins: { "react-hooks": reactHooks, "@next/next": nextPlugin },

@@ -1,7 +1,10 @@
 import { defineApp } from "convex/server";
 import rateLimiter from "@convex-dev/rate-limiter/convex.config.js";
+import { ENV_VARS } from "./lib/envVars";
 
-const app = defineApp();
+// The environment variables the functions read, declared so a push validates
+// and types them (see lib/envVars.ts).
+const app = defineApp({ env: ENV_VARS });
 // Per-user token bucket on starting jobs (see JOB_CONFIG.RATE_LIMIT).
 app.use(rateLimiter);
 

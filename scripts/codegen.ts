@@ -2,10 +2,12 @@
  * Regenerates `convex/_generated/` as `npx convex codegen` does, without a
  * deployment (this machine cannot reach one).
  *
- * The CLI needs a deployment only to analyse components. This script runs the
- * CLI's offline code generation (`--system-udfs`), then adds the `components`
- * export the way the CLI's own template writes it for new projects: one
- * `ComponentApi` import per `app.use(...)` in `convex/convex.config.ts`.
+ * The CLI needs a deployment only to analyse components and env declarations.
+ * This script runs the CLI's offline code generation (`--system-udfs`), then
+ * writes what a push adds, with the CLI's own templates: the typed `env` of
+ * `server.d.ts` (the variables `convex/convex.config.ts` declares, as the
+ * backend's analysis reports them), and the `components` export (one
+ * `ComponentApi` import per `app.use(...)`).
  *
  *   npm run codegen            # rewrite convex/_generated
  *   npm run codegen -- --check # exit 1 if the checked-in files are stale
@@ -14,7 +16,8 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import * as prettier from "prettier";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -66,6 +69,7 @@ async function generate(projectDir: string): Promise<void> {
     { cwd: projectDir, stdio: ["ignore", "ignore", "pipe"] },
   );
   const generated = path.join(projectDir, "convex/_generated");
+  await writeTypedEnv(projectDir, generated);
   const components = childComponents(readFileSync(path.join(projectDir, "convex/convex.config.ts"), "utf8"));
   if (components.length === 0) return;
 
@@ -95,6 +99,26 @@ async function generate(projectDir: string): Promise<void> {
     export const components = componentsGeneric();
   `),
   );
+}
+
+/** `server.js` / `server.d.ts` as a push writes them: `env` typed from the app's declared env vars. */
+async function writeTypedEnv(projectDir: string, generated: string): Promise<void> {
+  // convex.config.ts declares `lib/envVars.ts`'s ENV_VARS (it cannot be imported
+  // outside Convex's bundler); serialized as the app definition reports them.
+  const { ENV_VARS } = (await import(pathToFileURL(path.join(projectDir, "convex/lib/envVars.ts")).href)) as {
+    ENV_VARS: Record<string, { json: unknown; isOptional: string }>;
+  };
+  const envVars = Object.entries(ENV_VARS).map(([name, validator]) => [
+    name,
+    { type: "value", value: JSON.stringify(validator.json), ...(validator.isOptional === "optional" ? { optional: true } : {}) },
+  ]);
+  const require = createRequire(import.meta.url);
+  const { serverCodegen } = require(path.join(root, "node_modules/convex/dist/cjs/cli/codegen_templates/server.js")) as {
+    serverCodegen(this: void, options: { useTypeScript: false; envVars: unknown[] }): { JS: string; DTS: string };
+  };
+  const server = serverCodegen({ useTypeScript: false, envVars });
+  writeFileSync(path.join(generated, "server.js"), await format(server.JS));
+  writeFileSync(path.join(generated, "server.d.ts"), await format(server.DTS));
 }
 
 /** Generates into a scratch copy of the project and returns the files. */

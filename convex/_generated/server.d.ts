@@ -22,6 +22,27 @@ import {
 import type { DataModel } from "./dataModel.js";
 
 /**
+ * Typesafe environment variables.
+ *
+ * This includes platform-provided env vars and any variables declared in
+ * `convex.config.ts`.
+ */
+type Env = {
+  readonly CONVEX_CLOUD_URL: string;
+  readonly CONVEX_SITE_URL: string;
+  readonly CLERK_JWT_ISSUER_DOMAIN: string | undefined;
+  readonly LOCAL_AUTH_ISSUER: string | undefined;
+  readonly GOOGLE_GENERATIVE_AI_API_KEY: string | undefined;
+  readonly GEMINI_MODEL: string | undefined;
+  readonly OPENAI_COMPATIBLE_BASE_URL: string | undefined;
+  readonly OPENAI_COMPATIBLE_MODEL: string | undefined;
+  readonly OPENAI_COMPATIBLE_API_KEY: string | undefined;
+  readonly OPENAI_COMPATIBLE_IDLE_TIMEOUT_MS: string | undefined;
+  readonly ENABLE_SAMPLE_MODEL: string | undefined;
+  readonly SAMPLE_MODEL_CHUNK_DELAY_MS: string | undefined;
+};
+
+/**
  * Define a query in this Convex app's public API.
  *
  * This function will be allowed to read your Convex database and will be accessible from the client.
@@ -95,7 +116,13 @@ export declare const internalAction: ActionBuilder<DataModel, "internal">;
  */
 export declare const httpAction: HttpActionBuilder;
 
-export declare const env: Record<string, string | undefined>;
+/**
+ * Typesafe environment variables.
+ *
+ * This includes platform-provided env vars and any variables declared in
+ * `convex.config.ts`.
+ */
+export declare const env: Env;
 
 /**
  * A set of services for use within Convex query functions.
