@@ -8,6 +8,10 @@ describe("validatePrompt", () => {
     ["   \n\t ", "Type what you want to learn about."],
     ["ab", "Use at least 3 characters so the topic is clear."],
     ["  ab  ", "Use at least 3 characters so the topic is clear."],
+    ["\u200B\u200B\u200B\u200B", "Type what you want to learn about."],
+    ["\uFEFF \u2060\u00AD\u200D\u3164\u2800", "Type what you want to learn about."],
+    ["\u0000\u0001\u0007", "Type what you want to learn about."],
+    ["a\u200Bb\u200B", "Use at least 3 characters so the topic is clear."],
   ])("rejects %j with a clear message", (raw, message) => {
     expect(validatePrompt(raw)).toEqual({ ok: false, message });
   });
@@ -21,6 +25,13 @@ describe("validatePrompt", () => {
   test("rejects one character over the maximum and says how long it is", () => {
     const result = validatePrompt("x".repeat(JOB_CONFIG.MAX_PROMPT_LENGTH + 1));
     expect(result).toEqual({ ok: false, message: "Keep it under 5,000 characters (this is 5,001)." });
+  });
+
+  test("keeps what is inside, drops control characters and invisible edges", () => {
+    expect(validatePrompt("\u200B NATO\u0007 alphabet \uFEFF")).toEqual({ ok: true, prompt: "NATO alphabet" });
+    // A zero-width joiner inside an emoji sequence stays: it is part of what is seen.
+    expect(validatePrompt("👩\u200D🔬 lab safety")).toEqual({ ok: true, prompt: "👩\u200D🔬 lab safety" });
+    expect(validatePrompt("line one\nline two")).toEqual({ ok: true, prompt: "line one\nline two" });
   });
 
   test("counts emoji and non-Latin text as the characters a person sees", () => {
