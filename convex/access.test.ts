@@ -71,12 +71,8 @@ const MATRIX: Record<string, { call: (c: Caller, s: Seed) => Promise<unknown>; a
     anonymous: { code: "UNAUTHENTICATED" },
     otherUser: { code: "NOT_FOUND" },
   },
-  // App configuration, no user data: open to everyone by design.
-  "aiGeneration:getModelInfo": {
-    call: (c) => c.query(api.aiGeneration.getModelInfo, {}),
-    anonymous: { kind: "sample", name: "offline sample model" },
-    otherUser: { kind: "sample", name: "offline sample model" },
-  },
+  // App configuration, no user data: the same answer for everyone by design (no model in tests).
+  "aiGeneration:getModelInfo": { call: (c) => c.query(api.aiGeneration.getModelInfo, {}), anonymous: null, otherUser: null },
 };
 
 async function outcome(promise: Promise<unknown>): Promise<unknown> {
@@ -130,4 +126,56 @@ test("the matrix covers every public function of the app", async () => {
   expect(publicFunctions.sort()).toEqual(Object.keys(MATRIX).sort());
   // And the matrix names match the api references it calls.
   expect(getFunctionName(api.generationJobs.createJob as FunctionReference<"mutation">)).toBe("generationJobs:createJob");
+});
+
+/** Arguments a client can get wrong get a coded error the UI can show, never Convex's raw validator error. */
+describe("wrong arguments get a coded error", () => {
+  const codeOf = async (promise: Promise<unknown>) => {
+    try {
+      await promise;
+      return "no error";
+    } catch (error) {
+      return (error as { data?: { code?: string; message?: string } }).data ?? { thrown: String(error) };
+    }
+  };
+  // The calls below bypass the generated types on purpose, as a hostile client would.
+  type Loose<T extends "query" | "mutation"> = FunctionReference<T, "public", Record<string, unknown>, unknown>;
+  const createJob = api.generationJobs.createJob as unknown as Loose<"mutation">;
+  const getReviewQueue = api.questions.getReviewQueue as unknown as Loose<"query">;
+  const listMyQuestions = api.questions.listMyQuestions as unknown as Loose<"query">;
+  const recordReview = api.questions.recordReview as unknown as Loose<"mutation">;
+
+  test.each([
+    ["a number", { prompt: 12345 }, "INVALID_PROMPT", "Invalid argument `prompt`: expected a string, got number."],
+    ["missing", {}, "INVALID_PROMPT", "Missing argument `prompt`."],
+    ["only zero-width characters", { prompt: "\u200B\u200B\u200B\u200B" }, "INVALID_PROMPT", "Type what you want to learn about."],
+    ["an unknown argument", { prompt: "Volcanoes", userId: "alice" }, "INVALID_ARGUMENT", "Unknown argument `userId`."],
+    ["a key of the wrong type", { prompt: "Volcanoes", idempotencyKey: 7 }, "INVALID_ARGUMENT", "Invalid argument `idempotencyKey`: expected a string, got number."],
+  ])("createJob with a prompt that is %s", async (_what, args, code, message) => {
+    const t = initConvexTest();
+    expect(await codeOf(asUser(t, "alice").mutation(createJob, args))).toEqual({ code, message });
+  });
+
+  test.each([
+    ["getReviewQueue, now = NaN", (c: Caller) => c.query(getReviewQueue, { now: NaN }), "Invalid argument `now`: expected a finite number."],
+    ["getReviewQueue, now = Infinity", (c: Caller) => c.query(getReviewQueue, { now: Infinity }), "Invalid argument `now`: expected a finite number."],
+    [
+      "listMyQuestions, numItems = Infinity",
+      (c: Caller) => c.query(listMyQuestions, { paginationOpts: { numItems: Infinity, cursor: null } }),
+      "Invalid argument `paginationOpts.numItems`: expected a finite number.",
+    ],
+    [
+      "recordReview, rating = great",
+      (c: Caller) => c.mutation(recordReview, { questionId: "x", rating: "great" }),
+      'Invalid argument `rating`: expected one of "again", "hard", "good", "easy", got "great".',
+    ],
+  ])("%s", async (_what, call, message) => {
+    const t = initConvexTest();
+    expect(await codeOf(call(asUser(t, "alice")))).toEqual({ code: "INVALID_ARGUMENT", message });
+  });
+
+  test("a signed-out caller is told to sign in before anything about its arguments", async () => {
+    const t = initConvexTest();
+    expect(await codeOf(t.mutation(createJob, { prompt: 12345 }))).toMatchObject({ code: "UNAUTHENTICATED" });
+  });
 });
