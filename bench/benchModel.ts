@@ -17,7 +17,7 @@ export const keyOf = (request: string) => request.match(/\[\[key:([^\]]+)\]\]/)?
 
 export function createBenchModel(onEvent: (event: BenchEvent) => void): ModelChoice {
   return {
-    kind: "test",
+    kind: "openai-compatible",
     name: "benchmark model",
     maxRetries: 0,
     model: codeModel({

@@ -12,7 +12,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { AppShellContext } from "@/hooks/use-app-shell";
 import { GenerationModal } from "./generation-modal";
 import { PROMPT_PLACEHOLDER } from "./prompt-form";
-import { mockMutation, resetConvexMocks } from "./test-support/convex-mocks";
+import { mockMutation, resetConvexMocks, setQueryResult } from "./test-support/convex-mocks";
 
 vi.mock("convex/react", async () => (await import("./test-support/convex-mocks")).convexReactMock);
 const toast = vi.hoisted(() => Object.assign(vi.fn(), { success: vi.fn(), error: vi.fn() }));
@@ -56,6 +56,26 @@ beforeEach(() => {
 });
 
 describe("GenerationModal", () => {
+  it("says before submit when the server has no AI model configured, and does not start a job", async () => {
+    const createJob = mockMutation("generationJobs:createJob");
+    setQueryResult("aiGeneration:getModelInfo", null);
+    const user = userEvent.setup();
+    render(<Harness />);
+    expect(screen.getByRole("alert")).toHaveTextContent("No AI model is configured on the server");
+    await user.type(field(), "NATO alphabet");
+    expect(screen.getByRole("button", { name: "Generate questions" })).toBeDisabled();
+    await user.keyboard("{Control>}{Enter}{/Control}");
+    expect(createJob).not.toHaveBeenCalled();
+  });
+
+  it("says nothing about the model while it is loading or when one is configured", () => {
+    render(<Harness />);
+    expect(screen.queryByText(/No AI model is configured/)).not.toBeInTheDocument();
+    setQueryResult("aiGeneration:getModelInfo", { kind: "gemini", name: "gemini-2.5-flash" });
+    render(<Harness />);
+    expect(screen.queryByText(/No AI model is configured/)).not.toBeInTheDocument();
+  });
+
   it("shows the seed's placeholder, focuses the prompt, and counts characters as typed", async () => {
     const user = userEvent.setup();
     render(<Harness />);

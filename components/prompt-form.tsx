@@ -5,11 +5,15 @@
  * with the rule the server enforces (`validatePrompt`).
  *
  * The prompt itself is owned by the caller, so it survives a failed submit.
+ * When the server has no AI model configured, it says so before submit and
+ * the button stays disabled (a job would fail at once with MODEL_NOT_CONFIGURED).
  */
 "use client";
 
-import { Sparkles } from "lucide-react";
+import { useQuery } from "convex/react";
+import { Sparkles, TriangleAlert } from "lucide-react";
 import { useId, useState, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
+import { api } from "@/convex/_generated/api";
 import type { Id } from "@/convex/_generated/dataModel";
 import { useCreateJob } from "@/hooks/use-create-job";
 import { useIsMac } from "@/hooks/use-is-mac";
@@ -52,6 +56,7 @@ export function PromptForm({
   const countId = useId();
   const isMac = useIsMac();
   const { submit, isSubmitting } = useCreateJob();
+  const noModel = useQuery(api.aiGeneration.getModelInfo) === null;
   /** Set by a rejected submit; cleared as soon as the prompt changes. */
   const [submitError, setSubmitError] = useState<{ prompt: string; message: string } | null>(null);
 
@@ -65,7 +70,7 @@ export function PromptForm({
 
   async function handleSubmit(event?: FormEvent) {
     event?.preventDefault();
-    if (isSubmitting) return;
+    if (isSubmitting || noModel) return;
     const result = await submit(prompt);
     if (result.ok) {
       setSubmitError(null);
@@ -121,13 +126,27 @@ export function PromptForm({
           {length.toLocaleString("en-US")} / {JOB_CONFIG.MAX_PROMPT_LENGTH.toLocaleString("en-US")}
         </p>
       </div>
+      {noModel && <NoModelNotice />}
       <div className="mt-4 flex flex-col-reverse gap-2 sm:flex-row sm:items-center sm:justify-end">
         {secondaryAction}
-        <Button type="submit" disabled={isSubmitting} aria-disabled={isSubmitting}>
+        <Button type="submit" disabled={isSubmitting || noModel} aria-disabled={isSubmitting || noModel}>
           {isSubmitting ? <Spinner /> : <Sparkles aria-hidden="true" />}
           {isSubmitting ? "Starting…" : "Generate questions"}
         </Button>
       </div>
     </form>
+  );
+}
+
+function NoModelNotice() {
+  return (
+    <p role="alert" className="mt-3 flex gap-2 rounded-lg border border-warning/40 bg-warning-soft px-3 py-2 text-sm text-warning-soft-foreground">
+      <TriangleAlert aria-hidden="true" className="mt-0.5 size-4 shrink-0" />
+      <span>
+        <strong className="font-semibold">No AI model is configured on the server,</strong> so questions can&apos;t be
+        generated yet. Whoever runs the app needs to set <code className="font-mono text-xs">GOOGLE_GENERATIVE_AI_API_KEY</code>{" "}
+        (or an OpenAI-compatible server) on the Convex deployment.
+      </span>
+    </p>
   );
 }

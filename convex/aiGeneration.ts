@@ -19,7 +19,9 @@ import { Output, streamText } from "ai";
 import { v } from "convex/values";
 import { internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
-import { internalAction, query, type ActionCtx } from "./_generated/server";
+import { internalAction, type ActionCtx } from "./_generated/server";
+import { userQuery } from "./lib/functions";
+import { redactSecrets } from "./lib/redact";
 import { isSaveDue, msUntilSaveDue, type BatchState } from "./lib/batching";
 import { classifyError, InvalidOutputError } from "./lib/classifyError";
 import { chooseModel, type ModelChoice } from "./lib/ai/models";
@@ -35,6 +37,11 @@ export const processJob = internalAction({
   returns: v.null(),
   handler: async (ctx, { jobId, userId }) => {
     const choice = chooseModel();
+    if (choice === null) {
+      console.error(`processJob ${jobId}: no model is configured (see convex/lib/ai/models.ts)`);
+      await ctx.runMutation(internal.generationJobs.failJob, { jobId, errorCode: "MODEL_NOT_CONFIGURED" });
+      return null;
+    }
     const job = await ctx.runMutation(internal.generationJobs.startJob, { jobId, userId, model: choice.kind });
     if (job === null) return null; // cancelled (or already taken) before it started
     const startedAt = Date.now();
@@ -44,21 +51,22 @@ export const processJob = internalAction({
         await ctx.runMutation(internal.generationJobs.completeJob, { jobId, durationMs: Date.now() - startedAt });
       }
     } catch (error) {
-      const { code, message, retryable } = classifyError(error);
-      console.error(`processJob ${jobId} failed (${code}): ${message}`);
-      await ctx.runMutation(internal.generationJobs.failJob, { jobId, errorCode: code, errorMessage: message, retryable });
+      const { code, message } = classifyError(error);
+      console.error(`processJob ${jobId} failed (${code}): ${redactSecrets(message)}`);
+      await ctx.runMutation(internal.generationJobs.failJob, { jobId, errorCode: code });
     }
     return null;
   },
 });
 
-/** Which model new jobs run on, so the UI can say when it is the offline sample. */
-export const getModelInfo = query({
+/** Which model new jobs run on, so the UI can say when it is the offline
+ * sample; null when none is configured (jobs would fail at once). */
+export const getModelInfo = userQuery({
   args: {},
-  returns: v.object({ kind: vModelKind, name: v.string() }),
+  returns: v.union(v.object({ kind: vModelKind, name: v.string() }), v.null()),
   handler: () => {
-    const { kind, name } = chooseModel();
-    return { kind, name };
+    const choice = chooseModel();
+    return choice && { kind: choice.kind, name: choice.name };
   },
 });
 

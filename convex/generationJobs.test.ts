@@ -6,6 +6,7 @@
 import { ConvexError } from "convex/values";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { DAY_MS, JOB_CONFIG } from "../lib/constants/jobs";
+import { JOB_ERRORS } from "../lib/jobs";
 import { api, internal } from "./_generated/api";
 import type { Doc, Id } from "./_generated/dataModel";
 import cronsModule from "./crons";
@@ -363,11 +364,11 @@ describe("internal state changes check the status first", () => {
     const t = initConvexTest();
     const alice = tokenIdentifier("alice");
     const jobId = await insertJob(t, { userId: alice });
-    expect(await t.mutation(internal.generationJobs.startJob, { jobId, userId: tokenIdentifier("bob"), model: "test" })).toBeNull();
-    const started = await t.mutation(internal.generationJobs.startJob, { jobId, userId: alice, model: "test" });
+    expect(await t.mutation(internal.generationJobs.startJob, { jobId, userId: tokenIdentifier("bob"), model: "openai-compatible" })).toBeNull();
+    const started = await t.mutation(internal.generationJobs.startJob, { jobId, userId: alice, model: "openai-compatible" });
     expect(started).toEqual({ prompt: "A topic", questionsSaved: 0, existingQuestions: [] });
-    expect(await getJob(t, jobId)).toMatchObject({ status: "processing", startedAt: NOW, model: "test" });
-    expect(await t.mutation(internal.generationJobs.startJob, { jobId, userId: alice, model: "test" })).toBeNull();
+    expect(await getJob(t, jobId)).toMatchObject({ status: "processing", startedAt: NOW, model: "openai-compatible" });
+    expect(await t.mutation(internal.generationJobs.startJob, { jobId, userId: alice, model: "openai-compatible" })).toBeNull();
   });
 
   test("updateProgress updates a processing job; its topic is not listed until a question is saved", async () => {
@@ -389,7 +390,7 @@ describe("internal state changes check the status first", () => {
     expect(await t.mutation(internal.generationJobs.updateProgress, { jobId, phase: "finalizing", questionsSaved: 9 })).toBe(false);
     expect(await t.mutation(internal.generationJobs.completeJob, { jobId, durationMs: 1000 })).toBe(false);
     expect(
-      await t.mutation(internal.generationJobs.failJob, { jobId, errorCode: "NETWORK", errorMessage: "x", retryable: true }),
+      await t.mutation(internal.generationJobs.failJob, { jobId, errorCode: "NETWORK" }),
     ).toBe(false);
     expect(await getJob(t, jobId)).toEqual(before);
   });
@@ -402,13 +403,19 @@ describe("internal state changes check the status first", () => {
     expect(await t.mutation(internal.generationJobs.completeJob, { jobId, durationMs: 1 })).toBe(false);
   });
 
-  test("failJob stores the error details", async () => {
+  test("failJob stores the code with its fixed message and retryability, never provider text", async () => {
     const t = initConvexTest();
     const jobId = await insertJob(t, { userId: tokenIdentifier("alice"), status: "processing", startedAt: NOW - 3000 });
-    const error = { errorCode: "RATE_LIMIT" as const, errorMessage: "HTTP 429: slow down", retryable: true };
-    expect(await t.mutation(internal.generationJobs.failJob, { jobId, ...error })).toBe(true);
-    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", ...error, completedAt: NOW, durationMs: 3000 });
-    expect(await t.mutation(internal.generationJobs.failJob, { jobId, ...error, errorCode: "UNKNOWN" })).toBe(false);
+    expect(await t.mutation(internal.generationJobs.failJob, { jobId, errorCode: "RATE_LIMIT" })).toBe(true);
+    expect(await getJob(t, jobId)).toMatchObject({
+      status: "failed",
+      errorCode: "RATE_LIMIT",
+      errorMessage: JOB_ERRORS.RATE_LIMIT.title,
+      retryable: true,
+      completedAt: NOW,
+      durationMs: 3000,
+    });
+    expect(await t.mutation(internal.generationJobs.failJob, { jobId, errorCode: "UNKNOWN" })).toBe(false);
   });
 });
 
@@ -454,7 +461,7 @@ describe("recoverStuckJobs", () => {
         status: "failed",
         errorCode: "INTERRUPTED",
         retryable: true,
-        errorMessage: "The job stopped unexpectedly (the server restarted or the job timed out).",
+        errorMessage: JOB_ERRORS.INTERRUPTED.title,
         completedAt: NOW,
       });
     }

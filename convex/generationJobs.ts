@@ -16,7 +16,7 @@ import { formatDistanceStrict } from "date-fns";
 import { v, type Infer } from "convex/values";
 import { DAY_MS, JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
-import { canTransition, isJobStuck, isTerminalStatus } from "../lib/jobs";
+import { canTransition, isJobStuck, isTerminalStatus, JOB_ERRORS } from "../lib/jobs";
 import { validatePrompt } from "../lib/prompt";
 import { internal } from "./_generated/api";
 import type { Doc, Id } from "./_generated/dataModel";
@@ -30,6 +30,7 @@ import {
   vJobStatus,
   vModelKind,
   vPublicJob,
+  type ErrorCode,
   type JobStatus,
   type PublicJob,
 } from "./lib/validators";
@@ -43,7 +44,8 @@ const PROMPT_PREVIEW_LENGTH = 280;
  * Starts a background generation job for the signed-in user and returns its id
  * at once; `processJob` runs it on the server.
  *
- * - The prompt is trimmed and must be 3..5000 characters (`INVALID_PROMPT`).
+ * - The prompt must be text of `MIN_PROMPT_LENGTH`..`MAX_PROMPT_LENGTH`
+ *   characters once trimmed and stripped of invisible ones (`INVALID_PROMPT`).
  * - At most 3 jobs pending or processing per user (`CONCURRENCY_LIMIT`).
  * - Per-user token bucket (`RATE_LIMITED`, with `retryAfterMs`).
  * - The same `idempotencyKey` always returns the same job, so a double-click
@@ -51,6 +53,7 @@ const PROMPT_PREVIEW_LENGTH = 280;
  */
 export const createJob = userMutation({
   args: { prompt: v.string(), idempotencyKey: v.optional(v.string()) },
+  argErrorCodes: { prompt: "INVALID_PROMPT" },
   returns: v.id("generationJobs"),
   handler: async (ctx, args) => {
     const { userId } = ctx;
@@ -276,20 +279,16 @@ export const completeJob = internalMutation({
   },
 });
 
-/** pending|processing → failed with a classified error. Returns false,
- * writing nothing, if the job was already finished or cancelled. */
+/** pending|processing → failed with a classified error; the job gets the
+ * code's fixed message and retryability (`JOB_ERRORS`), never provider text.
+ * Returns false, writing nothing, if the job was already finished or cancelled. */
 export const failJob = internalMutation({
-  args: {
-    jobId: v.id("generationJobs"),
-    errorCode: vErrorCode,
-    errorMessage: v.string(),
-    retryable: v.boolean(),
-  },
+  args: { jobId: v.id("generationJobs"), errorCode: vErrorCode },
   returns: v.boolean(),
-  handler: async (ctx, { jobId, ...error }) => {
+  handler: async (ctx, { jobId, errorCode }) => {
     const job = await ctx.db.get("generationJobs", jobId);
     if (!job) return false;
-    return await transition(ctx, job, "failed", error);
+    return await transition(ctx, job, "failed", failure(errorCode));
   },
 });
 
@@ -318,11 +317,7 @@ export const recoverStuckJobs = internalMutation({
       for (const job of stale) {
         const action = job.scheduledFunctionId ? await ctx.db.system.get("_scheduled_functions", job.scheduledFunctionId) : null;
         if (!isJobStuck({ silentForMs: now - job.lastProgressAt, actionState: action?.state.kind ?? null })) continue;
-        const failed = await transition(ctx, job, "failed", {
-          errorCode: "INTERRUPTED",
-          errorMessage: "The job stopped unexpectedly (the server restarted or the job timed out).",
-          retryable: true,
-        });
+        const failed = await transition(ctx, job, "failed", failure("INTERRUPTED"));
         if (failed) interrupted++;
       }
     }
@@ -401,6 +396,11 @@ async function transition(
     : {};
   await ctx.db.patch("generationJobs", job._id, { ...finished, ...fields, status: to, lastProgressAt: now });
   return true;
+}
+
+/** The fields a failed job gets for `code`. */
+function failure(code: ErrorCode) {
+  return { errorCode: code, errorMessage: JOB_ERRORS[code].title, retryable: JOB_ERRORS[code].retryable };
 }
 
 /** The caller's job, or NOT_FOUND: for a malformed id, a missing job, and

@@ -87,41 +87,54 @@ export function jobProgress(job: ProgressFields): JobProgress {
   return { percent, label: `Generating: ${questionsSaved} of ${estimatedTotal} saved` };
 }
 
+/**
+ * Every job failure code: whether a retry can help, and what the user is told.
+ * The one table of failures: `failJob` stores `title` as the job's
+ * `errorMessage` (raw provider text never reaches the user; it stays in the
+ * server's logs, redacted), and the web app shows `title` and `detail`.
+ */
+export const JOB_ERRORS: Record<ErrorCode, { retryable: boolean; title: string; detail: string }> = {
+  RATE_LIMIT: {
+    retryable: true,
+    title: "The AI service is busy",
+    detail: "It asked us to slow down. Questions saved so far are kept; retry in a minute.",
+  },
+  API_KEY: {
+    retryable: false,
+    title: "The AI service refused the server's key",
+    detail: "The server's API key is missing or invalid. Retrying won't help until it is fixed.",
+  },
+  NETWORK: {
+    retryable: true,
+    title: "Lost the connection to the AI service",
+    detail: "The connection dropped or timed out. Questions saved so far are kept; retry to continue.",
+  },
+  INVALID_OUTPUT: {
+    retryable: true,
+    title: "The AI answered in a broken format",
+    detail: "Some output could not be read as questions. Retry to continue where it stopped.",
+  },
+  INTERRUPTED: {
+    retryable: true,
+    title: "The job was interrupted",
+    detail: "The server stopped while generating (a restart or a timeout). Retry to continue where it stopped.",
+  },
+  MODEL_NOT_CONFIGURED: {
+    retryable: false,
+    title: "No AI model is configured",
+    detail: "The server has no AI model set up, so it can't write questions. Whoever runs the app needs to configure one.",
+  },
+  UNKNOWN: {
+    retryable: false,
+    title: "Something went wrong",
+    detail: "The job failed for an unexpected reason.",
+  },
+};
+
 /** What went wrong, in plain words, and what the user can do about it. */
 export function describeJobError(code: ErrorCode | undefined): { title: string; detail: string } {
-  switch (code) {
-    case "RATE_LIMIT":
-      return {
-        title: "The AI service is busy",
-        detail: "It asked us to slow down. Questions saved so far are kept; retry in a minute.",
-      };
-    case "API_KEY":
-      return {
-        title: "The AI service refused the server's key",
-        detail: "The server's API key is missing or invalid. Retrying won't help until it is fixed.",
-      };
-    case "NETWORK":
-      return {
-        title: "Lost the connection to the AI service",
-        detail: "The connection dropped or timed out. Questions saved so far are kept; retry to continue.",
-      };
-    case "INVALID_OUTPUT":
-      return {
-        title: "The AI answered in a broken format",
-        detail: "Some output could not be read as questions. Retry to continue where it stopped.",
-      };
-    case "INTERRUPTED":
-      return {
-        title: "The job was interrupted",
-        detail: "The server stopped while generating (a restart or a timeout). Retry to continue where it stopped.",
-      };
-    case "UNKNOWN":
-    case undefined:
-      return {
-        title: "Something went wrong",
-        detail: "The job failed for an unexpected reason.",
-      };
-  }
+  const { title, detail } = JOB_ERRORS[code ?? "UNKNOWN"];
+  return { title, detail };
 }
 
 export function plural(count: number, noun: string): string {

@@ -29,7 +29,7 @@ const clients: Array<{ close(): unknown }> = [];
 beforeAll(async () => {
   issuer = await startTestIssuer();
   backend = await startLocalConvex({
-    env: { LOCAL_AUTH_ISSUER: issuer.issuer, SAMPLE_MODEL_CHUNK_DELAY_MS: "2" },
+    env: { LOCAL_AUTH_ISSUER: issuer.issuer, ENABLE_SAMPLE_MODEL: "1", SAMPLE_MODEL_CHUNK_DELAY_MS: "2" },
     pingAfterMs: 150,
   });
 }, 30_000);
@@ -383,7 +383,7 @@ describe("restart", () => {
     let client = new ConvexClient(first.url);
     client.setAuth(() => issuer.token("grace"));
     // The preloaded module set the model the app's functions use: one shared module instance.
-    expect(await client.query(api.aiGeneration.getModelInfo, {})).toEqual({ kind: "test", name: "stalling test model" });
+    expect(await client.query(api.aiGeneration.getModelInfo, {})).toEqual({ kind: "openai-compatible", name: "stalling test model" });
     const jobId = await client.mutation(api.generationJobs.createJob, { prompt: "Planets" });
     await until<PublicJob | null>(client, api.generationJobs.getJobById, { jobId }, (job) => job?.questionsSaved === 1);
 

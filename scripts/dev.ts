@@ -4,9 +4,10 @@
  * - Offline (the default: neither NEXT_PUBLIC_CONVEX_URL nor CONVEX_DEPLOYMENT
  *   is set, in the environment or in .env/.env.local): local-convex on port
  *   3210 (or the next free one) and `next dev` on 3000 (or the next free one).
- *   Both get CONVEX_URL and NEXT_PUBLIC_CONVEX_URL (the backend) and
+ *   Both get CONVEX_URL and NEXT_PUBLIC_CONVEX_URL (the backend),
  *   LOCAL_AUTH_ISSUER (the web app, whose local sign-in signs the tokens the
- *   backend verifies). Data is kept in .local/convex-data.json. Changes under
+ *   backend verifies), and the flags that turn on the two development
+ *   shortcuts: ENABLE_LOCAL_SIGN_IN and ENABLE_SAMPLE_MODEL. Data is kept in .local/convex-data.json. Changes under
  *   convex/, lib/ or types/ restart the backend (data kept; clients reconnect).
  * - With a deployment configured: `npx convex dev` and `next dev`, as usual.
  *
@@ -119,6 +120,10 @@ async function runOffline(env: NodeJS.ProcessEnv, options: OfflineOptions): Prom
     CONVEX_URL: convexUrl,
     NEXT_PUBLIC_CONVEX_URL: convexUrl,
     LOCAL_AUTH_ISSUER: `http://127.0.0.1:${nextPort}`,
+    // Development shortcuts, off unless enabled: the name-only sign-in (web
+    // app) and the offline sample model when no model is configured (backend).
+    ENABLE_LOCAL_SIGN_IN: "1",
+    ENABLE_SAMPLE_MODEL: "1",
     ...(tty ? { FORCE_COLOR: "1" } : {}),
   };
   const childEnv = { ...env, ...shared };

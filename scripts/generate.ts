@@ -31,6 +31,8 @@ if (values.help || prompt.trim() === "") {
   process.exit(values.help ? 0 : 2);
 }
 
+// A development tool: with no model configured, use the offline sample model.
+process.env.ENABLE_SAMPLE_MODEL ??= "1";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const engine = await Engine.load({ projectDir: root });
 const identity = {
@@ -55,8 +57,8 @@ const say = (line: string) => {
   if (!values.json) console.log(line);
 };
 
-const model = await call<{ kind: string; name: string }>("aiGeneration:getModelInfo", {});
-say(`Model: ${model.name}${model.kind === "sample" ? " (set GOOGLE_GENERATIVE_AI_API_KEY for real questions)" : ""}`);
+const model = await call<{ kind: string; name: string } | null>("aiGeneration:getModelInfo", {});
+say(`Model: ${model?.name ?? "none"}${model?.kind === "sample" ? " (set GOOGLE_GENERATIVE_AI_API_KEY for real questions)" : ""}`);
 
 let jobId: string;
 try {

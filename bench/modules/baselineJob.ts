@@ -31,6 +31,7 @@ export const processJobBaseline = internalAction({
   returns: v.null(),
   handler: async (ctx, { jobId, userId }) => {
     const choice = chooseModel();
+    if (choice === null) throw new Error("The baseline needs a model (the benchmark sets one).");
     const started = Date.now();
     await ctx.runMutation(ref.updateProgress, { jobId, status: "processing", phase: "clarifying" });
     const job = (await ctx.runQuery(ref.getJob, { jobId })) as { prompt: string; status: string } | null;

@@ -142,22 +142,12 @@ function JobErrorDetails({ job }: { job: PublicJob }) {
       <p className="mt-1 text-sm">{detail}</p>
       {job.questionsSaved > 0 && <p className="mt-1 text-sm font-medium">{plural(job.questionsSaved, "question")} kept.</p>}
       {job.retryable === false && <p className="mt-1 text-sm">This failure can&apos;t be fixed by retrying.</p>}
-      {(job.errorMessage || job.errorCode) && (
+      {job.errorCode && (
         <details className="mt-2 text-sm">
           <summary className="cursor-pointer font-medium">Technical details</summary>
           <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-foreground/80">
-            {job.errorCode && (
-              <>
-                <dt>Code</dt>
-                <dd className="font-mono">{job.errorCode}</dd>
-              </>
-            )}
-            {job.errorMessage && (
-              <>
-                <dt>Message</dt>
-                <dd className="font-mono break-words whitespace-pre-wrap">{job.errorMessage}</dd>
-              </>
-            )}
+            <dt>Code</dt>
+            <dd className="font-mono">{job.errorCode}</dd>
             <dt>Attempts</dt>
             <dd>{job.attempts}</dd>
           </dl>

@@ -3,18 +3,12 @@
  * message, and whether a retry can help. Pure: unit-tested without a database.
  */
 import { APICallError, LoadAPIKeyError, NoObjectGeneratedError, NoOutputGeneratedError, RetryError } from "ai";
+import { JOB_ERRORS } from "../../lib/jobs";
 import type { ErrorCode } from "./validators";
 
+/** `message` is the provider's raw text, for the server's logs only (redact it
+ * first: `redactSecrets`); users see `JOB_ERRORS[code]`. */
 export type ClassifiedError = { code: ErrorCode; message: string; retryable: boolean };
-
-const RETRYABLE: Record<ErrorCode, boolean> = {
-  RATE_LIMIT: true,
-  API_KEY: false,
-  NETWORK: true,
-  INVALID_OUTPUT: true,
-  INTERRUPTED: true,
-  UNKNOWN: false,
-};
 
 const MAX_MESSAGE_LENGTH = 500;
 
@@ -26,7 +20,7 @@ export class InvalidOutputError extends Error {
 
 export function classifyError(error: unknown): ClassifiedError {
   const code = classify(error);
-  return { code, message: describe(error), retryable: RETRYABLE[code] };
+  return { code, message: describe(error), retryable: JOB_ERRORS[code].retryable };
 }
 
 function classify(error: unknown): ErrorCode {

@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   "NETWORK", // connection dropped or timed out: retryable
   "INVALID_OUTPUT", // the model's output did not match the schema: retryable
   "INTERRUPTED", // the action died (crash, deploy, timeout): retryable
+  "MODEL_NOT_CONFIGURED", // the deployment has no model set up: not retryable
   "UNKNOWN", // anything else: not retryable
 ] as const;
 export const vErrorCode = literals(...ERROR_CODES);
@@ -44,8 +45,9 @@ export type ErrorCode = Infer<typeof vErrorCode>;
 export const vJobKind = literals("questions");
 export type JobKind = Infer<typeof vJobKind>;
 
-/** Which model produced a job's questions (shown on the card). */
-export const MODEL_KINDS = ["gemini", "openai-compatible", "sample", "test"] as const;
+/** Which model produced a job's questions (shown on the card). Scripted test
+ * models speak the OpenAI-compatible protocol or pose as the sample model. */
+export const MODEL_KINDS = ["gemini", "openai-compatible", "sample"] as const;
 export const vModelKind = literals(...MODEL_KINDS);
 export type ModelKind = Infer<typeof vModelKind>;
 

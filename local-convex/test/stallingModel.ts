@@ -18,7 +18,7 @@ const question = {
 };
 
 setModelOverride(() => ({
-  kind: "test",
+  kind: "openai-compatible",
   name: "stalling test model",
   maxRetries: 0,
   model: codeModel({

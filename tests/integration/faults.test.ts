@@ -182,13 +182,16 @@ describe("abuse", () => {
     }
   });
 
-  test("malformed ids: a clear validation error or null, never a crash", async () => {
+  test("malformed ids and arguments: a coded error or null, never a crash or a raw validator error", async () => {
     const { http } = await newUser();
     report("cancelJob with a malformed id", "NOT_FOUND", await errorOf(http.mutation(api.generationJobs.cancelJob, { jobId: "not-an-id" })));
     report("retryJob with an id of another table", "NOT_FOUND", await errorOf(http.mutation(api.generationJobs.retryJob, { jobId: "10000;questions" })));
     report("getJobById with a malformed id", "null", JSON.stringify(await http.query(api.generationJobs.getJobById, { jobId: "../../etc/passwd" })));
     report("recordReview with a malformed id", "NOT_FOUND", await errorOf(http.mutation(api.questions.recordReview, { questionId: "nope", rating: "good" })));
-    report("cancelJob with a number for an id", "validation error", /Validator|validator/.test(await errorOf(http.mutation(api.generationJobs.cancelJob, { jobId: 42 as unknown as string }))) ? "validation error" : "accepted");
+    report("cancelJob with a number for an id", "INVALID_ARGUMENT", await errorOf(http.mutation(api.generationJobs.cancelJob, { jobId: 42 as unknown as string })));
+    report("createJob with a number for a prompt", "INVALID_PROMPT", await errorOf(http.mutation(api.generationJobs.createJob, { prompt: 12345 as unknown as string })));
+    report("createJob with only zero-width characters", "INVALID_PROMPT", await errorOf(http.mutation(api.generationJobs.createJob, { prompt: "\u200B\u200B\u200B\u200B" })));
+    report("getReviewQueue at now = NaN", "INVALID_ARGUMENT", await errorOf(http.query(api.questions.getReviewQueue, { now: NaN })));
   });
 });
 
@@ -288,6 +291,21 @@ describe("crashes", () => {
     report("retry after the crash", "completed, 5 distinct questions", `${retried.status}, ${questions.length} distinct questions`);
     await crashing.close();
   }, 90_000);
+});
+
+describe("a deployment with no model configured", () => {
+  test("a job fails at once with MODEL_NOT_CONFIGURED (not retryable), and no sample question is served", async () => {
+    const bare = await startLocalConvex({ env: { LOCAL_AUTH_ISSUER: issuer.issuer } });
+    closers.push(() => bare.close());
+    const { http } = await newUser(bare.url);
+    expect(await http.query(api.aiGeneration.getModelInfo, {})).toBeNull();
+    const started = Date.now();
+    const jobId = await http.mutation(api.generationJobs.createJob, { prompt: "NATO alphabet" });
+    const job = await waitForJob(http, jobId, terminal);
+    const elapsed = Date.now() - started;
+    report("no model: the job's end", "failed MODEL_NOT_CONFIGURED final, 0 kept", `${job.status} ${job.errorCode} ${job.retryable ? "retryable" : "final"}, ${job.questionsSaved} kept`);
+    report("no model: failed within 1 s of createJob", "yes", elapsed < 1000 ? "yes" : `no (${elapsed} ms)`);
+  });
 });
 
 describe("afterwards", () => {

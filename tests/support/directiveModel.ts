@@ -73,7 +73,7 @@ export function createDirectiveModel(): ModelChoice {
     return true;
   };
   return {
-    kind: "test",
+    kind: "openai-compatible",
     name: "scripted test model",
     maxRetries: 0,
     streamIdleTimeoutMs: DIRECTIVE_IDLE_TIMEOUT_MS,

@@ -113,7 +113,7 @@ export function scriptedModel(script: Script): ModelChoice & { calls: Calls } {
     },
   });
   return {
-    kind: "test",
+    kind: "openai-compatible",
     name: "scripted",
     model,
     maxRetries: 0,

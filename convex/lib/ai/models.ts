@@ -6,7 +6,10 @@
  * 2. Gemini (`gemini-2.5-flash`) when `GOOGLE_GENERATIVE_AI_API_KEY` is set.
  * 3. Any OpenAI-compatible server (a local Ollama, vLLM, LM Studio...) when
  *    `OPENAI_COMPATIBLE_BASE_URL` is set.
- * 4. Otherwise the offline sample model: no key, no network, clearly marked.
+ * 4. The offline sample model, only when chosen (`ENABLE_SAMPLE_MODEL=1`,
+ *    which offline `npm run dev` sets): no key, no network, clearly marked.
+ * 5. Otherwise none: a deployment with no model configured fails each job at
+ *    once with MODEL_NOT_CONFIGURED, and never serves sample questions.
  */
 import { createGoogleGenerativeAI, type GoogleGenerativeAIProviderOptions } from "@ai-sdk/google";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
@@ -38,7 +41,8 @@ export function setModelOverride(factory: (() => ModelChoice) | null): void {
   override = factory;
 }
 
-export function chooseModel(env: DeploymentEnv = readDeploymentEnv()): ModelChoice {
+/** The model new jobs run on, or null when none is configured. */
+export function chooseModel(env: DeploymentEnv = readDeploymentEnv()): ModelChoice | null {
   if (override) return override();
   if (env.GOOGLE_GENERATIVE_AI_API_KEY) {
     const name = env.GEMINI_MODEL || "gemini-2.5-flash";
@@ -69,12 +73,19 @@ export function chooseModel(env: DeploymentEnv = readDeploymentEnv()): ModelChoi
       ...(idle > 0 ? { streamIdleTimeoutMs: idle } : {}),
     };
   }
-  return {
-    kind: "sample",
-    name: "offline sample model",
-    model: createSampleModel(sampleModelPace(env)),
-    maxRetries: 0,
-  };
+  if (isEnabled(env.ENABLE_SAMPLE_MODEL)) {
+    return {
+      kind: "sample",
+      name: "offline sample model",
+      model: createSampleModel(sampleModelPace(env)),
+      maxRetries: 0,
+    };
+  }
+  return null;
+}
+
+function isEnabled(flag: string | undefined): boolean {
+  return flag === "1" || flag?.toLowerCase() === "true";
 }
 
 /** `SAMPLE_MODEL_CHUNK_DELAY_MS` slows or speeds the sample model (default: a realistic pace). */
