@@ -1,7 +1,8 @@
 /**
  * Layout of every signed-in screen. Reads the Convex URL and the auth mode at
  * request time and hands them to the client: the local session (verified
- * here, not just present) or Clerk. Without a Convex URL it explains how to
+ * here, not just present) or Clerk; with neither, everyone is sent to the
+ * sign-in page, which says sign-in is not configured. Without a Convex URL it explains how to
  * configure one instead of failing.
  */
 import { auth } from "@clerk/nextjs/server";
@@ -21,7 +22,8 @@ export default async function SignedInLayout({ children }: { children: ReactNode
   const url = convexUrl();
   if (!url) return <BackendNotConfigured />;
 
-  if (authMode() === "clerk") {
+  const mode = authMode();
+  if (mode === "clerk") {
     await auth.protect(); // signed-out visitors go to Clerk's sign-in (/sign-in)
     return (
       <ClerkConvexProvider convexUrl={url}>
@@ -30,8 +32,8 @@ export default async function SignedInLayout({ children }: { children: ReactNode
     );
   }
 
-  const session = await readSession();
-  if (!session) redirect(SIGN_IN_PATH);
+  const session = mode === "local" ? await readSession() : null;
+  if (!session) redirect(SIGN_IN_PATH); // and with no sign-in configured, that page says so
   return (
     <LocalConvexProvider convexUrl={url} user={{ name: session.name }}>
       <AppShell userMenu={<LocalUserMenu name={session.name} />}>{children}</AppShell>

@@ -24,11 +24,42 @@ export function clerkPublishableKey(): string | undefined {
   return read("NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY");
 }
 
-export type AuthMode = "clerk" | "local";
+/**
+ * How people sign in: Clerk when its publishable key is set; the local
+ * development sign-in (a name, no password) only when explicitly enabled with
+ * `ENABLE_LOCAL_SIGN_IN=1` (`npm run dev` sets it); otherwise "none": the
+ * sign-in page says sign-in is not configured, and no token is ever minted.
+ */
+export type AuthMode = "clerk" | "local" | "none";
 
 export function authMode(): AuthMode {
-  return clerkPublishableKey() ? "clerk" : "local";
+  if (clerkPublishableKey()) return "clerk";
+  return localSignInEnabled() ? "local" : "none";
 }
+
+/** Whether the local development sign-in is switched on. Loudly warns, once, when it is in a production build. */
+export function localSignInEnabled(): boolean {
+  const flag = read("ENABLE_LOCAL_SIGN_IN")?.toLowerCase();
+  const enabled = flag === "1" || flag === "true";
+  if (enabled && process.env.NODE_ENV === "production" && !warnedAboutLocalSignIn) {
+    warnedAboutLocalSignIn = true;
+    console.warn(LOCAL_SIGN_IN_IN_PRODUCTION_WARNING);
+  }
+  return enabled;
+}
+
+let warnedAboutLocalSignIn = false;
+
+export const LOCAL_SIGN_IN_IN_PRODUCTION_WARNING = [
+  "",
+  "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
+  "!! WARNING: ENABLE_LOCAL_SIGN_IN is set in a production build.",
+  "!! Anyone can sign in as anyone by typing a name: there is no password.",
+  "!! Use it only on your own machine. For real users set",
+  "!! NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY instead.",
+  "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
+  "",
+].join("\n");
 
 /** The `iss` of local-auth tokens: what `convex/auth.config.ts` trusts, or the request's origin. */
 export function localAuthIssuer(requestOrigin: string): string {

@@ -5,7 +5,7 @@
 //
 //   LOCAL_AUTH_ISSUER=http://localhost:3124 DEMO_CHUNK_DELAY_MS=200 \
 //     npx tsx local-convex/cli.ts --port 3215 --in-memory --preload docs/screenshots/demo-model.ts
-//   npx next build && CONVEX_URL=http://127.0.0.1:3215 LOCAL_AUTH_ISSUER=http://localhost:3124 npx next start -p 3124
+//   npx next build && CONVEX_URL=http://127.0.0.1:3215 LOCAL_AUTH_ISSUER=http://localhost:3124 ENABLE_LOCAL_SIGN_IN=1 npx next start -p 3124
 //   node docs/screenshots/capture.mjs http://localhost:3124 docs/screenshots
 //
 // Needs Chromium at /usr/bin/chromium (apt-get install chromium).

@@ -20,8 +20,50 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export type App = { baseURL: string; backend: LocalConvexProcess; browser: Browser; close(): Promise<void> };
 
-export async function startApp(): Promise<App> {
+export type WebApp = { url: string; port: number; output: string[]; close(): Promise<void> };
+
+/**
+ * The production build of the web app (`next start`) on a free port, with
+ * exactly `env` on top of a clean environment (no Clerk keys, no flags).
+ * It listens on 127.0.0.1 only, unless `allInterfaces` (Clerk mode needs
+ * that: its middleware rewrites to `localhost`, which Next.js proxies as an
+ * external host when bound to 127.0.0.1, in a loop).
+ */
+export async function startWeb(env: Record<string, string> = {}, { port, allInterfaces = false }: { port?: number; allInterfaces?: boolean } = {}): Promise<WebApp> {
   if (!existsSync(path.join(ROOT, ".next/BUILD_ID"))) throw new Error("No production build: run `npm run build` first.");
+  const webPort = port ?? (await freePort());
+  const url = `http://127.0.0.1:${webPort}`;
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(NEXT_PUBLIC_|CLERK_|CONVEX_|ENABLE_|LOCAL_AUTH_)/.test(name)),
+  );
+  const bind = allInterfaces ? [] : ["--hostname", "127.0.0.1"];
+  const web = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "--port", String(webPort), ...bind], {
+    cwd: ROOT,
+    env: { ...inherited, ...env, NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output: string[] = [];
+  web.stdout.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+  web.stderr.on("data", (chunk: Buffer) => output.push(chunk.toString()));
+  try {
+    await waitForHttp(`${url}/sign-in`, web, output);
+  } catch (error) {
+    web.kill("SIGKILL");
+    throw error;
+  }
+  return {
+    url,
+    port: webPort,
+    output,
+    async close() {
+      web.kill("SIGTERM");
+      await new Promise((resolve) => (web.exitCode !== null ? resolve(null) : web.once("exit", resolve)));
+    },
+  };
+}
+
+/** local-convex with the directive model, the production web app with the local sign-in enabled (as `npm run dev` does), and Chromium. */
+export async function startApp(): Promise<App> {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run \`npx tsx scripts/ensure-browser.ts\`.`);
 
   const webPort = await freePort();
@@ -32,18 +74,13 @@ export async function startApp(): Promise<App> {
     cronSpeed: 60,
     startTimeoutMs: 60_000,
   });
-  const web = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "--port", String(webPort), "--hostname", "127.0.0.1"], {
-    cwd: ROOT,
-    env: { ...process.env, CONVEX_URL: backend.url, NEXT_PUBLIC_CONVEX_URL: backend.url, LOCAL_AUTH_ISSUER: issuer, NODE_ENV: "production" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const webOutput: string[] = [];
-  web.stdout.on("data", (chunk: Buffer) => webOutput.push(chunk.toString()));
-  web.stderr.on("data", (chunk: Buffer) => webOutput.push(chunk.toString()));
+  let web: WebApp;
   try {
-    await waitForHttp(`${issuer}/sign-in`, web, webOutput);
+    web = await startWeb(
+      { CONVEX_URL: backend.url, NEXT_PUBLIC_CONVEX_URL: backend.url, LOCAL_AUTH_ISSUER: issuer, ENABLE_LOCAL_SIGN_IN: "1" },
+      { port: webPort },
+    );
   } catch (error) {
-    web.kill("SIGKILL");
     await backend.close();
     throw error;
   }
@@ -57,14 +94,13 @@ export async function startApp(): Promise<App> {
     browser,
     async close() {
       await browser.close();
-      web.kill("SIGTERM");
-      await new Promise((resolve) => (web.exitCode !== null ? resolve(null) : web.once("exit", resolve)));
+      await web.close();
       await backend.close();
     },
   };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

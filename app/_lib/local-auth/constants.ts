@@ -6,8 +6,8 @@
 /** httpOnly cookie holding the signed session (display name + user id). */
 export const SESSION_COOKIE = "qj_local_session";
 
-/** How long a local sign-in lasts. */
-export const SESSION_TTL_SECONDS = 30 * 24 * 60 * 60;
+/** How long a local sign-in lasts: under a day, so a copied cookie is short-lived even without a sign-out. */
+export const SESSION_TTL_SECONDS = 12 * 60 * 60;
 
 /** Lifetime of the tokens handed to Convex; the client fetches a fresh one before expiry. */
 export const CONVEX_TOKEN_TTL_SECONDS = 5 * 60;

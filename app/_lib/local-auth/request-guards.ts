@@ -1,4 +1,5 @@
-/** Small checks shared by the local-auth route handlers. */
+/** Small checks and answers shared by the local-auth route handlers. */
+import { NextResponse } from "next/server";
 
 /**
  * Rejects cross-site form posts (login CSRF): a browser always sends `Origin`
@@ -27,3 +28,11 @@ export function isHttps(request: Request): boolean {
 }
 
 export const NO_STORE = { "Cache-Control": "no-store" } as const;
+
+/** The answer of every local-auth route while the local sign-in is off (Clerk mode, or not enabled). */
+export function localSignInOff(): NextResponse {
+  return NextResponse.json(
+    { error: "The local sign-in is off (it needs ENABLE_LOCAL_SIGN_IN=1, and no Clerk keys)." },
+    { status: 404, headers: NO_STORE },
+  );
+}

@@ -4,10 +4,13 @@
  *
  * The user id is derived from the display name (normalised, case-folded), so
  * signing in again with the same name, even after a restart, returns to the
- * same questions. That is what a dev sign-in wants, and why it is labelled as
- * one: anyone can sign in as any name.
+ * same questions. That is what a dev sign-in wants, and why it is off unless
+ * `ENABLE_LOCAL_SIGN_IN` is set, and labelled: anyone can sign in as any name.
+ *
+ * Sessions are honoured only while the local sign-in is on, last at most
+ * `SESSION_TTL_SECONDS`, and end for good on sign-out (`revocations.ts`).
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { jwtVerify, SignJWT } from "jose";
 import { cookies } from "next/headers";
 import {
@@ -18,12 +21,14 @@ import {
   SESSION_COOKIE,
   SESSION_TTL_SECONDS,
 } from "./constants";
+import { authMode } from "../runtime-env";
 import { getSigningKey } from "./keys";
+import { isRevoked, revokeSession } from "./revocations";
 
 /** `iss` of session cookies (not of Convex tokens, whose issuer is configurable). */
 const SESSION_ISSUER = "question-jobs/local-auth";
 
-export type LocalSession = { userId: string; name: string };
+export type LocalSession = { userId: string; name: string; sessionId: string; expiresAt: number };
 
 export type NameCheck = { ok: true; name: string } | { ok: false; message: string };
 
@@ -51,14 +56,16 @@ export async function createSessionToken(name: string): Promise<string> {
     .setIssuer(SESSION_ISSUER)
     .setAudience(SESSION_AUDIENCE)
     .setSubject(localUserId(name))
+    .setJti(randomUUID())
     .setIssuedAt()
     .setExpirationTime(`${SESSION_TTL_SECONDS}s`)
     .sign(key.privateKey);
 }
 
-/** The session in a cookie value, or null if it is missing, expired, forged or signed by an old key. */
+/** The session in a cookie value, or null if it is missing, expired, forged, signed
+ * by an old key, signed out, or the local sign-in is off. */
 export async function verifySessionToken(token: string | undefined): Promise<LocalSession | null> {
-  if (!token) return null;
+  if (!token || authMode() !== "local") return null;
   try {
     const key = await getSigningKey();
     const { payload } = await jwtVerify(token, key.publicKey, {
@@ -67,11 +74,18 @@ export async function verifySessionToken(token: string | undefined): Promise<Loc
       algorithms: ["RS256"],
     });
     const name = typeof payload.name === "string" ? payload.name : null;
-    if (!payload.sub || !name) return null;
-    return { userId: payload.sub, name };
+    if (!payload.sub || !name || !payload.jti || payload.exp === undefined) return null;
+    if (await isRevoked(payload.jti)) return null;
+    return { userId: payload.sub, name, sessionId: payload.jti, expiresAt: payload.exp };
   } catch {
     return null;
   }
+}
+
+/** Ends the session in a cookie value for good (a copy of the cookie stops working too). */
+export async function signOutSession(token: string | undefined): Promise<void> {
+  const session = await verifySessionToken(token);
+  if (session) await revokeSession(session.sessionId, session.expiresAt);
 }
 
 /** The signed-in user of the current request (server components, route handlers). */

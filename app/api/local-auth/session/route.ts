@@ -7,18 +7,18 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { authMode } from "@/app/_lib/runtime-env";
 import { safeNextPath, SESSION_COOKIE, SIGN_IN_PATH } from "@/app/_lib/local-auth/constants";
-import { isFormPost, isHttps, isSameOriginPost, NO_STORE } from "@/app/_lib/local-auth/request-guards";
+import { isFormPost, isHttps, isSameOriginPost, localSignInOff, NO_STORE } from "@/app/_lib/local-auth/request-guards";
 import { checkDisplayName, createSessionToken, readSession, sessionCookieOptions } from "@/app/_lib/local-auth/session";
 
 export async function GET() {
-  if (authMode() !== "local") return localAuthDisabled();
+  if (authMode() !== "local") return localSignInOff();
   const session = await readSession();
   if (!session) return NextResponse.json({ user: null }, { status: 401, headers: NO_STORE });
   return NextResponse.json({ user: { id: session.userId, name: session.name } }, { headers: NO_STORE });
 }
 
 export async function POST(request: NextRequest) {
-  if (authMode() !== "local") return localAuthDisabled();
+  if (authMode() !== "local") return localSignInOff();
   if (!isSameOriginPost(request)) {
     return NextResponse.json({ error: "Cross-site sign-in requests are not allowed." }, { status: 403, headers: NO_STORE });
   }
@@ -66,8 +66,4 @@ async function readForm(request: NextRequest): Promise<SignInInput> {
   } catch {
     return {};
   }
-}
-
-function localAuthDisabled() {
-  return NextResponse.json({ error: "Local sign-in is off: this app uses Clerk." }, { status: 404, headers: NO_STORE });
 }

@@ -5,13 +5,11 @@
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { authMode, localAuthIssuer } from "@/app/_lib/runtime-env";
-import { NO_STORE } from "@/app/_lib/local-auth/request-guards";
+import { localSignInOff, NO_STORE } from "@/app/_lib/local-auth/request-guards";
 import { mintConvexToken, readSession } from "@/app/_lib/local-auth/session";
 
 export async function GET(request: NextRequest) {
-  if (authMode() !== "local") {
-    return NextResponse.json({ error: "Local sign-in is off: this app uses Clerk." }, { status: 404, headers: NO_STORE });
-  }
+  if (authMode() !== "local") return localSignInOff();
   const session = await readSession();
   if (!session) return NextResponse.json({ error: "Not signed in." }, { status: 401, headers: NO_STORE });
   const { token, expiresAt } = await mintConvexToken(session, localAuthIssuer(request.nextUrl.origin));
