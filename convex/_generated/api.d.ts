@@ -22,6 +22,7 @@ import type * as lib_ai_prompts from "../lib/ai/prompts.js";
 import type * as lib_ai_sampleModel from "../lib/ai/sampleModel.js";
 import type * as lib_batching from "../lib/batching.js";
 import type * as lib_classifyError from "../lib/classifyError.js";
+import type * as lib_env from "../lib/env.js";
 import type * as lib_functions from "../lib/functions.js";
 import type * as lib_questionQuality from "../lib/questionQuality.js";
 import type * as lib_rateLimits from "../lib/rateLimits.js";
@@ -46,6 +47,7 @@ declare const fullApi: ApiFromModules<{
   "lib/ai/sampleModel": typeof lib_ai_sampleModel;
   "lib/batching": typeof lib_batching;
   "lib/classifyError": typeof lib_classifyError;
+  "lib/env": typeof lib_env;
   "lib/functions": typeof lib_functions;
   "lib/questionQuality": typeof lib_questionQuality;
   "lib/rateLimits": typeof lib_rateLimits;

@@ -29,6 +29,8 @@ export type EnvVarName = keyof typeof ENV_VARS;
 export type DeploymentEnv = Partial<Record<EnvVarName, string>>;
 
 /** The deployment's variables (blank values count as unset). */
+// The one place that reads process.env, on purpose (see the header).
+// eslint-disable-next-line @convex-dev/no-process-env
 export function readDeploymentEnv(source: Record<string, string | undefined> = process.env): DeploymentEnv {
   const env: DeploymentEnv = {};
   for (const name of Object.keys(ENV_VARS) as EnvVarName[]) {
