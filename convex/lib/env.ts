@@ -18,6 +18,7 @@ export const ENV_VARS = {
   LOCAL_AUTH_ISSUER: "the local development sign-in to trust (never in production)",
   GOOGLE_GENERATIVE_AI_API_KEY: "use Gemini",
   GEMINI_MODEL: "Gemini model name",
+  GEMINI_BASE_URL: "Gemini API base URL (default Google's v1beta; a proxy, or the tests' stand-in)",
   OPENAI_COMPATIBLE_BASE_URL: "use an OpenAI-compatible server",
   OPENAI_COMPATIBLE_MODEL: "its model name",
   OPENAI_COMPATIBLE_API_KEY: "its API key",
