@@ -110,6 +110,11 @@ export function describeJobError(code: ErrorCode | undefined): { title: string; 
         title: "The AI answered in a broken format",
         detail: "Some output could not be read as questions. Retry to continue where it stopped.",
       };
+    case "CONTENT_BLOCKED":
+      return {
+        title: "The AI service declined this topic",
+        detail: "Its safety filter blocked the request or stopped the answer. Questions saved so far are kept; retrying won't help, but rewording the request may.",
+      };
     case "INTERRUPTED":
       return {
         title: "The job was interrupted",
