@@ -18,7 +18,7 @@ import { plan, questionsReply, script, startProviderStandIn, wireChoice, WIRE_PR
 import type { Scenario, StandIn, WireRequest } from "../tests/support/wire/standIn";
 
 /** Short, so a hang fails fast; long enough for a batch save between two chunks. */
-const IDLE_TIMEOUT_MS = 250;
+const IDLE_TIMEOUT_MS = 400;
 /** The SDK's retries in this suite: one, so a retry shows without waiting its backoff twice. */
 const MAX_RETRIES = 1;
 /** Retry-After sent with a 429 (seconds; the SDK reads fractions). */

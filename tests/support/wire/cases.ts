@@ -18,8 +18,10 @@ import type { ContentEnd, Scenario, WireRequest } from "./standIn";
 export const TABLE_IDLE_TIMEOUT_MS = 150;
 /** The Retry-After the retried 429 sends (seconds; the SDK reads fractions). */
 export const TABLE_RETRY_AFTER_S = 0.2;
-/** How long a run may see no error before the table says it waits forever. */
+/** How long a run that expects no error watches for one (several idle timeouts). */
 export const TABLE_SILENCE_MS = 3 * TABLE_IDLE_TIMEOUT_MS;
+/** How long any other run may take before it counts as silent (generous: the machine may be busy). */
+const CASE_TIMEOUT_MS = 4000;
 
 /** Questions streamed before a failure that comes mid-stream. */
 const BEFORE_FAILURE = 2;
@@ -168,8 +170,9 @@ export async function runCase(provider: WireProvider, wireCase: WireCase): Promi
       wireCase.call === "plan"
         ? clarifyIntent(choice, "Roman roads").then(() => ({ elements: [], error: null }), (error: unknown) => ({ elements: [], error }))
         : generateLikeProcessJob(choice, wirePrompt());
-    const silence = new Promise<null>((resolve) => setTimeout(() => resolve(null), TABLE_SILENCE_MS));
-    const run = await Promise.race([call, silence]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const silence = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), wireCase.expected === null ? TABLE_SILENCE_MS : CASE_TIMEOUT_MS)));
+    const run = await Promise.race([call, silence]).finally(() => clearTimeout(timer));
     if (run === null) return { error: null, kept: 0, requests: server.requests, silent: true };
     return { error: run.error, kept: run.elements.length, requests: server.requests, silent: false };
   } finally {
