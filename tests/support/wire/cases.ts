@@ -48,6 +48,7 @@ export type WireCase = {
 const status = (code: number, extra: Partial<Extract<Scenario, { reply: "status" }>> = {}): Scenario => ({ reply: "status", status: code, ...extra });
 const questionsThen = (end: ContentEnd) => questionsReply(makeQuestions(BEFORE_FAILURE), { end, half: true });
 
+/** The rows of the table, in its order. */
 export const WIRE_CASES: WireCase[] = [
   { name: "429, every attempt", server: "429 and the provider's quota body, every attempt", scenario: () => status(429), expected: { code: "RATE_LIMIT", retryable: true }, kept: 0 },
   {

@@ -78,6 +78,7 @@ const blocked = (context: ReplyContext) => ({
 type Part = { text?: string };
 type GeminiBody = { systemInstruction?: { parts?: Part[] }; contents?: Array<{ parts?: Part[] }> };
 
+/** Gemini's wire format, for `startStandIn`. */
 export const geminiFormat: WireFormat = {
   name: "Gemini",
   basePath: "/v1beta",

@@ -70,6 +70,7 @@ const completion = (context: ReplyContext, message: { content: string | null; re
   usage: usage(context),
 });
 
+/** OpenAI chat completions' wire format, for `startStandIn`. */
 export const openAIFormat: WireFormat = {
   name: "OpenAI",
   basePath: "/v1",

@@ -19,6 +19,7 @@ import { openAIFormat } from "./openai";
 import { startStandIn, type ContentEnd, type Scenario, type StandIn, type WireRequest, type WireStep } from "./standIn";
 
 export type WireProvider = "gemini" | "openai";
+/** Every provider the wire tests run against. */
 export const WIRE_PROVIDERS: readonly WireProvider[] = ["gemini", "openai"];
 
 const FORMATS = { gemini: geminiFormat, openai: openAIFormat } as const;
