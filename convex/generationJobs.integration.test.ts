@@ -2,6 +2,9 @@
  * The whole job, as it runs in production: `createJob` schedules the real
  * `processJob`, which streams from a scripted model through the model seam and
  * saves through `saveBatch`. Real timers, scripts measured in milliseconds.
+ * Failures are the errors the real Gemini provider throws over HTTP
+ * (`tests/support/wire/realErrors.ts`); the wire suite runs the providers
+ * themselves.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,7 +15,8 @@ import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import { setModelOverride, type ModelChoice } from "./lib/ai/models";
 import { asUser, initConvexTest, runScheduled, tokenIdentifier, waitFor, type TestConvex } from "./test.setup";
-import { gate, http, makeQuestion, makeQuestions, questionSteps, scriptedModel } from "../tests/support/scriptedModels";
+import { gate, makeQuestion, makeQuestions, questionSteps, scriptedModel } from "../tests/support/scriptedModels";
+import { captureRealErrors } from "../tests/support/wire/realErrors";
 
 afterEach(() => {
   setModelOverride(null);
@@ -21,6 +25,7 @@ afterEach(() => {
 });
 
 const ALICE = tokenIdentifier("alice");
+const http = await captureRealErrors();
 
 async function start(t: TestConvex, model: ModelChoice, prompt = "Scripted topic") {
   setModelOverride(() => model);
@@ -163,22 +168,22 @@ describe("failures end the job as failed, with the right code, keeping what was 
   test.each([
     {
       name: "rate limited while planning",
-      script: { intent: { error: http.tooManyRequests() }, stream: [] },
+      script: { intent: { error: http.tooManyRequests }, stream: [] },
       expected: { errorCode: "RATE_LIMIT", retryable: true, questionsSaved: 0 },
     },
     {
       name: "bad API key",
-      script: { intent: { error: http.unauthorized() }, stream: [] },
+      script: { intent: { error: http.badKey }, stream: [] },
       expected: { errorCode: "API_KEY", retryable: false, questionsSaved: 0 },
     },
     {
       name: "rate limited when the stream starts",
-      script: { intent: intent(5), stream: [{ error: http.tooManyRequests() }] },
+      script: { intent: intent(5), stream: [{ error: http.tooManyRequests }] },
       expected: { errorCode: "RATE_LIMIT", retryable: true, questionsSaved: 0 },
     },
     {
       name: "connection dropped mid-stream",
-      script: { intent: intent(8), stream: questionSteps(makeQuestions(3), { end: [{ delayMs: 10 }, { error: http.connectionReset() }] }) },
+      script: { intent: intent(8), stream: questionSteps(makeQuestions(3), { end: [{ delayMs: 10 }, { error: http.connectionDropped }] }) },
       expected: { errorCode: "NETWORK", retryable: true, questionsSaved: 3 },
     },
     {
@@ -264,7 +269,7 @@ describe("crashes and retries", () => {
       intent: intent(6),
       stream: (call) =>
         call === 0
-          ? questionSteps(questions.slice(0, 3), { end: [{ delayMs: 10 }, { error: http.connectionReset() }] })
+          ? questionSteps(questions.slice(0, 3), { end: [{ delayMs: 10 }, { error: http.connectionDropped }] })
           : // The model repeats two questions it was told to avoid, then writes new ones.
             questionSteps([questions[1], questions[2], ...questions.slice(3)], { delayMs: 1 }),
     });

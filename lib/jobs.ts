@@ -114,6 +114,12 @@ export const JOB_ERRORS: Record<ErrorCode, { retryable: boolean; title: string; 
     title: "The AI answered in a broken format",
     detail: "Some output could not be read as questions. Retry to continue where it stopped.",
   },
+  CONTENT_BLOCKED: {
+    // The same prompt gets the same answer from the same filter.
+    retryable: false,
+    title: "The AI declined this topic",
+    detail: "Its safety filter refused to write questions for this request. Try wording it differently.",
+  },
   INTERRUPTED: {
     retryable: true,
     title: "The job was interrupted",

@@ -34,6 +34,7 @@ type Env = {
   readonly LOCAL_AUTH_ISSUER: string | undefined;
   readonly GOOGLE_GENERATIVE_AI_API_KEY: string | undefined;
   readonly GEMINI_MODEL: string | undefined;
+  readonly GEMINI_BASE_URL: string | undefined;
   readonly OPENAI_COMPATIBLE_BASE_URL: string | undefined;
   readonly OPENAI_COMPATIBLE_MODEL: string | undefined;
   readonly OPENAI_COMPATIBLE_API_KEY: string | undefined;

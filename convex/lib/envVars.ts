@@ -20,6 +20,8 @@ export const ENV_VARS = {
   GOOGLE_GENERATIVE_AI_API_KEY: v.optional(v.string()),
   /** The Gemini model (default gemini-2.5-flash). */
   GEMINI_MODEL: v.optional(v.string()),
+  /** The Gemini API's base URL (default Google's v1beta): a proxy, or the tests' stand-in. */
+  GEMINI_BASE_URL: v.optional(v.string()),
   /** Use an OpenAI-compatible server (Ollama, vLLM, LM Studio...). */
   OPENAI_COMPATIBLE_BASE_URL: v.optional(v.string()),
   /** Its model (default llama3.1). */

@@ -33,6 +33,7 @@ export const ERROR_CODES = [
   "API_KEY", // 401/403: a configuration problem, not retryable
   "NETWORK", // connection dropped or timed out: retryable
   "INVALID_OUTPUT", // the model's output did not match the schema: retryable
+  "CONTENT_BLOCKED", // the provider's safety filter refused the prompt or stopped the answer: not retryable
   "INTERRUPTED", // the action died (crash, deploy, timeout): retryable
   "MODEL_NOT_CONFIGURED", // the deployment has no model set up: not retryable
   "UNKNOWN", // anything else: not retryable

@@ -4,18 +4,20 @@
  * can be seen running, plus failures on demand, chosen by a word in the prompt:
  *
  *   "Byzantine"  streams a few questions, then fails as a 429 (RATE_LIMIT, retryable)
- *   "Quantum"    fails at once as a 401 (API_KEY, not retryable)
+ *   "Quantum"    fails at once with a bad key (API_KEY, not retryable)
  *
  * `DEMO_CHUNK_DELAY_MS` sets the pace (default 120 ms per chunk).
  */
 import type { LanguageModelV3, LanguageModelV3StreamPart } from "@ai-sdk/provider";
 import { setModelOverride } from "../../convex/lib/ai/models";
 import { createSampleModel } from "../../convex/lib/ai/sampleModel";
-import { http } from "../../tests/support/scriptedModels";
+import { captureRealErrors } from "../../tests/support/wire/realErrors";
 
 const chunkDelayMs = Number(process.env.DEMO_CHUNK_DELAY_MS ?? 120);
 
-const httpError = (statusCode: 429 | 401) => (statusCode === 429 ? http.tooManyRequests() : http.unauthorized());
+// What the real Gemini provider throws for a 429 and a bad key (captured from a local stand-in).
+const errors = await captureRealErrors();
+const httpError = (statusCode: 429 | 401) => (statusCode === 429 ? errors.tooManyRequests : errors.badKey);
 
 function promptOf(options: Parameters<LanguageModelV3["doStream"]>[0]): string {
   return JSON.stringify(options.prompt);

@@ -20,14 +20,24 @@
  *                        even the action's error handling cannot survive: the
  *                        action dies mid-job, as on a crash
  *
+ * It is the real `@ai-sdk/openai-compatible` provider talking HTTP to an
+ * OpenAI-compatible stand-in (`wire/openai.ts`) started in the same process:
+ * each prompt's directives become the stand-in's scenario, so a 429 is a real
+ * 429 response, a dropped connection a destroyed socket, a hang a silent
+ * socket, and what reaches `processJob` is what the SDK really throws.
+ *
  * Questions are numbered from the job's saved count, so a retry continues
  * the sequence instead of repeating it. `*-once` directives remember, per
  * prompt, that they fired (in memory: a restarted backend forgets).
  */
-import { codeModel, promptText, type StreamStep } from "../../convex/lib/ai/modelStream";
+import { wrapLanguageModel, type LanguageModelMiddleware } from "ai";
+import type { LanguageModelV3, LanguageModelV3StreamPart } from "@ai-sdk/provider";
+import { promptText, type StreamStep } from "../../convex/lib/ai/modelStream";
 import type { ModelChoice } from "../../convex/lib/ai/models";
 import { parseGenerationPrompt, parseRequest } from "../../convex/lib/ai/prompts";
-import { http, makeQuestion, questionSteps } from "./scriptedModels";
+import { makeQuestion, questionSteps } from "./scriptedModels";
+import { jsonReply, startProviderStandIn, wireChoice, wireSteps } from "./wire/providers";
+import type { ContentEnd, Scenario, StandIn, WireRequest, WireStep } from "./wire/standIn";
 
 export type Directives = {
   count: number;
@@ -63,52 +73,108 @@ export function parseDirectives(text: string): Directives {
 /** The idle timeout of the directive model: short, so `[[hang:K]]` fails in a second. */
 export const DIRECTIVE_IDLE_TIMEOUT_MS = 1000;
 
-const apiError = (status: 429 | 401) => (status === 429 ? http.tooManyRequests() : http.unauthorized());
+/** How long after the half-written question a drop or crash happens. */
+const FAILURE_DELAY_MS = 20;
 
-export function createDirectiveModel(): ModelChoice {
+/** How often `[[stall:K]]` sends a space, well inside the idle timeout. */
+const KEEP_ALIVE_MS = DIRECTIVE_IDLE_TIMEOUT_MS / 2;
+
+/** Starts the directive model's stand-in server in this process and returns the model choice that talks to it. */
+export async function startDirectiveModel(): Promise<{ choice: ModelChoice; server: StandIn }> {
+  const server = await startProviderStandIn("openai", directiveScenarios());
+  const provider = wireChoice("openai", server);
+  return {
+    server,
+    choice: {
+      kind: "openai-compatible",
+      name: "scripted test model",
+      maxRetries: 0,
+      streamIdleTimeoutMs: DIRECTIVE_IDLE_TIMEOUT_MS,
+      model: wrapLanguageModel({ model: languageModelV3(provider.model), middleware: crashMiddleware }),
+    },
+  };
+}
+
+/** The stand-in's answer to each request, read off the directives in its prompt. */
+function directiveScenarios(): (request: WireRequest) => Scenario {
   const fired = new Set<string>();
   const once = (key: string) => {
     if (fired.has(key)) return false;
     fired.add(key);
     return true;
   };
-  return {
-    kind: "openai-compatible",
-    name: "scripted test model",
-    maxRetries: 0,
-    streamIdleTimeoutMs: DIRECTIVE_IDLE_TIMEOUT_MS,
-    model: codeModel({
-      provider: "test",
-      modelId: "directives",
-      generate: (call) => {
-        const request = parseRequest(promptText(call)) ?? "";
-        const d = parseDirectives(request);
-        if (d.fail?.status === 401) throw apiError(401);
-        const topic = request.replace(/\[\[[^\]]*\]\]/g, "").trim().slice(0, 60) || "Scripted topic";
-        return JSON.stringify({ topic, questionCount: d.count, focus: "As scripted." });
-      },
-      stream: (call) => {
-        const text = promptText(call);
-        const request = parseRequest(text) ?? "";
-        const d = parseDirectives(request);
-        const plan = parseGenerationPrompt(text);
-        const already = plan?.avoid.length ?? 0;
-        const wanted = plan?.count ?? d.count;
-        if (d.fail?.status === 429 && (!d.fail.once || once(`fail:${request}`))) return [{ error: apiError(429) }];
-        const topic = plan?.topic ?? "Scripted topic";
-        const questions = Array.from({ length: wanted }, (_, i) => makeQuestion(already + i, { question: `${topic} question ${already + i + 1}` }));
-        const cut = (after: number, end: StreamStep[]) => questionSteps(questions.slice(0, Math.max(0, after - already)), { delayMs: d.paceMs, end });
-        if (d.drop && already < d.drop.after && (!d.drop.once || once(`drop:${request}`))) {
-          return cut(d.drop.after, [{ delayMs: 20 }, { error: http.connectionReset() }]);
-        }
-        if (d.malformedAfter !== undefined && already < d.malformedAfter) return cut(d.malformedAfter, []);
-        if (d.hangAfter !== undefined && already < d.hangAfter) return cut(d.hangAfter, [{ until: new Promise(() => {}) }]);
-        if (d.stallAfter !== undefined && already < d.stallAfter) return cut(d.stallAfter, keepAlive(call.abortSignal));
-        if (d.crashAfter !== undefined && already < d.crashAfter) return cut(d.crashAfter, [{ delayMs: 20 }, { error: new Unsurvivable() }]);
-        return questionSteps(questions, { delayMs: d.paceMs });
-      },
-    }),
+  return ({ prompt, streaming }) => {
+    const request = parseRequest(prompt) ?? "";
+    const d = parseDirectives(request);
+    if (!streaming) {
+      // The clarify call: the plan.
+      if (d.fail?.status === 401) return { reply: "status", status: 401 };
+      const topic = request.replace(/\[\[[^\]]*\]\]/g, "").trim().slice(0, 60) || "Scripted topic";
+      return jsonReply({ topic, questionCount: d.count, focus: "As scripted." });
+    }
+    const plan = parseGenerationPrompt(prompt);
+    const already = plan?.avoid.length ?? 0;
+    const wanted = plan?.count ?? d.count;
+    if (d.fail?.status === 429 && (!d.fail.once || once(`fail:${request}`))) return { reply: "status", status: 429 };
+    const topic = plan?.topic ?? "Scripted topic";
+    const questions = Array.from({ length: wanted }, (_, i) => makeQuestion(already + i, { question: `${topic} question ${already + i + 1}` }));
+    /** The first `after` questions (counting saved ones), half of the next, then `then`. */
+    const upTo = (after: number, then: StreamStep[] = []) =>
+      wireSteps(questionSteps(questions.slice(0, Math.max(0, after - already)), { delayMs: d.paceMs, end: then }));
+    const cut = (after: number, end: ContentEnd, then: StreamStep[] = []): Scenario => ({ reply: "content", steps: upTo(after, then), end });
+    if (d.drop && already < d.drop.after && (!d.drop.once || once(`drop:${request}`))) return cut(d.drop.after, "drop", [{ delayMs: FAILURE_DELAY_MS }]);
+    if (d.malformedAfter !== undefined && already < d.malformedAfter) return cut(d.malformedAfter, "finish");
+    if (d.hangAfter !== undefined && already < d.hangAfter) return cut(d.hangAfter, "hang");
+    if (d.stallAfter !== undefined && already < d.stallAfter) return { reply: "content", steps: keepAlive(upTo(d.stallAfter)), end: "hang" };
+    // The server drops the connection; `crashMiddleware` turns that into the crash.
+    if (d.crashAfter !== undefined && already < d.crashAfter) return cut(d.crashAfter, "drop", [{ delayMs: FAILURE_DELAY_MS }]);
+    return { reply: "content", steps: wireSteps(questionSteps(questions, { delayMs: d.paceMs })), end: "finish" };
   };
+}
+
+/** `steps`, then a stall that is not a hang: a space (inside the
+ * half-written question) every `KEEP_ALIVE_MS` keeps the idle timeout from
+ * firing, until the client goes away (the stand-in stops reading steps then). */
+function* keepAlive(steps: WireStep[]): Generator<WireStep> {
+  yield* steps;
+  for (;;) yield* [{ delayMs: KEEP_ALIVE_MS }, " "];
+}
+
+/**
+ * `[[crash:K]]` must stay a hand-built error: no HTTP failure makes the action
+ * itself die. When the stream of a crash prompt fails (the stand-in drops
+ * it), the failure becomes an `Unsurvivable`, which the action cannot even
+ * classify.
+ */
+const crashMiddleware: LanguageModelMiddleware = {
+  specificationVersion: "v3",
+  async wrapStream({ doStream, params }) {
+    const result = await doStream();
+    const crashes = parseDirectives(parseRequest(promptText(params)) ?? "").crashAfter !== undefined;
+    return crashes ? { ...result, stream: failingWith(result.stream, () => new Unsurvivable()) } : result;
+  },
+};
+
+/** `stream`, except that a failure to read it fails with `error()` instead. */
+function failingWith(stream: ReadableStream<LanguageModelV3StreamPart>, error: () => unknown): ReadableStream<LanguageModelV3StreamPart> {
+  const reader = stream.getReader();
+  return new ReadableStream({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch {
+        controller.error(error());
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
+function languageModelV3(model: ModelChoice["model"]): LanguageModelV3 {
+  if (typeof model === "string" || model.specificationVersion !== "v3") throw new Error("the OpenAI-compatible provider should give a v3 language model");
+  return model;
 }
 
 /** An error whose message cannot even be read: classifying it throws, so it
@@ -117,14 +183,4 @@ class Unsurvivable extends Error {
   override get message(): string {
     throw new Error("simulated crash: the action died while handling an error");
   }
-}
-
-/** A stall that is not a hang: a space every half second (inside the
- * half-written question) keeps the idle timeout from firing, until the
- * stream is aborted. */
-function keepAlive(abortSignal: AbortSignal | undefined): StreamStep[] {
-  const aborted = new Promise<void>((resolve) => abortSignal?.addEventListener("abort", () => resolve(), { once: true }));
-  const steps: StreamStep[] = [];
-  for (let i = 0; i < 20_000; i++) steps.push({ delayMs: 500 }, " ");
-  return [...steps, { until: aborted }];
 }

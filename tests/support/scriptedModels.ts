@@ -1,9 +1,10 @@
 /**
  * Scripted language models for tests and the benchmark: deterministic
  * questions, at a chosen pace, failing exactly where a test says. They plug
- * into the app through the model seam (`setModelOverride`).
+ * into the app through the model seam (`setModelOverride`). For failures,
+ * give them the errors the real providers throw (`wire/realErrors.ts`), or
+ * run the real provider against a stand-in (`wire/providers.ts`).
  */
-import { APICallError } from "ai";
 import { codeModel, promptText, type StreamStep } from "../../convex/lib/ai/modelStream";
 import type { ModelChoice } from "../../convex/lib/ai/models";
 import type { Intent } from "../../convex/lib/ai/prompts";
@@ -72,14 +73,6 @@ export function questionSteps(
   if (end === undefined) return [...steps, "]}", ...completed(last)];
   return [...steps, `${questions.length > 0 ? "," : ""}{"question": "Half a`, ...completed(last), ...end];
 }
-
-export const http = {
-  tooManyRequests: () =>
-    new APICallError({ message: "Resource has been exhausted (e.g. check quota).", url: "https://model.test", requestBodyValues: {}, statusCode: 429, isRetryable: true }),
-  unauthorized: () =>
-    new APICallError({ message: "API key not valid. Please pass a valid API key.", url: "https://model.test", requestBodyValues: {}, statusCode: 401, isRetryable: false }),
-  connectionReset: () => Object.assign(new TypeError("fetch failed"), { cause: Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }) }),
-};
 
 export type Script = {
   /** Stream idle timeout of the model choice (ms). */

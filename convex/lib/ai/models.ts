@@ -3,7 +3,8 @@
  *
  * 1. A test override (`setModelOverride`), used by the test suites, the
  *    scripted models of the end-to-end and fault tests, and the benchmark.
- * 2. Gemini (`gemini-2.5-flash`) when `GOOGLE_GENERATIVE_AI_API_KEY` is set.
+ * 2. Gemini (`gemini-2.5-flash`) when `GOOGLE_GENERATIVE_AI_API_KEY` is set
+ *    (`GEMINI_BASE_URL` sends it elsewhere: a proxy, or the tests' stand-in).
  * 3. Any OpenAI-compatible server (a local Ollama, vLLM, LM Studio...) when
  *    `OPENAI_COMPATIBLE_BASE_URL` is set.
  * 4. The offline sample model, only when chosen (`ENABLE_SAMPLE_MODEL=1`,
@@ -46,7 +47,10 @@ export function chooseModel(env: DeploymentEnv = readDeploymentEnv()): ModelChoi
   if (override) return override();
   if (env.GOOGLE_GENERATIVE_AI_API_KEY) {
     const name = env.GEMINI_MODEL || "gemini-2.5-flash";
-    const google = createGoogleGenerativeAI({ apiKey: env.GOOGLE_GENERATIVE_AI_API_KEY });
+    const google = createGoogleGenerativeAI({
+      apiKey: env.GOOGLE_GENERATIVE_AI_API_KEY,
+      ...(env.GEMINI_BASE_URL ? { baseURL: env.GEMINI_BASE_URL } : {}),
+    });
     return {
       kind: "gemini",
       name,

@@ -1,0 +1,240 @@
+/**
+ * The model path over real HTTP: `createJob` schedules the real `processJob`,
+ * which calls the real providers (`@ai-sdk/google` and
+ * `@ai-sdk/openai-compatible`, built by `chooseModel` as in production)
+ * against local stand-ins speaking Gemini's and OpenAI's wire formats
+ * (`tests/support/wire/`). Each case asserts the job's final code, its
+ * retry flag and what it kept; the requests the stand-in received show what
+ * the SDK sent and how often it retried.
+ */
+import { afterEach, describe, expect, test, vi } from "vitest";
+import { JOB_CONFIG } from "../lib/constants/jobs";
+import { JOB_ERRORS } from "../lib/jobs";
+import { api } from "./_generated/api";
+import type { Id } from "./_generated/dataModel";
+import { setModelOverride, type ModelChoice } from "./lib/ai/models";
+import { asUser, initConvexTest, runScheduled, tokenIdentifier, waitFor, type TestConvex } from "./test.setup";
+import { makeQuestions } from "../tests/support/scriptedModels";
+import { plan, questionsReply, script, startProviderStandIn, wireChoice, WIRE_PROVIDERS, type WireProvider } from "../tests/support/wire/providers";
+import type { Scenario, StandIn, WireRequest } from "../tests/support/wire/standIn";
+
+/** Short, so a hang fails fast; long enough for a batch save between two chunks. */
+const IDLE_TIMEOUT_MS = 400;
+/** The SDK's retries in this suite: one, so a retry shows without waiting its backoff twice. */
+const MAX_RETRIES = 1;
+/** Retry-After sent with a 429 (seconds; the SDK reads fractions). */
+const RETRY_AFTER_S = 0.2;
+
+const ALICE = tokenIdentifier("alice");
+const servers: StandIn[] = [];
+
+afterEach(async () => {
+  setModelOverride(null);
+  vi.restoreAllMocks();
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+/** The stand-in's answers (a clarify plan and streams, or any handler) and the model choice's overrides. */
+type Setup = { handler: Parameters<typeof script>[0] | ((request: WireRequest) => Scenario); choice?: Partial<ModelChoice> };
+
+/** A stand-in for `provider` answering with `handler`, and the app's model pointed at it. */
+async function serve(provider: WireProvider, { handler, choice = {} }: Setup): Promise<StandIn> {
+  const server = await startProviderStandIn(provider, typeof handler === "function" ? handler : script(handler));
+  servers.push(server);
+  const model = wireChoice(provider, server, { maxRetries: MAX_RETRIES, streamIdleTimeoutMs: IDLE_TIMEOUT_MS, ...choice });
+  setModelOverride(() => model);
+  return server;
+}
+
+async function runJob(t: TestConvex, prompt = "Wire topic") {
+  const jobId = await asUser(t, "alice").mutation(api.generationJobs.createJob, { prompt });
+  await runScheduled(t);
+  return jobId;
+}
+
+const getJob = (t: TestConvex, jobId: Id<"generationJobs">) => t.run((ctx) => ctx.db.get("generationJobs", jobId));
+const savedQuestions = async (t: TestConvex, jobId: Id<"generationJobs">) =>
+  (
+    await t.run((ctx) =>
+      ctx.db
+        .query("questions")
+        .withIndex("by_user_job", (q) => q.eq("userId", ALICE).eq("generationJobId", jobId))
+        .collect(),
+    )
+  ).map((q) => q.question);
+const streams = (server: StandIn) => server.requests.filter((request) => request.streaming);
+const texts = (count: number, from = 0) => makeQuestions(count, from).map((q) => q.question);
+
+/** Failed jobs log their error; keep test output clean. */
+const quietErrors = () => vi.spyOn(console, "error").mockImplementation(() => {});
+
+describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
+  const kind = provider === "gemini" ? "gemini" : "openai-compatible";
+
+  test("normal: plans, streams and saves every question, then completes", async () => {
+    const t = initConvexTest();
+    const server = await serve(provider, { handler: { intent: plan(6), stream: () => questionsReply(makeQuestions(6), { delayMs: 5 }) } });
+    const jobId = await runJob(t);
+
+    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", model: kind, topic: "Wire topic", estimatedTotal: 6, questionsSaved: 6 });
+    expect(await savedQuestions(t, jobId)).toEqual(texts(6));
+    const [clarify, stream, ...more] = server.requests;
+    expect(more).toEqual([]);
+    expect(clarify).toMatchObject({ streaming: false });
+    expect(stream).toMatchObject({ streaming: true, abandoned: false });
+    if (provider === "gemini") {
+      expect(clarify!.path).toBe("/v1beta/models/gemini-2.5-flash:generateContent");
+      expect(stream!.path).toBe("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse");
+      expect(stream!.headers["x-goog-api-key"]).toBe("stand-in-key");
+      expect(stream!.body).toMatchObject({ generationConfig: { responseMimeType: "application/json", thinkingConfig: { thinkingBudget: 0 } } });
+    } else {
+      expect(stream!.path).toBe("/v1/chat/completions");
+      expect(stream!.headers.authorization).toBe("Bearer sk-stand-in-key");
+      expect(stream!.body).toMatchObject({ model: "llama3.1", stream: true, response_format: { type: "json_schema" } });
+      // No `stream_options.include_usage`: a streamed call reports no token usage (docs/model-errors.md).
+      expect(stream!.body).not.toHaveProperty("stream_options");
+    }
+  });
+
+  test("429 with Retry-After: the SDK waits as told, retries, and the job completes", async () => {
+    const t = initConvexTest();
+    const server = await serve(provider, {
+      handler: {
+        intent: plan(5),
+        stream: (call) => (call === 0 ? { reply: "status", status: 429, headers: { "retry-after": String(RETRY_AFTER_S) } } : questionsReply(makeQuestions(5))),
+      },
+    });
+    const jobId = await runJob(t);
+
+    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", questionsSaved: 5 });
+    const [first, retry] = streams(server);
+    expect(streams(server)).toHaveLength(2);
+    expect(retry!.at - first!.at).toBeGreaterThanOrEqual(RETRY_AFTER_S * 1000 - 5);
+  });
+
+  test("429 on every attempt: RATE_LIMIT, retryable, after the SDK's retries", async () => {
+    quietErrors();
+    const t = initConvexTest();
+    const server = await serve(provider, { handler: { intent: plan(5), stream: () => ({ reply: "status", status: 429, headers: { "retry-after": String(RETRY_AFTER_S) } }) } });
+    const jobId = await runJob(t);
+
+    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "RATE_LIMIT", retryable: true, questionsSaved: 0 });
+    expect(streams(server)).toHaveLength(1 + MAX_RETRIES);
+  });
+
+  test.each([
+    { name: "401 on the clarify call", call: "plan", status: 401 },
+    { name: "403 on the stream", call: "stream", status: 403 },
+    ...(provider === "gemini" ? [{ name: "400 API_KEY_INVALID on the clarify call", call: "plan", status: 400 }] : []),
+  ])("$name: API_KEY, not retryable, and never retried by the SDK", async ({ call, status }) => {
+    quietErrors();
+    const t = initConvexTest();
+    const failure: Scenario = { reply: "status", status };
+    const server = await serve(provider, { handler: call === "plan" ? () => failure : { intent: plan(5), stream: () => failure } });
+    const jobId = await runJob(t);
+
+    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "API_KEY", retryable: false, questionsSaved: 0 });
+    expect(server.requests).toHaveLength(call === "plan" ? 1 : 2);
+  });
+
+  test.each([500, 503])("%i: NETWORK, retryable", async (status) => {
+    quietErrors();
+    const t = initConvexTest();
+    // No retries here: without Retry-After the SDK backs off 2 s before retrying a 5xx.
+    await serve(provider, { handler: { intent: plan(5), stream: () => ({ reply: "status", status }) }, choice: { maxRetries: 0 } });
+    const jobId = await runJob(t);
+
+    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "NETWORK", retryable: true, questionsSaved: 0 });
+  });
+
+  test("connection dropped mid-stream: NETWORK, retryable, complete questions kept; the retry completes without duplicates", async () => {
+    quietErrors();
+    const t = initConvexTest();
+    const all = makeQuestions(7);
+    const server = await serve(provider, {
+      handler: {
+        intent: plan(6),
+        stream: (call) =>
+          call === 0
+            ? questionsReply(all.slice(0, 3), { delayMs: 5, end: "drop" })
+            : // The model repeats two questions it was told to avoid, then writes new ones.
+              questionsReply([all[1], all[2], ...all.slice(3)]),
+      },
+    });
+    const jobId = await runJob(t);
+
+    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "NETWORK", retryable: true, questionsSaved: 3 });
+    expect(await savedQuestions(t, jobId)).toEqual(texts(3));
+    expect(streams(server)).toHaveLength(1); // a stream that broke after its headers is not retried by the SDK
+
+    await asUser(t, "alice").mutation(api.generationJobs.retryJob, { jobId });
+    await runScheduled(t);
+    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", attempts: 2, questionsSaved: 6 });
+    expect(await savedQuestions(t, jobId)).toEqual(texts(6));
+    const retry = streams(server)[1]!;
+    expect(retry.prompt).toContain("Number of questions: 3");
+    for (const question of texts(3)) expect(retry.prompt).toContain(`- ${question}`);
+  });
+
+  test("idle past the timeout: NETWORK, retryable, complete questions kept, the connection closed", async () => {
+    const logged = quietErrors();
+    const t = initConvexTest();
+    const server = await serve(provider, { handler: { intent: plan(6), stream: () => questionsReply(makeQuestions(2), { end: "hang" }) } });
+    const jobId = await runJob(t);
+
+    expect(await getJob(t, jobId)).toMatchObject({
+      status: "failed",
+      errorCode: "NETWORK",
+      retryable: true,
+      questionsSaved: 2,
+      errorMessage: JOB_ERRORS.NETWORK.title,
+    });
+    // What the SDK said stays in the server's log.
+    expect(logged.mock.calls.flat().join(" ")).toContain(`Chunk timeout of ${IDLE_TIMEOUT_MS}ms exceeded`);
+    await waitFor(() => Promise.resolve(streams(server)[0]!.abandoned), (abandoned) => abandoned);
+  });
+
+  test("output that is not JSON: INVALID_OUTPUT, retryable", async () => {
+    quietErrors();
+    const t = initConvexTest();
+    await serve(provider, { handler: { intent: plan(5), stream: () => ({ reply: "content", steps: ["Sure! Here are your questions:", "\n1. Who built the Via Appia?"] }) } });
+    const jobId = await runJob(t);
+
+    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "INVALID_OUTPUT", retryable: true, questionsSaved: 0 });
+  });
+
+  test("the prompt refused by the provider's safety filter: CONTENT_BLOCKED, not retryable", async () => {
+    quietErrors();
+    const t = initConvexTest();
+    await serve(provider, { handler: { intent: plan(5), stream: () => ({ reply: "blocked" }) } });
+    const jobId = await runJob(t);
+
+    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "CONTENT_BLOCKED", retryable: false, questionsSaved: 0 });
+  });
+
+  test("the safety filter stops the answer mid-stream: CONTENT_BLOCKED, complete questions kept", async () => {
+    quietErrors();
+    const t = initConvexTest();
+    await serve(provider, { handler: { intent: plan(6), stream: () => questionsReply(makeQuestions(2), { end: "filtered" }) } });
+    const jobId = await runJob(t);
+
+    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "CONTENT_BLOCKED", retryable: false, questionsSaved: 2 });
+    expect(await savedQuestions(t, jobId)).toEqual(texts(2));
+  });
+
+  test("cancel mid-stream: the HTTP stream is closed within a batch's wait", async () => {
+    const t = initConvexTest();
+    const server = await serve(provider, { handler: { intent: plan(40), stream: () => questionsReply(makeQuestions(40), { delayMs: 20 }) } });
+    const jobId = await asUser(t, "alice").mutation(api.generationJobs.createJob, { prompt: "Wire topic" });
+    const running = runScheduled(t);
+    await waitFor(() => getJob(t, jobId), (job) => (job?.questionsSaved ?? 0) >= 1);
+
+    const { questionsSaved } = await asUser(t, "alice").mutation(api.generationJobs.cancelJob, { jobId });
+    const cancelledAt = Date.now();
+    await waitFor(() => Promise.resolve(streams(server)[0]!.abandoned), (abandoned) => abandoned, JOB_CONFIG.BATCH_MAX_WAIT_MS);
+    expect(Date.now() - cancelledAt).toBeLessThan(JOB_CONFIG.BATCH_MAX_WAIT_MS);
+    await running;
+    expect(await getJob(t, jobId)).toMatchObject({ status: "cancelled", questionsSaved });
+    expect(await savedQuestions(t, jobId)).toHaveLength(questionsSaved);
+  });
+});
