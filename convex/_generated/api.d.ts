@@ -8,11 +8,6 @@
  * @module
  */
 
-import type {
-  ApiFromModules,
-  FilterApi,
-  FunctionReference,
-} from "convex/server";
 import type * as aiGeneration from "../aiGeneration.js";
 import type * as crons from "../crons.js";
 import type * as generationJobs from "../generationJobs.js";
@@ -22,20 +17,19 @@ import type * as lib_ai_prompts from "../lib/ai/prompts.js";
 import type * as lib_ai_sampleModel from "../lib/ai/sampleModel.js";
 import type * as lib_batching from "../lib/batching.js";
 import type * as lib_classifyError from "../lib/classifyError.js";
+import type * as lib_env from "../lib/env.js";
 import type * as lib_functions from "../lib/functions.js";
 import type * as lib_questionQuality from "../lib/questionQuality.js";
 import type * as lib_rateLimits from "../lib/rateLimits.js";
 import type * as lib_validators from "../lib/validators.js";
 import type * as questions from "../questions.js";
 
-/**
- * A utility for referencing Convex functions in your app's API.
- *
- * Usage:
- * ```js
- * const myFunctionReference = api.myModule.myFunction;
- * ```
- */
+import type {
+  ApiFromModules,
+  FilterApi,
+  FunctionReference,
+} from "convex/server";
+
 declare const fullApi: ApiFromModules<{
   aiGeneration: typeof aiGeneration;
   crons: typeof crons;
@@ -46,16 +40,35 @@ declare const fullApi: ApiFromModules<{
   "lib/ai/sampleModel": typeof lib_ai_sampleModel;
   "lib/batching": typeof lib_batching;
   "lib/classifyError": typeof lib_classifyError;
+  "lib/env": typeof lib_env;
   "lib/functions": typeof lib_functions;
   "lib/questionQuality": typeof lib_questionQuality;
   "lib/rateLimits": typeof lib_rateLimits;
   "lib/validators": typeof lib_validators;
   questions: typeof questions;
 }>;
+
+/**
+ * A utility for referencing Convex functions in your app's public API.
+ *
+ * Usage:
+ * ```js
+ * const myFunctionReference = api.myModule.myFunction;
+ * ```
+ */
 export declare const api: FilterApi<
   typeof fullApi,
   FunctionReference<any, "public">
 >;
+
+/**
+ * A utility for referencing Convex functions in your app's internal API.
+ *
+ * Usage:
+ * ```js
+ * const myFunctionReference = internal.myModule.myFunction;
+ * ```
+ */
 export declare const internal: FilterApi<
   typeof fullApi,
   FunctionReference<any, "internal">
