@@ -1,9 +1,9 @@
 /**
  * The analysis a Convex deployment makes of a push, done in Node: the part of
  * the push stand-in (`standin.ts`) that turns the bundle the CLI uploads into
- * what `start_push` answers. It runs in a process of its own, which the
- * stand-in starts with `--experimental-vm-modules`: an `AnalyzeInput` as JSON
- * on stdin, an `AnalyzeOutput` as JSON on stdout.
+ * what `start_push` answers. It runs in a process of its own
+ * (`analyzeInChildProcess` starts this file with `--experimental-vm-modules`):
+ * an `AnalyzeInput` as JSON on stdin, an `AnalyzeOutput` as JSON on stdout.
  *
  * It reads the pushed code the way the backend does (get-convex/convex-backend,
  * `crates/isolate/src/environment/analyze.rs` and `component_definitions.rs`):
@@ -25,7 +25,9 @@
  * modules are imported in plain Node. Source positions (`pos`) are not
  * resolved; the CLI does not read them.
  */
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -565,6 +567,35 @@ export async function analyzePush(input: AnalyzeInput): Promise<AnalyzeResult> {
     result.functions[component.definitionPath] = await analyzeComponentFunctions(component, input);
   }
   return result;
+}
+
+/**
+ * Runs `analyzePush` in a child process of this file (vm modules need the
+ * `--experimental-vm-modules` flag). Its environment holds the deployment's
+ * variables and PATH only, since "use node" modules read `process.env`.
+ */
+export async function analyzeInChildProcess(input: AnalyzeInput): Promise<AnalyzeOutput> {
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) if (name !== "PATH") delete env[name];
+  const child = spawn(process.execPath, ["--experimental-vm-modules", "--no-warnings", "--import", tsx, fileURLToPath(import.meta.url)], {
+    env: Object.assign(env, input.env),
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+  child.stdin.end(JSON.stringify(input));
+  const exitCode = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", resolve);
+  });
+  try {
+    return JSON.parse(Buffer.concat(stdout).toString("utf8")) as AnalyzeOutput;
+  } catch {
+    throw new Error(`The analyzer exited with ${exitCode}: ${Buffer.concat(stderr).toString("utf8")}`);
+  }
 }
 
 async function readStdin(): Promise<string> {

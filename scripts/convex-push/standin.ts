@@ -28,27 +28,24 @@
  *
  *   tsx scripts/convex-push/standin.ts [--port 3220] [--env NAME=value]...
  */
-import { spawn } from "node:child_process";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
-import type {
-  AnalyzedModule,
-  AnalyzedSchema,
-  AnalyzeInput,
-  AnalyzeOutput,
-  AnalyzeResult,
-  ComponentExport,
-  ComponentInput,
-  DefinitionMetadata,
-  ModuleConfig,
+import {
+  analyzeInChildProcess,
+  type AnalyzedModule,
+  type AnalyzedSchema,
+  type AnalyzeInput,
+  type AnalyzeResult,
+  type ComponentExport,
+  type ComponentInput,
+  type DefinitionMetadata,
+  type ModuleConfig,
 } from "./analyze";
 
-const ANALYZE = fileURLToPath(new URL("./analyze.ts", import.meta.url));
 /** How long a log poll is held before its empty answer (the backend long-polls too). */
 const LOG_POLL_MS = 30_000;
 
@@ -265,7 +262,15 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     const key = createHash("sha256")
       .update(JSON.stringify([components, env]))
       .digest("hex");
-    if (lastAnalysis?.key !== key) lastAnalysis = { key, result: runAnalyzer(input) };
+    if (lastAnalysis?.key !== key) {
+      lastAnalysis = {
+        key,
+        result: analyzeInChildProcess(input).then((output) => {
+          if (!output.ok) throw new RequestError(400, output.code, output.message);
+          return output.result;
+        }),
+      };
+    }
     return lastAnalysis.result;
   }
 
@@ -544,35 +549,6 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
         server.close(() => resolve());
       }),
   };
-}
-
-/** Runs `analyze.ts` in a child process (it needs `--experimental-vm-modules`). */
-async function runAnalyzer(input: AnalyzeInput): Promise<AnalyzeResult> {
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-  // The deployment's variables (and PATH), no others: "use node" modules read process.env.
-  const env = { ...process.env };
-  for (const name of Object.keys(env)) if (name !== "PATH") delete env[name];
-  const child = spawn(process.execPath, ["--experimental-vm-modules", "--no-warnings", "--import", tsx, ANALYZE], {
-    env: Object.assign(env, input.env),
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
-  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-  child.stdin.end(JSON.stringify(input));
-  const exitCode = await new Promise<number | null>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", resolve);
-  });
-  let output: AnalyzeOutput;
-  try {
-    output = JSON.parse(Buffer.concat(stdout).toString("utf8")) as AnalyzeOutput;
-  } catch {
-    throw new Error(`The analyzer exited with ${exitCode}: ${Buffer.concat(stderr).toString("utf8")}`);
-  }
-  if (!output.ok) throw new RequestError(400, output.code, output.message);
-  return output.result;
 }
 
 async function main(): Promise<void> {
