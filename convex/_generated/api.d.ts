@@ -8,11 +8,6 @@
  * @module
  */
 
-import type {
-  ApiFromModules,
-  FilterApi,
-  FunctionReference,
-} from "convex/server";
 import type * as aiGeneration from "../aiGeneration.js";
 import type * as crons from "../crons.js";
 import type * as generationJobs from "../generationJobs.js";
@@ -31,14 +26,12 @@ import type * as lib_redact from "../lib/redact.js";
 import type * as lib_validators from "../lib/validators.js";
 import type * as questions from "../questions.js";
 
-/**
- * A utility for referencing Convex functions in your app's API.
- *
- * Usage:
- * ```js
- * const myFunctionReference = api.myModule.myFunction;
- * ```
- */
+import type {
+  ApiFromModules,
+  FilterApi,
+  FunctionReference,
+} from "convex/server";
+
 declare const fullApi: ApiFromModules<{
   aiGeneration: typeof aiGeneration;
   crons: typeof crons;
@@ -58,10 +51,28 @@ declare const fullApi: ApiFromModules<{
   "lib/validators": typeof lib_validators;
   questions: typeof questions;
 }>;
+
+/**
+ * A utility for referencing Convex functions in your app's public API.
+ *
+ * Usage:
+ * ```js
+ * const myFunctionReference = api.myModule.myFunction;
+ * ```
+ */
 export declare const api: FilterApi<
   typeof fullApi,
   FunctionReference<any, "public">
 >;
+
+/**
+ * A utility for referencing Convex functions in your app's internal API.
+ *
+ * Usage:
+ * ```js
+ * const myFunctionReference = internal.myModule.myFunction;
+ * ```
+ */
 export declare const internal: FilterApi<
   typeof fullApi,
   FunctionReference<any, "internal">
