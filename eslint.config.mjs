@@ -15,6 +15,11 @@ import tseslint from "typescript-eslint";
 
 const WEB_APP = ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}", "hooks/**/*.{ts,tsx}", "proxy.ts"];
 
+/** An import of one of the repository's top-level folders, by `@/` or by a relative path. */
+const folder = (...names) => `^(@/|(\\.\\./)+)(${names.join("|")})(/|$)`;
+const restrict = (...patterns) => ["error", { patterns }];
+const NO_ZOD = { group: ["zod", "zod/*"], message: "zod stays on the server (convex/lib/ai/): it would ship to the browser." };
+
 export default defineConfig([
   globalIgnores([
     ".next/**",
@@ -40,6 +45,60 @@ export default defineConfig([
   },
 
   convexPlugin.configs.recommended,
+
+  // Dependencies flow one way: app → components → hooks → lib, and convex → lib.
+  // The web app imports other folders by `@/` (the Convex bundler knows no alias,
+  // so convex/ and lib/ import by relative paths), and only `_generated` of convex/.
+  {
+    files: ["lib/**/*.ts"],
+    rules: {
+      "no-restricted-imports": restrict(
+        { regex: folder("convex", "app", "components", "hooks", "local-convex", "tests"), message: "lib/ is imported by both the server and the web app: it imports neither." },
+        NO_ZOD,
+      ),
+    },
+  },
+  {
+    files: ["convex/**/*.ts"],
+    rules: {
+      "no-restricted-imports": restrict(
+        { regex: folder("app", "components", "hooks"), message: "convex/ depends on lib/ only, never on the web app." },
+        { regex: "^@/", message: "convex/ imports by relative paths: Convex's bundler does not know the @/ alias." },
+      ),
+    },
+  },
+  {
+    files: ["hooks/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": restrict(
+        { regex: folder("app", "components"), message: "hooks/ depend on lib/ only, never on components or pages." },
+        { regex: "^@/convex/(?!_generated/)", message: "The web app uses convex/ only through convex/_generated (the api)." },
+        { regex: "^\\.\\./", message: "The web app imports other folders by @/, not by ../ paths." },
+        NO_ZOD,
+      ),
+    },
+  },
+  {
+    files: ["components/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": restrict(
+        { regex: folder("app"), message: "components/ never import pages (app/)." },
+        { regex: "^@/convex/(?!_generated/)", message: "The web app uses convex/ only through convex/_generated (the api)." },
+        { regex: "^\\.\\./", message: "The web app imports other folders by @/, not by ../ paths." },
+        NO_ZOD,
+      ),
+    },
+  },
+  {
+    files: ["app/**/*.{ts,tsx}", "proxy.ts"],
+    rules: {
+      "no-restricted-imports": restrict(
+        { regex: "^@/convex/(?!_generated/)", message: "The web app uses convex/ only through convex/_generated (the api)." },
+        { regex: "^\\.\\./", message: "The web app imports other folders by @/, not by ../ paths." },
+        NO_ZOD,
+      ),
+    },
+  },
 
   {
     files: WEB_APP,

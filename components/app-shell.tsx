@@ -11,7 +11,7 @@ import { BackgroundTasksPanel } from "./background-tasks-panel";
 import { ConnectionStatus } from "./connection-status";
 import { GenerationModal } from "./generation-modal";
 import { JobNotifications } from "./job-notifications";
-import type { JobStatusFilter } from "./job-status";
+import type { JobStatusFilter } from "@/lib/jobs";
 import { Navbar } from "./navbar";
 import { SampleModelNotice } from "./sample-model-notice";
 

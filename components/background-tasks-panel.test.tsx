@@ -4,10 +4,10 @@ import userEvent from "@testing-library/user-event";
 import { useState } from "react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Id } from "@/convex/_generated/dataModel";
-import type { JobStatus } from "@/convex/lib/validators";
+import type { JobStatus } from "@/lib/validators";
 import { AppShellContext } from "@/hooks/use-app-shell";
 import { BackgroundTasksPanel } from "./background-tasks-panel";
-import type { JobStatusFilter } from "./job-status";
+import type { JobStatusFilter } from "@/lib/jobs";
 import { makeJob, resetConvexMocks, setQueryResult } from "./test-support/convex-mocks";
 
 vi.mock("convex/react", async () => (await import("./test-support/convex-mocks")).convexReactMock);

@@ -8,13 +8,13 @@
 import { useQuery } from "convex/react";
 import { Sparkles } from "lucide-react";
 import { api } from "@/convex/_generated/api";
-import type { PublicJob } from "@/convex/lib/validators";
+import type { PublicJob } from "@/lib/validators";
 import { useActiveJobs } from "@/hooks/use-active-jobs";
 import { useAppShell } from "@/hooks/use-app-shell";
 import { JOB_CONFIG } from "@/lib/constants/jobs";
 import { isActiveStatus } from "@/lib/jobs";
 import { GenerationTaskCard } from "./generation-task-card";
-import type { JobStatusFilter } from "./job-status";
+import type { JobStatusFilter } from "@/lib/jobs";
 import { Button } from "./ui/button";
 import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "./ui/sheet";
 import { Skeleton } from "./ui/skeleton";

@@ -3,7 +3,7 @@
 
 import { CircleStop } from "lucide-react";
 import { useState } from "react";
-import type { PublicJob } from "@/convex/lib/validators";
+import type { PublicJob } from "@/lib/validators";
 import { useJobActions } from "@/hooks/use-job-actions";
 import { plural } from "@/lib/jobs";
 import { jobTitle } from "./job-status";

@@ -9,10 +9,10 @@
 import { ArrowRight, ListChecks } from "lucide-react";
 import Link from "next/link";
 import { useEffect, useId, useRef } from "react";
-import type { PublicJob } from "@/convex/lib/validators";
+import type { PublicJob } from "@/lib/validators";
 import { useNow } from "@/hooks/use-now";
 import { describeJobError, jobProgress, plural } from "@/lib/jobs";
-import { isActiveJob, isRetryableJob } from "@/types/generation-jobs";
+import { isActiveJob, isRetryableJob } from "@/lib/jobs";
 import { CancelJobButton } from "./cancel-job-button";
 import { fullDateTime, relativeTime, shortDuration } from "./format";
 import { jobDisplayState, JobStatusBadge, jobTitle } from "./job-status";

@@ -1,7 +1,7 @@
 /** JobNotifications: a toast when a job finishes or fails while the user looks elsewhere; silence otherwise. */
 import { render } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { PublicJob } from "@/convex/lib/validators";
+import type { PublicJob } from "@/lib/validators";
 import { JobNotifications } from "./job-notifications";
 import { makeJob, mockMutation, resetConvexMocks, setQueryResult } from "./test-support/convex-mocks";
 

@@ -9,7 +9,7 @@
 import { usePathname, useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import { toast } from "sonner";
-import type { JobStatus, PublicJob } from "@/convex/lib/validators";
+import type { JobStatus, PublicJob } from "@/lib/validators";
 import { useActiveJobs } from "@/hooks/use-active-jobs";
 import { useJobActions } from "@/hooks/use-job-actions";
 import { describeJobError, isActiveStatus, plural } from "@/lib/jobs";

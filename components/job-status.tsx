@@ -3,13 +3,12 @@
  * whose action died (INTERRUPTED) is shown as its own state, "Interrupted".
  */
 import { Ban, CircleAlert, CircleCheck, CirclePause, Clock3, LoaderCircle, type LucideIcon } from "lucide-react";
-import type { JobStatus, PublicJob } from "@/convex/lib/validators";
-import { isInterruptedJob } from "@/types/generation-jobs";
+import type { JobStatus, PublicJob } from "@/lib/validators";
+import { isInterruptedJob } from "@/lib/jobs";
 import { Badge } from "./ui/badge";
 import { cn } from "./ui/cn";
 
 /** What the panel can filter by: all, active (pending + processing), or one finished status. */
-export type JobStatusFilter = "all" | "active" | Exclude<JobStatus, "pending" | "processing">;
 
 export type JobDisplayState = JobStatus | "interrupted";
 

@@ -27,7 +27,8 @@ import { classifyError, InvalidOutputError } from "./lib/classifyError";
 import { chooseModel, type ModelChoice } from "./lib/ai/models";
 import { clarifyIntent, GENERATION_SYSTEM_PROMPT, generationPrompt } from "./lib/ai/prompts";
 import { normalizeQuestion, questionKey } from "./lib/questionQuality";
-import { generatedQuestionSchema, vModelKind, type GeneratedQuestion } from "./lib/validators";
+import { vModelKind, type GeneratedQuestion } from "../lib/validators";
+import { generatedQuestionSchema } from "./lib/ai/questionSchema";
 import type { StartedJob } from "./generationJobs";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 

@@ -33,7 +33,7 @@ import {
   type ErrorCode,
   type JobStatus,
   type PublicJob,
-} from "./lib/validators";
+} from "../lib/validators";
 
 /** Prompts in job lists are cut to this many characters (the detail page shows all). */
 const PROMPT_PREVIEW_LENGTH = 280;

@@ -14,7 +14,7 @@ import { appError } from "../lib/errors";
 import { newCard, scheduleReview } from "../lib/fsrs";
 import { internalMutation, type MutationCtx } from "./_generated/server";
 import { userMutation, userQuery } from "./lib/functions";
-import { vGeneratedQuestion, vJobPhase, vJobStatus, vQuestion, vReviewRating } from "./lib/validators";
+import { vGeneratedQuestion, vJobPhase, vJobStatus, vQuestion, vReviewRating } from "../lib/validators";
 
 /**
  * Saves a batch of complete, validated questions of a job and records the

@@ -1,6 +1,6 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
-import { publicJobFields, questionFields } from "./lib/validators";
+import { publicJobFields, questionFields } from "../lib/validators";
 
 /**
  * `userId` everywhere is the caller's `tokenIdentifier` (issuer + subject), so

@@ -10,7 +10,7 @@
 
 import { useQuery } from "convex/react";
 import { api } from "@/convex/_generated/api";
-import type { PublicJob } from "@/convex/lib/validators";
+import type { PublicJob } from "@/lib/validators";
 import { JOB_CONFIG } from "@/lib/constants/jobs";
 
 const NO_JOBS: PublicJob[] = [];

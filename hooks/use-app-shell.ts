@@ -5,7 +5,7 @@
 "use client";
 
 import { createContext, useContext } from "react";
-import type { JobStatusFilter } from "@/components/job-status";
+import type { JobStatusFilter } from "@/lib/jobs";
 
 export type AppShellActions = {
   openGenerate: (prefill?: string) => void;

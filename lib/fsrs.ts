@@ -4,7 +4,7 @@
  * "next due" for each rating with the very same function.
  */
 import { createEmptyCard, fsrs, Rating, State, type Card, type Grade } from "ts-fsrs";
-import type { CardFields, CardState, ReviewRating } from "../convex/lib/validators";
+import type { CardFields, CardState, ReviewRating } from "./validators";
 
 /** Default FSRS parameters, no fuzz: the preview a user sees is the schedule they get. */
 const scheduler = fsrs();

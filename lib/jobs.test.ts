@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { JOB_STATUSES, ERROR_CODES, type JobStatus } from "../convex/lib/validators";
+import { JOB_STATUSES, ERROR_CODES, type JobStatus } from "./validators";
 import { JOB_CONFIG } from "./constants/jobs";
 import { canTransition, describeJobError, isActiveStatus, isJobStuck, isTerminalStatus, jobProgress, plural } from "./jobs";
 

@@ -3,7 +3,7 @@
  * and the web app (which shows them): the status state machine, progress
  * math, and plain-words descriptions of failures.
  */
-import { ACTIVE_JOB_STATUSES, type ErrorCode, type JobPhase, type JobStatus } from "../convex/lib/validators";
+import { ACTIVE_JOB_STATUSES, type ErrorCode, type JobPhase, type JobStatus, type PublicJob } from "./validators";
 import { JOB_CONFIG } from "./constants/jobs";
 
 /**
@@ -18,6 +18,9 @@ const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
   completed: [],
   cancelled: [],
 };
+
+/** The task panel's tabs: every job, the active ones, or one finished status. */
+export type JobStatusFilter = "all" | "active" | Exclude<JobStatus, "pending" | "processing">;
 
 export function canTransition(from: JobStatus, to: JobStatus): boolean {
   return TRANSITIONS[from].includes(to);
@@ -145,4 +148,37 @@ export function describeJobError(code: ErrorCode | undefined): { title: string; 
 
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+// ── Type guards (the UI renders each state; they take any object with the fields they read) ──
+
+type WithStatus = Pick<PublicJob, "status">;
+type Is<J, S extends JobStatus> = J & { status: S };
+
+export function isPendingJob<J extends WithStatus>(job: J): job is Is<J, "pending"> {
+  return job.status === "pending";
+}
+export function isProcessingJob<J extends WithStatus>(job: J): job is Is<J, "processing"> {
+  return job.status === "processing";
+}
+/** Pending or processing: counts against the limit of 3, can be cancelled. */
+export function isActiveJob<J extends WithStatus>(job: J): job is Is<J, "pending" | "processing"> {
+  return isActiveStatus(job.status);
+}
+export function isCompletedJob<J extends WithStatus>(job: J): job is Is<J, "completed"> {
+  return job.status === "completed";
+}
+export function isCancelledJob<J extends WithStatus>(job: J): job is Is<J, "cancelled"> {
+  return job.status === "cancelled";
+}
+export function isFailedJob<J extends WithStatus>(job: J): job is Is<J, "failed"> {
+  return job.status === "failed";
+}
+/** A failed job whose action died (crash, restart, timeout) rather than erred. */
+export function isInterruptedJob<J extends Pick<PublicJob, "status" | "errorCode">>(job: J): job is Is<J, "failed"> {
+  return job.status === "failed" && job.errorCode === "INTERRUPTED";
+}
+/** A failed job the user may retry (it continues where it stopped). */
+export function isRetryableJob<J extends Pick<PublicJob, "status" | "retryable">>(job: J): job is Is<J, "failed"> {
+  return job.status === "failed" && job.retryable === true;
 }

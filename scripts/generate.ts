@@ -14,7 +14,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import type { Value } from "convex/values";
-import type { PublicJob, QuestionDoc } from "../convex/lib/validators";
+import type { PublicJob, QuestionDoc } from "../lib/validators";
 import { isTerminalStatus } from "../lib/jobs";
 
 // Before anything imports convex-test: the engine needs its internals (see the hook).

@@ -14,9 +14,9 @@ import { ClerkConvexProvider } from "@/components/providers/clerk-convex-provide
 import { ClerkUserMenu } from "@/components/providers/clerk-user-menu";
 import { LocalConvexProvider } from "@/components/providers/local-convex-provider";
 import { LocalUserMenu } from "@/components/user-menu";
-import { SIGN_IN_PATH } from "../_lib/local-auth/constants";
-import { readSession } from "../_lib/local-auth/session";
-import { authMode, convexUrl } from "../_lib/runtime-env";
+import { SIGN_IN_PATH } from "@/app/_lib/local-auth/constants";
+import { readSession } from "@/app/_lib/local-auth/session";
+import { authMode, convexUrl } from "@/app/_lib/runtime-env";
 
 export default async function SignedInLayout({ children }: { children: ReactNode }) {
   const url = convexUrl();

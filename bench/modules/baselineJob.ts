@@ -16,7 +16,8 @@ import { internalAction, internalMutation, internalQuery } from "../../convex/_g
 import { chooseModel } from "../../convex/lib/ai/models";
 import { clarifyIntent, GENERATION_SYSTEM_PROMPT, generationPrompt } from "../../convex/lib/ai/prompts";
 import { normalizeQuestion } from "../../convex/lib/questionQuality";
-import { generatedQuestionSchema, vGeneratedQuestion, vJobPhase } from "../../convex/lib/validators";
+import { generatedQuestionSchema } from "../../convex/lib/ai/questionSchema";
+import { vGeneratedQuestion, vJobPhase } from "../../lib/validators";
 import { newCard } from "../../lib/fsrs";
 
 const ref = {

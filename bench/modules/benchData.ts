@@ -6,7 +6,7 @@
 import { v } from "convex/values";
 import { makeFunctionReference } from "convex/server";
 import { internalMutation } from "../../convex/_generated/server";
-import { vJobStatus } from "../../convex/lib/validators";
+import { vJobStatus } from "../../lib/validators";
 
 /** Inserts `count` jobs of `userId` with `status`, created at `createdAt` (+1 ms each). */
 export const seedJobs = internalMutation({

@@ -6,10 +6,10 @@
 "use client";
 
 import { Check, Circle, CircleAlert, CirclePause, Ban, LoaderCircle } from "lucide-react";
-import type { PublicJob } from "@/convex/lib/validators";
+import type { PublicJob } from "@/lib/validators";
 import { describeJobError, plural } from "@/lib/jobs";
-import { clockTime, fullDateTime, shortDuration } from "../format";
-import { cn } from "../ui/cn";
+import { clockTime, fullDateTime, shortDuration } from "@/components/format";
+import { cn } from "@/components/ui/cn";
 
 type StepState = "done" | "current" | "upcoming" | "stopped" | "failed" | "interrupted" | "cancelled";
 

@@ -13,12 +13,12 @@ import { api } from "@/convex/_generated/api";
 import { useActiveJobs } from "@/hooks/use-active-jobs";
 import { useNow } from "@/hooks/use-now";
 import { isActiveStatus, jobProgress, plural } from "@/lib/jobs";
-import { NoQuestionsEmptyState } from "../empty-states";
-import { JobStatusBadge, jobTitle } from "../job-status";
-import { Button } from "../ui/button";
-import { Progress } from "../ui/progress";
-import { Select, SelectContent, SelectGroup, SelectItem, SelectLabel, SelectSeparator, SelectTrigger, SelectValue } from "../ui/select";
-import { Spinner } from "../ui/spinner";
+import { NoQuestionsEmptyState } from "@/components/empty-states";
+import { JobStatusBadge, jobTitle } from "@/components/job-status";
+import { Button } from "@/components/ui/button";
+import { Progress } from "@/components/ui/progress";
+import { Select, SelectContent, SelectGroup, SelectItem, SelectLabel, SelectSeparator, SelectTrigger, SelectValue } from "@/components/ui/select";
+import { Spinner } from "@/components/ui/spinner";
 import { QuestionCard, QuestionCardSkeletonList } from "./question-card";
 
 const PAGE_SIZE = 20;

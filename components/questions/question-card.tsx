@@ -2,11 +2,11 @@
 "use client";
 
 import Link from "next/link";
-import type { QuestionDoc } from "@/convex/lib/validators";
-import { fullDateTime, relativeTime, timeUntil } from "../format";
-import { Badge } from "../ui/badge";
-import { cn } from "../ui/cn";
-import { Skeleton } from "../ui/skeleton";
+import type { QuestionDoc } from "@/lib/validators";
+import { fullDateTime, relativeTime, timeUntil } from "@/components/format";
+import { Badge } from "@/components/ui/badge";
+import { cn } from "@/components/ui/cn";
+import { Skeleton } from "@/components/ui/skeleton";
 
 const OPTION_LETTERS = "ABCDEF";
 

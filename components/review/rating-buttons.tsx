@@ -1,10 +1,10 @@
 /** Again / Hard / Good / Easy, each with when the question would come back. */
 "use client";
 
-import type { ReviewRating } from "@/convex/lib/validators";
-import { timeUntil } from "../format";
-import { cn } from "../ui/cn";
-import { Spinner } from "../ui/spinner";
+import type { ReviewRating } from "@/lib/validators";
+import { timeUntil } from "@/components/format";
+import { cn } from "@/components/ui/cn";
+import { Spinner } from "@/components/ui/spinner";
 
 const RATINGS: { value: ReviewRating; label: string; hint: string }[] = [
   { value: "again", label: "Again", hint: "I didn't know it" },

@@ -3,9 +3,9 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { Id } from "@/convex/_generated/dataModel";
-import type { QuestionDoc } from "@/convex/lib/validators";
+import type { QuestionDoc } from "@/lib/validators";
 import { newCard, previewReview } from "@/lib/fsrs";
-import { timeUntil } from "../format";
+import { timeUntil } from "@/components/format";
 import { ReviewCard } from "./review-card";
 
 const NOW = Date.UTC(2030, 0, 15, 10, 0, 0);

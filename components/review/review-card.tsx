@@ -8,10 +8,10 @@
 
 import { Check, X } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
-import type { QuestionDoc, ReviewRating } from "@/convex/lib/validators";
+import type { QuestionDoc, ReviewRating } from "@/lib/validators";
 import { previewReview } from "@/lib/fsrs";
-import { Badge } from "../ui/badge";
-import { cn } from "../ui/cn";
+import { Badge } from "@/components/ui/badge";
+import { cn } from "@/components/ui/cn";
 import { RatingButtons } from "./rating-buttons";
 
 type Revealed = { choice: string; correct: boolean; preview: Record<ReviewRating, number>; at: number };

@@ -13,13 +13,13 @@ import { useState } from "react";
 import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
 import type { Id } from "@/convex/_generated/dataModel";
-import type { ReviewRating } from "@/convex/lib/validators";
+import type { ReviewRating } from "@/lib/validators";
 import { MINUTE_MS, useNow } from "@/hooks/use-now";
 import { userFacingMessage } from "@/lib/errors";
-import { AllCaughtUpEmptyState, NoQuestionsEmptyState } from "../empty-states";
-import { timeUntil } from "../format";
-import { Badge } from "../ui/badge";
-import { Skeleton } from "../ui/skeleton";
+import { AllCaughtUpEmptyState, NoQuestionsEmptyState } from "@/components/empty-states";
+import { timeUntil } from "@/components/format";
+import { Badge } from "@/components/ui/badge";
+import { Skeleton } from "@/components/ui/skeleton";
 import { ReviewCard } from "./review-card";
 
 export function ReviewSession() {

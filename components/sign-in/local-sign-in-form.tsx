@@ -7,10 +7,10 @@
 
 import { BrainCircuit, FlaskConical } from "lucide-react";
 import { useId, useState, type FormEvent } from "react";
-import { APP_NAME } from "../app-name";
-import { Button } from "../ui/button";
-import { Input } from "../ui/input";
-import { Spinner } from "../ui/spinner";
+import { APP_NAME } from "@/components/app-name";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Spinner } from "@/components/ui/spinner";
 
 type LocalSignInFormProps = { next: string; initialError?: string };
 

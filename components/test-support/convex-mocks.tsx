@@ -8,7 +8,7 @@ import { getFunctionName, type FunctionReference } from "convex/server";
 import type { AnchorHTMLAttributes, ReactNode } from "react";
 import { vi, type Mock } from "vitest";
 import type { Id } from "@/convex/_generated/dataModel";
-import type { PublicJob } from "@/convex/lib/validators";
+import type { PublicJob } from "@/lib/validators";
 
 export type MutationMock = Mock<(args: Record<string, unknown>) => Promise<unknown>>;
 

@@ -14,6 +14,7 @@ import type * as generationJobs from "../generationJobs.js";
 import type * as lib_ai_modelStream from "../lib/ai/modelStream.js";
 import type * as lib_ai_models from "../lib/ai/models.js";
 import type * as lib_ai_prompts from "../lib/ai/prompts.js";
+import type * as lib_ai_questionSchema from "../lib/ai/questionSchema.js";
 import type * as lib_ai_sampleModel from "../lib/ai/sampleModel.js";
 import type * as lib_batching from "../lib/batching.js";
 import type * as lib_classifyError from "../lib/classifyError.js";
@@ -23,7 +24,6 @@ import type * as lib_functions from "../lib/functions.js";
 import type * as lib_questionQuality from "../lib/questionQuality.js";
 import type * as lib_rateLimits from "../lib/rateLimits.js";
 import type * as lib_redact from "../lib/redact.js";
-import type * as lib_validators from "../lib/validators.js";
 import type * as questions from "../questions.js";
 
 import type {
@@ -39,6 +39,7 @@ declare const fullApi: ApiFromModules<{
   "lib/ai/modelStream": typeof lib_ai_modelStream;
   "lib/ai/models": typeof lib_ai_models;
   "lib/ai/prompts": typeof lib_ai_prompts;
+  "lib/ai/questionSchema": typeof lib_ai_questionSchema;
   "lib/ai/sampleModel": typeof lib_ai_sampleModel;
   "lib/batching": typeof lib_batching;
   "lib/classifyError": typeof lib_classifyError;
@@ -48,7 +49,6 @@ declare const fullApi: ApiFromModules<{
   "lib/questionQuality": typeof lib_questionQuality;
   "lib/rateLimits": typeof lib_rateLimits;
   "lib/redact": typeof lib_redact;
-  "lib/validators": typeof lib_validators;
   questions: typeof questions;
 }>;
 

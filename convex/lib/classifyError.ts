@@ -12,7 +12,7 @@ import {
   TypeValidationError,
 } from "ai";
 import { JOB_ERRORS } from "../../lib/jobs";
-import type { ErrorCode } from "./validators";
+import type { ErrorCode } from "../../lib/validators";
 
 /** `message` is the provider's raw text, for the server's logs only (redact it
  * first: `redactSecrets`); users see `JOB_ERRORS[code]`. */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { normalizeQuestion, questionKey } from "./questionQuality";
-import type { GeneratedQuestion } from "./validators";
+import type { GeneratedQuestion } from "../../lib/validators";
 
 const mc: GeneratedQuestion = {
   question: "  Which   hook adds state? ",

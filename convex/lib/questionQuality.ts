@@ -2,7 +2,7 @@
  * Checks on a generated question beyond its JSON shape, and the key used to
  * spot the same question twice. Pure: unit-tested without a database.
  */
-import type { GeneratedQuestion } from "./validators";
+import type { GeneratedQuestion } from "../../lib/validators";
 
 const TRUE_FALSE = ["True", "False"] as const;
 

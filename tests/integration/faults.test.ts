@@ -14,7 +14,7 @@ import { ConvexError } from "convex/values";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { api } from "../../convex/_generated/api";
 import type { Id } from "../../convex/_generated/dataModel";
-import type { PublicJob, QuestionDoc } from "../../convex/lib/validators";
+import type { PublicJob, QuestionDoc } from "../../lib/validators";
 import { startLocalConvex, type LocalConvexProcess } from "../../local-convex/index";
 import { startTestIssuer, type TestIssuer } from "../../local-convex/test/issuer";
 import { markdownTable } from "../support/markdownTable";

@@ -8,7 +8,7 @@
 import { codeModel, promptText, type StreamStep } from "../../convex/lib/ai/modelStream";
 import type { ModelChoice } from "../../convex/lib/ai/models";
 import type { Intent } from "../../convex/lib/ai/prompts";
-import type { GeneratedQuestion } from "../../convex/lib/validators";
+import type { GeneratedQuestion } from "../../lib/validators";
 
 export function makeQuestion(i: number, overrides: Partial<GeneratedQuestion> = {}): GeneratedQuestion {
   return i % 2 === 0

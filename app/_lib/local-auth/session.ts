@@ -21,7 +21,7 @@ import {
   SESSION_COOKIE,
   SESSION_TTL_SECONDS,
 } from "./constants";
-import { authMode } from "../runtime-env";
+import { authMode } from "@/app/_lib/runtime-env";
 import { getSigningKey } from "./keys";
 import { isRevoked, revokeSession } from "./revocations";
 

@@ -8,9 +8,9 @@ import { redirect } from "next/navigation";
 import { ClerkSignIn } from "@/components/providers/clerk-sign-in";
 import { LocalSignInForm } from "@/components/sign-in/local-sign-in-form";
 import { SignInNotConfigured } from "@/components/sign-in/sign-in-not-configured";
-import { safeNextPath } from "../../_lib/local-auth/constants";
-import { readSession } from "../../_lib/local-auth/session";
-import { authMode } from "../../_lib/runtime-env";
+import { safeNextPath } from "@/app/_lib/local-auth/constants";
+import { readSession } from "@/app/_lib/local-auth/session";
+import { authMode } from "@/app/_lib/runtime-env";
 
 export const metadata: Metadata = { title: "Sign in" };
 

@@ -18,7 +18,7 @@ import type { SharedV3ProviderOptions } from "@ai-sdk/provider";
 import type { LanguageModel } from "ai";
 import { JOB_CONFIG } from "../../../lib/constants/jobs";
 import { readDeploymentEnv, type DeploymentEnv } from "../env";
-import type { ModelKind } from "../validators";
+import type { ModelKind } from "../../../lib/validators";
 import { createSampleModel } from "./sampleModel";
 
 export type ModelChoice = {

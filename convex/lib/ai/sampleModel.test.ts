@@ -1,6 +1,6 @@
 import { Output, streamText } from "ai";
 import { describe, expect, test } from "vitest";
-import { generatedQuestionSchema } from "../validators";
+import { generatedQuestionSchema } from "./questionSchema";
 import { normalizeQuestion } from "../questionQuality";
 import { generationPrompt } from "./prompts";
 import { clarifyIntent } from "./prompts";

@@ -9,7 +9,7 @@
  * about studying the topic. Every explanation says it is sample output, and
  * the UI shows that the sample model is in use.
  */
-import type { GeneratedQuestion } from "../validators";
+import type { GeneratedQuestion } from "../../../lib/validators";
 import { JOB_CONFIG } from "../../../lib/constants/jobs";
 import { chunked, codeModel, promptText } from "./modelStream";
 import { fallbackIntent, parseGenerationPrompt, parseRequest } from "./prompts";

@@ -12,7 +12,7 @@
 import { APICallError, NoObjectGeneratedError, Output, RetryError, streamText } from "ai";
 import type { ModelChoice } from "../../../convex/lib/ai/models";
 import { GENERATION_SYSTEM_PROMPT, generationPrompt } from "../../../convex/lib/ai/prompts";
-import { generatedQuestionSchema } from "../../../convex/lib/validators";
+import { generatedQuestionSchema } from "../../../convex/lib/ai/questionSchema";
 import { JOB_CONFIG } from "../../../lib/constants/jobs";
 
 export type Generation = { elements: unknown[]; error: unknown };

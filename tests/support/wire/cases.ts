@@ -7,7 +7,7 @@
  * `docs/model-errors.md` from what the SDK really throws.
  */
 import { clarifyIntent } from "../../../convex/lib/ai/prompts";
-import type { ErrorCode } from "../../../convex/lib/validators";
+import type { ErrorCode } from "../../../lib/validators";
 import { makeQuestions } from "../scriptedModels";
 import { generateLikeProcessJob, wirePrompt } from "./capture";
 import { GEMINI_BAD_REQUEST } from "./gemini";

@@ -1,12 +1,15 @@
 /**
- * Validators shared by the schema, function `args`/`returns` and the web app.
- * Every literal union of the job system is defined here once; TypeScript
- * types are derived from these (see `types/generation-jobs.ts`).
+ * Validators of the job system's data, shared by the schema, the functions'
+ * `args`/`returns` and the web app. Every literal union is defined here once,
+ * and TypeScript types are derived from these.
+ *
+ * Only `convex/values` validators: no zod, nothing from `convex/`, so the web
+ * app imports this file without pulling server code into the browser. The
+ * model's zod contract (`convex/lib/ai/questionSchema.ts`) is checked against
+ * `vGeneratedQuestion` by a test.
  */
 import { literals } from "convex-helpers/validators";
-import { zodToConvex } from "convex-helpers/server/zod4";
 import { v, type Infer } from "convex/values";
-import { z } from "zod";
 
 // ── Job lifecycle ───────────────────────────────────────────────────────────
 
@@ -58,26 +61,19 @@ export const QUESTION_TYPES = ["multiple-choice", "true-false"] as const;
 export const DIFFICULTIES = ["easy", "medium", "hard"] as const;
 
 /**
- * The shape the model must produce for each question (the contract of
- * `streamText` + `Output.array`). Only complete elements that parse against it
- * are saved; `normalizeQuestion` then checks what JSON Schema cannot express.
+ * A question as the model writes it and the database keeps it. The model's
+ * zod contract (with its length limits and descriptions) must match it:
+ * `convex/lib/ai/questionSchema.test.ts`.
  */
-export const generatedQuestionSchema = z.object({
-  question: z.string().min(1).max(1000).describe("The question, one sentence or two."),
-  type: z.enum(QUESTION_TYPES),
-  options: z
-    .array(z.string().min(1).max(300))
-    .min(2)
-    .max(6)
-    .describe('For true-false exactly ["True", "False"]; for multiple-choice 4 options.'),
-  correctAnswer: z.string().min(1).max(300).describe("Exactly one of the options."),
-  explanation: z.string().max(2000).describe("Why the answer is right, in one or two sentences."),
-  difficulty: z.enum(DIFFICULTIES),
+export const vGeneratedQuestion = v.object({
+  question: v.string(),
+  type: literals(...QUESTION_TYPES),
+  options: v.array(v.string()),
+  correctAnswer: v.string(),
+  explanation: v.string(),
+  difficulty: literals(...DIFFICULTIES),
 });
-export type GeneratedQuestion = z.infer<typeof generatedQuestionSchema>;
-
-/** The same shape as a Convex validator, for `saveBatch`'s args and the schema. */
-export const vGeneratedQuestion = zodToConvex(generatedQuestionSchema);
+export type GeneratedQuestion = Infer<typeof vGeneratedQuestion>;
 
 export const CARD_STATES = ["new", "learning", "review", "relearning"] as const;
 export const vCardState = literals(...CARD_STATES);

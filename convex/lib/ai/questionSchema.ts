@@ -1,0 +1,24 @@
+/**
+ * The model's contract for one question: the zod schema given to
+ * `streamText` + `Output.array`, so the JSON Schema the provider sees carries
+ * the limits and descriptions. Only complete elements that parse against it
+ * are saved; `normalizeQuestion` then checks what JSON Schema cannot express.
+ *
+ * Server-only (zod never reaches the browser). Its shape is the database's
+ * `vGeneratedQuestion` (`lib/validators.ts`), checked by a test.
+ */
+import { z } from "zod";
+import { DIFFICULTIES, QUESTION_TYPES, type GeneratedQuestion } from "../../../lib/validators";
+
+export const generatedQuestionSchema = z.object({
+  question: z.string().min(1).max(1000).describe("The question, one sentence or two."),
+  type: z.enum(QUESTION_TYPES),
+  options: z
+    .array(z.string().min(1).max(300))
+    .min(2)
+    .max(6)
+    .describe('For true-false exactly ["True", "False"]; for multiple-choice 4 options.'),
+  correctAnswer: z.string().min(1).max(300).describe("Exactly one of the options."),
+  explanation: z.string().max(2000).describe("Why the answer is right, in one or two sentences."),
+  difficulty: z.enum(DIFFICULTIES),
+}) satisfies z.ZodType<GeneratedQuestion>;
