@@ -212,7 +212,7 @@ async function cleanupBacklog(engine: Engine) {
     });
   });
   const started = performance.now();
-  await call(engine, "generationJobs:cleanup", {}, "server");
+  await call(engine, "maintenance:cleanup", {}, "server");
   await done;
   const elapsed = performance.now() - started;
   meter.stop();
@@ -257,7 +257,7 @@ async function overTheWire() {
     const jobId = await client.mutation(api.generationJobs.createJob, { prompt: `Bench ${key} [[count:${count}]] [[pace:${paceMs}]] [[key:${key}]]` });
     const seen = new Map<number, { seenAt: number; savedAt: number }>();
     await new Promise<void>((resolve) => {
-      const stopQuestions = client.onUpdate(api.questions.listJobQuestions, { jobId }, (questions) => {
+      const stopQuestions = client.onUpdate(api.myQuestions.listJobQuestions, { jobId }, (questions) => {
         const now = Date.now();
         for (const q of questions) {
           const index = Number(q.question.split(" question ")[1]);

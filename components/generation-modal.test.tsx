@@ -58,7 +58,7 @@ beforeEach(() => {
 describe("GenerationModal", () => {
   it("says before submit when the server has no AI model configured, and does not start a job", async () => {
     const createJob = mockMutation("generationJobs:createJob");
-    setQueryResult("aiGeneration:getModelInfo", null);
+    setQueryResult("generationJobs:getModelInfo", null);
     const user = userEvent.setup();
     render(<Harness />);
     expect(screen.getByRole("alert")).toHaveTextContent("No AI model is configured on the server");
@@ -71,7 +71,7 @@ describe("GenerationModal", () => {
   it("says nothing about the model while it is loading or when one is configured", () => {
     render(<Harness />);
     expect(screen.queryByText(/No AI model is configured/)).not.toBeInTheDocument();
-    setQueryResult("aiGeneration:getModelInfo", { kind: "gemini", name: "gemini-2.5-flash" });
+    setQueryResult("generationJobs:getModelInfo", { kind: "gemini", name: "gemini-2.5-flash" });
     render(<Harness />);
     expect(screen.queryByText(/No AI model is configured/)).not.toBeInTheDocument();
   });

@@ -56,7 +56,7 @@ export function PromptForm({
   const countId = useId();
   const isMac = useIsMac();
   const { submit, isSubmitting } = useCreateJob();
-  const noModel = useQuery(api.aiGeneration.getModelInfo) === null;
+  const noModel = useQuery(api.generationJobs.getModelInfo) === null;
   /** Set by a rejected submit; cleared as soon as the prompt changes. */
   const [submitError, setSubmitError] = useState<{ prompt: string; message: string } | null>(null);
 

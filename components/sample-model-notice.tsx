@@ -9,7 +9,7 @@ import { FlaskConical } from "lucide-react";
 import { api } from "@/convex/_generated/api";
 
 export function SampleModelNotice() {
-  const model = useQuery(api.aiGeneration.getModelInfo);
+  const model = useQuery(api.generationJobs.getModelInfo);
   if (model?.kind !== "sample") return null;
   return (
     <div role="note" className="border-b border-warning/30 bg-warning-soft text-warning-soft-foreground">

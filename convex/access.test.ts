@@ -54,25 +54,25 @@ const MATRIX: Record<string, { call: (c: Caller, s: Seed) => Promise<unknown>; a
     anonymous: { code: "UNAUTHENTICATED" },
     otherUser: { code: "NOT_FOUND" },
   },
-  "questions:listMyQuestions": {
-    call: async (c, s) => (await c.query(api.questions.listMyQuestions, { paginationOpts: { numItems: 10, cursor: null }, jobId: s.activeJob })).page,
+  "myQuestions:listMyQuestions": {
+    call: async (c, s) => (await c.query(api.myQuestions.listMyQuestions, { paginationOpts: { numItems: 10, cursor: null }, jobId: s.activeJob })).page,
     anonymous: [],
     otherUser: [],
   },
-  "questions:listJobQuestions": { call: (c, s) => c.query(api.questions.listJobQuestions, { jobId: s.activeJob }), anonymous: [], otherUser: [] },
-  "questions:listMyTopics": { call: (c) => c.query(api.questions.listMyTopics, {}), anonymous: [], otherUser: [] },
-  "questions:getReviewQueue": {
-    call: (c) => c.query(api.questions.getReviewQueue, { now: NOW }),
+  "myQuestions:listJobQuestions": { call: (c, s) => c.query(api.myQuestions.listJobQuestions, { jobId: s.activeJob }), anonymous: [], otherUser: [] },
+  "myQuestions:listMyTopics": { call: (c) => c.query(api.myQuestions.listMyTopics, {}), anonymous: [], otherUser: [] },
+  "review:getReviewQueue": {
+    call: (c) => c.query(api.review.getReviewQueue, { now: NOW }),
     anonymous: { question: null, dueCount: 0, dueCountIsCapped: false, nextDueAt: null, hasQuestions: false },
     otherUser: { question: null, dueCount: 0, dueCountIsCapped: false, nextDueAt: null, hasQuestions: false },
   },
-  "questions:recordReview": {
-    call: (c, s) => c.mutation(api.questions.recordReview, { questionId: s.questionId, rating: "easy" }),
+  "review:recordReview": {
+    call: (c, s) => c.mutation(api.review.recordReview, { questionId: s.questionId, rating: "easy" }),
     anonymous: { code: "UNAUTHENTICATED" },
     otherUser: { code: "NOT_FOUND" },
   },
   // App configuration, no user data: the same answer for everyone by design (no model in tests).
-  "aiGeneration:getModelInfo": { call: (c) => c.query(api.aiGeneration.getModelInfo, {}), anonymous: null, otherUser: null },
+  "generationJobs:getModelInfo": { call: (c) => c.query(api.generationJobs.getModelInfo, {}), anonymous: null, otherUser: null },
 };
 
 async function outcome(promise: Promise<unknown>): Promise<unknown> {
@@ -141,9 +141,9 @@ describe("wrong arguments get a coded error", () => {
   // The calls below bypass the generated types on purpose, as a hostile client would.
   type Loose<T extends "query" | "mutation"> = FunctionReference<T, "public", Record<string, unknown>, unknown>;
   const createJob = api.generationJobs.createJob as unknown as Loose<"mutation">;
-  const getReviewQueue = api.questions.getReviewQueue as unknown as Loose<"query">;
-  const listMyQuestions = api.questions.listMyQuestions as unknown as Loose<"query">;
-  const recordReview = api.questions.recordReview as unknown as Loose<"mutation">;
+  const getReviewQueue = api.review.getReviewQueue as unknown as Loose<"query">;
+  const listMyQuestions = api.myQuestions.listMyQuestions as unknown as Loose<"query">;
+  const recordReview = api.review.recordReview as unknown as Loose<"mutation">;
 
   test.each([
     ["a number", { prompt: 12345 }, "INVALID_PROMPT", "Invalid argument `prompt`: expected a string, got number."],

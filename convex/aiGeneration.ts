@@ -12,7 +12,7 @@
  *
  * The action never writes to the database itself: every write is a mutation
  * that checks the job's status in its own transaction. If the action dies
- * (crash, deploy, timeout), `generationJobs.recoverStuckJobs` fails the job as
+ * (crash, deploy, timeout), `maintenance.recoverStuckJobs` fails the job as
  * INTERRUPTED. Scheduled functions run without auth: `userId` comes in args.
  */
 import { Output, streamText } from "ai";
@@ -20,16 +20,15 @@ import { v } from "convex/values";
 import { internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import { internalAction, type ActionCtx } from "./_generated/server";
-import { userQuery } from "./lib/functions";
 import { redactSecrets } from "./lib/redact";
 import { isSaveDue, msUntilSaveDue, type BatchState } from "./lib/batching";
 import { classifyError, InvalidOutputError } from "./lib/classifyError";
 import { chooseModel, type ModelChoice } from "./lib/ai/models";
 import { clarifyIntent, GENERATION_SYSTEM_PROMPT, generationPrompt } from "./lib/ai/prompts";
 import { normalizeQuestion, questionKey } from "./lib/questionQuality";
-import { vModelKind, type GeneratedQuestion } from "../lib/validators";
+import type { GeneratedQuestion } from "../lib/validators";
 import { generatedQuestionSchema } from "./lib/ai/questionSchema";
-import type { StartedJob } from "./generationJobs";
+import type { StartedJob } from "./jobTransitions";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 
 /** Runs one attempt of a job. Scheduled by `createJob` and `retryJob`. */
@@ -40,34 +39,20 @@ export const processJob = internalAction({
     const choice = chooseModel();
     if (choice === null) {
       console.error(`processJob ${jobId}: no model is configured (see convex/lib/ai/models.ts)`);
-      await ctx.runMutation(internal.generationJobs.failJob, { jobId, errorCode: "MODEL_NOT_CONFIGURED" });
+      await ctx.runMutation(internal.jobTransitions.failJob, { jobId, errorCode: "MODEL_NOT_CONFIGURED" });
       return null;
     }
-    const job = await ctx.runMutation(internal.generationJobs.startJob, { jobId, userId, model: choice.kind });
+    const job = await ctx.runMutation(internal.jobTransitions.startJob, { jobId, userId, model: choice.kind });
     if (job === null) return null; // cancelled (or already taken) before it started
-    const startedAt = Date.now();
     try {
       const outcome = await runAttempt(ctx, { jobId, userId, job, choice });
-      if (outcome === "completed") {
-        await ctx.runMutation(internal.generationJobs.completeJob, { jobId, durationMs: Date.now() - startedAt });
-      }
+      if (outcome === "completed") await ctx.runMutation(internal.jobTransitions.completeJob, { jobId });
     } catch (error) {
       const { code, message } = classifyError(error);
       console.error(`processJob ${jobId} failed (${code}): ${redactSecrets(message)}`);
-      await ctx.runMutation(internal.generationJobs.failJob, { jobId, errorCode: code });
+      await ctx.runMutation(internal.jobTransitions.failJob, { jobId, errorCode: code });
     }
     return null;
-  },
-});
-
-/** Which model new jobs run on, so the UI can say when it is the offline
- * sample; null when none is configured (jobs would fail at once). */
-export const getModelInfo = userQuery({
-  args: {},
-  returns: v.union(v.object({ kind: vModelKind, name: v.string() }), v.null()),
-  handler: () => {
-    const choice = chooseModel();
-    return choice && { kind: choice.kind, name: choice.name };
   },
 });
 
@@ -82,7 +67,7 @@ async function runAttempt(ctx: ActionCtx, { jobId, userId, job, choice }: Attemp
     ({ topic, focus } = intent);
     estimatedTotal = intent.questionCount;
   }
-  const active = await ctx.runMutation(internal.generationJobs.updateProgress, {
+  const active = await ctx.runMutation(internal.jobTransitions.updateProgress, {
     jobId,
     phase: "generating",
     topic,

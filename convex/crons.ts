@@ -6,12 +6,12 @@ const crons = cronJobs();
 // A job whose action died (crash, deploy, timeout) must not stay "processing"
 // forever: every minute, fail such jobs as INTERRUPTED so the user can retry.
 // Reads only active jobs with a stale heartbeat, so it is free while all is well.
-crons.interval("recover stuck jobs", { minutes: 1 }, internal.generationJobs.recoverStuckJobs, {});
+crons.interval("recover stuck jobs", { minutes: 1 }, internal.maintenance.recoverStuckJobs, {});
 
 // Prune old job history at a quiet hour: completed and cancelled jobs after
 // 7 days, failed ones after 30. Questions are kept. Bounded batches.
 // The product spec fixes 03:00 UTC, and the work is a few bounded batches.
 // eslint-disable-next-line @convex-dev/no-top-of-hour-crons
-crons.daily("cleanup old jobs", { hourUTC: 3, minuteUTC: 0 }, internal.generationJobs.cleanup, {});
+crons.daily("cleanup old jobs", { hourUTC: 3, minuteUTC: 0 }, internal.maintenance.cleanup, {});
 
 export default crons;

@@ -79,7 +79,7 @@ describe("a job from start to finish", () => {
     expect(job!.questionIds).toEqual(saved.map((q) => q._id));
     expect(job!.durationMs).toBeGreaterThan(0);
     expect(job!.completedAt).toBeGreaterThanOrEqual(job!.startedAt!);
-    expect(await asUser(t, "alice").query(api.questions.listMyTopics, {})).toMatchObject([{ name: "Scripted topic" }]);
+    expect(await asUser(t, "alice").query(api.myQuestions.listMyTopics, {})).toMatchObject([{ name: "Scripted topic" }]);
   });
 
   test("saves in small batches, not one mutation per question", async () => {
@@ -218,7 +218,7 @@ describe("failures end the job as failed, with the right code, keeping what was 
     expect(job!.questionIds).toEqual(saved.map((q) => q._id));
     for (const q of saved) expect(["multiple-choice", "true-false"]).toContain(q.type);
     // Its topic is listed in My Questions' filter only if it saved something.
-    expect(await asUser(t, "alice").query(api.questions.listMyTopics, {})).toHaveLength(expected.questionsSaved > 0 ? 1 : 0);
+    expect(await asUser(t, "alice").query(api.myQuestions.listMyTopics, {})).toHaveLength(expected.questionsSaved > 0 ? 1 : 0);
   });
 });
 
@@ -236,7 +236,7 @@ describe("crashes and retries", () => {
     expect(await t.run((ctx) => ctx.db.system.get("_scheduled_functions", job!.scheduledFunctionId!))).toMatchObject({ state: { kind: "failed" } });
 
     await t.run((ctx) => ctx.db.patch("generationJobs", jobId, { lastProgressAt: Date.now() - JOB_CONFIG.STALE_JOB_AFTER_MS - 1 }));
-    expect(await t.mutation(internal.generationJobs.recoverStuckJobs, {})).toEqual({ interrupted: 1 });
+    expect(await t.mutation(internal.maintenance.recoverStuckJobs, {})).toEqual({ interrupted: 1 });
     expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "INTERRUPTED", retryable: true });
   });
 
@@ -249,9 +249,9 @@ describe("crashes and retries", () => {
     await waitFor(() => getJob(t, jobId), (job) => job?.questionsSaved === 1);
 
     await t.run((ctx) => ctx.db.patch("generationJobs", jobId, { lastProgressAt: Date.now() - JOB_CONFIG.STALE_JOB_AFTER_MS - 1 }));
-    expect(await t.mutation(internal.generationJobs.recoverStuckJobs, {})).toEqual({ interrupted: 0 }); // still running
+    expect(await t.mutation(internal.maintenance.recoverStuckJobs, {})).toEqual({ interrupted: 0 }); // still running
     await t.run((ctx) => ctx.db.patch("generationJobs", jobId, { lastProgressAt: Date.now() - JOB_CONFIG.ACTION_TIMEOUT_MS }));
-    expect(await t.mutation(internal.generationJobs.recoverStuckJobs, {})).toEqual({ interrupted: 1 });
+    expect(await t.mutation(internal.maintenance.recoverStuckJobs, {})).toEqual({ interrupted: 1 });
     const interrupted = await getJob(t, jobId);
     expect(interrupted).toMatchObject({ status: "failed", errorCode: "INTERRUPTED", questionsSaved: 1 });
 
@@ -306,7 +306,7 @@ describe("production safety", () => {
       questionsSaved: 0,
     });
     expect(job!.completedAt! - job!.createdAt).toBeLessThan(1000);
-    expect(await asUser(t, "alice").query(api.aiGeneration.getModelInfo, {})).toBeNull();
+    expect(await asUser(t, "alice").query(api.generationJobs.getModelInfo, {})).toBeNull();
     await expect(asUser(t, "alice").mutation(api.generationJobs.retryJob, { jobId })).rejects.toThrow(/can't be retried/);
   });
 

@@ -1,16 +1,13 @@
 /**
- * The job API and its internal state changes, in convex-test with Convex's
+ * The public jobs API (`generationJobs.ts`), in convex-test with Convex's
  * transaction limits on. Fake timers keep scheduled actions queued, so each
  * test decides what runs; `generationJobs.integration.test.ts` runs them.
  */
 import { ConvexError } from "convex/values";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { DAY_MS, JOB_CONFIG } from "../lib/constants/jobs";
-import { JOB_ERRORS } from "../lib/jobs";
-import { api, internal } from "./_generated/api";
-import type { Doc, Id } from "./_generated/dataModel";
-import cronsModule from "./crons";
-import { asUser, initConvexTest, tokenIdentifier, type TestConvex } from "./test.setup";
+import { JOB_CONFIG } from "../lib/constants/jobs";
+import { api } from "./_generated/api";
+import { asUser, errorOf, getJob, initConvexTest, insertJob, tokenIdentifier, type TestConvex } from "./test.setup";
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 
@@ -22,35 +19,6 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** The error data a call rejected with. */
-async function errorOf(promise: Promise<unknown>): Promise<{ code: string; message: string; retryAfterMs?: number }> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ConvexError)) throw new Error(`expected a ConvexError, got ${String(error)}`);
-  return error.data as { code: string; message: string };
-}
-
-async function insertJob(t: TestConvex, fields: Partial<Doc<"generationJobs">> & { userId: string }) {
-  return await t.run((ctx) =>
-    ctx.db.insert("generationJobs", {
-      kind: "questions",
-      prompt: "A topic",
-      status: "pending",
-      phase: "clarifying",
-      questionsGenerated: 0,
-      questionsSaved: 0,
-      questionIds: [],
-      createdAt: Date.now(),
-      lastProgressAt: Date.now(),
-      attempts: 1,
-      ...fields,
-    }),
-  );
-}
-
-const getJob = (t: TestConvex, id: Id<"generationJobs">) => t.run((ctx) => ctx.db.get("generationJobs", id));
 const allJobs = (t: TestConvex) => t.run((ctx) => ctx.db.query("generationJobs").collect());
 
 describe("createJob", () => {
@@ -356,175 +324,5 @@ describe("retryJob", () => {
     for (let i = 0; i < 3; i++) await insertJob(t, { userId: alice, status: "processing" });
     expect(await errorOf(as.mutation(api.generationJobs.retryJob, { jobId: failed }))).toMatchObject({ code: "CONCURRENCY_LIMIT" });
     expect((await getJob(t, failed))?.status).toBe("failed");
-  });
-});
-
-describe("internal state changes check the status first", () => {
-  test("startJob takes only a pending job of the given user", async () => {
-    const t = initConvexTest();
-    const alice = tokenIdentifier("alice");
-    const jobId = await insertJob(t, { userId: alice });
-    expect(await t.mutation(internal.generationJobs.startJob, { jobId, userId: tokenIdentifier("bob"), model: "openai-compatible" })).toBeNull();
-    const started = await t.mutation(internal.generationJobs.startJob, { jobId, userId: alice, model: "openai-compatible" });
-    expect(started).toEqual({ prompt: "A topic", questionsSaved: 0, existingQuestions: [] });
-    expect(await getJob(t, jobId)).toMatchObject({ status: "processing", startedAt: NOW, model: "openai-compatible" });
-    expect(await t.mutation(internal.generationJobs.startJob, { jobId, userId: alice, model: "openai-compatible" })).toBeNull();
-  });
-
-  test("updateProgress updates a processing job; its topic is not listed until a question is saved", async () => {
-    const t = initConvexTest();
-    const alice = tokenIdentifier("alice");
-    const jobId = await insertJob(t, { userId: alice, status: "processing" });
-    vi.setSystemTime(NOW + 100);
-    const args = { jobId, phase: "generating" as const, topic: "DNA", estimatedTotal: 12, questionsGenerated: 2, questionsSaved: 1 };
-    expect(await t.mutation(internal.generationJobs.updateProgress, args)).toBe(true);
-    const { jobId: _, ...progress } = args;
-    expect(await getJob(t, jobId)).toMatchObject({ ...progress, lastProgressAt: NOW + 100 });
-    expect(await asUser(t, "alice").query(api.questions.listMyTopics, {})).toEqual([]);
-  });
-
-  test("a cancelled job gets no progress, completion or failure written over it", async () => {
-    const t = initConvexTest();
-    const jobId = await insertJob(t, { userId: tokenIdentifier("alice"), status: "cancelled", phase: "generating", questionsSaved: 3 });
-    const before = await getJob(t, jobId);
-    expect(await t.mutation(internal.generationJobs.updateProgress, { jobId, phase: "finalizing", questionsSaved: 9 })).toBe(false);
-    expect(await t.mutation(internal.generationJobs.completeJob, { jobId, durationMs: 1000 })).toBe(false);
-    expect(
-      await t.mutation(internal.generationJobs.failJob, { jobId, errorCode: "NETWORK" }),
-    ).toBe(false);
-    expect(await getJob(t, jobId)).toEqual(before);
-  });
-
-  test("completeJob marks a processing job completed with its duration", async () => {
-    const t = initConvexTest();
-    const jobId = await insertJob(t, { userId: tokenIdentifier("alice"), status: "processing", questionsSaved: 5 });
-    expect(await t.mutation(internal.generationJobs.completeJob, { jobId, durationMs: 4200 })).toBe(true);
-    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", completedAt: NOW, durationMs: 4200, phase: "finalizing" });
-    expect(await t.mutation(internal.generationJobs.completeJob, { jobId, durationMs: 1 })).toBe(false);
-  });
-
-  test("failJob stores the code with its fixed message and retryability, never provider text", async () => {
-    const t = initConvexTest();
-    const jobId = await insertJob(t, { userId: tokenIdentifier("alice"), status: "processing", startedAt: NOW - 3000 });
-    expect(await t.mutation(internal.generationJobs.failJob, { jobId, errorCode: "RATE_LIMIT" })).toBe(true);
-    expect(await getJob(t, jobId)).toMatchObject({
-      status: "failed",
-      errorCode: "RATE_LIMIT",
-      errorMessage: JOB_ERRORS.RATE_LIMIT.title,
-      retryable: true,
-      completedAt: NOW,
-      durationMs: 3000,
-    });
-    expect(await t.mutation(internal.generationJobs.failJob, { jobId, errorCode: "UNKNOWN" })).toBe(false);
-  });
-});
-
-describe("recoverStuckJobs", () => {
-  test("fails, as INTERRUPTED and retryable, silent active jobs whose action is gone", async () => {
-    const t = initConvexTest();
-    const alice = tokenIdentifier("alice");
-    // Real scheduler states: an action that crashed, one that ended, one cancelled, one still waiting.
-    const states = await t.run(async (ctx) => {
-      const victim = await ctx.db.insert("generationJobs", {
-        userId: "someone-else", kind: "questions", prompt: "x", status: "processing", phase: "generating",
-        questionsGenerated: 0, questionsSaved: 0, questionIds: [], createdAt: NOW, lastProgressAt: NOW, attempts: 1,
-      });
-      return {
-        // saveBatch throws when the user does not own the job: the function fails like a crash.
-        failed: await ctx.scheduler.runAfter(0, internal.questions.saveBatch, {
-          jobId: victim, userId: alice, topic: "x", questions: [], batchStart: 0, questionsGenerated: 0,
-        }),
-        success: await ctx.scheduler.runAfter(0, internal.generationJobs.completeJob, { jobId: victim, durationMs: 1 }),
-        canceled: await ctx.scheduler.runAfter(0, internal.generationJobs.completeJob, { jobId: victim, durationMs: 1 }),
-        pending: await ctx.scheduler.runAfter(60 * 60_000, internal.generationJobs.completeJob, { jobId: victim, durationMs: 1 }),
-      };
-    });
-    await t.run((ctx) => ctx.scheduler.cancel(states.canceled));
-    vi.spyOn(console, "error").mockImplementation(() => {});
-    await t.finishAllScheduledFunctions(() => vi.advanceTimersByTime(1));
-    expect(await t.run((ctx) => ctx.db.system.get("_scheduled_functions", states.failed))).toMatchObject({ state: { kind: "failed" } });
-    vi.setSystemTime(NOW);
-
-    const silent = JOB_CONFIG.STALE_JOB_AFTER_MS + 1;
-    const job = (status: "pending" | "processing", scheduledFunctionId: Id<"_scheduled_functions">, silentFor: number) =>
-      insertJob(t, { userId: alice, status, lastProgressAt: NOW - silentFor, startedAt: NOW - silentFor, scheduledFunctionId });
-    const crashed = await job("processing", states.failed, silent);
-    const endedWithoutFinishing = await job("processing", states.success, silent);
-    const cancelledBeforeStart = await job("pending", states.canceled, silent);
-    const waiting = await job("pending", states.pending, silent);
-    const waitingTooLong = await job("pending", states.pending, JOB_CONFIG.ACTION_TIMEOUT_MS);
-    const recent = await job("processing", states.failed, 1000);
-
-    expect(await t.mutation(internal.generationJobs.recoverStuckJobs, {})).toEqual({ interrupted: 4 });
-    for (const id of [crashed, endedWithoutFinishing, cancelledBeforeStart, waitingTooLong]) {
-      expect(await getJob(t, id)).toMatchObject({
-        status: "failed",
-        errorCode: "INTERRUPTED",
-        retryable: true,
-        errorMessage: JOB_ERRORS.INTERRUPTED.title,
-        completedAt: NOW,
-      });
-    }
-    expect((await getJob(t, waiting))?.status).toBe("pending");
-    expect((await getJob(t, recent))?.status).toBe("processing");
-    expect(await t.mutation(internal.generationJobs.recoverStuckJobs, {})).toEqual({ interrupted: 0 });
-  });
-});
-
-describe("cleanup", () => {
-  test("deletes completed and cancelled jobs after 7 days and failed ones after 30, keeping every question", async () => {
-    const t = initConvexTest();
-    const alice = tokenIdentifier("alice");
-    const age = (days: number) => NOW - days * DAY_MS - 1;
-    const oldCompleted = await insertJob(t, { userId: alice, status: "completed", createdAt: age(8) });
-    const oldCancelled = await insertJob(t, { userId: alice, status: "cancelled", createdAt: age(7) });
-    const oldFailed = await insertJob(t, { userId: alice, status: "failed", createdAt: age(31) });
-    const keep = [
-      await insertJob(t, { userId: alice, status: "completed", createdAt: age(6) }),
-      await insertJob(t, { userId: alice, status: "failed", createdAt: age(20) }),
-      await insertJob(t, { userId: alice, status: "processing", createdAt: age(40) }),
-      await insertJob(t, { userId: alice, status: "pending", createdAt: age(40) }),
-    ];
-    const questionId = await t.run((ctx) =>
-      ctx.db.insert("questions", {
-        userId: alice, question: "Q?", type: "true-false", options: ["True", "False"], correctAnswer: "True",
-        explanation: "", topic: "T", difficulty: "easy", generationJobId: oldCompleted, createdAt: age(8),
-        card: { state: "new", due: NOW, stability: 0, difficulty: 0, elapsedDays: 0, scheduledDays: 0, learningSteps: 0, reps: 0, lapses: 0 },
-      }),
-    );
-    expect(await t.mutation(internal.generationJobs.cleanup, {})).toEqual({
-      deletedCompleted: 1, deletedCancelled: 1, deletedFailed: 1, total: 3, hasMore: false,
-    });
-    for (const id of [oldCompleted, oldCancelled, oldFailed]) expect(await getJob(t, id)).toBeNull();
-    for (const id of keep) expect(await getJob(t, id)).not.toBeNull();
-    expect(await t.run((ctx) => ctx.db.get("questions", questionId))).not.toBeNull();
-  });
-
-  test("thousands of expired jobs are deleted in bounded transactions that reschedule themselves", async () => {
-    const t = initConvexTest();
-    const alice = tokenIdentifier("alice");
-    const expired = 2 * JOB_CONFIG.CLEANUP_BATCH_SIZE * 3 + 123; // 3,123
-    await t.run(async (ctx) => {
-      for (let i = 0; i < expired; i++) {
-        await ctx.db.insert("generationJobs", {
-          userId: alice, kind: "questions", prompt: `Old job ${i} `.padEnd(400, "x"), status: i % 3 === 0 ? "failed" : i % 3 === 1 ? "cancelled" : "completed",
-          phase: "finalizing", questionsGenerated: 10, questionsSaved: 10, questionIds: [], createdAt: NOW - 40 * DAY_MS + i, lastProgressAt: NOW, attempts: 1,
-        });
-      }
-    });
-    const recent = await insertJob(t, { userId: alice, status: "completed", createdAt: NOW - DAY_MS });
-
-    const first = await t.mutation(internal.generationJobs.cleanup, {});
-    expect(first).toMatchObject({ total: JOB_CONFIG.CLEANUP_BATCH_SIZE, hasMore: true });
-    // The rest runs as the scheduled continuations, each inside Convex's limits.
-    await t.finishAllScheduledFunctions(vi.runAllTimers);
-    const left = await allJobs(t);
-    expect(left.map((j) => j._id)).toEqual([recent]);
-  }, 30_000); // seeds and deletes 3,123 documents under convex-test's limits: seconds on a busy machine
-
-  test("crons.ts registers the daily cleanup at 03:00 UTC and the minutely recovery", () => {
-    const crons = (cronsModule as unknown as { crons: Record<string, { name: string; schedule: unknown }> }).crons;
-    expect(crons["cleanup old jobs"]).toMatchObject({ name: "generationJobs:cleanup", schedule: { type: "daily", hourUTC: 3, minuteUTC: 0 } });
-    expect(crons["recover stuck jobs"]).toMatchObject({ name: "generationJobs:recoverStuckJobs", schedule: { type: "interval", minutes: 1 } });
   });
 });

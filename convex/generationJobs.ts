@@ -1,39 +1,27 @@
 /**
- * Generation jobs: what the web app calls (create, list, cancel, retry), the
- * internal state changes `aiGeneration.processJob` drives, the sweeper that
- * fails jobs whose action died, and the daily cleanup.
+ * The public jobs API: what the web app calls to start, follow, cancel and
+ * retry generation jobs, and which model they run on.
  *
- * Tables: reads and writes `generationJobs`; reads `questions` (retry dedup)
- * and `_scheduled_functions` (is the action still running?).
- * Questions themselves are written only by `questions.saveBatch`.
- *
- * Every status change goes through `transition`, which refuses what the state
- * machine in `lib/jobs.ts` does not allow, so a late `completeJob` or
- * `failJob` can never overwrite `cancelled`.
+ * Tables: inserts and reads `generationJobs` (status changes only through
+ * `transition`, `jobTransitions.ts`); reads `_scheduled_functions` (is a
+ * cancelled job's action still waiting?) and the rate limiter's component
+ * tables. Never writes `questions`: only `questions.saveBatch` does.
  */
 import { omit } from "convex-helpers";
 import { formatDistanceStrict } from "date-fns";
-import { v, type Infer } from "convex/values";
-import { DAY_MS, JOB_CONFIG } from "../lib/constants/jobs";
+import { v } from "convex/values";
+import { JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
-import { canTransition, isJobStuck, isTerminalStatus, JOB_ERRORS } from "../lib/jobs";
+import { canTransition } from "../lib/jobs";
 import { validatePrompt } from "../lib/prompt";
+import { ACTIVE_JOB_STATUSES, vJobStatus, vModelKind, vPublicJob, type JobStatus, type PublicJob } from "../lib/validators";
 import { internal } from "./_generated/api";
 import type { Doc, Id } from "./_generated/dataModel";
-import { internalMutation, type MutationCtx, type QueryCtx } from "./_generated/server";
+import type { MutationCtx, QueryCtx } from "./_generated/server";
+import { chooseModel } from "./lib/ai/models";
 import { userMutation, userQuery } from "./lib/functions";
 import { rateLimiter } from "./lib/rateLimits";
-import {
-  ACTIVE_JOB_STATUSES,
-  vErrorCode,
-  vJobPhase,
-  vJobStatus,
-  vModelKind,
-  vPublicJob,
-  type ErrorCode,
-  type JobStatus,
-  type PublicJob,
-} from "../lib/validators";
+import { transition } from "./jobTransitions";
 
 /** Prompts in job lists are cut to this many characters (the detail page shows all). */
 const PROMPT_PREVIEW_LENGTH = 280;
@@ -98,7 +86,8 @@ export const createJob = userMutation({
 });
 
 /**
- * The caller's most recent jobs, newest first (default 20, at most 50),
+ * The caller's most recent jobs, newest first (`RECENT_JOBS_DEFAULT_LIMIT`, at
+ * most `RECENT_JOBS_MAX_LIMIT`),
  * optionally only those with `status`. Prompts are cut to a preview.
  * Signed-out callers get an empty list.
  */
@@ -126,7 +115,8 @@ export const getRecentJobs = userQuery({
 
 /**
  * The caller's pending and processing jobs, newest first: what the navbar badge
- * counts. Reads only active jobs (never the history), at most 3 in practice.
+ * counts. Reads only active jobs (never the history): at most
+ * `MAX_CONCURRENT_PER_USER` per status.
  */
 export const getActiveJobs = userQuery({
   args: {},
@@ -208,200 +198,18 @@ export const retryJob = userMutation({
   },
 });
 
-// ── Internal state changes (called by aiGeneration.processJob) ───────────────
-
-const vStartedJob = v.object({
-  prompt: v.string(),
-  topic: v.optional(v.string()),
-  estimatedTotal: v.optional(v.number()),
-  questionsSaved: v.number(),
-  /** Questions a previous attempt saved: the model is told to avoid them. */
-  existingQuestions: v.array(v.string()),
-});
-export type StartedJob = Infer<typeof vStartedJob>;
-
-/** pending → processing. Returns what the action needs, or null if the job is
- * no longer pending (cancelled before it started, or already taken). */
-export const startJob = internalMutation({
-  args: { jobId: v.id("generationJobs"), userId: v.string(), model: vModelKind },
-  returns: v.union(vStartedJob, v.null()),
-  handler: async (ctx, { jobId, userId, model }) => {
-    const job = await ctx.db.get("generationJobs", jobId);
-    if (!job || job.userId !== userId) return null;
-    const now = Date.now();
-    if (!(await transition(ctx, job, "processing", { startedAt: now, model }))) return null;
-    const existing =
-      job.questionsSaved > 0
-        ? await ctx.db
-            .query("questions")
-            .withIndex("by_user_job", (q) => q.eq("userId", userId).eq("generationJobId", jobId))
-            .take(JOB_CONFIG.MAX_QUESTIONS)
-        : [];
-    return {
-      prompt: job.prompt,
-      ...(job.topic !== undefined ? { topic: job.topic } : {}),
-      ...(job.estimatedTotal !== undefined ? { estimatedTotal: job.estimatedTotal } : {}),
-      questionsSaved: job.questionsSaved,
-      existingQuestions: existing.map((q) => q.question),
-    };
-  },
-});
-
-/** Records the phase (and the topic and estimate once known) of a processing
- * job. Returns false, writing nothing, if the job is no longer processing.
- * (The topic joins the user's topic list with the first saved question: see `saveBatch`.) */
-export const updateProgress = internalMutation({
-  args: {
-    jobId: v.id("generationJobs"),
-    phase: vJobPhase,
-    questionsGenerated: v.optional(v.number()),
-    questionsSaved: v.optional(v.number()),
-    estimatedTotal: v.optional(v.number()),
-    topic: v.optional(v.string()),
-  },
-  returns: v.boolean(),
-  handler: async (ctx, { jobId, ...progress }) => {
-    const job = await ctx.db.get("generationJobs", jobId);
-    if (!job || job.status !== "processing") return false;
-    await ctx.db.patch("generationJobs", jobId, { ...progress, lastProgressAt: Date.now() });
-    return true;
-  },
-});
-
-/** processing → completed. Returns false, writing nothing, otherwise. */
-export const completeJob = internalMutation({
-  args: { jobId: v.id("generationJobs"), durationMs: v.number() },
-  returns: v.boolean(),
-  handler: async (ctx, { jobId, durationMs }) => {
-    const job = await ctx.db.get("generationJobs", jobId);
-    if (!job) return false;
-    return await transition(ctx, job, "completed", { durationMs, phase: "finalizing" });
-  },
-});
-
-/** pending|processing → failed with a classified error; the job gets the
- * code's fixed message and retryability (`JOB_ERRORS`), never provider text.
- * Returns false, writing nothing, if the job was already finished or cancelled. */
-export const failJob = internalMutation({
-  args: { jobId: v.id("generationJobs"), errorCode: vErrorCode },
-  returns: v.boolean(),
-  handler: async (ctx, { jobId, errorCode }) => {
-    const job = await ctx.db.get("generationJobs", jobId);
-    if (!job) return false;
-    return await transition(ctx, job, "failed", failure(errorCode));
-  },
-});
-
-// ── Recovery and retention (crons) ──────────────────────────────────────────
-
-/**
- * Fails, as INTERRUPTED and retryable, active jobs whose action is gone (see
- * `isJobStuck`: no heartbeat for `STALE_JOB_AFTER_MS` and the scheduled
- * `processJob` crashed, was killed by a deploy or restart, or outlived any
- * action). Runs every minute; reads only stale active jobs through an index,
- * so it costs nothing while all is well.
- */
-export const recoverStuckJobs = internalMutation({
+/** Which model new jobs run on, so the UI can say when it is the offline
+ * sample; null when none is configured (a job would fail at once). */
+export const getModelInfo = userQuery({
   args: {},
-  returns: v.object({ interrupted: v.number() }),
-  handler: async (ctx) => {
-    const now = Date.now();
-    let interrupted = 0;
-    for (const status of ACTIVE_JOB_STATUSES) {
-      const stale = await ctx.db
-        .query("generationJobs")
-        .withIndex("by_status_progress", (q) =>
-          q.eq("status", status).lt("lastProgressAt", now - JOB_CONFIG.STALE_JOB_AFTER_MS),
-        )
-        .take(JOB_CONFIG.RECOVERY_BATCH_SIZE);
-      for (const job of stale) {
-        const action = job.scheduledFunctionId ? await ctx.db.system.get("_scheduled_functions", job.scheduledFunctionId) : null;
-        if (!isJobStuck({ silentForMs: now - job.lastProgressAt, actionState: action?.state.kind ?? null })) continue;
-        const failed = await transition(ctx, job, "failed", failure("INTERRUPTED"));
-        if (failed) interrupted++;
-      }
-    }
-    if (interrupted > 0) console.warn(`recoverStuckJobs: marked ${interrupted} job(s) INTERRUPTED`);
-    return { interrupted };
-  },
-});
-
-const RETENTION: ReadonlyArray<readonly [JobStatus, number]> = [
-  ["completed", JOB_CONFIG.COMPLETED_JOB_RETENTION_DAYS],
-  ["cancelled", JOB_CONFIG.COMPLETED_JOB_RETENTION_DAYS],
-  ["failed", JOB_CONFIG.FAILED_JOB_RETENTION_DAYS],
-];
-
-/**
- * Deletes completed and cancelled jobs older than 7 days and failed jobs older
- * than 30 days, at most `CLEANUP_BATCH_SIZE` per transaction; when a batch is
- * full it schedules itself again, so any backlog is cleared in bounded steps.
- * Questions are never deleted: they belong to the user, not to the job.
- */
-export const cleanup = internalMutation({
-  args: {},
-  returns: v.object({
-    deletedCompleted: v.number(),
-    deletedCancelled: v.number(),
-    deletedFailed: v.number(),
-    total: v.number(),
-    hasMore: v.boolean(),
-  }),
-  handler: async (ctx) => {
-    const now = Date.now();
-    const deleted: Partial<Record<JobStatus, number>> = {};
-    let budget: number = JOB_CONFIG.CLEANUP_BATCH_SIZE;
-    for (const [status, days] of RETENTION) {
-      if (budget === 0) break;
-      const expired = await ctx.db
-        .query("generationJobs")
-        .withIndex("by_status_created", (q) => q.eq("status", status).lt("createdAt", now - days * DAY_MS))
-        .take(budget);
-      for (const job of expired) await ctx.db.delete("generationJobs", job._id);
-      deleted[status] = expired.length;
-      budget -= expired.length;
-    }
-    const hasMore = budget === 0;
-    if (hasMore) await ctx.scheduler.runAfter(0, internal.generationJobs.cleanup, {});
-    const total = JOB_CONFIG.CLEANUP_BATCH_SIZE - budget;
-    if (total > 0) console.log(`cleanup: deleted ${total} old job(s)${hasMore ? ", continuing" : ""}`);
-    return {
-      deletedCompleted: deleted.completed ?? 0,
-      deletedCancelled: deleted.cancelled ?? 0,
-      deletedFailed: deleted.failed ?? 0,
-      total,
-      hasMore,
-    };
+  returns: v.union(v.object({ kind: vModelKind, name: v.string() }), v.null()),
+  handler: () => {
+    const choice = chooseModel();
+    return choice && { kind: choice.kind, name: choice.name };
   },
 });
 
 // ── Helpers ─────────────────────────────────────────────────────────────────
-
-/**
- * Moves `job` to status `to` with `fields`, if the state machine allows it,
- * and refreshes the heartbeat. A job that finishes (completed, failed,
- * cancelled) gets `completedAt` and, if it had started, `durationMs` (unless
- * `fields` says otherwise). Returns whether anything was written.
- */
-async function transition(
-  ctx: MutationCtx,
-  job: Doc<"generationJobs">,
-  to: JobStatus,
-  fields: Partial<Doc<"generationJobs">> = {},
-): Promise<boolean> {
-  if (!canTransition(job.status, to)) return false;
-  const now = Date.now();
-  const finished = isTerminalStatus(to)
-    ? { completedAt: now, ...(job.startedAt !== undefined ? { durationMs: now - job.startedAt } : {}) }
-    : {};
-  await ctx.db.patch("generationJobs", job._id, { ...finished, ...fields, status: to, lastProgressAt: now });
-  return true;
-}
-
-/** The fields a failed job gets for `code`. */
-function failure(code: ErrorCode) {
-  return { errorCode: code, errorMessage: JOB_ERRORS[code].title, retryable: JOB_ERRORS[code].retryable };
-}
 
 /** The caller's job, or NOT_FOUND: for a malformed id, a missing job, and
  * someone else's job alike (whether another user's job exists is not ours to reveal). */

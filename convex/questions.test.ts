@@ -1,4 +1,4 @@
-/** saveBatch's guarantees, My Questions, the review queue and reviews. */
+/** saveBatch (`questions.ts`): questions and progress in one transaction, nothing for a job that moved on, idempotent, bounded. */
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { newCard } from "../lib/fsrs";
@@ -48,7 +48,7 @@ describe("saveBatch", () => {
       questionsSaved: 2, questionsGenerated: 2, questionIds: questions.map((q) => q._id), lastProgressAt: NOW + 50, phase: "finalizing",
     });
     // The topic is listed from the first saved question on.
-    expect(await asUser(t, "alice").query(api.questions.listMyTopics, {})).toEqual([{ name: "Topic", lastUsedAt: NOW + 50 }]);
+    expect(await asUser(t, "alice").query(api.myQuestions.listMyTopics, {})).toEqual([{ name: "Topic", lastUsedAt: NOW + 50 }]);
   });
 
   test.each(["pending", "completed", "failed", "cancelled"] as const)("writes nothing to a %s job and says it is no longer active", async (status) => {
@@ -108,111 +108,3 @@ describe("saveBatch", () => {
 });
 
 /** Saves `count` questions for alice under `topic`, one batch per call, `spacingMs` apart. */
-async function seedQuestions(t: TestConvex, count: number, topic = "Topic", jobId?: Id<"generationJobs">) {
-  const job = jobId ?? (await insertJob(t, { topic }));
-  for (let i = 0; i < count; i++) {
-    vi.setSystemTime(Date.now() + 1000);
-    const current = (await getJob(t, job))!;
-    await t.mutation(internal.questions.saveBatch, {
-      ...batch(job, [makeQuestion(current.questionsSaved, { question: `${topic} #${current.questionsSaved}` })], current.questionsSaved),
-      topic,
-    });
-  }
-  return job;
-}
-
-describe("My Questions", () => {
-  test("newest first, a page at a time, own questions only", async () => {
-    const t = initConvexTest();
-    await seedQuestions(t, 5);
-    await t.run((ctx) => ctx.db.insert("questions", { ...makeQuestion(9), userId: tokenIdentifier("bob"), topic: "Topic", createdAt: Date.now() + 10_000, card: newCard(NOW) }));
-    const alice = asUser(t, "alice");
-    const first = await alice.query(api.questions.listMyQuestions, { paginationOpts: { numItems: 3, cursor: null } });
-    expect(first.page.map((q) => q.question)).toEqual(["Topic #4", "Topic #3", "Topic #2"]);
-    expect(first.isDone).toBe(false);
-    const second = await alice.query(api.questions.listMyQuestions, { paginationOpts: { numItems: 3, cursor: first.continueCursor } });
-    expect(second.page.map((q) => q.question)).toEqual(["Topic #1", "Topic #0"]);
-    expect(second.isDone).toBe(true);
-    expect(await t.query(api.questions.listMyQuestions, { paginationOpts: { numItems: 3, cursor: null } })).toEqual({
-      page: [], isDone: true, continueCursor: "",
-    });
-  });
-
-  test("filters by topic and by job; a malformed or foreign job id gives nothing", async () => {
-    const t = initConvexTest();
-    const dnaJob = await seedQuestions(t, 2, "DNA");
-    await seedQuestions(t, 3, "Castles");
-    const alice = asUser(t, "alice");
-    const page = { numItems: 10, cursor: null };
-    expect((await alice.query(api.questions.listMyQuestions, { paginationOpts: page, topic: "Castles" })).page).toHaveLength(3);
-    const byJob = await alice.query(api.questions.listMyQuestions, { paginationOpts: page, jobId: dnaJob });
-    expect(byJob.page.map((q) => q.question)).toEqual(["DNA #1", "DNA #0"]);
-    expect((await alice.query(api.questions.listMyQuestions, { paginationOpts: page, jobId: "nonsense" })).page).toEqual([]);
-    expect((await asUser(t, "bob").query(api.questions.listMyQuestions, { paginationOpts: page, jobId: dnaJob })).page).toEqual([]);
-    expect(await alice.query(api.questions.listJobQuestions, { jobId: dnaJob })).toHaveLength(2);
-    expect(await asUser(t, "bob").query(api.questions.listJobQuestions, { jobId: dnaJob })).toEqual([]);
-  });
-
-  test("pages are capped at 100", async () => {
-    const t = initConvexTest();
-    const job = await insertJob(t);
-    await t.run(async (ctx) => {
-      for (let i = 0; i < 120; i++) {
-        await ctx.db.insert("questions", { ...makeQuestion(i), userId: ALICE, topic: "T", generationJobId: job, createdAt: NOW + i, card: newCard(NOW) });
-      }
-    });
-    const page = await asUser(t, "alice").query(api.questions.listMyQuestions, { paginationOpts: { numItems: 1000, cursor: null } });
-    expect(page.page).toHaveLength(JOB_CONFIG.MAX_PAGE_SIZE);
-  });
-});
-
-describe("review", () => {
-  test("shows the most overdue question, counts what is due, and says when the next one falls due", async () => {
-    const t = initConvexTest();
-    const alice = asUser(t, "alice");
-    expect(await alice.query(api.questions.getReviewQueue, { now: NOW })).toEqual({
-      question: null, dueCount: 0, dueCountIsCapped: false, nextDueAt: null, hasQuestions: false,
-    });
-    await seedQuestions(t, 3);
-    const now = Date.now();
-    const queue = await alice.query(api.questions.getReviewQueue, { now });
-    expect(queue).toMatchObject({ dueCount: 3, dueCountIsCapped: false, nextDueAt: null, hasQuestions: true });
-    expect(queue.question?.question).toBe("Topic #0");
-
-    const { nextDueAt } = await alice.mutation(api.questions.recordReview, { questionId: queue.question!._id, rating: "easy" });
-    expect(nextDueAt).toBeGreaterThan(now + 24 * 60 * 60_000);
-    expect(await alice.query(api.questions.getReviewQueue, { now })).toMatchObject({ dueCount: 2, question: { question: "Topic #1" } });
-    for (const q of ["Topic #1", "Topic #2"]) {
-      const { question } = await alice.query(api.questions.getReviewQueue, { now });
-      expect(question?.question).toBe(q);
-      await alice.mutation(api.questions.recordReview, { questionId: question!._id, rating: "good" });
-    }
-    const done = await alice.query(api.questions.getReviewQueue, { now });
-    expect(done).toMatchObject({ question: null, dueCount: 0, hasQuestions: true });
-    expect(done.nextDueAt).toBeGreaterThan(now);
-  });
-
-  test("the due count is exact up to 99", async () => {
-    const t = initConvexTest();
-    const job = await insertJob(t);
-    await t.run(async (ctx) => {
-      for (let i = 0; i < 120; i++) {
-        await ctx.db.insert("questions", { ...makeQuestion(i), userId: ALICE, topic: "T", generationJobId: job, createdAt: NOW, card: newCard(NOW - i) });
-      }
-    });
-    expect(await asUser(t, "alice").query(api.questions.getReviewQueue, { now: NOW })).toMatchObject({ dueCount: 99, dueCountIsCapped: true });
-  });
-
-  test("recordReview: only the owner, with a clear error otherwise", async () => {
-    const t = initConvexTest();
-    await seedQuestions(t, 1);
-    const [question] = await t.run((ctx) => ctx.db.query("questions").collect());
-    await expect(asUser(t, "bob").mutation(api.questions.recordReview, { questionId: question!._id, rating: "good" })).rejects.toMatchObject({
-      data: { code: "NOT_FOUND", message: "That question doesn't exist." },
-    });
-    await expect(t.mutation(api.questions.recordReview, { questionId: question!._id, rating: "good" })).rejects.toMatchObject({
-      data: { code: "UNAUTHENTICATED" },
-    });
-    expect((await t.run((ctx) => ctx.db.get("questions", question!._id)))!.card).toEqual(question!.card);
-  });
-});

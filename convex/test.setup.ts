@@ -7,6 +7,11 @@
  */
 import rateLimiter from "@convex-dev/rate-limiter/test";
 import { convexTest } from "convex-test";
+import { ConvexError } from "convex/values";
+import type { Doc, Id } from "./_generated/dataModel";
+import { vi } from "vitest";
+import { makeQuestion } from "../tests/support/scriptedModels";
+import { internal } from "./_generated/api";
 import schema from "./schema";
 
 export const modules = import.meta.glob(["./**/*.ts", "./**/*.js", "!./**/*.test.ts", "!./**/*.d.ts"]);
@@ -42,4 +47,53 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
     if (Date.now() - start > timeoutMs) throw new Error(`waitFor: condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/** Inserts a job for `userId` directly (a pending one, unless `fields` say otherwise). */
+export async function insertJob(t: TestConvex, fields: Partial<Doc<"generationJobs">> & { userId: string }) {
+  return await t.run((ctx) =>
+    ctx.db.insert("generationJobs", {
+      kind: "questions",
+      prompt: "A topic",
+      status: "pending",
+      phase: "clarifying",
+      questionsGenerated: 0,
+      questionsSaved: 0,
+      questionIds: [],
+      createdAt: Date.now(),
+      lastProgressAt: Date.now(),
+      attempts: 1,
+      ...fields,
+    }),
+  );
+}
+
+export const getJob = (t: TestConvex, id: Id<"generationJobs">) => t.run((ctx) => ctx.db.get("generationJobs", id));
+
+/** The error data a call rejected with (it must be a ConvexError). */
+export async function errorOf(promise: Promise<unknown>): Promise<{ code: string; message: string; retryAfterMs?: number }> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof ConvexError)) throw new Error(`expected a ConvexError, got ${String(error)}`);
+  return error.data as { code: string; message: string };
+}
+
+/** Saves `count` questions for alice under `topic`, one batch per call, a second apart. */
+export async function seedQuestions(t: TestConvex, count: number, topic = "Topic", jobId?: Id<"generationJobs">) {
+  const job = jobId ?? (await insertJob(t, { userId: tokenIdentifier("alice"), status: "processing", phase: "generating", topic }));
+  for (let i = 0; i < count; i++) {
+    vi.setSystemTime(Date.now() + 1000);
+    const current = (await getJob(t, job))!;
+    await t.mutation(internal.questions.saveBatch, {
+      jobId: job,
+      userId: tokenIdentifier("alice"),
+      topic,
+      questions: [makeQuestion(current.questionsSaved, { question: `${topic} #${current.questionsSaved}` })],
+      batchStart: current.questionsSaved,
+      questionsGenerated: current.questionsSaved + 1,
+    });
+  }
+  return job;
 }

@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { JOB_STATUSES, ERROR_CODES, type JobStatus } from "./validators";
 import { JOB_CONFIG } from "./constants/jobs";
-import { canTransition, describeJobError, isActiveStatus, isJobStuck, isTerminalStatus, jobProgress, plural } from "./jobs";
+import { canTransition, describeJobError, jobStateDiagram, isActiveStatus, isJobStuck, isTerminalStatus, jobProgress, plural } from "./jobs";
 
 describe("job state machine", () => {
   const allowed: Array<[JobStatus, JobStatus]> = [
@@ -99,4 +101,11 @@ describe("isJobStuck", () => {
       expect(isJobStuck({ silentForMs: JOB_CONFIG.ACTION_TIMEOUT_MS, actionState })).toBe(true);
     }
   });
+});
+
+test("CLAUDE.md's state diagram is the transition table's", () => {
+  const guide = readFileSync(path.resolve(import.meta.dirname, "../CLAUDE.md"), "utf8");
+  const diagram = guide.match(/```mermaid\n(stateDiagram-v2\n[\s\S]*?)\n```/)?.[1];
+  expect(diagram, "CLAUDE.md has no mermaid stateDiagram-v2 block").toBeDefined();
+  expect(diagram).toBe(jobStateDiagram());
 });

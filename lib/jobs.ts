@@ -7,23 +7,37 @@ import { ACTIVE_JOB_STATUSES, type ErrorCode, type JobPhase, type JobStatus, typ
 import { JOB_CONFIG } from "./constants/jobs";
 
 /**
- * Allowed status changes. Every internal state change checks this, so a late
- * `completeJob` can never overwrite `cancelled`, and a job that failed can only
- * go back to `pending` through an explicit retry.
+ * Allowed status changes, each with what makes it. Every status change checks
+ * this (`transition` in `convex/jobTransitions.ts`), so a late `completeJob`
+ * can never overwrite `cancelled`, and a job that failed can only go back to
+ * `pending` through an explicit retry. CLAUDE.md's state diagram is
+ * `jobStateDiagram()` of this table (a test compares them).
  */
-const TRANSITIONS: Record<JobStatus, readonly JobStatus[]> = {
-  pending: ["processing", "cancelled", "failed"],
-  processing: ["completed", "failed", "cancelled"],
-  failed: ["pending"],
-  completed: [],
-  cancelled: [],
+export const JOB_TRANSITIONS: Record<JobStatus, Partial<Record<JobStatus, string>>> = {
+  pending: { processing: "startJob", cancelled: "cancelJob", failed: "failJob, sweeper" },
+  processing: { completed: "completeJob", failed: "failJob, sweeper", cancelled: "cancelJob" },
+  failed: { pending: "retryJob" },
+  completed: {},
+  cancelled: {},
 };
 
 /** The task panel's tabs: every job, the active ones, or one finished status. */
 export type JobStatusFilter = "all" | "active" | Exclude<JobStatus, "pending" | "processing">;
 
 export function canTransition(from: JobStatus, to: JobStatus): boolean {
-  return TRANSITIONS[from].includes(to);
+  return JOB_TRANSITIONS[from][to] !== undefined;
+}
+
+/** The state machine as a Mermaid state diagram (CLAUDE.md shows it). */
+export function jobStateDiagram(): string {
+  const lines = ["stateDiagram-v2", "  [*] --> pending: createJob"];
+  for (const [from, targets] of Object.entries(JOB_TRANSITIONS)) {
+    for (const [to, by] of Object.entries(targets)) lines.push(`  ${from} --> ${to}: ${by}`);
+  }
+  for (const status of Object.keys(JOB_TRANSITIONS) as JobStatus[]) {
+    if (isTerminalStatus(status)) lines.push(`  ${status} --> [*]: cleanup`);
+  }
+  return lines.join("\n");
 }
 
 export function isActiveStatus(status: JobStatus): boolean {

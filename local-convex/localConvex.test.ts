@@ -138,11 +138,11 @@ describe("paginated subscriptions", () => {
     await finish("NATO alphabet");
     const args = { paginationOpts: { numItems: 3, cursor: null } };
     type Page = { page: Array<{ question: string }>; isDone: boolean };
-    const first = await until<Page>(client, api.questions.listMyQuestions, args, (p) => p.page.length > 0);
+    const first = await until<Page>(client, api.myQuestions.listMyQuestions, args, (p) => p.page.length > 0);
     expect(first.page).toHaveLength(3);
 
     const pages: Page[] = [];
-    client.onUpdate(api.questions.listMyQuestions, args, (page) => void pages.push(page));
+    client.onUpdate(api.myQuestions.listMyQuestions, args, (page) => void pages.push(page));
     const second = await finish("React hooks"); // its questions are newer: they sort before the page's end
     const grown = pages.at(-1)!;
     expect(second.questionsSaved).toBeGreaterThan(0);
@@ -165,7 +165,7 @@ describe("ConvexHttpClient", () => {
     const other = new ConvexHttpClient(backend.url);
     other.setAuth(await issuer.token("not-bob"));
     expect(await other.query(api.generationJobs.getJobById, { jobId })).toBeNull();
-    expect(await http.query(api.aiGeneration.getModelInfo, {})).toEqual({ kind: "sample", name: "offline sample model" });
+    expect(await http.query(api.generationJobs.getModelInfo, {})).toEqual({ kind: "sample", name: "offline sample model" });
   });
 
   test("refuses bad tokens with a 401 the client throws", async () => {
@@ -243,7 +243,7 @@ describe("auth", () => {
       // Signed out, the queries answer as for anyone signed out.
       expect(await client.query(api.generationJobs.getRecentJobs, {})).toEqual([]);
     }
-    expect(await clientAs("dave").query(api.aiGeneration.getModelInfo, {})).toMatchObject({ kind: "sample" });
+    expect(await clientAs("dave").query(api.generationJobs.getModelInfo, {})).toMatchObject({ kind: "sample" });
 
     const raw = new RawSyncClient(backend.url);
     await raw.send({ type: "Connect", sessionId: randomUUID(), connectionCount: 0, lastCloseReason: "InitialConnect", clientTs: Date.now() });
@@ -257,9 +257,9 @@ describe("internal functions", () => {
   test("are refused over the WebSocket and HTTP", async () => {
     const client = clientAs("ivan");
     const jobId = await client.mutation(api.generationJobs.createJob, { prompt: "React hooks" });
-    const failJob = makeFunctionReference<"mutation">("generationJobs:failJob");
+    const failJob = makeFunctionReference<"mutation">("jobTransitions:failJob");
     const failArgs = { jobId, errorCode: "UNKNOWN", errorMessage: "forged", retryable: false };
-    const notFound = /Could not find public function for 'generationJobs:failJob'/;
+    const notFound = /Could not find public function for 'jobTransitions:failJob'/;
 
     await expect(client.mutation(failJob, failArgs)).rejects.toThrow(notFound);
     await expect(client.action(makeFunctionReference<"action">("aiGeneration:processJob"), { jobId, userId: "x" })).rejects.toThrow(
@@ -383,7 +383,7 @@ describe("restart", () => {
     let client = new ConvexClient(first.url);
     client.setAuth(() => issuer.token("grace"));
     // The preloaded module set the model the app's functions use: one shared module instance.
-    expect(await client.query(api.aiGeneration.getModelInfo, {})).toEqual({ kind: "openai-compatible", name: "stalling test model" });
+    expect(await client.query(api.generationJobs.getModelInfo, {})).toEqual({ kind: "openai-compatible", name: "stalling test model" });
     const jobId = await client.mutation(api.generationJobs.createJob, { prompt: "Planets" });
     await until<PublicJob | null>(client, api.generationJobs.getJobById, { jobId }, (job) => job?.questionsSaved === 1);
 
@@ -407,7 +407,7 @@ describe("restart", () => {
     const root = stored.components[""]!;
     const newId = () => `${root.nextDocId++}`.padStart(32 - "_scheduled_functions".length, "0") + "_scheduled_functions";
     const [scheduledId, oldId] = [newId(), newId()];
-    const scheduled = { _creationTime: Date.now(), name: "generationJobs:cleanup", args: [{}] };
+    const scheduled = { _creationTime: Date.now(), name: "maintenance:cleanup", args: [{}] };
     root.tables._scheduled_functions!.push(
       { ...scheduled, _id: scheduledId, scheduledTime: Date.now() + 50, state: { kind: "pending" } },
       { ...scheduled, _id: oldId, scheduledTime: Date.now() - 8 * 86_400_000, state: { kind: "success" } },
@@ -427,7 +427,7 @@ describe("restart", () => {
     client.setAuth(() => issuer.token("grace"));
     const job = await until<PublicJob | null>(client, api.generationJobs.getJobById, { jobId }, (j) => j?.status === "failed");
     expect(job).toMatchObject({ errorCode: "INTERRUPTED", retryable: true, questionsSaved: 1 });
-    expect(await client.query(api.questions.listJobQuestions, { jobId })).toHaveLength(1);
+    expect(await client.query(api.myQuestions.listJobQuestions, { jobId })).toHaveLength(1);
     // New ids continue after the restored ones.
     const next = await client.mutation(api.generationJobs.createJob, { prompt: "More planets" });
     expect(next).not.toBe(jobId);
@@ -441,8 +441,8 @@ describe("restart", () => {
     expect(final.generationJobs!.some((j) => j._id === next)).toBe(true);
     expect(final._scheduled_functions!.find((f) => f._id === scheduledId)?.state).toEqual({ kind: "success" });
     expect(final._scheduled_functions!.some((f) => f._id === oldId)).toBe(false);
-    expect(second.output.join("\n")).toMatch(/mutation generationJobs:cleanup .*scheduled/);
+    expect(second.output.join("\n")).toMatch(/mutation maintenance:cleanup .*scheduled/);
     // --cron-speed 600: the one-minute sweeper ran every 100 ms.
-    expect(second.output.filter((line) => line.includes("generationJobs:recoverStuckJobs")).length).toBeGreaterThan(1);
+    expect(second.output.filter((line) => line.includes("maintenance:recoverStuckJobs")).length).toBeGreaterThan(1);
   }, 30_000);
 });

@@ -57,7 +57,7 @@ const say = (line: string) => {
   if (!values.json) console.log(line);
 };
 
-const model = await call<{ kind: string; name: string } | null>("aiGeneration:getModelInfo", {});
+const model = await call<{ kind: string; name: string } | null>("generationJobs:getModelInfo", {});
 say(`Model: ${model?.name ?? "none"}${model?.kind === "sample" ? " (set GOOGLE_GENERATIVE_AI_API_KEY for real questions)" : ""}`);
 
 let jobId: string;
@@ -89,7 +89,7 @@ const finished = new Promise<PublicJob>((resolve) => {
         if (!job) continue;
         const status = describe(job);
         if (status !== lastStatus) say(`  … ${(lastStatus = status)}`);
-        const questions = await call<QuestionDoc[]>("questions:listJobQuestions", { jobId });
+        const questions = await call<QuestionDoc[]>("myQuestions:listJobQuestions", { jobId });
         for (const question of questions.slice(printed)) say(formatQuestion(++printed, question));
         if (isTerminalStatus(job.status)) resolve(job);
       } while (again);
@@ -101,7 +101,7 @@ const finished = new Promise<PublicJob>((resolve) => {
 });
 
 const job = await finished;
-const questions = await call<QuestionDoc[]>("questions:listJobQuestions", { jobId });
+const questions = await call<QuestionDoc[]>("myQuestions:listJobQuestions", { jobId });
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 if (values.json) {
   console.log(JSON.stringify({ job, questions }, null, 2));

@@ -158,7 +158,7 @@ function JobErrorDetails({ job }: { job: PublicJob }) {
 }
 
 function JobQuestions({ job, now }: { job: PublicJob; now: number }) {
-  const questions = useQuery(api.questions.listJobQuestions, { jobId: job._id });
+  const questions = useQuery(api.myQuestions.listJobQuestions, { jobId: job._id });
   const writing = job.status === "processing";
   return (
     <section aria-labelledby="job-questions-title">

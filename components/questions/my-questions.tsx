@@ -29,7 +29,7 @@ export function MyQuestions({ topic, jobId }: MyQuestionsProps) {
   const now = useNow(30_000);
   // One filter at a time: a job's questions all share its topic anyway.
   const args = jobId !== undefined ? { jobId } : topic !== undefined ? { topic } : {};
-  const { results, status, loadMore } = usePaginatedQuery(api.questions.listMyQuestions, args, {
+  const { results, status, loadMore } = usePaginatedQuery(api.myQuestions.listMyQuestions, args, {
     initialNumItems: PAGE_SIZE,
   });
   const filtered = jobId !== undefined || topic !== undefined;
@@ -98,7 +98,7 @@ const ALL = "all";
 /** One select for "all", a topic, or a recent job; the choice lives in the URL. */
 function QuestionFilter({ topic, jobId }: MyQuestionsProps) {
   const router = useRouter();
-  const topics = useQuery(api.questions.listMyTopics);
+  const topics = useQuery(api.myQuestions.listMyTopics);
   const { jobs } = useActiveJobs();
   const value = jobId !== undefined ? `job:${jobId}` : topic !== undefined ? `topic:${topic}` : ALL;
   const jobsWithQuestions = jobs.filter((job) => job.questionsSaved > 0 || job._id === jobId);

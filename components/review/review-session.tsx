@@ -25,8 +25,8 @@ import { ReviewCard } from "./review-card";
 export function ReviewSession() {
   const minute = useNow(MINUTE_MS);
   const queryNow = minute === 0 ? null : minute + MINUTE_MS;
-  const queue = useQuery(api.questions.getReviewQueue, queryNow === null ? "skip" : { now: queryNow });
-  const recordReview = useMutation(api.questions.recordReview);
+  const queue = useQuery(api.review.getReviewQueue, queryNow === null ? "skip" : { now: queryNow });
+  const recordReview = useMutation(api.review.recordReview);
   const [ratedId, setRatedId] = useState<Id<"questions"> | null>(null);
   const [reviewed, setReviewed] = useState(0);
   const [announcement, setAnnouncement] = useState("");

@@ -11,6 +11,7 @@
 import type * as aiGeneration from "../aiGeneration.js";
 import type * as crons from "../crons.js";
 import type * as generationJobs from "../generationJobs.js";
+import type * as jobTransitions from "../jobTransitions.js";
 import type * as lib_ai_modelStream from "../lib/ai/modelStream.js";
 import type * as lib_ai_models from "../lib/ai/models.js";
 import type * as lib_ai_prompts from "../lib/ai/prompts.js";
@@ -24,7 +25,10 @@ import type * as lib_functions from "../lib/functions.js";
 import type * as lib_questionQuality from "../lib/questionQuality.js";
 import type * as lib_rateLimits from "../lib/rateLimits.js";
 import type * as lib_redact from "../lib/redact.js";
+import type * as maintenance from "../maintenance.js";
+import type * as myQuestions from "../myQuestions.js";
 import type * as questions from "../questions.js";
+import type * as review from "../review.js";
 
 import type {
   ApiFromModules,
@@ -36,6 +40,7 @@ declare const fullApi: ApiFromModules<{
   aiGeneration: typeof aiGeneration;
   crons: typeof crons;
   generationJobs: typeof generationJobs;
+  jobTransitions: typeof jobTransitions;
   "lib/ai/modelStream": typeof lib_ai_modelStream;
   "lib/ai/models": typeof lib_ai_models;
   "lib/ai/prompts": typeof lib_ai_prompts;
@@ -49,7 +54,10 @@ declare const fullApi: ApiFromModules<{
   "lib/questionQuality": typeof lib_questionQuality;
   "lib/rateLimits": typeof lib_rateLimits;
   "lib/redact": typeof lib_redact;
+  maintenance: typeof maintenance;
+  myQuestions: typeof myQuestions;
   questions: typeof questions;
+  review: typeof review;
 }>;
 
 /**

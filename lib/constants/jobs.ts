@@ -83,6 +83,8 @@ export const JOB_CONFIG = {
   // ── Reading questions ────────────────────────────────────────────────────
   /** Largest page of questions a query returns. */
   MAX_PAGE_SIZE: 100,
+  /** Topics listed in My Questions' filter, most recently used first. */
+  MAX_TOPICS_LISTED: 100,
   /** Due questions counted exactly up to this; the UI shows "99+" beyond. */
   MAX_DUE_COUNT: 99,
 } as const;

@@ -100,7 +100,7 @@ async function savedToDisk(dataFile: string, ids: string[], timeoutMs = 10_000):
 
 /** A job's saved questions are exactly the ones it counts, each once. */
 async function assertQuestionsIntact(http: ConvexHttpClient, job: PublicJob): Promise<QuestionDoc[]> {
-  const questions = await http.query(api.questions.listJobQuestions, { jobId: job._id });
+  const questions = await http.query(api.myQuestions.listJobQuestions, { jobId: job._id });
   expect(questions).toHaveLength(job.questionsSaved);
   expect(new Set(questions.map((q) => q.question)).size).toBe(questions.length);
   return questions;
@@ -132,11 +132,11 @@ describe("abuse", () => {
     const alice = await newUser();
     const jobId = await alice.http.mutation(api.generationJobs.createJob, { prompt: "Alice's job [[count:5]] [[pace:20]]" });
     const job = await waitForJob(alice.http, jobId, terminal);
-    const [question] = await alice.http.query(api.questions.listJobQuestions, { jobId });
+    const [question] = await alice.http.query(api.myQuestions.listJobQuestions, { jobId });
     const snapshot = async () =>
       JSON.stringify([
         await alice.http.query(api.generationJobs.getRecentJobs, {}),
-        await alice.http.query(api.questions.listJobQuestions, { jobId }),
+        await alice.http.query(api.myQuestions.listJobQuestions, { jobId }),
       ]);
     const before = await snapshot();
     const anonymous = new ConvexHttpClient(backend.url);
@@ -147,14 +147,14 @@ describe("abuse", () => {
       const refused = who === "signed out" ? "UNAUTHENTICATED" : "NOT_FOUND";
       outcomes[`cancelJob (${who})`] = [refused, await errorOf(client.mutation(api.generationJobs.cancelJob, { jobId }))];
       outcomes[`retryJob (${who})`] = [refused, await errorOf(client.mutation(api.generationJobs.retryJob, { jobId }))];
-      outcomes[`recordReview (${who})`] = [refused, await errorOf(client.mutation(api.questions.recordReview, { questionId: question!._id, rating: "easy" }))];
+      outcomes[`recordReview (${who})`] = [refused, await errorOf(client.mutation(api.review.recordReview, { questionId: question!._id, rating: "easy" }))];
       outcomes[`getJobById (${who})`] = ["null", JSON.stringify(await client.query(api.generationJobs.getJobById, { jobId }))];
       outcomes[`getRecentJobs (${who})`] = ["[]", JSON.stringify(await client.query(api.generationJobs.getRecentJobs, {}))];
       outcomes[`getActiveJobs (${who})`] = ["[]", JSON.stringify(await client.query(api.generationJobs.getActiveJobs, {}))];
-      outcomes[`listJobQuestions (${who})`] = ["[]", JSON.stringify(await client.query(api.questions.listJobQuestions, { jobId }))];
-      outcomes[`listMyQuestions (${who})`] = ["[]", JSON.stringify((await client.query(api.questions.listMyQuestions, { ...page, jobId })).page)];
-      outcomes[`listMyTopics (${who})`] = ["[]", JSON.stringify(await client.query(api.questions.listMyTopics, {}))];
-      outcomes[`getReviewQueue (${who})`] = ["null", JSON.stringify((await client.query(api.questions.getReviewQueue, { now: Date.now() })).question)];
+      outcomes[`listJobQuestions (${who})`] = ["[]", JSON.stringify(await client.query(api.myQuestions.listJobQuestions, { jobId }))];
+      outcomes[`listMyQuestions (${who})`] = ["[]", JSON.stringify((await client.query(api.myQuestions.listMyQuestions, { ...page, jobId })).page)];
+      outcomes[`listMyTopics (${who})`] = ["[]", JSON.stringify(await client.query(api.myQuestions.listMyTopics, {}))];
+      outcomes[`getReviewQueue (${who})`] = ["null", JSON.stringify((await client.query(api.review.getReviewQueue, { now: Date.now() })).question)];
     }
     outcomes["createJob (signed out)"] = ["UNAUTHENTICATED", await errorOf(anonymous.mutation(api.generationJobs.createJob, { prompt: "Sneaky" }))];
     for (const [name, [expected, got]] of Object.entries(outcomes)) report(name, expected, got);
@@ -187,11 +187,11 @@ describe("abuse", () => {
     report("cancelJob with a malformed id", "NOT_FOUND", await errorOf(http.mutation(api.generationJobs.cancelJob, { jobId: "not-an-id" })));
     report("retryJob with an id of another table", "NOT_FOUND", await errorOf(http.mutation(api.generationJobs.retryJob, { jobId: "10000;questions" })));
     report("getJobById with a malformed id", "null", JSON.stringify(await http.query(api.generationJobs.getJobById, { jobId: "../../etc/passwd" })));
-    report("recordReview with a malformed id", "NOT_FOUND", await errorOf(http.mutation(api.questions.recordReview, { questionId: "nope", rating: "good" })));
+    report("recordReview with a malformed id", "NOT_FOUND", await errorOf(http.mutation(api.review.recordReview, { questionId: "nope", rating: "good" })));
     report("cancelJob with a number for an id", "INVALID_ARGUMENT", await errorOf(http.mutation(api.generationJobs.cancelJob, { jobId: 42 as unknown as string })));
     report("createJob with a number for a prompt", "INVALID_PROMPT", await errorOf(http.mutation(api.generationJobs.createJob, { prompt: 12345 as unknown as string })));
     report("createJob with only zero-width characters", "INVALID_PROMPT", await errorOf(http.mutation(api.generationJobs.createJob, { prompt: "\u200B\u200B\u200B\u200B" })));
-    report("getReviewQueue at now = NaN", "INVALID_ARGUMENT", await errorOf(http.query(api.questions.getReviewQueue, { now: NaN })));
+    report("getReviewQueue at now = NaN", "INVALID_ARGUMENT", await errorOf(http.query(api.review.getReviewQueue, { now: NaN })));
   });
 });
 
@@ -270,7 +270,7 @@ describe("crashes", () => {
     await waitForJob(http, done, terminal);
     const jobId = await http.mutation(api.generationJobs.createJob, { prompt: "Crashes mid-job [[count:5]] [[stall:2]] [[pace:10]]" });
     const running = await waitForJob(http, jobId, (j) => j.questionsSaved === 2);
-    const savedBefore = await http.query(api.questions.listJobQuestions, { jobId });
+    const savedBefore = await http.query(api.myQuestions.listJobQuestions, { jobId });
     // Crash once the (debounced) data file holds what the job has saved.
     await savedToDisk(dataFile, savedBefore.map((q) => q._id));
     await crashing.kill();
@@ -281,7 +281,7 @@ describe("crashes", () => {
     const interrupted = await waitForJob(after, jobId, terminal);
     report("backend killed mid-job", "failed INTERRUPTED retryable, 2 kept", `${interrupted.status} ${interrupted.errorCode} ${interrupted.retryable ? "retryable" : "final"}, ${interrupted.questionsSaved} kept`);
     expect(running.status).toBe("processing");
-    const savedAfter = await after.query(api.questions.listJobQuestions, { jobId });
+    const savedAfter = await after.query(api.myQuestions.listJobQuestions, { jobId });
     report("questions saved before the crash", "same ids after restart", JSON.stringify(savedAfter.map((q) => q._id)) === JSON.stringify(savedBefore.map((q) => q._id)) ? "same ids after restart" : "CHANGED");
     report("a job finished before the crash", "still completed", (await after.query(api.generationJobs.getJobById, { jobId: done }))?.status === "completed" ? "still completed" : "LOST");
 
@@ -298,7 +298,7 @@ describe("a deployment with no model configured", () => {
     const bare = await startLocalConvex({ env: { LOCAL_AUTH_ISSUER: issuer.issuer } });
     closers.push(() => bare.close());
     const { http } = await newUser(bare.url);
-    expect(await http.query(api.aiGeneration.getModelInfo, {})).toBeNull();
+    expect(await http.query(api.generationJobs.getModelInfo, {})).toBeNull();
     const started = Date.now();
     const jobId = await http.mutation(api.generationJobs.createJob, { prompt: "NATO alphabet" });
     const job = await waitForJob(http, jobId, terminal);

@@ -1,0 +1,98 @@
+/**
+ * Maintenance, run by the crons (`crons.ts`): the sweeper that fails jobs
+ * whose action died, and the daily cleanup of old job history.
+ *
+ * Tables: reads and writes `generationJobs` (status changes through
+ * `transition`, deletes in bounded batches); reads `_scheduled_functions`
+ * (is a job's action still running?). Never touches `questions`: they belong
+ * to the user, not to the job that wrote them.
+ */
+import { v } from "convex/values";
+import { DAY_MS, JOB_CONFIG } from "../lib/constants/jobs";
+import { isJobStuck } from "../lib/jobs";
+import { ACTIVE_JOB_STATUSES, type JobStatus } from "../lib/validators";
+import { internal } from "./_generated/api";
+import { internalMutation } from "./_generated/server";
+import { failure, transition } from "./jobTransitions";
+
+/**
+ * Fails, as INTERRUPTED and retryable, active jobs whose action is gone (see
+ * `isJobStuck`: no heartbeat for `STALE_JOB_AFTER_MS` and the scheduled
+ * `processJob` crashed, was killed by a deploy or restart, or outlived any
+ * action). Runs every minute (`crons.ts`); reads only stale active jobs through an index,
+ * so it costs nothing while all is well.
+ */
+export const recoverStuckJobs = internalMutation({
+  args: {},
+  returns: v.object({ interrupted: v.number() }),
+  handler: async (ctx) => {
+    const now = Date.now();
+    let interrupted = 0;
+    for (const status of ACTIVE_JOB_STATUSES) {
+      const stale = await ctx.db
+        .query("generationJobs")
+        .withIndex("by_status_progress", (q) =>
+          q.eq("status", status).lt("lastProgressAt", now - JOB_CONFIG.STALE_JOB_AFTER_MS),
+        )
+        .take(JOB_CONFIG.RECOVERY_BATCH_SIZE);
+      for (const job of stale) {
+        const action = job.scheduledFunctionId ? await ctx.db.system.get("_scheduled_functions", job.scheduledFunctionId) : null;
+        if (!isJobStuck({ silentForMs: now - job.lastProgressAt, actionState: action?.state.kind ?? null })) continue;
+        const failed = await transition(ctx, job, "failed", failure("INTERRUPTED"));
+        if (failed) interrupted++;
+      }
+    }
+    if (interrupted > 0) console.warn(`recoverStuckJobs: marked ${interrupted} job(s) INTERRUPTED`);
+    return { interrupted };
+  },
+});
+
+const RETENTION: ReadonlyArray<readonly [JobStatus, number]> = [
+  ["completed", JOB_CONFIG.COMPLETED_JOB_RETENTION_DAYS],
+  ["cancelled", JOB_CONFIG.COMPLETED_JOB_RETENTION_DAYS],
+  ["failed", JOB_CONFIG.FAILED_JOB_RETENTION_DAYS],
+];
+
+/**
+ * Deletes completed and cancelled jobs older than `COMPLETED_JOB_RETENTION_DAYS`
+ * and failed jobs older than `FAILED_JOB_RETENTION_DAYS`, at most
+ * `CLEANUP_BATCH_SIZE` per transaction; when a batch is
+ * full it schedules itself again, so any backlog is cleared in bounded steps.
+ * Questions are never deleted: they belong to the user, not to the job.
+ */
+export const cleanup = internalMutation({
+  args: {},
+  returns: v.object({
+    deletedCompleted: v.number(),
+    deletedCancelled: v.number(),
+    deletedFailed: v.number(),
+    total: v.number(),
+    hasMore: v.boolean(),
+  }),
+  handler: async (ctx) => {
+    const now = Date.now();
+    const deleted: Partial<Record<JobStatus, number>> = {};
+    let budget: number = JOB_CONFIG.CLEANUP_BATCH_SIZE;
+    for (const [status, days] of RETENTION) {
+      if (budget === 0) break;
+      const expired = await ctx.db
+        .query("generationJobs")
+        .withIndex("by_status_created", (q) => q.eq("status", status).lt("createdAt", now - days * DAY_MS))
+        .take(budget);
+      for (const job of expired) await ctx.db.delete("generationJobs", job._id);
+      deleted[status] = expired.length;
+      budget -= expired.length;
+    }
+    const hasMore = budget === 0;
+    if (hasMore) await ctx.scheduler.runAfter(0, internal.maintenance.cleanup, {});
+    const total = JOB_CONFIG.CLEANUP_BATCH_SIZE - budget;
+    if (total > 0) console.log(`cleanup: deleted ${total} old job(s)${hasMore ? ", continuing" : ""}`);
+    return {
+      deletedCompleted: deleted.completed ?? 0,
+      deletedCancelled: deleted.cancelled ?? 0,
+      deletedFailed: deleted.failed ?? 0,
+      total,
+      hasMore,
+    };
+  },
+});

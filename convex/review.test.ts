@@ -1,0 +1,69 @@
+/** Review (`review.ts`): the queue of due questions, and FSRS rescheduling on an answer. */
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { newCard } from "../lib/fsrs";
+import { api } from "./_generated/api";
+import { asUser, initConvexTest, insertJob, seedQuestions, tokenIdentifier, type TestConvex } from "./test.setup";
+import { makeQuestion } from "../tests/support/scriptedModels";
+
+const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
+const ALICE = tokenIdentifier("alice");
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(NOW);
+});
+afterEach(() => vi.useRealTimers());
+
+/** A processing job of alice's. */
+const insertAliceJob = (t: TestConvex) => insertJob(t, { userId: ALICE, status: "processing", phase: "generating", topic: "Topic" });
+
+describe("review", () => {
+  test("shows the most overdue question, counts what is due, and says when the next one falls due", async () => {
+    const t = initConvexTest();
+    const alice = asUser(t, "alice");
+    expect(await alice.query(api.review.getReviewQueue, { now: NOW })).toEqual({
+      question: null, dueCount: 0, dueCountIsCapped: false, nextDueAt: null, hasQuestions: false,
+    });
+    await seedQuestions(t, 3);
+    const now = Date.now();
+    const queue = await alice.query(api.review.getReviewQueue, { now });
+    expect(queue).toMatchObject({ dueCount: 3, dueCountIsCapped: false, nextDueAt: null, hasQuestions: true });
+    expect(queue.question?.question).toBe("Topic #0");
+
+    const { nextDueAt } = await alice.mutation(api.review.recordReview, { questionId: queue.question!._id, rating: "easy" });
+    expect(nextDueAt).toBeGreaterThan(now + 24 * 60 * 60_000);
+    expect(await alice.query(api.review.getReviewQueue, { now })).toMatchObject({ dueCount: 2, question: { question: "Topic #1" } });
+    for (const q of ["Topic #1", "Topic #2"]) {
+      const { question } = await alice.query(api.review.getReviewQueue, { now });
+      expect(question?.question).toBe(q);
+      await alice.mutation(api.review.recordReview, { questionId: question!._id, rating: "good" });
+    }
+    const done = await alice.query(api.review.getReviewQueue, { now });
+    expect(done).toMatchObject({ question: null, dueCount: 0, hasQuestions: true });
+    expect(done.nextDueAt).toBeGreaterThan(now);
+  });
+
+  test("the due count is exact up to 99", async () => {
+    const t = initConvexTest();
+    const job = await insertAliceJob(t);
+    await t.run(async (ctx) => {
+      for (let i = 0; i < 120; i++) {
+        await ctx.db.insert("questions", { ...makeQuestion(i), userId: ALICE, topic: "T", generationJobId: job, createdAt: NOW, card: newCard(NOW - i) });
+      }
+    });
+    expect(await asUser(t, "alice").query(api.review.getReviewQueue, { now: NOW })).toMatchObject({ dueCount: 99, dueCountIsCapped: true });
+  });
+
+  test("recordReview: only the owner, with a clear error otherwise", async () => {
+    const t = initConvexTest();
+    await seedQuestions(t, 1);
+    const [question] = await t.run((ctx) => ctx.db.query("questions").collect());
+    await expect(asUser(t, "bob").mutation(api.review.recordReview, { questionId: question!._id, rating: "good" })).rejects.toMatchObject({
+      data: { code: "NOT_FOUND", message: "That question doesn't exist." },
+    });
+    await expect(t.mutation(api.review.recordReview, { questionId: question!._id, rating: "good" })).rejects.toMatchObject({
+      data: { code: "UNAUTHENTICATED" },
+    });
+    expect((await t.run((ctx) => ctx.db.get("questions", question!._id)))!.card).toEqual(question!.card);
+  });
+});
