@@ -9,7 +9,8 @@ const crons = cronJobs();
 crons.interval("recover stuck jobs", { minutes: 1 }, internal.maintenance.recoverStuckJobs, {});
 
 // Prune old job history at a quiet hour: completed and cancelled jobs after
-// 7 days, failed ones after 30. Questions are kept. Bounded batches.
+// COMPLETED_JOB_RETENTION_DAYS, failed ones after FAILED_JOB_RETENTION_DAYS.
+// Questions are kept. Bounded batches.
 // The product spec fixes 03:00 UTC, and the work is a few bounded batches.
 // eslint-disable-next-line @convex-dev/no-top-of-hour-crons
 crons.daily("cleanup old jobs", { hourUTC: 3, minuteUTC: 0 }, internal.maintenance.cleanup, {});

@@ -34,7 +34,8 @@ const PROMPT_PREVIEW_LENGTH = 280;
  *
  * - The prompt must be text of `MIN_PROMPT_LENGTH`..`MAX_PROMPT_LENGTH`
  *   characters once trimmed and stripped of invisible ones (`INVALID_PROMPT`).
- * - At most 3 jobs pending or processing per user (`CONCURRENCY_LIMIT`).
+ * - At most `MAX_CONCURRENT_PER_USER` jobs pending or processing per user
+ *   (`CONCURRENCY_LIMIT`).
  * - Per-user token bucket (`RATE_LIMITED`, with `retryAfterMs`).
  * - The same `idempotencyKey` always returns the same job, so a double-click
  *   or a re-sent request never makes two jobs.

@@ -25,7 +25,7 @@ export const JOB_CONFIG = {
    * Per-user token bucket (`@convex-dev/rate-limiter`) on jobs started
    * (created or retried): a burst of `capacity`, refilled at `rate` per
    * `period`. Each job costs two model calls, so this caps spend per user at
-   * about 20 jobs an hour while never getting in the way of normal study.
+   * `rate` jobs per `period` while never getting in the way of normal study.
    * Rejected calls roll back and consume nothing.
    */
   RATE_LIMIT: { kind: "token bucket", rate: 20, period: HOUR, capacity: 6 },
@@ -40,7 +40,8 @@ export const JOB_CONFIG = {
    * Saving: the first question is saved the moment it is complete; after
    * that, questions are saved in batches of up to `BATCH_SIZE`, or as soon as
    * the oldest unsaved one has waited `BATCH_MAX_WAIT_MS`. One mutation per
-   * batch (not per question) keeps a 20-question job at ~8 function calls.
+   * batch (not per question) keeps a job's function calls to a handful plus
+   * one per batch (`npm run bench` measures them; README, "Benchmark").
    */
   BATCH_SIZE: 5,
   BATCH_MAX_WAIT_MS: 1500,
