@@ -1,9 +1,13 @@
 /**
  * The benchmark's model: questions at a fixed pace, as the prompt's
- * directives say (`[[count:N]] [[pace:MS]] [[key:K]]`), reporting through
- * `onEvent` the moment each question is complete in the stream and the
- * moment the stream is aborted. Used in-process and, through
- * `preload-bench-model.ts`, inside a local-convex backend.
+ * directives say (`[[count:N]] [[pace:MS]] [[first:MS]] [[key:K]]`: `first`
+ * is the time to the first token of every call, as a real provider's round
+ * trip), reporting through `onEvent` each call it gets, the moment each
+ * question is complete in the stream and the moment the stream is aborted.
+ * It answers the generation call (plan, then questions) and, for the
+ * two-call designs the benchmark compares, a separate plan call. Used
+ * in-process and, through `preload-bench-model.ts`, inside a local-convex
+ * backend.
  */
 import { codeModel, promptText } from "../convex/lib/ai/modelStream";
 import type { ModelChoice } from "../convex/lib/ai/models";
@@ -11,9 +15,13 @@ import { parseGenerationPrompt, parseRequest } from "../convex/lib/ai/prompts";
 import { makeQuestion, questionSteps } from "../tests/support/scriptedModels";
 import { parseDirectives } from "../tests/support/directiveModel";
 
-export type BenchEvent = { type: "complete"; key: string; index: number; at: number } | { type: "abort"; key: string; at: number };
+export type BenchEvent =
+  | { type: "call"; key: string; at: number }
+  | { type: "complete"; key: string; index: number; at: number }
+  | { type: "abort"; key: string; at: number };
 
 export const keyOf = (request: string) => request.match(/\[\[key:([^\]]+)\]\]/)?.[1] ?? "";
+const firstTokenMs = (request: string) => Number(request.match(/\[\[first:(\d+)\]\]/)?.[1] ?? 0);
 
 export function createBenchModel(onEvent: (event: BenchEvent) => void): ModelChoice {
   return {
@@ -23,22 +31,31 @@ export function createBenchModel(onEvent: (event: BenchEvent) => void): ModelCho
     model: codeModel({
       provider: "bench",
       modelId: "fixed-pace",
-      generate: (call) => {
-        const request = parseRequest(promptText(call)) ?? "";
-        return JSON.stringify({ topic: `Bench ${keyOf(request)}`, questionCount: parseDirectives(request).count, focus: "" });
+      // The plan call of the two-call designs (its request is not fenced).
+      generate: async (call) => {
+        const request = promptText(call);
+        onEvent({ type: "call", key: keyOf(request), at: Date.now() });
+        await new Promise((resolve) => setTimeout(resolve, firstTokenMs(request)));
+        return JSON.stringify({ topic: `Bench ${keyOf(request)}`, questionCount: parseDirectives(request).count });
       },
       stream: (call) => {
         const text = promptText(call);
         const request = parseRequest(text) ?? "";
         const key = keyOf(request);
-        const { paceMs } = parseDirectives(request);
-        const count = parseGenerationPrompt(text)?.count ?? parseDirectives(request).count;
+        const { paceMs, count: asked } = parseDirectives(request);
+        const given = /^Topic: /m.test(text) ? parseGenerationPrompt(text) : null;
+        const count = given?.count ?? asked;
+        onEvent({ type: "call", key, at: Date.now() });
         call.abortSignal?.addEventListener("abort", () => onEvent({ type: "abort", key, at: Date.now() }), { once: true });
         const questions = Array.from({ length: count }, (_, i) => makeQuestion(i, { question: `Bench ${key} question ${i}` }));
-        return questionSteps(questions, {
-          delayMs: paceMs,
-          onComplete: (index) => onEvent({ type: "complete", key, index, at: Date.now() }),
-        });
+        return [
+          { delayMs: firstTokenMs(request) },
+          ...questionSteps(questions, {
+            plan: { topic: given?.topic ?? `Bench ${key}`, questionCount: count },
+            delayMs: paceMs,
+            onComplete: (index) => onEvent({ type: "complete", key, index, at: Date.now() }),
+          }),
+        ];
       },
     }),
   };

@@ -3,14 +3,17 @@
  * writes every figure to `bench/results.json`. Not part of CI: it takes a few
  * minutes and its timings depend on the machine (2 cores here).
  *
- *  1. Cost of one job, ours vs the seed's per-question design, at 20 and 50
- *     questions: function calls, documents written, bytes written.
+ *  1. Cost of one job, ours vs the two-call design it replaced and the seed's
+ *     per-question design, at 20 and 50 questions: function calls, model
+ *     calls, documents and bytes written, tokens.
  *  2. Documents the badge query reads as job history grows.
  *  3. Cleanup of 100,000 expired jobs: transactions, most documents in one
  *     transaction, total time.
  *  4. Over the real client (local-convex in a child process, ConvexClient
  *     subscriptions): model-to-screen latency, cancel latency and writes after
- *     cancel, throughput with 1, 10 and 50 users running 3 jobs each.
+ *     cancel, throughput with 1, 10 and 50 users running 3 jobs each, and the
+ *     time to the first question, one model call vs two, with a fixed
+ *     first-token latency per call.
  *
  * 1-3 run in this process on local-convex's engine (convex-test with Convex's
  * transaction limits on), over a scratch copy of the project that adds the
@@ -40,6 +43,7 @@ const { isTerminalStatus } = await import("../lib/jobs");
 type BenchEvent = import("./benchModel").BenchEvent;
 type Engine = import("../local-convex/engine/engine").Engine;
 const { getConvexSize } = await import("convex/values");
+const { makeFunctionReference } = await import("convex/server");
 type Value = import("convex/values").Value;
 
 const { values: flags } = parseArgs({ options: { quick: { type: "boolean", default: false } } });
@@ -47,6 +51,8 @@ const QUICK = flags.quick;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** Gemini Flash streams a question every ~0.3-0.6 s; the benchmark model keeps a fixed 300 ms. */
 const PACE_MS = 300;
+/** A provider's time to the first token of a call (a Gemini Flash round trip). */
+const FIRST_TOKEN_MS = 800;
 const results: Record<string, unknown> = { date: new Date().toISOString(), machine: `${process.platform} ${process.arch}, node ${process.version}`, paceMs: PACE_MS, quick: QUICK };
 
 // ── Helpers ─────────────────────────────────────────────────────────────────
@@ -62,7 +68,6 @@ function percentile(values: number[], p: number): number {
 }
 const ms = (n: number) => (Number.isFinite(n) ? `${Math.round(n)} ms` : "n/a");
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
 
 /** A scratch copy of the project whose functions also include `bench/modules/*` (linked, so they import the copy). */
 function scratchProject(): string {
@@ -70,6 +75,8 @@ function scratchProject(): string {
   cpSync(path.join(root, "convex"), path.join(dir, "convex"), { recursive: true, filter: (src) => !/\.test\.ts$/.test(src) });
   mkdirSync(path.join(dir, "bench"));
   cpSync(path.join(root, "bench/modules"), path.join(dir, "bench/modules"), { recursive: true });
+  // The backend's model: preloaded next to the copy's functions, so it sets the copy's model seam.
+  for (const file of ["benchModel.ts", "preload-bench-model.ts"]) cpSync(path.join(root, "bench", file), path.join(dir, "bench", file));
   for (const file of readdirSync(path.join(dir, "bench/modules"))) {
     symlinkSync(path.join(dir, "bench/modules", file), path.join(dir, "convex", file));
   }
@@ -126,39 +133,60 @@ function jobFinished(engine: Engine, jobId: string): Promise<void> {
 
 // ── 1. Cost per job ─────────────────────────────────────────────────────────
 
-async function costPerJob(engine: Engine) {
+const DESIGNS = {
+  ours: { label: "ours (one model call)", start: "generationJobs:createJob" },
+  twoCalls: { label: "two-call design", start: "twoCallJob:createTwoCallJob" },
+  perQuestion: { label: "seed's per-question design", start: "benchData:createBaselineJob" },
+} as const;
+type Design = keyof typeof DESIGNS;
+
+async function costPerJob(engine: Engine, modelEvents: BenchEvent[]) {
   const rows: Array<Array<string | number>> = [];
   const figures: Record<string, unknown> = {};
   for (const n of QUICK ? [20] : [20, 50]) {
-    const measured: Record<string, Meter & { queries: number; questions: number }> = {};
-    for (const design of ["ours", "baseline"] as const) {
-      const prompt = `Cost ${design} ${n} [[count:${n}]] [[pace:${PACE_MS}]] [[key:${design}-${n}]]`;
+    const measured: Partial<Record<Design, Meter & { queries: number; functionCalls: number; modelCalls: number; tokens: number | null }>> = {};
+    for (const design of Object.keys(DESIGNS) as Design[]) {
+      const key = `${design}-${n}`;
+      const prompt = `Cost ${design} ${n} [[count:${n}]] [[pace:${PACE_MS}]] [[key:${key}]]`;
       engine.resetUsage();
       const meter = startMeter(engine);
-      const jobId =
-        design === "ours"
-          ? ((await call(engine, "generationJobs:createJob", { prompt })).value as string)
-          : ((await call(engine, "benchData:createBaselineJob", { userId: USER.tokenIdentifier, prompt }, "server")).value as string);
+      const jobId = (
+        design === "perQuestion"
+          ? await call(engine, DESIGNS[design].start, { userId: USER.tokenIdentifier, prompt }, "server")
+          : await call(engine, DESIGNS[design].start, { prompt })
+      ).value as string;
       await jobFinished(engine, jobId);
       await new Promise((resolve) => setTimeout(resolve, 50)); // let the action return
       meter.stop();
       const queries = engine.usage().rolledBack;
-      const job = (await call(engine, "generationJobs:getJobById", { jobId })).value as { questionsSaved: number; status: string };
+      const job = (await call(engine, "generationJobs:getJobById", { jobId })).value as {
+        questionsSaved: number;
+        status: string;
+        inputTokens?: number;
+        outputTokens?: number;
+      };
       if (job.status !== "completed" || job.questionsSaved !== n) throw new Error(`${design} job ended ${job.status} with ${job.questionsSaved} questions`);
-      measured[design] = { ...meter.read(), queries, questions: job.questionsSaved };
+      const metered = meter.read();
+      measured[design] = {
+        ...metered,
+        queries,
+        // Every mutation and query, plus the one action.
+        functionCalls: metered.mutations + queries + 1,
+        modelCalls: modelEvents.filter((e) => e.type === "call" && e.key === key).length,
+        tokens: job.inputTokens !== undefined && job.outputTokens !== undefined ? job.inputTokens + job.outputTokens : null,
+      };
     }
-    const ours = measured.ours!;
-    const base = measured.baseline!;
-    // Function calls: every mutation and query, plus the one action.
-    const calls = (m: Meter & { queries: number }) => m.mutations + m.queries + 1;
-    rows.push(
-      [`${n} questions: ours`, calls(ours), ours.mutations, ours.queries, ours.documentsWritten, kb(ours.bytesWritten)],
-      [`${n} questions: per-question baseline`, calls(base), base.mutations, base.queries, base.documentsWritten, kb(base.bytesWritten)],
-      [`${n} questions: baseline / ours`, ratio(calls(base), calls(ours)), ratio(base.mutations, ours.mutations), "", ratio(base.documentsWritten, ours.documentsWritten), ratio(base.bytesWritten, ours.bytesWritten)],
-    );
-    figures[String(n)] = { ours, baseline: base, functionCalls: { ours: calls(ours), baseline: calls(base) } };
+    for (const design of Object.keys(DESIGNS) as Design[]) {
+      const m = measured[design]!;
+      rows.push([`${n} questions: ${DESIGNS[design].label}`, m.functionCalls, m.modelCalls, m.mutations, m.queries, m.documentsWritten, kb(m.bytesWritten), m.tokens ?? "not recorded"]);
+    }
+    figures[String(n)] = measured;
   }
-  table("1. Cost of one job (createJob to completed)", ["job", "function calls", "mutations", "queries", "documents written", "bytes written"], rows);
+  table(
+    "1. Cost of one job (createJob to completed; tokens estimated at 4 characters a token: the benchmark model reports none)",
+    ["job", "function calls", "model calls", "mutations", "queries", "documents written", "bytes written", "tokens"],
+    rows,
+  );
   results.costPerJob = figures;
 }
 
@@ -231,12 +259,13 @@ async function cleanupBacklog(engine: Engine) {
 
 // ── 4. Over the real client ─────────────────────────────────────────────────
 
-async function overTheWire() {
+async function overTheWire(project: string) {
   const issuer = await startTestIssuer();
   const events: BenchEvent[] = [];
   const backend = await startLocalConvex({
     env: { LOCAL_AUTH_ISSUER: issuer.issuer },
-    preload: [path.join(root, "bench/preload-bench-model.ts")],
+    projectDir: project,
+    preload: [path.join(project, "bench/preload-bench-model.ts")],
     startTimeoutMs: 60_000,
   });
   backend.process.on("message", (message: { type?: string; event?: BenchEvent }) => {
@@ -345,6 +374,51 @@ async function overTheWire() {
     }
     table("4c. Throughput (10-question jobs at 100 ms per question)", ["load", "jobs", "questions", "questions/s", "update p50", "update p95"], rows);
     results.load = load;
+
+    // d. One model call vs two: createJob → the first question on a subscribed client.
+    const firstRows: Array<Array<string | number>> = [];
+    const first: Record<string, unknown> = {};
+    for (const design of ["ours", "twoCalls"] as const) {
+      const runner = await clientFor(`first-${design}`);
+      const waits: number[] = [];
+      const modelCalls: number[] = [];
+      for (let run = 0; run < (QUICK ? 2 : 5); run++) {
+        const key = `first-${design}-${run}`;
+        const prompt = `First ${key} [[count:20]] [[pace:${PACE_MS}]] [[first:${FIRST_TOKEN_MS}]] [[key:${key}]]`;
+        const started = Date.now();
+        const jobId =
+          design === "ours"
+            ? await runner.mutation(api.generationJobs.createJob, { prompt })
+            : await runner.mutation(makeFunctionReference<"mutation", { prompt: string }, string>("twoCallJob:createTwoCallJob"), { prompt });
+        await new Promise<void>((resolve) => {
+          const stop = runner.onUpdate(api.myQuestions.listJobQuestions, { jobId: jobId }, (questions) => {
+            if (questions.length > 0) {
+              waits.push(Date.now() - started);
+              queueMicrotask(() => stop());
+              resolve();
+            }
+          });
+        });
+        await new Promise<void>((resolve) => {
+          const stop = runner.onUpdate(api.generationJobs.getJobById, { jobId: jobId }, (job) => {
+            if (job && isTerminalStatus(job.status)) {
+              queueMicrotask(() => stop());
+              resolve();
+            }
+          });
+        });
+        modelCalls.push(events.filter((e) => e.type === "call" && e.key === key).length);
+      }
+      firstRows.push([DESIGNS[design].label, ms(percentile(waits, 50)), ms(percentile(waits, 95)), modelCalls[0] ?? 0, waits.length]);
+      first[design] = { ...summary(waits), modelCalls: modelCalls[0] };
+    }
+    const goal = FIRST_TOKEN_MS + PACE_MS + 150;
+    table(
+      `4d. createJob → first question on a subscribed client (${FIRST_TOKEN_MS} ms to the first token of each model call, ${PACE_MS} ms per question; goal ≤ ${goal} ms)`,
+      ["design", "p50", "p95", "model calls per job", "runs"],
+      firstRows,
+    );
+    results.firstQuestion = { firstTokenMs: FIRST_TOKEN_MS, goalMs: goal, ...first };
   } finally {
     await Promise.all(clients.map((c) => c.close()));
     await backend.close();
@@ -362,12 +436,14 @@ const project = scratchProject();
 try {
   const engine = await Engine.load({ projectDir: project });
   const { setModelOverride } = (await import(pathToFileURL(path.join(project, "convex/lib/ai/models.ts")).href)) as typeof import("../convex/lib/ai/models");
-  setModelOverride(() => createBenchModel(() => {}));
+  const modelEvents: BenchEvent[] = [];
+  const model = createBenchModel((event) => modelEvents.push(event));
+  setModelOverride(() => model);
   console.log(`Benchmark: ${results.machine as string}${QUICK ? " (quick)" : ""}`);
-  await costPerJob(engine);
+  await costPerJob(engine, modelEvents);
   await badgeQuery(engine);
   await cleanupBacklog(engine);
-  await overTheWire();
+  await overTheWire(project);
   writeFileSync(path.join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
   console.log("\nWrote bench/results.json");
 } finally {

@@ -42,3 +42,10 @@ function shorten(distance: string): string {
     .replace(/ seconds?$/, " s")
     .replace(/ minutes?$/, " min");
 }
+
+/** A token count, compact: "850", "12.3k", "1.2M". */
+export function tokenCount(tokens: number): string {
+  if (tokens < 1000) return String(tokens);
+  if (tokens < 1_000_000) return `${(tokens / 1000).toFixed(tokens < 10_000 ? 1 : 0).replace(/\.0$/, "")}k`;
+  return `${(tokens / 1_000_000).toFixed(1).replace(/\.0$/, "")}M`;
+}

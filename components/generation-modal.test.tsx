@@ -68,6 +68,24 @@ describe("GenerationModal", () => {
     expect(createJob).not.toHaveBeenCalled();
   });
 
+  it("shows today's AI use, and when the budget is spent says so, keeps the prompt and does not submit", async () => {
+    const createJob = mockMutation("generationJobs:createJob");
+    setQueryResult("generationJobs:getUsageToday", { usedTokens: 12_300, budgetTokens: 1_000_000, resetsAt: Date.now() + 3_600_000 });
+    const user = userEvent.setup();
+    const { unmount } = render(<Harness />);
+    expect(screen.getByText("AI use today: 12k of 1M tokens")).toBeInTheDocument();
+    unmount();
+
+    setQueryResult("generationJobs:getUsageToday", { usedTokens: 1_000_000, budgetTokens: 1_000_000, resetsAt: Date.now() + 3_600_000 });
+    render(<Harness />);
+    expect(screen.getByRole("alert")).toHaveTextContent("You've used today's AI budget. It resets at midnight UTC");
+    await user.type(field(), "NATO alphabet");
+    expect(screen.getByRole("button", { name: "Generate questions" })).toBeDisabled();
+    await user.keyboard("{Control>}{Enter}{/Control}");
+    expect(createJob).not.toHaveBeenCalled();
+    expect(field()).toHaveValue("NATO alphabet");
+  });
+
   it("says nothing about the model while it is loading or when one is configured", () => {
     render(<Harness />);
     expect(screen.queryByText(/No AI model is configured/)).not.toBeInTheDocument();

@@ -135,6 +135,7 @@ function JobCardBody({ job }: { job: PublicJob }) {
       return (
         <p className="mt-2 text-sm text-muted-foreground">
           {plural(job.questionsSaved, "question")} ready
+          {(job.questionsSkipped ?? 0) > 0 && <> · {job.questionsSkipped} skipped</>}
           {job.durationMs !== undefined && <> · took {shortDuration(job.durationMs)}</>}
         </p>
       );

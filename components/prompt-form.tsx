@@ -17,8 +17,10 @@ import { api } from "@/convex/_generated/api";
 import type { Id } from "@/convex/_generated/dataModel";
 import { useCreateJob } from "@/hooks/use-create-job";
 import { useIsMac } from "@/hooks/use-is-mac";
+import { useNow } from "@/hooks/use-now";
 import { JOB_CONFIG } from "@/lib/constants/jobs";
 import { promptLength, validatePrompt } from "@/lib/prompt";
+import { relativeTime, tokenCount } from "./format";
 import { Button } from "./ui/button";
 import { cn } from "./ui/cn";
 import { Spinner } from "./ui/spinner";
@@ -57,6 +59,9 @@ export function PromptForm({
   const isMac = useIsMac();
   const { submit, isSubmitting } = useCreateJob();
   const noModel = useQuery(api.generationJobs.getModelInfo) === null;
+  const usage = useQuery(api.generationJobs.getUsageToday);
+  const overBudget = usage != null && usage.usedTokens >= usage.budgetTokens;
+  const blocked = noModel || overBudget;
   /** Set by a rejected submit; cleared as soon as the prompt changes. */
   const [submitError, setSubmitError] = useState<{ prompt: string; message: string } | null>(null);
 
@@ -70,7 +75,7 @@ export function PromptForm({
 
   async function handleSubmit(event?: FormEvent) {
     event?.preventDefault();
-    if (isSubmitting || noModel) return;
+    if (isSubmitting || blocked) return;
     const result = await submit(prompt);
     if (result.ok) {
       setSubmitError(null);
@@ -127,14 +132,33 @@ export function PromptForm({
         </p>
       </div>
       {noModel && <NoModelNotice />}
+      {!noModel && overBudget && <BudgetNotice resetsAt={usage.resetsAt} />}
       <div className="mt-4 flex flex-col-reverse gap-2 sm:flex-row sm:items-center sm:justify-end">
         {secondaryAction}
-        <Button type="submit" disabled={isSubmitting || noModel} aria-disabled={isSubmitting || noModel}>
+        {usage != null && !overBudget && (
+          <p className="mr-auto text-xs text-muted-foreground" title="Tokens the AI service used for your generations today (UTC)">
+            AI use today: {tokenCount(usage.usedTokens)} of {tokenCount(usage.budgetTokens)} tokens
+          </p>
+        )}
+        <Button type="submit" disabled={isSubmitting || blocked} aria-disabled={isSubmitting || blocked}>
           {isSubmitting ? <Spinner /> : <Sparkles aria-hidden="true" />}
           {isSubmitting ? "Starting…" : "Generate questions"}
         </Button>
       </div>
     </form>
+  );
+}
+
+function BudgetNotice({ resetsAt }: { resetsAt: number }) {
+  const now = useNow(60_000);
+  return (
+    <p role="alert" className="mt-3 flex gap-2 rounded-lg border border-warning/40 bg-warning-soft px-3 py-2 text-sm text-warning-soft-foreground">
+      <TriangleAlert aria-hidden="true" className="mt-0.5 size-4 shrink-0" />
+      <span>
+        <strong className="font-semibold">You&apos;ve used today&apos;s AI budget.</strong> It resets at midnight UTC
+        {now > 0 && <> ({relativeTime(resetsAt, now)})</>}; your prompt is kept until then.
+      </span>
+    </p>
   );
 }
 

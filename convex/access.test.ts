@@ -6,6 +6,7 @@
  */
 import { getFunctionName, type FunctionReference } from "convex/server";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { JOB_CONFIG } from "../lib/constants/jobs";
 import { newCard } from "../lib/fsrs";
 import { api } from "./_generated/api";
 import { asUser, initConvexTest, modules, tokenIdentifier, type TestConvex } from "./test.setup";
@@ -70,6 +71,11 @@ const MATRIX: Record<string, { call: (c: Caller, s: Seed) => Promise<unknown>; a
     call: (c, s) => c.mutation(api.review.recordReview, { questionId: s.questionId, rating: "easy" }),
     anonymous: { code: "UNAUTHENTICATED" },
     otherUser: { code: "NOT_FOUND" },
+  },
+  "generationJobs:getUsageToday": {
+    call: (c) => c.query(api.generationJobs.getUsageToday, {}),
+    anonymous: null,
+    otherUser: { usedTokens: 0, budgetTokens: JOB_CONFIG.DAILY_TOKEN_BUDGET, resetsAt: Date.UTC(2026, 10, 24) },
   },
   // App configuration, no user data: the same answer for everyone by design (no model in tests).
   "generationJobs:getModelInfo": { call: (c) => c.query(api.generationJobs.getModelInfo, {}), anonymous: null, otherUser: null },

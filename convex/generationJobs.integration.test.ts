@@ -14,8 +14,9 @@ import { JOB_ERRORS } from "../lib/jobs";
 import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import { setModelOverride, type ModelChoice } from "./lib/ai/models";
+import { GENERATION_SYSTEM_PROMPT } from "./lib/ai/prompts";
 import { asUser, initConvexTest, runScheduled, tokenIdentifier, waitFor, type TestConvex } from "./test.setup";
-import { gate, makeQuestion, makeQuestions, questionSteps, scriptedModel } from "../tests/support/scriptedModels";
+import { gate, makeQuestion, makeQuestions, plan, questionSteps, scriptedModel } from "../tests/support/scriptedModels";
 import { captureRealErrors } from "../tests/support/wire/realErrors";
 
 afterEach(() => {
@@ -41,7 +42,6 @@ const jobQuestions = (t: TestConvex, jobId: Id<"generationJobs">) =>
       .withIndex("by_user_job", (q) => q.eq("userId", ALICE).eq("generationJobId", jobId))
       .collect(),
   );
-const intent = (questionCount: number) => ({ topic: "Scripted topic", questionCount, focus: "Everything." });
 
 /** Failed jobs log their error; keep test output clean. */
 const quietErrors = () => vi.spyOn(console, "error").mockImplementation(() => {});
@@ -51,7 +51,7 @@ describe("a job from start to finish", () => {
     const t = initConvexTest();
     const paused = gate();
     const questions = makeQuestions(6);
-    const model = scriptedModel({ intent: intent(6), stream: questionSteps(questions, { pauseAt: { index: 2, until: paused.promise } }) });
+    const model = scriptedModel({ stream: questionSteps(questions, { plan: plan(6), pauseAt: { index: 2, until: paused.promise } }) });
     const jobId = await start(t, model);
 
     // While the model is paused, the first question is already saved, alone.
@@ -75,7 +75,11 @@ describe("a job from start to finish", () => {
     const job = await getJob(t, jobId);
     const saved = await jobQuestions(t, jobId);
     expect(saved.map((q) => q.question)).toEqual(questions.map((q) => q.question));
-    expect(job).toMatchObject({ status: "completed", phase: "finalizing", questionsSaved: 6, questionsGenerated: 6, attempts: 1 });
+    expect(job).toMatchObject({ status: "completed", phase: "finalizing", questionsSaved: 6, questionsGenerated: 6, questionsSkipped: 0, attempts: 1 });
+    // A model that reports no usage: the tokens are estimated from the text (about 4 characters a token).
+    expect(job).toMatchObject({ usageEstimated: true });
+    expect(job!.inputTokens).toBeGreaterThan(GENERATION_SYSTEM_PROMPT.length / 5);
+    expect(job!.outputTokens).toBeGreaterThan(JSON.stringify(questions).length / 5);
     expect(job!.questionIds).toEqual(saved.map((q) => q._id));
     expect(job!.durationMs).toBeGreaterThan(0);
     expect(job!.completedAt).toBeGreaterThanOrEqual(job!.startedAt!);
@@ -86,8 +90,8 @@ describe("a job from start to finish", () => {
     const t = initConvexTest();
     const questions = makeQuestions(20);
     // A pause once the first question is complete keeps its save apart from the next ones.
-    const steps = questionSteps(questions, { pauseAt: { index: 1, until: new Promise((resolve) => setTimeout(resolve, 20)) } });
-    const jobId = await start(t, scriptedModel({ intent: intent(20), stream: steps }));
+    const steps = questionSteps(questions, { plan: plan(20), pauseAt: { index: 1, until: new Promise((resolve) => setTimeout(resolve, 20)) } });
+    const jobId = await start(t, scriptedModel({ stream: steps }));
     await runScheduled(t);
     const saved = await jobQuestions(t, jobId);
     expect(saved).toHaveLength(20);
@@ -100,7 +104,7 @@ describe("a job from start to finish", () => {
 
   test("stops the model once the estimated number of questions is saved", async () => {
     const t = initConvexTest();
-    const model = scriptedModel({ intent: intent(5), stream: questionSteps(makeQuestions(12), { delayMs: 2 }) });
+    const model = scriptedModel({ stream: questionSteps(makeQuestions(12), { plan: plan(5), delayMs: 2 }) });
     const jobId = await start(t, model);
     await runScheduled(t);
     expect(await getJob(t, jobId)).toMatchObject({ status: "completed", questionsSaved: 5 });
@@ -120,9 +124,27 @@ describe("a job from start to finish", () => {
     expect(saved[0]).toMatchObject({ question: "Which code word stands for the letter A in the NATO phonetic alphabet?", correctAnswer: "Alfa" });
   });
 
-  test("a malformed plan falls back to one read off the request", async () => {
+  test("one invalid question among good ones is skipped and counted, and the job completes with the rest", async () => {
     const t = initConvexTest();
-    const model = scriptedModel({ intent: { text: "not json" }, stream: questionSteps(makeQuestions(10)) });
+    const good = makeQuestions(8);
+    const model = scriptedModel({ stream: questionSteps([...good.slice(0, 3), { ...makeQuestion(8), difficulty: "extreme" }, ...good.slice(3)], { plan: plan(9) }) });
+    const jobId = await start(t, model);
+    await runScheduled(t);
+    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", questionsSaved: 8, questionsSkipped: 1, questionsGenerated: 9 });
+    expect((await jobQuestions(t, jobId)).map((q) => q.question)).toEqual(good.map((q) => q.question));
+  });
+
+  test("an answer without a plan: the plan is read off the request", async () => {
+    const t = initConvexTest();
+    const model = scriptedModel({ stream: questionSteps(makeQuestions(10), { plan: null }) });
+    const jobId = await start(t, model, "Give me 6 questions on tides");
+    await runScheduled(t);
+    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", topic: "Tides", estimatedTotal: 6, questionsSaved: 6 });
+  });
+
+  test("an unusable plan falls back to one read off the request", async () => {
+    const t = initConvexTest();
+    const model = scriptedModel({ stream: questionSteps(makeQuestions(10), { plan: "not a plan" }) });
     const jobId = await start(t, model, "Give me 7 questions on volcanoes");
     await runScheduled(t);
     expect(await getJob(t, jobId)).toMatchObject({ status: "completed", topic: "Volcanoes", estimatedTotal: 7, questionsSaved: 7 });
@@ -135,8 +157,7 @@ describe("cancelling", () => {
     const paused = gate();
     const questions = makeQuestions(12);
     const model = scriptedModel({
-      intent: intent(12),
-      stream: questionSteps(questions, { delayMs: 2, pauseAt: { index: 3, until: paused.promise } }),
+      stream: questionSteps(questions, { plan: plan(12), delayMs: 2, pauseAt: { index: 3, until: paused.promise } }),
     });
     const jobId = await start(t, model);
     await waitFor(() => getJob(t, jobId), (job) => (job?.questionsSaved ?? 0) >= 1);
@@ -154,11 +175,11 @@ describe("cancelling", () => {
 
   test("before it starts: the action never runs", async () => {
     const t = initConvexTest();
-    const model = scriptedModel({ intent: intent(5), stream: questionSteps(makeQuestions(5)) });
+    const model = scriptedModel({ stream: questionSteps(makeQuestions(5)) });
     const jobId = await start(t, model);
     await asUser(t, "alice").mutation(api.generationJobs.cancelJob, { jobId });
     await runScheduled(t);
-    expect(model.calls).toMatchObject({ clarify: 0, stream: 0 });
+    expect(model.calls).toMatchObject({ stream: 0 });
     expect(await getJob(t, jobId)).toMatchObject({ status: "cancelled", questionsSaved: 0 });
   });
 });
@@ -167,43 +188,38 @@ describe("failures end the job as failed, with the right code, keeping what was 
 
   test.each([
     {
-      name: "rate limited while planning",
-      script: { intent: { error: http.tooManyRequests }, stream: [] },
-      expected: { errorCode: "RATE_LIMIT", retryable: true, questionsSaved: 0 },
-    },
-    {
       name: "bad API key",
-      script: { intent: { error: http.badKey }, stream: [] },
+      script: { stream: [{ error: http.badKey }] },
       expected: { errorCode: "API_KEY", retryable: false, questionsSaved: 0 },
     },
     {
       name: "rate limited when the stream starts",
-      script: { intent: intent(5), stream: [{ error: http.tooManyRequests }] },
+      script: { stream: [{ error: http.tooManyRequests }] },
       expected: { errorCode: "RATE_LIMIT", retryable: true, questionsSaved: 0 },
     },
     {
       name: "connection dropped mid-stream",
-      script: { intent: intent(8), stream: questionSteps(makeQuestions(3), { end: [{ delayMs: 10 }, { error: http.connectionDropped }] }) },
+      script: { stream: questionSteps(makeQuestions(3), { plan: plan(8), end: [{ delayMs: 10 }, { error: http.connectionDropped }] }) },
       expected: { errorCode: "NETWORK", retryable: true, questionsSaved: 3 },
     },
     {
       name: "stream hangs past the idle timeout",
-      script: { intent: intent(8), streamIdleTimeoutMs: 50, stream: questionSteps(makeQuestions(2), { end: [{ until: new Promise(() => {}) }] }) },
+      script: { streamIdleTimeoutMs: 50, stream: questionSteps(makeQuestions(2), { plan: plan(8), end: [{ until: new Promise(() => {}) }] }) },
       expected: { errorCode: "NETWORK", retryable: true, questionsSaved: 2 },
     },
     {
       name: "malformed JSON",
-      script: { intent: intent(8), stream: questionSteps(makeQuestions(2), { end: [] }) },
+      script: { stream: questionSteps(makeQuestions(2), { plan: plan(8), end: [] }) },
       expected: { errorCode: "INVALID_OUTPUT", retryable: true, questionsSaved: 2 },
     },
     {
-      name: "a question that does not match the schema",
-      script: { intent: intent(3), stream: questionSteps([makeQuestion(0), { ...makeQuestion(1), type: "multiple" }, makeQuestion(2)]) },
-      expected: { errorCode: "INVALID_OUTPUT", retryable: true, questionsSaved: 2 },
+      name: "most questions unusable",
+      script: { stream: questionSteps([makeQuestion(0), { ...makeQuestion(1), type: "multiple" }, { ...makeQuestion(2), correctAnswer: "No such option" }]) },
+      expected: { errorCode: "INVALID_OUTPUT", retryable: true, questionsSaved: 1 },
     },
     {
       name: "no usable question at all",
-      script: { intent: intent(3), stream: questionSteps(makeQuestions(3).map((q) => ({ ...q, correctAnswer: "Not an option" }))) },
+      script: { stream: questionSteps(makeQuestions(3).map((q) => ({ ...q, correctAnswer: "Not an option" }))) },
       expected: { errorCode: "INVALID_OUTPUT", retryable: true, questionsSaved: 0 },
     },
   ])("$name", async ({ script, expected }) => {
@@ -244,7 +260,7 @@ describe("crashes and retries", () => {
     quietErrors();
     const t = initConvexTest();
     const hang = gate();
-    const model = scriptedModel({ intent: intent(6), stream: questionSteps(makeQuestions(6), { pauseAt: { index: 1, until: hang.promise } }) });
+    const model = scriptedModel({ stream: questionSteps(makeQuestions(6), { pauseAt: { index: 1, until: hang.promise } }) });
     const jobId = await start(t, model);
     await waitFor(() => getJob(t, jobId), (job) => job?.questionsSaved === 1);
 
@@ -266,10 +282,9 @@ describe("crashes and retries", () => {
     const t = initConvexTest();
     const questions = makeQuestions(7);
     const model = scriptedModel({
-      intent: intent(6),
       stream: (call) =>
         call === 0
-          ? questionSteps(questions.slice(0, 3), { end: [{ delayMs: 10 }, { error: http.connectionDropped }] })
+          ? questionSteps(questions.slice(0, 3), { plan: plan(6), end: [{ delayMs: 10 }, { error: http.connectionDropped }] })
           : // The model repeats two questions it was told to avoid, then writes new ones.
             questionSteps([questions[1], questions[2], ...questions.slice(3)], { delayMs: 1 }),
     });
@@ -285,7 +300,7 @@ describe("crashes and retries", () => {
     expect(saved.map((q) => q.question)).toEqual(questions.slice(0, 6).map((q) => q.question));
     expect(job!.questionIds).toEqual(saved.map((q) => q._id));
     // The plan was kept; the model was asked for the 3 missing questions and shown the 3 it had.
-    expect(model.calls.clarify).toBe(1);
+    expect(model.calls.stream).toBe(2);
     expect(model.calls.prompts[1]).toContain("Number of questions: 3");
     for (const q of questions.slice(0, 3)) expect(model.calls.prompts[1]).toContain(`- ${q.question}`);
   });

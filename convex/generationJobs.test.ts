@@ -129,6 +129,34 @@ describe("createJob", () => {
     await alice.mutation(api.generationJobs.createJob, { prompt: "after waiting" });
   });
 
+  test("daily token budget: a user who has spent it gets BUDGET_EXCEEDED until midnight UTC, others are not affected", async () => {
+    const t = initConvexTest();
+    const alice = asUser(t, "alice");
+    const spent = JOB_CONFIG.DAILY_TOKEN_BUDGET - 1000;
+    await t.run((ctx) =>
+      ctx.db.insert("dailyUsage", { userId: tokenIdentifier("alice"), day: "2026-11-23", inputTokens: 1000, outputTokens: spent - 1000 }),
+    );
+    expect(await alice.query(api.generationJobs.getUsageToday, {})).toEqual({
+      usedTokens: spent, budgetTokens: JOB_CONFIG.DAILY_TOKEN_BUDGET, resetsAt: Date.UTC(2026, 10, 24),
+    });
+    const failedJob = await insertJob(t, { userId: tokenIdentifier("alice"), status: "failed", retryable: true });
+    await alice.mutation(api.generationJobs.createJob, { prompt: "still under" }); // under the budget: fine
+    await t.run(async (ctx) => {
+      const day = (await ctx.db.query("dailyUsage").first())!;
+      await ctx.db.patch("dailyUsage", day._id, { outputTokens: day.outputTokens + 1000 });
+    });
+    const error = await errorOf(alice.mutation(api.generationJobs.createJob, { prompt: "over" }));
+    expect(error).toEqual({
+      code: "BUDGET_EXCEEDED",
+      message: `You've used today's AI budget (${JOB_CONFIG.DAILY_TOKEN_BUDGET.toLocaleString("en-US")} of ${JOB_CONFIG.DAILY_TOKEN_BUDGET.toLocaleString("en-US")} tokens). It resets in 12 hours, at midnight UTC.`,
+      retryAfterMs: 12 * 60 * 60 * 1000,
+    });
+    expect((await errorOf(alice.mutation(api.generationJobs.retryJob, { jobId: failedJob }))).code).toBe("BUDGET_EXCEEDED");
+    await asUser(t, "bob").mutation(api.generationJobs.createJob, { prompt: "bob's own budget" });
+    vi.setSystemTime(Date.UTC(2026, 10, 24, 0, 0, 1)); // a new day
+    await alice.mutation(api.generationJobs.createJob, { prompt: "the next day" });
+  });
+
   test("refused calls consume no rate-limit token", async () => {
     const t = initConvexTest();
     const alice = asUser(t, "alice");

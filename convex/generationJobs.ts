@@ -12,7 +12,7 @@ import { formatDistanceStrict } from "date-fns";
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
-import { canTransition } from "../lib/jobs";
+import { canTransition, nextUtcMidnight, utcDay } from "../lib/jobs";
 import { validatePrompt } from "../lib/prompt";
 import { ACTIVE_JOB_STATUSES, vJobStatus, vModelKind, vPublicJob, type JobStatus, type PublicJob } from "../lib/validators";
 import { internal } from "./_generated/api";
@@ -234,7 +234,30 @@ async function activeJobDocs(ctx: QueryCtx, userId: string): Promise<Doc<"genera
   return byStatus.flat().sort((a, b) => b.createdAt - a.createdAt);
 }
 
-/** Concurrency limit (pending + processing), then the rate limit. Throws the
+const vUsageToday = v.object({ usedTokens: v.number(), budgetTokens: v.number(), resetsAt: v.number() });
+
+/** The caller's model tokens today (UTC) against the daily budget
+ * (`DAILY_TOKEN_BUDGET`), and when it resets; null when signed out. */
+export const getUsageToday = userQuery({
+  args: {},
+  returns: v.union(vUsageToday, v.null()),
+  handler: async (ctx) => (ctx.userId === null ? null : await usageToday(ctx, ctx.userId)),
+});
+
+async function usageToday(ctx: QueryCtx, userId: string) {
+  const now = Date.now();
+  const today = await ctx.db
+    .query("dailyUsage")
+    .withIndex("by_user_day", (q) => q.eq("userId", userId).eq("day", utcDay(now)))
+    .unique();
+  return {
+    usedTokens: today ? today.inputTokens + today.outputTokens : 0,
+    budgetTokens: JOB_CONFIG.DAILY_TOKEN_BUDGET,
+    resetsAt: nextUtcMidnight(now),
+  };
+}
+
+/** Concurrency limit (pending + processing), the daily token budget, then the rate limit. Throws the
  * error the UI shows; a rejected call rolls back and consumes no token. */
 async function assertCanStartJob(ctx: MutationCtx, userId: string): Promise<void> {
   const active = await activeJobDocs(ctx, userId);
@@ -242,6 +265,15 @@ async function assertCanStartJob(ctx: MutationCtx, userId: string): Promise<void
     throw appError(
       "CONCURRENCY_LIMIT",
       `You already have ${JOB_CONFIG.MAX_CONCURRENT_PER_USER} generations running. Wait for one to finish or cancel one, then try again.`,
+    );
+  }
+  const usage = await usageToday(ctx, userId);
+  if (usage.usedTokens >= usage.budgetTokens) {
+    const wait = formatDistanceStrict(Date.now(), usage.resetsAt, { roundingMethod: "ceil" });
+    throw appError(
+      "BUDGET_EXCEEDED",
+      `You've used today's AI budget (${usage.usedTokens.toLocaleString("en-US")} of ${usage.budgetTokens.toLocaleString("en-US")} tokens). It resets in ${wait}, at midnight UTC.`,
+      { retryAfterMs: usage.resetsAt - Date.now() },
     );
   }
   const { ok, retryAfter } = await rateLimiter.limit(ctx, "startJob", { key: userId });

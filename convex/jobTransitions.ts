@@ -2,20 +2,34 @@
  * The job state machine's transitions: every change of a job's status, and
  * the progress a running attempt records.
  *
- * Tables: reads and writes `generationJobs`; reads `questions` (startJob
- * tells a retry which questions exist). Nothing else in `convex/` changes a
+ * Tables: reads and writes `generationJobs` and `dailyUsage` (tokens per user
+ * per day); reads `questions` (startJob tells a retry which questions
+ * exist). Nothing else in `convex/` changes a
  * job's `status`: the public API (`generationJobs.ts`), saving a batch
  * (`questions.ts`) and maintenance (`maintenance.ts`) call `transition` and
  * `recordProgress` from here.
  *
  * `transition` refuses what `canTransition` (`lib/jobs.ts`, `JOB_TRANSITIONS`)
  * does not allow, so a late `completeJob` or `failJob` can never overwrite
- * `cancelled`; it alone stamps `completedAt` and `durationMs`.
+ * `cancelled`; it alone stamps `completedAt` and `durationMs`, and keeps the
+ * job's attempt history (an entry opened by `startJob`, closed when the
+ * attempt ends). An attempt's tokens are written with its end (on the job, its
+ * attempt and the user's `dailyUsage`); those of an attempt cancelled under
+ * it count toward the user's day only.
  */
 import { v, type Infer } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
-import { canTransition, isTerminalStatus, JOB_ERRORS } from "../lib/jobs";
-import { vErrorCode, vJobPhase, vModelKind, type ErrorCode, type JobStatus } from "../lib/validators";
+import { canTransition, isTerminalStatus, JOB_ERRORS, utcDay } from "../lib/jobs";
+import {
+  vErrorCode,
+  vJobPhase,
+  vModelKind,
+  vTokenUsage,
+  type AttemptRecord,
+  type ErrorCode,
+  type JobStatus,
+  type TokenUsage,
+} from "../lib/validators";
 import type { Doc } from "./_generated/dataModel";
 import { internalMutation, type MutationCtx } from "./_generated/server";
 
@@ -37,7 +51,10 @@ export const startJob = internalMutation({
   handler: async (ctx, { jobId, userId, model }) => {
     const job = await ctx.db.get("generationJobs", jobId);
     if (!job || job.userId !== userId) return null;
-    if (!(await transition(ctx, job, "processing", { startedAt: Date.now(), model }))) return null;
+    const now = Date.now();
+    const opened: AttemptRecord = { attempt: job.attempts, startedAt: now };
+    const attemptHistory = [...(job.attemptHistory ?? []), opened].slice(-JOB_CONFIG.MAX_ATTEMPT_HISTORY);
+    if (!(await transition(ctx, job, "processing", { startedAt: now, model, attemptHistory }))) return null;
     const existing =
       job.questionsSaved > 0
         ? await ctx.db
@@ -74,14 +91,16 @@ export const updateProgress = internalMutation({
   },
 });
 
-/** processing → completed. Returns false, writing nothing, otherwise. */
+/** processing → completed, with the attempt's token usage. Returns false,
+ * writing nothing, otherwise. (Most attempts complete with their last
+ * batch instead: `saveBatch`'s `finish`.) */
 export const completeJob = internalMutation({
-  args: { jobId: v.id("generationJobs") },
+  args: { jobId: v.id("generationJobs"), usage: v.optional(vTokenUsage) },
   returns: v.boolean(),
-  handler: async (ctx, { jobId }) => {
+  handler: async (ctx, { jobId, usage }) => {
     const job = await ctx.db.get("generationJobs", jobId);
     if (!job) return false;
-    return await transition(ctx, job, "completed", { phase: "finalizing" });
+    return await transition(ctx, job, "completed", { phase: "finalizing" }, usage);
   },
 });
 
@@ -89,41 +108,122 @@ export const completeJob = internalMutation({
  * code's fixed message and retryability (`JOB_ERRORS`), never provider text.
  * Returns false, writing nothing, if the job was already finished or cancelled. */
 export const failJob = internalMutation({
-  args: { jobId: v.id("generationJobs"), errorCode: vErrorCode },
+  args: { jobId: v.id("generationJobs"), errorCode: vErrorCode, usage: v.optional(vTokenUsage) },
   returns: v.boolean(),
-  handler: async (ctx, { jobId, errorCode }) => {
+  handler: async (ctx, { jobId, errorCode, usage }) => {
     const job = await ctx.db.get("generationJobs", jobId);
     if (!job) return false;
-    return await transition(ctx, job, "failed", failure(errorCode));
+    const failed = await transition(ctx, job, "failed", failure(errorCode), usage);
+    if (!failed && usage) await addDailyUsage(ctx, job.userId, usage); // spent all the same; the job itself has moved on
+    return failed;
+  },
+});
+
+/** Counts the tokens of an attempt that stopped without a transition of its
+ * own (the job was cancelled under it) toward the user's day. The job itself
+ * is not written: nothing is, once a job is cancelled. */
+export const recordUsage = internalMutation({
+  args: { jobId: v.id("generationJobs"), usage: vTokenUsage },
+  returns: v.null(),
+  handler: async (ctx, { jobId, usage }) => {
+    const job = await ctx.db.get("generationJobs", jobId);
+    if (job) await addDailyUsage(ctx, job.userId, usage);
+    return null;
   },
 });
 
 /**
  * Moves `job` to status `to` with `fields`, if the state machine allows it,
  * and refreshes the heartbeat. A job that finishes (completed, failed,
- * cancelled) gets `completedAt` and, if it had started, `durationMs`: the one
- * place durations are computed. Returns whether anything was written.
+ * cancelled) gets `completedAt` and, if it had started, `durationMs` (the one
+ * place durations are computed), and its open attempt is closed in its
+ * history. `usage`, the attempt's tokens, is added in the same write.
+ * Returns whether anything was written.
  */
 export async function transition(
   ctx: MutationCtx,
   job: Doc<"generationJobs">,
   to: JobStatus,
   fields: Partial<Doc<"generationJobs">> = {},
+  usage?: TokenUsage,
 ): Promise<boolean> {
   if (!canTransition(job.status, to)) return false;
   const now = Date.now();
+  const next = { ...job, ...fields, status: to };
   const finished = isTerminalStatus(to)
-    ? { completedAt: now, ...(job.startedAt !== undefined ? { durationMs: now - job.startedAt } : {}) }
+    ? {
+        completedAt: now,
+        ...(job.startedAt !== undefined ? { durationMs: now - job.startedAt } : {}),
+        attemptHistory: closeAttempt(next.attemptHistory, { endedAt: now, outcome: to, next }),
+      }
     : {};
-  await ctx.db.patch("generationJobs", job._id, { ...finished, ...fields, status: to, lastProgressAt: now });
+  const withUsage = usage ? await usageFields(ctx, { ...next, ...finished }, usage) : {};
+  await ctx.db.patch("generationJobs", job._id, { ...finished, ...fields, ...withUsage, status: to, lastProgressAt: now });
   return true;
+}
+
+/** Adds `usage` to the user's tokens of today (what the daily budget is checked against). */
+async function addDailyUsage(ctx: MutationCtx, userId: string, usage: TokenUsage): Promise<void> {
+  const day = utcDay(Date.now());
+  const today = await ctx.db
+    .query("dailyUsage")
+    .withIndex("by_user_day", (q) => q.eq("userId", userId).eq("day", day))
+    .unique();
+  if (today) {
+    await ctx.db.patch("dailyUsage", today._id, {
+      inputTokens: today.inputTokens + usage.inputTokens,
+      outputTokens: today.outputTokens + usage.outputTokens,
+    });
+  } else {
+    await ctx.db.insert("dailyUsage", { userId, day, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens });
+  }
+}
+
+/** The job fields that carry `usage` (totals, latest attempt), after adding it to the user's day. */
+async function usageFields(ctx: MutationCtx, job: Doc<"generationJobs">, usage: TokenUsage) {
+  await addDailyUsage(ctx, job.userId, usage);
+  const history = job.attemptHistory ?? [];
+  const last = history.at(-1);
+  return {
+    inputTokens: (job.inputTokens ?? 0) + usage.inputTokens,
+    outputTokens: (job.outputTokens ?? 0) + usage.outputTokens,
+    ...(usage.estimated || job.usageEstimated ? { usageEstimated: true } : {}),
+    ...(last
+      ? {
+          attemptHistory: [
+            ...history.slice(0, -1),
+            { ...last, inputTokens: (last.inputTokens ?? 0) + usage.inputTokens, outputTokens: (last.outputTokens ?? 0) + usage.outputTokens },
+          ],
+        }
+      : {}),
+  };
+}
+
+/** The history with its open attempt (the last, if not ended) closed as `outcome`. */
+function closeAttempt(
+  history: AttemptRecord[] | undefined,
+  { endedAt, outcome, next }: { endedAt: number; outcome: JobStatus; next: Doc<"generationJobs"> },
+): AttemptRecord[] | undefined {
+  const last = history?.at(-1);
+  if (!history || !last || last.endedAt !== undefined) return history;
+  if (outcome !== "completed" && outcome !== "failed" && outcome !== "cancelled") return history;
+  const closed: AttemptRecord = {
+    ...last,
+    endedAt,
+    outcome,
+    questionsSaved: next.questionsSaved,
+    ...(outcome === "failed" && next.errorCode ? { errorCode: next.errorCode } : {}),
+  };
+  return [...history.slice(0, -1), closed];
 }
 
 /** Progress of a running job (its status unchanged), with a fresh heartbeat. */
 export async function recordProgress(
   ctx: MutationCtx,
   job: Doc<"generationJobs">,
-  progress: Partial<Pick<Doc<"generationJobs">, "phase" | "topic" | "estimatedTotal" | "questionsGenerated" | "questionsSaved" | "questionIds">>,
+  progress: Partial<
+    Pick<Doc<"generationJobs">, "phase" | "topic" | "estimatedTotal" | "questionsGenerated" | "questionsSaved" | "questionsSkipped" | "questionIds">
+  >,
 ): Promise<void> {
   await ctx.db.patch("generationJobs", job._id, { ...progress, lastProgressAt: Date.now() });
 }

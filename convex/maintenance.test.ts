@@ -36,7 +36,7 @@ describe("recoverStuckJobs", () => {
       return {
         // saveBatch throws when the user does not own the job: the function fails like a crash.
         failed: await ctx.scheduler.runAfter(0, internal.questions.saveBatch, {
-          jobId: victim, userId: alice, topic: "x", questions: [], batchStart: 0, questionsGenerated: 0,
+          jobId: victim, userId: alice, questions: [], batchStart: 0, questionsGenerated: 0,
         }),
         success: await ctx.scheduler.runAfter(0, internal.jobTransitions.completeJob, { jobId: victim }),
         canceled: await ctx.scheduler.runAfter(0, internal.jobTransitions.completeJob, { jobId: victim }),
@@ -76,7 +76,7 @@ describe("recoverStuckJobs", () => {
 });
 
 describe("cleanup", () => {
-  test("deletes completed and cancelled jobs after 7 days and failed ones after 30, keeping every question", async () => {
+  test("deletes completed and cancelled jobs after 7 days, failed ones after 30 and old daily token totals, keeping every question", async () => {
     const t = initConvexTest();
     const alice = tokenIdentifier("alice");
     const age = (days: number) => NOW - days * DAY_MS - 1;
@@ -96,9 +96,16 @@ describe("cleanup", () => {
         card: { state: "new", due: NOW, stability: 0, difficulty: 0, elapsedDays: 0, scheduledDays: 0, learningSteps: 0, reps: 0, lapses: 0 },
       }),
     );
+    const usageDay = (days: number) => ({ userId: alice, day: new Date(NOW - days * DAY_MS).toISOString().slice(0, 10), inputTokens: 1, outputTokens: 1 });
+    const [oldDay, recentDay] = await t.run(async (ctx) => [
+      await ctx.db.insert("dailyUsage", usageDay(JOB_CONFIG.USAGE_RETENTION_DAYS + 1)),
+      await ctx.db.insert("dailyUsage", usageDay(1)),
+    ]);
     expect(await t.mutation(internal.maintenance.cleanup, {})).toEqual({
-      deletedCompleted: 1, deletedCancelled: 1, deletedFailed: 1, total: 3, hasMore: false,
+      deletedCompleted: 1, deletedCancelled: 1, deletedFailed: 1, deletedUsageDays: 1, total: 4, hasMore: false,
     });
+    expect(await t.run((ctx) => ctx.db.get("dailyUsage", oldDay))).toBeNull();
+    expect(await t.run((ctx) => ctx.db.get("dailyUsage", recentDay))).not.toBeNull();
     for (const id of [oldCompleted, oldCancelled, oldFailed]) expect(await getJob(t, id)).toBeNull();
     for (const id of keep) expect(await getJob(t, id)).not.toBeNull();
     expect(await t.run((ctx) => ctx.db.get("questions", questionId))).not.toBeNull();

@@ -1,15 +1,17 @@
 /**
  * Maintenance, run by the crons (`crons.ts`): the sweeper that fails jobs
- * whose action died, and the daily cleanup of old job history.
+ * whose action died, and the daily cleanup of old job history and old daily
+ * token totals.
  *
  * Tables: reads and writes `generationJobs` (status changes through
- * `transition`, deletes in bounded batches); reads `_scheduled_functions`
+ * `transition`, deletes in bounded batches); deletes old `dailyUsage`
+ * rows; reads `_scheduled_functions`
  * (is a job's action still running?). Never touches `questions`: they belong
  * to the user, not to the job that wrote them.
  */
 import { v } from "convex/values";
 import { DAY_MS, JOB_CONFIG } from "../lib/constants/jobs";
-import { isJobStuck } from "../lib/jobs";
+import { isJobStuck, utcDay } from "../lib/jobs";
 import { ACTIVE_JOB_STATUSES, type JobStatus } from "../lib/validators";
 import { internal } from "./_generated/api";
 import { internalMutation } from "./_generated/server";
@@ -56,7 +58,8 @@ const RETENTION: ReadonlyArray<readonly [JobStatus, number]> = [
 /**
  * Deletes completed and cancelled jobs older than `COMPLETED_JOB_RETENTION_DAYS`
  * and failed jobs older than `FAILED_JOB_RETENTION_DAYS`, at most
- * `CLEANUP_BATCH_SIZE` per transaction; when a batch is
+ * `CLEANUP_BATCH_SIZE` per transaction (then daily token totals older than
+ * `USAGE_RETENTION_DAYS`, in the same budget); when a batch is
  * full it schedules itself again, so any backlog is cleared in bounded steps.
  * Questions are never deleted: they belong to the user, not to the job.
  */
@@ -66,6 +69,7 @@ export const cleanup = internalMutation({
     deletedCompleted: v.number(),
     deletedCancelled: v.number(),
     deletedFailed: v.number(),
+    deletedUsageDays: v.number(),
     total: v.number(),
     hasMore: v.boolean(),
   }),
@@ -83,14 +87,24 @@ export const cleanup = internalMutation({
       deleted[status] = expired.length;
       budget -= expired.length;
     }
+    const oldDays =
+      budget === 0
+        ? []
+        : await ctx.db
+            .query("dailyUsage")
+            .withIndex("by_day", (q) => q.lt("day", utcDay(now - JOB_CONFIG.USAGE_RETENTION_DAYS * DAY_MS)))
+            .take(budget);
+    for (const day of oldDays) await ctx.db.delete("dailyUsage", day._id);
+    budget -= oldDays.length;
     const hasMore = budget === 0;
     if (hasMore) await ctx.scheduler.runAfter(0, internal.maintenance.cleanup, {});
     const total = JOB_CONFIG.CLEANUP_BATCH_SIZE - budget;
-    if (total > 0) console.log(`cleanup: deleted ${total} old job(s)${hasMore ? ", continuing" : ""}`);
+    if (total > 0) console.log(`cleanup: deleted ${total} old job(s) and usage day(s)${hasMore ? ", continuing" : ""}`);
     return {
       deletedCompleted: deleted.completed ?? 0,
       deletedCancelled: deleted.cancelled ?? 0,
       deletedFailed: deleted.failed ?? 0,
+      deletedUsageDays: oldDays.length,
       total,
       hasMore,
     };

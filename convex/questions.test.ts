@@ -26,7 +26,7 @@ async function insertJob(t: TestConvex, fields: Partial<Doc<"generationJobs">> =
 }
 
 const batch = (jobId: Id<"generationJobs">, questions = makeQuestions(2), batchStart = 0) => ({
-  jobId, userId: ALICE, topic: "Topic", questions, batchStart, questionsGenerated: batchStart + questions.length,
+  jobId, userId: ALICE, questions, batchStart, questionsGenerated: batchStart + questions.length,
 });
 const getJob = (t: TestConvex, id: Id<"generationJobs">) => t.run((ctx) => ctx.db.get("generationJobs", id));
 const countQuestions = (t: TestConvex) => t.run(async (ctx) => (await ctx.db.query("questions").collect()).length);
@@ -36,7 +36,7 @@ describe("saveBatch", () => {
     const t = initConvexTest();
     const jobId = await insertJob(t);
     vi.setSystemTime(NOW + 50);
-    const result = await t.mutation(internal.questions.saveBatch, { ...batch(jobId), phase: "finalizing" });
+    const result = await t.mutation(internal.questions.saveBatch, batch(jobId));
     expect(result).toEqual({ active: true, status: "processing", saved: 2, questionsSaved: 2 });
     const questions = await t.run((ctx) => ctx.db.query("questions").collect());
     expect(questions.map((q) => ({ ...q, _id: undefined, _creationTime: undefined }))).toEqual(
@@ -45,10 +45,46 @@ describe("saveBatch", () => {
       })),
     );
     expect(await getJob(t, jobId)).toMatchObject({
-      questionsSaved: 2, questionsGenerated: 2, questionIds: questions.map((q) => q._id), lastProgressAt: NOW + 50, phase: "finalizing",
+      questionsSaved: 2, questionsGenerated: 2, questionIds: questions.map((q) => q._id), lastProgressAt: NOW + 50, phase: "generating",
     });
     // The topic is listed from the first saved question on.
     expect(await asUser(t, "alice").query(api.myQuestions.listMyTopics, {})).toEqual([{ name: "Topic", lastUsedAt: NOW + 50 }]);
+  });
+
+  test("the first batch brings the plan: topic, estimate and phase, kept once set", async () => {
+    const t = initConvexTest();
+    const jobId = await insertJob(t, { topic: undefined, phase: "clarifying" });
+    await t.mutation(internal.questions.saveBatch, { ...batch(jobId), plan: { topic: "Volcanoes", estimatedTotal: 8 } });
+    expect(await getJob(t, jobId)).toMatchObject({ topic: "Volcanoes", estimatedTotal: 8, phase: "generating" });
+    await t.mutation(internal.questions.saveBatch, { ...batch(jobId, makeQuestions(1, 2), 2), plan: { topic: "Other", estimatedTotal: 3 } });
+    expect(await getJob(t, jobId)).toMatchObject({ topic: "Volcanoes", estimatedTotal: 8 });
+    expect((await t.run((ctx) => ctx.db.query("questions").collect())).map((q) => q.topic)).toEqual(["Volcanoes", "Volcanoes", "Volcanoes"]);
+  });
+
+  test("questions without any plan are refused (the action always sends one)", async () => {
+    const t = initConvexTest();
+    const jobId = await insertJob(t, { topic: undefined, phase: "clarifying" });
+    await expect(t.mutation(internal.questions.saveBatch, batch(jobId))).rejects.toThrow(/no plan/);
+  });
+
+  test("the last batch completes the job in the same transaction, with its tokens on the job, its attempt and the user's day", async () => {
+    const t = initConvexTest();
+    const jobId = await insertJob(t, { startedAt: NOW - 1000, attemptHistory: [{ attempt: 1, startedAt: NOW - 1000 }] });
+    const usage = { inputTokens: 700, outputTokens: 2400, estimated: false };
+    const result = await t.mutation(internal.questions.saveBatch, { ...batch(jobId), questionsSkipped: 1, finish: { usage } });
+    expect(result).toEqual({ active: false, status: "completed", saved: 2, questionsSaved: 2 });
+    expect(await getJob(t, jobId)).toMatchObject({
+      status: "completed",
+      phase: "finalizing",
+      questionsSaved: 2,
+      questionsSkipped: 1,
+      durationMs: 1000,
+      inputTokens: 700,
+      outputTokens: 2400,
+      attemptHistory: [{ attempt: 1, startedAt: NOW - 1000, endedAt: NOW, outcome: "completed", questionsSaved: 2, inputTokens: 700, outputTokens: 2400 }],
+    });
+    const days = await t.run((ctx) => ctx.db.query("dailyUsage").collect());
+    expect(days).toMatchObject([{ userId: ALICE, day: "2026-11-23", inputTokens: 700, outputTokens: 2400 }]);
   });
 
   test.each(["pending", "completed", "failed", "cancelled"] as const)("writes nothing to a %s job and says it is no longer active", async (status) => {

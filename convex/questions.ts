@@ -10,13 +10,16 @@
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { newCard } from "../lib/fsrs";
-import { vGeneratedQuestion, vJobPhase, vJobStatus } from "../lib/validators";
+import { vGeneratedQuestion, vJobStatus, vTokenUsage } from "../lib/validators";
 import { internalMutation, type MutationCtx } from "./_generated/server";
-import { recordProgress } from "./jobTransitions";
+import { recordProgress, transition } from "./jobTransitions";
 
 /**
  * Saves a batch of complete, validated questions of a job and records the
- * job's progress, in one transaction.
+ * job's progress, in one transaction: the plan once the model has made it
+ * (`plan`: topic, estimate, phase "generating"), counts of what the model
+ * wrote, and, with the attempt's last batch, its end (`finish`: the job
+ * completes with its token usage), so a job costs one call per batch.
  *
  * Writes nothing unless the job is still `processing`: once `cancelJob` (or
  * `failJob`, or the sweeper) has committed, no question of that job is ever
@@ -31,11 +34,14 @@ export const saveBatch = internalMutation({
   args: {
     jobId: v.id("generationJobs"),
     userId: v.string(),
-    topic: v.string(),
     questions: v.array(vGeneratedQuestion),
     batchStart: v.number(),
+    /** The plan, once made (required with questions, unless the job already has one). */
+    plan: v.optional(v.object({ topic: v.string(), estimatedTotal: v.number() })),
     questionsGenerated: v.number(),
-    phase: v.optional(vJobPhase),
+    questionsSkipped: v.optional(v.number()),
+    /** The attempt's last batch: complete the job, with the attempt's tokens. */
+    finish: v.optional(v.object({ usage: vTokenUsage })),
   },
   returns: v.object({
     active: v.boolean(),
@@ -50,6 +56,8 @@ export const saveBatch = internalMutation({
     if (job.status !== "processing") {
       return { active: false, status: job.status, saved: 0, questionsSaved: job.questionsSaved };
     }
+    const topic = job.topic ?? args.plan?.topic;
+    if (topic === undefined && args.questions.length > 0) throw new Error(`saveBatch: job ${args.jobId} has questions but no plan`);
 
     const alreadySaved = Math.max(0, job.questionsSaved - args.batchStart);
     const room = Math.max(0, JOB_CONFIG.MAX_QUESTIONS - job.questionsSaved);
@@ -59,25 +67,25 @@ export const saveBatch = internalMutation({
     const ids = [];
     for (const question of fresh) {
       ids.push(
-        await ctx.db.insert("questions", {
-          ...question,
-          userId: job.userId,
-          topic: args.topic,
-          generationJobId: job._id,
-          createdAt: now,
-          card,
-        }),
+        await ctx.db.insert("questions", { ...question, userId: job.userId, topic: topic!, generationJobId: job._id, createdAt: now, card }),
       );
     }
     // A topic joins the user's list with its first saved question (never for a job that saved none).
-    if (job.questionsSaved === 0 && ids.length > 0) await touchTopic(ctx, job.userId, args.topic);
+    if (job.questionsSaved === 0 && ids.length > 0) await touchTopic(ctx, job.userId, topic!);
     const questionsSaved = job.questionsSaved + ids.length;
-    await recordProgress(ctx, job, {
+    const progress = {
       questionsSaved,
       questionsGenerated: Math.max(job.questionsGenerated, args.questionsGenerated),
+      questionsSkipped: Math.max(job.questionsSkipped ?? 0, args.questionsSkipped ?? 0),
       questionIds: [...job.questionIds, ...ids],
-      ...(args.phase !== undefined ? { phase: args.phase } : {}),
-    });
+      ...(args.plan && job.topic === undefined ? { topic: args.plan.topic, estimatedTotal: args.plan.estimatedTotal } : {}),
+      ...(args.plan && job.phase === "clarifying" ? { phase: "generating" as const } : {}),
+    };
+    if (args.finish) {
+      await transition(ctx, job, "completed", { ...progress, phase: "finalizing" }, args.finish.usage);
+      return { active: false, status: "completed" as const, saved: ids.length, questionsSaved };
+    }
+    await recordProgress(ctx, job, progress);
     return { active: true, status: job.status, saved: ids.length, questionsSaved };
   },
 });

@@ -9,15 +9,15 @@ import { publicJobFields, questionFields } from "../lib/validators";
 export default defineSchema({
   /**
    * One background generation request and its live progress.
-   * Written by: `generationJobs.createJob` / `cancelJob` / `retryJob` (client),
-   * the internal state changes `aiGeneration.processJob` calls,
-   * `questions.saveBatch` (progress, in the same transaction as the questions),
-   * and the sweeper `recoverStuckJobs`. Deleted only by `cleanup`.
+   * Inserted by `generationJobs.createJob`; every status change and progress
+   * write goes through `jobTransitions.ts` (called by the public API,
+   * `aiGeneration.processJob`, `questions.saveBatch` and the sweeper
+   * `maintenance.recoverStuckJobs`). Deleted only by `maintenance.cleanup`.
    */
   generationJobs: defineTable({
     userId: v.string(),
     ...publicJobFields,
-    /** Saved questions, in order; at most `JOB_CONFIG.MAX_QUESTIONS` (50). */
+    /** Saved questions, in order; at most `JOB_CONFIG.MAX_QUESTIONS`. */
     questionIds: v.array(v.id("questions")),
     /** From `createJob`'s request metadata (never taken from the client). */
     ipAddress: v.optional(v.string()),
@@ -55,6 +55,21 @@ export default defineSchema({
    * The topics a user has generated questions for (the My Questions filter).
    * Upserted by `questions.saveBatch` with a job's first saved question.
    */
+  /**
+   * Model tokens a user's finished attempts used, per UTC day: what the daily
+   * budget (`JOB_CONFIG.DAILY_TOKEN_BUDGET`) is checked against. Written with
+   * an attempt's end (`jobTransitions.ts`); old days deleted by `cleanup`.
+   */
+  dailyUsage: defineTable({
+    userId: v.string(),
+    /** "YYYY-MM-DD", UTC. */
+    day: v.string(),
+    inputTokens: v.number(),
+    outputTokens: v.number(),
+  })
+    .index("by_user_day", ["userId", "day"])
+    .index("by_day", ["day"]),
+
   topics: defineTable({
     userId: v.string(),
     name: v.string(),

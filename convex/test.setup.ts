@@ -89,7 +89,6 @@ export async function seedQuestions(t: TestConvex, count: number, topic = "Topic
     await t.mutation(internal.questions.saveBatch, {
       jobId: job,
       userId: tokenIdentifier("alice"),
-      topic,
       questions: [makeQuestion(current.questionsSaved, { question: `${topic} #${current.questionsSaved}` })],
       batchStart: current.questionsSaved,
       questionsGenerated: current.questionsSaved + 1,

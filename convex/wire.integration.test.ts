@@ -34,7 +34,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
-/** The stand-in's answers (a clarify plan and streams, or any handler) and the model choice's overrides. */
+/** The stand-in's answers (per call, or any handler) and the model choice's overrides. */
 type Setup = { handler: Parameters<typeof script>[0] | ((request: WireRequest) => Scenario); choice?: Partial<ModelChoice> };
 
 /** A stand-in for `provider` answering with `handler`, and the app's model pointed at it. */
@@ -71,19 +71,25 @@ const quietErrors = () => vi.spyOn(console, "error").mockImplementation(() => {}
 describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
   const kind = provider === "gemini" ? "gemini" : "openai-compatible";
 
-  test("normal: plans, streams and saves every question, then completes", async () => {
+  test("normal: ONE call plans and streams every question; the job completes with the provider's token counts", async () => {
     const t = initConvexTest();
-    const server = await serve(provider, { handler: { intent: plan(6), stream: () => questionsReply(makeQuestions(6), { delayMs: 5 }) } });
+    const server = await serve(provider, { handler: { stream: () => questionsReply(makeQuestions(6), { plan: plan(6), delayMs: 5 }) } });
     const jobId = await runJob(t);
 
-    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", model: kind, topic: "Wire topic", estimatedTotal: 6, questionsSaved: 6 });
+    const job = await getJob(t, jobId);
+    expect(job).toMatchObject({ status: "completed", model: kind, topic: "Wire topic", estimatedTotal: 6, questionsSaved: 6, questionsSkipped: 0 });
     expect(await savedQuestions(t, jobId)).toEqual(texts(6));
-    const [clarify, stream, ...more] = server.requests;
+    const [stream, ...more] = server.requests;
     expect(more).toEqual([]);
-    expect(clarify).toMatchObject({ streaming: false });
     expect(stream).toMatchObject({ streaming: true, abandoned: false });
+    // The stand-in counts about a token per 4 characters of prompt and answer; the job has the provider's figures, not an estimate.
+    expect(job!.usageEstimated).toBeUndefined();
+    expect(job!.inputTokens).toBeGreaterThan(100);
+    expect(job!.outputTokens).toBeGreaterThan(100);
+    expect(job!.attemptHistory).toEqual([
+      expect.objectContaining({ attempt: 1, outcome: "completed", questionsSaved: 6, inputTokens: job!.inputTokens, outputTokens: job!.outputTokens }),
+    ]);
     if (provider === "gemini") {
-      expect(clarify!.path).toBe("/v1beta/models/gemini-2.5-flash:generateContent");
       expect(stream!.path).toBe("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse");
       expect(stream!.headers["x-goog-api-key"]).toBe("stand-in-key");
       expect(stream!.body).toMatchObject({ generationConfig: { responseMimeType: "application/json", thinkingConfig: { thinkingBudget: 0 } } });
@@ -91,8 +97,8 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
       expect(stream!.path).toBe("/v1/chat/completions");
       expect(stream!.headers.authorization).toBe("Bearer sk-stand-in-key");
       expect(stream!.body).toMatchObject({ model: "llama3.1", stream: true, response_format: { type: "json_schema" } });
-      // No `stream_options.include_usage`: a streamed call reports no token usage (docs/model-errors.md).
-      expect(stream!.body).not.toHaveProperty("stream_options");
+      // Without `stream_options.include_usage` a streamed call reports no usage (docs/model-errors.md): the app asks for it.
+      expect(stream!.body).toMatchObject({ stream_options: { include_usage: true } });
     }
   });
 
@@ -100,7 +106,6 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
     const t = initConvexTest();
     const server = await serve(provider, {
       handler: {
-        intent: plan(5),
         stream: (call) => (call === 0 ? { reply: "status", status: 429, headers: { "retry-after": String(RETRY_AFTER_S) } } : questionsReply(makeQuestions(5))),
       },
     });
@@ -115,33 +120,29 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
   test("429 on every attempt: RATE_LIMIT, retryable, after the SDK's retries", async () => {
     quietErrors();
     const t = initConvexTest();
-    const server = await serve(provider, { handler: { intent: plan(5), stream: () => ({ reply: "status", status: 429, headers: { "retry-after": String(RETRY_AFTER_S) } }) } });
+    const server = await serve(provider, { handler: { stream: () => ({ reply: "status", status: 429, headers: { "retry-after": String(RETRY_AFTER_S) } }) } });
     const jobId = await runJob(t);
 
     expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "RATE_LIMIT", retryable: true, questionsSaved: 0 });
     expect(streams(server)).toHaveLength(1 + MAX_RETRIES);
   });
 
-  test.each([
-    { name: "401 on the clarify call", call: "plan", status: 401 },
-    { name: "403 on the stream", call: "stream", status: 403 },
-    ...(provider === "gemini" ? [{ name: "400 API_KEY_INVALID on the clarify call", call: "plan", status: 400 }] : []),
-  ])("$name: API_KEY, not retryable, and never retried by the SDK", async ({ call, status }) => {
+  test.each([401, 403, ...(provider === "gemini" ? [400] : [])])("%i (a bad key): API_KEY, not retryable, and never retried by the SDK", async (status) => {
     quietErrors();
     const t = initConvexTest();
     const failure: Scenario = { reply: "status", status };
-    const server = await serve(provider, { handler: call === "plan" ? () => failure : { intent: plan(5), stream: () => failure } });
+    const server = await serve(provider, { handler: () => failure });
     const jobId = await runJob(t);
 
     expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "API_KEY", retryable: false, questionsSaved: 0 });
-    expect(server.requests).toHaveLength(call === "plan" ? 1 : 2);
+    expect(server.requests).toHaveLength(1);
   });
 
   test.each([500, 503])("%i: NETWORK, retryable", async (status) => {
     quietErrors();
     const t = initConvexTest();
     // No retries here: without Retry-After the SDK backs off 2 s before retrying a 5xx.
-    await serve(provider, { handler: { intent: plan(5), stream: () => ({ reply: "status", status }) }, choice: { maxRetries: 0 } });
+    await serve(provider, { handler: { stream: () => ({ reply: "status", status }) }, choice: { maxRetries: 0 } });
     const jobId = await runJob(t);
 
     expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "NETWORK", retryable: true, questionsSaved: 0 });
@@ -153,10 +154,9 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
     const all = makeQuestions(7);
     const server = await serve(provider, {
       handler: {
-        intent: plan(6),
         stream: (call) =>
           call === 0
-            ? questionsReply(all.slice(0, 3), { delayMs: 5, end: "drop" })
+            ? questionsReply(all.slice(0, 3), { plan: plan(6), delayMs: 5, end: "drop" })
             : // The model repeats two questions it was told to avoid, then writes new ones.
               questionsReply([all[1], all[2], ...all.slice(3)]),
       },
@@ -179,7 +179,7 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
   test("idle past the timeout: NETWORK, retryable, complete questions kept, the connection closed", async () => {
     const logged = quietErrors();
     const t = initConvexTest();
-    const server = await serve(provider, { handler: { intent: plan(6), stream: () => questionsReply(makeQuestions(2), { end: "hang" }) } });
+    const server = await serve(provider, { handler: { stream: () => questionsReply(makeQuestions(2), { plan: plan(6), end: "hang" }) } });
     const jobId = await runJob(t);
 
     expect(await getJob(t, jobId)).toMatchObject({
@@ -197,7 +197,7 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
   test("output that is not JSON: INVALID_OUTPUT, retryable", async () => {
     quietErrors();
     const t = initConvexTest();
-    await serve(provider, { handler: { intent: plan(5), stream: () => ({ reply: "content", steps: ["Sure! Here are your questions:", "\n1. Who built the Via Appia?"] }) } });
+    await serve(provider, { handler: { stream: () => ({ reply: "content", steps: ["Sure! Here are your questions:", "\n1. Who built the Via Appia?"] }) } });
     const jobId = await runJob(t);
 
     expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "INVALID_OUTPUT", retryable: true, questionsSaved: 0 });
@@ -206,7 +206,7 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
   test("the prompt refused by the provider's safety filter: CONTENT_BLOCKED, not retryable", async () => {
     quietErrors();
     const t = initConvexTest();
-    await serve(provider, { handler: { intent: plan(5), stream: () => ({ reply: "blocked" }) } });
+    await serve(provider, { handler: { stream: () => ({ reply: "blocked" }) } });
     const jobId = await runJob(t);
 
     expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "CONTENT_BLOCKED", retryable: false, questionsSaved: 0 });
@@ -215,16 +215,36 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
   test("the safety filter stops the answer mid-stream: CONTENT_BLOCKED, complete questions kept", async () => {
     quietErrors();
     const t = initConvexTest();
-    await serve(provider, { handler: { intent: plan(6), stream: () => questionsReply(makeQuestions(2), { end: "filtered" }) } });
+    await serve(provider, { handler: { stream: () => questionsReply(makeQuestions(2), { plan: plan(6), end: "filtered" }) } });
     const jobId = await runJob(t);
 
     expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "CONTENT_BLOCKED", retryable: false, questionsSaved: 2 });
     expect(await savedQuestions(t, jobId)).toEqual(texts(2));
   });
 
+  test("one invalid question among good ones is skipped and counted; the job completes with the rest", async () => {
+    const t = initConvexTest();
+    const questions = [...makeQuestions(4), { ...makeQuestions(1, 4)[0]!, difficulty: "extreme" }, ...makeQuestions(4, 5)];
+    await serve(provider, { handler: { stream: () => questionsReply(questions, { plan: plan(9) }) } });
+    const jobId = await runJob(t);
+
+    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", questionsSaved: 8, questionsSkipped: 1, questionsGenerated: 9 });
+    expect(await savedQuestions(t, jobId)).toEqual([...texts(4), ...texts(4, 5)]);
+  });
+
+  test("a server that never answers: NETWORK, retryable, after the idle timeout", async () => {
+    quietErrors();
+    const t = initConvexTest();
+    const server = await serve(provider, { handler: () => ({ reply: "silence" }) });
+    const jobId = await runJob(t);
+
+    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "NETWORK", retryable: true, questionsSaved: 0 });
+    await waitFor(() => Promise.resolve(server.requests[0]!.abandoned), (abandoned) => abandoned);
+  });
+
   test("cancel mid-stream: the HTTP stream is closed within a batch's wait", async () => {
     const t = initConvexTest();
-    const server = await serve(provider, { handler: { intent: plan(40), stream: () => questionsReply(makeQuestions(40), { delayMs: 20 }) } });
+    const server = await serve(provider, { handler: { stream: () => questionsReply(makeQuestions(40), { delayMs: 20 }) } });
     const jobId = await asUser(t, "alice").mutation(api.generationJobs.createJob, { prompt: "Wire topic" });
     const running = runScheduled(t);
     await waitFor(() => getJob(t, jobId), (job) => (job?.questionsSaved ?? 0) >= 1);

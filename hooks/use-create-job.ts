@@ -31,6 +31,7 @@ export type CreateJobResult =
 const ERROR_TITLES: Partial<Record<AppErrorCode, string>> = {
   CONCURRENCY_LIMIT: "Too many generations running",
   RATE_LIMITED: "Slow down a little",
+  BUDGET_EXCEEDED: "Today's AI budget is used up",
   INVALID_PROMPT: "That prompt won't work",
   UNAUTHENTICATED: "You're signed out",
 };

@@ -10,6 +10,7 @@ export const APP_ERROR_CODES = [
   "INVALID_ARGUMENT",
   "CONCURRENCY_LIMIT",
   "RATE_LIMITED",
+  "BUDGET_EXCEEDED",
   "NOT_FOUND",
   "INVALID_STATE",
 ] as const;
@@ -18,7 +19,7 @@ export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 export type AppErrorData = {
   code: AppErrorCode;
   message: string;
-  /** RATE_LIMITED: milliseconds until the next job may start. */
+  /** RATE_LIMITED, BUDGET_EXCEEDED: milliseconds until the next job may start. */
   retryAfterMs?: number;
 };
 

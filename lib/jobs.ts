@@ -196,3 +196,14 @@ export function isInterruptedJob<J extends Pick<PublicJob, "status" | "errorCode
 export function isRetryableJob<J extends Pick<PublicJob, "status" | "retryable">>(job: J): job is Is<J, "failed"> {
   return job.status === "failed" && job.retryable === true;
 }
+
+/** The UTC day of `ms` as "YYYY-MM-DD" (token budgets are per UTC day). */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** When the UTC day of `ms` ends (the daily token budget resets). */
+export function nextUtcMidnight(ms: number): number {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
+}

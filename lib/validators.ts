@@ -100,6 +100,34 @@ export type ReviewRating = Infer<typeof vReviewRating>;
 
 // ── Documents ───────────────────────────────────────────────────────────────
 
+/** Tokens a model call used, as the provider reported them, or estimated from
+ * the text (about 4 characters a token) when it reported none (an aborted
+ * stream, a provider without usage). */
+export const vTokenUsage = v.object({
+  inputTokens: v.number(),
+  outputTokens: v.number(),
+  estimated: v.boolean(),
+});
+export type TokenUsage = Infer<typeof vTokenUsage>;
+
+/** How an attempt ended. */
+export const ATTEMPT_OUTCOMES = ["completed", "failed", "cancelled"] as const;
+
+/** One attempt of a job (its first run, and each retry): kept on the job,
+ * the latest `MAX_ATTEMPT_HISTORY`, so the timeline shows every failure. */
+export const vAttemptRecord = v.object({
+  attempt: v.number(),
+  startedAt: v.number(),
+  endedAt: v.optional(v.number()),
+  outcome: v.optional(literals(...ATTEMPT_OUTCOMES)),
+  errorCode: v.optional(vErrorCode),
+  /** The job's saved questions when the attempt ended. */
+  questionsSaved: v.optional(v.number()),
+  inputTokens: v.optional(v.number()),
+  outputTokens: v.optional(v.number()),
+});
+export type AttemptRecord = Infer<typeof vAttemptRecord>;
+
 /** Fields of a job its owner sees. The table adds private bookkeeping
  * (`userId`, `questionIds`, `ipAddress`, `idempotencyKey`, `scheduledFunctionId`). */
 export const publicJobFields = {
@@ -126,6 +154,14 @@ export const publicJobFields = {
   attempts: v.number(),
   /** The model that ran the latest attempt. */
   model: v.optional(vModelKind),
+  /** Complete questions the model wrote that were unusable (schema, or an answer not among the options). */
+  questionsSkipped: v.optional(v.number()),
+  /** Tokens of all attempts; `usageEstimated` when any of them was estimated. */
+  inputTokens: v.optional(v.number()),
+  outputTokens: v.optional(v.number()),
+  usageEstimated: v.optional(v.boolean()),
+  /** The latest attempts, oldest first. */
+  attemptHistory: v.optional(v.array(vAttemptRecord)),
 };
 export const vPublicJob = v.object({
   _id: v.id("generationJobs"),

@@ -181,7 +181,7 @@ describe("ConvexHttpClient", () => {
   });
 
   test("/api/run and CORS preflight", async () => {
-    const run = await fetch(`${backend.url}/api/run/aiGeneration/getModelInfo`, {
+    const run = await fetch(`${backend.url}/api/run/generationJobs/getModelInfo`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ args: {} }),

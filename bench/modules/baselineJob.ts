@@ -4,21 +4,23 @@
  * scratch copy of the project, where `../../convex` is that copy's). Same
  * schema, same model seam, same question checks; what differs is the cost model:
  *
+ * - a separate clarify call for the plan (two model calls per job);
  * - one mutation per question (`saveQuestion`), plus a separate
  *   `updateProgress` call after each;
  * - cancellation polled with a query every 10th question;
  * - `questionIds` passed to `completeJob` at the end.
  */
-import { Output, streamText } from "ai";
 import { makeFunctionReference } from "convex/server";
 import { v } from "convex/values";
 import { internalAction, internalMutation, internalQuery } from "../../convex/_generated/server";
+import { AnswerReader } from "../../convex/lib/ai/answerStream";
+import { streamAnswer } from "../../convex/lib/ai/generate";
 import { chooseModel } from "../../convex/lib/ai/models";
-import { clarifyIntent, GENERATION_SYSTEM_PROMPT, generationPrompt } from "../../convex/lib/ai/prompts";
-import { normalizeQuestion } from "../../convex/lib/questionQuality";
-import { generatedQuestionSchema } from "../../convex/lib/ai/questionSchema";
+import { generationPrompt } from "../../convex/lib/ai/prompts";
+import { checkQuestion } from "../../convex/lib/questionQuality";
 import { vGeneratedQuestion, vJobPhase } from "../../lib/validators";
 import { newCard } from "../../lib/fsrs";
+import { clarifyPlan } from "./clarifyPlan";
 
 const ref = {
   getJob: makeFunctionReference<"query">("baselineJob:getJob"),
@@ -37,29 +39,32 @@ export const processJobBaseline = internalAction({
     await ctx.runMutation(ref.updateProgress, { jobId, status: "processing", phase: "clarifying" });
     const job = (await ctx.runQuery(ref.getJob, { jobId })) as { prompt: string; status: string } | null;
     if (!job || job.status === "cancelled") return null;
-    const intent = await clarifyIntent(choice, job.prompt);
-    await ctx.runMutation(ref.updateProgress, { jobId, phase: "generating", estimatedTotal: intent.questionCount, topic: intent.topic });
-    const result = streamText({
-      model: choice.model,
-      maxRetries: choice.maxRetries,
-      system: GENERATION_SYSTEM_PROMPT,
-      prompt: generationPrompt({ topic: intent.topic, focus: intent.focus, count: intent.questionCount, request: job.prompt, avoid: [] }),
-      output: Output.array({ element: generatedQuestionSchema }),
-    });
+    const plan = await clarifyPlan(choice, job.prompt);
+    await ctx.runMutation(ref.updateProgress, { jobId, phase: "generating", estimatedTotal: plan.questionCount, topic: plan.topic });
+    const { result } = streamAnswer(choice, generationPrompt({ request: job.prompt, plan, avoid: [] }));
+    const reader = new AnswerReader();
     const questionIds: string[] = [];
     let generated = 0;
-    for await (const element of result.elementStream) {
-      generated++;
-      const question = normalizeQuestion(element);
-      if (!question) continue;
-      questionIds.push((await ctx.runMutation(ref.saveQuestion, { userId, topic: intent.topic, jobId, question })) as string);
-      await ctx.runMutation(ref.updateProgress, { jobId, questionsGenerated: generated, questionsSaved: questionIds.length });
-      if (questionIds.length % 10 === 0) {
-        const current = (await ctx.runQuery(ref.getJob, { jobId })) as { status: string } | null;
-        if (current?.status === "cancelled") break;
+    const save = async (elements: unknown[]) => {
+      for (const element of elements) {
+        generated++;
+        const question = checkQuestion(element);
+        if (!question || questionIds.length >= plan.questionCount) continue;
+        questionIds.push((await ctx.runMutation(ref.saveQuestion, { userId, topic: plan.topic, jobId, question })) as string);
+        await ctx.runMutation(ref.updateProgress, { jobId, questionsGenerated: generated, questionsSaved: questionIds.length });
+        if (questionIds.length % 10 === 0) {
+          const current = (await ctx.runQuery(ref.getJob, { jobId })) as { status: string } | null;
+          if (current?.status === "cancelled") return false;
+        }
       }
-      if (questionIds.length >= intent.questionCount) break;
+      return true;
+    };
+    let going = true;
+    for await (const partial of result.partialOutputStream) {
+      going = await save(reader.read(partial).questions);
+      if (!going) break;
     }
+    if (going) await save(reader.rest(await result.output));
     await ctx.runMutation(ref.completeJob, { jobId, questionIds, durationMs: Date.now() - started });
     return null;
   },

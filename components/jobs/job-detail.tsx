@@ -17,7 +17,7 @@ import { JOB_CONFIG } from "@/lib/constants/jobs";
 import { describeJobError, isActiveStatus, jobProgress, plural } from "@/lib/jobs";
 import { isRetryableJob } from "@/lib/jobs";
 import { CancelJobButton } from "@/components/cancel-job-button";
-import { fullDateTime, relativeTime } from "@/components/format";
+import { fullDateTime, relativeTime, tokenCount } from "@/components/format";
 import { jobQuestionsHref } from "@/components/generation-task-card";
 import { jobDisplayState, JobStatusBadge, jobTitle } from "@/components/job-status";
 import { QuestionCard } from "@/components/questions/question-card";
@@ -81,6 +81,16 @@ function JobHeader({ job, now }: { job: PublicJob; now: number }) {
           </time>
         )}
         {job.model === "sample" && <Badge tone="warning">Sample model</Badge>}
+        {(job.questionsSkipped ?? 0) > 0 && (
+          <span title="Questions the model wrote that were unusable (malformed, or the answer not among the options)">
+            · {plural(job.questionsSkipped!, "question")} skipped
+          </span>
+        )}
+        {job.inputTokens !== undefined && job.outputTokens !== undefined && (
+          <span title={job.usageEstimated ? "Estimated from the text: the AI service did not report every attempt's tokens" : "As the AI service reported them"}>
+            · {tokenCount(job.inputTokens)} tokens in, {tokenCount(job.outputTokens)} out{job.usageEstimated ? " (estimated)" : ""}
+          </span>
+        )}
       </div>
       <h1 className="mt-3 text-2xl leading-tight font-semibold tracking-tight text-balance break-words sm:text-3xl">
         {jobTitle(job)}

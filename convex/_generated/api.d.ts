@@ -12,6 +12,8 @@ import type * as aiGeneration from "../aiGeneration.js";
 import type * as crons from "../crons.js";
 import type * as generationJobs from "../generationJobs.js";
 import type * as jobTransitions from "../jobTransitions.js";
+import type * as lib_ai_answerStream from "../lib/ai/answerStream.js";
+import type * as lib_ai_generate from "../lib/ai/generate.js";
 import type * as lib_ai_modelStream from "../lib/ai/modelStream.js";
 import type * as lib_ai_models from "../lib/ai/models.js";
 import type * as lib_ai_prompts from "../lib/ai/prompts.js";
@@ -41,6 +43,8 @@ declare const fullApi: ApiFromModules<{
   crons: typeof crons;
   generationJobs: typeof generationJobs;
   jobTransitions: typeof jobTransitions;
+  "lib/ai/answerStream": typeof lib_ai_answerStream;
+  "lib/ai/generate": typeof lib_ai_generate;
   "lib/ai/modelStream": typeof lib_ai_modelStream;
   "lib/ai/models": typeof lib_ai_models;
   "lib/ai/prompts": typeof lib_ai_prompts;

@@ -3,8 +3,16 @@
  * spot the same question twice. Pure: unit-tested without a database.
  */
 import type { GeneratedQuestion } from "../../lib/validators";
+import { generatedQuestionSchema } from "./ai/questionSchema";
 
 const TRUE_FALSE = ["True", "False"] as const;
+
+/** A question as the model wrote it, if it is usable: it matches the model's
+ * contract (`generatedQuestionSchema`) and `normalizeQuestion` accepts it. */
+export function checkQuestion(element: unknown): GeneratedQuestion | null {
+  const parsed = generatedQuestionSchema.safeParse(element);
+  return parsed.success ? normalizeQuestion(parsed.data) : null;
+}
 
 /**
  * The question cleaned up (trimmed, canonical true/false options, the correct

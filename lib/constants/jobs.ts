@@ -24,11 +24,18 @@ export const JOB_CONFIG = {
   /**
    * Per-user token bucket (`@convex-dev/rate-limiter`) on jobs started
    * (created or retried): a burst of `capacity`, refilled at `rate` per
-   * `period`. Each job costs two model calls, so this caps spend per user at
+   * `period`. Each job costs one model call, so this caps spend per user at
    * `rate` jobs per `period` while never getting in the way of normal study.
    * Rejected calls roll back and consume nothing.
    */
   RATE_LIMIT: { kind: "token bucket", rate: 20, period: HOUR, capacity: 6 },
+  /**
+   * Model tokens (input + output) one user may spend per UTC day. A
+   * 20-question job uses a few thousand, so this only stops runaway use; it
+   * is checked when a job starts (createJob, retryJob), against what finished
+   * attempts used (`dailyUsage`).
+   */
+  DAILY_TOKEN_BUDGET: 1_000_000,
 
   // ── Generating ───────────────────────────────────────────────────────────
   /** Bounds of the question count the clarify step may pick. */
@@ -36,6 +43,8 @@ export const JOB_CONFIG = {
   MAX_QUESTIONS: 50,
   /** Used when the model gives no usable estimate. */
   DEFAULT_QUESTIONS: 10,
+  /** A topic's name is a short title: it fits a filter menu and a card. */
+  MAX_TOPIC_LENGTH: 60,
   /**
    * Saving: the first question is saved the moment it is complete; after
    * that, questions are saved in batches of up to `BATCH_SIZE`, or as soon as
@@ -48,11 +57,12 @@ export const JOB_CONFIG = {
   /** With no question to save for this long, the action still calls
    * `saveBatch` (empty) to record a heartbeat and check for cancellation. */
   HEARTBEAT_INTERVAL_MS: 10 * SECOND,
+  /** Once a job has its questions, how long the stream may take to finish on
+   * its own (so the provider reports the tokens used) before it is aborted. */
+  STREAM_FINISH_GRACE_MS: 2 * SECOND,
   /** Abort the model stream when no chunk arrives for this long (a hung
    * connection fails as NETWORK, retryable, instead of waiting forever). */
   STREAM_IDLE_TIMEOUT_MS: 30 * SECOND,
-  /** Upper bound on the clarify call (topic + question count). */
-  CLARIFY_TIMEOUT_MS: 30 * SECOND,
   /** Retries of one model call by the AI SDK (backoff 2 s, 4 s) before the
    * job fails with a classified, retryable error. */
   MODEL_MAX_RETRIES: 2,
@@ -77,6 +87,10 @@ export const JOB_CONFIG = {
    * (5,000-char prompt, 50 question ids), so 500 stay far inside Convex's
    * per-transaction limits (16 MiB, 16,000 writes, 32,000 reads). */
   CLEANUP_BATCH_SIZE: 500,
+  /** Attempts kept in a job's history (its timeline). */
+  MAX_ATTEMPT_HISTORY: 5,
+  /** Days a user's daily token totals are kept. */
+  USAGE_RETENTION_DAYS: 30,
   /** Jobs shown in the background tasks panel. */
   RECENT_JOBS_DEFAULT_LIMIT: 20,
   RECENT_JOBS_MAX_LIMIT: 50,

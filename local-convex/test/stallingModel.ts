@@ -24,8 +24,10 @@ setModelOverride(() => ({
   model: codeModel({
     provider: "test",
     modelId: "stalling",
-    generate: () => JSON.stringify({ topic: "Planets", questionCount: 5, focus: "The planets." }),
-    // The SDK hands over an element once the next one has begun.
-    stream: () => ['{"elements":[', JSON.stringify(question), ',{"question":"', { until: new Promise(() => {}) }],
+    generate: () => {
+      throw new Error("A job makes one streaming call.");
+    },
+    // A question is complete once the next one has begun.
+    stream: () => ['{"plan":{"topic":"Planets","questionCount":5},"questions":[', JSON.stringify(question), ',{"question":"', { until: new Promise(() => {}) }],
   }),
 }));

@@ -305,7 +305,7 @@ describe("a deployment with no model configured", () => {
     const elapsed = Date.now() - started;
     report("no model: the job's end", "failed MODEL_NOT_CONFIGURED final, 0 kept", `${job.status} ${job.errorCode} ${job.retryable ? "retryable" : "final"}, ${job.questionsSaved} kept`);
     report("no model: failed within 1 s of createJob", "yes", elapsed < 1000 ? "yes" : `no (${elapsed} ms)`);
-  });
+  }, 60_000); // starts a backend of its own
 });
 
 describe("afterwards", () => {

@@ -9,7 +9,7 @@
  *                        the 1 s idle timeout, or the job fails as a hang)
  *   [[fail:429]]         every attempt: the stream fails with HTTP 429
  *   [[fail-once:429]]    the first attempt fails with 429, a retry succeeds
- *   [[fail:401]]         the plan call fails with HTTP 401 (bad key)
+ *   [[fail:401]]         every attempt: the call fails with HTTP 401 (bad key)
  *   [[drop:K]]           the connection drops after K questions (every attempt)
  *   [[drop-once:K]]      the connection drops after K questions, once
  *   [[malformed:K]]      the JSON breaks after K questions
@@ -36,7 +36,8 @@ import { promptText, type StreamStep } from "../../convex/lib/ai/modelStream";
 import type { ModelChoice } from "../../convex/lib/ai/models";
 import { parseGenerationPrompt, parseRequest } from "../../convex/lib/ai/prompts";
 import { makeQuestion, questionSteps } from "./scriptedModels";
-import { jsonReply, startProviderStandIn, wireChoice, wireSteps } from "./wire/providers";
+import { JOB_CONFIG } from "../../lib/constants/jobs";
+import { startProviderStandIn, wireChoice, wireSteps } from "./wire/providers";
 import type { ContentEnd, Scenario, StandIn, WireRequest, WireStep } from "./wire/standIn";
 
 export type Directives = {
@@ -103,24 +104,22 @@ function directiveScenarios(): (request: WireRequest) => Scenario {
     fired.add(key);
     return true;
   };
-  return ({ prompt, streaming }) => {
+  return ({ prompt }) => {
     const request = parseRequest(prompt) ?? "";
     const d = parseDirectives(request);
-    if (!streaming) {
-      // The clarify call: the plan.
-      if (d.fail?.status === 401) return { reply: "status", status: 401 };
-      const topic = request.replace(/\[\[[^\]]*\]\]/g, "").trim().slice(0, 60) || "Scripted topic";
-      return jsonReply({ topic, questionCount: d.count, focus: "As scripted." });
-    }
-    const plan = parseGenerationPrompt(prompt);
-    const already = plan?.avoid.length ?? 0;
-    const wanted = plan?.count ?? d.count;
+    if (d.fail?.status === 401) return { reply: "status", status: 401 };
     if (d.fail?.status === 429 && (!d.fail.once || once(`fail:${request}`))) return { reply: "status", status: 429 };
-    const topic = plan?.topic ?? "Scripted topic";
+    // The plan: the one the prompt gives (a retry), else the request without its directives and the asked count.
+    const given = parseGenerationPrompt(prompt);
+    const hasPlan = /^Topic: /m.test(prompt);
+    const topic = hasPlan ? given.topic : request.replace(/\[\[[^\]]*\]\]/g, "").trim().slice(0, JOB_CONFIG.MAX_TOPIC_LENGTH) || "Scripted topic";
+    const already = given.avoid.length;
+    const wanted = hasPlan ? given.count : d.count;
+    const plan = { topic, questionCount: wanted };
     const questions = Array.from({ length: wanted }, (_, i) => makeQuestion(already + i, { question: `${topic} question ${already + i + 1}` }));
     /** The first `after` questions (counting saved ones), half of the next, then `then`. */
     const upTo = (after: number, then: StreamStep[] = []) =>
-      wireSteps(questionSteps(questions.slice(0, Math.max(0, after - already)), { delayMs: d.paceMs, end: then }));
+      wireSteps(questionSteps(questions.slice(0, Math.max(0, after - already)), { plan, delayMs: d.paceMs, end: then }));
     const cut = (after: number, end: ContentEnd, then: StreamStep[] = []): Scenario => ({ reply: "content", steps: upTo(after, then), end });
     if (d.drop && already < d.drop.after && (!d.drop.once || once(`drop:${request}`))) return cut(d.drop.after, "drop", [{ delayMs: FAILURE_DELAY_MS }]);
     if (d.malformedAfter !== undefined && already < d.malformedAfter) return cut(d.malformedAfter, "finish");
@@ -128,7 +127,7 @@ function directiveScenarios(): (request: WireRequest) => Scenario {
     if (d.stallAfter !== undefined && already < d.stallAfter) return { reply: "content", steps: keepAlive(upTo(d.stallAfter)), end: "hang" };
     // The server drops the connection; `crashMiddleware` turns that into the crash.
     if (d.crashAfter !== undefined && already < d.crashAfter) return cut(d.crashAfter, "drop", [{ delayMs: FAILURE_DELAY_MS }]);
-    return { reply: "content", steps: wireSteps(questionSteps(questions, { delayMs: d.paceMs })), end: "finish" };
+    return { reply: "content", steps: wireSteps(questionSteps(questions, { plan, delayMs: d.paceMs })), end: "finish" };
   };
 }
 

@@ -7,7 +7,6 @@
  */
 import { codeModel, promptText, type StreamStep } from "../../convex/lib/ai/modelStream";
 import type { ModelChoice } from "../../convex/lib/ai/models";
-import type { Intent } from "../../convex/lib/ai/prompts";
 import type { GeneratedQuestion } from "../../lib/validators";
 
 export function makeQuestion(i: number, overrides: Partial<GeneratedQuestion> = {}): GeneratedQuestion {
@@ -37,28 +36,39 @@ export function makeQuestions(count: number, from = 0): GeneratedQuestion[] {
 }
 
 /**
- * The stream of `{"elements":[...]}` for `questions`, with `delayMs` between
- * elements. The AI SDK publishes an element once the next one begins (or the
- * array closes), so every element is split after its first character:
- * - `pauseAt`: the stream waits for `until` just after element `index` began,
- *   i.e. once element `index - 1` is published;
- * - `onComplete(index)` runs at the moment element `index` is complete (the
+ * The stream of the one generation call's answer, `{"plan":…,"questions":[…]}`,
+ * for `questions`, with `delayMs` between them. A question is complete once
+ * the next one begins (or the answer ends), so every question is split after
+ * its first character:
+ * - `plan`: the answer's plan (default: "Scripted topic" with as many
+ *   questions as given); any JSON value, to test an unusable one; null for an
+ *   answer without a plan;
+ * - `pauseAt`: the stream waits for `until` just after question `index`
+ *   began, i.e. once question `index - 1` is complete;
+ * - `onComplete(index)` runs at the moment question `index` is complete (the
  *   benchmark time-stamps it);
- * - `end`: instead of closing the array, the stream writes half of one more
- *   element (which must never be saved) and then plays `end` (a failure, a
+ * - `end`: instead of closing the answer, the stream writes half of one more
+ *   question (which must never be saved) and then plays `end` (a failure, a
  *   hang, or nothing: malformed JSON).
  */
 export function questionSteps(
   questions: readonly unknown[],
   {
+    plan = { topic: "Scripted topic", questionCount: questions.length },
     delayMs = 0,
     pauseAt,
     onComplete,
     end,
-  }: { delayMs?: number; pauseAt?: { index: number; until: Promise<unknown> }; onComplete?: (index: number) => void; end?: StreamStep[] } = {},
+  }: {
+    plan?: unknown;
+    delayMs?: number;
+    pauseAt?: { index: number; until: Promise<unknown> };
+    onComplete?: (index: number) => void;
+    end?: StreamStep[];
+  } = {},
 ): StreamStep[] {
   const completed = (index: number): StreamStep[] => (onComplete && index >= 0 ? [{ call: () => onComplete(index) }] : []);
-  const steps: StreamStep[] = ['{"elements":['];
+  const steps: StreamStep[] = [plan === null ? '{"questions":[' : `{"plan":${JSON.stringify(plan)},"questions":[`];
   questions.forEach((question, i) => {
     const json = JSON.stringify(question);
     if (i > 0) {
@@ -74,29 +84,27 @@ export function questionSteps(
   return [...steps, `${questions.length > 0 ? "," : ""}{"question": "Half a`, ...completed(last), ...end];
 }
 
+/** A plan of `questionCount` questions on "Scripted topic". */
+export const plan = (questionCount: number) => ({ topic: "Scripted topic", questionCount });
+
 export type Script = {
   /** Stream idle timeout of the model choice (ms). */
   streamIdleTimeoutMs?: number;
-  /** The clarify step's answer: a plan, raw text, or an error to throw. */
-  intent?: Intent | { text: string } | { error: unknown };
-  /** The generation stream of the n-th streaming call (0-based). */
+  /** The stream of the n-th call (0-based). */
   stream: StreamStep[] | ((call: number) => StreamStep[]);
 };
 
-type Calls = { clarify: number; stream: number; prompts: string[]; signals: AbortSignal[] };
+type Calls = { stream: number; prompts: string[]; signals: AbortSignal[] };
 
 /** A model choice that plays `script`; `calls` records its calls, the
- * generation prompts it got and their abort signals. */
+ * prompts it got and their abort signals. */
 export function scriptedModel(script: Script): ModelChoice & { calls: Calls } {
-  const calls: Calls = { clarify: 0, stream: 0, prompts: [], signals: [] };
+  const calls: Calls = { stream: 0, prompts: [], signals: [] };
   const model = codeModel({
     provider: "scripted",
     modelId: "scripted",
     generate: () => {
-      calls.clarify++;
-      const intent = script.intent ?? { topic: "Scripted topic", questionCount: 5, focus: "Scripted focus." };
-      if ("error" in intent) throw intent.error;
-      return "text" in intent ? intent.text : JSON.stringify(intent);
+      throw new Error("The scripted model only streams: a job makes one streaming call.");
     },
     stream: (options) => {
       const call = calls.stream++;

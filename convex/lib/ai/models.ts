@@ -67,6 +67,8 @@ export function chooseModel(env: DeploymentEnv = readDeploymentEnv()): ModelChoi
       baseURL: env.OPENAI_COMPATIBLE_BASE_URL,
       ...(env.OPENAI_COMPATIBLE_API_KEY ? { apiKey: env.OPENAI_COMPATIBLE_API_KEY } : {}),
       supportsStructuredOutputs: true,
+      // Ask for `usage` on streamed answers (`stream_options.include_usage`): the job records its tokens.
+      includeUsage: true,
     });
     const idle = Number(env.OPENAI_COMPATIBLE_IDLE_TIMEOUT_MS);
     return {

@@ -7,6 +7,7 @@
  * Server-only (zod never reaches the browser). Its shape is the database's
  * `vGeneratedQuestion` (`lib/validators.ts`), checked by a test.
  */
+import { jsonSchema, zodSchema } from "ai";
 import { z } from "zod";
 import { DIFFICULTIES, QUESTION_TYPES, type GeneratedQuestion } from "../../../lib/validators";
 
@@ -22,3 +23,26 @@ export const generatedQuestionSchema = z.object({
   explanation: z.string().max(2000).describe("Why the answer is right, in one or two sentences."),
   difficulty: z.enum(DIFFICULTIES),
 }) satisfies z.ZodType<GeneratedQuestion>;
+
+/**
+ * The whole answer of the one generation call: the plan first, then the
+ * questions. `plan` sorts before `questions`, so providers that order
+ * properties alphabetically (Gemini) still write the plan first.
+ */
+export const generationOutputSchema = z.object({
+  plan: z.object({
+    topic: z.string().describe("A short title for the topic, in the learner's language."),
+    questionCount: z.number().describe("How many questions this answer holds."),
+  }),
+  questions: z.array(generatedQuestionSchema).describe("Exactly plan.questionCount questions."),
+});
+
+/**
+ * `generationOutputSchema` as the provider sees it (its JSON Schema), but
+ * accepting any value when the answer is parsed: each question is checked on
+ * its own (`generatedQuestionSchema.safeParse`), so one bad question is
+ * skipped and counted instead of failing the whole answer.
+ */
+export const lenientGenerationOutput = jsonSchema<unknown>(() => zodSchema(generationOutputSchema).jsonSchema, {
+  validate: (value) => ({ success: true, value }),
+});

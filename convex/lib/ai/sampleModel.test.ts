@@ -1,9 +1,8 @@
-import { Output, streamText } from "ai";
 import { describe, expect, test } from "vitest";
 import { generatedQuestionSchema } from "./questionSchema";
 import { normalizeQuestion } from "../questionQuality";
 import { generationPrompt } from "./prompts";
-import { clarifyIntent } from "./prompts";
+import { generateLikeProcessJob } from "../../../tests/support/wire/capture";
 import { createSampleModel, sampleQuestions, SAMPLE_NOTE } from "./sampleModel";
 
 describe("sample questions", () => {
@@ -36,22 +35,18 @@ describe("the sample model through the AI SDK", () => {
   const model = createSampleModel({ chunkDelayMs: 0 });
   const choice = { kind: "sample" as const, name: "sample", model, maxRetries: 0 };
 
-  test("plans from the request", async () => {
-    expect(await clarifyIntent(choice, "Give me 12 questions on React hooks")).toMatchObject({
-      topic: "React hooks",
-      questionCount: 12,
-    });
+  test("answers the one generation call: a plan read off the request, then that many complete questions", async () => {
+    const { elements, error } = await generateLikeProcessJob(choice, generationPrompt({ request: "Give me 12 questions on React hooks", avoid: [] }));
+    expect(error).toBeNull();
+    expect(elements).toHaveLength(12);
+    expect(elements[0]).toMatchObject({ question: "Which hook adds local state to a function component?" });
   });
 
-  test("streams the asked number of complete questions", async () => {
-    const result = streamText({
-      model,
-      prompt: generationPrompt({ topic: "React hooks", focus: "", count: 8, request: "react", avoid: [] }),
-      output: Output.array({ element: generatedQuestionSchema }),
-    });
-    const elements = [];
-    for await (const element of result.elementStream) elements.push(element);
-    expect(elements).toHaveLength(8);
-    expect(await result.output).toEqual(elements);
+  test("keeps a given plan and avoids the questions it is shown", async () => {
+    const first = sampleQuestions("React hooks", 3).map((q) => q.question);
+    const prompt = generationPrompt({ request: "react", plan: { topic: "React hooks", questionCount: 8 }, count: 5, avoid: first });
+    const { elements } = await generateLikeProcessJob(choice, prompt);
+    expect(elements).toHaveLength(5);
+    for (const q of elements as Array<{ question: string }>) expect(first).not.toContain(q.question);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * The offline sample model: what jobs run on when no model is configured, so
  * the app works with no key and no network. It implements the AI SDK's
- * language-model interface, plans like the real clarify step, and streams
- * well-formed questions at about the pace of Gemini Flash.
+ * language-model interface, answers the generation call as a real model
+ * does (a plan read off the request, then the questions), and streams them
+ * at about the pace of Gemini Flash.
  *
  * It knows three demo topics for real (the NATO alphabet, the first elements
  * of the periodic table, React hooks); for anything else it writes questions
@@ -12,7 +13,7 @@
 import type { GeneratedQuestion } from "../../../lib/validators";
 import { JOB_CONFIG } from "../../../lib/constants/jobs";
 import { chunked, codeModel, promptText } from "./modelStream";
-import { fallbackIntent, parseGenerationPrompt, parseRequest } from "./prompts";
+import { parseGenerationPrompt } from "./prompts";
 
 export const SAMPLE_NOTE = "(Sample question from the offline model: set GOOGLE_GENERATIVE_AI_API_KEY for real ones.)";
 
@@ -22,19 +23,15 @@ const CHUNK_SIZE = 25;
 
 export function createSampleModel(options: { chunkDelayMs?: number } = {}) {
   const delayMs = options.chunkDelayMs ?? DEFAULT_CHUNK_DELAY_MS;
+  const answer = (prompt: string) => {
+    const { topic, count, avoid } = parseGenerationPrompt(prompt);
+    return JSON.stringify({ plan: { topic, questionCount: count }, questions: sampleQuestions(topic, count, avoid) });
+  };
   return codeModel({
     provider: "sample",
     modelId: "sample-questions",
-    generate: (call) => {
-      const request = parseRequest(promptText(call)) ?? "";
-      const intent = fallbackIntent(request);
-      return JSON.stringify({ ...intent, focus: `Key facts about ${intent.topic}.` });
-    },
-    stream: (call) => {
-      const parsed = parseGenerationPrompt(promptText(call)) ?? { topic: "General knowledge", count: 5, avoid: [] };
-      const questions = sampleQuestions(parsed.topic, parsed.count, parsed.avoid);
-      return chunked(JSON.stringify({ elements: questions }), CHUNK_SIZE, delayMs);
-    },
+    generate: (call) => answer(promptText(call)),
+    stream: (call) => chunked(answer(promptText(call)), CHUNK_SIZE, delayMs),
   });
 }
 

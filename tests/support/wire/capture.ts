@@ -1,47 +1,35 @@
 /**
- * What a model call really throws: a generation run the way `processJob`
- * runs it (`streamText` + `Output.array`, the choice's retries, idle timeout
- * and provider options; the error is the stream's own if it reported one,
- * else what the element stream or `result.output` rejected with), and a
- * plain description of an error and its cause chain for the error table
- * (`docs/model-errors.md`).
- *
- * Keep `generateLikeProcessJob` in step with `streamAndSave` in
- * `convex/aiGeneration.ts`; the wire suite runs the real `processJob`.
+ * What a model call really throws: the job's one generation call
+ * (`streamAnswer`, exactly as `processJob` makes it), read the way
+ * `processJob` reads it (each question once the next begins, the rest from
+ * the final answer), returning the usable questions and the error it would
+ * classify; and a plain description of an error and its cause chain for the
+ * error table (`docs/model-errors.md`).
  */
-import { APICallError, NoObjectGeneratedError, Output, RetryError, streamText } from "ai";
+import { APICallError, NoObjectGeneratedError, RetryError } from "ai";
+import { AnswerReader } from "../../../convex/lib/ai/answerStream";
+import { streamAnswer } from "../../../convex/lib/ai/generate";
 import type { ModelChoice } from "../../../convex/lib/ai/models";
-import { GENERATION_SYSTEM_PROMPT, generationPrompt } from "../../../convex/lib/ai/prompts";
-import { generatedQuestionSchema } from "../../../convex/lib/ai/questionSchema";
-import { JOB_CONFIG } from "../../../lib/constants/jobs";
+import { generationPrompt } from "../../../convex/lib/ai/prompts";
+import { checkQuestion } from "../../../convex/lib/questionQuality";
 
 export type Generation = { elements: unknown[]; error: unknown };
 
 /** The generation prompt of a fresh job on `topic`. */
-export const wirePrompt = (topic = "Wire topic", count = 5) => generationPrompt({ topic, focus: "", count, request: topic, avoid: [] });
+export const wirePrompt = (topic = "Wire topic") => generationPrompt({ request: topic, avoid: [] });
 
-/** Streams a generation like `processJob` and returns the elements it yielded and the error it would classify (null if none). */
+/** Makes a job's generation call and returns the usable questions it gave and the error it would classify (null if none). */
 export async function generateLikeProcessJob(choice: ModelChoice, prompt = wirePrompt()): Promise<Generation> {
-  let streamError: unknown = undefined;
-  const result = streamText({
-    model: choice.model,
-    maxRetries: choice.maxRetries,
-    timeout: { chunkMs: choice.streamIdleTimeoutMs ?? JOB_CONFIG.STREAM_IDLE_TIMEOUT_MS },
-    ...(choice.providerOptions ? { providerOptions: choice.providerOptions } : {}),
-    system: GENERATION_SYSTEM_PROMPT,
-    prompt,
-    output: Output.array({ element: generatedQuestionSchema }),
-    onError: ({ error }) => {
-      streamError ??= error;
-    },
-  });
+  const { result, streamError } = streamAnswer(choice, prompt);
+  const reader = new AnswerReader();
   const elements: unknown[] = [];
+  const take = (parts: unknown[]) => elements.push(...parts.map(checkQuestion).filter((q) => q !== null));
   try {
-    for await (const element of result.elementStream) elements.push(element);
-    await result.output;
+    for await (const partial of result.partialOutputStream) take(reader.read(partial).questions);
+    take(reader.rest(await result.output));
     return { elements, error: null };
   } catch (error) {
-    return { elements, error: streamError ?? error };
+    return { elements, error: streamError() ?? error };
   }
 }
 

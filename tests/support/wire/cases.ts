@@ -6,7 +6,6 @@
  * `npx tsx tests/support/wire/errorTable.ts`, which prints the table of
  * `docs/model-errors.md` from what the SDK really throws.
  */
-import { clarifyIntent } from "../../../convex/lib/ai/prompts";
 import type { ErrorCode } from "../../../lib/validators";
 import { makeQuestions } from "../scriptedModels";
 import { generateLikeProcessJob, wirePrompt } from "./capture";
@@ -31,8 +30,6 @@ export type WireCase = {
   name: string;
   /** What the server did, as the table says it. */
   server: string;
-  /** Which call meets the failure: the generation stream (default) or the clarify call. */
-  call?: "stream" | "plan";
   /** The server's reply for `provider` ("refused": nothing listens; null: the provider has no such case). */
   scenario: (provider: WireProvider) => Scenario | "refused" | null;
   /** The SDK's retries for this run (default 0). */
@@ -60,7 +57,6 @@ export const WIRE_CASES: WireCase[] = [
     kept: 0,
     requests: 2,
   },
-  { name: "429 on the clarify call", server: "429 on the clarify call", call: "plan", scenario: () => status(429), expected: { code: "RATE_LIMIT", retryable: true }, kept: 0 },
   { name: "401", server: "401 and the provider's bad-key body", scenario: () => status(401), expected: { code: "API_KEY", retryable: false }, kept: 0 },
   {
     name: "400 API_KEY_INVALID",
@@ -69,15 +65,6 @@ export const WIRE_CASES: WireCase[] = [
     expected: { code: "API_KEY", retryable: false },
     kept: 0,
   },
-  {
-    name: "400 API_KEY_INVALID on the clarify call",
-    server: "400 `API_KEY_INVALID` on the clarify call",
-    call: "plan",
-    scenario: (provider) => (provider === "gemini" ? status(400) : null),
-    expected: { code: "API_KEY", retryable: false },
-    kept: 0,
-  },
-  { name: "401 on the clarify call", server: "401 on the clarify call", call: "plan", scenario: () => status(401), expected: { code: "API_KEY", retryable: false }, kept: 0 },
   { name: "403", server: "403 `PERMISSION_DENIED` / forbidden", scenario: () => status(403), expected: { code: "API_KEY", retryable: false }, kept: 0 },
   {
     name: "400 bad request",
@@ -167,10 +154,7 @@ export async function runCase(provider: WireProvider, wireCase: WireCase): Promi
   if (scenario === "refused") await server.close(); // its port now refuses connections
   const choice = wireChoice(provider, server, { maxRetries: wireCase.maxRetries ?? 0, streamIdleTimeoutMs: TABLE_IDLE_TIMEOUT_MS });
   try {
-    const call =
-      wireCase.call === "plan"
-        ? clarifyIntent(choice, "Roman roads").then(() => ({ elements: [], error: null }), (error: unknown) => ({ elements: [], error }))
-        : generateLikeProcessJob(choice, wirePrompt());
+    const call = generateLikeProcessJob(choice, wirePrompt());
     let timer: ReturnType<typeof setTimeout> | undefined;
     const silence = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), wireCase.expected === null ? TABLE_SILENCE_MS : CASE_TIMEOUT_MS)));
     const run = await Promise.race([call, silence]).finally(() => clearTimeout(timer));

@@ -1,7 +1,7 @@
 /**
  * The app's real model providers pointed at a stand-in (`standIn.ts`), and
- * the scenarios tests give it: a plan for the clarify call, questions for the
- * generation stream, each with its ending.
+ * the scenarios tests give it: the generation call's answer (a plan, then
+ * questions), each with its ending.
  *
  *   const server = await startProviderStandIn("gemini", script({ stream: () => questionsReply(makeQuestions(3), { end: "drop" }) }));
  *   const choice = wireChoice("gemini", server, { maxRetries: 0 });
@@ -12,7 +12,7 @@
  */
 import { chooseModel, type ModelChoice } from "../../../convex/lib/ai/models";
 import type { StreamStep } from "../../../convex/lib/ai/modelStream";
-import type { Intent } from "../../../convex/lib/ai/prompts";
+import type { Plan } from "../../../convex/lib/ai/prompts";
 import { questionSteps } from "../scriptedModels";
 import { geminiFormat } from "./gemini";
 import { openAIFormat } from "./openai";
@@ -64,35 +64,29 @@ export function wireSteps(steps: readonly StreamStep[]): WireStep[] {
   });
 }
 
-/** A reply whose content is `value` as JSON, in one piece (the clarify call's answer). */
-export function jsonReply(value: unknown): Scenario {
-  return { reply: "content", steps: [JSON.stringify(value)] };
-}
-
 /**
- * `{"elements":[...]}` for `questions`, one frame per piece (see
- * `questionSteps`), `delayMs` between questions. With `half` (the default
+ * The answer `{"plan":…,"questions":[…]}` for `questions`, one frame per piece
+ * (see `questionSteps`), `delayMs` between questions. With `half` (the default
  * unless it ends with "finish"), half of one more question follows and the
- * array is never closed, as a model cut off mid-answer leaves it.
+ * answer is never closed, as a model cut off mid-answer leaves it.
  */
 export function questionsReply(
   questions: readonly unknown[],
-  { delayMs = 0, end = "finish", half = end !== "finish" }: { delayMs?: number; end?: ContentEnd; half?: boolean } = {},
+  {
+    plan: answerPlan = plan(questions.length),
+    delayMs = 0,
+    end = "finish",
+    half = end !== "finish",
+  }: { plan?: unknown; delayMs?: number; end?: ContentEnd; half?: boolean } = {},
 ): Scenario {
-  return { reply: "content", steps: wireSteps(questionSteps(questions, { delayMs, ...(half ? { end: [] } : {}) })), end };
+  return { reply: "content", steps: wireSteps(questionSteps(questions, { plan: answerPlan, delayMs, ...(half ? { end: [] } : {}) })), end };
 }
 
-/** A plan for the clarify call. */
-export const plan = (questionCount: number, topic = "Wire topic"): Intent => ({ topic, questionCount, focus: "Everything." });
+/** The plan of an answer. */
+export const plan = (questionCount: number, topic = "Wire topic"): Plan => ({ topic, questionCount });
 
-/**
- * A handler that answers the clarify call (not streamed) with `intent` and the
- * n-th generation stream (0-based, SDK retries included) with `stream(n)`.
- */
-export function script({ intent = plan(5), stream }: { intent?: Intent | Scenario; stream: (call: number, request: WireRequest) => Scenario }) {
-  let streams = 0;
-  return (request: WireRequest): Scenario => {
-    if (request.streaming) return stream(streams++, request);
-    return "reply" in intent ? intent : jsonReply(intent);
-  };
+/** A handler that answers the n-th generation call (0-based, SDK retries included) with `stream(n)`. */
+export function script({ stream }: { stream: (call: number, request: WireRequest) => Scenario }) {
+  let calls = 0;
+  return (request: WireRequest): Scenario => stream(calls++, request);
 }
