@@ -164,6 +164,18 @@ describe("token claims", () => {
       team: "blue",
     });
   });
+
+  test("cannot name another user: tokenIdentifier, subject and issuer come from iss and sub only", () => {
+    const identity = identityFromClaims({
+      iss: "http://127.0.0.1:3000",
+      sub: "mallory",
+      tokenIdentifier: "http://127.0.0.1:3000|alice",
+      subject: "alice",
+      issuer: "https://accounts.example.com",
+      team: "red",
+    });
+    expect(identity).toEqual({ tokenIdentifier: "http://127.0.0.1:3000|mallory", subject: "mallory", issuer: "http://127.0.0.1:3000", team: "red" });
+  });
 });
 
 describe("TransactionGate", () => {
