@@ -1,8 +1,9 @@
 /**
  * A running local-convex in this process: the engine with the app loaded,
- * its data file, scheduled functions and crons, token verification, and one
- * HTTP server for the HTTP function API and the WebSocket sync endpoint
- * (`/api/<version>/sync`, `/api/sync`).
+ * its durable store (snapshot + journal), scheduled functions and crons,
+ * token verification, and one HTTP server for the HTTP function API and the
+ * WebSocket sync endpoint (`/api/<version>/sync`, `/api/sync`). Sockets
+ * and frames are bounded (`limits.ts`).
  *
  * Needs the loader hook of `engine/convexTestHook.ts` registered before
  * convex-test is imported: use `cli.ts`, or `startLocalConvex()` from
@@ -18,8 +19,11 @@ import { Engine } from "./engine/engine";
 import { importFile } from "./engine/modules";
 import { ScheduledFunctionMonitor, resumeScheduledFunctions } from "./engine/scheduledFunctions";
 import { handleHttpRequest } from "./http";
+import { InFlightLimiter } from "./inFlight";
+import { MAX_FRAME_BYTES, MAX_HTTP_REQUESTS_PER_CLIENT, MAX_OPEN_SOCKETS } from "./limits";
 import { log } from "./log";
-import { DataFile, lockDataFile } from "./persistence";
+import { lockDataFile } from "./storage/lock";
+import { DurableStore } from "./storage/store";
 import { MutationLog } from "./sync/mutationLog";
 import { SyncSession } from "./sync/session";
 import { SubscriptionHub } from "./sync/subscriptions";
@@ -51,7 +55,7 @@ export type LocalConvex = {
   dataFile: string | null;
   /** What was loaded, for the startup banner. */
   summary: string[];
-  /** Stops serving and saves all data. */
+  /** Stops serving and writes a last snapshot. */
   close(): Promise<void>;
 };
 
@@ -102,7 +106,9 @@ export async function createLocalConvex(options: LocalConvexOptions = {}): Promi
 type App = {
   engine: Engine;
   verifier: TokenVerifier;
-  dataFile: DataFile | null;
+  inFlight: InFlightLimiter;
+  durable: () => Promise<void> | undefined;
+  dataFile: DurableStore | null;
   summary: string[];
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   close(server: Server): Promise<void>;
@@ -117,37 +123,27 @@ async function loadApp(projectDir: string, options: LocalConvexOptions): Promise
   const engine = await Engine.load({ projectDir });
   const verifier = TokenVerifier.fromAuthConfig(await engine.importConvexModule("auth.config"));
   const mutations = new MutationLog();
-  const monitor = new ScheduledFunctionMonitor(engine, { verbose });
+  new ScheduledFunctionMonitor(engine, { verbose });
   const summary: string[] = [];
 
-  // Data: restore, repair what the last process left running, then save after every write.
-  const dataFile = dataFilePath
-    ? new DataFile({
-        file: dataFilePath,
-        engine,
-        extra: () => ({ mutationResults: mutations.export() }),
-        canSaveNow: () => !monitor.mutationInProgress(),
-      })
-    : null;
+  // Data: restore (snapshot + journal), repair what the last process left running, then journal every commit.
   const loadStarted = performance.now();
-  const restored = dataFile?.load() ?? null;
-  if (restored) {
-    mutations.import(restored.extra.mutationResults);
-    for (const warning of restored.warnings) log.warn(warning);
-    engine.buildIndexes(); // now rather than on the first queries
-  }
+  const opened = dataFilePath ? DurableStore.open({ file: dataFilePath, engine, mutations }) : null;
+  const dataFile = opened?.store ?? null;
+  const restored = opened?.restored ?? null;
+  for (const warning of restored?.warnings ?? []) log.warn(warning);
+  if (restored?.removedTemporaryFiles) log.warn(`Removed ${restored.removedTemporaryFiles} unfinished snapshot(s) a previous process left behind.`);
+  if (restored?.found) engine.buildIndexes(); // now rather than on the first queries
   const loadSeconds = ((performance.now() - loadStarted) / 1000).toFixed(1);
+  const durable = () => dataFile?.barrier();
+  engine.setDurabilityBarrier(durable);
   const { interrupted, pending, deleted } = resumeScheduledFunctions(engine);
   for (const name of interrupted) log.warn(`${name} was running when local-convex stopped: marked failed.`);
-  if (dataFile) {
-    engine.onCommit((_ts, writes) => {
-      if (writes.length > 0) dataFile.scheduleSave();
-    });
-    if (interrupted.length > 0 || deleted > 0) dataFile.scheduleSave();
-  }
+  if (interrupted.length > 0 || deleted > 0) dataFile?.requestSnapshot();
+  const replayed = restored?.replayed ? `, ${restored.replayed} journaled commits replayed` : "";
   summary.push(
     dataFilePath
-      ? `data:       ${path.relative(projectDir, dataFilePath) || dataFilePath} (${restored ? `${restored.documents} documents restored in ${loadSeconds}s` : "new"}${pending ? `, ${pending} scheduled functions pending` : ""})`
+      ? `data:       ${path.relative(projectDir, dataFilePath) || dataFilePath} (${restored?.found ? `${restored.documents} documents restored in ${loadSeconds}s${replayed}` : "new"}${pending ? `, ${pending} scheduled functions pending` : ""})`
       : "data:       in memory only",
   );
 
@@ -162,7 +158,7 @@ async function loadApp(projectDir: string, options: LocalConvexOptions): Promise
   // Sync sockets, and the timers that keep them alive (the client gives up after 60 s of silence).
   const hub = new SubscriptionHub(engine, { verbose });
   const sessions = new Set<SyncSession>();
-  const wss = new WebSocketServer({ noServer: true });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const pingAfterMs = options.pingAfterMs ?? 15_000;
   const heartbeat = setInterval(() => {
     for (const session of sessions) session.keepAlive(pingAfterMs);
@@ -178,6 +174,8 @@ async function loadApp(projectDir: string, options: LocalConvexOptions): Promise
   return {
     engine,
     verifier,
+    inFlight: new InFlightLimiter(MAX_HTTP_REQUESTS_PER_CLIENT),
+    durable,
     dataFile,
     summary,
     upgrade(req, socket, head) {
@@ -185,9 +183,13 @@ async function loadApp(projectDir: string, options: LocalConvexOptions): Promise
         socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
         return;
       }
+      if (sessions.size >= MAX_OPEN_SOCKETS) {
+        socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n");
+        return;
+      }
       wss.handleUpgrade(req, socket, head, (ws) => {
         const request = { ip: req.socket.remoteAddress ?? null, userAgent: req.headers["user-agent"] ?? null };
-        const session = new SyncSession(ws, { engine, hub, verifier, mutations, request });
+        const session = new SyncSession(ws, { engine, hub, verifier, mutations, request, durable });
         sessions.add(session);
         ws.on("close", () => sessions.delete(session));
       });
@@ -200,7 +202,7 @@ async function loadApp(projectDir: string, options: LocalConvexOptions): Promise
         for (const session of sessions) session.close(1001, "local-convex is shutting down");
         wss.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await dataFile?.flush();
+        await dataFile?.close();
         unlockDataFile();
       })()),
   };

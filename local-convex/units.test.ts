@@ -182,14 +182,14 @@ describe("TransactionGate", () => {
   test("an exclusive group waits for running transactions and holds new ones back", async () => {
     const gate = new TransactionGate();
     const events: string[] = [];
-    expect(gate.admit()).toBeUndefined(); // transaction A starts at once
+    expect(gate.admit("a")).toBeUndefined(); // transaction A starts at once
     const exclusive = gate.runExclusive(() => {
       events.push("group");
-      expect(gate.admit()).toBeUndefined(); // the group's own transactions pass
+      expect(gate.admit("a")).toBeUndefined(); // the group's own transactions pass
       gate.release();
       return Promise.resolve();
     });
-    const b = gate.admit()!; // B must wait for the group
+    const b = gate.admit("b")!; // B must wait for the group
     void b.then(() => events.push("B"));
     await new Promise((r) => setTimeout(r, 5));
     expect(events).toEqual([]); // the group waits for A
@@ -198,6 +198,28 @@ describe("TransactionGate", () => {
     await exclusive;
     await b;
     expect(events).toEqual(["A ends", "group", "B"]);
+  });
+
+  test("waiting transactions are served round-robin by key: a flood does not delay others", async () => {
+    const gate = new TransactionGate();
+    const order: string[] = [];
+    expect(gate.admit("flood")).toBeUndefined();
+    const waiting = [
+      ...Array.from({ length: 5 }, (_, i) => ["flood", `flood-${i}`] as const),
+      ["bystander", "bystander"] as const,
+      ["flood", "flood-5"] as const,
+      ["server", "cron"] as const,
+    ].map(([key, name]) =>
+      gate.admit(key)!.then(() => {
+        order.push(name);
+        gate.release();
+      }),
+    );
+    expect(gate.waiting).toBe(8);
+    gate.release();
+    await Promise.all(waiting);
+    expect(order).toEqual(["flood-0", "bystander", "cron", "flood-1", "flood-2", "flood-3", "flood-4", "flood-5"]);
+    expect(gate.admit("x")).toBeUndefined(); // free again
   });
 });
 

@@ -17,13 +17,26 @@
  *   with `endVersion.ts >= ts` always follows (the client resolves the
  *   mutation's promise only then): at the next hub flush, or at once when
  *   this socket is already past `ts`.
+ * - Durability: every message waits, in order, for the durability barrier of
+ *   the moment it is sent (`deps.durable`), so no answer or result reaches
+ *   the client before the commits it reflects are on disk.
+ *
+ * Limits (`limits.ts`), each refusing only this client: at most
+ * `MAX_QUERIES_PER_SOCKET` queries (more get QueryFailed), function names up
+ * to `MAX_FUNCTION_NAME_LENGTH`, `MAX_PENDING_REQUESTS_PER_SESSION`
+ * mutations and actions waiting for an answer (more are answered with an
+ * error at once), `MAX_QUEUED_FRAMES_PER_SOCKET` frames read ahead (then
+ * reading pauses). Its transactions take turns with other sessions'
+ * (`fairnessKey`, see `engine/gate.ts`). Refused requests are not kept in
+ * the mutation log.
  */
 import type { UserIdentity } from "convex/server";
 import { convexToJson, jsonToConvex, type JSONValue, type Value } from "convex/values";
 import type { RawData, WebSocket } from "ws";
 import { AuthFailure, type TokenVerifier } from "../auth";
-import type { CallOutcome, Engine } from "../engine/engine";
-import { canonicalizeUdfPath } from "../engine/functionPath";
+import type { CallOutcome, DurabilityBarrier, Engine } from "../engine/engine";
+import { canonicalizeUdfPath, displayFunctionName } from "../engine/functionPath";
+import { MAX_PENDING_REQUESTS_PER_SESSION, MAX_QUERIES_PER_SOCKET, MAX_QUEUED_FRAMES_PER_SOCKET } from "../limits";
 import { log } from "../log";
 import type { MutationLog, StoredResult } from "./mutationLog";
 import {
@@ -36,7 +49,7 @@ import {
   type StateModification,
   type StateVersion,
 } from "./protocol";
-import type { SubscribeSpec, Subscription, SubscriptionHub, SubscriptionUser } from "./subscriptions";
+import { refusedSubscription, type SubscribeSpec, type Subscription, type SubscriptionHub, type SubscriptionUser } from "./subscriptions";
 
 /** A client may claim to have seen timestamps at most this far past our clock (ns). */
 const MAX_CLOCK_SKEW_NS = 5n * 60n * 1_000_000_000n;
@@ -47,10 +60,15 @@ export type SessionDeps = {
   verifier: TokenVerifier;
   mutations: MutationLog;
   request: { ip: string | null; userAgent: string | null };
+  /** Resolves once every commit so far is durable. */
+  durable: DurabilityBarrier;
 };
 
-/** One of the client's queries: what it asked for, the subscription answering it, the result it has. */
-type Query = { spec: Omit<SubscribeSpec, "identity">; subscription: Subscription; sentText: string | null };
+/**
+ * One of the client's queries: what it asked for, the subscription answering
+ * it (or, when `refused`, a fixed error), the result it has.
+ */
+type Query = { spec: Omit<SubscribeSpec, "identity">; subscription: Subscription; sentText: string | null; refused: boolean };
 
 export class SyncSession implements SubscriptionUser {
   /** When this socket last sent or received anything (for Pings and dead-peer checks). */
@@ -67,7 +85,15 @@ export class SyncSession implements SubscriptionUser {
   /** A mutation timestamp the client was told and no Transition has reached yet. */
   private owedTs: bigint | null = null;
   private inbox: Promise<void> = Promise.resolve();
+  /** Frames received and not yet handled. */
+  private queuedFrames = 0;
   private mutationChain: Promise<void> = Promise.resolve();
+  /** Mutations and actions waiting for their answer. */
+  private pendingRequests = 0;
+  /** Queries with a subscription (refused ones do not count). */
+  private subscribedQueries = 0;
+  /** Messages waiting for the durability barrier, in order; null when none is. */
+  private outbox: Promise<void> | null = null;
   private closed = false;
 
   constructor(
@@ -79,9 +105,13 @@ export class SyncSession implements SubscriptionUser {
       this.lastReceivedAt = Date.now();
       if (isBinary) return this.fatal("Binary frames are not part of the protocol");
       const text = frameText(data);
+      if (++this.queuedFrames >= MAX_QUEUED_FRAMES_PER_SOCKET) ws.pause(); // read no more until it catches up
       this.inbox = this.inbox
         .then(() => (this.closed ? undefined : this.handle(text)))
-        .catch((error: unknown) => this.fatal(`InternalError: ${(error as Error).message}`));
+        .catch((error: unknown) => this.fatal(`InternalError: ${(error as Error).message}`))
+        .finally(() => {
+          if (--this.queuedFrames < MAX_QUEUED_FRAMES_PER_SOCKET / 2 && ws.isPaused) ws.resume();
+        });
     });
     ws.on("pong", () => (this.lastReceivedAt = Date.now()));
     ws.on("close", () => this.dispose());
@@ -164,6 +194,7 @@ export class SyncSession implements SubscriptionUser {
       this.identityExpiry = expiry;
     }
     for (const query of this.queries.values()) {
+      if (query.refused) continue;
       const next = this.deps.hub.acquire({ ...query.spec, identity });
       this.deps.hub.release(query.subscription);
       query.subscription = next;
@@ -180,19 +211,26 @@ export class SyncSession implements SubscriptionUser {
     for (const modification of message.modifications) {
       if (modification.type === "Add") {
         if (this.queries.has(modification.queryId)) return this.fatal(`Query ${modification.queryId} was added twice`);
-        const udfPath = tryCanonicalize(modification.udfPath);
-        const argsJson = JSON.stringify(modification.args[0] ?? {});
-        const args = decodeArgs(modification.args);
-        const journal = modification.journal ?? null;
-        // componentPath is for admin clients only: such a query gets no function.
-        const spec = { udfPath: modification.componentPath ? `${modification.componentPath}/${udfPath}` : udfPath, args, argsJson, journal };
-        const subscription = this.deps.hub.acquire({ ...spec, identity: this.identity });
-        this.queries.set(modification.queryId, { spec, subscription, sentText: null });
+        const udfPath = functionPathOf(modification);
+        const refusal =
+          this.deps.engine.refusal(udfPath, "query", "client") ??
+          (this.subscribedQueries >= MAX_QUERIES_PER_SOCKET
+            ? `TooManyQueries: this client already has ${MAX_QUERIES_PER_SOCKET} queries subscribed; remove some before adding more.`
+            : null);
+        if (refusal !== null) {
+          const spec = { udfPath: displayFunctionName(udfPath), args: {}, argsJson: "{}", journal: null };
+          this.queries.set(modification.queryId, { spec, subscription: refusedSubscription(refusal), sentText: null, refused: true });
+        } else {
+          const spec = { udfPath, args: decodeArgs(modification.args), argsJson: JSON.stringify(modification.args[0] ?? {}), journal: modification.journal ?? null };
+          const subscription = this.deps.hub.acquire({ ...spec, identity: this.identity });
+          this.queries.set(modification.queryId, { spec, subscription, sentText: null, refused: false });
+          this.subscribedQueries++;
+        }
         this.removed = this.removed.filter((id) => id !== modification.queryId);
       } else if (modification.type === "Remove") {
         const query = this.queries.get(modification.queryId);
         if (!query) continue;
-        this.deps.hub.release(query.subscription);
+        this.forget(query);
         this.queries.delete(modification.queryId);
         this.removed.push(modification.queryId);
       } else {
@@ -203,13 +241,34 @@ export class SyncSession implements SubscriptionUser {
     this.deps.hub.requestFlush();
   }
 
+  /** Releases a query's subscription (refused queries have none). */
+  private forget(query: Query): void {
+    if (query.refused) return;
+    this.deps.hub.release(query.subscription);
+    this.subscribedQueries--;
+  }
+
+  /** Why a Mutation or Action is not run at all (null: it is), without touching the mutation log. */
+  private requestRefusal(message: Extract<ClientMessage, { type: "Mutation" | "Action" }>, kind: "mutation" | "action"): string | null {
+    if (this.pendingRequests >= MAX_PENDING_REQUESTS_PER_SESSION) {
+      return `TooManyPendingRequests: this client already has ${MAX_PENDING_REQUESTS_PER_SESSION} mutations and actions waiting for an answer.`;
+    }
+    return this.deps.engine.refusal(functionPathOf(message), kind, "client");
+  }
+
   private mutation(message: Extract<ClientMessage, { type: "Mutation" }>): void {
     const identity = this.identity;
     const sessionId = this.sessionId!;
+    // A re-sent request is answered from the log, whatever has changed since.
+    const refusal = this.deps.mutations.has(sessionId, message.requestId) ? null : this.requestRefusal(message, "mutation");
+    if (refusal !== null) {
+      return this.send({ type: "MutationResponse", requestId: message.requestId, success: false, result: refusal, logLines: [] });
+    }
+    this.pendingRequests++;
     const run = async () => {
-      const result = await this.deps.mutations.run(sessionId, message.requestId, async () =>
-        toStored(await this.callFunction(message, "mutation", identity)),
-      );
+      const result = await this.deps.mutations
+        .run(sessionId, message.requestId, async () => toStored(await this.callFunction(message, "mutation", identity)))
+        .finally(() => this.pendingRequests--);
       if (this.closed) return; // the client re-sends it on its next connection
       this.send(
         result.success
@@ -229,7 +288,13 @@ export class SyncSession implements SubscriptionUser {
   }
 
   private action(message: Extract<ClientMessage, { type: "Action" }>): void {
+    const refusal = this.requestRefusal(message, "action");
+    if (refusal !== null) {
+      return this.send({ type: "ActionResponse", requestId: message.requestId, success: false, result: refusal, logLines: [] });
+    }
+    this.pendingRequests++;
     void this.callFunction(message, "action", this.identity).then((outcome) => {
+      this.pendingRequests--;
       // A client whose socket closed meanwhile has failed the action itself.
       if (this.closed) return;
       const logLines = outcome.logLines;
@@ -253,7 +318,6 @@ export class SyncSession implements SubscriptionUser {
     kind: "mutation" | "action",
     identity: UserIdentity | null,
   ): Promise<CallOutcome> {
-    const udfPath = tryCanonicalize(message.udfPath);
     let args: Record<string, Value>;
     try {
       args = decodeArgs(message.args);
@@ -261,13 +325,15 @@ export class SyncSession implements SubscriptionUser {
       return { ok: false, errorMessage: `Invalid arguments: ${(error as Error).message}`, expected: false, logLines: [], durationMs: 0 };
     }
     return await this.deps.engine.call({
-      udfPath: message.componentPath ? `${message.componentPath}/${udfPath}` : udfPath,
+      udfPath: functionPathOf(message),
       args,
       kind,
       identity,
       caller: "client",
       origin: "ws",
       request: this.deps.request,
+      fairnessKey: `ws ${this.sessionId}`,
+      ...(kind === "mutation" ? { requestKey: { sessionId: this.sessionId!, requestId: message.requestId } } : {}),
     });
   }
 
@@ -276,8 +342,8 @@ export class SyncSession implements SubscriptionUser {
   /** Called by the hub after each flush: one Transition with whatever changed for this socket. */
   sync(ts: bigint): void {
     if (this.closed || this.sessionId === null) return;
-    // Wait until every query has its first result, so the Transition is complete.
-    for (const query of this.queries.values()) if (query.subscription.result === null) return;
+    // Wait until every query has an up-to-date result, so the Transition is complete and at one snapshot.
+    for (const query of this.queries.values()) if (query.subscription.result === null || query.subscription.stale) return;
     const modifications: StateModification[] = this.removed.map((queryId) => ({ type: "QueryRemoved", queryId }));
     for (const [queryId, query] of this.queries) {
       if (query.sentText === query.subscription.resultText) continue;
@@ -289,6 +355,11 @@ export class SyncSession implements SubscriptionUser {
     if (modifications.length === 0 && !versionChanged && !owed) return;
     this.removed = [];
     this.transition({ ...this.received, ts: ts > this.sent.ts ? ts : this.sent.ts }, modifications);
+  }
+
+  /** The subscriptions its queries use (for the hub's rounds). */
+  *subscriptions(): Generator<Subscription> {
+    for (const query of this.queries.values()) if (!query.refused) yield query.subscription;
   }
 
   /** After a MutationResponse at `ts`: make sure a Transition reaching `ts` follows it. */
@@ -312,10 +383,30 @@ export class SyncSession implements SubscriptionUser {
     if (!this.closed && Date.now() - this.lastSentAt >= idleMs) this.send({ type: "Ping" });
   }
 
+  /** Sends `message` once every commit so far is durable, after the messages sent before it. */
   private send(message: ServerMessage): void {
     if (this.closed) return;
     this.lastSentAt = Date.now();
-    this.ws.send(serializeServerMessage(message));
+    const text = serializeServerMessage(message);
+    const durable = this.deps.durable();
+    if (!durable && !this.outbox) return void this.ws.send(text);
+    this.afterOutbox(async () => {
+      await durable;
+      this.ws.send(text);
+    });
+  }
+
+  /** Runs `step` once the messages queued so far are sent; a durability failure ends the connection instead. */
+  private afterOutbox(step: () => void | Promise<void>): void {
+    const next = (this.outbox ?? Promise.resolve()).then(step).catch((error: unknown) => {
+      log.error(`Closing a client connection: ${(error as Error).message}`);
+      this.ws.terminate();
+      this.dispose();
+    });
+    this.outbox = next;
+    void next.finally(() => {
+      if (this.outbox === next) this.outbox = null;
+    });
   }
 
   /** Refuses a token: AuthError, then close (the client fetches a new token and reconnects). */
@@ -335,7 +426,8 @@ export class SyncSession implements SubscriptionUser {
   /** Closes the connection (`code` for shutdown; none, as the backend does, after errors). */
   close(code?: number, reason?: string): void {
     if (this.closed) return;
-    this.ws.close(code, reason);
+    if (this.outbox) this.afterOutbox(() => this.ws.close(code, reason));
+    else this.ws.close(code, reason);
     this.dispose();
   }
 
@@ -343,7 +435,7 @@ export class SyncSession implements SubscriptionUser {
     if (this.closed) return;
     this.closed = true;
     if (this.identityExpiry) clearTimeout(this.identityExpiry);
-    for (const query of this.queries.values()) this.deps.hub.release(query.subscription);
+    for (const query of this.queries.values()) this.forget(query);
     this.queries.clear();
     this.deps.hub.removeUser(this);
   }
@@ -365,12 +457,16 @@ export function frameText(data: RawData): string {
   return (data instanceof ArrayBuffer ? Buffer.from(data) : data).toString("utf8");
 }
 
-function tryCanonicalize(udfPath: string): string {
+/** The function a query, mutation or action names, canonical when it can be. */
+function functionPathOf(request: { udfPath: string; componentPath?: string }): string {
+  let udfPath = request.udfPath;
   try {
-    return canonicalizeUdfPath(udfPath);
+    udfPath = canonicalizeUdfPath(udfPath);
   } catch {
-    return udfPath; // reported as "Could not find public function" by the engine
+    // reported by the engine's refusal ("Could not find public function", "Function name too long")
   }
+  // componentPath is for admin clients only: such a path names no function.
+  return request.componentPath ? `${request.componentPath}/${udfPath}` : udfPath;
 }
 
 function decodeArgs(args: JSONValue[]): Record<string, Value> {
