@@ -11,6 +11,8 @@
  *   --cron-speed <factor> run cron jobs <factor> times faster
  *   --verbose             log every query run
  *   --ping-after-ms <ms>  idle time before a keep-alive Ping (default 15000)
+ *   --allow-origin <url>  let browser pages from this origin connect, besides
+ *                         loopback ones (e.g. the web app's URL); repeatable
  *
  * Started by `startLocalConvex()` (index.ts) with an IPC channel, it reports
  * `{type:"ready", url, port}` or `{type:"error", message}` there, and exits
@@ -23,8 +25,10 @@ import { parseArgs } from "node:util";
 register("./engine/convexTestHook.ts", import.meta.url);
 const { createLocalConvex, PortInUseError } = await import("./server");
 const { color, log } = await import("./log");
+const { normalizeOrigin } = await import("./origin");
 
-const USAGE = "Usage: tsx local-convex/cli.ts [--port 3210] [--data .local/convex-data.json | --in-memory] [--preload <module>]... [--cron-speed <factor>] [--verbose]";
+const USAGE =
+  "Usage: tsx local-convex/cli.ts [--port 3210] [--data .local/convex-data.json | --in-memory] [--preload <module>]... [--cron-speed <factor>] [--verbose] [--allow-origin <url>]...";
 
 type ParentMessage = { type: "ready"; url: string; port: number } | { type: "error"; message: string };
 const tellParent = (message: ParentMessage) => process.send?.(message);
@@ -41,6 +45,7 @@ try {
       "cron-speed": { type: "string", default: "1" },
       verbose: { type: "boolean", default: false },
       "ping-after-ms": { type: "string" },
+      "allow-origin": { type: "string", multiple: true, default: [] },
       help: { type: "boolean", default: false },
     },
   });
@@ -60,6 +65,13 @@ try {
     preload: values.preload,
     cronSpeed: number("cron-speed", values["cron-speed"], Number.MIN_VALUE),
     verbose: values.verbose,
+    allowOrigins: values["allow-origin"].map((origin) => {
+      try {
+        return normalizeOrigin(origin);
+      } catch {
+        throw new Error(`--allow-origin must be an http(s) origin such as http://192.168.1.5:3000, got ${origin}`);
+      }
+    }),
     ...(values["ping-after-ms"] !== undefined ? { pingAfterMs: number("ping-after-ms", values["ping-after-ms"], 10) } : {}),
   };
 } catch (error) {

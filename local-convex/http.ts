@@ -11,7 +11,8 @@
  * (`{status:"success",value}` / `{status:"error",errorMessage,errorData?}`),
  * as on Convex; a refused `Authorization: Bearer <jwt>` is a 401.
  *
- * - Every response allows cross-origin calls (the web app runs on another port).
+ * - Origins: pages the `OriginPolicy` allows get CORS headers (the web app
+ *   runs on another port); requests from any other page get 403.
  * - Limits: bodies up to `MAX_HTTP_BODY_BYTES`; at most
  *   `MAX_HTTP_REQUESTS_PER_CLIENT` requests in progress per client (its
  *   `Authorization` header, or its address), more get 429; each client's
@@ -27,11 +28,13 @@ import type { CallOutcome, DurabilityBarrier, Engine, FunctionKind } from "./eng
 import { canonicalizeUdfPath, udfPathFromRunPath } from "./engine/functionPath";
 import type { InFlightLimiter } from "./inFlight";
 import { MAX_HTTP_BODY_BYTES, MAX_HTTP_REQUESTS_PER_CLIENT } from "./limits";
+import type { OriginPolicy } from "./origin";
 import { encodeU64 } from "./sync/protocol";
 
 export type HttpDeps = {
   engine: Engine;
   verifier: TokenVerifier;
+  origins: OriginPolicy;
   /** Requests in progress per client (`MAX_HTTP_REQUESTS_PER_CLIENT`). */
   inFlight: InFlightLimiter;
   /** Resolves once every commit so far is durable. */
@@ -51,6 +54,9 @@ class HttpError extends Error {
 
 /** Handles one request (all routes). */
 export async function handleHttpRequest(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
+  if (!deps.origins.allows(req.headers.origin)) {
+    return send(res, 403, { code: "ForbiddenOrigin", message: `Requests from ${req.headers.origin} are not allowed (see --allow-origin).` });
+  }
   setCorsHeaders(req, res);
   if (req.method === "OPTIONS") return void res.writeHead(204).end();
   const client = req.headers.authorization ?? `address ${req.socket.remoteAddress ?? "unknown"}`;

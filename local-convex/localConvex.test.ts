@@ -202,6 +202,40 @@ describe("ConvexHttpClient", () => {
   });
 });
 
+describe("origins", () => {
+  /** The HTTP status of a WebSocket upgrade from a page at `origin` (101: accepted). */
+  function upgradeStatus(origin: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(`${backend.url.replace(/^http/, "ws")}/api/1.48.0/sync`, { origin });
+      ws.once("open", () => {
+        ws.close();
+        resolve(101);
+      });
+      ws.once("unexpected-response", (_request, response) => {
+        resolve(response.statusCode ?? 0);
+        ws.terminate();
+      });
+      ws.once("error", reject);
+    });
+  }
+
+  test("a page from a foreign origin can neither open a socket nor call the HTTP API; loopback pages can", async () => {
+    expect(await upgradeStatus("https://evil.example")).toBe(403);
+    expect(await upgradeStatus("http://localhost.evil.example:3000")).toBe(403);
+    expect(await upgradeStatus("http://localhost:3000")).toBe(101);
+    expect(await upgradeStatus("http://127.0.0.1:4000")).toBe(101);
+
+    const call = (origin: string) =>
+      fetch(`${backend.url}/api/query`, { method: "POST", headers: { Origin: origin, "Content-Type": "application/json" }, body: JSON.stringify({ path: "aiGeneration:getModelInfo", args: {} }) });
+    const foreign = await call("https://evil.example");
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
+    const local = await call("http://localhost:3000");
+    expect(local.status).toBe(200);
+    expect(local.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
+  });
+});
+
 describe("ConvexReactClient", () => {
   test("watchQuery and mutation, with auth", async () => {
     const react = new ConvexReactClient(backend.url, {

@@ -2,8 +2,9 @@
  * A running local-convex in this process: the engine with the app loaded,
  * its durable store (snapshot + journal), scheduled functions and crons,
  * token verification, and one HTTP server for the HTTP function API and the
- * WebSocket sync endpoint (`/api/<version>/sync`, `/api/sync`). Sockets
- * and frames are bounded (`limits.ts`).
+ * WebSocket sync endpoint (`/api/<version>/sync`, `/api/sync`). Browser
+ * pages are served only from allowed origins (`origin.ts`); sockets and
+ * frames are bounded (`limits.ts`).
  *
  * Needs the loader hook of `engine/convexTestHook.ts` registered before
  * convex-test is imported: use `cli.ts`, or `startLocalConvex()` from
@@ -22,6 +23,7 @@ import { handleHttpRequest } from "./http";
 import { InFlightLimiter } from "./inFlight";
 import { MAX_FRAME_BYTES, MAX_HTTP_REQUESTS_PER_CLIENT, MAX_OPEN_SOCKETS } from "./limits";
 import { log } from "./log";
+import { OriginPolicy } from "./origin";
 import { lockDataFile } from "./storage/lock";
 import { DurableStore } from "./storage/store";
 import { MutationLog } from "./sync/mutationLog";
@@ -45,6 +47,8 @@ export type LocalConvexOptions = {
   verbose?: boolean;
   /** Send a Ping after this long without other messages (the client gives up after 60 s). Default 15 s. */
   pingAfterMs?: number;
+  /** Browser origins allowed besides loopback pages (e.g. the web app's URL when it is not on localhost). */
+  allowOrigins?: string[];
 };
 
 export type LocalConvex = {
@@ -68,6 +72,7 @@ export class PortInUseError extends Error {
 export async function createLocalConvex(options: LocalConvexOptions = {}): Promise<LocalConvex> {
   const projectDir = path.resolve(options.projectDir ?? process.cwd());
   const host = options.host ?? "127.0.0.1";
+  const origins = new OriginPolicy(options.allowOrigins ?? []);
   // Take the port first, so a busy port is reported before the slower loading;
   // requests arriving meanwhile wait for the app.
   let appReady!: (value: App | Promise<App>) => void;
@@ -82,11 +87,12 @@ export async function createLocalConvex(options: LocalConvexOptions = {}): Promi
       });
   });
   server.on("upgrade", (req, socket, head) => {
+    if (!origins.allows(req.headers.origin)) return void socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
     app.then((a) => a.upgrade(req, socket, head)).catch(() => socket.destroy());
   });
   const port = await listen(server, options.port ?? 3210, host);
   try {
-    const loading = loadApp(projectDir, options);
+    const loading = loadApp(projectDir, options, origins);
     appReady(loading);
     const loaded = await loading;
     return {
@@ -106,6 +112,7 @@ export async function createLocalConvex(options: LocalConvexOptions = {}): Promi
 type App = {
   engine: Engine;
   verifier: TokenVerifier;
+  origins: OriginPolicy;
   inFlight: InFlightLimiter;
   durable: () => Promise<void> | undefined;
   dataFile: DurableStore | null;
@@ -114,7 +121,7 @@ type App = {
   close(server: Server): Promise<void>;
 };
 
-async function loadApp(projectDir: string, options: LocalConvexOptions): Promise<App> {
+async function loadApp(projectDir: string, options: LocalConvexOptions, origins: OriginPolicy): Promise<App> {
   const verbose = options.verbose ?? false;
   const dataFilePath = options.dataFile === null ? null : path.resolve(projectDir, options.dataFile ?? ".local/convex-data.json");
   const unlockDataFile = dataFilePath ? lockDataFile(dataFilePath) : () => {};
@@ -152,6 +159,7 @@ async function loadApp(projectDir: string, options: LocalConvexOptions): Promise
   const components = engine.componentPaths().filter((p) => p !== "");
   if (components.length > 0) summary.push(`components: ${components.join(", ")}`);
   summary.push(`auth:       ${verifier.describe().join("; ") || "no providers (all clients are anonymous)"}`);
+  summary.push(`browsers:   ${origins.describe()}`);
   if (await engine.importConvexModule("http")) summary.push("note:       HTTP actions (convex/http.ts) are not served by local-convex");
   for (const line of crons.describe()) summary.push(`cron:       ${line}`);
 
@@ -174,6 +182,7 @@ async function loadApp(projectDir: string, options: LocalConvexOptions): Promise
   return {
     engine,
     verifier,
+    origins,
     inFlight: new InFlightLimiter(MAX_HTTP_REQUESTS_PER_CLIENT),
     durable,
     dataFile,

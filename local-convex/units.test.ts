@@ -18,6 +18,7 @@ import { TransactionGate } from "./engine/gate";
 import { isEntryPoint } from "./engine/modules";
 import { ReadSet, writeAffects, type Write } from "./engine/patches";
 import { formatLogLine } from "./log";
+import { isLoopbackOrigin, OriginPolicy } from "./origin";
 import { MutationLog, type StoredResult } from "./sync/mutationLog";
 import { decodeU64, encodeU64, serializeServerMessage } from "./sync/protocol";
 import { decodeJournal, encodeJournal } from "./sync/subscriptions";
@@ -175,6 +176,20 @@ describe("token claims", () => {
       team: "red",
     });
     expect(identity).toEqual({ tokenIdentifier: "http://127.0.0.1:3000|mallory", subject: "mallory", issuer: "http://127.0.0.1:3000", team: "red" });
+  });
+});
+
+describe("OriginPolicy", () => {
+  test("allows non-browser clients, loopback pages and configured origins; refuses every other page", () => {
+    const policy = new OriginPolicy(["https://app.example.com"]);
+    for (const allowed of [undefined, "http://localhost:3000", "http://127.0.0.1:3001", "http://[::1]:3000", "https://app.localhost", "https://app.example.com"]) {
+      expect(policy.allows(allowed), String(allowed)).toBe(true);
+    }
+    for (const refused of ["https://evil.example", "http://localhost.evil.example", "http://127.0.0.1.evil.example:3000", "null", "file://", "https://app.example.com:8443", "not a url"]) {
+      expect(policy.allows(refused), refused).toBe(false);
+    }
+    expect(isLoopbackOrigin("http://127.5.0.1:80")).toBe(true);
+    expect(() => new OriginPolicy(["ftp://example.com"])).toThrow(/Not an http\(s\) origin/);
   });
 });
 
