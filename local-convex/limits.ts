@@ -41,6 +41,24 @@ export const MAX_PENDING_REQUESTS_PER_SESSION = 64;
  * fast sender holds at most this many frames in memory. */
 export const MAX_QUEUED_FRAMES_PER_SOCKET = 32;
 
+/** The same in bytes: one frame of the largest size, so a socket holds at
+ * most about two of them (the one that crossed the line may still complete). */
+export const MAX_QUEUED_BYTES_PER_SOCKET = MAX_FRAME_BYTES;
+
+/** The same for all sockets together: whatever the number of senders, frames
+ * waiting to be handled take at most about this much memory. */
+export const MAX_QUEUED_BYTES_TOTAL = 4 * MAX_FRAME_BYTES;
+
+/** Frames from this size are decoded one at a time across all sockets
+ * (a 16 MiB frame takes tens of ms and a few times its size to decode);
+ * the app's own frames are a few kB. */
+export const LARGE_FRAME_BYTES = 1024 * 1024;
+
+/** Output a socket may have waiting to be sent: a client that does not read
+ * (or reads slowly) gets no further Transitions until it has caught up, so
+ * what the backend holds for it stays bounded; its results coalesce meanwhile. */
+export const MAX_UNSENT_BYTES_PER_SOCKET = 2 * MAX_FRAME_BYTES;
+
 /** Sockets open at once: far above any development use (a tab is one socket),
  * low enough that a runaway script cannot exhaust memory with idle sockets. */
 export const MAX_OPEN_SOCKETS = 1000;
@@ -52,10 +70,16 @@ export const MAX_HTTP_REQUESTS_PER_CLIENT = 32;
 
 // ── Fair scheduling ─────────────────────────────────────────────────────────
 
+/** How long a loop over one client's queued work (its frames, a round of
+ * subscriptions) may keep the event loop before letting other I/O in: short
+ * enough that a bystander's message waits at most a few slices. */
+export const TIME_SLICE_MS = 10;
+
 /** How long one round of re-running subscriptions may hold the database before
  * letting queued mutations in: a client with thousands of subscriptions is
  * served in rounds, while everybody else's queries run in the first one. */
-export const SUBSCRIPTION_ROUND_BUDGET_MS = 20;
+export const SUBSCRIPTION_ROUND_BUDGET_MS = 10;
+
 
 // ── Mutation results kept for deduplication ─────────────────────────────────
 

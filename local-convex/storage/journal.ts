@@ -31,6 +31,8 @@ import { journalSegmentPath, listJournalSegments, PRIVATE_FILE_MODE, syncDirecto
 /** Zeros written into a new segment before use: room for thousands of records (a compaction starts a new segment every few seconds under load). */
 const SEGMENT_PREALLOCATED_BYTES = 4 * 1024 * 1024;
 const ZEROS = Buffer.alloc(1024 * 1024);
+/** An fdatasync slower than this is reported (answers wait for it: the disk is the bottleneck). */
+const SLOW_SYNC_MS = 1000;
 
 /** A journal record as read back: any JSON object with its `seq`. */
 export type JournalEntry = { seq: number } & Record<string, unknown>;
@@ -126,8 +128,11 @@ export class Journal {
     if (this.syncing || this.failure || this.waiters.length === 0) return;
     this.syncing = true;
     const target = this.lastSeq;
+    const started = performance.now();
     fdatasync(this.fd, (error) => {
       this.syncing = false;
+      const ms = performance.now() - started;
+      if (ms > SLOW_SYNC_MS) log.warn(`Saving to ${this.file} took ${(ms / 1000).toFixed(1)} s (fdatasync): answers wait for the disk.`);
       for (const fd of this.retired.splice(0)) closeSync(fd);
       if (error) return this.fail(error);
       this.markDurable(target);

@@ -21,14 +21,15 @@
  *   the moment it is sent (`deps.durable`), so no answer or result reaches
  *   the client before the commits it reflects are on disk.
  *
- * Limits (`limits.ts`), each refusing only this client: at most
+ * Limits (`limits.ts`), each refusing only this client: no Transition while
+ * more than `MAX_UNSENT_BYTES_PER_SOCKET` of its output is unsent; at most
  * `MAX_QUERIES_PER_SOCKET` queries (more get QueryFailed), function names up
  * to `MAX_FUNCTION_NAME_LENGTH`, `MAX_PENDING_REQUESTS_PER_SESSION`
  * mutations and actions waiting for an answer (more are answered with an
- * error at once), `MAX_QUEUED_FRAMES_PER_SOCKET` frames read ahead (then
- * reading pauses). Its transactions take turns with other sessions'
- * (`fairnessKey`, see `engine/gate.ts`). Refused requests are not kept in
- * the mutation log.
+ * error at once), frames read ahead only up to `inbound.ts`'s budget (then
+ * reading pauses). Its frames are handled in turns (`turns.ts`) and its
+ * transactions take turns with other sessions' (`fairnessKey`, see
+ * `engine/gate.ts`). Refused requests are not kept in the mutation log.
  */
 import type { UserIdentity } from "convex/server";
 import { convexToJson, jsonToConvex, type JSONValue, type Value } from "convex/values";
@@ -36,21 +37,25 @@ import type { RawData, WebSocket } from "ws";
 import { AuthFailure, type TokenVerifier } from "../auth";
 import type { CallOutcome, DurabilityBarrier, Engine } from "../engine/engine";
 import { canonicalizeUdfPath, displayFunctionName } from "../engine/functionPath";
-import { MAX_PENDING_REQUESTS_PER_SESSION, MAX_QUERIES_PER_SOCKET, MAX_QUEUED_FRAMES_PER_SOCKET } from "../limits";
+import { MAX_PENDING_REQUESTS_PER_SESSION, MAX_QUERIES_PER_SOCKET, MAX_UNSENT_BYTES_PER_SOCKET } from "../limits";
 import { log } from "../log";
+import { yieldIfBusy } from "../turns";
+import { decodeInTurn, InboundQueue } from "./inbound";
 import type { MutationLog, StoredResult } from "./mutationLog";
 import {
   decodeU64,
   parseClientMessage,
   UnknownMessageType,
   serializeServerMessage,
+  serializeTransition,
   type ClientMessage,
   type ServerMessage,
-  type StateModification,
   type StateVersion,
 } from "./protocol";
 import { refusedSubscription, type SubscribeSpec, type Subscription, type SubscriptionHub, type SubscriptionUser } from "./subscriptions";
 
+/** How often a slow reader's output is looked at again (it gets its Transition once under `MAX_UNSENT_BYTES_PER_SOCKET`). */
+const SLOW_READER_RETRY_MS = 50;
 /** A client may claim to have seen timestamps at most this far past our clock (ns). */
 const MAX_CLOCK_SKEW_NS = 5n * 60n * 1_000_000_000n;
 
@@ -86,12 +91,14 @@ export class SyncSession implements SubscriptionUser {
   private owedTs: bigint | null = null;
   private inbox: Promise<void> = Promise.resolve();
   /** Frames received and not yet handled. */
-  private queuedFrames = 0;
+  private readonly inbound = new InboundQueue();
   private mutationChain: Promise<void> = Promise.resolve();
   /** Mutations and actions waiting for their answer. */
   private pendingRequests = 0;
   /** Queries with a subscription (refused ones do not count). */
   private subscribedQueries = 0;
+  /** A planned look at a slow reader's output (`retrySyncLater`). */
+  private syncRetry: ReturnType<typeof setTimeout> | null = null;
   /** Messages waiting for the durability barrier, in order; null when none is. */
   private outbox: Promise<void> | null = null;
   private closed = false;
@@ -104,13 +111,15 @@ export class SyncSession implements SubscriptionUser {
     ws.on("message", (data, isBinary) => {
       this.lastReceivedAt = Date.now();
       if (isBinary) return this.fatal("Binary frames are not part of the protocol");
-      const text = frameText(data);
-      if (++this.queuedFrames >= MAX_QUEUED_FRAMES_PER_SOCKET) ws.pause(); // read no more until it catches up
+      const size = frameSize(data);
+      if (this.inbound.add(size)) ws.pause(); // read no more until it catches up
       this.inbox = this.inbox
-        .then(() => (this.closed ? undefined : this.handle(text)))
+        .then(() => yieldIfBusy())
+        .then(() => (this.closed ? undefined : decodeInTurn(size, () => frameText(data))))
+        .then((text) => (this.closed || text === undefined ? undefined : this.handle(text)))
         .catch((error: unknown) => this.fatal(`InternalError: ${(error as Error).message}`))
         .finally(() => {
-          if (--this.queuedFrames < MAX_QUEUED_FRAMES_PER_SOCKET / 2 && ws.isPaused) ws.resume();
+          if (this.inbound.remove(size) && ws.isPaused) ws.resume();
         });
     });
     ws.on("pong", () => (this.lastReceivedAt = Date.now()));
@@ -341,13 +350,15 @@ export class SyncSession implements SubscriptionUser {
 
   /** Called by the hub after each flush: one Transition with whatever changed for this socket. */
   sync(ts: bigint): void {
-    if (this.closed || this.sessionId === null) return;
+    // Frames still to handle change what this socket should get (and ask for a flush when handled).
+    if (this.closed || this.sessionId === null || this.inbound.waiting) return;
+    if (this.ws.bufferedAmount > MAX_UNSENT_BYTES_PER_SOCKET) return this.retrySyncLater();
     // Wait until every query has an up-to-date result, so the Transition is complete and at one snapshot.
     for (const query of this.queries.values()) if (query.subscription.result === null || query.subscription.stale) return;
-    const modifications: StateModification[] = this.removed.map((queryId) => ({ type: "QueryRemoved", queryId }));
+    const modifications = this.removed.map((queryId) => JSON.stringify({ type: "QueryRemoved", queryId }));
     for (const [queryId, query] of this.queries) {
       if (query.sentText === query.subscription.resultText) continue;
-      modifications.push(query.subscription.modification(queryId));
+      modifications.push(query.subscription.modificationText(queryId));
       query.sentText = query.subscription.resultText;
     }
     const versionChanged = this.received.querySet !== this.sent.querySet || this.received.identity !== this.sent.identity;
@@ -355,6 +366,15 @@ export class SyncSession implements SubscriptionUser {
     if (modifications.length === 0 && !versionChanged && !owed) return;
     this.removed = [];
     this.transition({ ...this.received, ts: ts > this.sent.ts ? ts : this.sent.ts }, modifications);
+  }
+
+  /** A client that reads slowly: look again once it may have caught up. */
+  private retrySyncLater(): void {
+    if (this.syncRetry) return;
+    this.syncRetry = setTimeout(() => {
+      this.syncRetry = null;
+      if (!this.closed) this.deps.hub.requestFlush();
+    }, SLOW_READER_RETRY_MS);
   }
 
   /** The subscriptions its queries use (for the hub's rounds). */
@@ -372,8 +392,9 @@ export class SyncSession implements SubscriptionUser {
     }
   }
 
-  private transition(endVersion: StateVersion, modifications: StateModification[]): void {
-    this.send({ type: "Transition", startVersion: this.sent, endVersion, modifications });
+  /** A Transition from the last version sent to `endVersion`, with these modifications (JSON texts). */
+  private transition(endVersion: StateVersion, modifications: string[]): void {
+    this.sendText(serializeTransition(this.sent, endVersion, modifications));
     this.sent = endVersion;
     if (this.owedTs !== null && this.owedTs <= endVersion.ts) this.owedTs = null;
   }
@@ -383,11 +404,14 @@ export class SyncSession implements SubscriptionUser {
     if (!this.closed && Date.now() - this.lastSentAt >= idleMs) this.send({ type: "Ping" });
   }
 
-  /** Sends `message` once every commit so far is durable, after the messages sent before it. */
   private send(message: ServerMessage): void {
+    this.sendText(serializeServerMessage(message));
+  }
+
+  /** Sends a message's text once every commit so far is durable, after the messages sent before it. */
+  private sendText(text: string): void {
     if (this.closed) return;
     this.lastSentAt = Date.now();
-    const text = serializeServerMessage(message);
     const durable = this.deps.durable();
     if (!durable && !this.outbox) return void this.ws.send(text);
     this.afterOutbox(async () => {
@@ -434,6 +458,8 @@ export class SyncSession implements SubscriptionUser {
   private dispose(): void {
     if (this.closed) return;
     this.closed = true;
+    this.inbound.clear();
+    if (this.syncRetry) clearTimeout(this.syncRetry);
     if (this.identityExpiry) clearTimeout(this.identityExpiry);
     for (const query of this.queries.values()) this.forget(query);
     this.queries.clear();
@@ -449,6 +475,12 @@ export class SyncSession implements SubscriptionUser {
       this.ws.ping();
     }
   }
+}
+
+/** The size of a WebSocket frame's data. */
+function frameSize(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
 }
 
 /** The text of a WebSocket frame. */

@@ -18,7 +18,7 @@ import type { CallOutcome, Engine } from "../engine/engine";
 import { ReadSet, tableKey, type JournalSlot, type Write } from "../engine/patches";
 import { SUBSCRIPTION_ROUND_BUDGET_MS } from "../limits";
 import { log } from "../log";
-import type { StateModification } from "./protocol";
+import { yieldIfBusy } from "../turns";
 
 /** A query result as sent to clients (without the query id). */
 export type QueryResult =
@@ -46,9 +46,9 @@ export class Subscription {
     public journal: string | null,
   ) {}
 
-  /** The modification that gives a client this result for its query `queryId`. */
-  modification(queryId: number): StateModification {
-    return { ...this.result!, queryId };
+  /** The modification (as JSON text) that gives a client this result for its query `queryId`. */
+  modificationText(queryId: number): string {
+    return `{"queryId":${queryId},${this.resultText!.slice(1)}`;
   }
 }
 
@@ -158,7 +158,10 @@ export class SubscriptionHub {
     try {
       while (this.flushRequested) {
         this.flushRequested = false;
-        await this.engine.runExclusive(() => this.runBatch());
+        const ts = await this.engine.runExclusive(() => this.runRound());
+        await this.syncUsers(ts);
+        // Let I/O in between rounds: messages that arrived meanwhile queue their transactions at the gate first.
+        if (this.flushRequested) await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.flushing = false;
@@ -166,8 +169,11 @@ export class SubscriptionHub {
     }
   }
 
-  /** One round, inside `runExclusive`: nothing commits until it returns, so all results are as of `ts`. */
-  private async runBatch(): Promise<void> {
+  /**
+   * One round, inside `runExclusive`: nothing commits until it returns, so
+   * all results are as of the timestamp it returns.
+   */
+  private async runRound(): Promise<bigint> {
     const ts = this.engine.lastCommitTs;
     const deadline = performance.now() + SUBSCRIPTION_ROUND_BUDGET_MS;
     for (const subscription of this.staleInTurn()) {
@@ -177,7 +183,17 @@ export class SubscriptionHub {
       }
       await this.run(subscription);
     }
-    for (const user of this.users) {
+    return ts;
+  }
+
+  /**
+   * Sends each socket what changed, as of `ts`, after the round: a result
+   * not marked stale since is still the result at `ts`, and a socket with a
+   * stale one waits for a later round. Other I/O gets turns in between.
+   */
+  private async syncUsers(ts: bigint): Promise<void> {
+    for (const user of [...this.users]) {
+      await yieldIfBusy();
       try {
         user.sync(ts);
       } catch (error) {
