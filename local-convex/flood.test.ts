@@ -32,6 +32,7 @@ import { startLocalConvex, type LocalConvexProcess } from "./index";
 import { MAX_FUNCTION_NAME_LENGTH, MAX_QUERIES_PER_SOCKET } from "./limits";
 import { FLOOD, type FloodReport } from "./test/abuser";
 import { startTestIssuer, type TestIssuer } from "./test/issuer";
+import { quantile } from "./test/quantile";
 
 /** The bystander's timed mutations: at least this many, and on until the flood is over (at most `MAX_BYSTANDER_MUTATIONS`)... */
 const MIN_BYSTANDER_MUTATIONS = 150;
@@ -61,12 +62,6 @@ afterAll(async () => {
   await issuer?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** The `q`-quantile of `values` (nearest rank). */
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-}
 
 /** Samples the backend's resident memory (VmRSS) until stopped; returns the highest seen. */
 function watchMemory(pid: number): { stop: () => number } {

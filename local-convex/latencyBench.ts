@@ -18,17 +18,12 @@ import { ConvexClient } from "convex/browser";
 import { api } from "../convex/_generated/api";
 import { startLocalConvex } from "./index";
 import { startTestIssuer } from "./test/issuer";
+import { quantile } from "./test/quantile";
 
 const { values } = parseArgs({ options: { samples: { type: "string", default: "400" }, "in-memory": { type: "boolean", default: false } } });
 const SAMPLES = Number(values.samples);
 /** createJob is rate limited per user (a burst of 6): one fresh user per pair. */
 const CREATE_SAMPLES = Math.max(10, Math.round(SAMPLES / 8));
-
-/** The `q`-quantile of `values` (nearest rank). */
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
-}
 
 const format = (ms: number) => `${ms.toFixed(2)} ms`;
 
