@@ -16,8 +16,9 @@ export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
 export const MAX_HTTP_BODY_BYTES = 16 * 1024 * 1024;
 
 /** Longest function name a client may call or subscribe to. Real paths are
- * `module/path:export`, well under 200 characters; anything longer is refused
- * before it is looked up, logged or stored. */
+ * `module/path:export`, well under 200 characters; a longer one is refused
+ * before it is looked up, logged or stored (over the WebSocket it is a
+ * protocol violation: FatalError, and the socket closes). */
 export const MAX_FUNCTION_NAME_LENGTH = 1024;
 
 /** How much of a refused function name an error message repeats (the rest is
