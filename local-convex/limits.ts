@@ -42,13 +42,15 @@ export const MAX_PENDING_REQUESTS_PER_SESSION = 64;
  * fast sender holds at most this many frames in memory. */
 export const MAX_QUEUED_FRAMES_PER_SOCKET = 32;
 
-/** The same in bytes: one frame of the largest size, so a socket holds at
- * most about two of them (the one that crossed the line may still complete). */
-export const MAX_QUEUED_BYTES_PER_SOCKET = MAX_FRAME_BYTES;
+/** The same in bytes: the app's frames are a few kB, so only a client
+ * sending big frames quickly gets paused (after the frame that crossed the
+ * line, which may be up to `MAX_FRAME_BYTES`). */
+export const MAX_QUEUED_BYTES_PER_SOCKET = 4 * 1024 * 1024;
 
 /** The same for all sockets together: whatever the number of senders, frames
- * waiting to be handled take at most about this much memory. */
-export const MAX_QUEUED_BYTES_TOTAL = 4 * MAX_FRAME_BYTES;
+ * waiting to be handled take about this much memory (plus the frames in
+ * progress when it was reached). */
+export const MAX_QUEUED_BYTES_TOTAL = 2 * MAX_FRAME_BYTES;
 
 /** Frames from this size are decoded one at a time across all sockets
  * (a 16 MiB frame takes tens of ms and a few times its size to decode);
@@ -57,8 +59,9 @@ export const LARGE_FRAME_BYTES = 1024 * 1024;
 
 /** Output a socket may have waiting to be sent: a client that does not read
  * (or reads slowly) gets no further Transitions until it has caught up, so
- * what the backend holds for it stays bounded; its results coalesce meanwhile. */
-export const MAX_UNSENT_BYTES_PER_SOCKET = 2 * MAX_FRAME_BYTES;
+ * what the backend holds for it stays bounded; its results coalesce
+ * meanwhile. A page's Transitions are a few kB. */
+export const MAX_UNSENT_BYTES_PER_SOCKET = MAX_FRAME_BYTES / 2;
 
 /** Sockets open at once: far above any development use (a tab is one socket),
  * low enough that a runaway script cannot exhaust memory with idle sockets. */

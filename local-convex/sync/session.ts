@@ -91,7 +91,7 @@ export class SyncSession implements SubscriptionUser {
   private owedTs: bigint | null = null;
   private inbox: Promise<void> = Promise.resolve();
   /** Frames received and not yet handled. */
-  private readonly inbound = new InboundQueue();
+  private readonly inbound: InboundQueue;
   private mutationChain: Promise<void> = Promise.resolve();
   /** Mutations and actions waiting for their answer. */
   private pendingRequests = 0;
@@ -107,20 +107,19 @@ export class SyncSession implements SubscriptionUser {
     private readonly ws: WebSocket,
     private readonly deps: SessionDeps,
   ) {
+    this.inbound = new InboundQueue(ws);
     deps.hub.addUser(this);
     ws.on("message", (data, isBinary) => {
       this.lastReceivedAt = Date.now();
       if (isBinary) return this.fatal("Binary frames are not part of the protocol");
       const size = frameSize(data);
-      if (this.inbound.add(size)) ws.pause(); // read no more until it catches up
+      this.inbound.add(size); // may stop reading the socket until it catches up
       this.inbox = this.inbox
         .then(() => yieldIfBusy())
         .then(() => (this.closed ? undefined : decodeInTurn(size, () => frameText(data))))
         .then((text) => (this.closed || text === undefined ? undefined : this.handle(text)))
         .catch((error: unknown) => this.fatal(`InternalError: ${(error as Error).message}`))
-        .finally(() => {
-          if (this.inbound.remove(size) && ws.isPaused) ws.resume();
-        });
+        .finally(() => this.inbound.remove(size));
     });
     ws.on("pong", () => (this.lastReceivedAt = Date.now()));
     ws.on("close", () => this.dispose());
@@ -458,7 +457,7 @@ export class SyncSession implements SubscriptionUser {
   private dispose(): void {
     if (this.closed) return;
     this.closed = true;
-    this.inbound.clear();
+    this.inbound.close();
     if (this.syncRetry) clearTimeout(this.syncRetry);
     if (this.identityExpiry) clearTimeout(this.identityExpiry);
     for (const query of this.queries.values()) this.forget(query);
