@@ -4,9 +4,9 @@
  * same machine (`test/abuser.ts`, in a process of its own) floods one
  * backend (on a data file) with, all at once (`FLOOD`):
  *
- * - oversized frames (past `MAX_FRAME_BYTES`) on 12 sockets, and frames just
+ * - oversized frames (past `MAX_FRAME_BYTES`) on 12 sockets, and a frame just
  *   under it whose function name is huge;
- * - thousands of subscriptions (3,000 on each of 2 sockets), invalidated
+ * - 5,000 subscriptions on one socket (1,000 are accepted), invalidated
  *   over and over by its own jobs' progress;
  * - a burst of refused calls: 2,000 parallel HTTP mutations and 2,000
  *   WebSocket mutations of a function that does not exist, and 40 frames
@@ -160,7 +160,7 @@ describe("flood", () => {
     console.log(
       `flood (${((floodMs ?? 0) / 1000).toFixed(1)} s): bystander p50/p95/max ${stats(all)}: mutations ${stats(mutationMs)}, new subscriptions ${stats(subscribeMs)}; ` +
         `backend peak RSS ${(peakBytes / 1024 / 1024).toFixed(0)} MB; oversized frames closed with ${[...new Set(abuse.oversizedCloseCodes)].join("/")}; ` +
-        `refused HTTP by status ${JSON.stringify(abuse.refusedHttp)}, refused over WS ${abuse.refusedWs}`,
+        `refused HTTP by status ${JSON.stringify(abuse.refusedHttp)}, refused over WS ${abuse.refusedWs}; parts over at (ms) ${JSON.stringify(abuse.doneAtMs)}`,
     );
     const warnings = backend.output.filter((line) => /took .* s \(fdatasync\)/.test(line));
     if (warnings.length > 0) console.log(`backend warnings during the flood:\n${warnings.join("\n")}`);

@@ -17,11 +17,11 @@ import { RawSyncClient } from "./rawClient";
 export const FLOOD = {
   /** Sockets sending one frame past `MAX_FRAME_BYTES` each. */
   oversizedSockets: 12,
-  /** Sockets sending one frame just under it, naming a huge function (each costs ~40 MB while decoded, one at a time). */
-  hugeNameFrames: 2,
+  /** Sockets sending one frame just under it, naming a huge function (each costs ~40 MB while decoded; they are decoded one at a time). */
+  hugeNameFrames: 1,
   /** Sockets subscribing `subscriptionsPerSocket` queries each, kept busy by the abuser's own jobs. */
-  subscribingSockets: 2,
-  subscriptionsPerSocket: 3000,
+  subscribingSockets: 1,
+  subscriptionsPerSocket: 5000,
   /** Parallel HTTP calls of a function that does not exist. */
   refusedHttpCalls: 2000,
   /** WebSocket mutations of a function that does not exist, on one socket. */
@@ -41,10 +41,15 @@ export type FloodReport = {
   longNameError: string;
   /** Per subscribing socket: results in its first Transition with results, and how many of them were refusals (with the first message). */
   subscriptions: Array<{ results: number; refused: number; refusal: string }>;
+  /** When each part was over (ms from the start). */
+  doneAtMs: Record<string, number>;
 };
 
 /** Floods the backend at `url` as the user of `token`. */
 export async function flood(url: string, token: string): Promise<FloodReport> {
+  const started = performance.now();
+  const doneAtMs: Record<string, number> = {};
+  const done = <T>(part: string, promise: Promise<T>) => promise.finally(() => (doneAtMs[part] = Math.round(performance.now() - started)));
   const signedIn = async () => {
     const raw = new RawSyncClient(url);
     await raw.send({ type: "Connect", sessionId: randomUUID(), connectionCount: 0, lastCloseReason: null, clientTs: Date.now() });
@@ -75,18 +80,18 @@ export async function flood(url: string, token: string): Promise<FloodReport> {
       headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
       body: JSON.stringify({ path, args }),
     });
-  const jobs = Promise.all([0, 1, 2].map((i) => call("generationJobs:createJob", { prompt: `Abuse topic ${i}` }).then((r) => r.arrayBuffer())));
+  const jobs = done("jobs", Promise.all([0, 1, 2].map((i) => call("generationJobs:createJob", { prompt: `Abuse topic ${i}` }).then((r) => r.arrayBuffer()))));
 
   // Oversized frames (closed at their header), and frames just under the limit naming a huge function.
   const hugeName = `${FLOOD.marker}${"x".repeat(MAX_FRAME_BYTES - 1024)}`;
-  const oversized = Promise.all([
+  const oversized = done("frames", Promise.all([
     ...Array.from({ length: FLOOD.oversizedSockets }, () => sendOnce(url, "x".repeat(MAX_FRAME_BYTES + 1024))),
     ...Array.from({ length: FLOOD.hugeNameFrames }, () => sendOnce(url, JSON.stringify({ type: "Mutation", requestId: 0, udfPath: hugeName, args: [{}] }))),
-  ]);
+  ]));
 
   // A burst of refused calls: over HTTP in parallel, and over one socket.
   const refusedHttp: Record<string, number> = {};
-  const http = Promise.all(
+  const http = done("http", Promise.all(
     Array.from({ length: FLOOD.refusedHttpCalls }, (_, i) =>
       call(`${FLOOD.marker}${i}:missing`, {}).then(
         async (response) => {
@@ -96,20 +101,20 @@ export async function flood(url: string, token: string): Promise<FloodReport> {
         () => (refusedHttp.failed = (refusedHttp.failed ?? 0) + 1),
       ),
     ),
-  );
+  ));
   const caller = await signedIn();
   for (let requestId = 0; requestId < FLOOD.refusedWsCalls; requestId++) {
     await caller.send({ type: "Mutation", requestId, udfPath: `${FLOOD.marker}:missing${requestId}`, args: [{}] });
   }
   let refusedWs = 0;
-  await caller.next((m) => m.type === "MutationResponse" && m.success === false && ++refusedWs === FLOOD.refusedWsCalls, { from: 0, timeoutMs: 30_000 });
+  await done("ws", caller.next((m) => m.type === "MutationResponse" && m.success === false && ++refusedWs === FLOOD.refusedWsCalls, { from: 0, timeoutMs: 30_000 }));
   caller.close();
 
   // A name no function can have is a protocol violation: the first one ends the socket, the rest is never read.
   const namer = await signedIn();
   const longName = `${FLOOD.marker}${"y".repeat(2 * 1024 * 1024)}`;
   for (let requestId = 0; requestId < FLOOD.longNameFrames; requestId++) await namer.send({ type: "Mutation", requestId, udfPath: longName, args: [{}] });
-  const fatal = await namer.next((m) => m.type === "FatalError", { timeoutMs: 30_000 });
+  const fatal = await done("longNames", namer.next((m) => m.type === "FatalError", { timeoutMs: 30_000 }));
   await namer.closed;
 
   const [oversizedCloseCodes] = await Promise.all([oversized, http, jobs]);
@@ -121,7 +126,8 @@ export async function flood(url: string, token: string): Promise<FloodReport> {
     subscriptions.push({ results: results.length, refused: refused.length, refusal: refused[0]?.errorMessage ?? "" });
     raw.close();
   }
-  return { oversizedCloseCodes, refusedHttp, refusedWs, longNameError: fatal.error as string, subscriptions };
+  doneAtMs.subscriptions = Math.round(performance.now() - started);
+  return { oversizedCloseCodes, refusedHttp, refusedWs, longNameError: fatal.error as string, subscriptions, doneAtMs };
 }
 
 /** Opens a socket, sends `frame`; resolves with the close code (-1 if the socket failed first). */
