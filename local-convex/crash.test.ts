@@ -10,7 +10,9 @@
  * twice; stray temporary snapshots are removed; the files are owner-only.
  *
  * The random moments come from a seeded generator; the seed is printed, and
- * `CRASH_TEST_SEED=<seed>` replays a run.
+ * `CRASH_TEST_SEED=<seed>` replays a run. Each next backend is started while
+ * the current one runs (`waitForLockMs`): it loads the app meanwhile and
+ * reads the data only once the killed one is gone.
  */
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -29,7 +31,9 @@ const KILLS = 20;
 /** Clients writing at once, each a user of its own (per-user limits: 3 active jobs, a burst of 6). */
 const WRITERS = 3;
 /** How long the stream runs before the kill: a random moment in this window (ms). */
-const KILL_AFTER_MS: [number, number] = [150, 900];
+const KILL_AFTER_MS: [number, number] = [250, 1400];
+/** How long a next backend waits for the current one to be killed. */
+const TAKE_OVER_WITHIN_MS = 60_000;
 
 const SEED = Number(process.env.CRASH_TEST_SEED ?? Date.now() % 1_000_000);
 const random = seededRandom(SEED);
@@ -40,6 +44,14 @@ type Job = { user: string; cancelled: boolean; status: string | null; questions:
 let issuer: TestIssuer;
 let dir: string;
 let dataFile: string;
+/** Every backend started, to stop whatever a failed test leaves running. */
+const started: Array<Promise<LocalConvexProcess>> = [];
+const start = (file: string, options: { waitForLockMs?: number } = {}) => {
+  const backend = startLocalConvex({ dataFile: file, env: env(), ...options });
+  backend.catch(() => {});
+  started.push(backend);
+  return backend;
+};
 const env = () => ({ LOCAL_AUTH_ISSUER: issuer.issuer, SAMPLE_MODEL_CHUNK_DELAY_MS: "1" });
 
 beforeAll(async () => {
@@ -48,6 +60,7 @@ beforeAll(async () => {
   dataFile = path.join(dir, "data.json");
 });
 afterAll(async () => {
+  await Promise.all(started.map((backend) => backend.then((b) => b.kill(), () => {})));
   await issuer?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -146,14 +159,16 @@ describe("crashes", () => {
     const seen = new Acknowledged();
     let checked = 0;
     let previousCycle: Array<[string, Job]> = [];
+    let next = start(dataFile);
     for (let cycle = 0; ; cycle++) {
-      const backend = await startLocalConvex({ dataFile, env: env() });
+      const backend = await next;
       checked += await verify(backend.url, previousCycle);
       if (cycle === KILLS) {
         checked += await verify(backend.url, [...seen.jobs]); // everything, once more, after all the crashes
         expect(await backend.close()).toBe(0);
         break;
       }
+      next = start(dataFile, { waitForLockMs: TAKE_OVER_WITHIN_MS }); // loads now, takes over after the kill
       const before = new Set(seen.jobs.keys());
       const users = Array.from({ length: WRITERS }, (_, i) => `crash-${SEED}-${cycle}-${i}`);
       const clients = users.map((user) => {
@@ -187,7 +202,7 @@ describe("crashes", () => {
 
   test("a mutation re-sent after a crash is answered from the journal, not run again; stray temporary snapshots are removed", async () => {
     const file = path.join(dir, "resend.json");
-    let backend: LocalConvexProcess = await startLocalConvex({ dataFile: file, env: env() });
+    let backend = await start(file);
     const sessionId = randomUUID();
     const connect = async (url: string, connectionCount: number) => {
       const raw = new RawSyncClient(url);
@@ -205,7 +220,7 @@ describe("crashes", () => {
     first.close();
 
     writeFileSync(`${file}.tmp-999999`, "{\"half of a snapsh"); // as a process killed while writing one leaves it
-    backend = await startLocalConvex({ dataFile: file, env: env() });
+    backend = await start(file);
     expect(backend.output.join("\n")).toMatch(/Removed 1 unfinished snapshot/);
     const again = await connect(backend.url, 1);
     await again.send(create);

@@ -30,6 +30,8 @@ export type StartOptions = {
   pingAfterMs?: number;
   /** Browser origins allowed besides loopback pages (`--allow-origin`). */
   allowOrigins?: string[];
+  /** If another backend uses the data file, load meanwhile and wait this long for it to exit (`--wait-for-lock`). */
+  waitForLockMs?: number;
   /** The app's root (default: the current directory). */
   projectDir?: string;
   /** Receives every output line of the backend (default: kept in `output` only). */
@@ -63,6 +65,7 @@ export async function startLocalConvex(options: StartOptions = {}): Promise<Loca
   if (options.verbose) args.push("--verbose");
   if (options.pingAfterMs !== undefined) args.push("--ping-after-ms", String(options.pingAfterMs));
   for (const origin of options.allowOrigins ?? []) args.push("--allow-origin", origin);
+  if (options.waitForLockMs !== undefined) args.push("--wait-for-lock", String(options.waitForLockMs));
 
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   const child = spawn(process.execPath, ["--import", tsx, CLI, ...args], {

@@ -49,6 +49,12 @@ export type LocalConvexOptions = {
   pingAfterMs?: number;
   /** Browser origins allowed besides loopback pages (e.g. the web app's URL when it is not on localhost). */
   allowOrigins?: string[];
+  /**
+   * If another backend holds the data file, load the app meanwhile and wait
+   * up to this long for it to exit (then take over its data) instead of
+   * refusing at once. Default 0.
+   */
+  waitForLockMs?: number;
 };
 
 export type LocalConvex = {
@@ -124,10 +130,13 @@ type App = {
 async function loadApp(projectDir: string, options: LocalConvexOptions, origins: OriginPolicy): Promise<App> {
   const verbose = options.verbose ?? false;
   const dataFilePath = options.dataFile === null ? null : path.resolve(projectDir, options.dataFile ?? ".local/convex-data.json");
-  const unlockDataFile = dataFilePath ? lockDataFile(dataFilePath) : () => {};
+  // Claim the data file first, so a second backend is refused at once; or, when waiting for it, after loading the app.
+  const waitForLockMs = options.waitForLockMs ?? 0;
+  let unlockDataFile = dataFilePath && waitForLockMs === 0 ? await lockDataFile(dataFilePath) : null;
   for (const module of options.preload ?? []) await importFile(path.resolve(projectDir, module));
 
   const engine = await Engine.load({ projectDir });
+  if (dataFilePath && !unlockDataFile) unlockDataFile = await lockDataFile(dataFilePath, { waitMs: waitForLockMs });
   const verifier = TokenVerifier.fromAuthConfig(await engine.importConvexModule("auth.config"));
   const mutations = new MutationLog();
   new ScheduledFunctionMonitor(engine, { verbose });
@@ -212,7 +221,7 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
         wss.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await dataFile?.close();
-        unlockDataFile();
+        unlockDataFile?.();
       })()),
   };
 }
