@@ -92,6 +92,8 @@ export class SyncSession implements SubscriptionUser {
   private inbox: Promise<void> = Promise.resolve();
   /** Frames received and not yet handled. */
   private readonly inbound: InboundQueue;
+  /** A sync was skipped because frames were waiting: flush once they are handled. */
+  private syncDeferred = false;
   private mutationChain: Promise<void> = Promise.resolve();
   /** Mutations and actions waiting for their answer. */
   private pendingRequests = 0;
@@ -119,7 +121,13 @@ export class SyncSession implements SubscriptionUser {
         .then(() => (this.closed ? undefined : decodeInTurn(size, () => frameText(data))))
         .then((text) => (this.closed || text === undefined ? undefined : this.handle(text)))
         .catch((error: unknown) => this.fatal(`InternalError: ${(error as Error).message}`))
-        .finally(() => this.inbound.remove(size));
+        .finally(() => {
+          this.inbound.remove(size);
+          if (this.syncDeferred && !this.inbound.waiting) {
+            this.syncDeferred = false;
+            this.deps.hub.requestFlush(); // the sync skipped while frames were waiting
+          }
+        });
     });
     ws.on("pong", () => (this.lastReceivedAt = Date.now()));
     ws.on("close", () => this.dispose());
@@ -349,8 +357,9 @@ export class SyncSession implements SubscriptionUser {
 
   /** Called by the hub after each flush: one Transition with whatever changed for this socket. */
   sync(ts: bigint): void {
-    // Frames still to handle change what this socket should get (and ask for a flush when handled).
-    if (this.closed || this.sessionId === null || this.inbound.waiting) return;
+    if (this.closed || this.sessionId === null) return;
+    // Frames still to handle change what this socket should get: sync once they are handled.
+    if (this.inbound.waiting) return void (this.syncDeferred = true);
     if (this.ws.bufferedAmount > MAX_UNSENT_BYTES_PER_SOCKET) return this.retrySyncLater();
     // Wait until every query has an up-to-date result, so the Transition is complete and at one snapshot.
     for (const query of this.queries.values()) if (query.subscription.result === null || query.subscription.stale) return;
