@@ -19,6 +19,7 @@ import { isEntryPoint } from "./engine/modules";
 import { ReadSet, writeAffects, type Write } from "./engine/patches";
 import { formatLogLine } from "./log";
 import { isLoopbackOrigin, OriginPolicy } from "./origin";
+import { MUTATION_LOG_MAX_ERROR_LENGTH, MUTATION_LOG_MAX_PER_SESSION } from "./limits";
 import { MutationLog, type StoredResult } from "./sync/mutationLog";
 import { decodeU64, encodeU64, serializeServerMessage } from "./sync/protocol";
 import { decodeJournal, encodeJournal } from "./sync/subscriptions";
@@ -284,6 +285,24 @@ describe("MutationLog", () => {
     restored.import(log.export());
     expect(await restored.run("session", 0, execute)).toMatchObject({ value: 1 });
     expect(runs).toBe(2);
+  });
+});
+
+describe("MutationLog limits", () => {
+  test("keeps at most MUTATION_LOG_MAX_PER_SESSION results per session, stores errors shortened, exports only successes", async () => {
+    const log = new MutationLog();
+    const ok = (value: number) => () => Promise.resolve<StoredResult>({ success: true, value, ts: "1", logLines: [] });
+    for (let requestId = 0; requestId <= MUTATION_LOG_MAX_PER_SESSION; requestId++) await log.run("s", requestId, ok(requestId));
+    expect(log.size).toBe(MUTATION_LOG_MAX_PER_SESSION);
+    expect(log.has("s", 0)).toBe(false); // the oldest went first
+    expect(log.has("s", MUTATION_LOG_MAX_PER_SESSION)).toBe(true);
+
+    const longError = "x".repeat(MUTATION_LOG_MAX_ERROR_LENGTH * 2);
+    const failed = await log.run("t", 0, () => Promise.resolve<StoredResult>({ success: false, errorMessage: longError, logLines: [] }));
+    expect(failed).toMatchObject({ errorMessage: longError }); // the first answer is whole
+    const again = await log.run("t", 0, ok(0));
+    expect(again.success ? "" : again.errorMessage).toHaveLength(MUTATION_LOG_MAX_ERROR_LENGTH + 1); // a re-send gets it shortened
+    expect((log.export() as Array<{ sessionId: string }>).every((row) => row.sessionId === "s")).toBe(true);
   });
 });
 
