@@ -184,5 +184,5 @@ describe("flood", () => {
     const stored = readFileSync(dataFile, "utf8");
     expect(stored).not.toContain(FLOOD.marker);
     expect(stored.length).toBeLessThan(1024 * 1024);
-  }, 60_000);
+  }, 120_000);
 });
