@@ -16,7 +16,7 @@ import path from "node:path";
 import { WebSocketServer } from "ws";
 import { TokenVerifier } from "./auth";
 import { CronRunner, cronJobsOf } from "./crons";
-import { Engine } from "./engine/engine";
+import { Engine, type DurabilityBarrier } from "./engine/engine";
 import { importFile } from "./engine/modules";
 import { ScheduledFunctionMonitor, resumeScheduledFunctions } from "./engine/scheduledFunctions";
 import { handleHttpRequest } from "./http";
@@ -120,7 +120,7 @@ type App = {
   verifier: TokenVerifier;
   origins: OriginPolicy;
   inFlight: InFlightLimiter;
-  durable: () => Promise<void> | undefined;
+  durable: DurabilityBarrier;
   dataFile: DurableStore | null;
   summary: string[];
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
@@ -151,7 +151,7 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
   if (restored?.removedTemporaryFiles) log.warn(`Removed ${restored.removedTemporaryFiles} unfinished snapshot(s) a previous process left behind.`);
   if (restored?.found) engine.buildIndexes(); // now rather than on the first queries
   const loadSeconds = ((performance.now() - loadStarted) / 1000).toFixed(1);
-  const durable = () => dataFile?.barrier();
+  const durable: DurabilityBarrier = (ts) => dataFile?.barrier(ts);
   engine.setDurabilityBarrier(durable);
   const { interrupted, pending, deleted } = resumeScheduledFunctions(engine);
   for (const name of interrupted) log.warn(`${name} was running when local-convex stopped: marked failed.`);

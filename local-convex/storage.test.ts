@@ -27,17 +27,30 @@ const record = (text: string) => (seq: number) => JSON.stringify({ seq, text });
 const texts = (afterSeq = 0) => scanJournal(file, afterSeq).entries.map((entry) => entry.text);
 
 describe("Journal", () => {
-  test("records are durable after the barrier, in order, across segments; covered segments can go", async () => {
+  test("records are durable after the barrier (inline while the disk is fast), in order", async () => {
     const journal = Journal.create(file, 1, 0);
+    journal.append(record("a"));
+    expect(journal.barrier()).toBeUndefined(); // flushed at once
+    expect(journal.durable).toBe(1);
+    await journal.close({ deleteIfEmpty: false });
+    expect(texts()).toEqual(["a"]);
+  });
+
+  test("in the background: commits during one fdatasync share the next; segments; covered segments can go", async () => {
+    const journal = Journal.create(file, 1, 0, { inlineSyncBelowMs: 0 });
     expect(journal.barrier()).toBeUndefined(); // nothing to wait for
     journal.append(record("a"));
     journal.append(record("b"));
     const durable = journal.barrier();
     expect(durable).toBeInstanceOf(Promise);
     journal.append(record("c")); // during the fdatasync: covered by the next one
-    await durable;
+    const upToB = journal.barrier(2); // a and b only: the fdatasync in flight covers them
+    expect(upToB).toBeInstanceOf(Promise);
+    await Promise.all([durable, upToB]);
+    expect(journal.durable).toBe(2);
     await journal.barrier();
     expect(journal.barrier()).toBeUndefined();
+    expect(journal.durable).toBe(3);
     expect(texts()).toEqual(["a", "b", "c"]);
 
     const kept = journal.rotate(); // the next segment (or the one after, while that one is still being preallocated)

@@ -168,8 +168,12 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** The turn of calls no client made (crons, startup work). */
 const SERVER_KEY = "server";
 
-/** Whether a durable copy of every commit so far exists (undefined: yes, now; a promise: once it settles). */
-export type DurabilityBarrier = () => Promise<void> | undefined;
+/**
+ * Whether a durable copy of every commit so far (with `ts`: up to that
+ * timestamp) exists: undefined if yes, now; otherwise a promise that settles
+ * once it does.
+ */
+export type DurabilityBarrier = (ts?: bigint) => Promise<void> | undefined;
 
 /** The action context members that commit, as convex-test gives them to handlers. */
 type ActionCtxLike = {

@@ -6,9 +6,11 @@
  * - Every commit is appended to the journal (`journal.ts`) as it happens,
  *   with the documents it wrote, the id counters and, for a client's
  *   mutation, its result (`commitRecord.ts`).
- * - `barrier()` resolves once every commit so far is fsynced. The server
- *   sends nothing (mutation answers, query results, Transitions, HTTP
- *   responses) before the barrier of the moment it sends, and an action's
+ * - `barrier()` resolves once every commit so far is fsynced (`barrier(ts)`:
+ *   every commit up to `ts`). The server sends nothing (mutation answers,
+ *   query results, Transitions, HTTP responses) before the barrier of the
+ *   moment it sends (of its timestamp, for a mutation's answer and a
+ *   Transition, which reflect the database as of it), and an action's
  *   `runMutation` returns only after it (`Engine.setDurabilityBarrier`); so
  *   nothing that depends on a commit leaves the process before the commit
  *   is on disk. Commits that arrive during one fsync share the next.
@@ -58,6 +60,8 @@ export class DurableStore {
   readonly file: string;
   private readonly docJson: DocJson;
   private readonly journal: Journal;
+  /** The journaled commits not known to be durable yet (timestamp and seq), oldest first. */
+  private readonly notDurable: Array<{ ts: bigint; seq: number }> = [];
   /** Each component's counters as the journal last recorded them. */
   private readonly recordedCounters = new Map<string, string>();
   /** Whether anything changed since the last snapshot. */
@@ -116,11 +120,20 @@ export class DurableStore {
   }
 
   /**
-   * Undefined when every commit so far is durable; otherwise a promise that
-   * resolves once it is (rejects if the data can no longer be written).
+   * Undefined when every commit so far (with `ts`: every commit up to that
+   * timestamp) is durable; otherwise a promise that resolves once it is
+   * (rejects if the data can no longer be written). A message that reflects
+   * the database as of `ts` need not wait for commits after it.
    */
-  barrier(): Promise<void> | undefined {
-    return this.journal.barrier();
+  barrier(ts?: bigint): Promise<void> | undefined {
+    if (ts === undefined) return this.journal.barrier();
+    this.forgetDurable();
+    let seq: number | null = null;
+    for (const record of this.notDurable) {
+      if (record.ts > ts) break;
+      seq = record.seq;
+    }
+    return seq === null ? (this.journal.failed ? this.journal.barrier() : undefined) : this.journal.barrier(seq);
   }
 
   /** Asks for a snapshot soon (after changes made outside transactions, e.g. startup repairs). */
@@ -148,12 +161,21 @@ export class DurableStore {
     }
     const counters = this.movedCounters();
     try {
-      this.journal.append((seq) => encodeCommit(seq, { ts, writes, counters, ...(mutation ? { mutation } : {}) }, this.docJson));
+      const seq = this.journal.append((n) => encodeCommit(n, { ts, writes, counters, ...(mutation ? { mutation } : {}) }, this.docJson));
+      this.forgetDurable();
+      this.notDurable.push({ ts, seq });
     } catch {
       return; // the journal has reported it; barriers now reject, so nothing is acknowledged
     }
     this.unsaved = true;
     this.scheduleCompaction();
+  }
+
+  /** Drops the commits known to be durable from `notDurable`. */
+  private forgetDurable(): void {
+    let durable = 0;
+    while (durable < this.notDurable.length && this.notDurable[durable]!.seq <= this.journal.durable) durable++;
+    if (durable > 0) this.notDurable.splice(0, durable);
   }
 
   /** The components whose id counter or creation clock moved since the last call. */

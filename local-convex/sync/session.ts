@@ -18,8 +18,9 @@
  *   mutation's promise only then): at the next hub flush, or at once when
  *   this socket is already past `ts`.
  * - Durability: every message waits, in order, for the durability barrier of
- *   the moment it is sent (`deps.durable`), so no answer or result reaches
- *   the client before the commits it reflects are on disk.
+ *   the moment it is sent (`deps.durable`; a mutation's answer and a
+ *   Transition, of their timestamp), so no answer or result reaches the
+ *   client before the commits it reflects are on disk.
  *
  * Limits (`limits.ts`), each refusing only this client: no Transition while
  * more than `MAX_UNSENT_BYTES_PER_SOCKET` of its output is unsent; at most
@@ -400,9 +401,9 @@ export class SyncSession implements SubscriptionUser {
     }
   }
 
-  /** A Transition from the last version sent to `endVersion`, with these modifications (JSON texts). */
+  /** A Transition from the last version sent to `endVersion`, with these modifications (JSON texts, as of `endVersion.ts`). */
   private transition(endVersion: StateVersion, modifications: string[]): void {
-    this.sendText(serializeTransition(this.sent, endVersion, modifications));
+    this.sendText(serializeTransition(this.sent, endVersion, modifications), endVersion.ts);
     this.sent = endVersion;
     if (this.owedTs !== null && this.owedTs <= endVersion.ts) this.owedTs = null;
   }
@@ -413,14 +414,19 @@ export class SyncSession implements SubscriptionUser {
   }
 
   private send(message: ServerMessage): void {
-    this.sendText(serializeServerMessage(message));
+    // A successful mutation's answer reflects the database as of its commit; anything else, as of now.
+    const asOf = message.type === "MutationResponse" && message.success ? message.ts : undefined;
+    this.sendText(serializeServerMessage(message), asOf);
   }
 
-  /** Sends a message's text once every commit so far is durable, after the messages sent before it. */
-  private sendText(text: string): void {
+  /**
+   * Sends a message's text, after the messages sent before it, once every
+   * commit it can reflect is durable: up to `asOf` (a timestamp), or all so far.
+   */
+  private sendText(text: string, asOf?: bigint): void {
     if (this.closed) return;
     this.lastSentAt = Date.now();
-    const durable = this.deps.durable();
+    const durable = this.deps.durable(asOf);
     if (!durable && !this.outbox) return void this.ws.send(text);
     this.afterOutbox(async () => {
       await durable;
