@@ -20,7 +20,9 @@
  *   journal is replayed over the snapshot (`recovery.ts`), which also
  *   restores the id counters, so an id that was ever acknowledged is never
  *   handed out again.
- * - A graceful stop (`close`) writes a last snapshot and leaves no journal.
+ * - A graceful stop (`close`) writes a last snapshot and leaves no journal
+ *   (unless functions still running keep committing: then their last
+ *   commits stay journaled).
  */
 import { chmodSync, existsSync } from "node:fs";
 import path from "node:path";
@@ -34,6 +36,9 @@ import { ensureDirectory, PRIVATE_FILE_MODE, removeStrayTemporaryFiles } from ".
 import { Journal } from "./journal";
 import { recoverState } from "./recovery";
 import { writeSnapshot, type Snapshot } from "./snapshot";
+
+/** Snapshots a graceful stop writes at most, while running functions keep committing. */
+const CLOSE_SNAPSHOT_ATTEMPTS = 3;
 
 export type StoreOptions = {
   /** The snapshot's path; the journal and temporary files sit next to it (`files.ts`). */
@@ -142,12 +147,19 @@ export class DurableStore {
     this.scheduleCompaction();
   }
 
-  /** Writes a last snapshot and closes the journal (deleting it: the snapshot has everything). */
+  /**
+   * Writes a last snapshot and closes the journal, deleting it when the
+   * snapshot has everything. Functions still running may commit meanwhile:
+   * then it snapshots again (`CLOSE_SNAPSHOT_ATTEMPTS` times at most), and what
+   * they commit after that stays in the journal, replayed at the next start.
+   */
   async close(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.compacting;
-    if (this.unsaved) await this.compact();
+    for (let attempt = 0; attempt < CLOSE_SNAPSHOT_ATTEMPTS && this.unsaved; attempt++) await this.compact();
+    if (this.timer) clearTimeout(this.timer); // planned by a compaction that saw new commits
+    this.timer = null;
     await this.journal.close({ deleteIfEmpty: true });
   }
 
