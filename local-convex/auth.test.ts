@@ -3,7 +3,7 @@
  * (issuer, JWKS URL, algorithm, audience) and OIDC `domain` providers
  * (keys found through discovery), and the messages for tokens refused.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { AuthFailure, TokenVerifier } from "./auth";
 import { startTestIssuer, type TestIssuer } from "./test/issuer";
 
@@ -48,6 +48,21 @@ describe("TokenVerifier", () => {
     await expectRefused("not.a.jwt", /Could not parse the JWT/);
     const none = await new TokenVerifier([]).verify(await issuer.token("eve")).catch((error: unknown) => error);
     expect((none as Error).message).toMatch(/No providers are configured/);
+  });
+
+  test("a verified token is remembered until it expires", async () => {
+    const verifier = customJwt();
+    const token = await issuer.token("ada");
+    const first = await verifier.verify(token);
+    expect(await verifier.verify(token)).toBe(first); // no second signature check
+    const now = Date.now();
+    vi.spyOn(Date, "now").mockReturnValue(first.expiresAt! + 1);
+    try {
+      expect(await verifier.verify(token)).not.toBe(first); // checked again once past its expiry
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(Date.now()).toBeGreaterThanOrEqual(now);
   });
 
   test("says so when the signing keys cannot be fetched", async () => {

@@ -11,9 +11,14 @@
  *
  * Failures are `AuthFailure`s with a message that says what to fix; they are
  * sent to the client (`AuthError` / HTTP 401), never thrown further.
+ *
+ * Verified tokens are remembered until they expire (at most
+ * `VERIFIED_TOKEN_CACHE_ENTRIES`), so a client's repeated requests do not
+ * each pay for a signature check.
  */
 import type { AuthProvider, UserIdentity } from "convex/server";
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
+import { VERIFIED_TOKEN_CACHE_ENTRIES } from "./limits";
 
 /** A token was refused; `message` is for the client. */
 export class AuthFailure extends Error {
@@ -50,9 +55,13 @@ const IDENTITY_FIELD_BY_CLAIM: Record<string, string> = {
 };
 /** Registered JWT claims: about the token, not the user. */
 const TOKEN_CLAIMS = new Set(["iss", "sub", "aud", "exp", "nbf", "iat", "jti"]);
+/** Who the user is: derived from `iss` and `sub` only, never taken from a claim of that name. */
+const DERIVED_FIELDS = new Set(["tokenIdentifier", "subject", "issuer"]);
 
 export class TokenVerifier {
   private readonly keySets = new Map<string, Promise<KeySet>>();
+  /** Verified tokens, least recently used first. */
+  private readonly verified = new Map<string, VerifiedToken>();
 
   constructor(readonly providers: readonly AuthProvider[]) {}
 
@@ -69,6 +78,20 @@ export class TokenVerifier {
 
   /** The identity `token` proves, or an `AuthFailure`. */
   async verify(token: string): Promise<VerifiedToken> {
+    const known = this.verified.get(token);
+    if (known && (known.expiresAt === null || known.expiresAt > Date.now())) {
+      this.verified.delete(token);
+      this.verified.set(token, known);
+      return known;
+    }
+    this.verified.delete(token);
+    const result = await this.verifyNow(token);
+    this.verified.set(token, result);
+    if (this.verified.size > VERIFIED_TOKEN_CACHE_ENTRIES) this.verified.delete(this.verified.keys().next().value!);
+    return result;
+  }
+
+  private async verifyNow(token: string): Promise<VerifiedToken> {
     let claims: JWTPayload;
     try {
       claims = decodeJwt(token);
@@ -151,16 +174,17 @@ function sameIssuer(configured: string, issuer: string | undefined): boolean {
   return issuer !== undefined && configured.replace(/\/+$/, "") === issuer.replace(/\/+$/, "");
 }
 
-/** The identity Convex derives from verified claims: standard fields renamed, custom claims kept. */
+/**
+ * The identity Convex derives from verified claims: `tokenIdentifier`,
+ * `subject` and `issuer` from `iss` and `sub` (a claim with one of those
+ * names is ignored: a token cannot name someone else), standard fields
+ * renamed, other custom claims kept.
+ */
 export function identityFromClaims(claims: JWTPayload): UserIdentity {
-  const identity: Record<string, unknown> = {
-    tokenIdentifier: `${claims.iss}|${claims.sub}`,
-    subject: claims.sub,
-    issuer: claims.iss,
-  };
+  const identity: Record<string, unknown> = {};
   for (const [claim, value] of Object.entries(claims)) {
-    if (TOKEN_CLAIMS.has(claim) || value === undefined) continue;
+    if (TOKEN_CLAIMS.has(claim) || DERIVED_FIELDS.has(claim) || value === undefined) continue;
     identity[IDENTITY_FIELD_BY_CLAIM[claim] ?? claim] = value;
   }
-  return identity as unknown as UserIdentity;
+  return { ...identity, tokenIdentifier: `${claims.iss}|${claims.sub}`, subject: claims.sub, issuer: claims.iss } as unknown as UserIdentity;
 }

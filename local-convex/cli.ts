@@ -11,6 +11,10 @@
  *   --cron-speed <factor> run cron jobs <factor> times faster
  *   --verbose             log every query run
  *   --ping-after-ms <ms>  idle time before a keep-alive Ping (default 15000)
+ *   --allow-origin <url>  let browser pages from this origin connect, besides
+ *                         loopback ones (e.g. the web app's URL); repeatable
+ *   --wait-for-lock <ms>  if another backend uses the data file, load the app
+ *                         and wait up to <ms> for it to exit, then take over
  *
  * Started by `startLocalConvex()` (index.ts) with an IPC channel, it reports
  * `{type:"ready", url, port}` or `{type:"error", message}` there, and exits
@@ -23,8 +27,10 @@ import { parseArgs } from "node:util";
 register("./engine/convexTestHook.ts", import.meta.url);
 const { createLocalConvex, PortInUseError } = await import("./server");
 const { color, log } = await import("./log");
+const { normalizeOrigin } = await import("./origin");
 
-const USAGE = "Usage: tsx local-convex/cli.ts [--port 3210] [--data .local/convex-data.json | --in-memory] [--preload <module>]... [--cron-speed <factor>] [--verbose]";
+const USAGE =
+  "Usage: tsx local-convex/cli.ts [--port 3210] [--data .local/convex-data.json | --in-memory] [--preload <module>]... [--cron-speed <factor>] [--verbose] [--allow-origin <url>]... [--wait-for-lock <ms>]";
 
 type ParentMessage = { type: "ready"; url: string; port: number } | { type: "error"; message: string };
 const tellParent = (message: ParentMessage) => process.send?.(message);
@@ -41,6 +47,8 @@ try {
       "cron-speed": { type: "string", default: "1" },
       verbose: { type: "boolean", default: false },
       "ping-after-ms": { type: "string" },
+      "allow-origin": { type: "string", multiple: true, default: [] },
+      "wait-for-lock": { type: "string", default: "0" },
       help: { type: "boolean", default: false },
     },
   });
@@ -60,6 +68,14 @@ try {
     preload: values.preload,
     cronSpeed: number("cron-speed", values["cron-speed"], Number.MIN_VALUE),
     verbose: values.verbose,
+    waitForLockMs: number("wait-for-lock", values["wait-for-lock"], 0),
+    allowOrigins: values["allow-origin"].map((origin) => {
+      try {
+        return normalizeOrigin(origin);
+      } catch {
+        throw new Error(`--allow-origin must be an http(s) origin such as http://192.168.1.5:3000, got ${origin}`);
+      }
+    }),
     ...(values["ping-after-ms"] !== undefined ? { pingAfterMs: number("ping-after-ms", values["ping-after-ms"], 10) } : {}),
   };
 } catch (error) {

@@ -9,20 +9,37 @@
  *
  * Function results and function errors are 200 responses
  * (`{status:"success",value}` / `{status:"error",errorMessage,errorData?}`),
- * as on Convex; a refused `Authorization: Bearer <jwt>` is a 401. Every
- * response allows cross-origin calls (the web app runs on another port).
+ * as on Convex; a refused `Authorization: Bearer <jwt>` is a 401.
+ *
+ * - Origins: pages the `OriginPolicy` allows get CORS headers (the web app
+ *   runs on another port); requests from any other page get 403.
+ * - Limits: bodies up to `MAX_HTTP_BODY_BYTES`; at most
+ *   `MAX_HTTP_REQUESTS_PER_CLIENT` requests in progress per client (its
+ *   `Authorization` header, or its address), more get 429; each client's
+ *   transactions take turns with everybody else's (`fairnessKey`).
+ * - Durability: a response is written only once every commit so far is on
+ *   disk (`durable`), so what it says can never be lost.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { UserIdentity } from "convex/server";
 import { convexToJson, jsonToConvex, type JSONValue, type Value } from "convex/values";
 import { AuthFailure, type TokenVerifier } from "./auth";
-import type { CallOutcome, Engine, FunctionKind } from "./engine/engine";
+import type { CallOutcome, DurabilityBarrier, Engine, FunctionKind } from "./engine/engine";
 import { canonicalizeUdfPath, udfPathFromRunPath } from "./engine/functionPath";
+import type { InFlightLimiter } from "./inFlight";
+import { MAX_HTTP_BODY_BYTES, MAX_HTTP_REQUESTS_PER_CLIENT } from "./limits";
+import type { OriginPolicy } from "./origin";
 import { encodeU64 } from "./sync/protocol";
 
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
-
-export type HttpDeps = { engine: Engine; verifier: TokenVerifier };
+export type HttpDeps = {
+  engine: Engine;
+  verifier: TokenVerifier;
+  origins: OriginPolicy;
+  /** Requests in progress per client (`MAX_HTTP_REQUESTS_PER_CLIENT`). */
+  inFlight: InFlightLimiter;
+  /** Resolves once every commit so far is durable. */
+  durable: DurabilityBarrier;
+};
 
 /** Thrown while handling a request: answered with `status` and `{code, message}`. */
 class HttpError extends Error {
@@ -37,14 +54,31 @@ class HttpError extends Error {
 
 /** Handles one request (all routes). */
 export async function handleHttpRequest(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
+  if (!deps.origins.allows(req.headers.origin)) {
+    return send(res, 403, { code: "ForbiddenOrigin", message: `Requests from ${req.headers.origin} are not allowed (see --allow-origin).` });
+  }
   setCorsHeaders(req, res);
   if (req.method === "OPTIONS") return void res.writeHead(204).end();
+  const client = req.headers.authorization ?? `address ${req.socket.remoteAddress ?? "unknown"}`;
+  const leave = deps.inFlight.enter(client);
+  if (!leave) {
+    return send(res, 429, { code: "TooManyRequests", message: `At most ${MAX_HTTP_REQUESTS_PER_CLIENT} requests of one client may be in progress.` });
+  }
+  try {
+    const { status, body } = await respond(req, deps, client);
+    await deps.durable();
+    send(res, status, body);
+  } finally {
+    leave();
+  }
+}
+
+/** The status and body that answer `req`. */
+async function respond(req: IncomingMessage, deps: HttpDeps, client: string): Promise<{ status: number; body: unknown }> {
   const url = new URL(req.url ?? "/", "http://local");
   try {
     if (req.method === "GET" && (url.pathname === "/" || url.pathname === "/version")) {
-      return void res
-        .writeHead(200, { "Content-Type": "text/plain; charset=utf-8" })
-        .end("local-convex: a local Convex-compatible backend for development. Point a Convex client at this URL.\n");
+      return { status: 200, body: "local-convex: a local Convex-compatible backend for development. Point a Convex client at this URL." };
     }
     const route = /^\/api\/(query|mutation|action|function|query_ts|query_at_ts|run\/(.+))$/.exec(url.pathname);
     if (!route || (req.method !== "POST" && !(req.method === "GET" && route[2] !== undefined))) {
@@ -52,7 +86,7 @@ export async function handleHttpRequest(req: IncomingMessage, res: ServerRespons
     }
     const endpoint = route[1]!;
     const identity = await authenticate(req, deps.verifier);
-    if (endpoint === "query_ts") return json(res, 200, { ts: encodeU64(deps.engine.lastCommitTs) });
+    if (endpoint === "query_ts") return { status: 200, body: { ts: encodeU64(deps.engine.lastCommitTs) } };
 
     const body = req.method === "POST" ? await readJson(req) : {};
     let udfPath: string;
@@ -77,12 +111,13 @@ export async function handleHttpRequest(req: IncomingMessage, res: ServerRespons
       caller: "client",
       origin: "http",
       request: { ip: req.socket.remoteAddress ?? null, userAgent: req.headers["user-agent"] ?? null },
+      fairnessKey: `http ${client}`,
     });
-    json(res, 200, responseBody(outcome));
+    return { status: 200, body: responseBody(outcome) };
   } catch (error) {
-    if (error instanceof HttpError) return json(res, error.status, { code: error.code, message: error.message });
-    if (error instanceof AuthFailure) return json(res, 401, { code: "Unauthenticated", message: error.message });
-    json(res, 400, { code: "BadRequest", message: (error as Error).message });
+    if (error instanceof HttpError) return { status: error.status, body: { code: error.code, message: error.message } };
+    if (error instanceof AuthFailure) return { status: 401, body: { code: "Unauthenticated", message: error.message } };
+    return { status: 400, body: { code: "BadRequest", message: (error as Error).message } };
   }
 }
 
@@ -130,7 +165,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, "RequestTooLarge", `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+    if (size > MAX_HTTP_BODY_BYTES) throw new HttpError(413, "RequestTooLarge", `Request bodies are limited to ${MAX_HTTP_BODY_BYTES} bytes.`);
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString("utf8");
@@ -149,6 +184,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
+/** Writes the response: JSON, or text for a string body. */
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (typeof body === "string") return void res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8" }).end(`${body}\n`);
   res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
 }

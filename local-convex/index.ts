@@ -4,7 +4,7 @@
  *
  *   const backend = await startLocalConvex({ port: 0, dataFile, env, preload });
  *   new ConvexClient(backend.url, ...);
- *   await backend.close();          // SIGTERM: saves all data, then exits
+ *   await backend.close();          // SIGTERM: writes a last snapshot, then exits
  *   await backend.kill();           // SIGKILL: a crash (for recovery tests)
  *
  * A child process keeps each backend's environment (auth providers and the
@@ -28,6 +28,10 @@ export type StartOptions = {
   cronSpeed?: number;
   verbose?: boolean;
   pingAfterMs?: number;
+  /** Browser origins allowed besides loopback pages (`--allow-origin`). */
+  allowOrigins?: string[];
+  /** If another backend uses the data file, load meanwhile and wait this long for it to exit (`--wait-for-lock`). */
+  waitForLockMs?: number;
   /** The app's root (default: the current directory). */
   projectDir?: string;
   /** Receives every output line of the backend (default: kept in `output` only). */
@@ -42,9 +46,9 @@ export type LocalConvexProcess = {
   process: ChildProcess;
   /** The backend's output so far, line by line. */
   output: string[];
-  /** Stops it gracefully (data saved). Resolves with its exit code. */
+  /** Stops it gracefully (a last snapshot written). Resolves with its exit code. */
   close(): Promise<number | null>;
-  /** Kills it without a chance to save (simulates a crash). */
+  /** Kills it without warning (SIGKILL, a crash): what it acknowledged is in its journal. */
   kill(): Promise<void>;
 };
 
@@ -60,6 +64,8 @@ export async function startLocalConvex(options: StartOptions = {}): Promise<Loca
   if (options.cronSpeed !== undefined) args.push("--cron-speed", String(options.cronSpeed));
   if (options.verbose) args.push("--verbose");
   if (options.pingAfterMs !== undefined) args.push("--ping-after-ms", String(options.pingAfterMs));
+  for (const origin of options.allowOrigins ?? []) args.push("--allow-origin", origin);
+  if (options.waitForLockMs !== undefined) args.push("--wait-for-lock", String(options.waitForLockMs));
 
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   const child = spawn(process.execPath, ["--import", tsx, CLI, ...args], {

@@ -5,7 +5,7 @@
  * (`startLocalConvex`); tokens come from a small in-test issuer.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { api } from "../convex/_generated/api";
 import type { Id } from "../convex/_generated/dataModel";
 import { startLocalConvex, type LocalConvexProcess } from "./index";
+import { readStoredData } from "./storage/recovery";
 import { decodeU64 } from "./sync/protocol";
 import { startTestIssuer, type TestIssuer } from "./test/issuer";
 import { RawSyncClient, type Message } from "./test/rawClient";
@@ -199,6 +200,40 @@ describe("ConvexHttpClient", () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
     expect(preflight.headers.get("access-control-allow-headers")).toContain("authorization");
+  });
+});
+
+describe("origins", () => {
+  /** The HTTP status of a WebSocket upgrade from a page at `origin` (101: accepted). */
+  function upgradeStatus(origin: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(`${backend.url.replace(/^http/, "ws")}/api/1.48.0/sync`, { origin });
+      ws.once("open", () => {
+        ws.close();
+        resolve(101);
+      });
+      ws.once("unexpected-response", (_request, response) => {
+        resolve(response.statusCode ?? 0);
+        ws.terminate();
+      });
+      ws.once("error", reject);
+    });
+  }
+
+  test("a page from a foreign origin can neither open a socket nor call the HTTP API; loopback pages can", async () => {
+    expect(await upgradeStatus("https://evil.example")).toBe(403);
+    expect(await upgradeStatus("http://localhost.evil.example:3000")).toBe(403);
+    expect(await upgradeStatus("http://localhost:3000")).toBe(101);
+    expect(await upgradeStatus("http://127.0.0.1:4000")).toBe(101);
+
+    const call = (origin: string) =>
+      fetch(`${backend.url}/api/query`, { method: "POST", headers: { Origin: origin, "Content-Type": "application/json" }, body: JSON.stringify({ path: "aiGeneration:getModelInfo", args: {} }) });
+    const foreign = await call("https://evil.example");
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
+    const local = await call("http://localhost:3000");
+    expect(local.status).toBe(200);
+    expect(local.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
   });
 });
 
@@ -387,23 +422,14 @@ describe("restart", () => {
     const jobId = await client.mutation(api.generationJobs.createJob, { prompt: "Planets" });
     await until<PublicJob | null>(client, api.generationJobs.getJobById, { jobId }, (job) => job?.questionsSaved === 1);
 
-    // Wait for the debounced save to contain the running action, then crash.
-    const saved = () => {
-      try {
-        return readFileSync(dataFile, "utf8");
-      } catch {
-        return "";
-      }
-    };
-    for (let i = 0; i < 300 && !(saved().includes('"inProgress"') && saved().includes('"questionsSaved":1')); i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    // What the client saw is durable: crash at once (the action is still running).
     await client.close();
     await first.kill();
 
     // A function scheduled for later, as a previous run would leave it, is armed again at
-    // startup; one that finished more than a week ago is forgotten, as on Convex.
-    const stored = JSON.parse(saved()) as DataFile;
+    // startup; one that finished more than a week ago is forgotten, as on Convex. (The data
+    // is edited as one snapshot holding everything, journal included.)
+    const stored = readStoredData(dataFile) as unknown as DataFile;
     const root = stored.components[""]!;
     const newId = () => `${root.nextDocId++}`.padStart(32 - "_scheduled_functions".length, "0") + "_scheduled_functions";
     const [scheduledId, oldId] = [newId(), newId()];
@@ -436,7 +462,7 @@ describe("restart", () => {
 
     // A graceful stop saves everything.
     expect(await second.close()).toBe(0);
-    const final = (JSON.parse(saved()) as DataFile).components[""]!.tables;
+    const final = (readStoredData(dataFile) as unknown as DataFile).components[""]!.tables;
     expect(final.generationJobs!.find((j) => j._id === jobId)?.status).toBe("failed");
     expect(final.generationJobs!.some((j) => j._id === next)).toBe(true);
     expect(final._scheduled_functions!.find((f) => f._id === scheduledId)?.state).toEqual({ kind: "success" });

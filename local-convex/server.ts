@@ -1,8 +1,10 @@
 /**
  * A running local-convex in this process: the engine with the app loaded,
- * its data file, scheduled functions and crons, token verification, and one
- * HTTP server for the HTTP function API and the WebSocket sync endpoint
- * (`/api/<version>/sync`, `/api/sync`).
+ * its durable store (snapshot + journal), scheduled functions and crons,
+ * token verification, and one HTTP server for the HTTP function API and the
+ * WebSocket sync endpoint (`/api/<version>/sync`, `/api/sync`). Browser
+ * pages are served only from allowed origins (`origin.ts`); sockets and
+ * frames are bounded (`limits.ts`).
  *
  * Needs the loader hook of `engine/convexTestHook.ts` registered before
  * convex-test is imported: use `cli.ts`, or `startLocalConvex()` from
@@ -14,12 +16,16 @@ import path from "node:path";
 import { WebSocketServer } from "ws";
 import { TokenVerifier } from "./auth";
 import { CronRunner, cronJobsOf } from "./crons";
-import { Engine } from "./engine/engine";
+import { Engine, type DurabilityBarrier } from "./engine/engine";
 import { importFile } from "./engine/modules";
 import { ScheduledFunctionMonitor, resumeScheduledFunctions } from "./engine/scheduledFunctions";
 import { handleHttpRequest } from "./http";
+import { InFlightLimiter } from "./inFlight";
+import { MAX_FRAME_BYTES, MAX_HTTP_REQUESTS_PER_CLIENT, MAX_OPEN_SOCKETS } from "./limits";
 import { log } from "./log";
-import { DataFile, lockDataFile } from "./persistence";
+import { OriginPolicy } from "./origin";
+import { lockDataFile } from "./storage/lock";
+import { DurableStore } from "./storage/store";
 import { MutationLog } from "./sync/mutationLog";
 import { SyncSession } from "./sync/session";
 import { SubscriptionHub } from "./sync/subscriptions";
@@ -41,6 +47,14 @@ export type LocalConvexOptions = {
   verbose?: boolean;
   /** Send a Ping after this long without other messages (the client gives up after 60 s). Default 15 s. */
   pingAfterMs?: number;
+  /** Browser origins allowed besides loopback pages (e.g. the web app's URL when it is not on localhost). */
+  allowOrigins?: string[];
+  /**
+   * If another backend holds the data file, load the app meanwhile and wait
+   * up to this long for it to exit (then take over its data) instead of
+   * refusing at once. Default 0.
+   */
+  waitForLockMs?: number;
 };
 
 export type LocalConvex = {
@@ -51,7 +65,7 @@ export type LocalConvex = {
   dataFile: string | null;
   /** What was loaded, for the startup banner. */
   summary: string[];
-  /** Stops serving and saves all data. */
+  /** Stops serving and writes a last snapshot. */
   close(): Promise<void>;
 };
 
@@ -64,6 +78,7 @@ export class PortInUseError extends Error {
 export async function createLocalConvex(options: LocalConvexOptions = {}): Promise<LocalConvex> {
   const projectDir = path.resolve(options.projectDir ?? process.cwd());
   const host = options.host ?? "127.0.0.1";
+  const origins = new OriginPolicy(options.allowOrigins ?? []);
   // Take the port first, so a busy port is reported before the slower loading;
   // requests arriving meanwhile wait for the app.
   let appReady!: (value: App | Promise<App>) => void;
@@ -78,11 +93,12 @@ export async function createLocalConvex(options: LocalConvexOptions = {}): Promi
       });
   });
   server.on("upgrade", (req, socket, head) => {
+    if (!origins.allows(req.headers.origin)) return void socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
     app.then((a) => a.upgrade(req, socket, head)).catch(() => socket.destroy());
   });
   const port = await listen(server, options.port ?? 3210, host);
   try {
-    const loading = loadApp(projectDir, options);
+    const loading = loadApp(projectDir, options, origins);
     appReady(loading);
     const loaded = await loading;
     return {
@@ -102,52 +118,48 @@ export async function createLocalConvex(options: LocalConvexOptions = {}): Promi
 type App = {
   engine: Engine;
   verifier: TokenVerifier;
-  dataFile: DataFile | null;
+  origins: OriginPolicy;
+  inFlight: InFlightLimiter;
+  durable: DurabilityBarrier;
+  dataFile: DurableStore | null;
   summary: string[];
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   close(server: Server): Promise<void>;
 };
 
-async function loadApp(projectDir: string, options: LocalConvexOptions): Promise<App> {
+async function loadApp(projectDir: string, options: LocalConvexOptions, origins: OriginPolicy): Promise<App> {
   const verbose = options.verbose ?? false;
   const dataFilePath = options.dataFile === null ? null : path.resolve(projectDir, options.dataFile ?? ".local/convex-data.json");
-  const unlockDataFile = dataFilePath ? lockDataFile(dataFilePath) : () => {};
+  // Claim the data file first, so a second backend is refused at once; or, when waiting for it, after loading the app.
+  const waitForLockMs = options.waitForLockMs ?? 0;
+  let unlockDataFile = dataFilePath && waitForLockMs === 0 ? await lockDataFile(dataFilePath) : null;
   for (const module of options.preload ?? []) await importFile(path.resolve(projectDir, module));
 
   const engine = await Engine.load({ projectDir });
+  if (dataFilePath && !unlockDataFile) unlockDataFile = await lockDataFile(dataFilePath, { waitMs: waitForLockMs });
   const verifier = TokenVerifier.fromAuthConfig(await engine.importConvexModule("auth.config"));
   const mutations = new MutationLog();
-  const monitor = new ScheduledFunctionMonitor(engine, { verbose });
+  new ScheduledFunctionMonitor(engine, { verbose });
   const summary: string[] = [];
 
-  // Data: restore, repair what the last process left running, then save after every write.
-  const dataFile = dataFilePath
-    ? new DataFile({
-        file: dataFilePath,
-        engine,
-        extra: () => ({ mutationResults: mutations.export() }),
-        canSaveNow: () => !monitor.mutationInProgress(),
-      })
-    : null;
+  // Data: restore (snapshot + journal), repair what the last process left running, then journal every commit.
   const loadStarted = performance.now();
-  const restored = dataFile?.load() ?? null;
-  if (restored) {
-    mutations.import(restored.extra.mutationResults);
-    for (const warning of restored.warnings) log.warn(warning);
-    engine.buildIndexes(); // now rather than on the first queries
-  }
+  const opened = dataFilePath ? DurableStore.open({ file: dataFilePath, engine, mutations }) : null;
+  const dataFile = opened?.store ?? null;
+  const restored = opened?.restored ?? null;
+  for (const warning of restored?.warnings ?? []) log.warn(warning);
+  if (restored?.removedTemporaryFiles) log.warn(`Removed ${restored.removedTemporaryFiles} unfinished snapshot(s) a previous process left behind.`);
+  if (restored?.found) engine.buildIndexes(); // now rather than on the first queries
   const loadSeconds = ((performance.now() - loadStarted) / 1000).toFixed(1);
+  const durable: DurabilityBarrier = (ts) => dataFile?.barrier(ts);
+  engine.setDurabilityBarrier(durable);
   const { interrupted, pending, deleted } = resumeScheduledFunctions(engine);
   for (const name of interrupted) log.warn(`${name} was running when local-convex stopped: marked failed.`);
-  if (dataFile) {
-    engine.onCommit((_ts, writes) => {
-      if (writes.length > 0) dataFile.scheduleSave();
-    });
-    if (interrupted.length > 0 || deleted > 0) dataFile.scheduleSave();
-  }
+  if (interrupted.length > 0 || deleted > 0) dataFile?.requestSnapshot();
+  const replayed = restored?.replayed ? `, ${restored.replayed} journaled commits replayed` : "";
   summary.push(
     dataFilePath
-      ? `data:       ${path.relative(projectDir, dataFilePath) || dataFilePath} (${restored ? `${restored.documents} documents restored in ${loadSeconds}s` : "new"}${pending ? `, ${pending} scheduled functions pending` : ""})`
+      ? `data:       ${path.relative(projectDir, dataFilePath) || dataFilePath} (${restored?.found ? `${restored.documents} documents restored in ${loadSeconds}s${replayed}` : "new"}${pending ? `, ${pending} scheduled functions pending` : ""})`
       : "data:       in memory only",
   );
 
@@ -156,13 +168,14 @@ async function loadApp(projectDir: string, options: LocalConvexOptions): Promise
   const components = engine.componentPaths().filter((p) => p !== "");
   if (components.length > 0) summary.push(`components: ${components.join(", ")}`);
   summary.push(`auth:       ${verifier.describe().join("; ") || "no providers (all clients are anonymous)"}`);
+  summary.push(`browsers:   ${origins.describe()}`);
   if (await engine.importConvexModule("http")) summary.push("note:       HTTP actions (convex/http.ts) are not served by local-convex");
   for (const line of crons.describe()) summary.push(`cron:       ${line}`);
 
   // Sync sockets, and the timers that keep them alive (the client gives up after 60 s of silence).
   const hub = new SubscriptionHub(engine, { verbose });
   const sessions = new Set<SyncSession>();
-  const wss = new WebSocketServer({ noServer: true });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const pingAfterMs = options.pingAfterMs ?? 15_000;
   const heartbeat = setInterval(() => {
     for (const session of sessions) session.keepAlive(pingAfterMs);
@@ -178,6 +191,9 @@ async function loadApp(projectDir: string, options: LocalConvexOptions): Promise
   return {
     engine,
     verifier,
+    origins,
+    inFlight: new InFlightLimiter(MAX_HTTP_REQUESTS_PER_CLIENT),
+    durable,
     dataFile,
     summary,
     upgrade(req, socket, head) {
@@ -185,9 +201,13 @@ async function loadApp(projectDir: string, options: LocalConvexOptions): Promise
         socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
         return;
       }
+      if (sessions.size >= MAX_OPEN_SOCKETS) {
+        socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n");
+        return;
+      }
       wss.handleUpgrade(req, socket, head, (ws) => {
         const request = { ip: req.socket.remoteAddress ?? null, userAgent: req.headers["user-agent"] ?? null };
-        const session = new SyncSession(ws, { engine, hub, verifier, mutations, request });
+        const session = new SyncSession(ws, { engine, hub, verifier, mutations, request, durable });
         sessions.add(session);
         ws.on("close", () => sessions.delete(session));
       });
@@ -200,8 +220,8 @@ async function loadApp(projectDir: string, options: LocalConvexOptions): Promise
         for (const session of sessions) session.close(1001, "local-convex is shutting down");
         wss.close();
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await dataFile?.flush();
-        unlockDataFile();
+        await dataFile?.close();
+        unlockDataFile?.();
       })()),
   };
 }

@@ -18,6 +18,8 @@ import { TransactionGate } from "./engine/gate";
 import { isEntryPoint } from "./engine/modules";
 import { ReadSet, writeAffects, type Write } from "./engine/patches";
 import { formatLogLine } from "./log";
+import { isLoopbackOrigin, OriginPolicy } from "./origin";
+import { MUTATION_LOG_MAX_ERROR_LENGTH, MUTATION_LOG_MAX_PER_SESSION } from "./limits";
 import { MutationLog, type StoredResult } from "./sync/mutationLog";
 import { decodeU64, encodeU64, serializeServerMessage } from "./sync/protocol";
 import { decodeJournal, encodeJournal } from "./sync/subscriptions";
@@ -164,20 +166,46 @@ describe("token claims", () => {
       team: "blue",
     });
   });
+
+  test("cannot name another user: tokenIdentifier, subject and issuer come from iss and sub only", () => {
+    const identity = identityFromClaims({
+      iss: "http://127.0.0.1:3000",
+      sub: "mallory",
+      tokenIdentifier: "http://127.0.0.1:3000|alice",
+      subject: "alice",
+      issuer: "https://accounts.example.com",
+      team: "red",
+    });
+    expect(identity).toEqual({ tokenIdentifier: "http://127.0.0.1:3000|mallory", subject: "mallory", issuer: "http://127.0.0.1:3000", team: "red" });
+  });
+});
+
+describe("OriginPolicy", () => {
+  test("allows non-browser clients, loopback pages and configured origins; refuses every other page", () => {
+    const policy = new OriginPolicy(["https://app.example.com"]);
+    for (const allowed of [undefined, "http://localhost:3000", "http://127.0.0.1:3001", "http://[::1]:3000", "https://app.localhost", "https://app.example.com"]) {
+      expect(policy.allows(allowed), String(allowed)).toBe(true);
+    }
+    for (const refused of ["https://evil.example", "http://localhost.evil.example", "http://127.0.0.1.evil.example:3000", "null", "file://", "https://app.example.com:8443", "not a url"]) {
+      expect(policy.allows(refused), refused).toBe(false);
+    }
+    expect(isLoopbackOrigin("http://127.5.0.1:80")).toBe(true);
+    expect(() => new OriginPolicy(["ftp://example.com"])).toThrow(/Not an http\(s\) origin/);
+  });
 });
 
 describe("TransactionGate", () => {
   test("an exclusive group waits for running transactions and holds new ones back", async () => {
     const gate = new TransactionGate();
     const events: string[] = [];
-    expect(gate.admit()).toBeUndefined(); // transaction A starts at once
+    expect(gate.admit("a")).toBeUndefined(); // transaction A starts at once
     const exclusive = gate.runExclusive(() => {
       events.push("group");
-      expect(gate.admit()).toBeUndefined(); // the group's own transactions pass
+      expect(gate.admit("a")).toBeUndefined(); // the group's own transactions pass
       gate.release();
       return Promise.resolve();
     });
-    const b = gate.admit()!; // B must wait for the group
+    const b = gate.admit("b")!; // B must wait for the group
     void b.then(() => events.push("B"));
     await new Promise((r) => setTimeout(r, 5));
     expect(events).toEqual([]); // the group waits for A
@@ -186,6 +214,28 @@ describe("TransactionGate", () => {
     await exclusive;
     await b;
     expect(events).toEqual(["A ends", "group", "B"]);
+  });
+
+  test("waiting transactions are served round-robin by key: a flood does not delay others", async () => {
+    const gate = new TransactionGate();
+    const order: string[] = [];
+    expect(gate.admit("flood")).toBeUndefined();
+    const waiting = [
+      ...Array.from({ length: 5 }, (_, i) => ["flood", `flood-${i}`] as const),
+      ["bystander", "bystander"] as const,
+      ["flood", "flood-5"] as const,
+      ["server", "cron"] as const,
+    ].map(([key, name]) =>
+      gate.admit(key)!.then(() => {
+        order.push(name);
+        gate.release();
+      }),
+    );
+    expect(gate.waiting).toBe(8);
+    gate.release();
+    await Promise.all(waiting);
+    expect(order).toEqual(["flood-0", "bystander", "cron", "flood-1", "flood-2", "flood-3", "flood-4", "flood-5"]);
+    expect(gate.admit("x")).toBeUndefined(); // free again
   });
 });
 
@@ -235,6 +285,24 @@ describe("MutationLog", () => {
     restored.import(log.export());
     expect(await restored.run("session", 0, execute)).toMatchObject({ value: 1 });
     expect(runs).toBe(2);
+  });
+});
+
+describe("MutationLog limits", () => {
+  test("keeps at most MUTATION_LOG_MAX_PER_SESSION results per session, stores errors shortened, exports only successes", async () => {
+    const log = new MutationLog();
+    const ok = (value: number) => () => Promise.resolve<StoredResult>({ success: true, value, ts: "1", logLines: [] });
+    for (let requestId = 0; requestId <= MUTATION_LOG_MAX_PER_SESSION; requestId++) await log.run("s", requestId, ok(requestId));
+    expect(log.size).toBe(MUTATION_LOG_MAX_PER_SESSION);
+    expect(log.has("s", 0)).toBe(false); // the oldest went first
+    expect(log.has("s", MUTATION_LOG_MAX_PER_SESSION)).toBe(true);
+
+    const longError = "x".repeat(MUTATION_LOG_MAX_ERROR_LENGTH * 2);
+    const failed = await log.run("t", 0, () => Promise.resolve<StoredResult>({ success: false, errorMessage: longError, logLines: [] }));
+    expect(failed).toMatchObject({ errorMessage: longError }); // the first answer is whole
+    const again = await log.run("t", 0, ok(0));
+    expect(again.success ? "" : again.errorMessage).toHaveLength(MUTATION_LOG_MAX_ERROR_LENGTH + 1); // a re-send gets it shortened
+    expect((log.export() as Array<{ sessionId: string }>).every((row) => row.sessionId === "s")).toBe(true);
   });
 });
 

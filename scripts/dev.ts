@@ -25,6 +25,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, parseEnv } from "node:util";
 import { startLocalConvex, type LocalConvexProcess } from "../local-convex/index";
+import { isLoopbackOrigin } from "../local-convex/origin";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
@@ -116,6 +117,7 @@ async function runOffline(env: NodeJS.ProcessEnv, options: OfflineOptions): Prom
   const convexPort = await freePort(3210);
   const nextPort = await freePort(3000, [convexPort]);
   const convexUrl = `http://127.0.0.1:${convexPort}`;
+  const appUrl = `http://localhost:${nextPort}`;
   const shared = {
     CONVEX_URL: convexUrl,
     NEXT_PUBLIC_CONVEX_URL: convexUrl,
@@ -140,6 +142,8 @@ async function runOffline(env: NodeJS.ProcessEnv, options: OfflineOptions): Prom
         projectDir: root,
         cronSpeed: options.cronSpeed,
         verbose: options.verbose,
+        // Browser pages may reach the backend only from loopback origins and these.
+        allowOrigins: isLoopbackOrigin(appUrl) ? [] : [appUrl],
         onOutput: (line) => console.log(`${backendLabel} ${line}`),
       });
       backend.process.once("exit", (code, signal) => {
@@ -201,7 +205,7 @@ async function runOffline(env: NodeJS.ProcessEnv, options: OfflineOptions): Prom
     console.log(
       [
         "",
-        bold(`  ▶ App ready: ${green(`http://localhost:${nextPort}`)}`),
+        bold(`  ▶ App ready: ${green(appUrl)}`),
         `    Backend:  local-convex at ${convexUrl} ${dim("(offline; data in .local/convex-data.json)")}`,
         `    Model:    ${model}`,
         `    Sign-in:  ${signIn}`,

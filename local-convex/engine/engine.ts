@@ -8,9 +8,16 @@
  * - `call()`: runs one function for a client, a cron or a subscription, with
  *   an identity, and returns its value or error, its log lines, its commit
  *   timestamp (mutations) and what it read (queries);
- * - commit notifications, snapshot-consistent groups of queries
+ * - commit notifications (with what the journal needs to answer a client's
+ *   re-sent mutation), snapshot-consistent groups of queries
  *   (`runExclusive`), and access to the stored documents for persistence
- *   and the scheduler.
+ *   and the scheduler;
+ * - fair turns at the database: each call names whose turn it is (a client
+ *   session, an HTTP client; `gate.ts` serves them round-robin), and what it
+ *   starts (scheduled functions, an action's mutations) inherits it;
+ * - durability for actions: an action's `ctx.runMutation` (and scheduler
+ *   calls) return only once the durability barrier (`setDurabilityBarrier`,
+ *   the journal's fsync) says the commit is on disk.
  *
  * Requires the loader hook of `convexTestHook.ts` (see `cli.ts`).
  */
@@ -22,10 +29,12 @@ import { pathToFileURL } from "node:url";
 import { inspect } from "node:util";
 import { convexTest } from "convex-test";
 import { makeFunctionReference, type GenericSchema, type SchemaDefinition, type UserIdentity } from "convex/server";
-import type { Value } from "convex/values";
+import { convexToJson, type JSONValue, type Value } from "convex/values";
+import { MAX_FUNCTION_NAME_LENGTH } from "../limits";
 import { formatLogLine, log } from "../log";
 import { discoverComponents } from "./components";
 import { convexTestInternals, type ConvexGlobal, type DatabaseFake, type Doc } from "./convexTestInternals";
+import { displayFunctionName, functionNameTooLong } from "./functionPath";
 import { TransactionGate } from "./gate";
 import { convexTestModuleMap, findFunctionModules, importFile, type ModuleFile } from "./modules";
 import {
@@ -61,6 +70,25 @@ export type CallRequest = {
   journal?: JournalSlot;
   /** Whether to log the call (default: always). */
   shouldLog?: (outcome: CallOutcome) => boolean;
+  /** A client's mutation: its (session, request id), recorded with its commit (see `Commit`). */
+  requestKey?: RequestKey;
+  /** Whose turn the call's transactions take (see `gate.ts`). Default: the key of the call that started it, or "server". */
+  fairnessKey?: string;
+};
+
+/** Called after each commit with its timestamp and writes (and both, with more, as `commit`). */
+export type CommitListener = (ts: bigint, writes: Write[], commit: Commit) => void;
+
+/** A request of a client session. */
+export type RequestKey = { sessionId: string; requestId: number };
+
+/** A committed top-level transaction. */
+export type Commit = {
+  /** Its timestamp (Unix ns). */
+  ts: bigint;
+  writes: Write[];
+  /** When it is the commit of a client's mutation (with a `requestKey`): the result the client gets. */
+  clientMutation?: RequestKey & { value: JSONValue; logLines: string[] };
 };
 
 export type CallOutcome = (
@@ -117,6 +145,11 @@ export type EngineOptions = {
 
 type CallContext = {
   udfPath: string;
+  kind: FunctionKind;
+  requestKey: RequestKey | undefined;
+  fairnessKey: string;
+  /** What the mutation's handler returned (set before its commit). */
+  returned: { value: Value } | undefined;
   logLines: string[];
   /** False once the call returned: later output (e.g. of functions it scheduled) is not its own. */
   open: boolean;
@@ -132,6 +165,21 @@ type Accessor = Pick<ConvexTestInstance, "query" | "mutation" | "action">;
 const CONSOLE_LEVELS = ["log", "info", "warn", "error", "debug"] as const;
 /** Node's longest timer (~24.8 days); longer waits are chained. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The turn of calls no client made (crons, startup work). */
+const SERVER_KEY = "server";
+
+/**
+ * Whether a durable copy of every commit so far (with `ts`: up to that
+ * timestamp) exists: undefined if yes, now; otherwise a promise that settles
+ * once it does.
+ */
+export type DurabilityBarrier = (ts?: bigint) => Promise<void> | undefined;
+
+/** The action context members that commit, as convex-test gives them to handlers. */
+type ActionCtxLike = {
+  runMutation: (reference: unknown, args: unknown) => Promise<unknown>;
+  scheduler?: Record<"runAfter" | "runAt" | "cancel", (...args: unknown[]) => Promise<unknown>>;
+};
 
 export class Engine {
   readonly projectDir: string;
@@ -139,7 +187,8 @@ export class Engine {
   private readonly internals = convexTestInternals();
   private readonly calls = new AsyncLocalStorage<CallContext>();
   private readonly gate = new TransactionGate();
-  private readonly commitListeners = new Set<(ts: bigint, writes: Write[]) => void>();
+  private readonly commitListeners = new Set<CommitListener>();
+  private durabilityBarrier: DurabilityBarrier = () => undefined;
   private totals: UsageTotals = { ...NO_USAGE };
   /** componentPath → udfPath → info. */
   private readonly functions = new Map<string, Map<string, FunctionInfo>>();
@@ -163,6 +212,7 @@ export class Engine {
     if (!existsSync(this.convexDir)) throw new Error(`No convex/ directory in ${this.projectDir}`);
     const modules = findFunctionModules(this.convexDir);
     this.functions.set("", await registerFunctions(modules, this.convexDir));
+    await this.wrapHandlers(modules);
     const schema = await importDefault(path.join(this.convexDir, "schema.ts"), path.join(this.convexDir, "schema.js"));
     this.t = convexTest({
       schema: schema as SchemaDefinition<GenericSchema, boolean> | undefined,
@@ -182,14 +232,18 @@ export class Engine {
       );
     }
 
-    const emitCommit = AsyncResource.bind((ts: bigint, writes: Write[]) => {
-      for (const listener of this.commitListeners) listener(ts, writes);
+    const emitCommit = AsyncResource.bind((commit: Commit) => {
+      for (const listener of this.commitListeners) listener(commit.ts, commit.writes, commit);
     });
     installPatches(this.internals, {
       committed: (ts, writes) => {
         const call = this.calls.getStore();
-        if (call?.open && call.commitTs === undefined) call.commitTs = ts;
-        emitCommit(ts, writes);
+        let clientMutation: Commit["clientMutation"];
+        if (call?.open && call.commitTs === undefined) {
+          call.commitTs = ts;
+          clientMutation = this.clientMutationResult(call);
+        }
+        emitCommit({ ts, writes, ...(clientMutation ? { clientMutation } : {}) });
       },
       readSet: () => this.calls.getStore()?.reads,
       journalSlot: () => {
@@ -198,7 +252,7 @@ export class Engine {
         const running = this.internals.executionContextStorage.getStore();
         return running?.depth === 1 && running.udfPath === call.udfPath ? call.journal : undefined;
       },
-      beforeTransaction: () => this.gate.admit(),
+      beforeTransaction: () => this.gate.admit(this.calls.getStore()?.fairnessKey ?? SERVER_KEY),
       afterTransaction: () => this.gate.release(),
       transactionEnded: ({ committed, usage }) => this.countTransaction(committed, usage),
     });
@@ -222,21 +276,36 @@ export class Engine {
     return [...(this.functions.get("")?.entries() ?? [])].filter(([, info]) => info.isPublic).map(([p]) => p);
   }
 
+  /**
+   * Why `caller` may not call `udfPath` as `kind` (undefined: any kind), or
+   * null if it may. Cheap (no transaction): checked before a call is queued.
+   * The messages quote the name shortened (`displayFunctionName`).
+   */
+  refusal(udfPath: string, kind: FunctionKind | undefined, caller: CallRequest["caller"]): string | null {
+    if (udfPath.length > MAX_FUNCTION_NAME_LENGTH) return functionNameTooLong(udfPath);
+    const info = this.functionInfo(udfPath);
+    // Internal functions are invisible to clients, as on Convex.
+    if (!info || (caller === "client" && !info.isPublic)) {
+      return `Could not find public function for '${displayFunctionName(udfPath)}'. Did you forget to run \`npx convex dev\` or \`npx convex deploy\`?`;
+    }
+    if (kind && info.kind !== kind) return `Trying to execute ${displayFunctionName(udfPath)} as ${title(kind)}, but it is defined as ${title(info.kind)}.`;
+    return null;
+  }
+
   /** Runs one function of the app. Never throws: failures are outcomes. */
   async call(request: CallRequest): Promise<CallOutcome> {
     const started = performance.now();
     const { udfPath } = request;
-    const info = this.functionInfo(udfPath);
-    // Internal functions are invisible to clients, as on Convex.
-    if (!info || (request.caller === "client" && !info.isPublic)) {
-      return this.refuse(request, `Could not find public function for '${udfPath}'. Did you forget to run \`npx convex dev\` or \`npx convex deploy\`?`);
-    }
-    if (request.kind && info.kind !== request.kind) {
-      return this.refuse(request, `Trying to execute ${udfPath} as ${title(request.kind)}, but it is defined as ${title(info.kind)}.`);
-    }
+    const refusal = this.refusal(udfPath, request.kind, request.caller);
+    if (refusal !== null) return this.refuse(request, refusal);
+    const info = this.functionInfo(udfPath)!;
 
     const context: CallContext = {
       udfPath,
+      kind: info.kind,
+      requestKey: info.kind === "mutation" ? request.requestKey : undefined,
+      fairnessKey: request.fairnessKey ?? this.calls.getStore()?.fairnessKey ?? SERVER_KEY,
+      returned: undefined,
       logLines: [],
       open: true,
       reads: request.trackReads ? new ReadSet() : undefined,
@@ -282,7 +351,7 @@ export class Engine {
     if (request.shouldLog && !request.shouldLog(outcome)) return;
     log.call({
       kind,
-      udfPath: request.udfPath,
+      udfPath: displayFunctionName(request.udfPath),
       origin: request.origin,
       durationMs: outcome.durationMs,
       ...(outcome.ok ? {} : { error: outcome.errorMessage, expected: outcome.expected }),
@@ -365,10 +434,82 @@ export class Engine {
     if (call?.open && call.usage === undefined && (running === undefined || running.depth <= 1)) call.usage = usage;
   }
 
-  /** Calls `listener` after every committed top-level transaction. Returns an unsubscribe. */
-  onCommit(listener: (ts: bigint, writes: Write[]) => void): () => void {
+  /**
+   * Calls `listener` synchronously after every committed top-level
+   * transaction, before anything else can run. Returns an unsubscribe.
+   */
+  onCommit(listener: CommitListener): () => void {
     this.commitListeners.add(listener);
     return () => this.commitListeners.delete(listener);
+  }
+
+  /**
+   * Sets what an action's `ctx.runMutation` and scheduler calls wait for
+   * after committing (the journal's fsync): from then on, what they return
+   * is durable. Default: nothing to wait for (data in memory only).
+   */
+  setDurabilityBarrier(barrier: DurabilityBarrier): void {
+    this.durabilityBarrier = barrier;
+  }
+
+  /** The result a client's mutation commits with (undefined for any other commit). */
+  private clientMutationResult(call: CallContext): Commit["clientMutation"] {
+    if (call.kind !== "mutation" || !call.requestKey || !call.returned) return undefined;
+    try {
+      return { ...call.requestKey, value: convexToJson(call.returned.value), logLines: [...call.logLines] };
+    } catch {
+      return undefined; // a value convex-test resolves at commit ($commitTs): the re-send runs again
+    }
+  }
+
+  /**
+   * Wraps the app's function handlers: a mutation's return value is noted in
+   * its call (for `clientMutationResult`, before the commit); an action gets
+   * a context whose committing calls return only once durable.
+   */
+  private async wrapHandlers(modules: ModuleFile[]): Promise<void> {
+    for (const { file } of modules) {
+      for (const value of Object.values(await importFile(file))) {
+        const fn = value as { isMutation?: boolean; isAction?: boolean; _handler?: unknown } | null;
+        if ((typeof fn !== "function" && typeof fn !== "object") || fn === null || typeof fn._handler !== "function") continue;
+        const handler = fn._handler as (ctx: unknown, args: unknown) => unknown;
+        if (fn.isMutation) {
+          fn._handler = async (ctx: unknown, args: unknown) => {
+            const value = await handler(ctx, args);
+            const call = this.calls.getStore();
+            const running = this.internals.executionContextStorage.getStore();
+            if (call?.open && running?.depth === 1 && running.componentPath === "" && running.udfPath === call.udfPath) call.returned = { value: value as Value };
+            return value;
+          };
+        } else if (fn.isAction) {
+          fn._handler = (ctx: ActionCtxLike, args: unknown) => handler(this.durableActionCtx(ctx), args);
+        }
+      }
+    }
+  }
+
+  /** `ctx` whose calls that commit return only after the durability barrier. */
+  private durableActionCtx(ctx: ActionCtxLike): ActionCtxLike {
+    const durable = async <T>(committing: Promise<T>): Promise<T> => {
+      const result = await committing;
+      await this.durabilityBarrier();
+      return result;
+    };
+    const scheduler = ctx.scheduler;
+    return {
+      ...ctx,
+      runMutation: (reference, args) => durable(ctx.runMutation(reference, args)),
+      ...(scheduler
+        ? {
+            scheduler: {
+              ...scheduler,
+              runAfter: (...args: unknown[]) => durable(scheduler.runAfter(...args)),
+              runAt: (...args: unknown[]) => durable(scheduler.runAt(...args)),
+              cancel: (...args: unknown[]) => durable(scheduler.cancel(...args)),
+            },
+          }
+        : {}),
+    };
   }
 
   /** The timestamp of the last commit (Unix ns); every query result reflects it. */

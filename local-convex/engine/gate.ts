@@ -1,54 +1,87 @@
 /**
- * Lets the engine run a group of queries as if at one instant: while
- * `runExclusive` runs, no other top-level transaction may start, and it
- * starts only once those already started have ended. convex-test already
- * runs transactions one at a time; this only keeps others from slipping in
- * between the queries of a group, so a Transition never mixes two snapshots.
+ * Who uses the database next. convex-test runs one top-level transaction at
+ * a time, first come first served; this gate decides the order instead, so
+ * that one client's flood cannot make everybody else wait behind it:
+ *
+ * - every top-level transaction names a key (a client session, an HTTP
+ *   client, "server" for crons) and waits in that key's queue;
+ * - when the database is free, the next transaction comes from the next key
+ *   that has one waiting, round-robin, first in first out within a key; so a
+ *   client with 2,000 calls queued gets one turn per round, like anybody else;
+ * - `runExclusive` holds the database for a group of queries (it waits for
+ *   its turn like a transaction), so that they all see one snapshot: a
+ *   Transition never mixes two.
  *
  * The patched `TransactionManager#begin` calls `admit()` before every
  * top-level transaction and `release()` when it ends.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 
-export class TransactionGate {
-  /** Top-level transactions admitted and not yet ended (the exclusive group's own are not counted). */
-  private running = 0;
-  /** Resolves when the exclusive group in progress is done; null when none is. */
-  private exclusive: Promise<void> | null = null;
-  private onIdle: (() => void) | null = null;
-  private readonly insideExclusive = new AsyncLocalStorage<true>();
+/** The key of the subscription groups' turns. */
+const EXCLUSIVE_KEY = "\u0000subscriptions";
 
-  /** Waits until the transaction may start; undefined when it may start at once. */
-  admit(): Promise<void> | undefined {
-    if (this.insideExclusive.getStore()) return undefined;
-    if (this.exclusive === null) {
-      this.running++;
+export class TransactionGate {
+  /** Whether a transaction or an exclusive group holds the database. */
+  private held = false;
+  /** Keys with transactions waiting, in turn order (a served key moves to the back). */
+  private readonly queues = new Map<string, Array<() => void>>();
+  /** The exclusive group the running code belongs to (timers it created may outlive it: `active` says). */
+  private readonly insideExclusive = new AsyncLocalStorage<{ active: boolean }>();
+
+  /** Waits for the transaction's turn; undefined when it may start at once. */
+  admit(key: string): Promise<void> | undefined {
+    if (this.inGroup()) return undefined;
+    if (!this.held) {
+      this.held = true;
       return undefined;
     }
-    return (async () => {
-      while (this.exclusive) await this.exclusive;
-      this.running++;
-    })();
+    return new Promise<void>((resolve) => {
+      const queue = this.queues.get(key);
+      if (queue) queue.push(resolve);
+      else this.queues.set(key, [resolve]);
+    });
   }
 
+  /** The transaction admitted last has ended: the next key's turn. */
   release(): void {
-    if (this.insideExclusive.getStore()) return;
-    this.running--;
-    if (this.running === 0 && this.onIdle) this.onIdle();
+    if (this.inGroup()) return;
+    this.handOver();
   }
 
-  /** Runs `fn` with no other top-level transaction running or starting meanwhile. */
+  private inGroup(): boolean {
+    return this.insideExclusive.getStore()?.active === true;
+  }
+
+  /** How many transactions are waiting (for tests and diagnostics). */
+  get waiting(): number {
+    let count = 0;
+    for (const queue of this.queues.values()) count += queue.length;
+    return count;
+  }
+
+  private handOver(): void {
+    const next = this.queues.entries().next();
+    if (next.done) {
+      this.held = false;
+      return;
+    }
+    const [key, queue] = next.value;
+    const resolve = queue.shift()!;
+    this.queues.delete(key);
+    if (queue.length > 0) this.queues.set(key, queue); // to the back of the round
+    resolve(); // the database stays held: it passes to that transaction
+  }
+
+  /** Runs `fn` (whose transactions pass) with no other top-level transaction running meanwhile. */
   async runExclusive<T>(fn: () => Promise<T>): Promise<T> {
-    while (this.exclusive) await this.exclusive;
-    let done!: () => void;
-    this.exclusive = new Promise<void>((resolve) => (done = resolve));
+    if (this.inGroup()) return await fn(); // already inside one: part of it
+    await this.admit(EXCLUSIVE_KEY);
+    const group = { active: true };
     try {
-      if (this.running > 0) await new Promise<void>((resolve) => (this.onIdle = resolve));
-      this.onIdle = null;
-      return await this.insideExclusive.run(true, fn);
+      return await this.insideExclusive.run(group, fn);
     } finally {
-      this.exclusive = null;
-      done();
+      group.active = false;
+      this.handOver();
     }
   }
 }

@@ -8,10 +8,10 @@
  *   ones are armed again at their scheduled time; finished ones older than
  *   a week are deleted, as Convex does;
  * - while running, state changes of `_scheduled_functions` documents are
- *   logged (start, duration, outcome), and the monitor knows whether a
- *   scheduled mutation is between start and finish (persistence waits for
- *   those, so a saved snapshot never has a mutation's effects without its
- *   `success` state, or its `inProgress` state without its effects).
+ *   logged (start, duration, outcome).
+ *
+ * The startup repairs are not journaled: they are made again, the same way,
+ * if the backend stops before the next snapshot holds them.
  */
 import { log } from "../log";
 import type { Engine, FunctionKind } from "./engine";
@@ -56,7 +56,7 @@ export function resumeScheduledFunctions(engine: Engine): { interrupted: string[
   return { interrupted, pending, deleted };
 }
 
-/** Logs scheduled function runs and tracks the ones in progress. */
+/** Logs scheduled function runs. */
 export class ScheduledFunctionMonitor {
   private readonly running = new Map<string, { name: string; componentPath: string; kind: FunctionKind | undefined; startedAt: number }>();
 
@@ -65,12 +65,6 @@ export class ScheduledFunctionMonitor {
     private readonly options: { verbose: boolean },
   ) {
     engine.onCommit((_ts, writes) => this.observe(writes));
-  }
-
-  /** Whether a scheduled mutation has started and not yet finished. */
-  mutationInProgress(): boolean {
-    for (const run of this.running.values()) if (run.kind === "mutation") return true;
-    return false;
   }
 
   private observe(writes: Write[]): void {

@@ -5,6 +5,8 @@
  * `node_modules/convex/dist/esm/browser/sync/protocol.js`.
  */
 import type { JSONValue } from "convex/values";
+import { functionNameTooLong } from "../engine/functionPath";
+import { MAX_FUNCTION_NAME_LENGTH } from "../limits";
 
 // ── Timestamps ──────────────────────────────────────────────────────────────
 
@@ -108,6 +110,15 @@ export function serializeServerMessage(message: ServerMessage): string {
   }
 }
 
+/**
+ * The JSON text of a Transition whose modifications are already JSON texts
+ * (each subscription's result is serialized once, not once per socket).
+ */
+export function serializeTransition(startVersion: StateVersion, endVersion: StateVersion, modifications: string[]): string {
+  const versions = `"startVersion":${JSON.stringify(encodeVersion(startVersion))},"endVersion":${JSON.stringify(encodeVersion(endVersion))}`;
+  return `{"type":"Transition",${versions},"modifications":[${modifications.join(",")}]}`;
+}
+
 function encodeVersion(version: StateVersion) {
   return { querySet: version.querySet, identity: version.identity, ts: encodeU64(version.ts) };
 }
@@ -117,7 +128,8 @@ export class UnknownMessageType extends Error {}
 
 /**
  * Parses one client frame. Throws `UnknownMessageType` for an object with an
- * unknown `type`, and an error fit for a FatalError for anything malformed.
+ * unknown `type`, and an error fit for a FatalError for anything malformed,
+ * including a function name longer than `MAX_FUNCTION_NAME_LENGTH`.
  */
 export function parseClientMessage(text: string): ClientMessage {
   let message: unknown;
@@ -149,5 +161,8 @@ export function parseClientMessage(text: string): ClientMessage {
     }
   })();
   if (!ok) throw new Error(`Malformed or unknown message: ${text.slice(0, 200)}`);
+  // A name no function can have is not a mistake to answer but a client to stop (the official client never sends one).
+  const names = m.type === "ModifyQuerySet" ? (m.modifications as Array<{ udfPath?: unknown } | null>).map((q) => q?.udfPath) : [m.udfPath];
+  for (const name of names) if (typeof name === "string" && name.length > MAX_FUNCTION_NAME_LENGTH) throw new Error(functionNameTooLong(name));
   return m as ClientMessage;
 }

@@ -17,27 +17,46 @@
  *   with `endVersion.ts >= ts` always follows (the client resolves the
  *   mutation's promise only then): at the next hub flush, or at once when
  *   this socket is already past `ts`.
+ * - Durability: every message waits, in order, for the durability barrier of
+ *   the moment it is sent (`deps.durable`; a mutation's answer and a
+ *   Transition, of their timestamp), so no answer or result reaches the
+ *   client before the commits it reflects are on disk.
+ *
+ * Limits (`limits.ts`), each refusing only this client: no Transition while
+ * more than `MAX_UNSENT_BYTES_PER_SOCKET` of its output is unsent; at most
+ * `MAX_QUERIES_PER_SOCKET` queries (more get QueryFailed), function names up
+ * to `MAX_FUNCTION_NAME_LENGTH`, `MAX_PENDING_REQUESTS_PER_SESSION`
+ * mutations and actions waiting for an answer (more are answered with an
+ * error at once), frames read ahead only up to `inbound.ts`'s budget (then
+ * reading pauses). Its frames are handled in turns (`turns.ts`) and its
+ * transactions take turns with other sessions' (`fairnessKey`, see
+ * `engine/gate.ts`). Refused requests are not kept in the mutation log.
  */
 import type { UserIdentity } from "convex/server";
 import { convexToJson, jsonToConvex, type JSONValue, type Value } from "convex/values";
 import type { RawData, WebSocket } from "ws";
 import { AuthFailure, type TokenVerifier } from "../auth";
-import type { CallOutcome, Engine } from "../engine/engine";
-import { canonicalizeUdfPath } from "../engine/functionPath";
+import type { CallOutcome, DurabilityBarrier, Engine } from "../engine/engine";
+import { canonicalizeUdfPath, displayFunctionName } from "../engine/functionPath";
+import { MAX_PENDING_REQUESTS_PER_SESSION, MAX_QUERIES_PER_SOCKET, MAX_UNSENT_BYTES_PER_SOCKET } from "../limits";
 import { log } from "../log";
+import { yieldIfBusy } from "../turns";
+import { decodeInTurn, InboundQueue } from "./inbound";
 import type { MutationLog, StoredResult } from "./mutationLog";
 import {
   decodeU64,
   parseClientMessage,
   UnknownMessageType,
   serializeServerMessage,
+  serializeTransition,
   type ClientMessage,
   type ServerMessage,
-  type StateModification,
   type StateVersion,
 } from "./protocol";
-import type { SubscribeSpec, Subscription, SubscriptionHub, SubscriptionUser } from "./subscriptions";
+import { refusedSubscription, type SubscribeSpec, type Subscription, type SubscriptionHub, type SubscriptionUser } from "./subscriptions";
 
+/** How often a slow reader's output is looked at again (it gets its Transition once under `MAX_UNSENT_BYTES_PER_SOCKET`). */
+const SLOW_READER_RETRY_MS = 50;
 /** A client may claim to have seen timestamps at most this far past our clock (ns). */
 const MAX_CLOCK_SKEW_NS = 5n * 60n * 1_000_000_000n;
 
@@ -47,10 +66,15 @@ export type SessionDeps = {
   verifier: TokenVerifier;
   mutations: MutationLog;
   request: { ip: string | null; userAgent: string | null };
+  /** Resolves once every commit so far is durable. */
+  durable: DurabilityBarrier;
 };
 
-/** One of the client's queries: what it asked for, the subscription answering it, the result it has. */
-type Query = { spec: Omit<SubscribeSpec, "identity">; subscription: Subscription; sentText: string | null };
+/**
+ * One of the client's queries: what it asked for, the subscription answering
+ * it (or, when `refused`, a fixed error), the result it has.
+ */
+type Query = { spec: Omit<SubscribeSpec, "identity">; subscription: Subscription; sentText: string | null; refused: boolean };
 
 export class SyncSession implements SubscriptionUser {
   /** When this socket last sent or received anything (for Pings and dead-peer checks). */
@@ -67,21 +91,44 @@ export class SyncSession implements SubscriptionUser {
   /** A mutation timestamp the client was told and no Transition has reached yet. */
   private owedTs: bigint | null = null;
   private inbox: Promise<void> = Promise.resolve();
+  /** Frames received and not yet handled. */
+  private readonly inbound: InboundQueue;
+  /** A sync was skipped because frames were waiting: flush once they are handled. */
+  private syncDeferred = false;
   private mutationChain: Promise<void> = Promise.resolve();
+  /** Mutations and actions waiting for their answer. */
+  private pendingRequests = 0;
+  /** Queries with a subscription (refused ones do not count). */
+  private subscribedQueries = 0;
+  /** A planned look at a slow reader's output (`retrySyncLater`). */
+  private syncRetry: ReturnType<typeof setTimeout> | null = null;
+  /** Messages waiting for the durability barrier, in order; null when none is. */
+  private outbox: Promise<void> | null = null;
   private closed = false;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly deps: SessionDeps,
   ) {
+    this.inbound = new InboundQueue(ws);
     deps.hub.addUser(this);
     ws.on("message", (data, isBinary) => {
       this.lastReceivedAt = Date.now();
       if (isBinary) return this.fatal("Binary frames are not part of the protocol");
-      const text = frameText(data);
+      const size = frameSize(data);
+      this.inbound.add(size); // may stop reading the socket until it catches up
       this.inbox = this.inbox
-        .then(() => (this.closed ? undefined : this.handle(text)))
-        .catch((error: unknown) => this.fatal(`InternalError: ${(error as Error).message}`));
+        .then(() => yieldIfBusy())
+        .then(() => (this.closed ? undefined : decodeInTurn(size, () => frameText(data))))
+        .then((text) => (this.closed || text === undefined ? undefined : this.handle(text)))
+        .catch((error: unknown) => this.fatal(`InternalError: ${(error as Error).message}`))
+        .finally(() => {
+          this.inbound.remove(size);
+          if (this.syncDeferred && !this.inbound.waiting) {
+            this.syncDeferred = false;
+            this.deps.hub.requestFlush(); // the sync skipped while frames were waiting
+          }
+        });
     });
     ws.on("pong", () => (this.lastReceivedAt = Date.now()));
     ws.on("close", () => this.dispose());
@@ -164,6 +211,7 @@ export class SyncSession implements SubscriptionUser {
       this.identityExpiry = expiry;
     }
     for (const query of this.queries.values()) {
+      if (query.refused) continue;
       const next = this.deps.hub.acquire({ ...query.spec, identity });
       this.deps.hub.release(query.subscription);
       query.subscription = next;
@@ -180,19 +228,26 @@ export class SyncSession implements SubscriptionUser {
     for (const modification of message.modifications) {
       if (modification.type === "Add") {
         if (this.queries.has(modification.queryId)) return this.fatal(`Query ${modification.queryId} was added twice`);
-        const udfPath = tryCanonicalize(modification.udfPath);
-        const argsJson = JSON.stringify(modification.args[0] ?? {});
-        const args = decodeArgs(modification.args);
-        const journal = modification.journal ?? null;
-        // componentPath is for admin clients only: such a query gets no function.
-        const spec = { udfPath: modification.componentPath ? `${modification.componentPath}/${udfPath}` : udfPath, args, argsJson, journal };
-        const subscription = this.deps.hub.acquire({ ...spec, identity: this.identity });
-        this.queries.set(modification.queryId, { spec, subscription, sentText: null });
+        const udfPath = functionPathOf(modification);
+        const refusal =
+          this.deps.engine.refusal(udfPath, "query", "client") ??
+          (this.subscribedQueries >= MAX_QUERIES_PER_SOCKET
+            ? `TooManyQueries: this client already has ${MAX_QUERIES_PER_SOCKET} queries subscribed; remove some before adding more.`
+            : null);
+        if (refusal !== null) {
+          const spec = { udfPath: displayFunctionName(udfPath), args: {}, argsJson: "{}", journal: null };
+          this.queries.set(modification.queryId, { spec, subscription: refusedSubscription(refusal), sentText: null, refused: true });
+        } else {
+          const spec = { udfPath, args: decodeArgs(modification.args), argsJson: JSON.stringify(modification.args[0] ?? {}), journal: modification.journal ?? null };
+          const subscription = this.deps.hub.acquire({ ...spec, identity: this.identity });
+          this.queries.set(modification.queryId, { spec, subscription, sentText: null, refused: false });
+          this.subscribedQueries++;
+        }
         this.removed = this.removed.filter((id) => id !== modification.queryId);
       } else if (modification.type === "Remove") {
         const query = this.queries.get(modification.queryId);
         if (!query) continue;
-        this.deps.hub.release(query.subscription);
+        this.forget(query);
         this.queries.delete(modification.queryId);
         this.removed.push(modification.queryId);
       } else {
@@ -203,13 +258,34 @@ export class SyncSession implements SubscriptionUser {
     this.deps.hub.requestFlush();
   }
 
+  /** Releases a query's subscription (refused queries have none). */
+  private forget(query: Query): void {
+    if (query.refused) return;
+    this.deps.hub.release(query.subscription);
+    this.subscribedQueries--;
+  }
+
+  /** Why a Mutation or Action is not run at all (null: it is), without touching the mutation log. */
+  private requestRefusal(message: Extract<ClientMessage, { type: "Mutation" | "Action" }>, kind: "mutation" | "action"): string | null {
+    if (this.pendingRequests >= MAX_PENDING_REQUESTS_PER_SESSION) {
+      return `TooManyPendingRequests: this client already has ${MAX_PENDING_REQUESTS_PER_SESSION} mutations and actions waiting for an answer.`;
+    }
+    return this.deps.engine.refusal(functionPathOf(message), kind, "client");
+  }
+
   private mutation(message: Extract<ClientMessage, { type: "Mutation" }>): void {
     const identity = this.identity;
     const sessionId = this.sessionId!;
+    // A re-sent request is answered from the log, whatever has changed since.
+    const refusal = this.deps.mutations.has(sessionId, message.requestId) ? null : this.requestRefusal(message, "mutation");
+    if (refusal !== null) {
+      return this.send({ type: "MutationResponse", requestId: message.requestId, success: false, result: refusal, logLines: [] });
+    }
+    this.pendingRequests++;
     const run = async () => {
-      const result = await this.deps.mutations.run(sessionId, message.requestId, async () =>
-        toStored(await this.callFunction(message, "mutation", identity)),
-      );
+      const result = await this.deps.mutations
+        .run(sessionId, message.requestId, async () => toStored(await this.callFunction(message, "mutation", identity)))
+        .finally(() => this.pendingRequests--);
       if (this.closed) return; // the client re-sends it on its next connection
       this.send(
         result.success
@@ -229,7 +305,13 @@ export class SyncSession implements SubscriptionUser {
   }
 
   private action(message: Extract<ClientMessage, { type: "Action" }>): void {
+    const refusal = this.requestRefusal(message, "action");
+    if (refusal !== null) {
+      return this.send({ type: "ActionResponse", requestId: message.requestId, success: false, result: refusal, logLines: [] });
+    }
+    this.pendingRequests++;
     void this.callFunction(message, "action", this.identity).then((outcome) => {
+      this.pendingRequests--;
       // A client whose socket closed meanwhile has failed the action itself.
       if (this.closed) return;
       const logLines = outcome.logLines;
@@ -253,7 +335,6 @@ export class SyncSession implements SubscriptionUser {
     kind: "mutation" | "action",
     identity: UserIdentity | null,
   ): Promise<CallOutcome> {
-    const udfPath = tryCanonicalize(message.udfPath);
     let args: Record<string, Value>;
     try {
       args = decodeArgs(message.args);
@@ -261,13 +342,15 @@ export class SyncSession implements SubscriptionUser {
       return { ok: false, errorMessage: `Invalid arguments: ${(error as Error).message}`, expected: false, logLines: [], durationMs: 0 };
     }
     return await this.deps.engine.call({
-      udfPath: message.componentPath ? `${message.componentPath}/${udfPath}` : udfPath,
+      udfPath: functionPathOf(message),
       args,
       kind,
       identity,
       caller: "client",
       origin: "ws",
       request: this.deps.request,
+      fairnessKey: `ws ${this.sessionId}`,
+      ...(kind === "mutation" ? { requestKey: { sessionId: this.sessionId!, requestId: message.requestId } } : {}),
     });
   }
 
@@ -276,12 +359,15 @@ export class SyncSession implements SubscriptionUser {
   /** Called by the hub after each flush: one Transition with whatever changed for this socket. */
   sync(ts: bigint): void {
     if (this.closed || this.sessionId === null) return;
-    // Wait until every query has its first result, so the Transition is complete.
-    for (const query of this.queries.values()) if (query.subscription.result === null) return;
-    const modifications: StateModification[] = this.removed.map((queryId) => ({ type: "QueryRemoved", queryId }));
+    // Frames still to handle change what this socket should get: sync once they are handled.
+    if (this.inbound.waiting) return void (this.syncDeferred = true);
+    if (this.ws.bufferedAmount > MAX_UNSENT_BYTES_PER_SOCKET) return this.retrySyncLater();
+    // Wait until every query has an up-to-date result, so the Transition is complete and at one snapshot.
+    for (const query of this.queries.values()) if (query.subscription.result === null || query.subscription.stale) return;
+    const modifications = this.removed.map((queryId) => JSON.stringify({ type: "QueryRemoved", queryId }));
     for (const [queryId, query] of this.queries) {
       if (query.sentText === query.subscription.resultText) continue;
-      modifications.push(query.subscription.modification(queryId));
+      modifications.push(query.subscription.modificationText(queryId));
       query.sentText = query.subscription.resultText;
     }
     const versionChanged = this.received.querySet !== this.sent.querySet || this.received.identity !== this.sent.identity;
@@ -289,6 +375,20 @@ export class SyncSession implements SubscriptionUser {
     if (modifications.length === 0 && !versionChanged && !owed) return;
     this.removed = [];
     this.transition({ ...this.received, ts: ts > this.sent.ts ? ts : this.sent.ts }, modifications);
+  }
+
+  /** A client that reads slowly: look again once it may have caught up. */
+  private retrySyncLater(): void {
+    if (this.syncRetry) return;
+    this.syncRetry = setTimeout(() => {
+      this.syncRetry = null;
+      if (!this.closed) this.deps.hub.requestFlush();
+    }, SLOW_READER_RETRY_MS);
+  }
+
+  /** The subscriptions its queries use (for the hub's rounds). */
+  *subscriptions(): Generator<Subscription> {
+    for (const query of this.queries.values()) if (!query.refused) yield query.subscription;
   }
 
   /** After a MutationResponse at `ts`: make sure a Transition reaching `ts` follows it. */
@@ -301,8 +401,9 @@ export class SyncSession implements SubscriptionUser {
     }
   }
 
-  private transition(endVersion: StateVersion, modifications: StateModification[]): void {
-    this.send({ type: "Transition", startVersion: this.sent, endVersion, modifications });
+  /** A Transition from the last version sent to `endVersion`, with these modifications (JSON texts, as of `endVersion.ts`). */
+  private transition(endVersion: StateVersion, modifications: string[]): void {
+    this.sendText(serializeTransition(this.sent, endVersion, modifications), endVersion.ts);
     this.sent = endVersion;
     if (this.owedTs !== null && this.owedTs <= endVersion.ts) this.owedTs = null;
   }
@@ -313,9 +414,37 @@ export class SyncSession implements SubscriptionUser {
   }
 
   private send(message: ServerMessage): void {
+    // A successful mutation's answer reflects the database as of its commit; anything else, as of now.
+    const asOf = message.type === "MutationResponse" && message.success ? message.ts : undefined;
+    this.sendText(serializeServerMessage(message), asOf);
+  }
+
+  /**
+   * Sends a message's text, after the messages sent before it, once every
+   * commit it can reflect is durable: up to `asOf` (a timestamp), or all so far.
+   */
+  private sendText(text: string, asOf?: bigint): void {
     if (this.closed) return;
     this.lastSentAt = Date.now();
-    this.ws.send(serializeServerMessage(message));
+    const durable = this.deps.durable(asOf);
+    if (!durable && !this.outbox) return void this.ws.send(text);
+    this.afterOutbox(async () => {
+      await durable;
+      this.ws.send(text);
+    });
+  }
+
+  /** Runs `step` once the messages queued so far are sent; a durability failure ends the connection instead. */
+  private afterOutbox(step: () => void | Promise<void>): void {
+    const next = (this.outbox ?? Promise.resolve()).then(step).catch((error: unknown) => {
+      log.error(`Closing a client connection: ${(error as Error).message}`);
+      this.ws.terminate();
+      this.dispose();
+    });
+    this.outbox = next;
+    void next.finally(() => {
+      if (this.outbox === next) this.outbox = null;
+    });
   }
 
   /** Refuses a token: AuthError, then close (the client fetches a new token and reconnects). */
@@ -335,15 +464,18 @@ export class SyncSession implements SubscriptionUser {
   /** Closes the connection (`code` for shutdown; none, as the backend does, after errors). */
   close(code?: number, reason?: string): void {
     if (this.closed) return;
-    this.ws.close(code, reason);
+    if (this.outbox) this.afterOutbox(() => this.ws.close(code, reason));
+    else this.ws.close(code, reason);
     this.dispose();
   }
 
   private dispose(): void {
     if (this.closed) return;
     this.closed = true;
+    this.inbound.close();
+    if (this.syncRetry) clearTimeout(this.syncRetry);
     if (this.identityExpiry) clearTimeout(this.identityExpiry);
-    for (const query of this.queries.values()) this.deps.hub.release(query.subscription);
+    for (const query of this.queries.values()) this.forget(query);
     this.queries.clear();
     this.deps.hub.removeUser(this);
   }
@@ -359,18 +491,28 @@ export class SyncSession implements SubscriptionUser {
   }
 }
 
+/** The size of a WebSocket frame's data. */
+function frameSize(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
+}
+
 /** The text of a WebSocket frame. */
 export function frameText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
   return (data instanceof ArrayBuffer ? Buffer.from(data) : data).toString("utf8");
 }
 
-function tryCanonicalize(udfPath: string): string {
+/** The function a query, mutation or action names, canonical when it can be. */
+function functionPathOf(request: { udfPath: string; componentPath?: string }): string {
+  let udfPath = request.udfPath;
   try {
-    return canonicalizeUdfPath(udfPath);
+    udfPath = canonicalizeUdfPath(udfPath);
   } catch {
-    return udfPath; // reported as "Could not find public function" by the engine
+    // reported by the engine's refusal ("Could not find public function", "Function name too long")
   }
+  // componentPath is for admin clients only: such a path names no function.
+  return request.componentPath ? `${request.componentPath}/${udfPath}` : udfPath;
 }
 
 function decodeArgs(args: JSONValue[]): Record<string, Value> {

@@ -16,8 +16,9 @@ import type { UserIdentity } from "convex/server";
 import { convexToJson, type JSONValue, type Value } from "convex/values";
 import type { CallOutcome, Engine } from "../engine/engine";
 import { ReadSet, tableKey, type JournalSlot, type Write } from "../engine/patches";
+import { SUBSCRIPTION_ROUND_BUDGET_MS } from "../limits";
 import { log } from "../log";
-import type { StateModification } from "./protocol";
+import { yieldIfBusy } from "../turns";
 
 /** A query result as sent to clients (without the query id). */
 export type QueryResult =
@@ -45,16 +46,27 @@ export class Subscription {
     public journal: string | null,
   ) {}
 
-  /** The modification that gives a client this result for its query `queryId`. */
-  modification(queryId: number): StateModification {
-    return { ...this.result!, queryId };
+  /** The modification (as JSON text) that gives a client this result for its query `queryId`. */
+  modificationText(queryId: number): string {
+    return `{"queryId":${queryId},${this.resultText!.slice(1)}`;
   }
+}
+
+/** A query that gets no subscription (refused): its only result is this error. Never run, never shared. */
+export function refusedSubscription(errorMessage: string): Subscription {
+  const subscription = new Subscription("\u0000refused", "", {}, null, null);
+  subscription.result = { type: "QueryFailed", errorMessage, logLines: [], journal: null };
+  subscription.resultText = JSON.stringify(subscription.result);
+  subscription.stale = false;
+  return subscription;
 }
 
 /** What the hub needs from a socket. */
 export interface SubscriptionUser {
-  /** Sends what changed for this socket, if anything, as of commit `ts`. */
+  /** Sends what changed for this socket, if anything, as of commit `ts` (only when none of its subscriptions is stale). */
   sync(ts: bigint): void;
+  /** The subscriptions its queries use. */
+  subscriptions(): Iterable<Subscription>;
 }
 
 export type SubscribeSpec = {
@@ -75,6 +87,8 @@ export class SubscriptionHub {
   private flushRequested = false;
   private flushing = false;
   private uniqueKeys = 0;
+  /** Which user goes first in the next round. */
+  private firstUser = 0;
 
   constructor(
     private readonly engine: Engine,
@@ -144,7 +158,10 @@ export class SubscriptionHub {
     try {
       while (this.flushRequested) {
         this.flushRequested = false;
-        await this.engine.runExclusive(() => this.runBatch());
+        const ts = await this.engine.runExclusive(() => this.runRound());
+        await this.syncUsers(ts);
+        // Let I/O in between rounds: messages that arrived meanwhile queue their transactions at the gate first.
+        if (this.flushRequested) await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       this.flushing = false;
@@ -152,18 +169,54 @@ export class SubscriptionHub {
     }
   }
 
-  /** Inside `runExclusive`: nothing commits until it returns, so all results are as of `ts`. */
-  private async runBatch(): Promise<void> {
+  /**
+   * One round, inside `runExclusive`: nothing commits until it returns, so
+   * all results are as of the timestamp it returns.
+   */
+  private async runRound(): Promise<bigint> {
     const ts = this.engine.lastCommitTs;
-    // Subscriptions added while this runs are visited too (Map iteration).
-    for (const subscription of this.subscriptions.values()) {
-      if (subscription.stale) await this.run(subscription);
+    const deadline = performance.now() + SUBSCRIPTION_ROUND_BUDGET_MS;
+    for (const subscription of this.staleInTurn()) {
+      if (performance.now() >= deadline) {
+        this.flushRequested = true; // the rest in the next round
+        break;
+      }
+      await this.run(subscription);
     }
-    for (const user of this.users) {
+    return ts;
+  }
+
+  /**
+   * Sends each socket what changed, as of `ts`, after the round: a result
+   * not marked stale since is still the result at `ts`, and a socket with a
+   * stale one waits for a later round. Other I/O gets turns in between.
+   */
+  private async syncUsers(ts: bigint): Promise<void> {
+    for (const user of [...this.users]) {
+      await yieldIfBusy();
       try {
         user.sync(ts);
       } catch (error) {
         log.error("local-convex: could not sync a client", error);
+      }
+    }
+  }
+
+  /**
+   * The stale subscriptions in use, one socket's at a time in turn (sockets'
+   * queries added meanwhile included), each once.
+   */
+  private *staleInTurn(): Generator<Subscription> {
+    const users = [...this.users];
+    if (users.length === 0) return;
+    const first = this.firstUser++ % users.length;
+    const queues = [...users.slice(first), ...users.slice(0, first)].map((user) => user.subscriptions()[Symbol.iterator]());
+    while (queues.length > 0) {
+      for (let i = 0; i < queues.length; i++) {
+        let next = queues[i]!.next();
+        while (!next.done && !(next.value.stale && next.value.users > 0)) next = queues[i]!.next();
+        if (next.done) queues.splice(i--, 1);
+        else yield next.value;
       }
     }
   }

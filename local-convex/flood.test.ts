@@ -1,0 +1,188 @@
+/**
+ * One abusive client cannot starve the others. While a bystander (the
+ * official client, in this process) subscribes and mutates, an abuser on the
+ * same machine (`test/abuser.ts`, in a process of its own) floods one
+ * backend (on a data file) with, all at once (`FLOOD`):
+ *
+ * - oversized frames (past `MAX_FRAME_BYTES`) on 12 sockets, and a frame just
+ *   under it whose function name is huge;
+ * - 5,000 subscriptions on one socket (1,000 are accepted), invalidated
+ *   over and over by its own jobs' progress;
+ * - a burst of refused calls: 2,000 parallel HTTP mutations and 2,000
+ *   WebSocket mutations of a function that does not exist, and 40 frames
+ *   naming a 2 MB function (the first one ends that socket).
+ *
+ * Asserted: the bystander's operations (mutations, each answered and
+ * visible in its subscription, and new subscriptions' first results) have a
+ * p95 ≤ 250 ms, over at least 200 of them taken while the flood lasts, and
+ * it sees no error; the backend's memory (VmRSS) stays under 500 MB; what the
+ * abuser got is the limits' refusals; nothing of the refused calls reaches
+ * the data file.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { ConvexClient } from "convex/browser";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { api } from "../convex/_generated/api";
+import { startLocalConvex, type LocalConvexProcess } from "./index";
+import { MAX_FUNCTION_NAME_LENGTH, MAX_QUERIES_PER_SOCKET } from "./limits";
+import { FLOOD, type FloodReport } from "./test/abuser";
+import { startTestIssuer, type TestIssuer } from "./test/issuer";
+import { quantile } from "./test/quantile";
+
+/** The bystander's timed mutations: at least this many, and on until the flood is over (at most `MAX_BYSTANDER_MUTATIONS`)... */
+const MIN_BYSTANDER_MUTATIONS = 150;
+const MAX_BYSTANDER_MUTATIONS = 2000;
+/** ...and one new subscription every `SUBSCRIBE_EVERY` of them. */
+const SUBSCRIBE_EVERY = 3;
+/** What the issue asks for. */
+const P95_LIMIT_MS = 250;
+const MEMORY_LIMIT_BYTES = 500 * 1024 * 1024;
+
+const ABUSER = fileURLToPath(new URL("./test/abuser.ts", import.meta.url));
+
+let issuer: TestIssuer;
+let backend: LocalConvexProcess;
+let dir: string;
+let dataFile: string;
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+  dir = mkdtempSync(path.join(tmpdir(), "local-convex-flood-"));
+  dataFile = path.join(dir, "data.json");
+  backend = await startLocalConvex({ dataFile, env: { LOCAL_AUTH_ISSUER: issuer.issuer, SAMPLE_MODEL_CHUNK_DELAY_MS: "2" } });
+}, 30_000);
+
+afterAll(async () => {
+  await backend?.close();
+  await issuer?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Samples the backend's resident memory (VmRSS) until stopped; returns the highest seen. */
+function watchMemory(pid: number): { stop: () => number } {
+  let peak = 0;
+  const sample = () => {
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      if (match) peak = Math.max(peak, Number(match[1]) * 1024);
+    } catch {
+      // the process has exited
+    }
+  };
+  sample();
+  const timer = setInterval(sample, 20);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      sample();
+      return peak;
+    },
+  };
+}
+
+/** Runs the abuser against the backend, in its own process; resolves with its report. */
+async function runAbuser(): Promise<FloodReport> {
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  const child = spawn(process.execPath, ["--import", tsx, ABUSER], {
+    env: { ...process.env, ABUSER_URL: backend.url, ABUSER_TOKEN: await issuer.token("abuser") },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (code !== 0) throw new Error(`the abuser failed (${code}):\n${output}`);
+  return JSON.parse(output.trim().split("\n").at(-1)!) as FloodReport;
+}
+
+describe("flood", () => {
+  test("one abusive client (oversized frames, thousands of subscriptions, a burst of refused calls) does not starve a bystander", async () => {
+    // The bystander: signed in, with a finished job whose questions it reviews.
+    const bystander = new ConvexClient(backend.url);
+    bystander.setAuth(() => issuer.token("bystander"));
+    const errors: string[] = [];
+    const jobId = await bystander.mutation(api.generationJobs.createJob, { prompt: "NATO alphabet" });
+    await new Promise<void>((resolve) => {
+      const stop = bystander.onUpdate(api.generationJobs.getJobById, { jobId }, (job) => {
+        if (job?.status !== "completed") return;
+        queueMicrotask(() => stop());
+        resolve();
+      });
+    });
+    const questions = await bystander.query(api.questions.listJobQuestions, { jobId });
+    bystander.onUpdate(api.questions.listMyQuestions, { paginationOpts: { numItems: 20, cursor: null } }, () => {}, (error) => errors.push(error.message));
+
+    const memory = watchMemory(backend.process.pid!);
+    const floodStarted = performance.now();
+    let floodMs: number | null = null;
+    const flooding = runAbuser().finally(() => (floodMs = performance.now() - floodStarted));
+    const mutationMs: number[] = [];
+    const subscribeMs: number[] = [];
+    for (let i = 0; i < MAX_BYSTANDER_MUTATIONS && (floodMs === null || i < MIN_BYSTANDER_MUTATIONS); i++) {
+      const started = performance.now();
+      try {
+        await bystander.mutation(api.questions.recordReview, { questionId: questions[i % questions.length]!._id, rating: "good" });
+      } catch (error) {
+        errors.push((error as Error).message);
+      }
+      mutationMs.push(performance.now() - started);
+      if (i % SUBSCRIBE_EVERY === 0) {
+        const subscribed = performance.now();
+        await new Promise<void>((resolve) => {
+          const stop = bystander.onUpdate(
+            api.generationJobs.getRecentJobs,
+            { limit: 1 + (i % 50) },
+            () => {
+              queueMicrotask(() => stop());
+              resolve();
+            },
+            (error) => {
+              errors.push(error.message);
+              resolve();
+            },
+          );
+        });
+        subscribeMs.push(performance.now() - subscribed);
+      }
+    }
+    const abuse = await flooding;
+    const peakBytes = memory.stop();
+    await bystander.close();
+
+    const all = [...mutationMs, ...subscribeMs];
+    const stats = (samples: number[]) =>
+      `${quantile(samples, 0.5).toFixed(1)}/${quantile(samples, 0.95).toFixed(1)}/${Math.max(...samples).toFixed(0)} ms (${samples.length})`;
+    console.log(
+      `flood (${((floodMs ?? 0) / 1000).toFixed(1)} s): bystander p50/p95/max ${stats(all)}: mutations ${stats(mutationMs)}, new subscriptions ${stats(subscribeMs)}; ` +
+        `backend peak RSS ${(peakBytes / 1024 / 1024).toFixed(0)} MB; oversized frames closed with ${[...new Set(abuse.oversizedCloseCodes)].join("/")}; ` +
+        `refused HTTP by status ${JSON.stringify(abuse.refusedHttp)}, refused over WS ${abuse.refusedWs}; parts over at (ms) ${JSON.stringify(abuse.doneAtMs)}`,
+    );
+    const warnings = backend.output.filter((line) => /took .* s \(fdatasync\)/.test(line));
+    if (warnings.length > 0) console.log(`backend warnings during the flood:\n${warnings.join("\n")}`);
+    expect(errors).toEqual([]);
+    expect(quantile(all, 0.95)).toBeLessThanOrEqual(P95_LIMIT_MS);
+    expect(peakBytes).toBeLessThan(MEMORY_LIMIT_BYTES);
+    expect(abuse.oversizedCloseCodes.slice(0, FLOOD.oversizedSockets).every((code) => code === 1009 || code === -1)).toBe(true);
+    expect(abuse.oversizedCloseCodes.slice(FLOOD.oversizedSockets).every((code) => code === 1005)).toBe(true); // FatalError, then closed
+    // Each refused call that got an answer got a function error (200) or 429 (the abuser's own connections may time out).
+    expect(Object.keys(abuse.refusedHttp).filter((status) => !["200", "429", "failed"].includes(status))).toEqual([]);
+    expect(abuse.refusedWs).toBe(FLOOD.refusedWsCalls);
+    expect(abuse.longNameError).toMatch(new RegExp(`^Function name too long: \\d+ characters, the limit is ${MAX_FUNCTION_NAME_LENGTH} \\('${FLOOD.marker}yyy`));
+    expect(abuse.longNameError.length).toBeLessThan(400);
+    for (const socket of abuse.subscriptions) {
+      expect(socket).toMatchObject({ results: FLOOD.subscriptionsPerSocket, refused: FLOOD.subscriptionsPerSocket - MAX_QUERIES_PER_SOCKET });
+      expect(socket.refusal).toMatch(/^TooManyQueries/);
+    }
+
+    // Nothing of the refused calls is stored: a graceful stop writes everything to the snapshot.
+    expect(await backend.close()).toBe(0);
+    const stored = readFileSync(dataFile, "utf8");
+    expect(stored).not.toContain(FLOOD.marker);
+    expect(stored.length).toBeLessThan(1024 * 1024);
+  }, 120_000);
+});

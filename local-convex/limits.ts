@@ -1,0 +1,125 @@
+/**
+ * Every resource limit of local-convex, in one place, each with the reason
+ * for its value. A limit that is hit gives the offending client a clear
+ * error (or closes only its socket); other clients never notice.
+ * `README.md` lists them as a table.
+ */
+
+// ── Requests ────────────────────────────────────────────────────────────────
+
+/** Largest WebSocket frame: Convex's own cap on a transaction's data and on
+ * an HTTP body is 16 MiB, so nothing legitimate is bigger. A larger frame
+ * closes the socket (1009) as soon as its header arrives, before it is read. */
+export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+/** Largest HTTP request body, for the same reason as `MAX_FRAME_BYTES`. */
+export const MAX_HTTP_BODY_BYTES = 16 * 1024 * 1024;
+
+/** Longest function name a client may call or subscribe to. Real paths are
+ * `module/path:export`, well under 200 characters; a longer one is refused
+ * before it is looked up, logged or stored (over the WebSocket it is a
+ * protocol violation: FatalError, and the socket closes). */
+export const MAX_FUNCTION_NAME_LENGTH = 1024;
+
+/** How much of a refused function name an error message repeats (the rest is
+ * replaced by "…"), so a huge name never travels back or into logs. */
+export const FUNCTION_NAME_IN_ERRORS = 120;
+
+// ── Per socket and per session ──────────────────────────────────────────────
+
+/** Queries one socket may have subscribed. The app's pages use about ten, a
+ * long paginated list one per page loaded; beyond this, each further query
+ * gets a QueryFailed instead of a subscription. */
+export const MAX_QUERIES_PER_SOCKET = 1000;
+
+/** Mutations and actions one session may have waiting for their answer. The
+ * official client sends them as the user acts (a handful at a time); more are
+ * answered at once with an error, without running. */
+export const MAX_PENDING_REQUESTS_PER_SESSION = 64;
+
+/** Frames one socket may have received and not yet handled: beyond this the
+ * backend stops reading from it (TCP backpressure) until it catches up, so a
+ * fast sender holds at most this many frames in memory. */
+export const MAX_QUEUED_FRAMES_PER_SOCKET = 32;
+
+/** The same in bytes: the app's frames are a few kB, so only a client
+ * sending big frames quickly gets paused (after the frame that crossed the
+ * line, which may be up to `MAX_FRAME_BYTES`). */
+export const MAX_QUEUED_BYTES_PER_SOCKET = 4 * 1024 * 1024;
+
+/** The same for all sockets together: whatever the number of senders, frames
+ * waiting to be handled take about this much memory (plus the frames in
+ * progress when it was reached). */
+export const MAX_QUEUED_BYTES_TOTAL = 2 * MAX_FRAME_BYTES;
+
+/** Frames from this size are decoded one at a time across all sockets
+ * (a 16 MiB frame takes tens of ms and a few times its size to decode);
+ * the app's own frames are a few kB. */
+export const LARGE_FRAME_BYTES = 1024 * 1024;
+
+/** Output a socket may have waiting to be sent: a client that does not read
+ * (or reads slowly) gets no further Transitions until it has caught up, so
+ * what the backend holds for it stays bounded; its results coalesce
+ * meanwhile. A page's Transitions are a few kB. */
+export const MAX_UNSENT_BYTES_PER_SOCKET = MAX_FRAME_BYTES / 2;
+
+/** Sockets open at once: far above any development use (a tab is one socket),
+ * low enough that a runaway script cannot exhaust memory with idle sockets. */
+export const MAX_OPEN_SOCKETS = 1000;
+
+/** HTTP requests one client (one `Authorization` header, or one address when
+ * there is none) may have in progress; more get 429. ConvexHttpClient sends
+ * mutations one at a time; a page render sends a few queries in parallel. */
+export const MAX_HTTP_REQUESTS_PER_CLIENT = 32;
+
+// ── Fair scheduling ─────────────────────────────────────────────────────────
+
+/** How long a loop over one client's queued work (its frames, a round of
+ * subscriptions) may keep the event loop before letting other I/O in: short
+ * enough that a bystander's message waits at most a few slices. */
+export const TIME_SLICE_MS = 10;
+
+/** How long one round of re-running subscriptions may hold the database before
+ * letting queued mutations in: a client with thousands of subscriptions is
+ * served in rounds, while everybody else's queries run in the first one. */
+export const SUBSCRIPTION_ROUND_BUDGET_MS = 10;
+
+
+// ── Mutation results kept for deduplication ─────────────────────────────────
+
+/** How long a mutation's result is kept to answer a re-sent request: the
+ * client re-sends unanswered mutations when it reconnects, within seconds. */
+export const MUTATION_LOG_TTL_MS = 10 * 60_000;
+
+/** Results kept per session (the oldest go first): a client re-sends only the
+ * mutations still pending on its side, which `MAX_PENDING_REQUESTS_PER_SESSION` bounds. */
+export const MUTATION_LOG_MAX_PER_SESSION = 256;
+
+/** Results kept in all, so the log (and the data file that stores it) stays
+ * small whatever the clients do; the oldest go first. */
+export const MUTATION_LOG_MAX_ENTRIES = 10_000;
+
+/** Longest error message stored in a result; the client gets the whole
+ * message the first time, a re-send the shortened one. */
+export const MUTATION_LOG_MAX_ERROR_LENGTH = 2000;
+
+// ── Tokens ──────────────────────────────────────────────────────────────────
+
+/** Verified tokens remembered until they expire, so a client's repeated calls
+ * do not pay for a signature check each (the local sign-in's tokens live 5 minutes). */
+export const VERIFIED_TOKEN_CACHE_ENTRIES = 1000;
+
+// ── Durability ──────────────────────────────────────────────────────────────
+
+/** Compaction: a new snapshot is written this long after the first commit
+ * not in it (or sooner, see below), then the journal is cut. */
+export const COMPACT_DEBOUNCE_MS = 250;
+export const COMPACT_MAX_DELAY_MS = 2000;
+
+/** On big data, compactions are spaced out so that writing snapshots takes at
+ * most about 1 / `COMPACT_SPACING_FACTOR` of the time. */
+export const COMPACT_SPACING_FACTOR = 5;
+
+/** A journal this big is compacted without waiting for the debounce, so
+ * startup never replays more than about this much. */
+export const COMPACT_JOURNAL_BYTES = 8 * 1024 * 1024;

@@ -1,0 +1,77 @@
+/**
+ * One committed transaction as a journal record, and back:
+ *
+ *   {"seq":7,"ts":"1767…","w":[["","10045generationJobs",{…}],["","10046questions",null]],
+ *    "c":{"":[10047,1767….5]},"m":{"s":"<session>","r":3,"at":1767…,"res":{…}}}
+ *
+ * - `w`: the documents written, `[componentPath, id, document | null (deleted)]`,
+ *   each the whole new version, so replaying a record is setting documents;
+ * - `c`: the id counter and creation-time clock of each component whose
+ *   counters moved since the previous record: a replayed backend continues
+ *   after every id that any record (so any acknowledged write) holds;
+ * - `m`: for a client's mutation, its result under (session, request id), so a
+ *   request the client re-sends after a crash is answered, not run again.
+ */
+import { jsonToConvex, type JSONValue } from "convex/values";
+import type { Doc } from "../engine/convexTestInternals";
+import type { Write } from "../engine/patches";
+import type { StoredResult } from "../sync/mutationLog";
+import type { DocJson } from "./docJson";
+import type { JournalEntry } from "./journal";
+
+export type Counters = { nextDocId: number; lastCreationTime: number };
+
+/** A client mutation's result, as the journal keeps it. */
+export type MutationResultRecord = { sessionId: string; requestId: number; at: number; result: StoredResult };
+
+export type CommitRecord = {
+  ts: bigint;
+  writes: Write[];
+  counters: Map<string, Counters>;
+  mutation?: MutationResultRecord;
+};
+
+/** A decoded record: what to apply to the stored state. */
+export type DecodedCommit = {
+  ts: bigint;
+  writes: Array<{ componentPath: string; id: string; doc: Doc | null }>;
+  counters: Map<string, Counters>;
+  mutation?: MutationResultRecord;
+};
+
+/** The line for `record` with sequence number `seq` (document texts from `docJson`). */
+export function encodeCommit(seq: number, record: CommitRecord, docJson: DocJson): string {
+  const writes = record.writes.map((w) => `[${JSON.stringify(w.componentPath)},${JSON.stringify(w.id)},${w.doc === null ? "null" : docJson.of(w.doc)}]`);
+  let line = `{"seq":${seq},"ts":"${record.ts}","w":[${writes.join(",")}]`;
+  if (record.counters.size > 0) {
+    const counters = Object.fromEntries([...record.counters].map(([path, c]) => [path, [c.nextDocId, c.lastCreationTime]]));
+    line += `,"c":${JSON.stringify(counters)}`;
+  }
+  if (record.mutation) {
+    const { sessionId, requestId, at, result } = record.mutation;
+    line += `,"m":${JSON.stringify({ s: sessionId, r: requestId, at, res: result })}`;
+  }
+  return line + "}";
+}
+
+/** The commit in a journal entry (documents' texts are remembered in `docJson`). Throws if it is not one. */
+export function decodeCommit(entry: JournalEntry, docJson: DocJson): DecodedCommit {
+  const { ts, w, c, m } = entry as { ts?: unknown; w?: unknown; c?: unknown; m?: unknown };
+  if (typeof ts !== "string" || !Array.isArray(w)) throw new Error(`journal record ${entry.seq} is not a commit`);
+  const writes = (w as Array<[string, string, JSONValue | null]>).map(([componentPath, id, row]) => {
+    if (row === null) return { componentPath, id, doc: null };
+    const doc = jsonToConvex(row) as Doc;
+    docJson.remember(doc, JSON.stringify(row));
+    return { componentPath, id, doc };
+  });
+  const counters = new Map<string, Counters>(
+    Object.entries((c ?? {}) as Record<string, [number, number]>).map(([path, [nextDocId, lastCreationTime]]) => [path, { nextDocId, lastCreationTime }]),
+  );
+  const stored = m as { s: string; r: number; at: number; res: StoredResult } | undefined;
+  return {
+    ts: BigInt(ts),
+    writes,
+    counters,
+    ...(stored ? { mutation: { sessionId: stored.s, requestId: stored.r, at: stored.at, result: stored.res } } : {}),
+  };
+}
