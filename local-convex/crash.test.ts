@@ -107,7 +107,7 @@ async function writeUntilStopped(client: ConvexClient, user: string, seen: Ackno
       job.status = value.status;
       job.saved = Math.max(job.saved, value.questionsSaved);
     });
-    client.onUpdate(api.questions.listJobQuestions, { jobId }, (questions) => {
+    client.onUpdate(api.myQuestions.listJobQuestions, { jobId }, (questions) => {
       for (const question of questions) {
         if (job.questions.has(question._id)) continue;
         job.questions.add(question._id);
@@ -146,7 +146,7 @@ async function verify(url: string, jobs: Array<[string, Job]>): Promise<number> 
       expect(job!.status, `job ${jobId} was seen ${expected.status}`).toBe(expected.status);
     }
     expect(job!.questionsSaved, `job ${jobId} was seen with ${expected.saved} questions`).toBeGreaterThanOrEqual(expected.saved);
-    const questions = new Set((await http.query(api.questions.listJobQuestions, { jobId: jobId })).map((q) => q._id as string));
+    const questions = new Set((await http.query(api.myQuestions.listJobQuestions, { jobId: jobId })).map((q) => q._id as string));
     for (const questionId of expected.questions) {
       expect(questions.has(questionId), `question ${questionId} of job ${jobId} was seen, then lost`).toBe(true);
       checked++;

@@ -114,8 +114,8 @@ describe("flood", () => {
         resolve();
       });
     });
-    const questions = await bystander.query(api.questions.listJobQuestions, { jobId });
-    bystander.onUpdate(api.questions.listMyQuestions, { paginationOpts: { numItems: 20, cursor: null } }, () => {}, (error) => errors.push(error.message));
+    const questions = await bystander.query(api.myQuestions.listJobQuestions, { jobId });
+    bystander.onUpdate(api.myQuestions.listMyQuestions, { paginationOpts: { numItems: 20, cursor: null } }, () => {}, (error) => errors.push(error.message));
 
     const memory = watchMemory(backend.process.pid!);
     const floodStarted = performance.now();
@@ -126,7 +126,7 @@ describe("flood", () => {
     for (let i = 0; i < MAX_BYSTANDER_MUTATIONS && (floodMs === null || i < MIN_BYSTANDER_MUTATIONS); i++) {
       const started = performance.now();
       try {
-        await bystander.mutation(api.questions.recordReview, { questionId: questions[i % questions.length]!._id, rating: "good" });
+        await bystander.mutation(api.review.recordReview, { questionId: questions[i % questions.length]!._id, rating: "good" });
       } catch (error) {
         errors.push((error as Error).message);
       }

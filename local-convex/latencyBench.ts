@@ -55,14 +55,14 @@ try {
     const stop = reviewer.onUpdate(api.generationJobs.getJobById, { jobId }, (job) => {
       if (job?.status !== "completed") return;
       queueMicrotask(() => stop());
-      resolve(reviewer.query(api.questions.listJobQuestions, { jobId }));
+      resolve(reviewer.query(api.myQuestions.listJobQuestions, { jobId }));
     });
   });
 
   const review: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
     const question = questions[i % questions.length]!;
-    await timed(review, () => reviewer.mutation(api.questions.recordReview, { questionId: question._id, rating: "good" }));
+    await timed(review, () => reviewer.mutation(api.review.recordReview, { questionId: question._id, rating: "good" }));
   }
 
   const create: number[] = [];

@@ -68,7 +68,7 @@ export async function flood(url: string, token: string): Promise<FloodReport> {
         modifications: Array.from({ length: FLOOD.subscriptionsPerSocket }, (_, queryId) => ({
           type: "Add",
           queryId,
-          udfPath: queryId % 2 ? "generationJobs:getRecentJobs" : "questions:listMyQuestions",
+          udfPath: queryId % 2 ? "generationJobs:getRecentJobs" : "myQuestions:listMyQuestions",
           args: [queryId % 2 ? { limit: (queryId % 50) + 1 } : { paginationOpts: { numItems: queryId + 1, cursor: null } }],
         })),
       }),
