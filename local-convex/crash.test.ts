@@ -53,7 +53,7 @@ const start = (file: string, options: { waitForLockMs?: number } = {}) => {
   started.push(backend);
   return backend;
 };
-const env = () => ({ LOCAL_AUTH_ISSUER: issuer.issuer, SAMPLE_MODEL_CHUNK_DELAY_MS: "1" });
+const env = () => ({ LOCAL_AUTH_ISSUER: issuer.issuer, ENABLE_SAMPLE_MODEL: "1", SAMPLE_MODEL_CHUNK_DELAY_MS: "1" });
 
 beforeAll(async () => {
   issuer = await startTestIssuer();

@@ -54,7 +54,7 @@ beforeAll(async () => {
   issuer = await startTestIssuer();
   dir = mkdtempSync(path.join(tmpdir(), "local-convex-flood-"));
   dataFile = path.join(dir, "data.json");
-  backend = await startLocalConvex({ dataFile, env: { LOCAL_AUTH_ISSUER: issuer.issuer, SAMPLE_MODEL_CHUNK_DELAY_MS: "2" } });
+  backend = await startLocalConvex({ dataFile, env: { LOCAL_AUTH_ISSUER: issuer.issuer, ENABLE_SAMPLE_MODEL: "1", SAMPLE_MODEL_CHUNK_DELAY_MS: "2" } });
 }, 30_000);
 
 afterAll(async () => {

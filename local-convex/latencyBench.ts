@@ -38,7 +38,7 @@ const dir = mkdtempSync(path.join(tmpdir(), "local-convex-bench-"));
 const issuer = await startTestIssuer();
 const backend = await startLocalConvex({
   dataFile: values["in-memory"] ? null : path.join(dir, "data.json"),
-  env: { LOCAL_AUTH_ISSUER: issuer.issuer, SAMPLE_MODEL_CHUNK_DELAY_MS: "1" },
+  env: { LOCAL_AUTH_ISSUER: issuer.issuer, ENABLE_SAMPLE_MODEL: "1", SAMPLE_MODEL_CHUNK_DELAY_MS: "1" },
 });
 const clients: ConvexClient[] = [];
 const clientAs = (user: string) => {
