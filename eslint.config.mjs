@@ -18,7 +18,10 @@ const WEB_APP = ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}", "hooks/**/*.{t
 /** An import of one of the repository's top-level folders, by `@/` or by a relative path. */
 const folder = (...names) => `^(@/|(\\.\\./)+)(${names.join("|")})(/|$)`;
 const restrict = (...patterns) => ["error", { patterns }];
-const NO_ZOD = { group: ["zod", "zod/*"], message: "zod stays on the server (convex/lib/ai/): it would ship to the browser." };
+const NO_ZOD = {
+  group: ["zod", "zod/*"],
+  message: "zod stays on the server (convex/lib/ai/): it would ship to the browser.",
+};
 
 export default defineConfig([
   globalIgnores([
@@ -53,7 +56,10 @@ export default defineConfig([
     files: ["lib/**/*.ts"],
     rules: {
       "no-restricted-imports": restrict(
-        { regex: folder("convex", "app", "components", "hooks", "local-convex", "tests"), message: "lib/ is imported by both the server and the web app: it imports neither." },
+        {
+          regex: folder("convex", "app", "components", "hooks", "local-convex", "tests"),
+          message: "lib/ is imported by both the server and the web app: it imports neither.",
+        },
         NO_ZOD,
       ),
     },
@@ -72,7 +78,10 @@ export default defineConfig([
     rules: {
       "no-restricted-imports": restrict(
         { regex: folder("app", "components"), message: "hooks/ depend on lib/ only, never on components or pages." },
-        { regex: "^@/convex/(?!_generated/)", message: "The web app uses convex/ only through convex/_generated (the api)." },
+        {
+          regex: "^@/convex/(?!_generated/)",
+          message: "The web app uses convex/ only through convex/_generated (the api).",
+        },
         { regex: "^\\.\\./", message: "The web app imports other folders by @/, not by ../ paths." },
         NO_ZOD,
       ),
@@ -83,7 +92,10 @@ export default defineConfig([
     rules: {
       "no-restricted-imports": restrict(
         { regex: folder("app"), message: "components/ never import pages (app/)." },
-        { regex: "^@/convex/(?!_generated/)", message: "The web app uses convex/ only through convex/_generated (the api)." },
+        {
+          regex: "^@/convex/(?!_generated/)",
+          message: "The web app uses convex/ only through convex/_generated (the api).",
+        },
         { regex: "^\\.\\./", message: "The web app imports other folders by @/, not by ../ paths." },
         NO_ZOD,
       ),
@@ -93,7 +105,10 @@ export default defineConfig([
     files: ["app/**/*.{ts,tsx}", "proxy.ts"],
     rules: {
       "no-restricted-imports": restrict(
-        { regex: "^@/convex/(?!_generated/)", message: "The web app uses convex/ only through convex/_generated (the api)." },
+        {
+          regex: "^@/convex/(?!_generated/)",
+          message: "The web app uses convex/ only through convex/_generated (the api).",
+        },
         { regex: "^\\.\\./", message: "The web app imports other folders by @/, not by ../ paths." },
         NO_ZOD,
       ),

@@ -24,7 +24,13 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "local-convex/**/*.test.ts", "tests/support/**/*.test.ts", "tests/integration/**/*.test.ts"],
+          include: [
+            "lib/**/*.test.ts",
+            "scripts/**/*.test.ts",
+            "local-convex/**/*.test.ts",
+            "tests/support/**/*.test.ts",
+            "tests/integration/**/*.test.ts",
+          ],
         },
       },
       {

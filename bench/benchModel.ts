@@ -46,8 +46,12 @@ export function createBenchModel(onEvent: (event: BenchEvent) => void): ModelCho
         const given = /^Topic: /m.test(text) ? parseGenerationPrompt(text) : null;
         const count = given?.count ?? asked;
         onEvent({ type: "call", key, at: Date.now() });
-        call.abortSignal?.addEventListener("abort", () => onEvent({ type: "abort", key, at: Date.now() }), { once: true });
-        const questions = Array.from({ length: count }, (_, i) => makeQuestion(i, { question: `Bench ${key} question ${i}` }));
+        call.abortSignal?.addEventListener("abort", () => onEvent({ type: "abort", key, at: Date.now() }), {
+          once: true,
+        });
+        const questions = Array.from({ length: count }, (_, i) =>
+          makeQuestion(i, { question: `Bench ${key} question ${i}` }),
+        );
         return [
           { delayMs: firstTokenMs(request) },
           ...questionSteps(questions, {

@@ -53,7 +53,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PACE_MS = 300;
 /** A provider's time to the first token of a call (a Gemini Flash round trip). */
 const FIRST_TOKEN_MS = 800;
-const results: Record<string, unknown> = { date: new Date().toISOString(), machine: `${process.platform} ${process.arch}, node ${process.version}`, paceMs: PACE_MS, quick: QUICK };
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: `${process.platform} ${process.arch}, node ${process.version}`,
+  paceMs: PACE_MS,
+  quick: QUICK,
+};
 
 // ── Helpers ─────────────────────────────────────────────────────────────────
 
@@ -72,11 +77,15 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 /** A scratch copy of the project whose functions also include `bench/modules/*` (linked, so they import the copy). */
 function scratchProject(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "bench-project-"));
-  cpSync(path.join(root, "convex"), path.join(dir, "convex"), { recursive: true, filter: (src) => !/\.test\.ts$/.test(src) });
+  cpSync(path.join(root, "convex"), path.join(dir, "convex"), {
+    recursive: true,
+    filter: (src) => !/\.test\.ts$/.test(src),
+  });
   mkdirSync(path.join(dir, "bench"));
   cpSync(path.join(root, "bench/modules"), path.join(dir, "bench/modules"), { recursive: true });
   // The backend's model: preloaded next to the copy's functions, so it sets the copy's model seam.
-  for (const file of ["benchModel.ts", "preload-bench-model.ts"]) cpSync(path.join(root, "bench", file), path.join(dir, "bench", file));
+  for (const file of ["benchModel.ts", "preload-bench-model.ts"])
+    cpSync(path.join(root, "bench", file), path.join(dir, "bench", file));
   for (const file of readdirSync(path.join(dir, "bench/modules"))) {
     symlinkSync(path.join(dir, "bench/modules", file), path.join(dir, "convex", file));
   }
@@ -86,15 +95,38 @@ function scratchProject(): string {
   return dir;
 }
 
-const USER = { subject: "bench", issuer: "https://bench.local", tokenIdentifier: "https://bench.local|bench", name: "bench" };
+const USER = {
+  subject: "bench",
+  issuer: "https://bench.local",
+  tokenIdentifier: "https://bench.local|bench",
+  name: "bench",
+};
 
-async function call(engine: Engine, udfPath: string, args: Record<string, unknown>, caller: "client" | "server" = "client") {
-  const outcome = await engine.call({ udfPath, args: args as never, identity: USER, caller, origin: "bench", shouldLog: () => false });
+async function call(
+  engine: Engine,
+  udfPath: string,
+  args: Record<string, unknown>,
+  caller: "client" | "server" = "client",
+) {
+  const outcome = await engine.call({
+    udfPath,
+    args: args as never,
+    identity: USER,
+    caller,
+    origin: "bench",
+    shouldLog: () => false,
+  });
   if (!outcome.ok) throw new Error(`${udfPath}: ${outcome.errorMessage}`);
   return outcome;
 }
 
-type Meter = { mutations: number; documentsWritten: number; bytesWritten: number; maxDocumentsWritten: number; deletedJobs: number };
+type Meter = {
+  mutations: number;
+  documentsWritten: number;
+  bytesWritten: number;
+  maxDocumentsWritten: number;
+  deletedJobs: number;
+};
 
 /**
  * Counts committed mutations and what they wrote, from the engine's commits.
@@ -144,7 +176,9 @@ async function costPerJob(engine: Engine, modelEvents: BenchEvent[]) {
   const rows: Array<Array<string | number>> = [];
   const figures: Record<string, unknown> = {};
   for (const n of QUICK ? [20] : [20, 50]) {
-    const measured: Partial<Record<Design, Meter & { queries: number; functionCalls: number; modelCalls: number; tokens: number | null }>> = {};
+    const measured: Partial<
+      Record<Design, Meter & { queries: number; functionCalls: number; modelCalls: number; tokens: number | null }>
+    > = {};
     for (const design of Object.keys(DESIGNS) as Design[]) {
       const key = `${design}-${n}`;
       const prompt = `Cost ${design} ${n} [[count:${n}]] [[pace:${PACE_MS}]] [[key:${key}]]`;
@@ -165,7 +199,8 @@ async function costPerJob(engine: Engine, modelEvents: BenchEvent[]) {
         inputTokens?: number;
         outputTokens?: number;
       };
-      if (job.status !== "completed" || job.questionsSaved !== n) throw new Error(`${design} job ended ${job.status} with ${job.questionsSaved} questions`);
+      if (job.status !== "completed" || job.questionsSaved !== n)
+        throw new Error(`${design} job ended ${job.status} with ${job.questionsSaved} questions`);
       const metered = meter.read();
       measured[design] = {
         ...metered,
@@ -173,12 +208,22 @@ async function costPerJob(engine: Engine, modelEvents: BenchEvent[]) {
         // Every mutation and query, plus the one action.
         functionCalls: metered.mutations + queries + 1,
         modelCalls: modelEvents.filter((e) => e.type === "call" && e.key === key).length,
-        tokens: job.inputTokens !== undefined && job.outputTokens !== undefined ? job.inputTokens + job.outputTokens : null,
+        tokens:
+          job.inputTokens !== undefined && job.outputTokens !== undefined ? job.inputTokens + job.outputTokens : null,
       };
     }
     for (const design of Object.keys(DESIGNS) as Design[]) {
       const m = measured[design]!;
-      rows.push([`${n} questions: ${DESIGNS[design].label}`, m.functionCalls, m.modelCalls, m.mutations, m.queries, m.documentsWritten, kb(m.bytesWritten), m.tokens ?? "not recorded"]);
+      rows.push([
+        `${n} questions: ${DESIGNS[design].label}`,
+        m.functionCalls,
+        m.modelCalls,
+        m.mutations,
+        m.queries,
+        m.documentsWritten,
+        kb(m.bytesWritten),
+        m.tokens ?? "not recorded",
+      ]);
     }
     figures[String(n)] = measured;
   }
@@ -201,19 +246,40 @@ async function badgeQuery(engine: Engine) {
   for (const history of [0, 1_000, 10_000]) {
     while (seeded < history) {
       const count = Math.min(5_000, history - seeded);
-      await call(engine, "benchData:seedJobs", { userId, count, status: "completed", createdAt: Date.now() - 86_400_000 + seeded }, "server");
+      await call(
+        engine,
+        "benchData:seedJobs",
+        { userId, count, status: "completed", createdAt: Date.now() - 86_400_000 + seeded },
+        "server",
+      );
       seeded += count;
     }
     const read = async (udfPath: string, args: Record<string, unknown>) => {
-      const outcome = await engine.call({ udfPath, args: args as never, identity, caller: "client", origin: "bench", shouldLog: () => false });
+      const outcome = await engine.call({
+        udfPath,
+        args: args as never,
+        identity,
+        caller: "client",
+        origin: "bench",
+        shouldLog: () => false,
+      });
       return { documentsRead: outcome.usage?.documentsRead ?? NaN, durationMs: outcome.durationMs };
     };
     const ours = await read("generationJobs:getActiveJobs", {});
     const seed = await read("generationJobs:getRecentJobs", { limit: 50 });
-    rows.push([`${history.toLocaleString("en-US")} finished jobs`, ours.documentsRead, seed.documentsRead, ms(ours.durationMs)]);
+    rows.push([
+      `${history.toLocaleString("en-US")} finished jobs`,
+      ours.documentsRead,
+      seed.documentsRead,
+      ms(ours.durationMs),
+    ]);
     figures[String(history)] = { getActiveJobs: ours, seedsBadge_getRecentJobs50: seed };
   }
-  table("2. Badge: documents read per run", ["history", "getActiveJobs (ours)", "seed: getRecentJobs(50) + filter", "our query time"], rows);
+  table(
+    "2. Badge: documents read per run",
+    ["history", "getActiveJobs (ours)", "seed: getRecentJobs(50) + filter", "our query time"],
+    rows,
+  );
   results.badgeQuery = figures;
 }
 
@@ -246,15 +312,26 @@ async function cleanupBacklog(engine: Engine) {
   meter.stop();
   const usage = engine.usage();
   const metered = meter.read();
-  table(`3. Cleanup of ${total.toLocaleString("en-US")} expired jobs`, ["", "value", "Convex limit"], [
-    ["cleanup transactions", metered.mutations, ""],
-    ["jobs deleted", metered.deletedJobs, ""],
-    ["most documents written in one", metered.maxDocumentsWritten, "16,000"],
-    ["most documents read in one", usage.maxDocumentsRead, "32,000"],
-    ["total time", ms(elapsed), ""],
-    ["(seeding them took)", ms(seedMs), ""],
-  ]);
-  results.cleanup = { expiredJobs: total, transactions: metered.mutations, jobsDeleted: metered.deletedJobs, maxDocumentsWritten: metered.maxDocumentsWritten, maxDocumentsRead: usage.maxDocumentsRead, totalMs: elapsed };
+  table(
+    `3. Cleanup of ${total.toLocaleString("en-US")} expired jobs`,
+    ["", "value", "Convex limit"],
+    [
+      ["cleanup transactions", metered.mutations, ""],
+      ["jobs deleted", metered.deletedJobs, ""],
+      ["most documents written in one", metered.maxDocumentsWritten, "16,000"],
+      ["most documents read in one", usage.maxDocumentsRead, "32,000"],
+      ["total time", ms(elapsed), ""],
+      ["(seeding them took)", ms(seedMs), ""],
+    ],
+  );
+  results.cleanup = {
+    expiredJobs: total,
+    transactions: metered.mutations,
+    jobsDeleted: metered.deletedJobs,
+    maxDocumentsWritten: metered.maxDocumentsWritten,
+    maxDocumentsRead: usage.maxDocumentsRead,
+    totalMs: elapsed,
+  };
 }
 
 // ── 4. Over the real client ─────────────────────────────────────────────────
@@ -279,11 +356,14 @@ async function overTheWire(project: string) {
     clients.push(client);
     return client;
   };
-  const completedAt = (key: string, index: number) => events.find((e) => e.type === "complete" && e.key === key && e.index === index)?.at;
+  const completedAt = (key: string, index: number) =>
+    events.find((e) => e.type === "complete" && e.key === key && e.index === index)?.at;
 
   /** Runs one job for `user` and records, per question, when the model completed it, when it was saved and when the client saw it. */
   async function watchedJob(client: InstanceType<typeof ConvexClient>, key: string, count: number, paceMs: number) {
-    const jobId = await client.mutation(api.generationJobs.createJob, { prompt: `Bench ${key} [[count:${count}]] [[pace:${paceMs}]] [[key:${key}]]` });
+    const jobId = await client.mutation(api.generationJobs.createJob, {
+      prompt: `Bench ${key} [[count:${count}]] [[pace:${paceMs}]] [[key:${key}]]`,
+    });
     const seen = new Map<number, { seenAt: number; savedAt: number }>();
     await new Promise<void>((resolve) => {
       const stopQuestions = client.onUpdate(api.myQuestions.listJobQuestions, { jobId }, (questions) => {
@@ -310,13 +390,30 @@ async function overTheWire(project: string) {
     // a. Model → screen.
     const client = await clientFor("latency");
     const samples = [];
-    for (let run = 0; run < (QUICK ? 1 : 3); run++) samples.push(...(await watchedJob(client, `latency-${run}`, 20, PACE_MS)));
+    for (let run = 0; run < (QUICK ? 1 : 3); run++)
+      samples.push(...(await watchedJob(client, `latency-${run}`, 20, PACE_MS)));
     const modelToScreen = samples.filter((s) => s.completedAt !== undefined).map((s) => s.seenAt - s.completedAt!);
     const savedToScreen = samples.map((s) => s.seenAt - s.savedAt);
-    table("4a. Latency to a subscribed client (20-question jobs, 300 ms per question)", ["from → to", "p50", "p95", "max", "samples"], [
-      ["model completes a question → client sees it", ms(percentile(modelToScreen, 50)), ms(percentile(modelToScreen, 95)), ms(Math.max(...modelToScreen)), modelToScreen.length],
-      ["question saved (commit) → client sees it", ms(percentile(savedToScreen, 50)), ms(percentile(savedToScreen, 95)), ms(Math.max(...savedToScreen)), savedToScreen.length],
-    ]);
+    table(
+      "4a. Latency to a subscribed client (20-question jobs, 300 ms per question)",
+      ["from → to", "p50", "p95", "max", "samples"],
+      [
+        [
+          "model completes a question → client sees it",
+          ms(percentile(modelToScreen, 50)),
+          ms(percentile(modelToScreen, 95)),
+          ms(Math.max(...modelToScreen)),
+          modelToScreen.length,
+        ],
+        [
+          "question saved (commit) → client sees it",
+          ms(percentile(savedToScreen, 50)),
+          ms(percentile(savedToScreen, 95)),
+          ms(Math.max(...savedToScreen)),
+          savedToScreen.length,
+        ],
+      ],
+    );
     results.latency = { modelToScreen: summary(modelToScreen), savedToScreen: summary(savedToScreen) };
 
     // b. Cancel (a user per run: the rate limit allows a burst of 6 jobs).
@@ -325,7 +422,9 @@ async function overTheWire(project: string) {
     for (let run = 0; run < (QUICK ? 3 : 10); run++) {
       const key = `cancel-${run}`;
       const canceller = await clientFor(key);
-      const jobId = await canceller.mutation(api.generationJobs.createJob, { prompt: `Cancel ${key} [[count:30]] [[pace:200]] [[key:${key}]]` });
+      const jobId = await canceller.mutation(api.generationJobs.createJob, {
+        prompt: `Cancel ${key} [[count:30]] [[pace:200]] [[key:${key}]]`,
+      });
       let cancelledAt = 0;
       let snapshot = "";
       const stop = canceller.onUpdate(api.generationJobs.getJobById, { jobId }, (job) => {
@@ -349,12 +448,16 @@ async function overTheWire(project: string) {
       const aborted = events.find((e) => e.type === "abort" && e.key === key)?.at;
       if (aborted) abortLatency.push(aborted - cancelledAt);
     }
-    table("4b. Cancel", ["", "value"], [
-      ["writes to the job after cancelJob returned", writesAfterCancel],
-      ["cancelJob returned → model stream aborted, p50", ms(percentile(abortLatency, 50))],
-      ["cancelJob returned → model stream aborted, p95", ms(percentile(abortLatency, 95))],
-      ["runs", abortLatency.length],
-    ]);
+    table(
+      "4b. Cancel",
+      ["", "value"],
+      [
+        ["writes to the job after cancelJob returned", writesAfterCancel],
+        ["cancelJob returned → model stream aborted, p50", ms(percentile(abortLatency, 50))],
+        ["cancelJob returned → model stream aborted, p95", ms(percentile(abortLatency, 95))],
+        ["runs", abortLatency.length],
+      ],
+    );
     results.cancel = { writesAfterCancel, abortLatency: summary(abortLatency) };
 
     // c. Load.
@@ -369,10 +472,27 @@ async function overTheWire(project: string) {
       const elapsed = (Date.now() - started) / 1000;
       const all = perJob.flat();
       const updateLatency = all.map((s) => s.seenAt - s.savedAt);
-      rows.push([`${users} user(s) x 3 jobs`, users * 3, all.length, (all.length / elapsed).toFixed(1), ms(percentile(updateLatency, 50)), ms(percentile(updateLatency, 95))]);
-      load[String(users)] = { jobs: users * 3, questions: all.length, seconds: elapsed, questionsPerSecond: all.length / elapsed, updateLatency: summary(updateLatency) };
+      rows.push([
+        `${users} user(s) x 3 jobs`,
+        users * 3,
+        all.length,
+        (all.length / elapsed).toFixed(1),
+        ms(percentile(updateLatency, 50)),
+        ms(percentile(updateLatency, 95)),
+      ]);
+      load[String(users)] = {
+        jobs: users * 3,
+        questions: all.length,
+        seconds: elapsed,
+        questionsPerSecond: all.length / elapsed,
+        updateLatency: summary(updateLatency),
+      };
     }
-    table("4c. Throughput (10-question jobs at 100 ms per question)", ["load", "jobs", "questions", "questions/s", "update p50", "update p95"], rows);
+    table(
+      "4c. Throughput (10-question jobs at 100 ms per question)",
+      ["load", "jobs", "questions", "questions/s", "update p50", "update p95"],
+      rows,
+    );
     results.load = load;
 
     // d. One model call vs two: createJob → the first question on a subscribed client.
@@ -389,7 +509,10 @@ async function overTheWire(project: string) {
         const jobId =
           design === "ours"
             ? await runner.mutation(api.generationJobs.createJob, { prompt })
-            : await runner.mutation(makeFunctionReference<"mutation", { prompt: string }, string>("twoCallJob:createTwoCallJob"), { prompt });
+            : await runner.mutation(
+                makeFunctionReference<"mutation", { prompt: string }, string>("twoCallJob:createTwoCallJob"),
+                { prompt },
+              );
         await new Promise<void>((resolve) => {
           const stop = runner.onUpdate(api.myQuestions.listJobQuestions, { jobId: jobId }, (questions) => {
             if (questions.length > 0) {
@@ -409,7 +532,13 @@ async function overTheWire(project: string) {
         });
         modelCalls.push(events.filter((e) => e.type === "call" && e.key === key).length);
       }
-      firstRows.push([DESIGNS[design].label, ms(percentile(waits, 50)), ms(percentile(waits, 95)), modelCalls[0] ?? 0, waits.length]);
+      firstRows.push([
+        DESIGNS[design].label,
+        ms(percentile(waits, 50)),
+        ms(percentile(waits, 95)),
+        modelCalls[0] ?? 0,
+        waits.length,
+      ]);
       first[design] = { ...summary(waits), modelCalls: modelCalls[0] };
     }
     const goal = FIRST_TOKEN_MS + PACE_MS + 150;
@@ -435,7 +564,9 @@ function summary(values: number[]) {
 const project = scratchProject();
 try {
   const engine = await Engine.load({ projectDir: project });
-  const { setModelOverride } = (await import(pathToFileURL(path.join(project, "convex/lib/ai/models.ts")).href)) as typeof import("../convex/lib/ai/models");
+  const { setModelOverride } = (await import(
+    pathToFileURL(path.join(project, "convex/lib/ai/models.ts")).href
+  )) as typeof import("../convex/lib/ai/models");
   const modelEvents: BenchEvent[] = [];
   const model = createBenchModel((event) => modelEvents.push(event));
   setModelOverride(() => model);

@@ -65,12 +65,25 @@ export function AppShell({ userMenu, children }: AppShellProps) {
       >
         Skip to content
       </a>
-      <Navbar onGenerate={() => actions.openGenerate()} onOpenTasks={() => actions.openTasksPanel()} userMenu={userMenu} />
+      <Navbar
+        onGenerate={() => actions.openGenerate()}
+        onOpenTasks={() => actions.openTasksPanel()}
+        userMenu={userMenu}
+      />
       <SampleModelNotice />
-      <main id="main" tabIndex={-1} className="mx-auto w-full max-w-5xl flex-1 px-4 pt-6 pb-16 focus:outline-none sm:px-6 sm:pt-10">
+      <main
+        id="main"
+        tabIndex={-1}
+        className="mx-auto w-full max-w-5xl flex-1 px-4 pt-6 pb-16 focus:outline-none sm:px-6 sm:pt-10"
+      >
         {children}
       </main>
-      <GenerationModal open={generateOpen} onOpenChange={setGenerateOpen} prefill={prefill} onCloseAutoFocus={restoreFocus} />
+      <GenerationModal
+        open={generateOpen}
+        onOpenChange={setGenerateOpen}
+        prefill={prefill}
+        onCloseAutoFocus={restoreFocus}
+      />
       <BackgroundTasksPanel
         onCloseAutoFocus={restoreFocus}
         open={panelOpen}

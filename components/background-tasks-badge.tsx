@@ -26,7 +26,10 @@ export function BackgroundTasksBadge({ onOpenPanel }: { onOpenPanel: () => void 
       <TooltipTrigger asChild>
         <Button variant="ghost" size="icon" aria-label={label} aria-haspopup="dialog" onClick={onOpenPanel}>
           <span className="relative inline-flex">
-            <Activity aria-hidden="true" className={cn("size-5!", hasActive ? "text-primary" : "text-muted-foreground")} />
+            <Activity
+              aria-hidden="true"
+              className={cn("size-5!", hasActive ? "text-primary" : "text-muted-foreground")}
+            />
             <span
               aria-hidden="true"
               data-testid="active-jobs-count"

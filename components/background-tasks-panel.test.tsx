@@ -50,12 +50,12 @@ describe("BackgroundTasksPanel", () => {
     const panel = screen.getByRole("dialog", { name: "Background tasks" });
     const inProgress = within(panel).getByRole("region", { name: "In progress" });
     const recentSection = within(panel).getByRole("region", { name: "Recent" });
-    const titles = (section: HTMLElement) => within(section).getAllByRole("heading", { level: 4 }).map((h) => h.textContent);
+    const titles = (section: HTMLElement) =>
+      within(section)
+        .getAllByRole("heading", { level: 4 })
+        .map((h) => h.textContent);
     expect(titles(inProgress)).toEqual(["React hooks", "Spanish verbs"]);
-    expect(titles(recentSection)).toEqual([
-      "Roman emperors",
-      "Cell biology",
-    ]);
+    expect(titles(recentSection)).toEqual(["Roman emperors", "Cell biology"]);
     // The Active tab carries the live count.
     expect(within(panel).getByRole("tab", { name: /Active/ })).toHaveTextContent("Active2");
   });

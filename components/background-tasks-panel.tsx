@@ -37,7 +37,13 @@ const FILTERS: { value: JobStatusFilter; label: string }[] = [
   { value: "cancelled", label: "Cancelled" },
 ];
 
-export function BackgroundTasksPanel({ open, onOpenChange, filter, onFilterChange, onCloseAutoFocus }: BackgroundTasksPanelProps) {
+export function BackgroundTasksPanel({
+  open,
+  onOpenChange,
+  filter,
+  onFilterChange,
+  onCloseAutoFocus,
+}: BackgroundTasksPanelProps) {
   const { activeCount } = useActiveJobs();
   const close = () => onOpenChange(false);
 
@@ -102,7 +108,10 @@ function JobList({ filter, onNavigate }: { filter: JobStatusFilter; onNavigate: 
     <div className="space-y-6">
       {active.length > 0 && (
         <section aria-labelledby="tasks-in-progress">
-          <h3 id="tasks-in-progress" className="mb-2 text-xs font-semibold tracking-wide text-muted-foreground uppercase">
+          <h3
+            id="tasks-in-progress"
+            className="mb-2 text-xs font-semibold tracking-wide text-muted-foreground uppercase"
+          >
             In progress
           </h3>
           <JobCards jobs={active} onNavigate={onNavigate} grouped />

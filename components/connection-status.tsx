@@ -18,7 +18,11 @@ const subscribeNever = () => () => undefined;
  * WebSocket, which must never happen during server rendering.
  */
 export function ConnectionStatus() {
-  const isClient = useSyncExternalStore(subscribeNever, () => true, () => false);
+  const isClient = useSyncExternalStore(
+    subscribeNever,
+    () => true,
+    () => false,
+  );
   return isClient ? <ConnectionNotice /> : null;
 }
 

@@ -120,7 +120,9 @@ export function ActiveGenerationsNote({ className }: { className?: string }) {
   return (
     <div className={className}>
       <div className="rounded-2xl border border-primary/25 bg-primary-soft/40 p-4">
-        <p className="text-sm font-medium">Questions are on their way. They appear here as soon as each one is saved.</p>
+        <p className="text-sm font-medium">
+          Questions are on their way. They appear here as soon as each one is saved.
+        </p>
         <ul className="mt-3 space-y-3">
           {activeJobs.map((job) => {
             const progress = jobProgress(job);
@@ -129,7 +131,12 @@ export function ActiveGenerationsNote({ className }: { className?: string }) {
                 <p className="truncate text-sm text-muted-foreground">
                   <span className="text-foreground">{jobTitle(job)}</span> · {progress.label}
                 </p>
-                <Progress className="mt-1.5" value={progress.percent} label={`Progress of ${jobTitle(job)}`} valueText={progress.label} />
+                <Progress
+                  className="mt-1.5"
+                  value={progress.percent}
+                  label={`Progress of ${jobTitle(job)}`}
+                  valueText={progress.label}
+                />
               </li>
             );
           })}

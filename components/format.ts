@@ -38,9 +38,7 @@ export function fullDateTime(at: number): string {
 }
 
 function shorten(distance: string): string {
-  return distance
-    .replace(/ seconds?$/, " s")
-    .replace(/ minutes?$/, " min");
+  return distance.replace(/ seconds?$/, " s").replace(/ minutes?$/, " min");
 }
 
 /** A token count, compact: "850", "12.3k", "1.2M". */

@@ -70,13 +70,21 @@ describe("GenerationModal", () => {
 
   it("shows today's AI use, and when the budget is spent says so, keeps the prompt and does not submit", async () => {
     const createJob = mockMutation("generationJobs:createJob");
-    setQueryResult("generationJobs:getUsageToday", { usedTokens: 12_300, budgetTokens: 1_000_000, resetsAt: Date.now() + 3_600_000 });
+    setQueryResult("generationJobs:getUsageToday", {
+      usedTokens: 12_300,
+      budgetTokens: 1_000_000,
+      resetsAt: Date.now() + 3_600_000,
+    });
     const user = userEvent.setup();
     const { unmount } = render(<Harness />);
     expect(screen.getByText("AI use today: 12k of 1M tokens")).toBeInTheDocument();
     unmount();
 
-    setQueryResult("generationJobs:getUsageToday", { usedTokens: 1_000_000, budgetTokens: 1_000_000, resetsAt: Date.now() + 3_600_000 });
+    setQueryResult("generationJobs:getUsageToday", {
+      usedTokens: 1_000_000,
+      budgetTokens: 1_000_000,
+      resetsAt: Date.now() + 3_600_000,
+    });
     render(<Harness />);
     expect(screen.getByRole("alert")).toHaveTextContent("You've used today's AI budget. It resets at midnight UTC");
     await user.type(field(), "NATO alphabet");
@@ -145,7 +153,10 @@ describe("GenerationModal", () => {
     expect(createJob).toHaveBeenCalledWith({ prompt: "NATO alphabet", idempotencyKey: expect.any(String) as unknown });
     await vi.waitFor(() => expect(onOpenChange).toHaveBeenCalledWith(false));
     expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
-    expect(toast.success).toHaveBeenCalledWith("Generation started", expect.objectContaining({ action: expect.anything() as unknown }));
+    expect(toast.success).toHaveBeenCalledWith(
+      "Generation started",
+      expect.objectContaining({ action: expect.anything() as unknown }),
+    );
 
     // The toast's action opens the background tasks panel.
     const options = toast.success.mock.calls[0]?.[1] as { action: { label: string; onClick: () => void } };
@@ -208,7 +219,11 @@ describe("GenerationModal", () => {
   it("a rate limit says how long to wait", async () => {
     mockMutation("generationJobs:createJob", () =>
       Promise.reject(
-        new ConvexError({ code: "RATE_LIMITED", message: "You're starting generations too quickly. Try again in 3 minutes.", retryAfterMs: 180_000 }),
+        new ConvexError({
+          code: "RATE_LIMITED",
+          message: "You're starting generations too quickly. Try again in 3 minutes.",
+          retryAfterMs: 180_000,
+        }),
       ),
     );
     const user = userEvent.setup();
@@ -225,7 +240,9 @@ describe("GenerationModal", () => {
 
   it("the server's prompt rule is shown next to the field as well", async () => {
     mockMutation("generationJobs:createJob", () =>
-      Promise.reject(new ConvexError({ code: "INVALID_PROMPT", message: "Use at least 3 characters so the topic is clear." })),
+      Promise.reject(
+        new ConvexError({ code: "INVALID_PROMPT", message: "Use at least 3 characters so the topic is clear." }),
+      ),
     );
     const user = userEvent.setup();
     render(<Harness />);
@@ -236,7 +253,9 @@ describe("GenerationModal", () => {
   });
 
   it("an unexpected failure gets a generic toast and keeps the prompt", async () => {
-    mockMutation("generationJobs:createJob", () => Promise.reject(new Error("[CONVEX M(generationJobs:createJob)] Server Error")));
+    mockMutation("generationJobs:createJob", () =>
+      Promise.reject(new Error("[CONVEX M(generationJobs:createJob)] Server Error")),
+    );
     const user = userEvent.setup();
     render(<Harness />);
     await user.type(field(), "Cell biology");
@@ -250,13 +269,17 @@ describe("GenerationModal", () => {
   });
 
   it("retrying the same prompt after a failure reuses its idempotency key; a new prompt gets a new one", async () => {
-    const createJob = mockMutation("generationJobs:createJob", () => Promise.reject(new Error("Connection lost while action was in flight")));
+    const createJob = mockMutation("generationJobs:createJob", () =>
+      Promise.reject(new Error("Connection lost while action was in flight")),
+    );
     const user = userEvent.setup();
     render(<Harness />);
     await user.type(field(), "Greek alphabet");
     await user.click(screen.getByRole("button", { name: "Generate questions" }));
     await vi.waitFor(() => expect(toast.error).toHaveBeenCalledTimes(1));
-    expect(toast.error.mock.calls[0]?.[1]).toEqual({ description: "Can't reach the server. Check your connection and try again." });
+    expect(toast.error.mock.calls[0]?.[1]).toEqual({
+      description: "Can't reach the server. Check your connection and try again.",
+    });
     await user.click(screen.getByRole("button", { name: "Generate questions" }));
     await vi.waitFor(() => expect(createJob).toHaveBeenCalledTimes(2));
     const keys = createJob.mock.calls.map(([args]) => args.idempotencyKey);

@@ -63,7 +63,14 @@ describe("GenerationTaskCard", () => {
   it("completed: count and duration, View questions to My Questions filtered by the job, no cancel", () => {
     render(
       <GenerationTaskCard
-        job={makeJob({ status: "completed", phase: "finalizing", topic: "NATO alphabet", questionsSaved: 12, durationMs: 42_000, completedAt: Date.UTC(2030, 0, 15, 10, 1) })}
+        job={makeJob({
+          status: "completed",
+          phase: "finalizing",
+          topic: "NATO alphabet",
+          questionsSaved: 12,
+          durationMs: 42_000,
+          completedAt: Date.UTC(2030, 0, 15, 10, 1),
+        })}
       />,
     );
     expect(within(card()).getByText("Done")).toBeInTheDocument();
@@ -90,7 +97,14 @@ describe("GenerationTaskCard", () => {
   it("failed and retryable: the error in plain words, kept count, Retry", () => {
     render(
       <GenerationTaskCard
-        job={makeJob({ status: "failed", phase: "generating", errorCode: "NETWORK", errorMessage: "fetch failed", retryable: true, questionsSaved: 2 })}
+        job={makeJob({
+          status: "failed",
+          phase: "generating",
+          errorCode: "NETWORK",
+          errorMessage: "fetch failed",
+          retryable: true,
+          questionsSaved: 2,
+        })}
       />,
     );
     expect(within(card()).getByText("Failed")).toBeInTheDocument();
@@ -108,7 +122,11 @@ describe("GenerationTaskCard", () => {
   });
 
   it("interrupted: its own state, with Retry", () => {
-    render(<GenerationTaskCard job={makeJob({ status: "failed", errorCode: "INTERRUPTED", retryable: true, attempts: 2 })} />);
+    render(
+      <GenerationTaskCard
+        job={makeJob({ status: "failed", errorCode: "INTERRUPTED", retryable: true, attempts: 2 })}
+      />,
+    );
     expect(within(card()).getByText("Interrupted")).toBeInTheDocument();
     expect(screen.queryByText("Failed")).not.toBeInTheDocument();
     expect(screen.getByText("The job was interrupted")).toBeInTheDocument();
@@ -125,7 +143,11 @@ describe("GenerationTaskCard", () => {
   it("Cancel asks first; confirming cancels the job and reports what was kept", async () => {
     const cancelJob = mockMutation("generationJobs:cancelJob", () => Promise.resolve({ questionsSaved: 3 }));
     const user = userEvent.setup();
-    render(<GenerationTaskCard job={makeJob({ status: "processing", phase: "generating", estimatedTotal: 10, questionsSaved: 3 })} />);
+    render(
+      <GenerationTaskCard
+        job={makeJob({ status: "processing", phase: "generating", estimatedTotal: 10, questionsSaved: 3 })}
+      />,
+    );
 
     await user.click(screen.getByRole("button", { name: "Cancel" }));
     const dialog = await screen.findByRole("alertdialog");
@@ -134,7 +156,9 @@ describe("GenerationTaskCard", () => {
 
     await user.click(within(dialog).getByRole("button", { name: "Stop generation" }));
     expect(cancelJob).toHaveBeenCalledWith({ jobId: "job_1" });
-    await vi.waitFor(() => expect(toast).toHaveBeenCalledWith("Generation cancelled", { description: "3 questions kept." }));
+    await vi.waitFor(() =>
+      expect(toast).toHaveBeenCalledWith("Generation cancelled", { description: "3 questions kept." }),
+    );
   });
 
   it("Keep generating closes the confirmation without cancelling", async () => {
@@ -149,7 +173,12 @@ describe("GenerationTaskCard", () => {
 
   it("a cancel the server refuses (already finished) is reported", async () => {
     mockMutation("generationJobs:cancelJob", () =>
-      Promise.reject(new ConvexError({ code: "INVALID_STATE", message: "This job has already completed, so it can't be cancelled." })),
+      Promise.reject(
+        new ConvexError({
+          code: "INVALID_STATE",
+          message: "This job has already completed, so it can't be cancelled.",
+        }),
+      ),
     );
     const user = userEvent.setup();
     render(<GenerationTaskCard job={makeJob({ status: "processing", phase: "generating" })} />);

@@ -161,9 +161,7 @@ function JobCardBody({ job }: { job: PublicJob }) {
         >
           <p className="font-medium">{title}</p>
           <p className="mt-0.5 opacity-90">{detail}</p>
-          {job.questionsSaved > 0 && (
-            <p className="mt-1 font-medium">{plural(job.questionsSaved, "question")} kept</p>
-          )}
+          {job.questionsSaved > 0 && <p className="mt-1 font-medium">{plural(job.questionsSaved, "question")} kept</p>}
         </div>
       );
     }

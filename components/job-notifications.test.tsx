@@ -14,11 +14,20 @@ vi.mock("next/navigation", () => ({
   useRouter: () => ({ push: navigation.push }),
 }));
 
-const running = makeJob({ status: "processing", phase: "generating", topic: "React hooks", estimatedTotal: 10, questionsSaved: 6 });
+const running = makeJob({
+  status: "processing",
+  phase: "generating",
+  topic: "React hooks",
+  estimatedTotal: 10,
+  questionsSaved: 6,
+});
 
 function show(jobs: PublicJob[], panelOpen = false) {
   setQueryResult("generationJobs:getRecentJobs", jobs);
-  setQueryResult("generationJobs:getActiveJobs", jobs.filter((job) => job.status === "pending" || job.status === "processing"));
+  setQueryResult(
+    "generationJobs:getActiveJobs",
+    jobs.filter((job) => job.status === "pending" || job.status === "processing"),
+  );
   return <JobNotifications panelOpen={panelOpen} />;
 }
 
@@ -30,7 +39,9 @@ beforeEach(() => {
 
 describe("JobNotifications", () => {
   it("says nothing about jobs that were already finished when the page loaded", () => {
-    render(show([makeJob({ status: "completed", questionsSaved: 5 }), makeJob({ status: "failed", errorCode: "NETWORK" })]));
+    render(
+      show([makeJob({ status: "completed", questionsSaved: 5 }), makeJob({ status: "failed", errorCode: "NETWORK" })]),
+    );
     expect(toast.success).not.toHaveBeenCalled();
     expect(toast.error).not.toHaveBeenCalled();
   });
@@ -39,7 +50,10 @@ describe("JobNotifications", () => {
     const { rerender } = render(show([running]));
     rerender(show([{ ...running, status: "completed", phase: "finalizing", questionsSaved: 10 }]));
     expect(toast.success).toHaveBeenCalledOnce();
-    const [title, options] = toast.success.mock.calls[0] as [string, { description: string; action: { label: string; onClick: () => void } }];
+    const [title, options] = toast.success.mock.calls[0] as [
+      string,
+      { description: string; action: { label: string; onClick: () => void } },
+    ];
     expect(title).toBe("Questions ready: React hooks");
     expect(options.description).toBe("10 questions added to My Questions.");
     options.action.onClick();
@@ -50,7 +64,10 @@ describe("JobNotifications", () => {
     const retryJob = mockMutation("generationJobs:retryJob", () => Promise.resolve("job_1"));
     const { rerender } = render(show([running]));
     rerender(show([{ ...running, status: "failed", errorCode: "RATE_LIMIT", retryable: true }]));
-    const [title, options] = toast.error.mock.calls[0] as [string, { description: string; action: { label: string; onClick: () => void } }];
+    const [title, options] = toast.error.mock.calls[0] as [
+      string,
+      { description: string; action: { label: string; onClick: () => void } },
+    ];
     expect(title).toBe("Generation stopped: React hooks");
     expect(options.description).toBe("The AI service is busy. 6 questions kept.");
     expect(options.action.label).toBe("Retry");

@@ -61,5 +61,10 @@ export function JobNotifications({ panelOpen }: { panelOpen: boolean }) {
 
 function truncate(text: string, max: number): string {
   const chars = [...text];
-  return chars.length > max ? `${chars.slice(0, max - 1).join("").trimEnd()}…` : text;
+  return chars.length > max
+    ? `${chars
+        .slice(0, max - 1)
+        .join("")
+        .trimEnd()}…`
+    : text;
 }

@@ -32,7 +32,13 @@ export function jobTitle(job: Pick<PublicJob, "topic" | "prompt">): string {
   return job.topic ?? job.prompt;
 }
 
-export function JobStatusBadge({ job, className }: { job: Pick<PublicJob, "status" | "errorCode">; className?: string }) {
+export function JobStatusBadge({
+  job,
+  className,
+}: {
+  job: Pick<PublicJob, "status" | "errorCode">;
+  className?: string;
+}) {
   const state = jobDisplayState(job);
   const { label, tone, Icon } = JOB_STATE_META[state];
   return (

@@ -113,7 +113,11 @@ export function PromptForm({
         className="min-h-28"
       />
       <div className="mt-2 flex items-start justify-between gap-3 text-xs">
-        <p id={messageId} aria-live="polite" className={cn("min-h-4", error ? "text-destructive" : "text-muted-foreground")}>
+        <p
+          id={messageId}
+          aria-live="polite"
+          className={cn("min-h-4", error ? "text-destructive" : "text-muted-foreground")}
+        >
           {error ?? (
             <span className="hidden sm:inline">
               <kbd className="font-sans">{isMac ? "⌘" : "Ctrl"}</kbd> + <kbd className="font-sans">Enter</kbd> to start
@@ -124,7 +128,11 @@ export function PromptForm({
           id={countId}
           className={cn(
             "shrink-0 tabular-nums",
-            overLimit ? "font-medium text-destructive" : nearLimit ? "text-warning-soft-foreground" : "text-muted-foreground",
+            overLimit
+              ? "font-medium text-destructive"
+              : nearLimit
+                ? "text-warning-soft-foreground"
+                : "text-muted-foreground",
           )}
         >
           <span className="sr-only">Characters used: </span>
@@ -136,7 +144,10 @@ export function PromptForm({
       <div className="mt-4 flex flex-col-reverse gap-2 sm:flex-row sm:items-center sm:justify-end">
         {secondaryAction}
         {usage != null && !overBudget && (
-          <p className="mr-auto text-xs text-muted-foreground" title="Tokens the AI service used for your generations today (UTC)">
+          <p
+            className="mr-auto text-xs text-muted-foreground"
+            title="Tokens the AI service used for your generations today (UTC)"
+          >
             AI use today: {tokenCount(usage.usedTokens)} of {tokenCount(usage.budgetTokens)} tokens
           </p>
         )}
@@ -152,7 +163,10 @@ export function PromptForm({
 function BudgetNotice({ resetsAt }: { resetsAt: number }) {
   const now = useNow(60_000);
   return (
-    <p role="alert" className="mt-3 flex gap-2 rounded-lg border border-warning/40 bg-warning-soft px-3 py-2 text-sm text-warning-soft-foreground">
+    <p
+      role="alert"
+      className="mt-3 flex gap-2 rounded-lg border border-warning/40 bg-warning-soft px-3 py-2 text-sm text-warning-soft-foreground"
+    >
       <TriangleAlert aria-hidden="true" className="mt-0.5 size-4 shrink-0" />
       <span>
         <strong className="font-semibold">You&apos;ve used today&apos;s AI budget.</strong> It resets at midnight UTC
@@ -164,12 +178,16 @@ function BudgetNotice({ resetsAt }: { resetsAt: number }) {
 
 function NoModelNotice() {
   return (
-    <p role="alert" className="mt-3 flex gap-2 rounded-lg border border-warning/40 bg-warning-soft px-3 py-2 text-sm text-warning-soft-foreground">
+    <p
+      role="alert"
+      className="mt-3 flex gap-2 rounded-lg border border-warning/40 bg-warning-soft px-3 py-2 text-sm text-warning-soft-foreground"
+    >
       <TriangleAlert aria-hidden="true" className="mt-0.5 size-4 shrink-0" />
       <span>
         <strong className="font-semibold">No AI model is configured on the server,</strong> so questions can&apos;t be
-        generated yet. Whoever runs the app needs to set <code className="font-mono text-xs">GOOGLE_GENERATIVE_AI_API_KEY</code>{" "}
-        (or an OpenAI-compatible server) on the Convex deployment.
+        generated yet. Whoever runs the app needs to set{" "}
+        <code className="font-mono text-xs">GOOGLE_GENERATIVE_AI_API_KEY</code> (or an OpenAI-compatible server) on the
+        Convex deployment.
       </span>
     </p>
   );

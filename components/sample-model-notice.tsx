@@ -16,7 +16,8 @@ export function SampleModelNotice() {
       <p className="mx-auto flex max-w-5xl items-start gap-2 px-4 py-2 text-[13px] leading-snug sm:items-center sm:px-6">
         <FlaskConical aria-hidden="true" className="mt-0.5 size-4 shrink-0 sm:mt-0" />
         <span>
-          <strong className="font-semibold">Offline sample model:</strong> questions are sample data, not written by an AI.
+          <strong className="font-semibold">Offline sample model:</strong> questions are sample data, not written by an
+          AI.
           <span className="hidden sm:inline">
             {" "}
             Set <code className="font-mono text-[12px]">GOOGLE_GENERATIVE_AI_API_KEY</code> for real ones.

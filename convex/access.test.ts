@@ -23,10 +23,34 @@ afterEach(() => vi.useRealTimers());
 async function seedAlice(t: TestConvex) {
   const alice = tokenIdentifier("alice");
   return await t.run(async (ctx) => {
-    const job = { userId: alice, kind: "questions" as const, prompt: "Alice's secret topic", phase: "generating" as const, questionsGenerated: 1, questionsSaved: 1, questionIds: [], createdAt: NOW, lastProgressAt: NOW, attempts: 1, topic: "Secrets" };
+    const job = {
+      userId: alice,
+      kind: "questions" as const,
+      prompt: "Alice's secret topic",
+      phase: "generating" as const,
+      questionsGenerated: 1,
+      questionsSaved: 1,
+      questionIds: [],
+      createdAt: NOW,
+      lastProgressAt: NOW,
+      attempts: 1,
+      topic: "Secrets",
+    };
     const activeJob = await ctx.db.insert("generationJobs", { ...job, status: "processing" });
-    const failedJob = await ctx.db.insert("generationJobs", { ...job, status: "failed", errorCode: "NETWORK", retryable: true });
-    const questionId = await ctx.db.insert("questions", { ...makeQuestion(0), userId: alice, topic: "Secrets", generationJobId: activeJob, createdAt: NOW, card: newCard(NOW) });
+    const failedJob = await ctx.db.insert("generationJobs", {
+      ...job,
+      status: "failed",
+      errorCode: "NETWORK",
+      retryable: true,
+    });
+    const questionId = await ctx.db.insert("questions", {
+      ...makeQuestion(0),
+      userId: alice,
+      topic: "Secrets",
+      generationJobId: activeJob,
+      createdAt: NOW,
+      card: newCard(NOW),
+    });
     await ctx.db.insert("topics", { userId: alice, name: "Secrets", lastUsedAt: NOW });
     return { activeJob, failedJob, questionId };
   });
@@ -36,15 +60,30 @@ type Seed = Awaited<ReturnType<typeof seedAlice>>;
 type Caller = ReturnType<typeof asUser> | TestConvex;
 
 /** How to call each public function, and what a caller with no right to alice's data gets. */
-const MATRIX: Record<string, { call: (c: Caller, s: Seed) => Promise<unknown>; anonymous: unknown; otherUser: unknown }> = {
+const MATRIX: Record<
+  string,
+  { call: (c: Caller, s: Seed) => Promise<unknown>; anonymous: unknown; otherUser: unknown }
+> = {
   "generationJobs:createJob": {
     call: (c) => c.mutation(api.generationJobs.createJob, { prompt: "A new topic" }),
     anonymous: { code: "UNAUTHENTICATED" },
     otherUser: expect.any(String), // bob's own new job; alice's data stays as it was
   },
-  "generationJobs:getRecentJobs": { call: (c) => c.query(api.generationJobs.getRecentJobs, {}), anonymous: [], otherUser: [] },
-  "generationJobs:getActiveJobs": { call: (c) => c.query(api.generationJobs.getActiveJobs, {}), anonymous: [], otherUser: [] },
-  "generationJobs:getJobById": { call: (c, s) => c.query(api.generationJobs.getJobById, { jobId: s.activeJob }), anonymous: null, otherUser: null },
+  "generationJobs:getRecentJobs": {
+    call: (c) => c.query(api.generationJobs.getRecentJobs, {}),
+    anonymous: [],
+    otherUser: [],
+  },
+  "generationJobs:getActiveJobs": {
+    call: (c) => c.query(api.generationJobs.getActiveJobs, {}),
+    anonymous: [],
+    otherUser: [],
+  },
+  "generationJobs:getJobById": {
+    call: (c, s) => c.query(api.generationJobs.getJobById, { jobId: s.activeJob }),
+    anonymous: null,
+    otherUser: null,
+  },
   "generationJobs:cancelJob": {
     call: (c, s) => c.mutation(api.generationJobs.cancelJob, { jobId: s.activeJob }),
     anonymous: { code: "UNAUTHENTICATED" },
@@ -56,11 +95,21 @@ const MATRIX: Record<string, { call: (c: Caller, s: Seed) => Promise<unknown>; a
     otherUser: { code: "NOT_FOUND" },
   },
   "myQuestions:listMyQuestions": {
-    call: async (c, s) => (await c.query(api.myQuestions.listMyQuestions, { paginationOpts: { numItems: 10, cursor: null }, jobId: s.activeJob })).page,
+    call: async (c, s) =>
+      (
+        await c.query(api.myQuestions.listMyQuestions, {
+          paginationOpts: { numItems: 10, cursor: null },
+          jobId: s.activeJob,
+        })
+      ).page,
     anonymous: [],
     otherUser: [],
   },
-  "myQuestions:listJobQuestions": { call: (c, s) => c.query(api.myQuestions.listJobQuestions, { jobId: s.activeJob }), anonymous: [], otherUser: [] },
+  "myQuestions:listJobQuestions": {
+    call: (c, s) => c.query(api.myQuestions.listJobQuestions, { jobId: s.activeJob }),
+    anonymous: [],
+    otherUser: [],
+  },
   "myQuestions:listMyTopics": { call: (c) => c.query(api.myQuestions.listMyTopics, {}), anonymous: [], otherUser: [] },
   "review:getReviewQueue": {
     call: (c) => c.query(api.review.getReviewQueue, { now: NOW }),
@@ -78,7 +127,11 @@ const MATRIX: Record<string, { call: (c: Caller, s: Seed) => Promise<unknown>; a
     otherUser: { usedTokens: 0, budgetTokens: JOB_CONFIG.DAILY_TOKEN_BUDGET, resetsAt: Date.UTC(2026, 10, 24) },
   },
   // App configuration, no user data: the same answer for everyone by design (no model in tests).
-  "generationJobs:getModelInfo": { call: (c) => c.query(api.generationJobs.getModelInfo, {}), anonymous: null, otherUser: null },
+  "generationJobs:getModelInfo": {
+    call: (c) => c.query(api.generationJobs.getModelInfo, {}),
+    anonymous: null,
+    otherUser: null,
+  },
 };
 
 async function outcome(promise: Promise<unknown>): Promise<unknown> {
@@ -95,9 +148,18 @@ const snapshot = (t: TestConvex) =>
   t.run(async (ctx) => {
     const alice = tokenIdentifier("alice");
     return {
-      jobs: await ctx.db.query("generationJobs").withIndex("by_user_created", (q) => q.eq("userId", alice)).collect(),
-      questions: await ctx.db.query("questions").withIndex("by_user_created", (q) => q.eq("userId", alice)).collect(),
-      topics: await ctx.db.query("topics").withIndex("by_user_name", (q) => q.eq("userId", alice)).collect(),
+      jobs: await ctx.db
+        .query("generationJobs")
+        .withIndex("by_user_created", (q) => q.eq("userId", alice))
+        .collect(),
+      questions: await ctx.db
+        .query("questions")
+        .withIndex("by_user_created", (q) => q.eq("userId", alice))
+        .collect(),
+      topics: await ctx.db
+        .query("topics")
+        .withIndex("by_user_name", (q) => q.eq("userId", alice))
+        .collect(),
     };
   });
 
@@ -131,7 +193,9 @@ test("the matrix covers every public function of the app", async () => {
   }
   expect(publicFunctions.sort()).toEqual(Object.keys(MATRIX).sort());
   // And the matrix names match the api references it calls.
-  expect(getFunctionName(api.generationJobs.createJob as FunctionReference<"mutation">)).toBe("generationJobs:createJob");
+  expect(getFunctionName(api.generationJobs.createJob as FunctionReference<"mutation">)).toBe(
+    "generationJobs:createJob",
+  );
 });
 
 /** Arguments a client can get wrong get a coded error the UI can show, never Convex's raw validator error. */
@@ -154,17 +218,35 @@ describe("wrong arguments get a coded error", () => {
   test.each([
     ["a number", { prompt: 12345 }, "INVALID_PROMPT", "Invalid argument `prompt`: expected a string, got number."],
     ["missing", {}, "INVALID_PROMPT", "Missing argument `prompt`."],
-    ["only zero-width characters", { prompt: "\u200B\u200B\u200B\u200B" }, "INVALID_PROMPT", "Type what you want to learn about."],
+    [
+      "only zero-width characters",
+      { prompt: "\u200B\u200B\u200B\u200B" },
+      "INVALID_PROMPT",
+      "Type what you want to learn about.",
+    ],
     ["an unknown argument", { prompt: "Volcanoes", userId: "alice" }, "INVALID_ARGUMENT", "Unknown argument `userId`."],
-    ["a key of the wrong type", { prompt: "Volcanoes", idempotencyKey: 7 }, "INVALID_ARGUMENT", "Invalid argument `idempotencyKey`: expected a string, got number."],
+    [
+      "a key of the wrong type",
+      { prompt: "Volcanoes", idempotencyKey: 7 },
+      "INVALID_ARGUMENT",
+      "Invalid argument `idempotencyKey`: expected a string, got number.",
+    ],
   ])("createJob with a prompt that is %s", async (_what, args, code, message) => {
     const t = initConvexTest();
     expect(await codeOf(asUser(t, "alice").mutation(createJob, args))).toEqual({ code, message });
   });
 
   test.each([
-    ["getReviewQueue, now = NaN", (c: Caller) => c.query(getReviewQueue, { now: NaN }), "Invalid argument `now`: expected a finite number."],
-    ["getReviewQueue, now = Infinity", (c: Caller) => c.query(getReviewQueue, { now: Infinity }), "Invalid argument `now`: expected a finite number."],
+    [
+      "getReviewQueue, now = NaN",
+      (c: Caller) => c.query(getReviewQueue, { now: NaN }),
+      "Invalid argument `now`: expected a finite number.",
+    ],
+    [
+      "getReviewQueue, now = Infinity",
+      (c: Caller) => c.query(getReviewQueue, { now: Infinity }),
+      "Invalid argument `now`: expected a finite number.",
+    ],
     [
       "listMyQuestions, numItems = Infinity",
       (c: Caller) => c.query(listMyQuestions, { paginationOpts: { numItems: Infinity, cursor: null } }),

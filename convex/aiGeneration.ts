@@ -80,7 +80,9 @@ const TIMER = Symbol("timer");
  */
 async function runAttempt(ctx: ActionCtx, { jobId, userId, job, choice }: Attempt): Promise<Outcome> {
   const known: Plan | null =
-    job.topic !== undefined && job.estimatedTotal !== undefined ? { topic: job.topic, questionCount: job.estimatedTotal } : null;
+    job.topic !== undefined && job.estimatedTotal !== undefined
+      ? { topic: job.topic, questionCount: job.estimatedTotal }
+      : null;
   if (known && job.questionsSaved >= known.questionCount) {
     // A retry with nothing left to write.
     await ctx.runMutation(internal.jobTransitions.completeJob, { jobId });
@@ -117,7 +119,12 @@ async function runAttempt(ctx: ActionCtx, { jobId, userId, job, choice }: Attemp
   let skipped = 0;
   let savedTotal = job.questionsSaved;
   const savedByAttempt = () => savedTotal - job.questionsSaved;
-  const batch = (): BatchState => ({ buffered: buffer.length, oldestBufferedAt, lastSaveAt, savedByAttempt: savedByAttempt() });
+  const batch = (): BatchState => ({
+    buffered: buffer.length,
+    oldestBufferedAt,
+    lastSaveAt,
+    savedByAttempt: savedByAttempt(),
+  });
 
   /** Saves the buffer (or just beats the heart); false once the job is no longer ours. */
   const save = async (finish?: TokenUsage) => {
@@ -175,7 +182,9 @@ async function runAttempt(ctx: ActionCtx, { jobId, userId, job, choice }: Attemp
       if (!answered && Date.now() >= silentUntil) {
         abort.abort(new DOMException(`No answer from the model within ${idleMs}ms`, "TimeoutError"));
       }
-      const wait = answered ? msUntilSaveDue(batch(), Date.now()) : Math.min(msUntilSaveDue(batch(), Date.now()), silentUntil - Date.now());
+      const wait = answered
+        ? msUntilSaveDue(batch(), Date.now())
+        : Math.min(msUntilSaveDue(batch(), Date.now()), silentUntil - Date.now());
       const step = await raceTimer(next, Math.max(0, wait));
       if (step === TIMER) continue;
       if (step.done) break;
@@ -190,7 +199,10 @@ async function runAttempt(ctx: ActionCtx, { jobId, userId, job, choice }: Attemp
     if (reachedTarget) {
       // Enough questions: let the stream end by itself (so the provider reports
       // its usage), but stop paying for more after a short grace.
-      await raceTimer(Promise.resolve(result.finishReason).catch(() => null), JOB_CONFIG.STREAM_FINISH_GRACE_MS);
+      await raceTimer(
+        Promise.resolve(result.finishReason).catch(() => null),
+        JOB_CONFIG.STREAM_FINISH_GRACE_MS,
+      );
       abort.abort();
     } else {
       const final = await result.output; // rejects if the answer is not JSON at all, or was blocked
@@ -209,7 +221,9 @@ async function runAttempt(ctx: ActionCtx, { jobId, userId, job, choice }: Attemp
   const usable = savedByAttempt() + buffer.length;
   if (failure === null && (usable === 0 || skipped > usable)) {
     failure = new InvalidOutputError(
-      usable === 0 ? "The model produced no usable questions." : `Most questions were unusable (${skipped} of ${skipped + usable}).`,
+      usable === 0
+        ? "The model produced no usable questions."
+        : `Most questions were unusable (${skipped} of ${skipped + usable}).`,
     );
   }
   if (failure !== null) {
@@ -238,7 +252,10 @@ function usageArg(usage: TokenUsage | null) {
 async function raceTimer<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMER> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return await Promise.race([promise, new Promise<typeof TIMER>((resolve) => (timer = setTimeout(() => resolve(TIMER), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise<typeof TIMER>((resolve) => (timer = setTimeout(() => resolve(TIMER), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }

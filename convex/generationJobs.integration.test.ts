@@ -51,11 +51,16 @@ describe("a job from start to finish", () => {
     const t = initConvexTest();
     const paused = gate();
     const questions = makeQuestions(6);
-    const model = scriptedModel({ stream: questionSteps(questions, { plan: plan(6), pauseAt: { index: 2, until: paused.promise } }) });
+    const model = scriptedModel({
+      stream: questionSteps(questions, { plan: plan(6), pauseAt: { index: 2, until: paused.promise } }),
+    });
     const jobId = await start(t, model);
 
     // While the model is paused, the first question is already saved, alone.
-    const running = await waitFor(() => getJob(t, jobId), (job) => (job?.questionsSaved ?? 0) >= 1);
+    const running = await waitFor(
+      () => getJob(t, jobId),
+      (job) => (job?.questionsSaved ?? 0) >= 1,
+    );
     expect(running).toMatchObject({
       status: "processing",
       phase: "generating",
@@ -67,7 +72,15 @@ describe("a job from start to finish", () => {
     const [first] = await jobQuestions(t, jobId);
     expect(first).toMatchObject({ ...questions[0], userId: ALICE, topic: "Scripted topic", generationJobId: jobId });
     expect(first!.card).toEqual({
-      state: "new", due: first!.createdAt, stability: 0, difficulty: 0, elapsedDays: 0, scheduledDays: 0, learningSteps: 0, reps: 0, lapses: 0,
+      state: "new",
+      due: first!.createdAt,
+      stability: 0,
+      difficulty: 0,
+      elapsedDays: 0,
+      scheduledDays: 0,
+      learningSteps: 0,
+      reps: 0,
+      lapses: 0,
     });
 
     paused.open();
@@ -75,7 +88,14 @@ describe("a job from start to finish", () => {
     const job = await getJob(t, jobId);
     const saved = await jobQuestions(t, jobId);
     expect(saved.map((q) => q.question)).toEqual(questions.map((q) => q.question));
-    expect(job).toMatchObject({ status: "completed", phase: "finalizing", questionsSaved: 6, questionsGenerated: 6, questionsSkipped: 0, attempts: 1 });
+    expect(job).toMatchObject({
+      status: "completed",
+      phase: "finalizing",
+      questionsSaved: 6,
+      questionsGenerated: 6,
+      questionsSkipped: 0,
+      attempts: 1,
+    });
     // A model that reports no usage: the tokens are estimated from the text (about 4 characters a token).
     expect(job).toMatchObject({ usageEstimated: true });
     expect(job!.inputTokens).toBeGreaterThan(GENERATION_SYSTEM_PROMPT.length / 5);
@@ -83,14 +103,19 @@ describe("a job from start to finish", () => {
     expect(job!.questionIds).toEqual(saved.map((q) => q._id));
     expect(job!.durationMs).toBeGreaterThan(0);
     expect(job!.completedAt).toBeGreaterThanOrEqual(job!.startedAt!);
-    expect(await asUser(t, "alice").query(api.myQuestions.listMyTopics, {})).toMatchObject([{ name: "Scripted topic" }]);
+    expect(await asUser(t, "alice").query(api.myQuestions.listMyTopics, {})).toMatchObject([
+      { name: "Scripted topic" },
+    ]);
   });
 
   test("saves in small batches, not one mutation per question", async () => {
     const t = initConvexTest();
     const questions = makeQuestions(20);
     // A pause once the first question is complete keeps its save apart from the next ones.
-    const steps = questionSteps(questions, { plan: plan(20), pauseAt: { index: 1, until: new Promise((resolve) => setTimeout(resolve, 20)) } });
+    const steps = questionSteps(questions, {
+      plan: plan(20),
+      pauseAt: { index: 1, until: new Promise((resolve) => setTimeout(resolve, 20)) },
+    });
     const jobId = await start(t, scriptedModel({ stream: steps }));
     await runScheduled(t);
     const saved = await jobQuestions(t, jobId);
@@ -121,16 +146,28 @@ describe("a job from start to finish", () => {
     const job = await getJob(t, jobId);
     expect(job).toMatchObject({ status: "completed", model: "sample", topic: "NATO alphabet", questionsSaved: 10 });
     const saved = await jobQuestions(t, jobId);
-    expect(saved[0]).toMatchObject({ question: "Which code word stands for the letter A in the NATO phonetic alphabet?", correctAnswer: "Alfa" });
+    expect(saved[0]).toMatchObject({
+      question: "Which code word stands for the letter A in the NATO phonetic alphabet?",
+      correctAnswer: "Alfa",
+    });
   });
 
   test("one invalid question among good ones is skipped and counted, and the job completes with the rest", async () => {
     const t = initConvexTest();
     const good = makeQuestions(8);
-    const model = scriptedModel({ stream: questionSteps([...good.slice(0, 3), { ...makeQuestion(8), difficulty: "extreme" }, ...good.slice(3)], { plan: plan(9) }) });
+    const model = scriptedModel({
+      stream: questionSteps([...good.slice(0, 3), { ...makeQuestion(8), difficulty: "extreme" }, ...good.slice(3)], {
+        plan: plan(9),
+      }),
+    });
     const jobId = await start(t, model);
     await runScheduled(t);
-    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", questionsSaved: 8, questionsSkipped: 1, questionsGenerated: 9 });
+    expect(await getJob(t, jobId)).toMatchObject({
+      status: "completed",
+      questionsSaved: 8,
+      questionsSkipped: 1,
+      questionsGenerated: 9,
+    });
     expect((await jobQuestions(t, jobId)).map((q) => q.question)).toEqual(good.map((q) => q.question));
   });
 
@@ -139,7 +176,12 @@ describe("a job from start to finish", () => {
     const model = scriptedModel({ stream: questionSteps(makeQuestions(10), { plan: null }) });
     const jobId = await start(t, model, "Give me 6 questions on tides");
     await runScheduled(t);
-    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", topic: "Tides", estimatedTotal: 6, questionsSaved: 6 });
+    expect(await getJob(t, jobId)).toMatchObject({
+      status: "completed",
+      topic: "Tides",
+      estimatedTotal: 6,
+      questionsSaved: 6,
+    });
   });
 
   test("an unusable plan falls back to one read off the request", async () => {
@@ -147,7 +189,12 @@ describe("a job from start to finish", () => {
     const model = scriptedModel({ stream: questionSteps(makeQuestions(10), { plan: "not a plan" }) });
     const jobId = await start(t, model, "Give me 7 questions on volcanoes");
     await runScheduled(t);
-    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", topic: "Volcanoes", estimatedTotal: 7, questionsSaved: 7 });
+    expect(await getJob(t, jobId)).toMatchObject({
+      status: "completed",
+      topic: "Volcanoes",
+      estimatedTotal: 7,
+      questionsSaved: 7,
+    });
   });
 });
 
@@ -160,7 +207,10 @@ describe("cancelling", () => {
       stream: questionSteps(questions, { plan: plan(12), delayMs: 2, pauseAt: { index: 3, until: paused.promise } }),
     });
     const jobId = await start(t, model);
-    await waitFor(() => getJob(t, jobId), (job) => (job?.questionsSaved ?? 0) >= 1);
+    await waitFor(
+      () => getJob(t, jobId),
+      (job) => (job?.questionsSaved ?? 0) >= 1,
+    );
 
     const { questionsSaved } = await asUser(t, "alice").mutation(api.generationJobs.cancelJob, { jobId });
     const atCancel = await getJob(t, jobId);
@@ -185,7 +235,6 @@ describe("cancelling", () => {
 });
 
 describe("failures end the job as failed, with the right code, keeping what was saved", () => {
-
   test.each([
     {
       name: "bad API key",
@@ -199,12 +248,20 @@ describe("failures end the job as failed, with the right code, keeping what was 
     },
     {
       name: "connection dropped mid-stream",
-      script: { stream: questionSteps(makeQuestions(3), { plan: plan(8), end: [{ delayMs: 10 }, { error: http.connectionDropped }] }) },
+      script: {
+        stream: questionSteps(makeQuestions(3), {
+          plan: plan(8),
+          end: [{ delayMs: 10 }, { error: http.connectionDropped }],
+        }),
+      },
       expected: { errorCode: "NETWORK", retryable: true, questionsSaved: 3 },
     },
     {
       name: "stream hangs past the idle timeout",
-      script: { streamIdleTimeoutMs: 50, stream: questionSteps(makeQuestions(2), { plan: plan(8), end: [{ until: new Promise(() => {}) }] }) },
+      script: {
+        streamIdleTimeoutMs: 50,
+        stream: questionSteps(makeQuestions(2), { plan: plan(8), end: [{ until: new Promise(() => {}) }] }),
+      },
       expected: { errorCode: "NETWORK", retryable: true, questionsSaved: 2 },
     },
     {
@@ -214,7 +271,13 @@ describe("failures end the job as failed, with the right code, keeping what was 
     },
     {
       name: "most questions unusable",
-      script: { stream: questionSteps([makeQuestion(0), { ...makeQuestion(1), type: "multiple" }, { ...makeQuestion(2), correctAnswer: "No such option" }]) },
+      script: {
+        stream: questionSteps([
+          makeQuestion(0),
+          { ...makeQuestion(1), type: "multiple" },
+          { ...makeQuestion(2), correctAnswer: "No such option" },
+        ]),
+      },
       expected: { errorCode: "INVALID_OUTPUT", retryable: true, questionsSaved: 1 },
     },
     {
@@ -234,7 +297,9 @@ describe("failures end the job as failed, with the right code, keeping what was 
     expect(job!.questionIds).toEqual(saved.map((q) => q._id));
     for (const q of saved) expect(["multiple-choice", "true-false"]).toContain(q.type);
     // Its topic is listed in My Questions' filter only if it saved something.
-    expect(await asUser(t, "alice").query(api.myQuestions.listMyTopics, {})).toHaveLength(expected.questionsSaved > 0 ? 1 : 0);
+    expect(await asUser(t, "alice").query(api.myQuestions.listMyTopics, {})).toHaveLength(
+      expected.questionsSaved > 0 ? 1 : 0,
+    );
   });
 });
 
@@ -249,9 +314,13 @@ describe("crashes and retries", () => {
     await runScheduled(t);
     const job = await getJob(t, jobId);
     expect(job?.status).toBe("pending");
-    expect(await t.run((ctx) => ctx.db.system.get("_scheduled_functions", job!.scheduledFunctionId!))).toMatchObject({ state: { kind: "failed" } });
+    expect(await t.run((ctx) => ctx.db.system.get("_scheduled_functions", job!.scheduledFunctionId!))).toMatchObject({
+      state: { kind: "failed" },
+    });
 
-    await t.run((ctx) => ctx.db.patch("generationJobs", jobId, { lastProgressAt: Date.now() - JOB_CONFIG.STALE_JOB_AFTER_MS - 1 }));
+    await t.run((ctx) =>
+      ctx.db.patch("generationJobs", jobId, { lastProgressAt: Date.now() - JOB_CONFIG.STALE_JOB_AFTER_MS - 1 }),
+    );
     expect(await t.mutation(internal.maintenance.recoverStuckJobs, {})).toEqual({ interrupted: 1 });
     expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "INTERRUPTED", retryable: true });
   });
@@ -260,13 +329,22 @@ describe("crashes and retries", () => {
     quietErrors();
     const t = initConvexTest();
     const hang = gate();
-    const model = scriptedModel({ stream: questionSteps(makeQuestions(6), { pauseAt: { index: 1, until: hang.promise } }) });
+    const model = scriptedModel({
+      stream: questionSteps(makeQuestions(6), { pauseAt: { index: 1, until: hang.promise } }),
+    });
     const jobId = await start(t, model);
-    await waitFor(() => getJob(t, jobId), (job) => job?.questionsSaved === 1);
+    await waitFor(
+      () => getJob(t, jobId),
+      (job) => job?.questionsSaved === 1,
+    );
 
-    await t.run((ctx) => ctx.db.patch("generationJobs", jobId, { lastProgressAt: Date.now() - JOB_CONFIG.STALE_JOB_AFTER_MS - 1 }));
+    await t.run((ctx) =>
+      ctx.db.patch("generationJobs", jobId, { lastProgressAt: Date.now() - JOB_CONFIG.STALE_JOB_AFTER_MS - 1 }),
+    );
     expect(await t.mutation(internal.maintenance.recoverStuckJobs, {})).toEqual({ interrupted: 0 }); // still running
-    await t.run((ctx) => ctx.db.patch("generationJobs", jobId, { lastProgressAt: Date.now() - JOB_CONFIG.ACTION_TIMEOUT_MS }));
+    await t.run((ctx) =>
+      ctx.db.patch("generationJobs", jobId, { lastProgressAt: Date.now() - JOB_CONFIG.ACTION_TIMEOUT_MS }),
+    );
     expect(await t.mutation(internal.maintenance.recoverStuckJobs, {})).toEqual({ interrupted: 1 });
     const interrupted = await getJob(t, jobId);
     expect(interrupted).toMatchObject({ status: "failed", errorCode: "INTERRUPTED", questionsSaved: 1 });
@@ -284,7 +362,10 @@ describe("crashes and retries", () => {
     const model = scriptedModel({
       stream: (call) =>
         call === 0
-          ? questionSteps(questions.slice(0, 3), { plan: plan(6), end: [{ delayMs: 10 }, { error: http.connectionDropped }] })
+          ? questionSteps(questions.slice(0, 3), {
+              plan: plan(6),
+              end: [{ delayMs: 10 }, { error: http.connectionDropped }],
+            })
           : // The model repeats two questions it was told to avoid, then writes new ones.
             questionSteps([questions[1], questions[2], ...questions.slice(3)], { delayMs: 1 }),
     });
@@ -322,16 +403,26 @@ describe("production safety", () => {
     });
     expect(job!.completedAt! - job!.createdAt).toBeLessThan(1000);
     expect(await asUser(t, "alice").query(api.generationJobs.getModelInfo, {})).toBeNull();
-    await expect(asUser(t, "alice").mutation(api.generationJobs.retryJob, { jobId })).rejects.toThrow(/can't be retried/);
+    await expect(asUser(t, "alice").mutation(api.generationJobs.retryJob, { jobId })).rejects.toThrow(
+      /can't be retried/,
+    );
   });
 
   test("a provider that echoes its key: no stored message and no log line holds the key", async () => {
     const key = "sk-test-EchoedSecret123456";
     const server = createServer((req, res) => {
       req.resume();
-      res.writeHead(401, { "Content-Type": "application/json" }).end(
-        JSON.stringify({ error: { message: `Incorrect API key provided: ${key}. Find yours at https://example.test.`, type: "invalid_request_error", code: "invalid_api_key" } }),
-      );
+      res
+        .writeHead(401, { "Content-Type": "application/json" })
+        .end(
+          JSON.stringify({
+            error: {
+              message: `Incorrect API key provided: ${key}. Find yours at https://example.test.`,
+              type: "invalid_request_error",
+              code: "invalid_api_key",
+            },
+          }),
+        );
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
@@ -341,10 +432,16 @@ describe("production safety", () => {
       const t = initConvexTest();
       const jobId = await asUser(t, "alice").mutation(api.generationJobs.createJob, { prompt: "NATO alphabet" });
       await runScheduled(t);
-      expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "API_KEY", errorMessage: JOB_ERRORS.API_KEY.title });
+      expect(await getJob(t, jobId)).toMatchObject({
+        status: "failed",
+        errorCode: "API_KEY",
+        errorMessage: JOB_ERRORS.API_KEY.title,
+      });
       const everything = await t.run(async (ctx) => JSON.stringify(await ctx.db.query("generationJobs").collect()));
       expect(everything).not.toContain("EchoedSecret");
-      expect(JSON.stringify(await asUser(t, "alice").query(api.generationJobs.getJobById, { jobId }))).not.toContain("EchoedSecret");
+      expect(JSON.stringify(await asUser(t, "alice").query(api.generationJobs.getJobById, { jobId }))).not.toContain(
+        "EchoedSecret",
+      );
       const logLines = logged.mock.calls.map((args) => args.join(" "));
       expect(logLines.join("\n")).toContain("Incorrect API key provided: [redacted]");
       expect(logLines.join("\n")).not.toContain("EchoedSecret");

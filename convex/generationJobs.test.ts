@@ -134,10 +134,17 @@ describe("createJob", () => {
     const alice = asUser(t, "alice");
     const spent = JOB_CONFIG.DAILY_TOKEN_BUDGET - 1000;
     await t.run((ctx) =>
-      ctx.db.insert("dailyUsage", { userId: tokenIdentifier("alice"), day: "2026-11-23", inputTokens: 1000, outputTokens: spent - 1000 }),
+      ctx.db.insert("dailyUsage", {
+        userId: tokenIdentifier("alice"),
+        day: "2026-11-23",
+        inputTokens: 1000,
+        outputTokens: spent - 1000,
+      }),
     );
     expect(await alice.query(api.generationJobs.getUsageToday, {})).toEqual({
-      usedTokens: spent, budgetTokens: JOB_CONFIG.DAILY_TOKEN_BUDGET, resetsAt: Date.UTC(2026, 10, 24),
+      usedTokens: spent,
+      budgetTokens: JOB_CONFIG.DAILY_TOKEN_BUDGET,
+      resetsAt: Date.UTC(2026, 10, 24),
     });
     const failedJob = await insertJob(t, { userId: tokenIdentifier("alice"), status: "failed", retryable: true });
     await alice.mutation(api.generationJobs.createJob, { prompt: "still under" }); // under the budget: fine
@@ -151,7 +158,9 @@ describe("createJob", () => {
       message: `You've used today's AI budget (${JOB_CONFIG.DAILY_TOKEN_BUDGET.toLocaleString("en-US")} of ${JOB_CONFIG.DAILY_TOKEN_BUDGET.toLocaleString("en-US")} tokens). It resets in 12 hours, at midnight UTC.`,
       retryAfterMs: 12 * 60 * 60 * 1000,
     });
-    expect((await errorOf(alice.mutation(api.generationJobs.retryJob, { jobId: failedJob }))).code).toBe("BUDGET_EXCEEDED");
+    expect((await errorOf(alice.mutation(api.generationJobs.retryJob, { jobId: failedJob }))).code).toBe(
+      "BUDGET_EXCEEDED",
+    );
     await asUser(t, "bob").mutation(api.generationJobs.createJob, { prompt: "bob's own budget" });
     vi.setSystemTime(Date.UTC(2026, 10, 24, 0, 0, 1)); // a new day
     await alice.mutation(api.generationJobs.createJob, { prompt: "the next day" });
@@ -162,7 +171,9 @@ describe("createJob", () => {
     const alice = asUser(t, "alice");
     for (let i = 0; i < 3; i++) await alice.mutation(api.generationJobs.createJob, { prompt: `Topic ${i}` });
     for (let i = 0; i < 20; i++) {
-      expect((await errorOf(alice.mutation(api.generationJobs.createJob, { prompt: "busy" }))).code).toBe("CONCURRENCY_LIMIT");
+      expect((await errorOf(alice.mutation(api.generationJobs.createJob, { prompt: "busy" }))).code).toBe(
+        "CONCURRENCY_LIMIT",
+      );
     }
     const jobs = await alice.query(api.generationJobs.getActiveJobs, {});
     for (const job of jobs) await alice.mutation(api.generationJobs.cancelJob, { jobId: job._id });
@@ -189,11 +200,15 @@ describe("createJob", () => {
     await alice.mutation(api.generationJobs.createJob, { prompt: "Other", idempotencyKey: "k2" });
     await alice.mutation(api.generationJobs.createJob, { prompt: "Other", idempotencyKey: "k3" });
     expect(await alice.mutation(api.generationJobs.createJob, args)).toBe(first); // at the limit, still the same job
-    expect((await errorOf(alice.mutation(api.generationJobs.createJob, { prompt: "x y z", idempotencyKey: "" }))).code).toBe(
-      "INVALID_ARGUMENT",
-    );
     expect(
-      (await errorOf(alice.mutation(api.generationJobs.createJob, { prompt: "x y z", idempotencyKey: "k".repeat(129) }))).code,
+      (await errorOf(alice.mutation(api.generationJobs.createJob, { prompt: "x y z", idempotencyKey: "" }))).code,
+    ).toBe("INVALID_ARGUMENT");
+    expect(
+      (
+        await errorOf(
+          alice.mutation(api.generationJobs.createJob, { prompt: "x y z", idempotencyKey: "k".repeat(129) }),
+        )
+      ).code,
     ).toBe("INVALID_ARGUMENT");
   });
 });
@@ -213,7 +228,10 @@ describe("reading jobs", () => {
     expect(recent.map((j) => j._id)).toEqual([...ids].reverse());
     expect(recent[0]).not.toHaveProperty("userId");
     expect(recent[0]).not.toHaveProperty("questionIds");
-    expect((await asUser(t, "alice").query(api.generationJobs.getRecentJobs, { limit: 2 })).map((j) => j._id)).toEqual([ids[5], ids[4]]);
+    expect((await asUser(t, "alice").query(api.generationJobs.getRecentJobs, { limit: 2 })).map((j) => j._id)).toEqual([
+      ids[5],
+      ids[4],
+    ]);
     const completed = await asUser(t, "alice").query(api.generationJobs.getRecentJobs, { status: "completed" });
     expect(completed.map((j) => j._id)).toEqual([ids[5], ids[0]]);
     expect(await t.query(api.generationJobs.getRecentJobs, {})).toEqual([]);
@@ -226,8 +244,17 @@ describe("reading jobs", () => {
     await t.run(async (ctx) => {
       for (let i = 0; i < 60; i++) {
         await ctx.db.insert("generationJobs", {
-          userId: alice, kind: "questions", prompt: "p".repeat(1000), status: "completed", phase: "finalizing",
-          questionsGenerated: 0, questionsSaved: 0, questionIds: [], createdAt: NOW + i, lastProgressAt: NOW, attempts: 1,
+          userId: alice,
+          kind: "questions",
+          prompt: "p".repeat(1000),
+          status: "completed",
+          phase: "finalizing",
+          questionsGenerated: 0,
+          questionsSaved: 0,
+          questionIds: [],
+          createdAt: NOW + i,
+          lastProgressAt: NOW,
+          attempts: 1,
         });
       }
     });
@@ -277,12 +304,19 @@ describe("cancelJob", () => {
     expect(await alice.mutation(api.generationJobs.cancelJob, { jobId })).toEqual({ questionsSaved: 0 });
     const job = await getJob(t, jobId);
     expect(job).toMatchObject({ status: "cancelled", completedAt: NOW + 500 });
-    expect(await t.run((ctx) => ctx.db.system.get("_scheduled_functions", job!.scheduledFunctionId!))).toMatchObject({ state: { kind: "canceled" } });
+    expect(await t.run((ctx) => ctx.db.system.get("_scheduled_functions", job!.scheduledFunctionId!))).toMatchObject({
+      state: { kind: "canceled" },
+    });
   });
 
   test("cancelling a processing job returns the questions it keeps", async () => {
     const t = initConvexTest();
-    const jobId = await insertJob(t, { userId: tokenIdentifier("alice"), status: "processing", questionsSaved: 7, startedAt: NOW - 4000 });
+    const jobId = await insertJob(t, {
+      userId: tokenIdentifier("alice"),
+      status: "processing",
+      questionsSaved: 7,
+      startedAt: NOW - 4000,
+    });
     expect(await asUser(t, "alice").mutation(api.generationJobs.cancelJob, { jobId })).toEqual({ questionsSaved: 7 });
     expect(await getJob(t, jobId)).toMatchObject({ status: "cancelled", questionsSaved: 7, durationMs: 4000 });
   });
@@ -290,7 +324,9 @@ describe("cancelJob", () => {
   test("a malformed id, or an id of another table, is NOT_FOUND like a missing job", async () => {
     const t = initConvexTest();
     const as = asUser(t, "alice");
-    const topicId = await t.run((ctx) => ctx.db.insert("topics", { userId: tokenIdentifier("alice"), name: "x", lastUsedAt: NOW }));
+    const topicId = await t.run((ctx) =>
+      ctx.db.insert("topics", { userId: tokenIdentifier("alice"), name: "x", lastUsedAt: NOW }),
+    );
     for (const jobId of ["not-an-id", "", topicId]) {
       expect(await errorOf(as.mutation(api.generationJobs.cancelJob, { jobId }))).toEqual({
         code: "NOT_FOUND",
@@ -304,10 +340,18 @@ describe("cancelJob", () => {
     const t = initConvexTest();
     const alice = tokenIdentifier("alice");
     const jobId = await insertJob(t, { userId: alice, status: "processing" });
-    expect(await errorOf(asUser(t, "bob").mutation(api.generationJobs.cancelJob, { jobId }))).toMatchObject({ code: "NOT_FOUND" });
-    expect(await errorOf(t.mutation(api.generationJobs.cancelJob, { jobId }))).toMatchObject({ code: "UNAUTHENTICATED" });
+    expect(await errorOf(asUser(t, "bob").mutation(api.generationJobs.cancelJob, { jobId }))).toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect(await errorOf(t.mutation(api.generationJobs.cancelJob, { jobId }))).toMatchObject({
+      code: "UNAUTHENTICATED",
+    });
     expect((await getJob(t, jobId))?.status).toBe("processing");
-    for (const [status, words] of [["completed", "completed"], ["failed", "failed"], ["cancelled", "been cancelled"]] as const) {
+    for (const [status, words] of [
+      ["completed", "completed"],
+      ["failed", "failed"],
+      ["cancelled", "been cancelled"],
+    ] as const) {
       const done = await insertJob(t, { userId: alice, status });
       expect(await errorOf(asUser(t, "alice").mutation(api.generationJobs.cancelJob, { jobId: done }))).toEqual({
         code: "INVALID_STATE",
@@ -321,8 +365,16 @@ describe("retryJob", () => {
   test("re-queues a retryable failed job where it stopped", async () => {
     const t = initConvexTest();
     const jobId = await insertJob(t, {
-      userId: tokenIdentifier("alice"), status: "failed", phase: "generating", topic: "DNA", estimatedTotal: 10,
-      questionsSaved: 4, errorCode: "NETWORK", errorMessage: "fetch failed", retryable: true, completedAt: NOW - 1,
+      userId: tokenIdentifier("alice"),
+      status: "failed",
+      phase: "generating",
+      topic: "DNA",
+      estimatedTotal: 10,
+      questionsSaved: 4,
+      errorCode: "NETWORK",
+      errorMessage: "fetch failed",
+      retryable: true,
+      completedAt: NOW - 1,
     });
     expect(await asUser(t, "alice").mutation(api.generationJobs.retryJob, { jobId })).toBe(jobId);
     const job = await getJob(t, jobId);
@@ -341,16 +393,22 @@ describe("retryJob", () => {
     const alice = tokenIdentifier("alice");
     const as = asUser(t, "alice");
     const apiKey = await insertJob(t, { userId: alice, status: "failed", errorCode: "API_KEY", retryable: false });
-    expect(await errorOf(as.mutation(api.generationJobs.retryJob, { jobId: apiKey }))).toMatchObject({ code: "INVALID_STATE" });
+    expect(await errorOf(as.mutation(api.generationJobs.retryJob, { jobId: apiKey }))).toMatchObject({
+      code: "INVALID_STATE",
+    });
     const completed = await insertJob(t, { userId: alice, status: "completed" });
     expect(await errorOf(as.mutation(api.generationJobs.retryJob, { jobId: completed }))).toEqual({
       code: "INVALID_STATE",
       message: "Only a failed job can be retried.",
     });
     const failed = await insertJob(t, { userId: alice, status: "failed", errorCode: "NETWORK", retryable: true });
-    expect(await errorOf(asUser(t, "bob").mutation(api.generationJobs.retryJob, { jobId: failed }))).toMatchObject({ code: "NOT_FOUND" });
+    expect(await errorOf(asUser(t, "bob").mutation(api.generationJobs.retryJob, { jobId: failed }))).toMatchObject({
+      code: "NOT_FOUND",
+    });
     for (let i = 0; i < 3; i++) await insertJob(t, { userId: alice, status: "processing" });
-    expect(await errorOf(as.mutation(api.generationJobs.retryJob, { jobId: failed }))).toMatchObject({ code: "CONCURRENCY_LIMIT" });
+    expect(await errorOf(as.mutation(api.generationJobs.retryJob, { jobId: failed }))).toMatchObject({
+      code: "CONCURRENCY_LIMIT",
+    });
     expect((await getJob(t, failed))?.status).toBe("failed");
   });
 });

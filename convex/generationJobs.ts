@@ -14,7 +14,14 @@ import { JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
 import { canTransition, nextUtcMidnight, utcDay } from "../lib/jobs";
 import { validatePrompt } from "../lib/prompt";
-import { ACTIVE_JOB_STATUSES, vJobStatus, vModelKind, vPublicJob, type JobStatus, type PublicJob } from "../lib/validators";
+import {
+  ACTIVE_JOB_STATUSES,
+  vJobStatus,
+  vModelKind,
+  vPublicJob,
+  type JobStatus,
+  type PublicJob,
+} from "../lib/validators";
 import { internal } from "./_generated/api";
 import type { Doc, Id } from "./_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "./_generated/server";
@@ -217,7 +224,8 @@ export const getModelInfo = userQuery({
 async function getOwnJob(ctx: QueryCtx, rawJobId: string, userId: string) {
   const jobId = ctx.db.normalizeId("generationJobs", rawJobId);
   const job = jobId ? await ctx.db.get("generationJobs", jobId) : null;
-  if (!job || job.userId !== userId) throw appError("NOT_FOUND", "That job doesn't exist (it may have been cleaned up).");
+  if (!job || job.userId !== userId)
+    throw appError("NOT_FOUND", "That job doesn't exist (it may have been cleaned up).");
   return job;
 }
 
@@ -289,7 +297,6 @@ async function scheduleProcessing(ctx: MutationCtx, jobId: Id<"generationJobs">,
   const scheduledFunctionId = await ctx.scheduler.runAfter(0, internal.aiGeneration.processJob, { jobId, userId });
   await ctx.db.patch("generationJobs", jobId, { scheduledFunctionId });
 }
-
 
 function toPublicJob(job: Doc<"generationJobs">, promptLimit?: number): PublicJob {
   const visible = omit(job, ["userId", "questionIds", "ipAddress", "idempotencyKey", "scheduledFunctionId"]);

@@ -23,11 +23,23 @@ describe("internal state changes check the status first", () => {
     const t = initConvexTest();
     const alice = tokenIdentifier("alice");
     const jobId = await insertJob(t, { userId: alice });
-    expect(await t.mutation(internal.jobTransitions.startJob, { jobId, userId: tokenIdentifier("bob"), model: "openai-compatible" })).toBeNull();
-    const started = await t.mutation(internal.jobTransitions.startJob, { jobId, userId: alice, model: "openai-compatible" });
+    expect(
+      await t.mutation(internal.jobTransitions.startJob, {
+        jobId,
+        userId: tokenIdentifier("bob"),
+        model: "openai-compatible",
+      }),
+    ).toBeNull();
+    const started = await t.mutation(internal.jobTransitions.startJob, {
+      jobId,
+      userId: alice,
+      model: "openai-compatible",
+    });
     expect(started).toEqual({ prompt: "A topic", questionsSaved: 0, existingQuestions: [] });
     expect(await getJob(t, jobId)).toMatchObject({ status: "processing", startedAt: NOW, model: "openai-compatible" });
-    expect(await t.mutation(internal.jobTransitions.startJob, { jobId, userId: alice, model: "openai-compatible" })).toBeNull();
+    expect(
+      await t.mutation(internal.jobTransitions.startJob, { jobId, userId: alice, model: "openai-compatible" }),
+    ).toBeNull();
   });
 
   test("updateProgress updates a processing job; its topic is not listed until a question is saved", async () => {
@@ -44,21 +56,36 @@ describe("internal state changes check the status first", () => {
 
   test("a cancelled job gets no progress, completion or failure written over it", async () => {
     const t = initConvexTest();
-    const jobId = await insertJob(t, { userId: tokenIdentifier("alice"), status: "cancelled", phase: "generating", questionsSaved: 3 });
+    const jobId = await insertJob(t, {
+      userId: tokenIdentifier("alice"),
+      status: "cancelled",
+      phase: "generating",
+      questionsSaved: 3,
+    });
     const before = await getJob(t, jobId);
-    expect(await t.mutation(internal.jobTransitions.updateProgress, { jobId, phase: "finalizing", estimatedTotal: 9 })).toBe(false);
-    expect(await t.mutation(internal.jobTransitions.completeJob, { jobId })).toBe(false);
     expect(
-      await t.mutation(internal.jobTransitions.failJob, { jobId, errorCode: "NETWORK" }),
+      await t.mutation(internal.jobTransitions.updateProgress, { jobId, phase: "finalizing", estimatedTotal: 9 }),
     ).toBe(false);
+    expect(await t.mutation(internal.jobTransitions.completeJob, { jobId })).toBe(false);
+    expect(await t.mutation(internal.jobTransitions.failJob, { jobId, errorCode: "NETWORK" })).toBe(false);
     expect(await getJob(t, jobId)).toEqual(before);
   });
 
   test("completeJob marks a processing job completed, with its duration since the attempt started", async () => {
     const t = initConvexTest();
-    const jobId = await insertJob(t, { userId: tokenIdentifier("alice"), status: "processing", questionsSaved: 5, startedAt: NOW - 4200 });
+    const jobId = await insertJob(t, {
+      userId: tokenIdentifier("alice"),
+      status: "processing",
+      questionsSaved: 5,
+      startedAt: NOW - 4200,
+    });
     expect(await t.mutation(internal.jobTransitions.completeJob, { jobId })).toBe(true);
-    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", completedAt: NOW, durationMs: 4200, phase: "finalizing" });
+    expect(await getJob(t, jobId)).toMatchObject({
+      status: "completed",
+      completedAt: NOW,
+      durationMs: 4200,
+      phase: "finalizing",
+    });
     expect(await t.mutation(internal.jobTransitions.completeJob, { jobId })).toBe(false);
   });
 

@@ -158,7 +158,13 @@ export async function transition(
       }
     : {};
   const withUsage = usage ? await usageFields(ctx, { ...next, ...finished }, usage) : {};
-  await ctx.db.patch("generationJobs", job._id, { ...finished, ...fields, ...withUsage, status: to, lastProgressAt: now });
+  await ctx.db.patch("generationJobs", job._id, {
+    ...finished,
+    ...fields,
+    ...withUsage,
+    status: to,
+    lastProgressAt: now,
+  });
   return true;
 }
 
@@ -175,7 +181,12 @@ async function addDailyUsage(ctx: MutationCtx, userId: string, usage: TokenUsage
       outputTokens: today.outputTokens + usage.outputTokens,
     });
   } else {
-    await ctx.db.insert("dailyUsage", { userId, day, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens });
+    await ctx.db.insert("dailyUsage", {
+      userId,
+      day,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+    });
   }
 }
 
@@ -192,7 +203,11 @@ async function usageFields(ctx: MutationCtx, job: Doc<"generationJobs">, usage: 
       ? {
           attemptHistory: [
             ...history.slice(0, -1),
-            { ...last, inputTokens: (last.inputTokens ?? 0) + usage.inputTokens, outputTokens: (last.outputTokens ?? 0) + usage.outputTokens },
+            {
+              ...last,
+              inputTokens: (last.inputTokens ?? 0) + usage.inputTokens,
+              outputTokens: (last.outputTokens ?? 0) + usage.outputTokens,
+            },
           ],
         }
       : {}),
@@ -222,7 +237,16 @@ export async function recordProgress(
   ctx: MutationCtx,
   job: Doc<"generationJobs">,
   progress: Partial<
-    Pick<Doc<"generationJobs">, "phase" | "topic" | "estimatedTotal" | "questionsGenerated" | "questionsSaved" | "questionsSkipped" | "questionIds">
+    Pick<
+      Doc<"generationJobs">,
+      | "phase"
+      | "topic"
+      | "estimatedTotal"
+      | "questionsGenerated"
+      | "questionsSaved"
+      | "questionsSkipped"
+      | "questionIds"
+    >
   >,
 ): Promise<void> {
   await ctx.db.patch("generationJobs", job._id, { ...progress, lastProgressAt: Date.now() });

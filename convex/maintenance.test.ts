@@ -30,13 +30,26 @@ describe("recoverStuckJobs", () => {
     // Real scheduler states: an action that crashed, one that ended, one cancelled, one still waiting.
     const states = await t.run(async (ctx) => {
       const victim = await ctx.db.insert("generationJobs", {
-        userId: "someone-else", kind: "questions", prompt: "x", status: "processing", phase: "generating",
-        questionsGenerated: 0, questionsSaved: 0, questionIds: [], createdAt: NOW, lastProgressAt: NOW, attempts: 1,
+        userId: "someone-else",
+        kind: "questions",
+        prompt: "x",
+        status: "processing",
+        phase: "generating",
+        questionsGenerated: 0,
+        questionsSaved: 0,
+        questionIds: [],
+        createdAt: NOW,
+        lastProgressAt: NOW,
+        attempts: 1,
       });
       return {
         // saveBatch throws when the user does not own the job: the function fails like a crash.
         failed: await ctx.scheduler.runAfter(0, internal.questions.saveBatch, {
-          jobId: victim, userId: alice, questions: [], batchStart: 0, questionsGenerated: 0,
+          jobId: victim,
+          userId: alice,
+          questions: [],
+          batchStart: 0,
+          questionsGenerated: 0,
         }),
         success: await ctx.scheduler.runAfter(0, internal.jobTransitions.completeJob, { jobId: victim }),
         canceled: await ctx.scheduler.runAfter(0, internal.jobTransitions.completeJob, { jobId: victim }),
@@ -46,12 +59,24 @@ describe("recoverStuckJobs", () => {
     await t.run((ctx) => ctx.scheduler.cancel(states.canceled));
     vi.spyOn(console, "error").mockImplementation(() => {});
     await t.finishAllScheduledFunctions(() => vi.advanceTimersByTime(1));
-    expect(await t.run((ctx) => ctx.db.system.get("_scheduled_functions", states.failed))).toMatchObject({ state: { kind: "failed" } });
+    expect(await t.run((ctx) => ctx.db.system.get("_scheduled_functions", states.failed))).toMatchObject({
+      state: { kind: "failed" },
+    });
     vi.setSystemTime(NOW);
 
     const silent = JOB_CONFIG.STALE_JOB_AFTER_MS + 1;
-    const job = (status: "pending" | "processing", scheduledFunctionId: Id<"_scheduled_functions">, silentFor: number) =>
-      insertJob(t, { userId: alice, status, lastProgressAt: NOW - silentFor, startedAt: NOW - silentFor, scheduledFunctionId });
+    const job = (
+      status: "pending" | "processing",
+      scheduledFunctionId: Id<"_scheduled_functions">,
+      silentFor: number,
+    ) =>
+      insertJob(t, {
+        userId: alice,
+        status,
+        lastProgressAt: NOW - silentFor,
+        startedAt: NOW - silentFor,
+        scheduledFunctionId,
+      });
     const crashed = await job("processing", states.failed, silent);
     const endedWithoutFinishing = await job("processing", states.success, silent);
     const cancelledBeforeStart = await job("pending", states.canceled, silent);
@@ -91,18 +116,46 @@ describe("cleanup", () => {
     ];
     const questionId = await t.run((ctx) =>
       ctx.db.insert("questions", {
-        userId: alice, question: "Q?", type: "true-false", options: ["True", "False"], correctAnswer: "True",
-        explanation: "", topic: "T", difficulty: "easy", generationJobId: oldCompleted, createdAt: age(8),
-        card: { state: "new", due: NOW, stability: 0, difficulty: 0, elapsedDays: 0, scheduledDays: 0, learningSteps: 0, reps: 0, lapses: 0 },
+        userId: alice,
+        question: "Q?",
+        type: "true-false",
+        options: ["True", "False"],
+        correctAnswer: "True",
+        explanation: "",
+        topic: "T",
+        difficulty: "easy",
+        generationJobId: oldCompleted,
+        createdAt: age(8),
+        card: {
+          state: "new",
+          due: NOW,
+          stability: 0,
+          difficulty: 0,
+          elapsedDays: 0,
+          scheduledDays: 0,
+          learningSteps: 0,
+          reps: 0,
+          lapses: 0,
+        },
       }),
     );
-    const usageDay = (days: number) => ({ userId: alice, day: new Date(NOW - days * DAY_MS).toISOString().slice(0, 10), inputTokens: 1, outputTokens: 1 });
+    const usageDay = (days: number) => ({
+      userId: alice,
+      day: new Date(NOW - days * DAY_MS).toISOString().slice(0, 10),
+      inputTokens: 1,
+      outputTokens: 1,
+    });
     const [oldDay, recentDay] = await t.run(async (ctx) => [
       await ctx.db.insert("dailyUsage", usageDay(JOB_CONFIG.USAGE_RETENTION_DAYS + 1)),
       await ctx.db.insert("dailyUsage", usageDay(1)),
     ]);
     expect(await t.mutation(internal.maintenance.cleanup, {})).toEqual({
-      deletedCompleted: 1, deletedCancelled: 1, deletedFailed: 1, deletedUsageDays: 1, total: 4, hasMore: false,
+      deletedCompleted: 1,
+      deletedCancelled: 1,
+      deletedFailed: 1,
+      deletedUsageDays: 1,
+      total: 4,
+      hasMore: false,
     });
     expect(await t.run((ctx) => ctx.db.get("dailyUsage", oldDay))).toBeNull();
     expect(await t.run((ctx) => ctx.db.get("dailyUsage", recentDay))).not.toBeNull();
@@ -118,8 +171,17 @@ describe("cleanup", () => {
     await t.run(async (ctx) => {
       for (let i = 0; i < expired; i++) {
         await ctx.db.insert("generationJobs", {
-          userId: alice, kind: "questions", prompt: `Old job ${i} `.padEnd(400, "x"), status: i % 3 === 0 ? "failed" : i % 3 === 1 ? "cancelled" : "completed",
-          phase: "finalizing", questionsGenerated: 10, questionsSaved: 10, questionIds: [], createdAt: NOW - 40 * DAY_MS + i, lastProgressAt: NOW, attempts: 1,
+          userId: alice,
+          kind: "questions",
+          prompt: `Old job ${i} `.padEnd(400, "x"),
+          status: i % 3 === 0 ? "failed" : i % 3 === 1 ? "cancelled" : "completed",
+          phase: "finalizing",
+          questionsGenerated: 10,
+          questionsSaved: 10,
+          questionIds: [],
+          createdAt: NOW - 40 * DAY_MS + i,
+          lastProgressAt: NOW,
+          attempts: 1,
         });
       }
     });
@@ -135,7 +197,13 @@ describe("cleanup", () => {
 
   test("crons.ts registers the daily cleanup at 03:00 UTC and the minutely recovery", () => {
     const crons = (cronsModule as unknown as { crons: Record<string, { name: string; schedule: unknown }> }).crons;
-    expect(crons["cleanup old jobs"]).toMatchObject({ name: "maintenance:cleanup", schedule: { type: "daily", hourUTC: 3, minuteUTC: 0 } });
-    expect(crons["recover stuck jobs"]).toMatchObject({ name: "maintenance:recoverStuckJobs", schedule: { type: "interval", minutes: 1 } });
+    expect(crons["cleanup old jobs"]).toMatchObject({
+      name: "maintenance:cleanup",
+      schedule: { type: "daily", hourUTC: 3, minuteUTC: 0 },
+    });
+    expect(crons["recover stuck jobs"]).toMatchObject({
+      name: "maintenance:recoverStuckJobs",
+      schedule: { type: "interval", minutes: 1 },
+    });
   });
 });

@@ -38,7 +38,9 @@ export const recoverStuckJobs = internalMutation({
         )
         .take(JOB_CONFIG.RECOVERY_BATCH_SIZE);
       for (const job of stale) {
-        const action = job.scheduledFunctionId ? await ctx.db.system.get("_scheduled_functions", job.scheduledFunctionId) : null;
+        const action = job.scheduledFunctionId
+          ? await ctx.db.system.get("_scheduled_functions", job.scheduledFunctionId)
+          : null;
         if (!isJobStuck({ silentForMs: now - job.lastProgressAt, actionState: action?.state.kind ?? null })) continue;
         const failed = await transition(ctx, job, "failed", failure("INTERRUPTED"));
         if (failed) interrupted++;

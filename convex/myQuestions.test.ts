@@ -16,22 +16,35 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 /** A processing job of alice's. */
-const insertAliceJob = (t: TestConvex) => insertJob(t, { userId: ALICE, status: "processing", phase: "generating", topic: "Topic" });
+const insertAliceJob = (t: TestConvex) =>
+  insertJob(t, { userId: ALICE, status: "processing", phase: "generating", topic: "Topic" });
 
 describe("My Questions", () => {
   test("newest first, a page at a time, own questions only", async () => {
     const t = initConvexTest();
     await seedQuestions(t, 5);
-    await t.run((ctx) => ctx.db.insert("questions", { ...makeQuestion(9), userId: tokenIdentifier("bob"), topic: "Topic", createdAt: Date.now() + 10_000, card: newCard(NOW) }));
+    await t.run((ctx) =>
+      ctx.db.insert("questions", {
+        ...makeQuestion(9),
+        userId: tokenIdentifier("bob"),
+        topic: "Topic",
+        createdAt: Date.now() + 10_000,
+        card: newCard(NOW),
+      }),
+    );
     const alice = asUser(t, "alice");
     const first = await alice.query(api.myQuestions.listMyQuestions, { paginationOpts: { numItems: 3, cursor: null } });
     expect(first.page.map((q) => q.question)).toEqual(["Topic #4", "Topic #3", "Topic #2"]);
     expect(first.isDone).toBe(false);
-    const second = await alice.query(api.myQuestions.listMyQuestions, { paginationOpts: { numItems: 3, cursor: first.continueCursor } });
+    const second = await alice.query(api.myQuestions.listMyQuestions, {
+      paginationOpts: { numItems: 3, cursor: first.continueCursor },
+    });
     expect(second.page.map((q) => q.question)).toEqual(["Topic #1", "Topic #0"]);
     expect(second.isDone).toBe(true);
     expect(await t.query(api.myQuestions.listMyQuestions, { paginationOpts: { numItems: 3, cursor: null } })).toEqual({
-      page: [], isDone: true, continueCursor: "",
+      page: [],
+      isDone: true,
+      continueCursor: "",
     });
   });
 
@@ -41,11 +54,17 @@ describe("My Questions", () => {
     await seedQuestions(t, 3, "Castles");
     const alice = asUser(t, "alice");
     const page = { numItems: 10, cursor: null };
-    expect((await alice.query(api.myQuestions.listMyQuestions, { paginationOpts: page, topic: "Castles" })).page).toHaveLength(3);
+    expect(
+      (await alice.query(api.myQuestions.listMyQuestions, { paginationOpts: page, topic: "Castles" })).page,
+    ).toHaveLength(3);
     const byJob = await alice.query(api.myQuestions.listMyQuestions, { paginationOpts: page, jobId: dnaJob });
     expect(byJob.page.map((q) => q.question)).toEqual(["DNA #1", "DNA #0"]);
-    expect((await alice.query(api.myQuestions.listMyQuestions, { paginationOpts: page, jobId: "nonsense" })).page).toEqual([]);
-    expect((await asUser(t, "bob").query(api.myQuestions.listMyQuestions, { paginationOpts: page, jobId: dnaJob })).page).toEqual([]);
+    expect(
+      (await alice.query(api.myQuestions.listMyQuestions, { paginationOpts: page, jobId: "nonsense" })).page,
+    ).toEqual([]);
+    expect(
+      (await asUser(t, "bob").query(api.myQuestions.listMyQuestions, { paginationOpts: page, jobId: dnaJob })).page,
+    ).toEqual([]);
     expect(await alice.query(api.myQuestions.listJobQuestions, { jobId: dnaJob })).toHaveLength(2);
     expect(await asUser(t, "bob").query(api.myQuestions.listJobQuestions, { jobId: dnaJob })).toEqual([]);
   });
@@ -55,10 +74,19 @@ describe("My Questions", () => {
     const job = await insertAliceJob(t);
     await t.run(async (ctx) => {
       for (let i = 0; i < 120; i++) {
-        await ctx.db.insert("questions", { ...makeQuestion(i), userId: ALICE, topic: "T", generationJobId: job, createdAt: NOW + i, card: newCard(NOW) });
+        await ctx.db.insert("questions", {
+          ...makeQuestion(i),
+          userId: ALICE,
+          topic: "T",
+          generationJobId: job,
+          createdAt: NOW + i,
+          card: newCard(NOW),
+        });
       }
     });
-    const page = await asUser(t, "alice").query(api.myQuestions.listMyQuestions, { paginationOpts: { numItems: 1000, cursor: null } });
+    const page = await asUser(t, "alice").query(api.myQuestions.listMyQuestions, {
+      paginationOpts: { numItems: 1000, cursor: null },
+    });
     expect(page.page).toHaveLength(JOB_CONFIG.MAX_PAGE_SIZE);
   });
 });

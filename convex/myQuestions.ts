@@ -27,7 +27,10 @@ export const listMyQuestions = userQuery({
     const empty = { page: [], isDone: true, continueCursor: "" };
     const { userId } = ctx;
     if (userId === null) return empty;
-    const opts = { ...paginationOpts, numItems: Math.max(1, Math.min(paginationOpts.numItems, JOB_CONFIG.MAX_PAGE_SIZE)) };
+    const opts = {
+      ...paginationOpts,
+      numItems: Math.max(1, Math.min(paginationOpts.numItems, JOB_CONFIG.MAX_PAGE_SIZE)),
+    };
     if (rawJobId !== undefined) {
       const jobId = ctx.db.normalizeId("generationJobs", rawJobId);
       if (jobId === null) return empty;

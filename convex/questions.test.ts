@@ -19,14 +19,29 @@ afterEach(() => vi.useRealTimers());
 async function insertJob(t: TestConvex, fields: Partial<Doc<"generationJobs">> = {}) {
   return await t.run((ctx) =>
     ctx.db.insert("generationJobs", {
-      userId: ALICE, kind: "questions", prompt: "p", status: "processing", phase: "generating", questionsGenerated: 0,
-      questionsSaved: 0, questionIds: [], createdAt: NOW, lastProgressAt: NOW, attempts: 1, topic: "Topic", ...fields,
+      userId: ALICE,
+      kind: "questions",
+      prompt: "p",
+      status: "processing",
+      phase: "generating",
+      questionsGenerated: 0,
+      questionsSaved: 0,
+      questionIds: [],
+      createdAt: NOW,
+      lastProgressAt: NOW,
+      attempts: 1,
+      topic: "Topic",
+      ...fields,
     }),
   );
 }
 
 const batch = (jobId: Id<"generationJobs">, questions = makeQuestions(2), batchStart = 0) => ({
-  jobId, userId: ALICE, questions, batchStart, questionsGenerated: batchStart + questions.length,
+  jobId,
+  userId: ALICE,
+  questions,
+  batchStart,
+  questionsGenerated: batchStart + questions.length,
 });
 const getJob = (t: TestConvex, id: Id<"generationJobs">) => t.run((ctx) => ctx.db.get("generationJobs", id));
 const countQuestions = (t: TestConvex) => t.run(async (ctx) => (await ctx.db.query("questions").collect()).length);
@@ -41,24 +56,47 @@ describe("saveBatch", () => {
     const questions = await t.run((ctx) => ctx.db.query("questions").collect());
     expect(questions.map((q) => ({ ...q, _id: undefined, _creationTime: undefined }))).toEqual(
       makeQuestions(2).map((q) => ({
-        ...q, _id: undefined, _creationTime: undefined, userId: ALICE, topic: "Topic", generationJobId: jobId, createdAt: NOW + 50, card: newCard(NOW + 50),
+        ...q,
+        _id: undefined,
+        _creationTime: undefined,
+        userId: ALICE,
+        topic: "Topic",
+        generationJobId: jobId,
+        createdAt: NOW + 50,
+        card: newCard(NOW + 50),
       })),
     );
     expect(await getJob(t, jobId)).toMatchObject({
-      questionsSaved: 2, questionsGenerated: 2, questionIds: questions.map((q) => q._id), lastProgressAt: NOW + 50, phase: "generating",
+      questionsSaved: 2,
+      questionsGenerated: 2,
+      questionIds: questions.map((q) => q._id),
+      lastProgressAt: NOW + 50,
+      phase: "generating",
     });
     // The topic is listed from the first saved question on.
-    expect(await asUser(t, "alice").query(api.myQuestions.listMyTopics, {})).toEqual([{ name: "Topic", lastUsedAt: NOW + 50 }]);
+    expect(await asUser(t, "alice").query(api.myQuestions.listMyTopics, {})).toEqual([
+      { name: "Topic", lastUsedAt: NOW + 50 },
+    ]);
   });
 
   test("the first batch brings the plan: topic, estimate and phase, kept once set", async () => {
     const t = initConvexTest();
     const jobId = await insertJob(t, { topic: undefined, phase: "clarifying" });
-    await t.mutation(internal.questions.saveBatch, { ...batch(jobId), plan: { topic: "Volcanoes", estimatedTotal: 8 } });
+    await t.mutation(internal.questions.saveBatch, {
+      ...batch(jobId),
+      plan: { topic: "Volcanoes", estimatedTotal: 8 },
+    });
     expect(await getJob(t, jobId)).toMatchObject({ topic: "Volcanoes", estimatedTotal: 8, phase: "generating" });
-    await t.mutation(internal.questions.saveBatch, { ...batch(jobId, makeQuestions(1, 2), 2), plan: { topic: "Other", estimatedTotal: 3 } });
+    await t.mutation(internal.questions.saveBatch, {
+      ...batch(jobId, makeQuestions(1, 2), 2),
+      plan: { topic: "Other", estimatedTotal: 3 },
+    });
     expect(await getJob(t, jobId)).toMatchObject({ topic: "Volcanoes", estimatedTotal: 8 });
-    expect((await t.run((ctx) => ctx.db.query("questions").collect())).map((q) => q.topic)).toEqual(["Volcanoes", "Volcanoes", "Volcanoes"]);
+    expect((await t.run((ctx) => ctx.db.query("questions").collect())).map((q) => q.topic)).toEqual([
+      "Volcanoes",
+      "Volcanoes",
+      "Volcanoes",
+    ]);
   });
 
   test("questions without any plan are refused (the action always sends one)", async () => {
@@ -69,9 +107,16 @@ describe("saveBatch", () => {
 
   test("the last batch completes the job in the same transaction, with its tokens on the job, its attempt and the user's day", async () => {
     const t = initConvexTest();
-    const jobId = await insertJob(t, { startedAt: NOW - 1000, attemptHistory: [{ attempt: 1, startedAt: NOW - 1000 }] });
+    const jobId = await insertJob(t, {
+      startedAt: NOW - 1000,
+      attemptHistory: [{ attempt: 1, startedAt: NOW - 1000 }],
+    });
     const usage = { inputTokens: 700, outputTokens: 2400, estimated: false };
-    const result = await t.mutation(internal.questions.saveBatch, { ...batch(jobId), questionsSkipped: 1, finish: { usage } });
+    const result = await t.mutation(internal.questions.saveBatch, {
+      ...batch(jobId),
+      questionsSkipped: 1,
+      finish: { usage },
+    });
     expect(result).toEqual({ active: false, status: "completed", saved: 2, questionsSaved: 2 });
     expect(await getJob(t, jobId)).toMatchObject({
       status: "completed",
@@ -81,28 +126,49 @@ describe("saveBatch", () => {
       durationMs: 1000,
       inputTokens: 700,
       outputTokens: 2400,
-      attemptHistory: [{ attempt: 1, startedAt: NOW - 1000, endedAt: NOW, outcome: "completed", questionsSaved: 2, inputTokens: 700, outputTokens: 2400 }],
+      attemptHistory: [
+        {
+          attempt: 1,
+          startedAt: NOW - 1000,
+          endedAt: NOW,
+          outcome: "completed",
+          questionsSaved: 2,
+          inputTokens: 700,
+          outputTokens: 2400,
+        },
+      ],
     });
     const days = await t.run((ctx) => ctx.db.query("dailyUsage").collect());
     expect(days).toMatchObject([{ userId: ALICE, day: "2026-11-23", inputTokens: 700, outputTokens: 2400 }]);
   });
 
-  test.each(["pending", "completed", "failed", "cancelled"] as const)("writes nothing to a %s job and says it is no longer active", async (status) => {
-    const t = initConvexTest();
-    const jobId = await insertJob(t, { status, questionsSaved: 3 });
-    const before = await getJob(t, jobId);
-    expect(await t.mutation(internal.questions.saveBatch, batch(jobId, makeQuestions(2), 3))).toEqual({
-      active: false, status, saved: 0, questionsSaved: 3,
-    });
-    expect(await getJob(t, jobId)).toEqual(before);
-    expect(await countQuestions(t)).toBe(0);
-  });
+  test.each(["pending", "completed", "failed", "cancelled"] as const)(
+    "writes nothing to a %s job and says it is no longer active",
+    async (status) => {
+      const t = initConvexTest();
+      const jobId = await insertJob(t, { status, questionsSaved: 3 });
+      const before = await getJob(t, jobId);
+      expect(await t.mutation(internal.questions.saveBatch, batch(jobId, makeQuestions(2), 3))).toEqual({
+        active: false,
+        status,
+        saved: 0,
+        questionsSaved: 3,
+      });
+      expect(await getJob(t, jobId)).toEqual(before);
+      expect(await countQuestions(t)).toBe(0);
+    },
+  );
 
   test("a deleted job gets nothing either", async () => {
     const t = initConvexTest();
     const jobId = await insertJob(t);
     await t.run((ctx) => ctx.db.delete("generationJobs", jobId));
-    expect(await t.mutation(internal.questions.saveBatch, batch(jobId))).toEqual({ active: false, status: null, saved: 0, questionsSaved: 0 });
+    expect(await t.mutation(internal.questions.saveBatch, batch(jobId))).toEqual({
+      active: false,
+      status: null,
+      saved: 0,
+      questionsSaved: 0,
+    });
     expect(await countQuestions(t)).toBe(0);
   });
 
@@ -112,8 +178,14 @@ describe("saveBatch", () => {
     const questions = makeQuestions(3);
     await t.mutation(internal.questions.saveBatch, batch(jobId, questions, 0));
     // The same batch again (say, the first call's answer was lost), then one that overlaps it.
-    expect(await t.mutation(internal.questions.saveBatch, batch(jobId, questions, 0))).toMatchObject({ saved: 0, questionsSaved: 3 });
-    expect(await t.mutation(internal.questions.saveBatch, batch(jobId, makeQuestions(3, 1), 1))).toMatchObject({ saved: 1, questionsSaved: 4 });
+    expect(await t.mutation(internal.questions.saveBatch, batch(jobId, questions, 0))).toMatchObject({
+      saved: 0,
+      questionsSaved: 3,
+    });
+    expect(await t.mutation(internal.questions.saveBatch, batch(jobId, makeQuestions(3, 1), 1))).toMatchObject({
+      saved: 1,
+      questionsSaved: 4,
+    });
     const saved = await t.run((ctx) => ctx.db.query("questions").collect());
     expect(saved.map((q) => q.question)).toEqual(makeQuestions(4).map((q) => q.question));
   });
@@ -121,16 +193,19 @@ describe("saveBatch", () => {
   test(`never holds more than ${JOB_CONFIG.MAX_QUESTIONS} questions per job`, async () => {
     const t = initConvexTest();
     const jobId = await insertJob(t, { questionsSaved: JOB_CONFIG.MAX_QUESTIONS - 2 });
-    const result = await t.mutation(internal.questions.saveBatch, batch(jobId, makeQuestions(5), JOB_CONFIG.MAX_QUESTIONS - 2));
+    const result = await t.mutation(
+      internal.questions.saveBatch,
+      batch(jobId, makeQuestions(5), JOB_CONFIG.MAX_QUESTIONS - 2),
+    );
     expect(result).toMatchObject({ saved: 2, questionsSaved: JOB_CONFIG.MAX_QUESTIONS });
   });
 
   test("refuses a user who does not own the job", async () => {
     const t = initConvexTest();
     const jobId = await insertJob(t);
-    await expect(t.mutation(internal.questions.saveBatch, { ...batch(jobId), userId: tokenIdentifier("mallory") })).rejects.toThrow(
-      /not owned/,
-    );
+    await expect(
+      t.mutation(internal.questions.saveBatch, { ...batch(jobId), userId: tokenIdentifier("mallory") }),
+    ).rejects.toThrow(/not owned/);
     expect(await countQuestions(t)).toBe(0);
   });
 

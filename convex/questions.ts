@@ -57,7 +57,8 @@ export const saveBatch = internalMutation({
       return { active: false, status: job.status, saved: 0, questionsSaved: job.questionsSaved };
     }
     const topic = job.topic ?? args.plan?.topic;
-    if (topic === undefined && args.questions.length > 0) throw new Error(`saveBatch: job ${args.jobId} has questions but no plan`);
+    if (topic === undefined && args.questions.length > 0)
+      throw new Error(`saveBatch: job ${args.jobId} has questions but no plan`);
 
     const alreadySaved = Math.max(0, job.questionsSaved - args.batchStart);
     const room = Math.max(0, JOB_CONFIG.MAX_QUESTIONS - job.questionsSaved);
@@ -67,7 +68,14 @@ export const saveBatch = internalMutation({
     const ids = [];
     for (const question of fresh) {
       ids.push(
-        await ctx.db.insert("questions", { ...question, userId: job.userId, topic: topic!, generationJobId: job._id, createdAt: now, card }),
+        await ctx.db.insert("questions", {
+          ...question,
+          userId: job.userId,
+          topic: topic!,
+          generationJobId: job._id,
+          createdAt: now,
+          card,
+        }),
       );
     }
     // A topic joins the user's list with its first saved question (never for a job that saved none).
@@ -78,7 +86,9 @@ export const saveBatch = internalMutation({
       questionsGenerated: Math.max(job.questionsGenerated, args.questionsGenerated),
       questionsSkipped: Math.max(job.questionsSkipped ?? 0, args.questionsSkipped ?? 0),
       questionIds: [...job.questionIds, ...ids],
-      ...(args.plan && job.topic === undefined ? { topic: args.plan.topic, estimatedTotal: args.plan.estimatedTotal } : {}),
+      ...(args.plan && job.topic === undefined
+        ? { topic: args.plan.topic, estimatedTotal: args.plan.estimatedTotal }
+        : {}),
       ...(args.plan && job.phase === "clarifying" ? { phase: "generating" as const } : {}),
     };
     if (args.finish) {

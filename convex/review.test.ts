@@ -15,14 +15,19 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 /** A processing job of alice's. */
-const insertAliceJob = (t: TestConvex) => insertJob(t, { userId: ALICE, status: "processing", phase: "generating", topic: "Topic" });
+const insertAliceJob = (t: TestConvex) =>
+  insertJob(t, { userId: ALICE, status: "processing", phase: "generating", topic: "Topic" });
 
 describe("review", () => {
   test("shows the most overdue question, counts what is due, and says when the next one falls due", async () => {
     const t = initConvexTest();
     const alice = asUser(t, "alice");
     expect(await alice.query(api.review.getReviewQueue, { now: NOW })).toEqual({
-      question: null, dueCount: 0, dueCountIsCapped: false, nextDueAt: null, hasQuestions: false,
+      question: null,
+      dueCount: 0,
+      dueCountIsCapped: false,
+      nextDueAt: null,
+      hasQuestions: false,
     });
     await seedQuestions(t, 3);
     const now = Date.now();
@@ -30,9 +35,15 @@ describe("review", () => {
     expect(queue).toMatchObject({ dueCount: 3, dueCountIsCapped: false, nextDueAt: null, hasQuestions: true });
     expect(queue.question?.question).toBe("Topic #0");
 
-    const { nextDueAt } = await alice.mutation(api.review.recordReview, { questionId: queue.question!._id, rating: "easy" });
+    const { nextDueAt } = await alice.mutation(api.review.recordReview, {
+      questionId: queue.question!._id,
+      rating: "easy",
+    });
     expect(nextDueAt).toBeGreaterThan(now + 24 * 60 * 60_000);
-    expect(await alice.query(api.review.getReviewQueue, { now })).toMatchObject({ dueCount: 2, question: { question: "Topic #1" } });
+    expect(await alice.query(api.review.getReviewQueue, { now })).toMatchObject({
+      dueCount: 2,
+      question: { question: "Topic #1" },
+    });
     for (const q of ["Topic #1", "Topic #2"]) {
       const { question } = await alice.query(api.review.getReviewQueue, { now });
       expect(question?.question).toBe(q);
@@ -48,20 +59,34 @@ describe("review", () => {
     const job = await insertAliceJob(t);
     await t.run(async (ctx) => {
       for (let i = 0; i < 120; i++) {
-        await ctx.db.insert("questions", { ...makeQuestion(i), userId: ALICE, topic: "T", generationJobId: job, createdAt: NOW, card: newCard(NOW - i) });
+        await ctx.db.insert("questions", {
+          ...makeQuestion(i),
+          userId: ALICE,
+          topic: "T",
+          generationJobId: job,
+          createdAt: NOW,
+          card: newCard(NOW - i),
+        });
       }
     });
-    expect(await asUser(t, "alice").query(api.review.getReviewQueue, { now: NOW })).toMatchObject({ dueCount: 99, dueCountIsCapped: true });
+    expect(await asUser(t, "alice").query(api.review.getReviewQueue, { now: NOW })).toMatchObject({
+      dueCount: 99,
+      dueCountIsCapped: true,
+    });
   });
 
   test("recordReview: only the owner, with a clear error otherwise", async () => {
     const t = initConvexTest();
     await seedQuestions(t, 1);
     const [question] = await t.run((ctx) => ctx.db.query("questions").collect());
-    await expect(asUser(t, "bob").mutation(api.review.recordReview, { questionId: question!._id, rating: "good" })).rejects.toMatchObject({
+    await expect(
+      asUser(t, "bob").mutation(api.review.recordReview, { questionId: question!._id, rating: "good" }),
+    ).rejects.toMatchObject({
       data: { code: "NOT_FOUND", message: "That question doesn't exist." },
     });
-    await expect(t.mutation(api.review.recordReview, { questionId: question!._id, rating: "good" })).rejects.toMatchObject({
+    await expect(
+      t.mutation(api.review.recordReview, { questionId: question!._id, rating: "good" }),
+    ).rejects.toMatchObject({
       data: { code: "UNAUTHENTICATED" },
     });
     expect((await t.run((ctx) => ctx.db.get("questions", question!._id)))!.card).toEqual(question!.card);

@@ -60,7 +60,8 @@ export const recordReview = userMutation({
   handler: async (ctx, { questionId: rawId, rating }) => {
     const questionId = ctx.db.normalizeId("questions", rawId);
     const question = questionId ? await ctx.db.get("questions", questionId) : null;
-    if (!questionId || !question || question.userId !== ctx.userId) throw appError("NOT_FOUND", "That question doesn't exist.");
+    if (!questionId || !question || question.userId !== ctx.userId)
+      throw appError("NOT_FOUND", "That question doesn't exist.");
     const card = scheduleReview(question.card, rating, Date.now());
     await ctx.db.patch("questions", questionId, { card });
     return { nextDueAt: card.due };

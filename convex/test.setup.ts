@@ -44,7 +44,8 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`waitFor: condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`waitFor: condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
@@ -71,7 +72,9 @@ export async function insertJob(t: TestConvex, fields: Partial<Doc<"generationJo
 export const getJob = (t: TestConvex, id: Id<"generationJobs">) => t.run((ctx) => ctx.db.get("generationJobs", id));
 
 /** The error data a call rejected with (it must be a ConvexError). */
-export async function errorOf(promise: Promise<unknown>): Promise<{ code: string; message: string; retryAfterMs?: number }> {
+export async function errorOf(
+  promise: Promise<unknown>,
+): Promise<{ code: string; message: string; retryAfterMs?: number }> {
   const error = await promise.then(
     () => null,
     (e: unknown) => e,
@@ -82,7 +85,9 @@ export async function errorOf(promise: Promise<unknown>): Promise<{ code: string
 
 /** Saves `count` questions for alice under `topic`, one batch per call, a second apart. */
 export async function seedQuestions(t: TestConvex, count: number, topic = "Topic", jobId?: Id<"generationJobs">) {
-  const job = jobId ?? (await insertJob(t, { userId: tokenIdentifier("alice"), status: "processing", phase: "generating", topic }));
+  const job =
+    jobId ??
+    (await insertJob(t, { userId: tokenIdentifier("alice"), status: "processing", phase: "generating", topic }));
   for (let i = 0; i < count; i++) {
     vi.setSystemTime(Date.now() + 1000);
     const current = (await getJob(t, job))!;

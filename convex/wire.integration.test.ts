@@ -15,7 +15,15 @@ import type { Id } from "./_generated/dataModel";
 import { setModelOverride, type ModelChoice } from "./lib/ai/models";
 import { asUser, initConvexTest, runScheduled, tokenIdentifier, waitFor, type TestConvex } from "./test.setup";
 import { makeQuestions } from "../tests/support/scriptedModels";
-import { plan, questionsReply, script, startProviderStandIn, wireChoice, WIRE_PROVIDERS, type WireProvider } from "../tests/support/wire/providers";
+import {
+  plan,
+  questionsReply,
+  script,
+  startProviderStandIn,
+  wireChoice,
+  WIRE_PROVIDERS,
+  type WireProvider,
+} from "../tests/support/wire/providers";
 import type { Scenario, StandIn, WireRequest } from "../tests/support/wire/standIn";
 
 /** Short, so a hang fails fast; long enough for a batch save between two chunks. */
@@ -35,13 +43,20 @@ afterEach(async () => {
 });
 
 /** The stand-in's answers (per call, or any handler) and the model choice's overrides. */
-type Setup = { handler: Parameters<typeof script>[0] | ((request: WireRequest) => Scenario); choice?: Partial<ModelChoice> };
+type Setup = {
+  handler: Parameters<typeof script>[0] | ((request: WireRequest) => Scenario);
+  choice?: Partial<ModelChoice>;
+};
 
 /** A stand-in for `provider` answering with `handler`, and the app's model pointed at it. */
 async function serve(provider: WireProvider, { handler, choice = {} }: Setup): Promise<StandIn> {
   const server = await startProviderStandIn(provider, typeof handler === "function" ? handler : script(handler));
   servers.push(server);
-  const model = wireChoice(provider, server, { maxRetries: MAX_RETRIES, streamIdleTimeoutMs: IDLE_TIMEOUT_MS, ...choice });
+  const model = wireChoice(provider, server, {
+    maxRetries: MAX_RETRIES,
+    streamIdleTimeoutMs: IDLE_TIMEOUT_MS,
+    ...choice,
+  });
   setModelOverride(() => model);
   return server;
 }
@@ -73,11 +88,20 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
 
   test("normal: ONE call plans and streams every question; the job completes with the provider's token counts", async () => {
     const t = initConvexTest();
-    const server = await serve(provider, { handler: { stream: () => questionsReply(makeQuestions(6), { plan: plan(6), delayMs: 5 }) } });
+    const server = await serve(provider, {
+      handler: { stream: () => questionsReply(makeQuestions(6), { plan: plan(6), delayMs: 5 }) },
+    });
     const jobId = await runJob(t);
 
     const job = await getJob(t, jobId);
-    expect(job).toMatchObject({ status: "completed", model: kind, topic: "Wire topic", estimatedTotal: 6, questionsSaved: 6, questionsSkipped: 0 });
+    expect(job).toMatchObject({
+      status: "completed",
+      model: kind,
+      topic: "Wire topic",
+      estimatedTotal: 6,
+      questionsSaved: 6,
+      questionsSkipped: 0,
+    });
     expect(await savedQuestions(t, jobId)).toEqual(texts(6));
     const [stream, ...more] = server.requests;
     expect(more).toEqual([]);
@@ -87,12 +111,20 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
     expect(job!.inputTokens).toBeGreaterThan(100);
     expect(job!.outputTokens).toBeGreaterThan(100);
     expect(job!.attemptHistory).toEqual([
-      expect.objectContaining({ attempt: 1, outcome: "completed", questionsSaved: 6, inputTokens: job!.inputTokens, outputTokens: job!.outputTokens }),
+      expect.objectContaining({
+        attempt: 1,
+        outcome: "completed",
+        questionsSaved: 6,
+        inputTokens: job!.inputTokens,
+        outputTokens: job!.outputTokens,
+      }),
     ]);
     if (provider === "gemini") {
       expect(stream!.path).toBe("/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse");
       expect(stream!.headers["x-goog-api-key"]).toBe("stand-in-key");
-      expect(stream!.body).toMatchObject({ generationConfig: { responseMimeType: "application/json", thinkingConfig: { thinkingBudget: 0 } } });
+      expect(stream!.body).toMatchObject({
+        generationConfig: { responseMimeType: "application/json", thinkingConfig: { thinkingBudget: 0 } },
+      });
     } else {
       expect(stream!.path).toBe("/v1/chat/completions");
       expect(stream!.headers.authorization).toBe("Bearer sk-stand-in-key");
@@ -106,7 +138,10 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
     const t = initConvexTest();
     const server = await serve(provider, {
       handler: {
-        stream: (call) => (call === 0 ? { reply: "status", status: 429, headers: { "retry-after": String(RETRY_AFTER_S) } } : questionsReply(makeQuestions(5))),
+        stream: (call) =>
+          call === 0
+            ? { reply: "status", status: 429, headers: { "retry-after": String(RETRY_AFTER_S) } }
+            : questionsReply(makeQuestions(5)),
       },
     });
     const jobId = await runJob(t);
@@ -120,23 +155,38 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
   test("429 on every attempt: RATE_LIMIT, retryable, after the SDK's retries", async () => {
     quietErrors();
     const t = initConvexTest();
-    const server = await serve(provider, { handler: { stream: () => ({ reply: "status", status: 429, headers: { "retry-after": String(RETRY_AFTER_S) } }) } });
+    const server = await serve(provider, {
+      handler: { stream: () => ({ reply: "status", status: 429, headers: { "retry-after": String(RETRY_AFTER_S) } }) },
+    });
     const jobId = await runJob(t);
 
-    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "RATE_LIMIT", retryable: true, questionsSaved: 0 });
+    expect(await getJob(t, jobId)).toMatchObject({
+      status: "failed",
+      errorCode: "RATE_LIMIT",
+      retryable: true,
+      questionsSaved: 0,
+    });
     expect(streams(server)).toHaveLength(1 + MAX_RETRIES);
   });
 
-  test.each([401, 403, ...(provider === "gemini" ? [400] : [])])("%i (a bad key): API_KEY, not retryable, and never retried by the SDK", async (status) => {
-    quietErrors();
-    const t = initConvexTest();
-    const failure: Scenario = { reply: "status", status };
-    const server = await serve(provider, { handler: () => failure });
-    const jobId = await runJob(t);
+  test.each([401, 403, ...(provider === "gemini" ? [400] : [])])(
+    "%i (a bad key): API_KEY, not retryable, and never retried by the SDK",
+    async (status) => {
+      quietErrors();
+      const t = initConvexTest();
+      const failure: Scenario = { reply: "status", status };
+      const server = await serve(provider, { handler: () => failure });
+      const jobId = await runJob(t);
 
-    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "API_KEY", retryable: false, questionsSaved: 0 });
-    expect(server.requests).toHaveLength(1);
-  });
+      expect(await getJob(t, jobId)).toMatchObject({
+        status: "failed",
+        errorCode: "API_KEY",
+        retryable: false,
+        questionsSaved: 0,
+      });
+      expect(server.requests).toHaveLength(1);
+    },
+  );
 
   test.each([500, 503])("%i: NETWORK, retryable", async (status) => {
     quietErrors();
@@ -145,7 +195,12 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
     await serve(provider, { handler: { stream: () => ({ reply: "status", status }) }, choice: { maxRetries: 0 } });
     const jobId = await runJob(t);
 
-    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "NETWORK", retryable: true, questionsSaved: 0 });
+    expect(await getJob(t, jobId)).toMatchObject({
+      status: "failed",
+      errorCode: "NETWORK",
+      retryable: true,
+      questionsSaved: 0,
+    });
   });
 
   test("connection dropped mid-stream: NETWORK, retryable, complete questions kept; the retry completes without duplicates", async () => {
@@ -163,7 +218,12 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
     });
     const jobId = await runJob(t);
 
-    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "NETWORK", retryable: true, questionsSaved: 3 });
+    expect(await getJob(t, jobId)).toMatchObject({
+      status: "failed",
+      errorCode: "NETWORK",
+      retryable: true,
+      questionsSaved: 3,
+    });
     expect(await savedQuestions(t, jobId)).toEqual(texts(3));
     expect(streams(server)).toHaveLength(1); // a stream that broke after its headers is not retried by the SDK
 
@@ -179,7 +239,9 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
   test("idle past the timeout: NETWORK, retryable, complete questions kept, the connection closed", async () => {
     const logged = quietErrors();
     const t = initConvexTest();
-    const server = await serve(provider, { handler: { stream: () => questionsReply(makeQuestions(2), { plan: plan(6), end: "hang" }) } });
+    const server = await serve(provider, {
+      handler: { stream: () => questionsReply(makeQuestions(2), { plan: plan(6), end: "hang" }) },
+    });
     const jobId = await runJob(t);
 
     expect(await getJob(t, jobId)).toMatchObject({
@@ -191,16 +253,31 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
     });
     // What the SDK said stays in the server's log.
     expect(logged.mock.calls.flat().join(" ")).toContain(`Chunk timeout of ${IDLE_TIMEOUT_MS}ms exceeded`);
-    await waitFor(() => Promise.resolve(streams(server)[0]!.abandoned), (abandoned) => abandoned);
+    await waitFor(
+      () => Promise.resolve(streams(server)[0]!.abandoned),
+      (abandoned) => abandoned,
+    );
   });
 
   test("output that is not JSON: INVALID_OUTPUT, retryable", async () => {
     quietErrors();
     const t = initConvexTest();
-    await serve(provider, { handler: { stream: () => ({ reply: "content", steps: ["Sure! Here are your questions:", "\n1. Who built the Via Appia?"] }) } });
+    await serve(provider, {
+      handler: {
+        stream: () => ({
+          reply: "content",
+          steps: ["Sure! Here are your questions:", "\n1. Who built the Via Appia?"],
+        }),
+      },
+    });
     const jobId = await runJob(t);
 
-    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "INVALID_OUTPUT", retryable: true, questionsSaved: 0 });
+    expect(await getJob(t, jobId)).toMatchObject({
+      status: "failed",
+      errorCode: "INVALID_OUTPUT",
+      retryable: true,
+      questionsSaved: 0,
+    });
   });
 
   test("the prompt refused by the provider's safety filter: CONTENT_BLOCKED, not retryable", async () => {
@@ -209,26 +286,47 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
     await serve(provider, { handler: { stream: () => ({ reply: "blocked" }) } });
     const jobId = await runJob(t);
 
-    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "CONTENT_BLOCKED", retryable: false, questionsSaved: 0 });
+    expect(await getJob(t, jobId)).toMatchObject({
+      status: "failed",
+      errorCode: "CONTENT_BLOCKED",
+      retryable: false,
+      questionsSaved: 0,
+    });
   });
 
   test("the safety filter stops the answer mid-stream: CONTENT_BLOCKED, complete questions kept", async () => {
     quietErrors();
     const t = initConvexTest();
-    await serve(provider, { handler: { stream: () => questionsReply(makeQuestions(2), { plan: plan(6), end: "filtered" }) } });
+    await serve(provider, {
+      handler: { stream: () => questionsReply(makeQuestions(2), { plan: plan(6), end: "filtered" }) },
+    });
     const jobId = await runJob(t);
 
-    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "CONTENT_BLOCKED", retryable: false, questionsSaved: 2 });
+    expect(await getJob(t, jobId)).toMatchObject({
+      status: "failed",
+      errorCode: "CONTENT_BLOCKED",
+      retryable: false,
+      questionsSaved: 2,
+    });
     expect(await savedQuestions(t, jobId)).toEqual(texts(2));
   });
 
   test("one invalid question among good ones is skipped and counted; the job completes with the rest", async () => {
     const t = initConvexTest();
-    const questions = [...makeQuestions(4), { ...makeQuestions(1, 4)[0]!, difficulty: "extreme" }, ...makeQuestions(4, 5)];
+    const questions = [
+      ...makeQuestions(4),
+      { ...makeQuestions(1, 4)[0]!, difficulty: "extreme" },
+      ...makeQuestions(4, 5),
+    ];
     await serve(provider, { handler: { stream: () => questionsReply(questions, { plan: plan(9) }) } });
     const jobId = await runJob(t);
 
-    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", questionsSaved: 8, questionsSkipped: 1, questionsGenerated: 9 });
+    expect(await getJob(t, jobId)).toMatchObject({
+      status: "completed",
+      questionsSaved: 8,
+      questionsSkipped: 1,
+      questionsGenerated: 9,
+    });
     expect(await savedQuestions(t, jobId)).toEqual([...texts(4), ...texts(4, 5)]);
   });
 
@@ -238,20 +336,37 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
     const server = await serve(provider, { handler: () => ({ reply: "silence" }) });
     const jobId = await runJob(t);
 
-    expect(await getJob(t, jobId)).toMatchObject({ status: "failed", errorCode: "NETWORK", retryable: true, questionsSaved: 0 });
-    await waitFor(() => Promise.resolve(server.requests[0]!.abandoned), (abandoned) => abandoned);
+    expect(await getJob(t, jobId)).toMatchObject({
+      status: "failed",
+      errorCode: "NETWORK",
+      retryable: true,
+      questionsSaved: 0,
+    });
+    await waitFor(
+      () => Promise.resolve(server.requests[0]!.abandoned),
+      (abandoned) => abandoned,
+    );
   });
 
   test("cancel mid-stream: the HTTP stream is closed within a batch's wait", async () => {
     const t = initConvexTest();
-    const server = await serve(provider, { handler: { stream: () => questionsReply(makeQuestions(40), { delayMs: 20 }) } });
+    const server = await serve(provider, {
+      handler: { stream: () => questionsReply(makeQuestions(40), { delayMs: 20 }) },
+    });
     const jobId = await asUser(t, "alice").mutation(api.generationJobs.createJob, { prompt: "Wire topic" });
     const running = runScheduled(t);
-    await waitFor(() => getJob(t, jobId), (job) => (job?.questionsSaved ?? 0) >= 1);
+    await waitFor(
+      () => getJob(t, jobId),
+      (job) => (job?.questionsSaved ?? 0) >= 1,
+    );
 
     const { questionsSaved } = await asUser(t, "alice").mutation(api.generationJobs.cancelJob, { jobId });
     const cancelledAt = Date.now();
-    await waitFor(() => Promise.resolve(streams(server)[0]!.abandoned), (abandoned) => abandoned, JOB_CONFIG.BATCH_MAX_WAIT_MS);
+    await waitFor(
+      () => Promise.resolve(streams(server)[0]!.abandoned),
+      (abandoned) => abandoned,
+      JOB_CONFIG.BATCH_MAX_WAIT_MS,
+    );
     expect(Date.now() - cancelledAt).toBeLessThan(JOB_CONFIG.BATCH_MAX_WAIT_MS);
     await running;
     expect(await getJob(t, jobId)).toMatchObject({ status: "cancelled", questionsSaved });

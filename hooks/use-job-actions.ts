@@ -22,7 +22,8 @@ export function useJobActions() {
     try {
       const { questionsSaved } = await cancelJob({ jobId });
       toast("Generation cancelled", {
-        description: questionsSaved > 0 ? `${plural(questionsSaved, "question")} kept.` : "No questions had been saved yet.",
+        description:
+          questionsSaved > 0 ? `${plural(questionsSaved, "question")} kept.` : "No questions had been saved yet.",
       });
       return true;
     } catch (error) {

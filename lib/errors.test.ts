@@ -15,5 +15,7 @@ test("other errors are not app errors and get a generic message", () => {
   expect(isAppError(new ConvexError({ code: "SOMETHING_ELSE", message: "x" }))).toBe(false);
   expect(appErrorCode(new Error("boom"))).toBeNull();
   expect(userFacingMessage(new Error("boom"))).toBe("Something went wrong. Please try again.");
-  expect(userFacingMessage(new Error("[CONVEX M(x)] Connection lost while action was in flight"))).toMatch(/Can't reach the server/);
+  expect(userFacingMessage(new Error("[CONVEX M(x)] Connection lost while action was in flight"))).toMatch(
+    /Can't reach the server/,
+  );
 });

@@ -3,7 +3,16 @@ import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { JOB_STATUSES, ERROR_CODES, type JobStatus } from "./validators";
 import { JOB_CONFIG } from "./constants/jobs";
-import { canTransition, describeJobError, jobStateDiagram, isActiveStatus, isJobStuck, isTerminalStatus, jobProgress, plural } from "./jobs";
+import {
+  canTransition,
+  describeJobError,
+  jobStateDiagram,
+  isActiveStatus,
+  isJobStuck,
+  isTerminalStatus,
+  jobProgress,
+  plural,
+} from "./jobs";
 
 describe("job state machine", () => {
   const allowed: Array<[JobStatus, JobStatus]> = [
@@ -39,7 +48,10 @@ describe("job state machine", () => {
 
 describe("jobProgress", () => {
   test("pending and clarifying have no percentage yet", () => {
-    expect(jobProgress({ status: "pending", phase: "clarifying", questionsSaved: 0 })).toEqual({ percent: null, label: "Queued" });
+    expect(jobProgress({ status: "pending", phase: "clarifying", questionsSaved: 0 })).toEqual({
+      percent: null,
+      label: "Queued",
+    });
     expect(jobProgress({ status: "processing", phase: "clarifying", questionsSaved: 0 }).percent).toBeNull();
   });
 
@@ -48,7 +60,9 @@ describe("jobProgress", () => {
       percent: 25,
       label: "Generating: 3 of 12 saved",
     });
-    expect(jobProgress({ status: "processing", phase: "generating", questionsSaved: 12, estimatedTotal: 12 }).percent).toBe(99);
+    expect(
+      jobProgress({ status: "processing", phase: "generating", questionsSaved: 12, estimatedTotal: 12 }).percent,
+    ).toBe(99);
   });
 
   test("completed is 100%; cancelled and failed show what was kept", () => {
@@ -60,7 +74,10 @@ describe("jobProgress", () => {
       percent: 50,
       label: "4 questions saved",
     });
-    expect(jobProgress({ status: "failed", phase: "clarifying", questionsSaved: 0 })).toEqual({ percent: 0, label: "0 questions saved" });
+    expect(jobProgress({ status: "failed", phase: "clarifying", questionsSaved: 0 })).toEqual({
+      percent: 0,
+      label: "0 questions saved",
+    });
   });
 });
 

@@ -145,7 +145,8 @@ export const JOB_ERRORS: Record<ErrorCode, { retryable: boolean; title: string; 
   MODEL_NOT_CONFIGURED: {
     retryable: false,
     title: "No AI model is configured",
-    detail: "The server has no AI model set up, so it can't write questions. Whoever runs the app needs to configure one.",
+    detail:
+      "The server has no AI model set up, so it can't write questions. Whoever runs the app needs to configure one.",
   },
   UNKNOWN: {
     retryable: false,

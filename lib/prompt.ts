@@ -1,8 +1,6 @@
 import { JOB_CONFIG } from "./constants/jobs";
 
-export type PromptCheck =
-  | { ok: true; prompt: string }
-  | { ok: false; message: string };
+export type PromptCheck = { ok: true; prompt: string } | { ok: false; message: string };
 
 /**
  * Characters that show nothing: Unicode format characters (zero-width space

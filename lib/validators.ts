@@ -13,13 +13,7 @@ import { v, type Infer } from "convex/values";
 
 // ── Job lifecycle ───────────────────────────────────────────────────────────
 
-export const JOB_STATUSES = [
-  "pending",
-  "processing",
-  "completed",
-  "failed",
-  "cancelled",
-] as const;
+export const JOB_STATUSES = ["pending", "processing", "completed", "failed", "cancelled"] as const;
 export const vJobStatus = literals(...JOB_STATUSES);
 export type JobStatus = Infer<typeof vJobStatus>;
 

@@ -13,7 +13,13 @@ afterAll(() => issuer.close());
 
 const customJwt = () =>
   new TokenVerifier([
-    { type: "customJwt", issuer: issuer.issuer, jwks: `${issuer.issuer}/api/local-auth/jwks`, algorithm: "RS256", applicationID: "convex" },
+    {
+      type: "customJwt",
+      issuer: issuer.issuer,
+      jwks: `${issuer.issuer}/api/local-auth/jwks`,
+      algorithm: "RS256",
+      applicationID: "convex",
+    },
   ]);
 
 describe("TokenVerifier", () => {
@@ -36,7 +42,11 @@ describe("TokenVerifier", () => {
 
   test("refuses forged, expired, foreign and malformed tokens with a reason", async () => {
     const verifier = customJwt();
-    const refusal = (token: string) => verifier.verify(token).then(() => null, (error: unknown) => error);
+    const refusal = (token: string) =>
+      verifier.verify(token).then(
+        () => null,
+        (error: unknown) => error,
+      );
     const expectRefused = async (token: string, reason: RegExp) => {
       const error = await refusal(token);
       expect(error).toBeInstanceOf(AuthFailure);
@@ -44,7 +54,10 @@ describe("TokenVerifier", () => {
     };
     await expectRefused(await issuer.forgedToken("eve"), /signature verification failed/);
     await expectRefused(await issuer.token("eve", { expiresIn: Math.floor(Date.now() / 1000) - 60 }), /Token expired/);
-    await expectRefused(await issuer.token("eve", { audience: "another-app" }), /No auth provider found.*audience "another-app"/);
+    await expectRefused(
+      await issuer.token("eve", { audience: "another-app" }),
+      /No auth provider found.*audience "another-app"/,
+    );
     await expectRefused("not.a.jwt", /Could not parse the JWT/);
     const none = await new TokenVerifier([]).verify(await issuer.token("eve")).catch((error: unknown) => error);
     expect((none as Error).message).toMatch(/No providers are configured/);
@@ -67,8 +80,16 @@ describe("TokenVerifier", () => {
 
   test("says so when the signing keys cannot be fetched", async () => {
     const unreachable = new TokenVerifier([
-      { type: "customJwt", issuer: issuer.issuer, jwks: "http://127.0.0.1:9/jwks", algorithm: "RS256", applicationID: "convex" },
+      {
+        type: "customJwt",
+        issuer: issuer.issuer,
+        jwks: "http://127.0.0.1:9/jwks",
+        algorithm: "RS256",
+        applicationID: "convex",
+      },
     ]);
-    await expect(unreachable.verify(await issuer.token("ada"))).rejects.toThrow(/Could not fetch the signing keys from http:\/\/127.0.0.1:9\/jwks/);
+    await expect(unreachable.verify(await issuer.token("ada"))).rejects.toThrow(
+      /Could not fetch the signing keys from http:\/\/127.0.0.1:9\/jwks/,
+    );
   });
 });

@@ -105,7 +105,10 @@ export class TokenVerifier {
         (p.applicationID === undefined || audiences.includes(p.applicationID)),
     );
     if (!provider) {
-      const configured = this.providers.length > 0 ? `Configured providers: ${this.describe().join("; ")}.` : "No providers are configured.";
+      const configured =
+        this.providers.length > 0
+          ? `Configured providers: ${this.describe().join("; ")}.`
+          : "No providers are configured.";
       throw new AuthFailure(
         `NoAuthProvider: No auth provider found matching the given token (issuer ${JSON.stringify(claims.iss ?? null)}, ` +
           `audience ${JSON.stringify(claims.aud ?? null)}). Check convex/auth.config.ts. ${configured}`,
@@ -124,7 +127,11 @@ export class TokenVerifier {
       if (error instanceof joseErrors.JWTExpired) {
         throw new AuthFailure("InvalidAuthHeader: Token expired. The client should fetch a new one.");
       }
-      if (error instanceof TypeError || error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) {
+      if (
+        error instanceof TypeError ||
+        error instanceof joseErrors.JWKSTimeout ||
+        error instanceof joseErrors.JWKSInvalid
+      ) {
         const where = isCustomJwt(provider) ? provider.jwks : `the OIDC provider ${provider.domain}`;
         throw new AuthFailure(`InvalidAuthHeader: Could not fetch the signing keys from ${where}: ${error.message}`);
       }
@@ -186,5 +193,10 @@ export function identityFromClaims(claims: JWTPayload): UserIdentity {
     if (TOKEN_CLAIMS.has(claim) || DERIVED_FIELDS.has(claim) || value === undefined) continue;
     identity[IDENTITY_FIELD_BY_CLAIM[claim] ?? claim] = value;
   }
-  return { ...identity, tokenIdentifier: `${claims.iss}|${claims.sub}`, subject: claims.sub, issuer: claims.iss } as unknown as UserIdentity;
+  return {
+    ...identity,
+    tokenIdentifier: `${claims.iss}|${claims.sub}`,
+    subject: claims.sub,
+    issuer: claims.iss,
+  } as unknown as UserIdentity;
 }

@@ -58,7 +58,8 @@ try {
   }
   const number = (name: string, text: string | undefined, min: number) => {
     const n = Number(text);
-    if (text === undefined || !Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number >= ${min}, got ${text}`);
+    if (text === undefined || !Number.isFinite(n) || n < min)
+      throw new Error(`--${name} must be a number >= ${min}, got ${text}`);
     return n;
   };
   options = {
@@ -76,7 +77,9 @@ try {
         throw new Error(`--allow-origin must be an http(s) origin such as http://192.168.1.5:3000, got ${origin}`);
       }
     }),
-    ...(values["ping-after-ms"] !== undefined ? { pingAfterMs: number("ping-after-ms", values["ping-after-ms"], 10) } : {}),
+    ...(values["ping-after-ms"] !== undefined
+      ? { pingAfterMs: number("ping-after-ms", values["ping-after-ms"], 10) }
+      : {}),
   };
 } catch (error) {
   console.error(`${(error as Error).message}\n${USAGE}`);
@@ -84,7 +87,9 @@ try {
 }
 
 // A function's stray promise or timer must not take the whole backend (and its data) down.
-process.on("unhandledRejection", (reason) => log.error("Unhandled promise rejection (a function left a promise unawaited?):", reason));
+process.on("unhandledRejection", (reason) =>
+  log.error("Unhandled promise rejection (a function left a promise unawaited?):", reason),
+);
 process.on("uncaughtException", (error) => log.error("Uncaught exception (a function's timer or callback?):", error));
 
 try {
@@ -108,7 +113,10 @@ try {
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("disconnect", () => void stop("parent exited"));
 } catch (error) {
-  const message = error instanceof PortInUseError ? error.message : `local-convex could not start: ${(error as Error).stack ?? String(error)}`;
+  const message =
+    error instanceof PortInUseError
+      ? error.message
+      : `local-convex could not start: ${(error as Error).stack ?? String(error)}`;
   log.error(message);
   tellParent({ type: "error", message: error instanceof Error ? error.message : String(error) });
   process.exit(1);

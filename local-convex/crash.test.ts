@@ -61,7 +61,14 @@ beforeAll(async () => {
   dataFile = path.join(dir, "data.json");
 });
 afterAll(async () => {
-  await Promise.all(started.map((backend) => backend.then((b) => b.kill(), () => {})));
+  await Promise.all(
+    started.map((backend) =>
+      backend.then(
+        (b) => b.kill(),
+        () => {},
+      ),
+    ),
+  );
   await issuer?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -88,12 +95,19 @@ class Acknowledged {
 }
 
 /** One client's stream until `stopped`: create jobs, follow them, cancel some. */
-async function writeUntilStopped(client: ConvexClient, user: string, seen: Acknowledged, stopped: Promise<void>): Promise<void> {
+async function writeUntilStopped(
+  client: ConvexClient,
+  user: string,
+  seen: Acknowledged,
+  stopped: Promise<void>,
+): Promise<void> {
   const isStopped = { value: false };
   void stopped.then(() => (isStopped.value = true));
   const untilStopped = <T>(promise: Promise<T>) => Promise.race([promise, stopped.then(() => null)]);
   while (!isStopped.value) {
-    const jobId = await untilStopped(client.mutation(api.generationJobs.createJob, { prompt: `Crash topic ${randomUUID()}` }).catch(() => null));
+    const jobId = await untilStopped(
+      client.mutation(api.generationJobs.createJob, { prompt: `Crash topic ${randomUUID()}` }).catch(() => null),
+    );
     if (jobId === null) {
       await untilStopped(new Promise((resolve) => setTimeout(resolve, 50))); // a limit: wait for a job to finish
       continue;
@@ -117,7 +131,12 @@ async function writeUntilStopped(client: ConvexClient, user: string, seen: Ackno
     });
     if (random() < 0.5) {
       await untilStopped(new Promise((resolve) => setTimeout(resolve, between([0, 150]))));
-      const cancelled = await untilStopped(client.mutation(api.generationJobs.cancelJob, { jobId }).then(() => true, () => false));
+      const cancelled = await untilStopped(
+        client.mutation(api.generationJobs.cancelJob, { jobId }).then(
+          () => true,
+          () => false,
+        ),
+      );
       if (cancelled) {
         job.cancelled = true;
         seen.writes.cancels++;
@@ -145,8 +164,12 @@ async function verify(url: string, jobs: Array<[string, Job]>): Promise<number> 
     } else if (expected.status === "completed" || expected.status === "cancelled") {
       expect(job!.status, `job ${jobId} was seen ${expected.status}`).toBe(expected.status);
     }
-    expect(job!.questionsSaved, `job ${jobId} was seen with ${expected.saved} questions`).toBeGreaterThanOrEqual(expected.saved);
-    const questions = new Set((await http.query(api.myQuestions.listJobQuestions, { jobId: jobId })).map((q) => q._id as string));
+    expect(job!.questionsSaved, `job ${jobId} was seen with ${expected.saved} questions`).toBeGreaterThanOrEqual(
+      expected.saved,
+    );
+    const questions = new Set(
+      (await http.query(api.myQuestions.listJobQuestions, { jobId: jobId })).map((q) => q._id as string),
+    );
     for (const questionId of expected.questions) {
       expect(questions.has(questionId), `question ${questionId} of job ${jobId} was seen, then lost`).toBe(true);
       checked++;
@@ -208,11 +231,21 @@ describe("crashes", () => {
     const connect = async (url: string, connectionCount: number) => {
       const raw = new RawSyncClient(url);
       await raw.send({ type: "Connect", sessionId, connectionCount, lastCloseReason: null, clientTs: Date.now() });
-      await raw.send({ type: "Authenticate", baseVersion: 0, tokenType: "User", value: await issuer.token("resender") });
+      await raw.send({
+        type: "Authenticate",
+        baseVersion: 0,
+        tokenType: "User",
+        value: await issuer.token("resender"),
+      });
       await raw.send({ type: "ModifyQuerySet", baseVersion: 0, newVersion: 1, modifications: [] });
       return raw;
     };
-    const create = { type: "Mutation", requestId: 0, udfPath: "generationJobs:createJob", args: [{ prompt: "Re-sent topic" }] };
+    const create = {
+      type: "Mutation",
+      requestId: 0,
+      udfPath: "generationJobs:createJob",
+      args: [{ prompt: "Re-sent topic" }],
+    };
     const first = await connect(backend.url, 0);
     await first.send(create);
     const answer = await first.next((m) => m.type === "MutationResponse");
@@ -220,7 +253,7 @@ describe("crashes", () => {
     await backend.kill();
     first.close();
 
-    writeFileSync(`${file}.tmp-999999`, "{\"half of a snapsh"); // as a process killed while writing one leaves it
+    writeFileSync(`${file}.tmp-999999`, '{"half of a snapsh'); // as a process killed while writing one leaves it
     backend = await start(file);
     expect(backend.output.join("\n")).toMatch(/Removed 1 unfinished snapshot/);
     const again = await connect(backend.url, 1);

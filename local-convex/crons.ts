@@ -28,8 +28,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The jobs of a `crons` module's default export (none without one). */
 export function cronJobsOf(cronsModule: Record<string, unknown> | null): CronJob[] {
-  const crons = (cronsModule?.default as { crons?: Record<string, { name: string; args: JSONValue[]; schedule: CronSchedule }> } | undefined)
-    ?.crons;
+  const crons = (
+    cronsModule?.default as
+      { crons?: Record<string, { name: string; args: JSONValue[]; schedule: CronSchedule }> } | undefined
+  )?.crons;
   return Object.entries(crons ?? {}).map(([id, job]) => ({
     id,
     udfPath: canonicalizeUdfPath(job.name),
@@ -60,7 +62,15 @@ export function cronExpression(schedule: Exclude<CronSchedule, { type: "interval
   }
 }
 
-type CronFields = { minute: Set<number>; hour: Set<number>; dom: Set<number>; month: Set<number>; dow: Set<number>; domAny: boolean; dowAny: boolean };
+type CronFields = {
+  minute: Set<number>;
+  hour: Set<number>;
+  dom: Set<number>;
+  month: Set<number>;
+  dow: Set<number>;
+  domAny: boolean;
+  dowAny: boolean;
+};
 
 function parseCron(expression: string): CronFields {
   const fields = expression.trim().split(/\s+/);
@@ -73,7 +83,8 @@ function parseCron(expression: string): CronFields {
       const from = m[1] === "*" ? min : Number(m[2]);
       const to = m[1] === "*" ? max : m[3] !== undefined ? Number(m[3]) : m[4] !== undefined ? max : from;
       const step = m[4] !== undefined ? Number(m[4]) : 1;
-      if (from < min || to > max || from > to || step < 1) throw new Error(`Invalid cron expression "${expression}": "${part}" is out of range`);
+      if (from < min || to > max || from > to || step < 1)
+        throw new Error(`Invalid cron expression "${expression}": "${part}" is out of range`);
       for (let v = from; v <= to; v += step) values.add(v);
     }
     return values;
@@ -135,7 +146,8 @@ export class CronRunner {
 
   start(): void {
     for (const job of this.jobs) {
-      if (intervalMs(job.schedule) !== null) this.at(Date.now(), job); // interval jobs run at startup
+      if (intervalMs(job.schedule) !== null)
+        this.at(Date.now(), job); // interval jobs run at startup
       else this.planNext(job, Date.now());
     }
   }
@@ -152,7 +164,10 @@ export class CronRunner {
     if (period !== null) return this.at(Math.max(Date.now(), previous + period / this.speed), job);
     // Calendar schedules tick on a clock running `speed` times faster than real time.
     const virtualNow = this.startedAt + (Date.now() - this.startedAt) * this.speed;
-    const virtualNext = nextCronTime(cronExpression(job.schedule as Exclude<CronSchedule, { type: "interval" }>), virtualNow);
+    const virtualNext = nextCronTime(
+      cronExpression(job.schedule as Exclude<CronSchedule, { type: "interval" }>),
+      virtualNow,
+    );
     this.at(Date.now() + (virtualNext - virtualNow) / this.speed, job);
   }
 
@@ -185,7 +200,10 @@ export class CronRunner {
   describe(): string[] {
     return this.jobs.map((job) => {
       const period = intervalMs(job.schedule);
-      const when = period !== null ? `every ${period / 1000 / this.speed}s` : `cron "${cronExpression(job.schedule as Exclude<CronSchedule, { type: "interval" }>)}" UTC`;
+      const when =
+        period !== null
+          ? `every ${period / 1000 / this.speed}s`
+          : `cron "${cronExpression(job.schedule as Exclude<CronSchedule, { type: "interval" }>)}" UTC`;
       return `${job.id}: ${job.udfPath}, ${when}${this.speed !== 1 && period === null ? ` (×${this.speed})` : ""}`;
     });
   }

@@ -54,7 +54,10 @@ beforeAll(async () => {
   issuer = await startTestIssuer();
   dir = mkdtempSync(path.join(tmpdir(), "local-convex-flood-"));
   dataFile = path.join(dir, "data.json");
-  backend = await startLocalConvex({ dataFile, env: { LOCAL_AUTH_ISSUER: issuer.issuer, ENABLE_SAMPLE_MODEL: "1", SAMPLE_MODEL_CHUNK_DELAY_MS: "2" } });
+  backend = await startLocalConvex({
+    dataFile,
+    env: { LOCAL_AUTH_ISSUER: issuer.issuer, ENABLE_SAMPLE_MODEL: "1", SAMPLE_MODEL_CHUNK_DELAY_MS: "2" },
+  });
 }, 30_000);
 
 afterAll(async () => {
@@ -115,7 +118,12 @@ describe("flood", () => {
       });
     });
     const questions = await bystander.query(api.myQuestions.listJobQuestions, { jobId });
-    bystander.onUpdate(api.myQuestions.listMyQuestions, { paginationOpts: { numItems: 20, cursor: null } }, () => {}, (error) => errors.push(error.message));
+    bystander.onUpdate(
+      api.myQuestions.listMyQuestions,
+      { paginationOpts: { numItems: 20, cursor: null } },
+      () => {},
+      (error) => errors.push(error.message),
+    );
 
     const memory = watchMemory(backend.process.pid!);
     const floodStarted = performance.now();
@@ -126,7 +134,10 @@ describe("flood", () => {
     for (let i = 0; i < MAX_BYSTANDER_MUTATIONS && (floodMs === null || i < MIN_BYSTANDER_MUTATIONS); i++) {
       const started = performance.now();
       try {
-        await bystander.mutation(api.review.recordReview, { questionId: questions[i % questions.length]!._id, rating: "good" });
+        await bystander.mutation(api.review.recordReview, {
+          questionId: questions[i % questions.length]!._id,
+          rating: "good",
+        });
       } catch (error) {
         errors.push((error as Error).message);
       }
@@ -167,15 +178,24 @@ describe("flood", () => {
     expect(errors).toEqual([]);
     expect(quantile(all, 0.95)).toBeLessThanOrEqual(P95_LIMIT_MS);
     expect(peakBytes).toBeLessThan(MEMORY_LIMIT_BYTES);
-    expect(abuse.oversizedCloseCodes.slice(0, FLOOD.oversizedSockets).every((code) => code === 1009 || code === -1)).toBe(true);
+    expect(
+      abuse.oversizedCloseCodes.slice(0, FLOOD.oversizedSockets).every((code) => code === 1009 || code === -1),
+    ).toBe(true);
     expect(abuse.oversizedCloseCodes.slice(FLOOD.oversizedSockets).every((code) => code === 1005)).toBe(true); // FatalError, then closed
     // Each refused call that got an answer got a function error (200) or 429 (the abuser's own connections may time out).
     expect(Object.keys(abuse.refusedHttp).filter((status) => !["200", "429", "failed"].includes(status))).toEqual([]);
     expect(abuse.refusedWs).toBe(FLOOD.refusedWsCalls);
-    expect(abuse.longNameError).toMatch(new RegExp(`^Function name too long: \\d+ characters, the limit is ${MAX_FUNCTION_NAME_LENGTH} \\('${FLOOD.marker}yyy`));
+    expect(abuse.longNameError).toMatch(
+      new RegExp(
+        `^Function name too long: \\d+ characters, the limit is ${MAX_FUNCTION_NAME_LENGTH} \\('${FLOOD.marker}yyy`,
+      ),
+    );
     expect(abuse.longNameError.length).toBeLessThan(400);
     for (const socket of abuse.subscriptions) {
-      expect(socket).toMatchObject({ results: FLOOD.subscriptionsPerSocket, refused: FLOOD.subscriptionsPerSocket - MAX_QUERIES_PER_SOCKET });
+      expect(socket).toMatchObject({
+        results: FLOOD.subscriptionsPerSocket,
+        refused: FLOOD.subscriptionsPerSocket - MAX_QUERIES_PER_SOCKET,
+      });
       expect(socket.refusal).toMatch(/^TooManyQueries/);
     }
 

@@ -55,14 +55,20 @@ class HttpError extends Error {
 /** Handles one request (all routes). */
 export async function handleHttpRequest(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
   if (!deps.origins.allows(req.headers.origin)) {
-    return send(res, 403, { code: "ForbiddenOrigin", message: `Requests from ${req.headers.origin} are not allowed (see --allow-origin).` });
+    return send(res, 403, {
+      code: "ForbiddenOrigin",
+      message: `Requests from ${req.headers.origin} are not allowed (see --allow-origin).`,
+    });
   }
   setCorsHeaders(req, res);
   if (req.method === "OPTIONS") return void res.writeHead(204).end();
   const client = req.headers.authorization ?? `address ${req.socket.remoteAddress ?? "unknown"}`;
   const leave = deps.inFlight.enter(client);
   if (!leave) {
-    return send(res, 429, { code: "TooManyRequests", message: `At most ${MAX_HTTP_REQUESTS_PER_CLIENT} requests of one client may be in progress.` });
+    return send(res, 429, {
+      code: "TooManyRequests",
+      message: `At most ${MAX_HTTP_REQUESTS_PER_CLIENT} requests of one client may be in progress.`,
+    });
   }
   try {
     const { status, body } = await respond(req, deps, client);
@@ -74,11 +80,18 @@ export async function handleHttpRequest(req: IncomingMessage, res: ServerRespons
 }
 
 /** The status and body that answer `req`. */
-async function respond(req: IncomingMessage, deps: HttpDeps, client: string): Promise<{ status: number; body: unknown }> {
+async function respond(
+  req: IncomingMessage,
+  deps: HttpDeps,
+  client: string,
+): Promise<{ status: number; body: unknown }> {
   const url = new URL(req.url ?? "/", "http://local");
   try {
     if (req.method === "GET" && (url.pathname === "/" || url.pathname === "/version")) {
-      return { status: 200, body: "local-convex: a local Convex-compatible backend for development. Point a Convex client at this URL." };
+      return {
+        status: 200,
+        body: "local-convex: a local Convex-compatible backend for development. Point a Convex client at this URL.",
+      };
     }
     const route = /^\/api\/(query|mutation|action|function|query_ts|query_at_ts|run\/(.+))$/.exec(url.pathname);
     if (!route || (req.method !== "POST" && !(req.method === "GET" && route[2] !== undefined))) {
@@ -165,7 +178,8 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_HTTP_BODY_BYTES) throw new HttpError(413, "RequestTooLarge", `Request bodies are limited to ${MAX_HTTP_BODY_BYTES} bytes.`);
+    if (size > MAX_HTTP_BODY_BYTES)
+      throw new HttpError(413, "RequestTooLarge", `Request bodies are limited to ${MAX_HTTP_BODY_BYTES} bytes.`);
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString("utf8");
@@ -186,6 +200,7 @@ function parseJson(text: string): unknown {
 
 /** Writes the response: JSON, or text for a string body. */
 function send(res: ServerResponse, status: number, body: unknown): void {
-  if (typeof body === "string") return void res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8" }).end(`${body}\n`);
+  if (typeof body === "string")
+    return void res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8" }).end(`${body}\n`);
   res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
 }

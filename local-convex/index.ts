@@ -91,7 +91,9 @@ export async function startLocalConvex(options: StartOptions = {}): Promise<Loca
   const ready = await new Promise<{ url: string; port: number }>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`local-convex did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${output.join("\n")}`));
+      reject(
+        new Error(`local-convex did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${output.join("\n")}`),
+      );
     }, options.startTimeoutMs ?? 30_000);
     child.on("message", (message: { type: string; url?: string; port?: number; message?: string }) => {
       clearTimeout(timer);

@@ -10,11 +10,15 @@ import { describe, expect, test } from "vitest";
 
 const script = fileURLToPath(new URL("./test/checkInternals.ts", import.meta.url));
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-const run = (...args: string[]) => execFileSync(process.execPath, ["--import", tsx, script, ...args], { encoding: "utf8", stdio: "pipe" });
+const run = (...args: string[]) =>
+  execFileSync(process.execPath, ["--import", tsx, script, ...args], { encoding: "utf8", stdio: "pipe" });
 
 describe("convex-test internals", () => {
   test("are all there, and convex-test with local-convex's patches reads, writes and reports commits correctly", () => {
-    const [basics, indexes] = run().trim().split("\n").map((line): unknown => JSON.parse(line));
+    const [basics, indexes] = run()
+      .trim()
+      .split("\n")
+      .map((line): unknown => JSON.parse(line));
     expect(indexes).toEqual({ indexRangeMismatches: 0, queriesCompared: 18 });
     expect(basics).toEqual({
       byOwner: ["one, edited"],

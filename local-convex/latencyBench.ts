@@ -20,7 +20,9 @@ import { startLocalConvex } from "./index";
 import { startTestIssuer } from "./test/issuer";
 import { quantile } from "./test/quantile";
 
-const { values } = parseArgs({ options: { samples: { type: "string", default: "400" }, "in-memory": { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: { samples: { type: "string", default: "400" }, "in-memory": { type: "boolean", default: false } },
+});
 const SAMPLES = Number(values.samples);
 /** createJob is rate limited per user (a burst of 6): one fresh user per pair. */
 const CREATE_SAMPLES = Math.max(10, Math.round(SAMPLES / 8));
@@ -74,8 +76,14 @@ try {
     await timed(cancel, () => client.mutation(api.generationJobs.cancelJob, { jobId: id }));
   }
 
-  console.log(`local-convex mutation latency (data file, official client, ${SAMPLES} reviews, ${CREATE_SAMPLES} create+cancel)`);
-  for (const [name, samples] of [["recordReview", review], ["createJob", create], ["cancelJob", cancel]] as const) {
+  console.log(
+    `local-convex mutation latency (data file, official client, ${SAMPLES} reviews, ${CREATE_SAMPLES} create+cancel)`,
+  );
+  for (const [name, samples] of [
+    ["recordReview", review],
+    ["createJob", create],
+    ["cancelJob", cancel],
+  ] as const) {
     console.log(`  ${name.padEnd(13)} p50 ${format(quantile(samples, 0.5))}  p95 ${format(quantile(samples, 0.95))}`);
   }
 } finally {

@@ -84,7 +84,6 @@ export const TIME_SLICE_MS = 10;
  * served in rounds, while everybody else's queries run in the first one. */
 export const SUBSCRIPTION_ROUND_BUDGET_MS = 10;
 
-
 // ── Mutation results kept for deduplication ─────────────────────────────────
 
 /** How long a mutation's result is kept to answer a re-sent request: the

@@ -70,10 +70,19 @@ function until<T>(
 
 /** The data file's layout, as far as these tests read it. */
 type DataFile = {
-  components: Record<string, { nextDocId: number; tables: Record<string, Array<{ _id: string; [field: string]: unknown }>> }>;
+  components: Record<
+    string,
+    { nextDocId: number; tables: Record<string, Array<{ _id: string; [field: string]: unknown }>> }
+  >;
 };
 
-type PublicJob = { _id: Id<"generationJobs">; status: string; questionsSaved: number; lastProgressAt: number; errorCode?: string };
+type PublicJob = {
+  _id: Id<"generationJobs">;
+  status: string;
+  questionsSaved: number;
+  lastProgressAt: number;
+  errorCode?: string;
+};
 
 describe("ConvexClient", () => {
   test("a subscription sees a mutation's write, and the mutation resolves only once it is visible", async () => {
@@ -98,7 +107,9 @@ describe("ConvexClient", () => {
     expect((error as Error).message).toContain("Uncaught ConvexError");
 
     const signedOut = clientAs(null);
-    const unauthenticated = await signedOut.mutation(api.generationJobs.createJob, { prompt: "React hooks" }).catch((e: unknown) => e);
+    const unauthenticated = await signedOut
+      .mutation(api.generationJobs.createJob, { prompt: "React hooks" })
+      .catch((e: unknown) => e);
     expect((unauthenticated as ConvexError<{ code: string }>).data).toMatchObject({ code: "UNAUTHENTICATED" });
   });
 
@@ -123,7 +134,9 @@ describe("ConvexClient", () => {
     const final = savedCounts.at(-1)!;
     expect(savedCounts.some((n) => n > 0 && n < final)).toBe(true); // questions arrived while the job ran
     const latencies = seen.map((s) => s.latencyMs).sort((a, b) => a - b);
-    console.log(`progress updates: ${seen.length}, latency median ${latencies[latencies.length >> 1]} ms, max ${latencies.at(-1)} ms`);
+    console.log(
+      `progress updates: ${seen.length}, latency median ${latencies[latencies.length >> 1]} ms, max ${latencies.at(-1)} ms`,
+    );
     expect(latencies[latencies.length >> 1]).toBeLessThan(100);
     expect(latencies.at(-1)).toBeLessThan(1000);
   });
@@ -134,7 +147,12 @@ describe("paginated subscriptions", () => {
     const client = clientAs("pat");
     const finish = async (prompt: string) => {
       const jobId = await client.mutation(api.generationJobs.createJob, { prompt });
-      return (await until<PublicJob | null>(client, api.generationJobs.getJobById, { jobId }, (job) => job?.status === "completed"))!;
+      return (await until<PublicJob | null>(
+        client,
+        api.generationJobs.getJobById,
+        { jobId },
+        (job) => job?.status === "completed",
+      ))!;
     };
     await finish("NATO alphabet");
     const args = { paginationOpts: { numItems: 3, cursor: null } };
@@ -162,11 +180,17 @@ describe("ConvexHttpClient", () => {
     expect((error as ConvexError<{ code: string }>).data).toMatchObject({ code: "INVALID_PROMPT" });
 
     const jobId = await http.mutation(api.generationJobs.createJob, { prompt: "React hooks" });
-    expect(await http.query(api.generationJobs.getJobById, { jobId })).toMatchObject({ _id: jobId, prompt: "React hooks" });
+    expect(await http.query(api.generationJobs.getJobById, { jobId })).toMatchObject({
+      _id: jobId,
+      prompt: "React hooks",
+    });
     const other = new ConvexHttpClient(backend.url);
     other.setAuth(await issuer.token("not-bob"));
     expect(await other.query(api.generationJobs.getJobById, { jobId })).toBeNull();
-    expect(await http.query(api.generationJobs.getModelInfo, {})).toEqual({ kind: "sample", name: "offline sample model" });
+    expect(await http.query(api.generationJobs.getModelInfo, {})).toEqual({
+      kind: "sample",
+      name: "offline sample model",
+    });
   });
 
   test("refuses bad tokens with a 401 the client throws", async () => {
@@ -227,7 +251,11 @@ describe("origins", () => {
     expect(await upgradeStatus("http://127.0.0.1:4000")).toBe(101);
 
     const call = (origin: string) =>
-      fetch(`${backend.url}/api/query`, { method: "POST", headers: { Origin: origin, "Content-Type": "application/json" }, body: JSON.stringify({ path: "aiGeneration:getModelInfo", args: {} }) });
+      fetch(`${backend.url}/api/query`, {
+        method: "POST",
+        headers: { Origin: origin, "Content-Type": "application/json" },
+        body: JSON.stringify({ path: "aiGeneration:getModelInfo", args: {} }),
+      });
     const foreign = await call("https://evil.example");
     expect(foreign.status).toBe(403);
     expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
@@ -270,7 +298,10 @@ describe("auth", () => {
   });
 
   test("forged and expired tokens get AuthError, the client falls back to signed out, the server carries on", async () => {
-    for (const badToken of [await issuer.forgedToken("mallory"), await issuer.token("mallory", { expiresIn: Math.floor(Date.now() / 1000) - 60 })]) {
+    for (const badToken of [
+      await issuer.forgedToken("mallory"),
+      await issuer.token("mallory", { expiresIn: Math.floor(Date.now() / 1000) - 60 }),
+    ]) {
       const client = new ConvexClient(backend.url);
       clients.push(client);
       const authState = new Promise<boolean>((resolve) => client.setAuth(() => Promise.resolve(badToken), resolve));
@@ -281,7 +312,13 @@ describe("auth", () => {
     expect(await clientAs("dave").query(api.generationJobs.getModelInfo, {})).toMatchObject({ kind: "sample" });
 
     const raw = new RawSyncClient(backend.url);
-    await raw.send({ type: "Connect", sessionId: randomUUID(), connectionCount: 0, lastCloseReason: "InitialConnect", clientTs: Date.now() });
+    await raw.send({
+      type: "Connect",
+      sessionId: randomUUID(),
+      connectionCount: 0,
+      lastCloseReason: "InitialConnect",
+      clientTs: Date.now(),
+    });
     await raw.send({ type: "Authenticate", baseVersion: 0, tokenType: "User", value: "not-a-jwt" });
     expect(await raw.next((m) => m.type === "AuthError")).toMatchObject({ baseVersion: 0, authUpdateAttempted: true });
     expect((await raw.closed).code).toBe(1005); // closed without a status, as the backend does
@@ -297,14 +334,17 @@ describe("internal functions", () => {
     const notFound = /Could not find public function for 'jobTransitions:failJob'/;
 
     await expect(client.mutation(failJob, failArgs)).rejects.toThrow(notFound);
-    await expect(client.action(makeFunctionReference<"action">("aiGeneration:processJob"), { jobId, userId: "x" })).rejects.toThrow(
-      /Could not find public function for 'aiGeneration:processJob'/,
-    );
+    await expect(
+      client.action(makeFunctionReference<"action">("aiGeneration:processJob"), { jobId, userId: "x" }),
+    ).rejects.toThrow(/Could not find public function for 'aiGeneration:processJob'/);
     const http = new ConvexHttpClient(backend.url);
     http.setAuth(await issuer.token("ivan"));
     await expect(http.mutation(failJob, failArgs)).rejects.toThrow(notFound);
     const run = await fetch(`${backend.url}/api/run/generationJobs/recoverStuckJobs`, { method: "POST", body: "{}" });
-    expect(await run.json()).toMatchObject({ status: "error", errorMessage: expect.stringMatching(/Could not find public function/) as unknown });
+    expect(await run.json()).toMatchObject({
+      status: "error",
+      errorMessage: expect.stringMatching(/Could not find public function/) as unknown,
+    });
 
     const job = await client.query(api.generationJobs.getJobById, { jobId });
     expect(job?.errorMessage).toBeUndefined();
@@ -318,10 +358,16 @@ describe("scale", () => {
     await Promise.all(crowd.map((c) => until(c, api.generationJobs.getRecentJobs, {}, () => true)));
 
     const started = performance.now();
-    const seen = crowd.map((c) => until<PublicJob[]>(c, api.generationJobs.getRecentJobs, {}, (jobs) => jobs.length === 1));
-    const ids = await Promise.all(crowd.map((c, i) => c.mutation(api.generationJobs.createJob, { prompt: `Topic number ${i}` })));
+    const seen = crowd.map((c) =>
+      until<PublicJob[]>(c, api.generationJobs.getRecentJobs, {}, (jobs) => jobs.length === 1),
+    );
+    const ids = await Promise.all(
+      crowd.map((c, i) => c.mutation(api.generationJobs.createJob, { prompt: `Topic number ${i}` })),
+    );
     const results = await Promise.all(seen);
-    console.log(`50 clients: all mutations answered and all updates received in ${Math.round(performance.now() - started)} ms`);
+    console.log(
+      `50 clients: all mutations answered and all updates received in ${Math.round(performance.now() - started)} ms`,
+    );
     results.forEach((jobs, i) => expect(jobs.map((j) => j._id)).toEqual([ids[i]]));
   }, 30_000);
 });
@@ -329,7 +375,13 @@ describe("scale", () => {
 describe("sync protocol", () => {
   async function connect(sessionId: string, connectionCount = 0) {
     const raw = new RawSyncClient(backend.url);
-    await raw.send({ type: "Connect", sessionId, connectionCount, lastCloseReason: connectionCount ? "closed" : "InitialConnect", clientTs: Date.now() });
+    await raw.send({
+      type: "Connect",
+      sessionId,
+      connectionCount,
+      lastCloseReason: connectionCount ? "closed" : "InitialConnect",
+      clientTs: Date.now(),
+    });
     await raw.send({ type: "Authenticate", baseVersion: 0, tokenType: "User", value: await issuer.token("judy") });
     await raw.send({
       type: "ModifyQuerySet",
@@ -359,27 +411,51 @@ describe("sync protocol", () => {
       modifications: [{ type: "QueryUpdated", queryId: 0, value: [], logLines: [], journal: null }],
     });
 
-    await raw.send({ type: "Mutation", requestId: 0, udfPath: "generationJobs:createJob", args: [{ prompt: "NATO alphabet" }] });
+    await raw.send({
+      type: "Mutation",
+      requestId: 0,
+      udfPath: "generationJobs:createJob",
+      args: [{ prompt: "NATO alphabet" }],
+    });
     const response = await raw.next((m) => m.type === "MutationResponse");
     expect(response).toMatchObject({ requestId: 0, success: true, logLines: [] });
     const commitTs = decodeU64(response.ts as string);
     const index = raw.received.indexOf(response);
-    const after = await raw.next((m) => m.type === "Transition" && decodeU64((m.endVersion as { ts: string }).ts) >= commitTs, { from: index + 1 });
+    const after = await raw.next(
+      (m) => m.type === "Transition" && decodeU64((m.endVersion as { ts: string }).ts) >= commitTs,
+      { from: index + 1 },
+    );
     expect(raw.received.indexOf(after)).toBeGreaterThan(index);
 
     // The client re-sends an unresolved mutation on a new socket: same answer, no second job.
     const again = await connect(sessionId, 1);
     await again.next((m) => m.type === "Transition");
-    await again.send({ type: "Mutation", requestId: 0, udfPath: "generationJobs:createJob", args: [{ prompt: "NATO alphabet" }] });
+    await again.send({
+      type: "Mutation",
+      requestId: 0,
+      udfPath: "generationJobs:createJob",
+      args: [{ prompt: "NATO alphabet" }],
+    });
     const replay = await again.next((m) => m.type === "MutationResponse");
     expect(replay).toEqual(response);
-    await again.next((m) => m.type === "Transition" && decodeU64((m.endVersion as { ts: string }).ts) >= commitTs, { from: again.received.indexOf(replay) + 1 });
-    const jobs = await again.next((m) => m.type === "Transition" && (m.modifications as unknown[]).length > 0, { from: 0 });
+    await again.next((m) => m.type === "Transition" && decodeU64((m.endVersion as { ts: string }).ts) >= commitTs, {
+      from: again.received.indexOf(replay) + 1,
+    });
+    const jobs = await again.next((m) => m.type === "Transition" && (m.modifications as unknown[]).length > 0, {
+      from: 0,
+    });
     expect((jobs.modifications as Array<{ value: unknown[] }>)[0]!.value).toHaveLength(1);
 
     // Unsubscribe: QueryRemoved.
-    await raw.send({ type: "ModifyQuerySet", baseVersion: 1, newVersion: 2, modifications: [{ type: "Remove", queryId: 0 }] });
-    await raw.next((m) => m.type === "Transition" && (m.modifications as Message[]).some((x) => x.type === "QueryRemoved"));
+    await raw.send({
+      type: "ModifyQuerySet",
+      baseVersion: 1,
+      newVersion: 2,
+      modifications: [{ type: "Remove", queryId: 0 }],
+    });
+    await raw.next(
+      (m) => m.type === "Transition" && (m.modifications as Message[]).some((x) => x.type === "QueryRemoved"),
+    );
 
     // Idle: a Ping (this backend pings after 150 ms of silence).
     await raw.next((m) => m.type === "Ping", { timeoutMs: 2000 });
@@ -388,7 +464,9 @@ describe("sync protocol", () => {
 
     // A version that does not follow is a protocol error: FatalError, then the socket closes.
     await raw.send({ type: "ModifyQuerySet", baseVersion: 7, newVersion: 8, modifications: [] });
-    expect(await raw.next((m) => m.type === "FatalError")).toMatchObject({ error: expect.stringMatching(/BaseVersionMismatch/) as unknown });
+    expect(await raw.next((m) => m.type === "FatalError")).toMatchObject({
+      error: expect.stringMatching(/BaseVersionMismatch/) as unknown,
+    });
     await raw.closed;
     again.close();
   });
@@ -418,7 +496,10 @@ describe("restart", () => {
     let client = new ConvexClient(first.url);
     client.setAuth(() => issuer.token("grace"));
     // The preloaded module set the model the app's functions use: one shared module instance.
-    expect(await client.query(api.generationJobs.getModelInfo, {})).toEqual({ kind: "openai-compatible", name: "stalling test model" });
+    expect(await client.query(api.generationJobs.getModelInfo, {})).toEqual({
+      kind: "openai-compatible",
+      name: "stalling test model",
+    });
     const jobId = await client.mutation(api.generationJobs.createJob, { prompt: "Planets" });
     await until<PublicJob | null>(client, api.generationJobs.getJobById, { jobId }, (job) => job?.questionsSaved === 1);
 
@@ -431,7 +512,8 @@ describe("restart", () => {
     // is edited as one snapshot holding everything, journal included.)
     const stored = readStoredData(dataFile) as unknown as DataFile;
     const root = stored.components[""]!;
-    const newId = () => `${root.nextDocId++}`.padStart(32 - "_scheduled_functions".length, "0") + "_scheduled_functions";
+    const newId = () =>
+      `${root.nextDocId++}`.padStart(32 - "_scheduled_functions".length, "0") + "_scheduled_functions";
     const [scheduledId, oldId] = [newId(), newId()];
     const scheduled = { _creationTime: Date.now(), name: "maintenance:cleanup", args: [{}] };
     root.tables._scheduled_functions!.push(
@@ -448,10 +530,17 @@ describe("restart", () => {
       preload: ["local-convex/test/clockOffset.ts"],
       cronSpeed: 600,
     });
-    expect(second.output.join("\n")).toMatch(/aiGeneration:processJob was running when local-convex stopped: marked failed/);
+    expect(second.output.join("\n")).toMatch(
+      /aiGeneration:processJob was running when local-convex stopped: marked failed/,
+    );
     client = new ConvexClient(second.url);
     client.setAuth(() => issuer.token("grace"));
-    const job = await until<PublicJob | null>(client, api.generationJobs.getJobById, { jobId }, (j) => j?.status === "failed");
+    const job = await until<PublicJob | null>(
+      client,
+      api.generationJobs.getJobById,
+      { jobId },
+      (j) => j?.status === "failed",
+    );
     expect(job).toMatchObject({ errorCode: "INTERRUPTED", retryable: true, questionsSaved: 1 });
     expect(await client.query(api.myQuestions.listJobQuestions, { jobId })).toHaveLength(1);
     // New ids continue after the restored ones.

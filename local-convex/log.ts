@@ -8,9 +8,18 @@ import { formatWithOptions, inspect } from "node:util";
 
 const realConsole = globalThis.console;
 
-const useColor = process.env.FORCE_COLOR ? process.env.FORCE_COLOR !== "0" : !process.env.NO_COLOR && process.stdout.isTTY;
+const useColor = process.env.FORCE_COLOR
+  ? process.env.FORCE_COLOR !== "0"
+  : !process.env.NO_COLOR && process.stdout.isTTY;
 const paint = (code: number) => (text: string) => (useColor ? `\x1b[${code}m${text}\x1b[0m` : text);
-export const color = { dim: paint(2), red: paint(31), green: paint(32), yellow: paint(33), cyan: paint(36), bold: paint(1) };
+export const color = {
+  dim: paint(2),
+  red: paint(31),
+  green: paint(32),
+  yellow: paint(33),
+  cyan: paint(36),
+  bold: paint(1),
+};
 
 function time(): string {
   const d = new Date();
@@ -62,7 +71,12 @@ export const log = {
   /** A function's own `console.*` output. */
   functionConsole(level: string, udfPath: string, args: unknown[]): void {
     const text = formatWithOptions({ colors: useColor }, ...args);
-    const tag = level === "error" ? color.red(`[${level.toUpperCase()}]`) : level === "warn" ? color.yellow(`[${level.toUpperCase()}]`) : color.dim(`[${level.toUpperCase()}]`);
+    const tag =
+      level === "error"
+        ? color.red(`[${level.toUpperCase()}]`)
+        : level === "warn"
+          ? color.yellow(`[${level.toUpperCase()}]`)
+          : color.dim(`[${level.toUpperCase()}]`);
     realConsole.log(`${time()}   ${tag} ${color.cyan(udfPath)} ${text}`);
   },
 };

@@ -93,7 +93,8 @@ export async function createLocalConvex(options: LocalConvexOptions = {}): Promi
       });
   });
   server.on("upgrade", (req, socket, head) => {
-    if (!origins.allows(req.headers.origin)) return void socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
+    if (!origins.allows(req.headers.origin))
+      return void socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
     app.then((a) => a.upgrade(req, socket, head)).catch(() => socket.destroy());
   });
   const port = await listen(server, options.port ?? 3210, host);
@@ -129,7 +130,8 @@ type App = {
 
 async function loadApp(projectDir: string, options: LocalConvexOptions, origins: OriginPolicy): Promise<App> {
   const verbose = options.verbose ?? false;
-  const dataFilePath = options.dataFile === null ? null : path.resolve(projectDir, options.dataFile ?? ".local/convex-data.json");
+  const dataFilePath =
+    options.dataFile === null ? null : path.resolve(projectDir, options.dataFile ?? ".local/convex-data.json");
   // Claim the data file first, so a second backend is refused at once; or, when waiting for it, after loading the app.
   const waitForLockMs = options.waitForLockMs ?? 0;
   let unlockDataFile = dataFilePath && waitForLockMs === 0 ? await lockDataFile(dataFilePath) : null;
@@ -148,7 +150,8 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
   const dataFile = opened?.store ?? null;
   const restored = opened?.restored ?? null;
   for (const warning of restored?.warnings ?? []) log.warn(warning);
-  if (restored?.removedTemporaryFiles) log.warn(`Removed ${restored.removedTemporaryFiles} unfinished snapshot(s) a previous process left behind.`);
+  if (restored?.removedTemporaryFiles)
+    log.warn(`Removed ${restored.removedTemporaryFiles} unfinished snapshot(s) a previous process left behind.`);
   if (restored?.found) engine.buildIndexes(); // now rather than on the first queries
   const loadSeconds = ((performance.now() - loadStarted) / 1000).toFixed(1);
   const durable: DurabilityBarrier = (ts) => dataFile?.barrier(ts);
@@ -169,7 +172,8 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
   if (components.length > 0) summary.push(`components: ${components.join(", ")}`);
   summary.push(`auth:       ${verifier.describe().join("; ") || "no providers (all clients are anonymous)"}`);
   summary.push(`browsers:   ${origins.describe()}`);
-  if (await engine.importConvexModule("http")) summary.push("note:       HTTP actions (convex/http.ts) are not served by local-convex");
+  if (await engine.importConvexModule("http"))
+    summary.push("note:       HTTP actions (convex/http.ts) are not served by local-convex");
   for (const line of crons.describe()) summary.push(`cron:       ${line}`);
 
   // Sync sockets, and the timers that keep them alive (the client gives up after 60 s of silence).
@@ -177,9 +181,12 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
   const sessions = new Set<SyncSession>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const pingAfterMs = options.pingAfterMs ?? 15_000;
-  const heartbeat = setInterval(() => {
-    for (const session of sessions) session.keepAlive(pingAfterMs);
-  }, Math.max(10, Math.min(pingAfterMs / 3, 5000)));
+  const heartbeat = setInterval(
+    () => {
+      for (const session of sessions) session.keepAlive(pingAfterMs);
+    },
+    Math.max(10, Math.min(pingAfterMs / 3, 5000)),
+  );
   heartbeat.unref();
   const liveness = setInterval(() => {
     for (const session of sessions) session.terminateIfSilent(120_000);
@@ -231,7 +238,9 @@ function listen(server: Server, port: number, host: string): Promise<number> {
     server.once("error", (error: NodeJS.ErrnoException) => {
       reject(
         error.code === "EADDRINUSE"
-          ? new PortInUseError(`Port ${port} on ${host} is already in use (another local-convex or Convex backend?). Choose another with --port.`)
+          ? new PortInUseError(
+              `Port ${port} on ${host} is already in use (another local-convex or Convex backend?). Choose another with --port.`,
+            )
           : error,
       );
     });

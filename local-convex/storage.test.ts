@@ -79,7 +79,10 @@ describe("Journal", () => {
     writeFileSync(journalSegmentPath(file, 2), `${record("c")(3)}\n{"seq":4,"text":"hal`); // a crash mid-write
     const scan = scanJournal(file, 0);
     expect(scan.entries.map((e) => e.text)).toEqual(["a", "b", "c"]);
-    expect(scan.invalid).toMatchObject({ segment: 2, reason: expect.stringMatching(/incomplete last record/) as unknown });
+    expect(scan.invalid).toMatchObject({
+      segment: 2,
+      reason: expect.stringMatching(/incomplete last record/) as unknown,
+    });
     discardInvalidTail(file, scan);
     const next = Journal.create(file, scan.lastSegment + 1, 3);
     next.append(record("d"));
@@ -91,7 +94,10 @@ describe("Journal", () => {
 
   test("a gap in the sequence ends the valid records", () => {
     writeFileSync(journalSegmentPath(file, 1), `${record("a")(1)}\n${record("c")(3)}\n`);
-    expect(scanJournal(file, 0)).toMatchObject({ entries: [{ seq: 1 }], invalid: { reason: expect.stringMatching(/gap/) as unknown } });
+    expect(scanJournal(file, 0)).toMatchObject({
+      entries: [{ seq: 1 }],
+      invalid: { reason: expect.stringMatching(/gap/) as unknown },
+    });
   });
 });
 
@@ -106,7 +112,18 @@ describe("recovery", () => {
         version: 1,
         lastCommitTs: "100",
         journalSeq: 1,
-        components: { "": { nextDocId: 10002, lastCreationTime: 1, tables: { notes: [{ _id: "10000notes", _creationTime: 1, text: "kept" }, { _id: "10001notes", _creationTime: 1, text: "deleted later" }] } } },
+        components: {
+          "": {
+            nextDocId: 10002,
+            lastCreationTime: 1,
+            tables: {
+              notes: [
+                { _id: "10000notes", _creationTime: 1, text: "kept" },
+                { _id: "10001notes", _creationTime: 1, text: "deleted later" },
+              ],
+            },
+          },
+        },
         extra: {},
       }),
     );
@@ -114,7 +131,15 @@ describe("recovery", () => {
     const journal = Journal.create(file, 1, 0);
     const commit = (ts: bigint, writes: Array<{ id: string; doc: Doc | null }>, nextDocId: number) =>
       journal.append((seq) =>
-        encodeCommit(seq, { ts, writes: writes.map((w) => ({ componentPath: "", table: "notes", previous: null, ...w })), counters: new Map([["", { nextDocId, lastCreationTime: 2 }]]) }, docJson),
+        encodeCommit(
+          seq,
+          {
+            ts,
+            writes: writes.map((w) => ({ componentPath: "", table: "notes", previous: null, ...w })),
+            counters: new Map([["", { nextDocId, lastCreationTime: 2 }]]),
+          },
+          docJson,
+        ),
       );
     commit(100n, [{ id: "10000notes", doc: doc("10000notes", { text: "in the snapshot already" }) }], 10001); // seq 1: skipped
     commit(200n, [{ id: "10002notes", doc: doc("10002notes", { text: "journaled" }) }], 10003);
@@ -122,7 +147,14 @@ describe("recovery", () => {
     await journal.close({ deleteIfEmpty: false });
 
     const state = recoverState(file, new DocJson(), { repair: true });
-    expect(state).toMatchObject({ found: true, lastCommitTs: 300n, journalSeq: 3, snapshotSeq: 1, replayed: 2, warnings: [] });
+    expect(state).toMatchObject({
+      found: true,
+      lastCommitTs: 300n,
+      journalSeq: 3,
+      snapshotSeq: 1,
+      replayed: 2,
+      warnings: [],
+    });
     const root = state.components.find((c) => c.path === "")!;
     expect(root.nextDocId).toBe(10010);
     expect(root.documents.map((d) => [d._id, d.text])).toEqual([
@@ -132,7 +164,7 @@ describe("recovery", () => {
   });
 
   test("temporary snapshots a killed process left are removed", () => {
-    writeFileSync(`${file}.tmp-12345`, "{\"half");
+    writeFileSync(`${file}.tmp-12345`, '{"half');
     writeFileSync(path.join(dir, "other.json.tmp-1"), "not ours");
     expect(removeStrayTemporaryFiles(file)).toBe(1);
     expect(readdirSync(dir)).toEqual(["other.json.tmp-1"]);
@@ -140,6 +172,11 @@ describe("recovery", () => {
 
   test("nothing stored: an empty state", () => {
     appendFileSync(path.join(dir, "unrelated"), "");
-    expect(recoverState(file, new DocJson(), { repair: true })).toMatchObject({ found: false, journalSeq: 0, lastSegment: 0, components: [] });
+    expect(recoverState(file, new DocJson(), { repair: true })).toMatchObject({
+      found: false,
+      journalSeq: 0,
+      lastSegment: 0,
+      components: [],
+    });
   });
 });

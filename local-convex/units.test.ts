@@ -39,13 +39,26 @@ describe("EncodedU64", () => {
 
   test("Transition and MutationResponse carry encoded timestamps", () => {
     const version = { querySet: 1, identity: 0, ts: 100n };
-    expect(JSON.parse(serializeServerMessage({ type: "Transition", startVersion: version, endVersion: version, modifications: [] }))).toEqual({
+    expect(
+      JSON.parse(
+        serializeServerMessage({ type: "Transition", startVersion: version, endVersion: version, modifications: [] }),
+      ),
+    ).toEqual({
       type: "Transition",
       startVersion: { querySet: 1, identity: 0, ts: "ZAAAAAAAAAA=" },
       endVersion: { querySet: 1, identity: 0, ts: "ZAAAAAAAAAA=" },
       modifications: [],
     });
-    const ok = JSON.parse(serializeServerMessage({ type: "MutationResponse", requestId: 0, success: true, result: null, ts: 1n, logLines: [] })) as { ts: string };
+    const ok = JSON.parse(
+      serializeServerMessage({
+        type: "MutationResponse",
+        requestId: 0,
+        success: true,
+        result: null,
+        ts: 1n,
+        logLines: [],
+      }),
+    ) as { ts: string };
     expect(ok.ts).toBe("AQAAAAAAAAA=");
   });
 });
@@ -66,7 +79,17 @@ describe("function modules", () => {
   test("follow the Convex CLI's entry point rules", () => {
     expect(isEntryPoint("generationJobs.ts")).toBe(true);
     expect(isEntryPoint("lib/ai/models.ts")).toBe(true);
-    for (const skipped of ["schema.ts", "auth.config.ts", "convex.config.ts", "a.test.ts", "x.d.ts", "_generated/api.js", ".hidden.ts", "notes.md", "my file.ts"]) {
+    for (const skipped of [
+      "schema.ts",
+      "auth.config.ts",
+      "convex.config.ts",
+      "a.test.ts",
+      "x.d.ts",
+      "_generated/api.js",
+      ".hidden.ts",
+      "notes.md",
+      "my file.ts",
+    ]) {
       expect(isEntryPoint(skipped), skipped).toBe(false);
     }
   });
@@ -75,9 +98,15 @@ describe("function modules", () => {
 describe("components", () => {
   test("are found from the app's convex.config.ts, children of components included", () => {
     const components = discoverComponents(path.join(root, "convex/convex.config.ts"));
-    const rateLimiterDir = path.dirname(createRequire(import.meta.url).resolve("@convex-dev/rate-limiter/convex.config.js"));
+    const rateLimiterDir = path.dirname(
+      createRequire(import.meta.url).resolve("@convex-dev/rate-limiter/convex.config.js"),
+    );
     expect(components.map((c) => c.path)).toEqual(["rateLimiter", "rateLimiter/batchWorker"]);
-    expect(components[0]).toEqual({ path: "rateLimiter", dir: rateLimiterDir, schemaFile: path.join(rateLimiterDir, "schema.js") });
+    expect(components[0]).toEqual({
+      path: "rateLimiter",
+      dir: rateLimiterDir,
+      schemaFile: path.join(rateLimiterDir, "schema.js"),
+    });
   });
 
   test("an explicit name wins over the component's own", () => {
@@ -117,7 +146,12 @@ describe("crons", () => {
     crons.daily("prune", { hourUTC: 3, minuteUTC: 0 }, makeFunctionReference<"mutation">("jobs:prune"), { days: 7n });
     expect(cronJobsOf({ default: crons })).toEqual([
       { id: "sweep", udfPath: "jobs:sweep", args: {}, schedule: { type: "interval", minutes: 1 } },
-      { id: "prune", udfPath: "jobs:prune", args: { days: 7n }, schedule: { type: "daily", hourUTC: 3, minuteUTC: 0 } satisfies CronSchedule },
+      {
+        id: "prune",
+        udfPath: "jobs:prune",
+        args: { days: 7n },
+        schedule: { type: "daily", hourUTC: 3, minuteUTC: 0 } satisfies CronSchedule,
+      },
     ]);
     expect(cronJobsOf(null)).toEqual([]);
   });
@@ -176,17 +210,37 @@ describe("token claims", () => {
       issuer: "https://accounts.example.com",
       team: "red",
     });
-    expect(identity).toEqual({ tokenIdentifier: "http://127.0.0.1:3000|mallory", subject: "mallory", issuer: "http://127.0.0.1:3000", team: "red" });
+    expect(identity).toEqual({
+      tokenIdentifier: "http://127.0.0.1:3000|mallory",
+      subject: "mallory",
+      issuer: "http://127.0.0.1:3000",
+      team: "red",
+    });
   });
 });
 
 describe("OriginPolicy", () => {
   test("allows non-browser clients, loopback pages and configured origins; refuses every other page", () => {
     const policy = new OriginPolicy(["https://app.example.com"]);
-    for (const allowed of [undefined, "http://localhost:3000", "http://127.0.0.1:3001", "http://[::1]:3000", "https://app.localhost", "https://app.example.com"]) {
+    for (const allowed of [
+      undefined,
+      "http://localhost:3000",
+      "http://127.0.0.1:3001",
+      "http://[::1]:3000",
+      "https://app.localhost",
+      "https://app.example.com",
+    ]) {
       expect(policy.allows(allowed), String(allowed)).toBe(true);
     }
-    for (const refused of ["https://evil.example", "http://localhost.evil.example", "http://127.0.0.1.evil.example:3000", "null", "file://", "https://app.example.com:8443", "not a url"]) {
+    for (const refused of [
+      "https://evil.example",
+      "http://localhost.evil.example",
+      "http://127.0.0.1.evil.example:3000",
+      "null",
+      "file://",
+      "https://app.example.com:8443",
+      "not a url",
+    ]) {
       expect(policy.allows(refused), refused).toBe(false);
     }
     expect(isLoopbackOrigin("http://127.5.0.1:80")).toBe(true);
@@ -274,7 +328,8 @@ describe("MutationLog", () => {
   test("answers a re-sent mutation with the first answer, without running it again", async () => {
     const log = new MutationLog();
     let runs = 0;
-    const execute = (): Promise<StoredResult> => Promise.resolve({ success: true, value: ++runs, ts: "5", logLines: [] });
+    const execute = (): Promise<StoredResult> =>
+      Promise.resolve({ success: true, value: ++runs, ts: "5", logLines: [] });
     const first = log.run("session", 0, execute);
     const again = log.run("session", 0, execute); // while the first still runs
     expect(await first).toEqual(await again);
@@ -292,13 +347,16 @@ describe("MutationLog limits", () => {
   test("keeps at most MUTATION_LOG_MAX_PER_SESSION results per session, stores errors shortened, exports only successes", async () => {
     const log = new MutationLog();
     const ok = (value: number) => () => Promise.resolve<StoredResult>({ success: true, value, ts: "1", logLines: [] });
-    for (let requestId = 0; requestId <= MUTATION_LOG_MAX_PER_SESSION; requestId++) await log.run("s", requestId, ok(requestId));
+    for (let requestId = 0; requestId <= MUTATION_LOG_MAX_PER_SESSION; requestId++)
+      await log.run("s", requestId, ok(requestId));
     expect(log.size).toBe(MUTATION_LOG_MAX_PER_SESSION);
     expect(log.has("s", 0)).toBe(false); // the oldest went first
     expect(log.has("s", MUTATION_LOG_MAX_PER_SESSION)).toBe(true);
 
     const longError = "x".repeat(MUTATION_LOG_MAX_ERROR_LENGTH * 2);
-    const failed = await log.run("t", 0, () => Promise.resolve<StoredResult>({ success: false, errorMessage: longError, logLines: [] }));
+    const failed = await log.run("t", 0, () =>
+      Promise.resolve<StoredResult>({ success: false, errorMessage: longError, logLines: [] }),
+    );
     expect(failed).toMatchObject({ errorMessage: longError }); // the first answer is whole
     const again = await log.run("t", 0, ok(0));
     expect(again.success ? "" : again.errorMessage).toHaveLength(MUTATION_LOG_MAX_ERROR_LENGTH + 1); // a re-send gets it shortened
@@ -315,7 +373,7 @@ describe("log lines", () => {
 
 describe("journals", () => {
   test("round-trip, and foreign journals are ignored", () => {
-    expect(decodeJournal(encodeJournal("[\"x\"]"))).toBe("[\"x\"]");
+    expect(decodeJournal(encodeJournal('["x"]'))).toBe('["x"]');
     expect(decodeJournal("some other backend's journal")).toBeNull();
   });
 });

@@ -38,7 +38,9 @@ export async function generateByPush(): Promise<Map<string, string>> {
 /** Names of the files in `dir` that differ from `fresh`, are missing, or are extra. */
 export function staleFiles(fresh: Map<string, string>, dir: string): string[] {
   const current = new Set(readdirSync(dir));
-  const changed = [...fresh].filter(([name, text]) => !current.has(name) || readFileSync(path.join(dir, name), "utf8") !== text).map(([name]) => name);
+  const changed = [...fresh]
+    .filter(([name, text]) => !current.has(name) || readFileSync(path.join(dir, name), "utf8") !== text)
+    .map(([name]) => name);
   const extra = [...current].filter((name) => !fresh.has(name));
   return [...changed, ...extra].sort();
 }
@@ -59,7 +61,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     console.log("convex/_generated is up to date.");
   } else {
     mkdirSync(GENERATED, { recursive: true });
-    for (const name of readdirSync(GENERATED)) if (!fresh.has(name)) rmSync(path.join(GENERATED, name), { recursive: true });
+    for (const name of readdirSync(GENERATED))
+      if (!fresh.has(name)) rmSync(path.join(GENERATED, name), { recursive: true });
     for (const [name, text] of fresh) writeFileSync(path.join(GENERATED, name), text);
     console.log(`Regenerated convex/_generated (${[...fresh.keys()].join(", ")}).`);
   }

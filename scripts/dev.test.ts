@@ -28,7 +28,12 @@ describe("npm run dev", () => {
     process.env.DEV_TEST_ONLY = "real";
     const env = loadEnv(root);
     delete process.env.DEV_TEST_ONLY;
-    expect(env).toMatchObject({ A: "from-env", B: "from-local", CONVEX_DEPLOYMENT: "dev:happy-otter-123", DEV_TEST_ONLY: "real" });
+    expect(env).toMatchObject({
+      A: "from-env",
+      B: "from-local",
+      CONVEX_DEPLOYMENT: "dev:happy-otter-123",
+      DEV_TEST_ONLY: "real",
+    });
   });
 
   test("a busy port is skipped", async () => {

@@ -52,7 +52,9 @@ async function isFree(port: number): Promise<boolean> {
   for (const host of ["127.0.0.1", "::"]) {
     const free = await new Promise<boolean>((resolve) => {
       const server = createServer();
-      server.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "EAFNOSUPPORT" || error.code === "EADDRNOTAVAIL"));
+      server.once("error", (error: NodeJS.ErrnoException) =>
+        resolve(error.code === "EAFNOSUPPORT" || error.code === "EADDRNOTAVAIL"),
+      );
       server.listen(port, host, () => server.close(() => resolve(true)));
     });
     if (!free) return false;
@@ -148,13 +150,17 @@ async function runOffline(env: NodeJS.ProcessEnv, options: OfflineOptions): Prom
       });
       backend.process.once("exit", (code, signal) => {
         if (!stopping && !restarting) {
-          console.log(`${backendLabel} ${red(`local-convex exited (${signal ?? `code ${code}`}); waiting for a change under convex/ to start it again.`)}`);
+          console.log(
+            `${backendLabel} ${red(`local-convex exited (${signal ?? `code ${code}`}); waiting for a change under convex/ to start it again.`)}`,
+          );
         }
       });
     } catch (error) {
       backend = null;
       console.log(`${backendLabel} ${red((error as Error).message.split("\n")[0]!)}`);
-      console.log(`${backendLabel} ${dim("Fix the problem; the backend starts again when a file under convex/ changes.")}`);
+      console.log(
+        `${backendLabel} ${dim("Fix the problem; the backend starts again when a file under convex/ changes.")}`,
+      );
     }
   };
 
@@ -187,7 +193,9 @@ async function runOffline(env: NodeJS.ProcessEnv, options: OfflineOptions): Prom
       restarts = restarts.then(async () => {
         if (stopping) return;
         restarting = true;
-        console.log(`${backendLabel} ${dim(`${changed.join(", ")} changed: restarting local-convex (data is kept)...`)}`);
+        console.log(
+          `${backendLabel} ${dim(`${changed.join(", ")} changed: restarting local-convex (data is kept)...`)}`,
+        );
         if (backend) await backend.close();
         restarting = false;
         await startBackend();
@@ -201,7 +209,9 @@ async function runOffline(env: NodeJS.ProcessEnv, options: OfflineOptions): Prom
       : env.OPENAI_COMPATIBLE_BASE_URL
         ? `OpenAI-compatible server at ${env.OPENAI_COMPATIBLE_BASE_URL}`
         : "the offline sample model (set GOOGLE_GENERATIVE_AI_API_KEY for real questions)";
-    const signIn = env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY ? "Clerk" : "local sign-in (a name is enough; for development only)";
+    const signIn = env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY
+      ? "Clerk"
+      : "local sign-in (a name is enough; for development only)";
     console.log(
       [
         "",
@@ -276,7 +286,10 @@ async function runWithDeployment(env: NodeJS.ProcessEnv): Promise<void> {
   process.on("SIGINT", () => void stop(true));
   process.on("SIGTERM", () => void stop(false));
   process.on("SIGHUP", () => void stop(false));
-  for (const [name, child] of [["convex dev", convex], ["next dev", next]] as const) {
+  for (const [name, child] of [
+    ["convex dev", convex],
+    ["next dev", next],
+  ] as const) {
     child.once("exit", (code) => {
       if (!stopping) console.log(red(`${name} exited (code ${code}); stopping.`));
       void stop(false, code ?? 1);

@@ -14,8 +14,13 @@ if (existsSync(chromium)) process.exit(0);
 if (process.getuid?.() === 0 && existsSync("/usr/bin/apt-get")) {
   console.log("Chromium is missing: installing Debian's chromium package (once)…");
   execFileSync("apt-get", ["update"], { stdio: "inherit" });
-  execFileSync("apt-get", ["install", "-y", "chromium"], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  execFileSync("apt-get", ["install", "-y", "chromium"], {
+    stdio: "inherit",
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+  });
   if (existsSync(chromium)) process.exit(0);
 }
-console.error(`The end-to-end tests need Chromium at ${chromium}. Install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH.`);
+console.error(
+  `The end-to-end tests need Chromium at ${chromium}. Install it (Debian/Ubuntu: sudo apt-get install -y chromium) or set CHROMIUM_PATH.`,
+);
 process.exit(1);

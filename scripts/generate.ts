@@ -44,13 +44,22 @@ const identity = {
 
 /** Calls a public function as the CLI's user; throws the function's error message. */
 async function call<T>(udfPath: string, args: Record<string, Value>): Promise<T> {
-  const outcome = await engine.call({ udfPath, args, identity, caller: "client", origin: "generate", shouldLog: () => false });
+  const outcome = await engine.call({
+    udfPath,
+    args,
+    identity,
+    caller: "client",
+    origin: "generate",
+    shouldLog: () => false,
+  });
   if (!outcome.ok) throw new Error(messageOf(outcome.errorData) ?? outcome.errorMessage);
   return outcome.value as T;
 }
 
 function messageOf(data: Value | undefined): string | undefined {
-  return typeof data === "object" && data !== null && "message" in data && typeof data.message === "string" ? data.message : undefined;
+  return typeof data === "object" && data !== null && "message" in data && typeof data.message === "string"
+    ? data.message
+    : undefined;
 }
 
 const say = (line: string) => {
@@ -58,7 +67,9 @@ const say = (line: string) => {
 };
 
 const model = await call<{ kind: string; name: string } | null>("generationJobs:getModelInfo", {});
-say(`Model: ${model?.name ?? "none"}${model?.kind === "sample" ? " (set GOOGLE_GENERATIVE_AI_API_KEY for real questions)" : ""}`);
+say(
+  `Model: ${model?.name ?? "none"}${model?.kind === "sample" ? " (set GOOGLE_GENERATIVE_AI_API_KEY for real questions)" : ""}`,
+);
 
 let jobId: string;
 try {
@@ -108,7 +119,9 @@ if (values.json) {
 } else if (job.status === "completed") {
   say(`✓ Completed: ${job.questionsSaved} questions on "${job.topic}" in ${seconds} s.`);
 } else {
-  say(`✗ ${job.status}${job.errorCode ? ` (${job.errorCode})` : ""}: ${job.errorMessage ?? ""} ${job.questionsSaved} questions kept.`);
+  say(
+    `✗ ${job.status}${job.errorCode ? ` (${job.errorCode})` : ""}: ${job.errorMessage ?? ""} ${job.questionsSaved} questions kept.`,
+  );
 }
 process.exit(job.status === "completed" ? 0 : 1);
 
@@ -120,7 +133,8 @@ function describe(job: PublicJob): string {
 }
 
 function formatQuestion(n: number, q: QuestionDoc): string {
-  const options = q.type === "true-false" ? "" : `\n     ${q.options.map((o) => (o === q.correctAnswer ? `[${o}]` : o)).join(" · ")}`;
+  const options =
+    q.type === "true-false" ? "" : `\n     ${q.options.map((o) => (o === q.correctAnswer ? `[${o}]` : o)).join(" · ")}`;
   const answer = q.type === "true-false" ? ` → ${q.correctAnswer}` : "";
   return `  ${String(n).padStart(2)}. ${q.question}${answer}  (${q.type}, ${q.difficulty})${options}`;
 }

@@ -40,7 +40,12 @@ export const processJobBaseline = internalAction({
     const job = (await ctx.runQuery(ref.getJob, { jobId })) as { prompt: string; status: string } | null;
     if (!job || job.status === "cancelled") return null;
     const plan = await clarifyPlan(choice, job.prompt);
-    await ctx.runMutation(ref.updateProgress, { jobId, phase: "generating", estimatedTotal: plan.questionCount, topic: plan.topic });
+    await ctx.runMutation(ref.updateProgress, {
+      jobId,
+      phase: "generating",
+      estimatedTotal: plan.questionCount,
+      topic: plan.topic,
+    });
     const { result } = streamAnswer(choice, generationPrompt({ request: job.prompt, plan, avoid: [] }));
     const reader = new AnswerReader();
     const questionIds: string[] = [];
@@ -50,8 +55,14 @@ export const processJobBaseline = internalAction({
         generated++;
         const question = checkQuestion(element);
         if (!question || questionIds.length >= plan.questionCount) continue;
-        questionIds.push((await ctx.runMutation(ref.saveQuestion, { userId, topic: plan.topic, jobId, question })) as string);
-        await ctx.runMutation(ref.updateProgress, { jobId, questionsGenerated: generated, questionsSaved: questionIds.length });
+        questionIds.push(
+          (await ctx.runMutation(ref.saveQuestion, { userId, topic: plan.topic, jobId, question })) as string,
+        );
+        await ctx.runMutation(ref.updateProgress, {
+          jobId,
+          questionsGenerated: generated,
+          questionsSaved: questionIds.length,
+        });
         if (questionIds.length % 10 === 0) {
           const current = (await ctx.runQuery(ref.getJob, { jobId })) as { status: string } | null;
           if (current?.status === "cancelled") return false;
@@ -81,7 +92,14 @@ export const saveQuestion = internalMutation({
   returns: v.id("questions"),
   handler: async (ctx, { userId, topic, jobId, question }) => {
     const now = Date.now();
-    return await ctx.db.insert("questions", { ...question, userId, topic, generationJobId: jobId, createdAt: now, card: newCard(now) });
+    return await ctx.db.insert("questions", {
+      ...question,
+      userId,
+      topic,
+      generationJobId: jobId,
+      createdAt: now,
+      card: newCard(now),
+    });
   },
 });
 
@@ -106,7 +124,13 @@ export const completeJob = internalMutation({
   args: { jobId: v.id("generationJobs"), questionIds: v.array(v.id("questions")), durationMs: v.number() },
   returns: v.null(),
   handler: async (ctx, { jobId, questionIds, durationMs }) => {
-    await ctx.db.patch("generationJobs", jobId, { status: "completed", phase: "finalizing", questionIds, durationMs, completedAt: Date.now() });
+    await ctx.db.patch("generationJobs", jobId, {
+      status: "completed",
+      phase: "finalizing",
+      questionIds,
+      durationMs,
+      completedAt: Date.now(),
+    });
     return null;
   },
 });

@@ -41,10 +41,22 @@ export const createBaselineJob = internalMutation({
   handler: async (ctx, { userId, prompt }) => {
     const now = Date.now();
     const jobId = await ctx.db.insert("generationJobs", {
-      userId, kind: "questions", prompt, status: "pending", phase: "clarifying", questionsGenerated: 0, questionsSaved: 0,
-      questionIds: [], createdAt: now, lastProgressAt: now, attempts: 1,
+      userId,
+      kind: "questions",
+      prompt,
+      status: "pending",
+      phase: "clarifying",
+      questionsGenerated: 0,
+      questionsSaved: 0,
+      questionIds: [],
+      createdAt: now,
+      lastProgressAt: now,
+      attempts: 1,
     });
-    await ctx.scheduler.runAfter(0, makeFunctionReference<"action">("baselineJob:processJobBaseline"), { jobId, userId });
+    await ctx.scheduler.runAfter(0, makeFunctionReference<"action">("baselineJob:processJobBaseline"), {
+      jobId,
+      userId,
+    });
     return jobId;
   },
 });

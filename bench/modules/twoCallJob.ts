@@ -36,7 +36,12 @@ export const processJobTwoCalls = internalAction({
     const meter = new UsageMeter("");
     let clarifyText = "";
     const plan = await clarifyPlan(choice, job.prompt, (text) => (clarifyText = text));
-    await ctx.runMutation(internal.jobTransitions.updateProgress, { jobId, phase: "generating", topic: plan.topic, estimatedTotal: plan.questionCount });
+    await ctx.runMutation(internal.jobTransitions.updateProgress, {
+      jobId,
+      phase: "generating",
+      topic: plan.topic,
+      estimatedTotal: plan.questionCount,
+    });
     const prompt = generationPrompt({ request: job.prompt, plan, avoid: [] });
     const { result } = streamAnswer(choice, prompt, { onChunk: (chunk) => meter.observe(chunk) });
 
@@ -62,14 +67,24 @@ export const processJobTwoCalls = internalAction({
       const questions = buffer;
       buffer = [];
       oldestBufferedAt = null;
-      const res = await ctx.runMutation(internal.questions.saveBatch, { jobId, userId, questions, batchStart: saved, questionsGenerated: generated });
+      const res = await ctx.runMutation(internal.questions.saveBatch, {
+        jobId,
+        userId,
+        questions,
+        batchStart: saved,
+        questionsGenerated: generated,
+      });
       saved = res.questionsSaved;
       lastSaveAt = Date.now();
       return res.active;
     };
     for await (const partial of result.partialOutputStream) {
       take(reader.read(partial).questions);
-      if (isSaveDue({ buffered: buffer.length, oldestBufferedAt, lastSaveAt, savedByAttempt: saved }, Date.now()) && !(await save())) return null;
+      if (
+        isSaveDue({ buffered: buffer.length, oldestBufferedAt, lastSaveAt, savedByAttempt: saved }, Date.now()) &&
+        !(await save())
+      )
+        return null;
     }
     take(reader.rest(await result.output));
     if (buffer.length > 0 && !(await save())) return null;
@@ -94,10 +109,22 @@ export const createTwoCallJob = mutation({
     if (!identity) throw new Error("sign in");
     const now = Date.now();
     const jobId = await ctx.db.insert("generationJobs", {
-      userId: identity.tokenIdentifier, kind: "questions", prompt, status: "pending", phase: "clarifying",
-      questionsGenerated: 0, questionsSaved: 0, questionIds: [], createdAt: now, lastProgressAt: now, attempts: 1,
+      userId: identity.tokenIdentifier,
+      kind: "questions",
+      prompt,
+      status: "pending",
+      phase: "clarifying",
+      questionsGenerated: 0,
+      questionsSaved: 0,
+      questionIds: [],
+      createdAt: now,
+      lastProgressAt: now,
+      attempts: 1,
     });
-    await ctx.scheduler.runAfter(0, makeFunctionReference<"action">("twoCallJob:processJobTwoCalls"), { jobId, userId: identity.tokenIdentifier });
+    await ctx.scheduler.runAfter(0, makeFunctionReference<"action">("twoCallJob:processJobTwoCalls"), {
+      jobId,
+      userId: identity.tokenIdentifier,
+    });
     return jobId;
   },
 });

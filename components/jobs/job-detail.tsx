@@ -87,8 +87,15 @@ function JobHeader({ job, now }: { job: PublicJob; now: number }) {
           </span>
         )}
         {job.inputTokens !== undefined && job.outputTokens !== undefined && (
-          <span title={job.usageEstimated ? "Estimated from the text: the AI service did not report every attempt's tokens" : "As the AI service reported them"}>
-            · {tokenCount(job.inputTokens)} tokens in, {tokenCount(job.outputTokens)} out{job.usageEstimated ? " (estimated)" : ""}
+          <span
+            title={
+              job.usageEstimated
+                ? "Estimated from the text: the AI service did not report every attempt's tokens"
+                : "As the AI service reported them"
+            }
+          >
+            · {tokenCount(job.inputTokens)} tokens in, {tokenCount(job.outputTokens)} out
+            {job.usageEstimated ? " (estimated)" : ""}
           </span>
         )}
       </div>
@@ -97,7 +104,9 @@ function JobHeader({ job, now }: { job: PublicJob; now: number }) {
       </h1>
 
       <figure className="mt-4 rounded-xl border border-border bg-muted/40 px-4 py-3">
-        <figcaption className="text-xs font-medium tracking-wide text-muted-foreground uppercase">Your prompt</figcaption>
+        <figcaption className="text-xs font-medium tracking-wide text-muted-foreground uppercase">
+          Your prompt
+        </figcaption>
         <blockquote className="mt-1.5 max-h-64 overflow-y-auto text-[15px] leading-relaxed break-words whitespace-pre-wrap">
           {job.prompt}
         </blockquote>
@@ -150,7 +159,9 @@ function JobErrorDetails({ job }: { job: PublicJob }) {
         {title}
       </h2>
       <p className="mt-1 text-sm">{detail}</p>
-      {job.questionsSaved > 0 && <p className="mt-1 text-sm font-medium">{plural(job.questionsSaved, "question")} kept.</p>}
+      {job.questionsSaved > 0 && (
+        <p className="mt-1 text-sm font-medium">{plural(job.questionsSaved, "question")} kept.</p>
+      )}
       {job.retryable === false && <p className="mt-1 text-sm">This failure can&apos;t be fixed by retrying.</p>}
       {job.errorCode && (
         <details className="mt-2 text-sm">
@@ -188,14 +199,19 @@ function JobQuestions({ job, now }: { job: PublicJob; now: number }) {
             </li>
           ))}
           {writing && (
-            <li className="flex items-center gap-2 rounded-xl border border-dashed border-border px-4 py-4 text-sm text-muted-foreground" role="status">
+            <li
+              className="flex items-center gap-2 rounded-xl border border-dashed border-border px-4 py-4 text-sm text-muted-foreground"
+              role="status"
+            >
               <Spinner />
               {job.phase === "clarifying" ? "Working out the topic…" : `Writing question ${questions.length + 1}…`}
             </li>
           )}
           {!writing && questions.length === 0 && (
             <li className="rounded-xl border border-dashed border-border px-4 py-8 text-center text-sm text-muted-foreground">
-              {job.status === "pending" ? "Questions appear here once the job starts." : "This generation saved no questions."}
+              {job.status === "pending"
+                ? "Questions appear here once the job starts."
+                : "This generation saved no questions."}
             </li>
           )}
         </ol>
@@ -213,8 +229,8 @@ function JobNotFound() {
         Generation not found
       </h1>
       <p className="mt-3 leading-relaxed text-muted-foreground">
-        This link doesn&apos;t match any of your generations. It may be mistyped or belong to another account, or the job
-        was cleaned up: finished jobs are kept for {JOB_CONFIG.COMPLETED_JOB_RETENTION_DAYS} days, failed ones for{" "}
+        This link doesn&apos;t match any of your generations. It may be mistyped or belong to another account, or the
+        job was cleaned up: finished jobs are kept for {JOB_CONFIG.COMPLETED_JOB_RETENTION_DAYS} days, failed ones for{" "}
         {JOB_CONFIG.FAILED_JOB_RETENTION_DAYS}. Questions are never deleted with their job.
       </p>
       <div className="mt-6 flex flex-col justify-center gap-2 sm:flex-row">

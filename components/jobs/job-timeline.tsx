@@ -41,7 +41,9 @@ export function jobTimelineSteps(job: PublicJob): Step[] {
       id: "clarifying",
       title: "Understanding the topic",
       ...(job.topic !== undefined
-        ? { detail: `Topic: ${job.topic}${job.estimatedTotal !== undefined ? ` · about ${plural(job.estimatedTotal, "question")}` : ""}` }
+        ? {
+            detail: `Topic: ${job.topic}${job.estimatedTotal !== undefined ? ` · about ${plural(job.estimatedTotal, "question")}` : ""}`,
+          }
         : {}),
       state: stepState(0),
     },
@@ -62,7 +64,13 @@ export function jobTimelineSteps(job: PublicJob): Step[] {
 
   const duration = job.durationMs !== undefined ? ` after ${shortDuration(job.durationMs)}` : "";
   if (status === "completed") {
-    steps.push({ id: "end", title: "Done", detail: `${plural(job.questionsSaved, "question")} ready${duration}`, at: job.completedAt, state: "done" });
+    steps.push({
+      id: "end",
+      title: "Done",
+      detail: `${plural(job.questionsSaved, "question")} ready${duration}`,
+      at: job.completedAt,
+      state: "done",
+    });
   } else if (status === "cancelled") {
     steps.push({
       id: "end",
@@ -88,7 +96,10 @@ export function jobTimelineSteps(job: PublicJob): Step[] {
 
 const ICONS: Record<StepState, { Icon: typeof Check; className: string }> = {
   done: { Icon: Check, className: "bg-success text-white dark:text-background" },
-  current: { Icon: LoaderCircle, className: "bg-primary text-primary-foreground [&_svg]:animate-spin motion-reduce:[&_svg]:animate-none" },
+  current: {
+    Icon: LoaderCircle,
+    className: "bg-primary text-primary-foreground [&_svg]:animate-spin motion-reduce:[&_svg]:animate-none",
+  },
   upcoming: { Icon: Circle, className: "border border-border bg-card text-muted-foreground/50" },
   stopped: { Icon: Circle, className: "border border-muted-foreground/60 bg-card text-muted-foreground" },
   failed: { Icon: CircleAlert, className: "bg-destructive text-destructive-foreground" },
@@ -116,7 +127,13 @@ export function JobTimeline({ job, now }: { job: PublicJob; now: number }) {
         return (
           <li key={step.id} className="relative flex gap-3 pb-5 last:pb-0">
             {!last && <span aria-hidden="true" className="absolute top-7 bottom-1 left-[11px] w-px bg-border" />}
-            <span aria-hidden="true" className={cn("relative flex size-6 shrink-0 items-center justify-center rounded-full [&_svg]:size-3.5", className)}>
+            <span
+              aria-hidden="true"
+              className={cn(
+                "relative flex size-6 shrink-0 items-center justify-center rounded-full [&_svg]:size-3.5",
+                className,
+              )}
+            >
               <Icon />
             </span>
             <div className="min-w-0 pt-0.5">
@@ -126,7 +143,11 @@ export function JobTimeline({ job, now }: { job: PublicJob; now: number }) {
               </p>
               {step.detail && <p className="mt-0.5 text-sm break-words text-muted-foreground">{step.detail}</p>}
               {step.at !== undefined && now > 0 && (
-                <time dateTime={new Date(step.at).toISOString()} title={fullDateTime(step.at)} className="mt-0.5 block text-xs text-muted-foreground tabular-nums">
+                <time
+                  dateTime={new Date(step.at).toISOString()}
+                  title={fullDateTime(step.at)}
+                  className="mt-0.5 block text-xs text-muted-foreground tabular-nums"
+                >
                   {clockTime(step.at, now)}
                 </time>
               )}

@@ -17,7 +17,16 @@ import { NoQuestionsEmptyState } from "@/components/empty-states";
 import { JobStatusBadge, jobTitle } from "@/components/job-status";
 import { Button } from "@/components/ui/button";
 import { Progress } from "@/components/ui/progress";
-import { Select, SelectContent, SelectGroup, SelectItem, SelectLabel, SelectSeparator, SelectTrigger, SelectValue } from "@/components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectGroup,
+  SelectItem,
+  SelectLabel,
+  SelectSeparator,
+  SelectTrigger,
+  SelectValue,
+} from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
 import { QuestionCard, QuestionCardSkeletonList } from "./question-card";
 
@@ -170,14 +179,17 @@ function JobFilterBanner({ jobId, className }: { jobId: string; className?: stri
         <div className="min-w-0 flex-1">
           {job === null ? (
             <p className="text-sm">
-              Showing questions from a generation that no longer exists (or isn&apos;t yours). Its questions, if any, are
-              still listed under their topic.
+              Showing questions from a generation that no longer exists (or isn&apos;t yours). Its questions, if any,
+              are still listed under their topic.
             </p>
           ) : (
             <>
               <div className="flex flex-wrap items-center gap-2 text-sm">
                 <span className="text-muted-foreground">From the generation</span>
-                <Link href={`/jobs/${job._id}`} className="min-w-0 truncate font-medium underline-offset-4 hover:underline">
+                <Link
+                  href={`/jobs/${job._id}`}
+                  className="min-w-0 truncate font-medium underline-offset-4 hover:underline"
+                >
                   {jobTitle(job)}
                 </Link>
                 <JobStatusBadge job={job} />

@@ -46,7 +46,11 @@ export function QuestionCard({ question, now, number, showTopic = true, classNam
             ) : (
               <span>Due in {timeUntil(due, now)}</span>
             )}
-            <time dateTime={new Date(question.createdAt).toISOString()} title={fullDateTime(question.createdAt)} className="ml-auto">
+            <time
+              dateTime={new Date(question.createdAt).toISOString()}
+              title={fullDateTime(question.createdAt)}
+              className="ml-auto"
+            >
               Added {relativeTime(question.createdAt, now)}
             </time>
           </>

@@ -49,7 +49,9 @@ export function RatingButtons({ preview, from, suggested, pending, onRate, class
                 {pending === value && <Spinner className="size-3.5" />}
                 {label}
               </span>
-              <span className={cn("mt-0.5 text-xs", isSuggested ? "text-primary-foreground/80" : "text-muted-foreground")}>
+              <span
+                className={cn("mt-0.5 text-xs", isSuggested ? "text-primary-foreground/80" : "text-muted-foreground")}
+              >
                 {next}
               </span>
               <kbd aria-hidden="true" className="sr-only font-sans sm:not-sr-only sm:mt-1 sm:text-[10px] sm:opacity-60">

@@ -68,7 +68,11 @@ describe("ReviewCard", () => {
       const preview = previewReview(question.card, NOW);
       expect(screen.getByRole("button", { name: /^Again:/ })).toHaveTextContent(timeUntil(preview.again, NOW));
       expect(screen.getByRole("button", { name: /^Again:/ })).toHaveTextContent("1 min");
-      for (const [label, key] of [["Hard", "hard"], ["Good", "good"], ["Easy", "easy"]] as const) {
+      for (const [label, key] of [
+        ["Hard", "hard"],
+        ["Good", "good"],
+        ["Easy", "easy"],
+      ] as const) {
         expect(screen.getByRole("button", { name: new RegExp(`^${label}:`) })).toHaveAccessibleName(
           expect.stringContaining(`Comes back in ${timeUntil(preview[key], NOW)}`) as string,
         );

@@ -47,7 +47,12 @@ export function ReviewCard({ question, onRate }: ReviewCardProps) {
     function onKeyDown(event: KeyboardEvent) {
       if (event.metaKey || event.ctrlKey || event.altKey || event.defaultPrevented) return;
       const target = event.target as HTMLElement | null;
-      if (target?.closest("input, textarea, select, [contenteditable=true], [role=dialog], [role=alertdialog], [role=menu]")) return;
+      if (
+        target?.closest(
+          "input, textarea, select, [contenteditable=true], [role=dialog], [role=alertdialog], [role=menu]",
+        )
+      )
+        return;
       const index = Number.parseInt(event.key, 10) - 1;
       if (Number.isNaN(index) || index < 0) return;
       if (!revealed) {
@@ -69,7 +74,10 @@ export function ReviewCard({ question, onRate }: ReviewCardProps) {
   });
 
   return (
-    <article aria-labelledby="review-question" className="rounded-2xl border border-border bg-card p-5 shadow-xs sm:p-8">
+    <article
+      aria-labelledby="review-question"
+      className="rounded-2xl border border-border bg-card p-5 shadow-xs sm:p-8"
+    >
       <div className="flex flex-wrap items-center gap-2 text-xs text-muted-foreground">
         <span className="font-medium text-foreground">{question.topic}</span>
         <span aria-hidden="true">·</span>
@@ -79,7 +87,10 @@ export function ReviewCard({ question, onRate }: ReviewCardProps) {
         {question.card.state === "new" && <Badge tone="primary">New</Badge>}
       </div>
 
-      <h2 id="review-question" className="mt-4 text-xl leading-snug font-semibold tracking-tight text-pretty break-words sm:text-2xl">
+      <h2
+        id="review-question"
+        className="mt-4 text-xl leading-snug font-semibold tracking-tight text-pretty break-words sm:text-2xl"
+      >
         {question.question}
       </h2>
 
@@ -117,7 +128,13 @@ export function ReviewCard({ question, onRate }: ReviewCardProps) {
                     state === "idle" ? "border-border text-muted-foreground" : "border-current",
                   )}
                 >
-                  {state === "correct" ? <Check className="size-3.5" /> : state === "wrong" ? <X className="size-3.5" /> : index + 1}
+                  {state === "correct" ? (
+                    <Check className="size-3.5" />
+                  ) : state === "wrong" ? (
+                    <X className="size-3.5" />
+                  ) : (
+                    index + 1
+                  )}
                 </span>
                 <span className="min-w-0 flex-1 break-words">{option}</span>
               </button>
@@ -128,8 +145,8 @@ export function ReviewCard({ question, onRate }: ReviewCardProps) {
 
       {!revealed && (
         <p className="mt-5 hidden text-xs text-muted-foreground sm:block">
-          Press <kbd className="font-sans font-medium">1</kbd>–<kbd className="font-sans font-medium">{question.options.length}</kbd> to
-          answer.
+          Press <kbd className="font-sans font-medium">1</kbd>–
+          <kbd className="font-sans font-medium">{question.options.length}</kbd> to answer.
         </p>
       )}
 
@@ -140,14 +157,18 @@ export function ReviewCard({ question, onRate }: ReviewCardProps) {
             tabIndex={-1}
             className={cn(
               "rounded-xl px-4 py-3 focus:outline-none",
-              revealed.correct ? "bg-success-soft text-success-soft-foreground" : "bg-destructive-soft text-destructive-soft-foreground",
+              revealed.correct
+                ? "bg-success-soft text-success-soft-foreground"
+                : "bg-destructive-soft text-destructive-soft-foreground",
             )}
           >
             <p className="font-semibold">
               {revealed.correct ? "Correct." : "Not quite."}{" "}
               {!revealed.correct && <span className="font-normal">The answer is “{question.correctAnswer}”.</span>}
             </p>
-            {question.explanation && <p className="mt-1.5 leading-relaxed text-foreground/85">{question.explanation}</p>}
+            {question.explanation && (
+              <p className="mt-1.5 leading-relaxed text-foreground/85">{question.explanation}</p>
+            )}
           </div>
 
           <RatingButtons

@@ -49,9 +49,7 @@ export function ReviewSession() {
       <div className="flex items-center gap-2 text-sm text-muted-foreground">
         {reviewed > 0 && <span>{reviewed} reviewed</span>}
         {queue && queue.dueCount > 0 && (
-          <Badge tone="primary">
-            {queue.dueCountIsCapped ? `${queue.dueCount}+` : queue.dueCount} due
-          </Badge>
+          <Badge tone="primary">{queue.dueCountIsCapped ? `${queue.dueCount}+` : queue.dueCount} due</Badge>
         )}
       </div>
     </div>
@@ -97,7 +95,11 @@ export function ReviewSession() {
 
 function ReviewCardSkeleton() {
   return (
-    <div role="status" aria-label="Loading the next question" className="rounded-2xl border border-border bg-card p-5 sm:p-8">
+    <div
+      role="status"
+      aria-label="Loading the next question"
+      className="rounded-2xl border border-border bg-card p-5 sm:p-8"
+    >
       <Skeleton className="h-4 w-32" />
       <Skeleton className="mt-5 h-6 w-full" />
       <Skeleton className="mt-2 h-6 w-2/3" />

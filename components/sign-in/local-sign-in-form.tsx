@@ -62,8 +62,8 @@ export function LocalSignInForm({ next, initialError }: LocalSignInFormProps) {
           </p>
           <h1 className="mt-4 text-xl font-semibold tracking-tight">Sign in</h1>
           <p className="mt-2 text-sm leading-relaxed text-muted-foreground">
-            No password: this sign-in is for running the app on your own machine. Use the same name to come back to
-            the same questions.
+            No password: this sign-in is for running the app on your own machine. Use the same name to come back to the
+            same questions.
           </p>
           <form
             action="/api/local-auth/session"

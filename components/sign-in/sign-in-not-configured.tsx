@@ -20,8 +20,8 @@ export function SignInNotConfigured() {
       </p>
       <ul className="mt-3 list-disc space-y-2 pl-5 leading-relaxed text-muted-foreground">
         <li>
-          in the web app&apos;s environment (e.g. <Code>.env.local</Code>): <Code>NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY</Code>{" "}
-          and <Code>CLERK_SECRET_KEY</Code>;
+          in the web app&apos;s environment (e.g. <Code>.env.local</Code>):{" "}
+          <Code>NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY</Code> and <Code>CLERK_SECRET_KEY</Code>;
         </li>
         <li>
           on the Convex deployment: <Code>npx convex env set CLERK_JWT_ISSUER_DOMAIN https://…</Code>.

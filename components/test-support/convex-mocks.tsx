@@ -24,7 +24,10 @@ export function setQueryResult(name: string, result: unknown) {
   queryResults.set(name, result);
 }
 
-export function mockMutation(name: string, implementation?: (args: Record<string, unknown>) => Promise<unknown>): MutationMock {
+export function mockMutation(
+  name: string,
+  implementation?: (args: Record<string, unknown>) => Promise<unknown>,
+): MutationMock {
   const mock: MutationMock = vi.fn(implementation ?? (() => Promise.resolve(null)));
   mutations.set(name, mock);
   return mock;
@@ -53,7 +56,12 @@ export const convexReactMock = {
 };
 
 /** `next/link` as a plain anchor (no app router in jsdom). */
-export function LinkStub({ href, children, onClick, ...props }: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string; children: ReactNode }) {
+export function LinkStub({
+  href,
+  children,
+  onClick,
+  ...props
+}: AnchorHTMLAttributes<HTMLAnchorElement> & { href: string; children: ReactNode }) {
   return (
     <a
       href={href}

@@ -53,7 +53,10 @@ export function DialogHeader({ className, ...props }: ComponentProps<"div">) {
 
 export function DialogFooter({ className, ...props }: ComponentProps<"div">) {
   return (
-    <div className={cn("mt-5 flex flex-col-reverse gap-2 sm:flex-row sm:items-center sm:justify-end", className)} {...props} />
+    <div
+      className={cn("mt-5 flex flex-col-reverse gap-2 sm:flex-row sm:items-center sm:justify-end", className)}
+      {...props}
+    />
   );
 }
 

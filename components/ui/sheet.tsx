@@ -31,7 +31,9 @@ export function SheetContent({ className, children, ...props }: ComponentProps<t
 }
 
 export function SheetHeader({ className, ...props }: ComponentProps<"div">) {
-  return <div className={cn("flex flex-col gap-1 border-b border-border px-5 pt-5 pb-4 pr-14", className)} {...props} />;
+  return (
+    <div className={cn("flex flex-col gap-1 border-b border-border px-5 pt-5 pb-4 pr-14", className)} {...props} />
+  );
 }
 
 export function SheetTitle({ className, ...props }: ComponentProps<typeof DialogPrimitive.Title>) {

@@ -2,7 +2,13 @@ import { describe, expect, test } from "vitest";
 import { isSaveDue, msUntilSaveDue, type BatchState } from "./batching";
 
 const policy = { BATCH_SIZE: 5, BATCH_MAX_WAIT_MS: 1500, HEARTBEAT_INTERVAL_MS: 10_000 };
-const at = (state: Partial<BatchState>): BatchState => ({ buffered: 0, oldestBufferedAt: null, lastSaveAt: 0, savedByAttempt: 0, ...state });
+const at = (state: Partial<BatchState>): BatchState => ({
+  buffered: 0,
+  oldestBufferedAt: null,
+  lastSaveAt: 0,
+  savedByAttempt: 0,
+  ...state,
+});
 
 describe("when questions are saved", () => {
   test("the first question of an attempt is saved at once", () => {

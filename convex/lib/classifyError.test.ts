@@ -27,11 +27,14 @@ describe.each(WIRE_PROVIDERS)("%s: the server's failure → the job's code", (pr
     expect(run.requests).toHaveLength(wireCase.requests ?? 1);
   });
 
-  test.each(cases.filter((wireCase) => wireCase.expected === null))("$name: no error ever comes (no timeout applies before the headers)", async (wireCase) => {
-    const run = await runCase(provider, wireCase);
-    expect(run).toMatchObject({ silent: true, error: null });
-    expect(run.requests).toHaveLength(1);
-  });
+  test.each(cases.filter((wireCase) => wireCase.expected === null))(
+    "$name: no error ever comes (no timeout applies before the headers)",
+    async (wireCase) => {
+      const run = await runCase(provider, wireCase);
+      expect(run).toMatchObject({ silent: true, error: null });
+      expect(run.requests).toHaveLength(1);
+    },
+  );
 });
 
 describe("what else reaches classifyError", () => {
@@ -39,7 +42,11 @@ describe("what else reaches classifyError", () => {
     const wireCase = WIRE_CASES.find((c) => c.maxRetries === 1)!;
     const { error, requests } = await runCase("gemini", wireCase);
     expect(requests[1]!.at - requests[0]!.at).toBeGreaterThanOrEqual(TABLE_RETRY_AFTER_S * 1000 - 5);
-    expect(classifyError(error)).toEqual({ code: "RATE_LIMIT", retryable: true, message: "HTTP 429: Resource has been exhausted (e.g. check quota)." });
+    expect(classifyError(error)).toEqual({
+      code: "RATE_LIMIT",
+      retryable: true,
+      message: "HTTP 429: Resource has been exhausted (e.g. check quota).",
+    });
   });
 
   test("Gemini with no key at all: the provider's LoadAPIKeyError is API_KEY", async () => {
@@ -47,7 +54,10 @@ describe("what else reaches classifyError", () => {
     const server = await startProviderStandIn("gemini");
     try {
       const keyless = createGoogleGenerativeAI({ baseURL: server.url })("gemini-2.5-flash");
-      const { error } = await generateLikeProcessJob({ ...wireChoice("gemini", server, { maxRetries: 0 }), model: keyless });
+      const { error } = await generateLikeProcessJob({
+        ...wireChoice("gemini", server, { maxRetries: 0 }),
+        model: keyless,
+      });
       expect(classifyError(error)).toMatchObject({ code: "API_KEY", retryable: false });
       expect(server.requests).toHaveLength(0);
     } finally {
@@ -56,11 +66,18 @@ describe("what else reaches classifyError", () => {
   });
 
   test("our own InvalidOutputError (no usable question at all) is INVALID_OUTPUT", () => {
-    expect(classifyError(new InvalidOutputError("The model produced no usable questions."))).toMatchObject({ code: "INVALID_OUTPUT", retryable: true });
+    expect(classifyError(new InvalidOutputError("The model produced no usable questions."))).toMatchObject({
+      code: "INVALID_OUTPUT",
+      retryable: true,
+    });
   });
 
   test("a long provider message is cut to a bounded length", async () => {
-    const server = await startProviderStandIn("openai", () => ({ reply: "status", status: 400, body: { error: { message: "x".repeat(2000), type: "invalid_request_error" } } }));
+    const server = await startProviderStandIn("openai", () => ({
+      reply: "status",
+      status: 400,
+      body: { error: { message: "x".repeat(2000), type: "invalid_request_error" } },
+    }));
     try {
       const { error } = await generateLikeProcessJob(wireChoice("openai", server, { maxRetries: 0 }));
       expect(classifyError(error)).toMatchObject({ code: "UNKNOWN", retryable: false });
@@ -73,6 +90,10 @@ describe("what else reaches classifyError", () => {
   test("an error of unknown shape (another runtime's fetch, say) is classified by its message", () => {
     // Hand-built on purpose: no provider here produces it; Convex's own runtime may.
     expect(classifyError(new Error("network connection lost"))).toMatchObject({ code: "NETWORK", retryable: true });
-    expect(classifyError(new Error("Something odd"))).toEqual({ code: "UNKNOWN", retryable: false, message: "Something odd" });
+    expect(classifyError(new Error("Something odd"))).toEqual({
+      code: "UNKNOWN",
+      retryable: false,
+      message: "Something odd",
+    });
   });
 });

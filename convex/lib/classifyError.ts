@@ -60,7 +60,10 @@ const CAUSE_CHAIN_LIMIT = 10;
 /** `error`, then what caused it, outermost first. */
 function causeChain(error: unknown): unknown[] {
   const links: unknown[] = [];
-  for (let link = error; link !== undefined && link !== null && links.length < CAUSE_CHAIN_LIMIT && !links.includes(link); ) {
+  for (
+    let link = error;
+    link !== undefined && link !== null && links.length < CAUSE_CHAIN_LIMIT && !links.includes(link);
+  ) {
     links.push(link);
     link = RetryError.isInstance(link) ? link.lastError : (link as { cause?: unknown }).cause;
   }
@@ -88,10 +91,13 @@ const NETWORK_ERROR_CODES = new Set([
 /** The code one link of the chain decides on its own, or null to look further. */
 function classifyLink(link: unknown): ErrorCode | null {
   if (LoadAPIKeyError.isInstance(link)) return "API_KEY";
-  if (APICallError.isInstance(link)) return classifyStatus(link.statusCode, `${link.message} ${link.responseBody ?? ""}`);
-  if (NoObjectGeneratedError.isInstance(link)) return link.finishReason === "content-filter" ? "CONTENT_BLOCKED" : "INVALID_OUTPUT";
+  if (APICallError.isInstance(link))
+    return classifyStatus(link.statusCode, `${link.message} ${link.responseBody ?? ""}`);
+  if (NoObjectGeneratedError.isInstance(link))
+    return link.finishReason === "content-filter" ? "CONTENT_BLOCKED" : "INVALID_OUTPUT";
   if (NoOutputGeneratedError.isInstance(link)) return link.cause === undefined ? "INVALID_OUTPUT" : null;
-  if (link instanceof InvalidOutputError || JSONParseError.isInstance(link) || TypeValidationError.isInstance(link)) return "INVALID_OUTPUT";
+  if (link instanceof InvalidOutputError || JSONParseError.isInstance(link) || TypeValidationError.isInstance(link))
+    return "INVALID_OUTPUT";
   if (typeof link !== "object" || link === null) return null;
   const { name, code, status, type } = link as { name?: unknown; code?: unknown; status?: unknown; type?: unknown };
   if (name === "TimeoutError" || name === "AbortError") return "NETWORK";
@@ -110,7 +116,8 @@ function classifyStatus(status: number | undefined, text: string): ErrorCode | n
   if (status === 429) return "RATE_LIMIT";
   if (status === 401 || status === 403) return "API_KEY";
   // Gemini answers a bad key with 400 INVALID_ARGUMENT, reason API_KEY_INVALID.
-  if (status === 400 && /API_KEY_INVALID|api key not valid|invalid api key|incorrect api key/i.test(text)) return "API_KEY";
+  if (status === 400 && /API_KEY_INVALID|api key not valid|invalid api key|incorrect api key/i.test(text))
+    return "API_KEY";
   if (status === 408 || status >= 500) return "NETWORK";
   if (isSuccess(status)) return null; // the response failed while being read: its cause says how
   return "UNKNOWN";
@@ -119,8 +126,10 @@ function classifyStatus(status: number | undefined, text: string): ErrorCode | n
 /** Google's `status` and OpenAI's `type`/`code` strings of an error object. */
 function classifyProviderCode(codes: string[]): ErrorCode | null {
   for (const code of codes) {
-    if (/^(RESOURCE_EXHAUSTED|rate_limit_exceeded|insufficient_quota|requests|tokens)$/i.test(code)) return "RATE_LIMIT";
-    if (/^(UNAUTHENTICATED|PERMISSION_DENIED|invalid_api_key|authentication_error|permission_error)$/i.test(code)) return "API_KEY";
+    if (/^(RESOURCE_EXHAUSTED|rate_limit_exceeded|insufficient_quota|requests|tokens)$/i.test(code))
+      return "RATE_LIMIT";
+    if (/^(UNAUTHENTICATED|PERMISSION_DENIED|invalid_api_key|authentication_error|permission_error)$/i.test(code))
+      return "API_KEY";
     if (/^(UNAVAILABLE|INTERNAL|DEADLINE_EXCEEDED|server_error|overloaded_error)$/i.test(code)) return "NETWORK";
   }
   return null;
@@ -130,7 +139,8 @@ const isSuccess = (status: number | undefined) => status !== undefined && status
 
 function messageOf(link: unknown): string {
   if (link instanceof Error) return `${link.name} ${link.message}`;
-  if (typeof link === "object" && link !== null && typeof (link as { message?: unknown }).message === "string") return (link as { message: string }).message;
+  if (typeof link === "object" && link !== null && typeof (link as { message?: unknown }).message === "string")
+    return (link as { message: string }).message;
   return String(link);
 }
 
@@ -138,7 +148,11 @@ function messageOf(link: unknown): string {
 function classifyMessage(message: string): ErrorCode | null {
   if (/\b429\b|rate.?limit|too many requests|quota|resource.?exhausted/i.test(message)) return "RATE_LIMIT";
   if (/\b40[13]\b|api.?key|unauthori[sz]ed|permission denied|forbidden/i.test(message)) return "API_KEY";
-  if (/network|timed? ?out|fetch failed|terminated|socket|ECONN\w*|ENOTFOUND|EAI_AGAIN|connection (reset|closed|refused)/i.test(message)) {
+  if (
+    /network|timed? ?out|fetch failed|terminated|socket|ECONN\w*|ENOTFOUND|EAI_AGAIN|connection (reset|closed|refused)/i.test(
+      message,
+    )
+  ) {
     return "NETWORK";
   }
   return null;

@@ -93,7 +93,8 @@ export function checkArgs<Args extends PropertyValidators>(
     throw fail(name, `Invalid argument \`${error.path ?? name}\`: expected ${expected}, got ${error.got}.`);
   }
   const nonFinite = findNonFinite(raw);
-  if (nonFinite !== null) throw fail(nonFinite.split(/[.[]/)[0]!, `Invalid argument \`${nonFinite}\`: expected a finite number.`);
+  if (nonFinite !== null)
+    throw fail(nonFinite.split(/[.[]/)[0]!, `Invalid argument \`${nonFinite}\`: expected a finite number.`);
   return raw as ObjectType<Args>;
 }
 

@@ -4,7 +4,9 @@ import { redactSecrets } from "./redact";
 
 describe("redactSecrets", () => {
   test("replaces every configured secret value, wherever it appears", () => {
-    const secrets = secretValues(readDeploymentEnv({ OPENAI_COMPATIBLE_API_KEY: "local-key-123456", GEMINI_MODEL: "gemini-2.5-flash" }));
+    const secrets = secretValues(
+      readDeploymentEnv({ OPENAI_COMPATIBLE_API_KEY: "local-key-123456", GEMINI_MODEL: "gemini-2.5-flash" }),
+    );
     expect(secrets).toEqual(["local-key-123456"]);
     expect(redactSecrets("HTTP 401: Incorrect API key provided: local-key-123456 (local-key-123456)", secrets)).toBe(
       "HTTP 401: Incorrect API key provided: [redacted] ([redacted])",
@@ -23,6 +25,8 @@ describe("redactSecrets", () => {
   });
 
   test("leaves ordinary text and short values alone", () => {
-    expect(redactSecrets("The model produced no usable questions.", ["abc"])).toBe("The model produced no usable questions.");
+    expect(redactSecrets("The model produced no usable questions.", ["abc"])).toBe(
+      "The model produced no usable questions.",
+    );
   });
 });

@@ -18,7 +18,14 @@ const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isM
 
 const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
 });
 
 /** A page signed in as the demo user (one session shared by every context). */
@@ -130,7 +137,8 @@ try {
     await phone.context().close();
   }
 } catch (error) {
-  for (const context of browser.contexts()) for (const page of context.pages()) await page.screenshot({ path: `${outDir}/capture-failed.png` });
+  for (const context of browser.contexts())
+    for (const page of context.pages()) await page.screenshot({ path: `${outDir}/capture-failed.png` });
   throw error;
 } finally {
   await browser.close();

@@ -61,6 +61,7 @@ export function exposeInternals(source: string): string {
 export const load: LoadHook = async (url, context, nextLoad) => {
   const result = await nextLoad(url, context);
   if (!isConvexTestEntry(url) || result.source === undefined) return result;
-  const source = typeof result.source === "string" ? result.source : Buffer.from(result.source as Uint8Array).toString("utf8");
+  const source =
+    typeof result.source === "string" ? result.source : Buffer.from(result.source as Uint8Array).toString("utf8");
   return { ...result, source: exposeInternals(source) };
 };

@@ -69,7 +69,10 @@ export interface TransactionManager {
   _lastCommitTs: bigint;
   /** Per-transaction usage (reads, writes, bytes); null outside a top-level transaction. */
   _metricsTracker: {
-    getTransactionMetrics: () => Record<"documentsRead" | "bytesRead" | "documentsWritten" | "bytesWritten", MetricUsage>;
+    getTransactionMetrics: () => Record<
+      "documentsRead" | "bytesRead" | "documentsWritten" | "bytesWritten",
+      MetricUsage
+    >;
   } | null;
   begin: (this: TransactionManager, isNested: boolean, transactionLimits?: unknown) => Promise<void>;
   /** Returns the commit timestamp, or null for a nested commit. */
@@ -176,7 +179,16 @@ function shapeProblems(internals: ConvexTestInternals): string[] {
   if (problems.length > 0) return problems;
 
   const dbProto = internals.DatabaseFake.prototype;
-  for (const method of ["get", "commit", "_iterateDocs", "_resolveQuerySource", "paginate", "_validate", "startTransaction", "rollbackWrites"]) {
+  for (const method of [
+    "get",
+    "commit",
+    "_iterateDocs",
+    "_resolveQuerySource",
+    "paginate",
+    "_validate",
+    "startTransaction",
+    "rollbackWrites",
+  ]) {
     expectFunction("DatabaseFake.prototype", (dbProto as unknown as Record<string, unknown>)[method], method);
   }
   const db = new internals.DatabaseFake(null, "probe");
@@ -210,7 +222,11 @@ function shapeProblems(internals: ConvexTestInternals): string[] {
   expectFunction("", internals.runScheduledFunction, "runScheduledFunction");
   expectFunction("", internals.frameworkSetTimeout, "frameworkSetTimeout");
   expectFunction("convexGlobalStorage", internals.convexGlobalStorage.run.bind(internals.convexGlobalStorage), "run");
-  expectFunction("executionContextStorage", internals.executionContextStorage.getStore.bind(internals.executionContextStorage), "getStore");
+  expectFunction(
+    "executionContextStorage",
+    internals.executionContextStorage.getStore.bind(internals.executionContextStorage),
+    "getStore",
+  );
   return problems;
 }
 

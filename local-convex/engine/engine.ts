@@ -92,8 +92,7 @@ export type Commit = {
 };
 
 export type CallOutcome = (
-  | { ok: true; value: Value }
-  | { ok: false; errorMessage: string; errorData?: Value; expected: boolean }
+  { ok: true; value: Value } | { ok: false; errorMessage: string; errorData?: Value; expected: boolean }
 ) & {
   logLines: string[];
   durationMs: number;
@@ -123,7 +122,14 @@ export type UsageTotals = {
 };
 
 const NO_USAGE: UsageTotals = {
-  committed: 0, rolledBack: 0, documentsRead: 0, bytesRead: 0, documentsWritten: 0, bytesWritten: 0, maxDocumentsRead: 0, maxDocumentsWritten: 0,
+  committed: 0,
+  rolledBack: 0,
+  documentsRead: 0,
+  bytesRead: 0,
+  documentsWritten: 0,
+  bytesWritten: 0,
+  maxDocumentsRead: 0,
+  maxDocumentsWritten: 0,
 };
 
 /** The stored state of one component (the root app is `""`). */
@@ -220,7 +226,9 @@ export class Engine {
       transactionLimits,
     });
 
-    const appConfig = ["convex.config.ts", "convex.config.js"].map((f) => path.join(this.convexDir, f)).find(existsSync);
+    const appConfig = ["convex.config.ts", "convex.config.js"]
+      .map((f) => path.join(this.convexDir, f))
+      .find(existsSync);
     for (const component of appConfig ? discoverComponents(appConfig) : []) {
       const componentModules = findFunctionModules(component.dir);
       this.functions.set(component.path, await registerFunctions(componentModules, component.dir));
@@ -288,7 +296,8 @@ export class Engine {
     if (!info || (caller === "client" && !info.isPublic)) {
       return `Could not find public function for '${displayFunctionName(udfPath)}'. Did you forget to run \`npx convex dev\` or \`npx convex deploy\`?`;
     }
-    if (kind && info.kind !== kind) return `Trying to execute ${displayFunctionName(udfPath)} as ${title(kind)}, but it is defined as ${title(info.kind)}.`;
+    if (kind && info.kind !== kind)
+      return `Trying to execute ${displayFunctionName(udfPath)} as ${title(kind)}, but it is defined as ${title(info.kind)}.`;
     return null;
   }
 
@@ -369,7 +378,10 @@ export class Engine {
       };
     }
     if (error instanceof Error) {
-      return { errorMessage: `Uncaught ${error.name}: ${error.message}${this.userFrames(error.stack)}`, expected: false };
+      return {
+        errorMessage: `Uncaught ${error.name}: ${error.message}${this.userFrames(error.stack)}`,
+        expected: false,
+      };
     }
     return { errorMessage: `Uncaught ${inspect(error)}`, expected: false };
   }
@@ -381,7 +393,13 @@ export class Engine {
       .split("\n")
       .filter((line) => /^\s+at /.test(line) && line.includes(this.convexDir + path.sep))
       .slice(0, 10)
-      .map((line) => `    ${line.trim().replace(pathToFileURL(this.convexDir).href + "/", "../convex/").replace(this.convexDir + path.sep, "../convex/")}`);
+      .map(
+        (line) =>
+          `    ${line
+            .trim()
+            .replace(pathToFileURL(this.convexDir).href + "/", "../convex/")
+            .replace(this.convexDir + path.sep, "../convex/")}`,
+      );
     return frames.length > 0 ? `\n${frames.join("\n")}` : "";
   }
 
@@ -393,7 +411,8 @@ export class Engine {
       wrapped[level] = (...args: unknown[]) => {
         const running = this.internals.executionContextStorage.getStore();
         // convex-test reports a failed scheduled function from outside the function.
-        const fromScheduler = typeof args[0] === "string" && args[0].startsWith("Error when running scheduled function");
+        const fromScheduler =
+          typeof args[0] === "string" && args[0].startsWith("Error when running scheduled function");
         if (!running || fromScheduler) return void realConsole[level](...args);
         const call = this.calls.getStore();
         if (call?.open && running.depth === 1 && running.componentPath === "" && running.udfPath === call.udfPath) {
@@ -471,14 +490,16 @@ export class Engine {
     for (const { file } of modules) {
       for (const value of Object.values(await importFile(file))) {
         const fn = value as { isMutation?: boolean; isAction?: boolean; _handler?: unknown } | null;
-        if ((typeof fn !== "function" && typeof fn !== "object") || fn === null || typeof fn._handler !== "function") continue;
+        if ((typeof fn !== "function" && typeof fn !== "object") || fn === null || typeof fn._handler !== "function")
+          continue;
         const handler = fn._handler as (ctx: unknown, args: unknown) => unknown;
         if (fn.isMutation) {
           fn._handler = async (ctx: unknown, args: unknown) => {
             const value = await handler(ctx, args);
             const call = this.calls.getStore();
             const running = this.internals.executionContextStorage.getStore();
-            if (call?.open && running?.depth === 1 && running.componentPath === "" && running.udfPath === call.udfPath) call.returned = { value: value as Value };
+            if (call?.open && running?.depth === 1 && running.componentPath === "" && running.udfPath === call.udfPath)
+              call.returned = { value: value as Value };
             return value;
           };
         } else if (fn.isAction) {
@@ -526,7 +547,9 @@ export class Engine {
   /** Whether `write` can change the result of a query that read `reads`. */
   writeAffects(reads: ReadSet, write: Write): boolean {
     const { evaluateRangeFilter } = this.internals;
-    return writeAffects(reads, write, (doc, range) => range.every((expression) => evaluateRangeFilter(doc, expression)));
+    return writeAffects(reads, write, (doc, range) =>
+      range.every((expression) => evaluateRangeFilter(doc, expression)),
+    );
   }
 
   /** Runs `fn` (which calls queries) with no transaction committing meanwhile. */
@@ -579,7 +602,9 @@ export class Engine {
     for (const component of components) {
       const db = this.convex.components[component.path]?.db;
       if (!db) {
-        warnings.push(`Component "${component.path}" is no longer used: its ${component.documents.length} stored documents are not loaded.`);
+        warnings.push(
+          `Component "${component.path}" is no longer used: its ${component.documents.length} stored documents are not loaded.`,
+        );
         continue;
       }
       db._documents = Object.fromEntries(component.documents.map((doc) => [doc._id, doc]));
@@ -587,7 +612,8 @@ export class Engine {
       db._lastCreationTime = Math.max(db._lastCreationTime, component.lastCreationTime);
       resetDocumentsByTable(db);
       // Documents saved under this very schema were validated when written.
-      if (component.schemaFingerprint !== this.schemaFingerprint(component.path)) warnings.push(...this.schemaMismatches(db));
+      if (component.schemaFingerprint !== this.schemaFingerprint(component.path))
+        warnings.push(...this.schemaMismatches(db));
     }
     this.advanceTsTo(lastCommitTs);
     return warnings;
@@ -694,7 +720,13 @@ async function registerFunctions(modules: ModuleFile[], dir: string): Promise<Ma
     for (const [name, value] of Object.entries(exports)) {
       const fn = value as { isQuery?: boolean; isMutation?: boolean; isAction?: boolean; isPublic?: boolean } | null;
       if (typeof fn !== "function" && (typeof fn !== "object" || fn === null)) continue;
-      const kind: FunctionKind | null = fn.isQuery ? "query" : fn.isMutation ? "mutation" : fn.isAction ? "action" : null;
+      const kind: FunctionKind | null = fn.isQuery
+        ? "query"
+        : fn.isMutation
+          ? "mutation"
+          : fn.isAction
+            ? "action"
+            : null;
       if (kind) functions.set(`${modulePath}:${name}`, { kind, isPublic: fn.isPublic === true });
     }
   }

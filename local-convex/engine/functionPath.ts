@@ -31,7 +31,9 @@ export function udfPathFromRunPath(runPath: string): string {
 
 /** A function name as error messages and logs quote it: cut to `FUNCTION_NAME_IN_ERRORS` characters. */
 export function displayFunctionName(udfPath: string): string {
-  return udfPath.length <= FUNCTION_NAME_IN_ERRORS ? udfPath : `${udfPath.slice(0, FUNCTION_NAME_IN_ERRORS)}… (${udfPath.length} characters)`;
+  return udfPath.length <= FUNCTION_NAME_IN_ERRORS
+    ? udfPath
+    : `${udfPath.slice(0, FUNCTION_NAME_IN_ERRORS)}… (${udfPath.length} characters)`;
 }
 
 /** The refusal of a name longer than `MAX_FUNCTION_NAME_LENGTH`. */

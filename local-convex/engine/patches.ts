@@ -20,7 +20,15 @@
  *
  * Installed once per process by `Engine`.
  */
-import type { ConvexTestInternals, DatabaseFake, Doc, PageResult, RangeExpression, TransactionManager, WriteLayer } from "./convexTestInternals";
+import type {
+  ConvexTestInternals,
+  DatabaseFake,
+  Doc,
+  PageResult,
+  RangeExpression,
+  TransactionManager,
+  WriteLayer,
+} from "./convexTestInternals";
 import { log } from "../log";
 import { SortedIndex, type FieldAccess } from "./sortedIndex";
 
@@ -60,12 +68,19 @@ export class ReadSet {
  * touched a document the query fetched, a table it scanned, or an index range
  * it read held the document before or holds it after.
  */
-export function writeAffects(reads: ReadSet, write: Write, matches: (doc: Doc, range: RangeExpression[]) => boolean): boolean {
+export function writeAffects(
+  reads: ReadSet,
+  write: Write,
+  matches: (doc: Doc, range: RangeExpression[]) => boolean,
+): boolean {
   const table = tableKey(write.componentPath, write.table);
   if (reads.scannedTables.has(table) || reads.ids.get(table)?.has(write.id)) return true;
   const ranges = reads.ranges.get(table);
   if (!ranges) return false;
-  return ranges.some((range) => (write.previous !== null && matches(write.previous, range)) || (write.doc !== null && matches(write.doc, range)));
+  return ranges.some(
+    (range) =>
+      (write.previous !== null && matches(write.previous, range)) || (write.doc !== null && matches(write.doc, range)),
+  );
 }
 
 /** The journal of one run of a subscribed paginated query. */
@@ -92,7 +107,12 @@ export interface EngineHooks {
 }
 
 /** What one transaction read and wrote (convex-test's metrics tracker). */
-export type TransactionUsage = { documentsRead: number; bytesRead: number; documentsWritten: number; bytesWritten: number };
+export type TransactionUsage = {
+  documentsRead: number;
+  bytesRead: number;
+  documentsWritten: number;
+  bytesWritten: number;
+};
 
 /** The key of a table in read sets and dirty sets. */
 export function tableKey(componentPath: string, table: string): string {
@@ -336,7 +356,11 @@ function transactionUsage(tm: TransactionManager): TransactionUsage | null {
   };
 }
 
-function idsWrittenIn(layers: WriteLayer[], table: string, tableNameFromId: (id: string) => string | null): Set<string> {
+function idsWrittenIn(
+  layers: WriteLayer[],
+  table: string,
+  tableNameFromId: (id: string) => string | null,
+): Set<string> {
   const ids = new Set<string>();
   for (const layer of layers) {
     for (const id of Object.keys(layer)) if (tableNameFromId(id) === table) ids.add(id);

@@ -58,7 +58,10 @@ export function resumeScheduledFunctions(engine: Engine): { interrupted: string[
 
 /** Logs scheduled function runs. */
 export class ScheduledFunctionMonitor {
-  private readonly running = new Map<string, { name: string; componentPath: string; kind: FunctionKind | undefined; startedAt: number }>();
+  private readonly running = new Map<
+    string,
+    { name: string; componentPath: string; kind: FunctionKind | undefined; startedAt: number }
+  >();
 
   constructor(
     private readonly engine: Engine,

@@ -80,7 +80,13 @@ export class SortedIndex {
   /** Index of the first document at or after `doc` in index order. */
   private firstAtOrAfter(doc: Doc): number {
     const key = this.fields.map((f) => this.access.evaluateFieldPath(f, doc));
-    return this.search((other) => compareKeys(this.fields.map((f) => this.access.evaluateFieldPath(f, other)), key) >= 0);
+    return this.search(
+      (other) =>
+        compareKeys(
+          this.fields.map((f) => this.access.evaluateFieldPath(f, other)),
+          key,
+        ) >= 0,
+    );
   }
 
   /** The first index from `low` where `isAtOrPast` holds (it must be monotone along the index). */

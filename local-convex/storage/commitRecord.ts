@@ -41,10 +41,15 @@ export type DecodedCommit = {
 
 /** The line for `record` with sequence number `seq` (document texts from `docJson`). */
 export function encodeCommit(seq: number, record: CommitRecord, docJson: DocJson): string {
-  const writes = record.writes.map((w) => `[${JSON.stringify(w.componentPath)},${JSON.stringify(w.id)},${w.doc === null ? "null" : docJson.of(w.doc)}]`);
+  const writes = record.writes.map(
+    (w) =>
+      `[${JSON.stringify(w.componentPath)},${JSON.stringify(w.id)},${w.doc === null ? "null" : docJson.of(w.doc)}]`,
+  );
   let line = `{"seq":${seq},"ts":"${record.ts}","w":[${writes.join(",")}]`;
   if (record.counters.size > 0) {
-    const counters = Object.fromEntries([...record.counters].map(([path, c]) => [path, [c.nextDocId, c.lastCreationTime]]));
+    const counters = Object.fromEntries(
+      [...record.counters].map(([path, c]) => [path, [c.nextDocId, c.lastCreationTime]]),
+    );
     line += `,"c":${JSON.stringify(counters)}`;
   }
   if (record.mutation) {
@@ -65,7 +70,10 @@ export function decodeCommit(entry: JournalEntry, docJson: DocJson): DecodedComm
     return { componentPath, id, doc };
   });
   const counters = new Map<string, Counters>(
-    Object.entries((c ?? {}) as Record<string, [number, number]>).map(([path, [nextDocId, lastCreationTime]]) => [path, { nextDocId, lastCreationTime }]),
+    Object.entries((c ?? {}) as Record<string, [number, number]>).map(([path, [nextDocId, lastCreationTime]]) => [
+      path,
+      { nextDocId, lastCreationTime },
+    ]),
   );
   const stored = m as { s: string; r: number; at: number; res: StoredResult } | undefined;
   return {

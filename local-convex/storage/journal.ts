@@ -24,7 +24,19 @@
  * torn last line (a crash in the middle of a write) or a gap ends the valid
  * part, and `discardInvalidTail` cuts it off so new segments follow valid data.
  */
-import { closeSync, fdatasync, fdatasyncSync, fsync, open, openSync, readFileSync, rmSync, truncateSync, write, writeSync } from "node:fs";
+import {
+  closeSync,
+  fdatasync,
+  fdatasyncSync,
+  fsync,
+  open,
+  openSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  write,
+  writeSync,
+} from "node:fs";
 import { rm } from "node:fs/promises";
 import { promisify } from "node:util";
 import { log } from "../log";
@@ -82,7 +94,12 @@ export class Journal {
    * directory entry made durable); the next record gets `lastSeq + 1`.
    * `inlineSyncBelowMs` 0 always flushes in the background (tests).
    */
-  static create(file: string, segment: number, lastSeq: number, { inlineSyncBelowMs = INLINE_SYNC_BELOW_MS }: { inlineSyncBelowMs?: number } = {}): Journal {
+  static create(
+    file: string,
+    segment: number,
+    lastSeq: number,
+    { inlineSyncBelowMs = INLINE_SYNC_BELOW_MS }: { inlineSyncBelowMs?: number } = {},
+  ): Journal {
     return new Journal(file, segment, lastSeq, inlineSyncBelowMs);
   }
 
@@ -116,7 +133,8 @@ export class Journal {
     const seq = this.lastSeq + 1;
     const bytes = Buffer.from(render(seq) + "\n", "utf8");
     try {
-      for (let written = 0; written < bytes.length; ) written += writeSync(this.fd, bytes, written, bytes.length - written, this.segmentBytes + written);
+      for (let written = 0; written < bytes.length;)
+        written += writeSync(this.fd, bytes, written, bytes.length - written, this.segmentBytes + written);
     } catch (error) {
       this.fail(error as Error);
       throw error;
@@ -134,7 +152,9 @@ export class Journal {
   barrier(seq = this.lastSeq): Promise<void> | undefined {
     if (this.failure) return Promise.reject(this.failure);
     if (this.durableSeq >= seq) return undefined;
-    const inline = this.lastInlineSyncMs < this.inlineSyncBelowMs || (this.inlineSyncBelowMs > 0 && Date.now() - this.lastInlineSyncAt > INLINE_RETRY_EVERY_MS);
+    const inline =
+      this.lastInlineSyncMs < this.inlineSyncBelowMs ||
+      (this.inlineSyncBelowMs > 0 && Date.now() - this.lastInlineSyncAt > INLINE_RETRY_EVERY_MS);
     if (inline && !this.syncing) {
       return this.syncInline();
     }
@@ -154,7 +174,10 @@ export class Journal {
     }
     this.lastInlineSyncMs = performance.now() - started;
     this.lastInlineSyncAt = Date.now();
-    if (this.lastInlineSyncMs > SLOW_SYNC_MS) log.warn(`Saving to ${this.file} took ${(this.lastInlineSyncMs / 1000).toFixed(1)} s (fdatasync): answers wait for the disk.`);
+    if (this.lastInlineSyncMs > SLOW_SYNC_MS)
+      log.warn(
+        `Saving to ${this.file} took ${(this.lastInlineSyncMs / 1000).toFixed(1)} s (fdatasync): answers wait for the disk.`,
+      );
     this.markDurable(this.lastSeq);
     return undefined;
   }
@@ -168,7 +191,8 @@ export class Journal {
     fdatasync(this.fd, (error) => {
       this.syncing = false;
       const ms = performance.now() - started;
-      if (ms > SLOW_SYNC_MS) log.warn(`Saving to ${this.file} took ${(ms / 1000).toFixed(1)} s (fdatasync): answers wait for the disk.`);
+      if (ms > SLOW_SYNC_MS)
+        log.warn(`Saving to ${this.file} took ${(ms / 1000).toFixed(1)} s (fdatasync): answers wait for the disk.`);
       for (const fd of this.retired.splice(0)) closeSync(fd);
       if (error) return this.fail(error);
       this.markDurable(target);
@@ -186,7 +210,9 @@ export class Journal {
 
   private fail(error: Error): void {
     if (this.failure) return;
-    this.failure = new Error(`local-convex can no longer save data to ${this.file}: ${error.message}`, { cause: error });
+    this.failure = new Error(`local-convex can no longer save data to ${this.file}: ${error.message}`, {
+      cause: error,
+    });
     log.error(this.failure.message);
     for (const waiter of this.waiters.splice(0)) waiter.reject(this.failure);
   }
@@ -233,7 +259,9 @@ export class Journal {
       },
       (error: unknown) => {
         this.preparing = null;
-        log.warn(`Could not preallocate a journal segment (writes stay durable, only slower): ${(error as Error).message}`);
+        log.warn(
+          `Could not preallocate a journal segment (writes stay durable, only slower): ${(error as Error).message}`,
+        );
       },
     );
   }
@@ -272,7 +300,8 @@ export class Journal {
 function openSegment(file: string, n: number, { preallocate }: { preallocate: boolean }): number {
   const fd = openSync(journalSegmentPath(file, n), "wx+", PRIVATE_FILE_MODE);
   if (preallocate) {
-    for (let offset = 0; offset < SEGMENT_PREALLOCATED_BYTES; offset += ZEROS.length) writeSync(fd, ZEROS, 0, ZEROS.length, offset);
+    for (let offset = 0; offset < SEGMENT_PREALLOCATED_BYTES; offset += ZEROS.length)
+      writeSync(fd, ZEROS, 0, ZEROS.length, offset);
     fdatasyncSync(fd);
   }
   syncDirectorySync(file);
@@ -283,7 +312,8 @@ function openSegment(file: string, n: number, { preallocate }: { preallocate: bo
 async function preallocateSegment(file: string, n: number): Promise<number> {
   const fd = await promisify(open)(journalSegmentPath(file, n), "wx+", PRIVATE_FILE_MODE);
   try {
-    for (let offset = 0; offset < SEGMENT_PREALLOCATED_BYTES; offset += ZEROS.length) await promisify(write)(fd, ZEROS, 0, ZEROS.length, offset);
+    for (let offset = 0; offset < SEGMENT_PREALLOCATED_BYTES; offset += ZEROS.length)
+      await promisify(write)(fd, ZEROS, 0, ZEROS.length, offset);
     await promisify(fsync)(fd);
     await syncDirectory(file);
     return fd;
@@ -316,7 +346,11 @@ export function scanJournal(file: string, afterSeq: number): JournalScan {
     let offset = 0;
     while (offset < text.length && text[offset] !== 0) {
       const end = text.indexOf(0x0a, offset);
-      const invalid = (reason: string): JournalScan => ({ entries, lastSegment: segments.at(-1)!.n, invalid: { segment: segment.n, offset, reason } });
+      const invalid = (reason: string): JournalScan => ({
+        entries,
+        lastSegment: segments.at(-1)!.n,
+        invalid: { segment: segment.n, offset, reason },
+      });
       if (end === -1) return invalid("an incomplete last record (a write cut short)");
       let entry: JournalEntry;
       try {
@@ -341,6 +375,7 @@ export function discardInvalidTail(file: string, scan: JournalScan): void {
   const { invalid } = scan;
   if (!invalid) return;
   truncateSync(journalSegmentPath(file, invalid.segment), invalid.offset);
-  for (const segment of listJournalSegments(file)) if (segment.n > invalid.segment) rmSync(segment.path, { force: true });
+  for (const segment of listJournalSegments(file))
+    if (segment.n > invalid.segment) rmSync(segment.path, { force: true });
   syncDirectorySync(file);
 }

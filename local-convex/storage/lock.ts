@@ -43,7 +43,9 @@ function tryLock(file: string): () => void {
     }
     const holder = Number(readFileSync(lockFile, "utf8"));
     if (holder !== process.pid && isAlive(holder)) {
-      throw new DataFileLocked(`Another local-convex (pid ${holder}) is using ${path.resolve(file)}. Stop it, or choose another data file with --data.`);
+      throw new DataFileLocked(
+        `Another local-convex (pid ${holder}) is using ${path.resolve(file)}. Stop it, or choose another data file with --data.`,
+      );
     }
     rmSync(lockFile, { force: true }); // left by a process that is gone
   }

@@ -61,7 +61,11 @@ export function recoverState(file: string, docJson: DocJson, { repair }: { repai
   }
   const component = (componentPath: string) => {
     let found = components.get(componentPath);
-    if (!found) components.set(componentPath, (found = { nextDocId: 0, lastCreationTime: 0, schemaFingerprint: null, docs: new Map() }));
+    if (!found)
+      components.set(
+        componentPath,
+        (found = { nextDocId: 0, lastCreationTime: 0, schemaFingerprint: null, docs: new Map() }),
+      );
     return found;
   };
 
@@ -137,9 +141,17 @@ export function readStoredData(file: string): SnapshotContents {
     components: Object.fromEntries(
       state.components.map((c) => [
         c.path,
-        { nextDocId: c.nextDocId, lastCreationTime: c.lastCreationTime, ...(c.schemaFingerprint ? { schemaFingerprint: c.schemaFingerprint } : {}), tables: byTable(c.documents) },
+        {
+          nextDocId: c.nextDocId,
+          lastCreationTime: c.lastCreationTime,
+          ...(c.schemaFingerprint ? { schemaFingerprint: c.schemaFingerprint } : {}),
+          tables: byTable(c.documents),
+        },
       ]),
     ),
-    extra: { ...state.extra, mutationResults: [...previousResults, ...(state.mutationResults as unknown as JSONValue[])] },
+    extra: {
+      ...state.extra,
+      mutationResults: [...previousResults, ...(state.mutationResults as unknown as JSONValue[])],
+    },
   };
 }

@@ -69,10 +69,13 @@ export function readSnapshot(file: string): SnapshotContents | null {
   }
   try {
     const contents = JSON.parse(text) as SnapshotContents;
-    if (contents.format !== SNAPSHOT_FORMAT || contents.version !== SNAPSHOT_VERSION) throw new Error(`not a ${SNAPSHOT_FORMAT} v${SNAPSHOT_VERSION} file`);
+    if (contents.format !== SNAPSHOT_FORMAT || contents.version !== SNAPSHOT_VERSION)
+      throw new Error(`not a ${SNAPSHOT_FORMAT} v${SNAPSHOT_VERSION} file`);
     return contents;
   } catch (error) {
-    throw new Error(`Cannot read the data file ${file}: ${(error as Error).message}. Move it away to start with an empty database.`);
+    throw new Error(
+      `Cannot read the data file ${file}: ${(error as Error).message}. Move it away to start with an empty database.`,
+    );
   }
 }
 

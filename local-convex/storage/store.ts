@@ -173,7 +173,9 @@ export class DurableStore {
     }
     const counters = this.movedCounters();
     try {
-      const seq = this.journal.append((n) => encodeCommit(n, { ts, writes, counters, ...(mutation ? { mutation } : {}) }, this.docJson));
+      const seq = this.journal.append((n) =>
+        encodeCommit(n, { ts, writes, counters, ...(mutation ? { mutation } : {}) }, this.docJson),
+      );
       this.forgetDurable();
       this.notDurable.push({ ts, seq });
     } catch {

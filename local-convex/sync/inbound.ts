@@ -13,7 +13,12 @@
  * milliseconds and a few times its size in memory, which several at once
  * would multiply.
  */
-import { LARGE_FRAME_BYTES, MAX_QUEUED_BYTES_PER_SOCKET, MAX_QUEUED_BYTES_TOTAL, MAX_QUEUED_FRAMES_PER_SOCKET } from "../limits";
+import {
+  LARGE_FRAME_BYTES,
+  MAX_QUEUED_BYTES_PER_SOCKET,
+  MAX_QUEUED_BYTES_TOTAL,
+  MAX_QUEUED_FRAMES_PER_SOCKET,
+} from "../limits";
 
 /** Bytes queued in all inboxes. */
 let totalBytes = 0;

@@ -15,7 +15,12 @@
  * a failed mutation changed nothing and may simply run again.
  */
 import type { JSONValue } from "convex/values";
-import { MUTATION_LOG_MAX_ENTRIES, MUTATION_LOG_MAX_ERROR_LENGTH, MUTATION_LOG_MAX_PER_SESSION, MUTATION_LOG_TTL_MS } from "../limits";
+import {
+  MUTATION_LOG_MAX_ENTRIES,
+  MUTATION_LOG_MAX_ERROR_LENGTH,
+  MUTATION_LOG_MAX_PER_SESSION,
+  MUTATION_LOG_TTL_MS,
+} from "../limits";
 
 /** A mutation's answer, as stored (timestamps as decimal strings). */
 export type StoredResult =
@@ -112,7 +117,8 @@ export class MutationLog {
     this.lastPrune = Date.now();
     const cutoff = Date.now() - this.ttlMs;
     for (const [sessionId, requests] of [...this.sessions]) {
-      for (const [requestId, entry] of [...requests]) if (entry.settled && entry.at < cutoff) this.remove(sessionId, requestId);
+      for (const [requestId, entry] of [...requests])
+        if (entry.settled && entry.at < cutoff) this.remove(sessionId, requestId);
     }
   }
 }

@@ -52,7 +52,14 @@ export type ClientMessage =
   | { type: "Event"; eventType: string; event: unknown };
 
 export type QuerySetModification =
-  | { type: "Add"; queryId: number; udfPath: string; args: JSONValue[]; journal?: string | null; componentPath?: string }
+  | {
+      type: "Add";
+      queryId: number;
+      udfPath: string;
+      args: JSONValue[];
+      journal?: string | null;
+      componentPath?: string;
+    }
   | { type: "Remove"; queryId: number };
 
 // ── Server → client ─────────────────────────────────────────────────────────
@@ -92,7 +99,14 @@ export type MutationResponse =
 
 export type ActionResponse =
   | { type: "ActionResponse"; requestId: number; success: true; result: JSONValue; logLines: string[] }
-  | { type: "ActionResponse"; requestId: number; success: false; result: string; errorData?: JSONValue; logLines: string[] };
+  | {
+      type: "ActionResponse";
+      requestId: number;
+      success: false;
+      result: string;
+      errorData?: JSONValue;
+      logLines: string[];
+    };
 
 /** The JSON text of a server message: bigint timestamps become EncodedU64. */
 export function serializeServerMessage(message: ServerMessage): string {
@@ -114,7 +128,11 @@ export function serializeServerMessage(message: ServerMessage): string {
  * The JSON text of a Transition whose modifications are already JSON texts
  * (each subscription's result is serialized once, not once per socket).
  */
-export function serializeTransition(startVersion: StateVersion, endVersion: StateVersion, modifications: string[]): string {
+export function serializeTransition(
+  startVersion: StateVersion,
+  endVersion: StateVersion,
+  modifications: string[],
+): string {
   const versions = `"startVersion":${JSON.stringify(encodeVersion(startVersion))},"endVersion":${JSON.stringify(encodeVersion(endVersion))}`;
   return `{"type":"Transition",${versions},"modifications":[${modifications.join(",")}]}`;
 }
@@ -162,7 +180,11 @@ export function parseClientMessage(text: string): ClientMessage {
   })();
   if (!ok) throw new Error(`Malformed or unknown message: ${text.slice(0, 200)}`);
   // A name no function can have is not a mistake to answer but a client to stop (the official client never sends one).
-  const names = m.type === "ModifyQuerySet" ? (m.modifications as Array<{ udfPath?: unknown } | null>).map((q) => q?.udfPath) : [m.udfPath];
-  for (const name of names) if (typeof name === "string" && name.length > MAX_FUNCTION_NAME_LENGTH) throw new Error(functionNameTooLong(name));
+  const names =
+    m.type === "ModifyQuerySet"
+      ? (m.modifications as Array<{ udfPath?: unknown } | null>).map((q) => q?.udfPath)
+      : [m.udfPath];
+  for (const name of names)
+    if (typeof name === "string" && name.length > MAX_FUNCTION_NAME_LENGTH) throw new Error(functionNameTooLong(name));
   return m as ClientMessage;
 }

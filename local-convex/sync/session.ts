@@ -53,7 +53,13 @@ import {
   type ServerMessage,
   type StateVersion,
 } from "./protocol";
-import { refusedSubscription, type SubscribeSpec, type Subscription, type SubscriptionHub, type SubscriptionUser } from "./subscriptions";
+import {
+  refusedSubscription,
+  type SubscribeSpec,
+  type Subscription,
+  type SubscriptionHub,
+  type SubscriptionUser,
+} from "./subscriptions";
 
 /** How often a slow reader's output is looked at again (it gets its Transition once under `MAX_UNSENT_BYTES_PER_SOCKET`). */
 const SLOW_READER_RETRY_MS = 50;
@@ -74,7 +80,12 @@ export type SessionDeps = {
  * One of the client's queries: what it asked for, the subscription answering
  * it (or, when `refused`, a fixed error), the result it has.
  */
-type Query = { spec: Omit<SubscribeSpec, "identity">; subscription: Subscription; sentText: string | null; refused: boolean };
+type Query = {
+  spec: Omit<SubscribeSpec, "identity">;
+  subscription: Subscription;
+  sentText: string | null;
+  refused: boolean;
+};
 
 export class SyncSession implements SubscriptionUser {
   /** When this socket last sent or received anything (for Pings and dead-peer checks). */
@@ -178,7 +189,9 @@ export class SyncSession implements SubscriptionUser {
 
   private async authenticate(message: Extract<ClientMessage, { type: "Authenticate" }>): Promise<void> {
     if (message.baseVersion !== this.received.identity) {
-      return this.fatal(`BaseVersionMismatch: Authenticate baseVersion ${message.baseVersion}, expected ${this.received.identity}`);
+      return this.fatal(
+        `BaseVersionMismatch: Authenticate baseVersion ${message.baseVersion}, expected ${this.received.identity}`,
+      );
     }
     let identity: UserIdentity | null = null;
     let expiresAt: number | null = null;
@@ -204,9 +217,12 @@ export class SyncSession implements SubscriptionUser {
     if (this.identityExpiry) clearTimeout(this.identityExpiry);
     this.identityExpiry = null;
     if (expiresAt !== null) {
-      const expiry = setTimeout(() => {
-        if (this.identity === identity) this.authError("InvalidAuthHeader: Token expired", this.sent.identity, false);
-      }, Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1));
+      const expiry = setTimeout(
+        () => {
+          if (this.identity === identity) this.authError("InvalidAuthHeader: Token expired", this.sent.identity, false);
+        },
+        Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1),
+      );
       expiry.unref();
       this.identityExpiry = expiry;
     }
@@ -236,9 +252,19 @@ export class SyncSession implements SubscriptionUser {
             : null);
         if (refusal !== null) {
           const spec = { udfPath: displayFunctionName(udfPath), args: {}, argsJson: "{}", journal: null };
-          this.queries.set(modification.queryId, { spec, subscription: refusedSubscription(refusal), sentText: null, refused: true });
+          this.queries.set(modification.queryId, {
+            spec,
+            subscription: refusedSubscription(refusal),
+            sentText: null,
+            refused: true,
+          });
         } else {
-          const spec = { udfPath, args: decodeArgs(modification.args), argsJson: JSON.stringify(modification.args[0] ?? {}), journal: modification.journal ?? null };
+          const spec = {
+            udfPath,
+            args: decodeArgs(modification.args),
+            argsJson: JSON.stringify(modification.args[0] ?? {}),
+            journal: modification.journal ?? null,
+          };
           const subscription = this.deps.hub.acquire({ ...spec, identity: this.identity });
           this.queries.set(modification.queryId, { spec, subscription, sentText: null, refused: false });
           this.subscribedQueries++;
@@ -266,7 +292,10 @@ export class SyncSession implements SubscriptionUser {
   }
 
   /** Why a Mutation or Action is not run at all (null: it is), without touching the mutation log. */
-  private requestRefusal(message: Extract<ClientMessage, { type: "Mutation" | "Action" }>, kind: "mutation" | "action"): string | null {
+  private requestRefusal(
+    message: Extract<ClientMessage, { type: "Mutation" | "Action" }>,
+    kind: "mutation" | "action",
+  ): string | null {
     if (this.pendingRequests >= MAX_PENDING_REQUESTS_PER_SESSION) {
       return `TooManyPendingRequests: this client already has ${MAX_PENDING_REQUESTS_PER_SESSION} mutations and actions waiting for an answer.`;
     }
@@ -277,9 +306,17 @@ export class SyncSession implements SubscriptionUser {
     const identity = this.identity;
     const sessionId = this.sessionId!;
     // A re-sent request is answered from the log, whatever has changed since.
-    const refusal = this.deps.mutations.has(sessionId, message.requestId) ? null : this.requestRefusal(message, "mutation");
+    const refusal = this.deps.mutations.has(sessionId, message.requestId)
+      ? null
+      : this.requestRefusal(message, "mutation");
     if (refusal !== null) {
-      return this.send({ type: "MutationResponse", requestId: message.requestId, success: false, result: refusal, logLines: [] });
+      return this.send({
+        type: "MutationResponse",
+        requestId: message.requestId,
+        success: false,
+        result: refusal,
+        logLines: [],
+      });
     }
     this.pendingRequests++;
     const run = async () => {
@@ -289,7 +326,14 @@ export class SyncSession implements SubscriptionUser {
       if (this.closed) return; // the client re-sends it on its next connection
       this.send(
         result.success
-          ? { type: "MutationResponse", requestId: message.requestId, success: true, result: result.value, ts: BigInt(result.ts), logLines: result.logLines }
+          ? {
+              type: "MutationResponse",
+              requestId: message.requestId,
+              success: true,
+              result: result.value,
+              ts: BigInt(result.ts),
+              logLines: result.logLines,
+            }
           : {
               type: "MutationResponse",
               requestId: message.requestId,
@@ -307,7 +351,13 @@ export class SyncSession implements SubscriptionUser {
   private action(message: Extract<ClientMessage, { type: "Action" }>): void {
     const refusal = this.requestRefusal(message, "action");
     if (refusal !== null) {
-      return this.send({ type: "ActionResponse", requestId: message.requestId, success: false, result: refusal, logLines: [] });
+      return this.send({
+        type: "ActionResponse",
+        requestId: message.requestId,
+        success: false,
+        result: refusal,
+        logLines: [],
+      });
     }
     this.pendingRequests++;
     void this.callFunction(message, "action", this.identity).then((outcome) => {
@@ -317,7 +367,13 @@ export class SyncSession implements SubscriptionUser {
       const logLines = outcome.logLines;
       this.send(
         outcome.ok
-          ? { type: "ActionResponse", requestId: message.requestId, success: true, result: convexToJson(outcome.value), logLines }
+          ? {
+              type: "ActionResponse",
+              requestId: message.requestId,
+              success: true,
+              result: convexToJson(outcome.value),
+              logLines,
+            }
           : {
               type: "ActionResponse",
               requestId: message.requestId,
@@ -339,7 +395,13 @@ export class SyncSession implements SubscriptionUser {
     try {
       args = decodeArgs(message.args);
     } catch (error) {
-      return { ok: false, errorMessage: `Invalid arguments: ${(error as Error).message}`, expected: false, logLines: [], durationMs: 0 };
+      return {
+        ok: false,
+        errorMessage: `Invalid arguments: ${(error as Error).message}`,
+        expected: false,
+        logLines: [],
+        durationMs: 0,
+      };
     }
     return await this.deps.engine.call({
       udfPath: functionPathOf(message),
@@ -363,14 +425,16 @@ export class SyncSession implements SubscriptionUser {
     if (this.inbound.waiting) return void (this.syncDeferred = true);
     if (this.ws.bufferedAmount > MAX_UNSENT_BYTES_PER_SOCKET) return this.retrySyncLater();
     // Wait until every query has an up-to-date result, so the Transition is complete and at one snapshot.
-    for (const query of this.queries.values()) if (query.subscription.result === null || query.subscription.stale) return;
+    for (const query of this.queries.values())
+      if (query.subscription.result === null || query.subscription.stale) return;
     const modifications = this.removed.map((queryId) => JSON.stringify({ type: "QueryRemoved", queryId }));
     for (const [queryId, query] of this.queries) {
       if (query.sentText === query.subscription.resultText) continue;
       modifications.push(query.subscription.modificationText(queryId));
       query.sentText = query.subscription.resultText;
     }
-    const versionChanged = this.received.querySet !== this.sent.querySet || this.received.identity !== this.sent.identity;
+    const versionChanged =
+      this.received.querySet !== this.sent.querySet || this.received.identity !== this.sent.identity;
     const owed = this.owedTs !== null && this.owedTs <= ts;
     if (modifications.length === 0 && !versionChanged && !owed) return;
     this.removed = [];
@@ -525,7 +589,12 @@ function decodeArgs(args: JSONValue[]): Record<string, Value> {
 
 function toStored(outcome: CallOutcome): StoredResult {
   if (outcome.ok) {
-    return { success: true, value: convexToJson(outcome.value), ts: String(outcome.ts ?? 0n), logLines: outcome.logLines };
+    return {
+      success: true,
+      value: convexToJson(outcome.value),
+      ts: String(outcome.ts ?? 0n),
+      logLines: outcome.logLines,
+    };
   }
   return {
     success: false,

@@ -210,7 +210,9 @@ export class SubscriptionHub {
     const users = [...this.users];
     if (users.length === 0) return;
     const first = this.firstUser++ % users.length;
-    const queues = [...users.slice(first), ...users.slice(0, first)].map((user) => user.subscriptions()[Symbol.iterator]());
+    const queues = [...users.slice(first), ...users.slice(0, first)].map((user) =>
+      user.subscriptions()[Symbol.iterator](),
+    );
     while (queues.length > 0) {
       for (let i = 0; i < queues.length; i++) {
         let next = queues[i]!.next();
@@ -239,7 +241,8 @@ export class SubscriptionHub {
     });
     if (subscription.users === 0) return; // released while it ran
     this.indexReads(subscription, outcome.reads ?? new ReadSet());
-    if (subscription.journal === null && slot.recorded !== undefined) this.setJournal(subscription, encodeJournal(slot.recorded));
+    if (subscription.journal === null && slot.recorded !== undefined)
+      this.setJournal(subscription, encodeJournal(slot.recorded));
     subscription.result = toQueryResult(outcome, subscription.journal);
     subscription.resultText = JSON.stringify(subscription.result);
   }
@@ -259,7 +262,8 @@ export class SubscriptionHub {
 }
 
 function toQueryResult(outcome: CallOutcome, journal: string | null): QueryResult {
-  if (outcome.ok) return { type: "QueryUpdated", value: convexToJson(outcome.value), logLines: outcome.logLines, journal };
+  if (outcome.ok)
+    return { type: "QueryUpdated", value: convexToJson(outcome.value), logLines: outcome.logLines, journal };
   return {
     type: "QueryFailed",
     errorMessage: outcome.errorMessage,
@@ -271,7 +275,12 @@ function toQueryResult(outcome: CallOutcome, journal: string | null): QueryResul
 
 const JOURNAL_SEPARATOR = "\u0000journal:";
 
-function subscriptionKey(udfPath: string, argsJson: string, identity: UserIdentity | null, journal: string | null): string {
+function subscriptionKey(
+  udfPath: string,
+  argsJson: string,
+  identity: UserIdentity | null,
+  journal: string | null,
+): string {
   return `${udfPath}\u0000${argsJson}\u0000${identity ? JSON.stringify(identity) : ""}${JOURNAL_SEPARATOR}${journal ?? ""}`;
 }
 

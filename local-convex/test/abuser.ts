@@ -49,10 +49,17 @@ export type FloodReport = {
 export async function flood(url: string, token: string): Promise<FloodReport> {
   const started = performance.now();
   const doneAtMs: Record<string, number> = {};
-  const done = <T>(part: string, promise: Promise<T>) => promise.finally(() => (doneAtMs[part] = Math.round(performance.now() - started)));
+  const done = <T>(part: string, promise: Promise<T>) =>
+    promise.finally(() => (doneAtMs[part] = Math.round(performance.now() - started)));
   const signedIn = async () => {
     const raw = new RawSyncClient(url);
-    await raw.send({ type: "Connect", sessionId: randomUUID(), connectionCount: 0, lastCloseReason: null, clientTs: Date.now() });
+    await raw.send({
+      type: "Connect",
+      sessionId: randomUUID(),
+      connectionCount: 0,
+      lastCloseReason: null,
+      clientTs: Date.now(),
+    });
     await raw.send({ type: "Authenticate", baseVersion: 0, tokenType: "User", value: token });
     return raw;
   };
@@ -69,7 +76,9 @@ export async function flood(url: string, token: string): Promise<FloodReport> {
           type: "Add",
           queryId,
           udfPath: queryId % 2 ? "generationJobs:getRecentJobs" : "myQuestions:listMyQuestions",
-          args: [queryId % 2 ? { limit: (queryId % 50) + 1 } : { paginationOpts: { numItems: queryId + 1, cursor: null } }],
+          args: [
+            queryId % 2 ? { limit: (queryId % 50) + 1 } : { paginationOpts: { numItems: queryId + 1, cursor: null } },
+          ],
         })),
       }),
     ),
@@ -80,47 +89,75 @@ export async function flood(url: string, token: string): Promise<FloodReport> {
       headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
       body: JSON.stringify({ path, args }),
     });
-  const jobs = done("jobs", Promise.all([0, 1, 2].map((i) => call("generationJobs:createJob", { prompt: `Abuse topic ${i}` }).then((r) => r.arrayBuffer()))));
+  const jobs = done(
+    "jobs",
+    Promise.all(
+      [0, 1, 2].map((i) =>
+        call("generationJobs:createJob", { prompt: `Abuse topic ${i}` }).then((r) => r.arrayBuffer()),
+      ),
+    ),
+  );
 
   // Oversized frames (closed at their header), and frames just under the limit naming a huge function.
   const hugeName = `${FLOOD.marker}${"x".repeat(MAX_FRAME_BYTES - 1024)}`;
-  const oversized = done("frames", Promise.all([
-    ...Array.from({ length: FLOOD.oversizedSockets }, () => sendOnce(url, "x".repeat(MAX_FRAME_BYTES + 1024))),
-    ...Array.from({ length: FLOOD.hugeNameFrames }, () => sendOnce(url, JSON.stringify({ type: "Mutation", requestId: 0, udfPath: hugeName, args: [{}] }))),
-  ]));
+  const oversized = done(
+    "frames",
+    Promise.all([
+      ...Array.from({ length: FLOOD.oversizedSockets }, () => sendOnce(url, "x".repeat(MAX_FRAME_BYTES + 1024))),
+      ...Array.from({ length: FLOOD.hugeNameFrames }, () =>
+        sendOnce(url, JSON.stringify({ type: "Mutation", requestId: 0, udfPath: hugeName, args: [{}] })),
+      ),
+    ]),
+  );
 
   // A burst of refused calls: over HTTP in parallel, and over one socket.
   const refusedHttp: Record<string, number> = {};
-  const http = done("http", Promise.all(
-    Array.from({ length: FLOOD.refusedHttpCalls }, (_, i) =>
-      call(`${FLOOD.marker}${i}:missing`, {}).then(
-        async (response) => {
-          await response.arrayBuffer();
-          refusedHttp[response.status] = (refusedHttp[response.status] ?? 0) + 1;
-        },
-        () => (refusedHttp.failed = (refusedHttp.failed ?? 0) + 1),
+  const http = done(
+    "http",
+    Promise.all(
+      Array.from({ length: FLOOD.refusedHttpCalls }, (_, i) =>
+        call(`${FLOOD.marker}${i}:missing`, {}).then(
+          async (response) => {
+            await response.arrayBuffer();
+            refusedHttp[response.status] = (refusedHttp[response.status] ?? 0) + 1;
+          },
+          () => (refusedHttp.failed = (refusedHttp.failed ?? 0) + 1),
+        ),
       ),
     ),
-  ));
+  );
   const caller = await signedIn();
   for (let requestId = 0; requestId < FLOOD.refusedWsCalls; requestId++) {
     await caller.send({ type: "Mutation", requestId, udfPath: `${FLOOD.marker}:missing${requestId}`, args: [{}] });
   }
   let refusedWs = 0;
-  await done("ws", caller.next((m) => m.type === "MutationResponse" && m.success === false && ++refusedWs === FLOOD.refusedWsCalls, { from: 0, timeoutMs: 30_000 }));
+  await done(
+    "ws",
+    caller.next((m) => m.type === "MutationResponse" && m.success === false && ++refusedWs === FLOOD.refusedWsCalls, {
+      from: 0,
+      timeoutMs: 30_000,
+    }),
+  );
   caller.close();
 
   // A name no function can have is a protocol violation: the first one ends the socket, the rest is never read.
   const namer = await signedIn();
   const longName = `${FLOOD.marker}${"y".repeat(2 * 1024 * 1024)}`;
-  for (let requestId = 0; requestId < FLOOD.longNameFrames; requestId++) await namer.send({ type: "Mutation", requestId, udfPath: longName, args: [{}] });
-  const fatal = await done("longNames", namer.next((m) => m.type === "FatalError", { timeoutMs: 30_000 }));
+  for (let requestId = 0; requestId < FLOOD.longNameFrames; requestId++)
+    await namer.send({ type: "Mutation", requestId, udfPath: longName, args: [{}] });
+  const fatal = await done(
+    "longNames",
+    namer.next((m) => m.type === "FatalError", { timeoutMs: 30_000 }),
+  );
   await namer.closed;
 
   const [oversizedCloseCodes] = await Promise.all([oversized, http, jobs]);
   const subscriptions = [];
   for (const raw of subscribers) {
-    const served = await raw.next((m) => m.type === "Transition" && (m.modifications as unknown[]).length > 0, { from: 0, timeoutMs: 30_000 });
+    const served = await raw.next((m) => m.type === "Transition" && (m.modifications as unknown[]).length > 0, {
+      from: 0,
+      timeoutMs: 30_000,
+    });
     const results = served.modifications as Array<{ type: string; errorMessage?: string }>;
     const refused = results.filter((m) => m.type === "QueryFailed");
     subscriptions.push({ results: results.length, refused: refused.length, refusal: refused[0]?.errorMessage ?? "" });

@@ -50,10 +50,16 @@ await t.run(async (ctx) => {
   await ctx.db.delete(b);
   // Inside the transaction, its own writes are visible.
   const seen = await ctx.db.query("notes").collect();
-  if (seen.length !== 1 || seen[0]!.text !== "one, edited") throw new Error(`in-transaction read: ${JSON.stringify(seen)}`);
+  if (seen.length !== 1 || seen[0]!.text !== "one, edited")
+    throw new Error(`in-transaction read: ${JSON.stringify(seen)}`);
 });
 reads = new ReadSet();
-const byOwner = await t.query((ctx) => ctx.db.query("notes").withIndex("by_owner", (q) => q.eq("owner", "ann")).collect());
+const byOwner = await t.query((ctx) =>
+  ctx.db
+    .query("notes")
+    .withIndex("by_owner", (q) => q.eq("owner", "ann"))
+    .collect(),
+);
 const rangeReads = reads;
 reads = new ReadSet();
 const all = await t.query((ctx) => ctx.db.query("notes").collect());
@@ -90,14 +96,48 @@ const letters = ["a", "b", "c", "d", "e"];
 const randomItem = () => ({ a: random(10), b: letters[random(5)]!, ...(random(3) ? { c: random(4) } : {}) });
 
 const queries: Array<(db: Db) => Promise<Array<{ _id: string }>>> = [
-  (db) => db.query("items").withIndex("by_a_b", (q) => q.eq("a", 3)).collect(),
-  (db) => db.query("items").withIndex("by_a_b", (q) => q.eq("a", 3).gt("b", "b")).order("desc").collect(),
-  (db) => db.query("items").withIndex("by_a_b", (q) => q.eq("a", 3).gte("b", "b").lt("b", "e")).collect(),
-  (db) => db.query("items").withIndex("by_a_b", (q) => q.gte("a", 2).lte("a", 5)).order("desc").collect(),
-  (db) => db.query("items").withIndex("by_a_b", (q) => q.lt("a", 1)).collect(),
-  (db) => db.query("items").withIndex("by_a_b", (q) => q.eq("a", 42)).collect(),
-  (db) => db.query("items").withIndex("by_c", (q) => q.eq("c", undefined)).collect(),
-  (db) => db.query("items").withIndex("by_c", (q) => q.gt("c", 1)).collect(),
+  (db) =>
+    db
+      .query("items")
+      .withIndex("by_a_b", (q) => q.eq("a", 3))
+      .collect(),
+  (db) =>
+    db
+      .query("items")
+      .withIndex("by_a_b", (q) => q.eq("a", 3).gt("b", "b"))
+      .order("desc")
+      .collect(),
+  (db) =>
+    db
+      .query("items")
+      .withIndex("by_a_b", (q) => q.eq("a", 3).gte("b", "b").lt("b", "e"))
+      .collect(),
+  (db) =>
+    db
+      .query("items")
+      .withIndex("by_a_b", (q) => q.gte("a", 2).lte("a", 5))
+      .order("desc")
+      .collect(),
+  (db) =>
+    db
+      .query("items")
+      .withIndex("by_a_b", (q) => q.lt("a", 1))
+      .collect(),
+  (db) =>
+    db
+      .query("items")
+      .withIndex("by_a_b", (q) => q.eq("a", 42))
+      .collect(),
+  (db) =>
+    db
+      .query("items")
+      .withIndex("by_c", (q) => q.eq("c", undefined))
+      .collect(),
+  (db) =>
+    db
+      .query("items")
+      .withIndex("by_c", (q) => q.gt("c", 1))
+      .collect(),
   (db) => db.query("items").withIndex("by_creation_time").order("desc").collect(),
 ];
 

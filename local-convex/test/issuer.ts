@@ -27,7 +27,9 @@ export async function startTestIssuer(): Promise<TestIssuer> {
       res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ keys: [jwk] }));
     } else if (req.url === "/.well-known/openid-configuration") {
       // As an OIDC provider (`domain` in auth.config) publishes where its keys are.
-      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ issuer, jwks_uri: `${issuer}/api/local-auth/jwks` }));
+      res
+        .writeHead(200, { "Content-Type": "application/json" })
+        .end(JSON.stringify({ issuer, jwks_uri: `${issuer}/api/local-auth/jwks` }));
     } else {
       res.writeHead(404).end();
     }
@@ -35,7 +37,11 @@ export async function startTestIssuer(): Promise<TestIssuer> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const sign = (key: CryptoKey, subject: string, options: { name?: string; expiresIn?: string | number; audience?: string } = {}) =>
+  const sign = (
+    key: CryptoKey,
+    subject: string,
+    options: { name?: string; expiresIn?: string | number; audience?: string } = {},
+  ) =>
     new SignJWT({ name: options.name ?? subject })
       .setProtectedHeader({ alg: "RS256", kid: "test-key" })
       .setIssuer(issuer)

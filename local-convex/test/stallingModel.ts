@@ -28,6 +28,11 @@ setModelOverride(() => ({
       throw new Error("A job makes one streaming call.");
     },
     // A question is complete once the next one has begun.
-    stream: () => ['{"plan":{"topic":"Planets","questionCount":5},"questions":[', JSON.stringify(question), ',{"question":"', { until: new Promise(() => {}) }],
+    stream: () => [
+      '{"plan":{"topic":"Planets","questionCount":5},"questions":[',
+      JSON.stringify(question),
+      ',{"question":"',
+      { until: new Promise(() => {}) },
+    ],
   }),
 }));

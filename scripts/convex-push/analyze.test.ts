@@ -31,7 +31,10 @@ describe("the analysis of a push", () => {
     const output = await analyzeInChildProcess(
       input([
         app([
-          isolate("_deps/shared.js", `export const argsOf = { n: { fieldType: { type: "number" }, optional: false } };`),
+          isolate(
+            "_deps/shared.js",
+            `export const argsOf = { n: { fieldType: { type: "number" }, optional: false } };`,
+          ),
           isolate(
             "jobs.js",
             `import { argsOf } from "./_deps/shared.js";
@@ -44,7 +47,10 @@ describe("the analysis of a push", () => {
             "crons.js",
             `export default { isCrons: true, export: () => JSON.stringify({ tick: { name: "jobs:tick", args: [{}], schedule: { type: "interval", seconds: 60 } } }) };`,
           ),
-          isolate("http.js", `export default { isRouter: true, getRoutes: () => [["/hook", "POST", async () => null]] };`),
+          isolate(
+            "http.js",
+            `export default { isRouter: true, getRoutes: () => [["/hook", "POST", async () => null]] };`,
+          ),
           {
             path: "hash.js",
             environment: "node",
@@ -56,11 +62,32 @@ describe("the analysis of a push", () => {
     if (!output.ok) throw new Error(output.message);
     const modules = output.result.functions[""]!;
     expect(modules["jobs.js"]!.functions).toEqual([
-      { name: "list", pos: null, udfType: "Query", visibility: { kind: "public" }, args: '{"type":"object","value":{"n":{"fieldType":{"type":"number"},"optional":false}}}', returns: "null" },
-      { name: "tick", pos: null, udfType: "Mutation", visibility: { kind: "internal" }, args: '{"type":"object","value":{}}', returns: "null" },
+      {
+        name: "list",
+        pos: null,
+        udfType: "Query",
+        visibility: { kind: "public" },
+        args: '{"type":"object","value":{"n":{"fieldType":{"type":"number"},"optional":false}}}',
+        returns: "null",
+      },
+      {
+        name: "tick",
+        pos: null,
+        udfType: "Mutation",
+        visibility: { kind: "internal" },
+        args: '{"type":"object","value":{}}',
+        returns: "null",
+      },
     ]);
     expect(modules["crons.js"]!.cronSpecs).toEqual([
-      { identifier: "tick", spec: { udfPath: "jobs.js:tick", udfArgs: [...Buffer.from("[{}]")], cronSchedule: { type: "interval", seconds: 60 } } },
+      {
+        identifier: "tick",
+        spec: {
+          udfPath: "jobs.js:tick",
+          udfArgs: [...Buffer.from("[{}]")],
+          cronSchedule: { type: "interval", seconds: 60 },
+        },
+      },
     ]);
     expect(modules["http.js"]!.httpRoutes).toEqual([{ route: { path: "/hook", method: "POST" }, pos: null }]);
     expect(modules["hash.js"]!.functions.map((f) => [f.name, f.udfType])).toEqual([["sha", "Action"]]);
@@ -71,22 +98,42 @@ describe("the analysis of a push", () => {
     const output = await analyzeInChildProcess(
       input(
         [
-          app([isolate("auth.config.js", `export default { providers: [{ domain: process.env.ISSUER, applicationID: "convex" }] };`)], {
-            dependencies: ["comp"],
-            definition: definition(
-              `{ definitionType: { type: "app" }, childComponents: [{ name: counter.defaultName, path: counter.componentDefinitionPath, args: [], env: [] }], httpMounts: {}, exports: { type: "branch", branch: [] }, envVars: [["ISSUER", { type: "value", value: '{"type":"string"}' }]] }`,
-              `import counter from "./_componentDeps/${Buffer.from("comp").toString("base64url")}";`,
-            ),
-          }),
-          { definitionPath: "comp", definition: definition(CHILD_DEFINITION), dependencies: [], schema: null, functions: [] },
+          app(
+            [
+              isolate(
+                "auth.config.js",
+                `export default { providers: [{ domain: process.env.ISSUER, applicationID: "convex" }] };`,
+              ),
+            ],
+            {
+              dependencies: ["comp"],
+              definition: definition(
+                `{ definitionType: { type: "app" }, childComponents: [{ name: counter.defaultName, path: counter.componentDefinitionPath, args: [], env: [] }], httpMounts: {}, exports: { type: "branch", branch: [] }, envVars: [["ISSUER", { type: "value", value: '{"type":"string"}' }]] }`,
+                `import counter from "./_componentDeps/${Buffer.from("comp").toString("base64url")}";`,
+              ),
+            },
+          ),
+          {
+            definitionPath: "comp",
+            definition: definition(CHILD_DEFINITION),
+            dependencies: [],
+            schema: null,
+            functions: [],
+          },
         ],
         { ISSUER: "https://issuer.example" },
       ),
     );
     if (!output.ok) throw new Error(output.message);
-    expect(output.result.definitions[""]!.childComponents).toEqual([{ name: "counter", path: "comp", args: [], env: [] }]);
+    expect(output.result.definitions[""]!.childComponents).toEqual([
+      { name: "counter", path: "comp", args: [], env: [] },
+    ]);
     expect(output.result.definitions[""]!.envVars).toEqual([["ISSUER", { type: "value", value: '{"type":"string"}' }]]);
-    expect(output.result.definitions.comp!.definitionType).toEqual({ type: "childComponent", name: "counter", args: [] });
+    expect(output.result.definitions.comp!.definitionType).toEqual({
+      type: "childComponent",
+      name: "counter",
+      args: [],
+    });
     expect(output.result.appAuth).toEqual([{ domain: "https://issuer.example", applicationID: "convex" }]);
     expect(output.result.functions[""]!["auth.config.js"]!.functions).toEqual([]);
   });
@@ -105,14 +152,28 @@ describe("the analysis of a push", () => {
     const reader = definition(CHILD_DEFINITION, "const secret = process.env.SECRET;");
     expect(
       await fails([
-        app([], { dependencies: ["comp"], definition: definition(`{ definitionType: { type: "app" }, childComponents: [], httpMounts: {}, exports: { type: "branch", branch: [] } }`) }),
+        app([], {
+          dependencies: ["comp"],
+          definition: definition(
+            `{ definitionType: { type: "app" }, childComponents: [], httpMounts: {}, exports: { type: "branch", branch: [] } }`,
+          ),
+        }),
         { definitionPath: "comp", definition: reader, dependencies: [], schema: null, functions: [] },
       ]),
     ).toMatch(/^InvalidConvexConfig: .*Environment variables are only supported in the app's convex\.config\.ts\./);
     const clock = await analyzeInChildProcess(
-      input([app([isolate("clock.js", `export const at = ${registered("isQuery: true, isPublic: true", "{ at: { fieldType: { type: 'literal', value: Date.now() }, optional: false } }")};`)])]),
+      input([
+        app([
+          isolate(
+            "clock.js",
+            `export const at = ${registered("isQuery: true, isPublic: true", "{ at: { fieldType: { type: 'literal', value: Date.now() }, optional: false } }")};`,
+          ),
+        ]),
+      ]),
     );
     if (!clock.ok) throw new Error(clock.message);
-    expect(JSON.parse(clock.result.functions[""]!["clock.js"]!.functions[0]!.args)).toMatchObject({ value: { at: { fieldType: { value: Date.UTC(2026, 0, 1) } } } });
+    expect(JSON.parse(clock.result.functions[""]!["clock.js"]!.functions[0]!.args)).toMatchObject({
+      value: { at: { fieldType: { value: Date.UTC(2026, 0, 1) } } },
+    });
   }, 30_000); // four child processes: seconds on a busy machine
 });

@@ -77,7 +77,8 @@ export type AnalyzedModule = {
   sourceMapped: null;
 };
 
-export type ComponentExport = { type: "leaf"; leaf: string } | { type: "branch"; branch: Array<[string, ComponentExport]> };
+export type ComponentExport =
+  { type: "leaf"; leaf: string } | { type: "branch"; branch: Array<[string, ComponentExport]> };
 export type EnvVarDeclaration = [string, { type: "value"; value: string; optional?: boolean }];
 export type DefinitionMetadata = {
   path: string;
@@ -94,7 +95,12 @@ export type SchemaTable = {
   indexes: Array<{ indexDescriptor: string; fields: string[] }>;
   stagedDbIndexes?: Array<{ indexDescriptor: string; fields: string[] }>;
   searchIndexes?: Array<{ indexDescriptor: string; searchField: string; filterFields: string[] }> | null;
-  vectorIndexes?: Array<{ indexDescriptor: string; vectorField: string; dimensions: number; filterFields: string[] }> | null;
+  vectorIndexes?: Array<{
+    indexDescriptor: string;
+    vectorField: string;
+    dimensions: number;
+    filterFields: string[];
+  }> | null;
   documentType: unknown;
 };
 export type AnalyzedSchema = { tables: SchemaTable[]; schemaValidation: boolean };
@@ -126,11 +132,34 @@ const COMPONENT_DEPS = "_componentDeps/";
 
 // Web APIs a Convex isolate provides (npm-packages/udf-runtime/src/setup.ts), taken from this Node.
 const WEB_GLOBALS = [
-  "URL", "URLSearchParams", "DOMException", "Event", "EventTarget", "AbortController", "AbortSignal",
-  "ReadableStream", "ReadableStreamDefaultReader", "WritableStream", "TransformStream",
-  "ByteLengthQueuingStrategy", "CountQueuingStrategy", "TextEncoder", "TextDecoder", "TextEncoderStream",
-  "TextDecoderStream", "Blob", "File", "Headers", "FormData", "Request", "Response", "atob", "btoa",
-  "structuredClone", "performance", "queueMicrotask",
+  "URL",
+  "URLSearchParams",
+  "DOMException",
+  "Event",
+  "EventTarget",
+  "AbortController",
+  "AbortSignal",
+  "ReadableStream",
+  "ReadableStreamDefaultReader",
+  "WritableStream",
+  "TransformStream",
+  "ByteLengthQueuingStrategy",
+  "CountQueuingStrategy",
+  "TextEncoder",
+  "TextDecoder",
+  "TextEncoderStream",
+  "TextDecoderStream",
+  "Blob",
+  "File",
+  "Headers",
+  "FormData",
+  "Request",
+  "Response",
+  "atob",
+  "btoa",
+  "structuredClone",
+  "performance",
+  "queueMicrotask",
 ];
 
 // Runs inside each context: Date frozen at the import-phase time, Math.random seeded.
@@ -231,7 +260,10 @@ class ModuleGraph {
   private resolve(specifier: string, referrerIdentifier: string): string {
     const referrer = referrerIdentifier.replace(/^convex:\//, "");
     if (!specifier.startsWith("./") && !specifier.startsWith("../")) {
-      throw new PushError("ModuleNotFound", `Can't resolve "${specifier}" imported by ${referrer}: only relative imports are bundled.`);
+      throw new PushError(
+        "ModuleNotFound",
+        `Can't resolve "${specifier}" imported by ${referrer}: only relative imports are bundled.`,
+      );
     }
     const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(referrer), specifier));
     return resolved.startsWith(COMPONENT_DEPS) ? resolved : canonicalModulePath(resolved);
@@ -241,7 +273,8 @@ class ModuleGraph {
     const existing = this.modules.get(modulePath);
     if (existing) return existing;
     const source = this.synthetic.get(modulePath) ?? this.sources.get(modulePath);
-    if (source === undefined) throw new PushError("ModuleNotFound", `Couldn't find "${modulePath}" among the pushed modules.`);
+    if (source === undefined)
+      throw new PushError("ModuleNotFound", `Couldn't find "${modulePath}" among the pushed modules.`);
     const module = new vm.SourceTextModule(source, {
       identifier: `convex:/${modulePath}`,
       context: this.context,
@@ -261,16 +294,22 @@ function isObjectLike(value: unknown): value is Record<string, unknown> {
 }
 
 function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : isObjectLike(error) && typeof error.message === "string" ? error.message : String(error);
+  return error instanceof Error
+    ? error.message
+    : isObjectLike(error) && typeof error.message === "string"
+      ? error.message
+      : String(error);
 }
 
 /** Calls `exportArgs`/`exportReturns` of a registered function; the JSON it returns, or `fallback` when absent. */
 function exportedValidator(fn: Record<string, unknown>, method: string, id: string, fallback: string): string {
   const exporter = fn[method];
   if (exporter === undefined) return fallback;
-  if (typeof exporter !== "function") throw new PushError("InvalidModules", `${id}.${method} is not a function or \`undefined\`.`);
+  if (typeof exporter !== "function")
+    throw new PushError("InvalidModules", `${id}.${method} is not a function or \`undefined\`.`);
   const json: unknown = exporter.call(fn);
-  if (typeof json !== "string") throw new PushError("InvalidModules", `Invalid ${method} return value: ${id}.${method}() didn't return a string.`);
+  if (typeof json !== "string")
+    throw new PushError("InvalidModules", `Invalid ${method} return value: ${id}.${method}() didn't return a string.`);
   try {
     JSON.parse(json);
   } catch (error) {
@@ -306,7 +345,8 @@ function analyzeFunctions(modulePath: string, namespace: Record<string, unknown>
 
 function defaultExport(namespace: Record<string, unknown>, what: string): Record<string, unknown> {
   const value = namespace.default;
-  if (!isObjectLike(value)) throw new PushError("InvalidModules", `The default export of ${what} is missing or not an object.`);
+  if (!isObjectLike(value))
+    throw new PushError("InvalidModules", `The default export of ${what} is missing or not an object.`);
   return value;
 }
 
@@ -316,7 +356,10 @@ function analyzeCrons(namespace: Record<string, unknown>): NamedCronSpec[] {
   if (crons.isCrons !== true || typeof crons.export !== "function") {
     throw new PushError("InvalidModules", "The default export of `convex/crons.js` is not a Crons object.");
   }
-  const exported = JSON.parse(String(crons.export.call(crons))) as Record<string, { name: string; args: unknown[]; schedule: unknown }>;
+  const exported = JSON.parse(String(crons.export.call(crons))) as Record<
+    string,
+    { name: string; args: unknown[]; schedule: unknown }
+  >;
   return Object.entries(exported)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([identifier, cron]) => {
@@ -342,7 +385,8 @@ function analyzeHttp(namespace: Record<string, unknown>): NonNullable<AnalyzedMo
     throw new PushError("InvalidModules", "The default export of `convex/http.js` is not a Router.");
   }
   const routes = router.getRoutes.call(router) as unknown;
-  if (!Array.isArray(routes)) throw new PushError("InvalidModules", "`getRoutes()` of the Router did not return an array.");
+  if (!Array.isArray(routes))
+    throw new PushError("InvalidModules", "`getRoutes()` of the Router did not return an array.");
   return routes.map((entry: unknown) => {
     const [routePath, method] = Array.isArray(entry) ? (entry as unknown[]) : [];
     if (typeof routePath !== "string" || typeof method !== "string" || !ROUTABLE_METHODS.has(method)) {
@@ -374,7 +418,10 @@ async function withLogs<T>(logs: string[], what: string, run: () => Promise<T>, 
 }
 
 /** Analyzes the function modules of one component, the way `analyze_modules` does. */
-async function analyzeComponentFunctions(component: ComponentInput, input: AnalyzeInput): Promise<Record<string, AnalyzedModule>> {
+async function analyzeComponentFunctions(
+  component: ComponentInput,
+  input: AnalyzeInput,
+): Promise<Record<string, AnalyzedModule>> {
   const isApp = component.definitionPath === "";
   const logs: string[] = [];
   // Component functions get no environment variables.
@@ -437,11 +484,15 @@ function definitionMetadata(definitionPath: string, exported: Record<string, unk
   const type = exported.definitionType as { type?: string; name?: string } | undefined;
   const exports = exported.exports as DefinitionMetadata["exports"] | undefined;
   if (!type || !Array.isArray(exported.childComponents) || !exports) {
-    throw new PushError("InvalidConvexConfig", `The definition ${JSON.stringify(definitionPath)} exported an invalid value.`);
+    throw new PushError(
+      "InvalidConvexConfig",
+      `The definition ${JSON.stringify(definitionPath)} exported an invalid value.`,
+    );
   }
   return {
     path: definitionPath,
-    definitionType: type.type === "app" ? { type: "app" } : { type: "childComponent", name: String(type.name), args: [] },
+    definitionType:
+      type.type === "app" ? { type: "app" } : { type: "childComponent", name: String(type.name), args: [] },
     ...(typeof exported.httpPrefix === "string" ? { httpPrefix: exported.httpPrefix } : {}),
     childComponents: (exported.childComponents as Array<Record<string, unknown>>).map((child) => ({
       name: String(child.name),
@@ -472,7 +523,8 @@ async function evaluateDefinition(
 ): Promise<DefinitionMetadata> {
   const definitionPath = component.definitionPath;
   if (component.definition === null) {
-    if (definitionPath !== "") throw new PushError("InvalidConvexConfig", `No convex.config.js for component ${definitionPath}.`);
+    if (definitionPath !== "")
+      throw new PushError("InvalidConvexConfig", `No convex.config.js for component ${definitionPath}.`);
     return DEFAULT_APP_DEFINITION;
   }
   const logs: string[] = [];
@@ -480,7 +532,8 @@ async function evaluateDefinition(
   const context = importPhaseContext({ env: isApp ? input.env : "forbidden", logs, importPhase: input.importPhase });
   const synthetic = new Map<string, string>();
   for (const [depPath, metadata] of evaluated) {
-    if (depPath !== "") synthetic.set(`${COMPONENT_DEPS}${Buffer.from(depPath).toString("base64url")}`, componentDepsModule(metadata));
+    if (depPath !== "")
+      synthetic.set(`${COMPONENT_DEPS}${Buffer.from(depPath).toString("base64url")}`, componentDepsModule(metadata));
   }
   const graph = new ModuleGraph(context, new Map([["convex.config.js", component.definition.source]]), synthetic);
   const where = isApp ? "your app" : `component ${JSON.stringify(definitionPath)}`;
@@ -489,10 +542,14 @@ async function evaluateDefinition(
     `Failed to evaluate convex.config.js of ${where}`,
     async () => {
       const namespace = await graph.evaluate("convex.config.js");
-      if (Object.keys(namespace).length !== 1) throw new PushError("InvalidConvexConfig", "`convex.config.ts` has more than one export");
+      if (Object.keys(namespace).length !== 1)
+        throw new PushError("InvalidConvexConfig", "`convex.config.ts` has more than one export");
       const definition = defaultExport(namespace, "`convex.config.ts`");
       if (typeof definition.export !== "function") {
-        throw new PushError("InvalidConvexConfig", "The default export of `convex.config.ts` has no `export` function.");
+        throw new PushError(
+          "InvalidConvexConfig",
+          "The default export of `convex.config.ts` has no `export` function.",
+        );
       }
       return definitionMetadata(definitionPath, definition.export.call(definition) as Record<string, unknown>);
     },
@@ -507,9 +564,11 @@ async function evaluateDefinitions(input: AnalyzeInput): Promise<Map<string, Def
   const inProgress = new Set<string>();
   const visit = async (definitionPath: string): Promise<void> => {
     if (evaluated.has(definitionPath)) return;
-    if (inProgress.has(definitionPath)) throw new PushError("InvalidConvexConfig", "Found cyclic definition dependency");
+    if (inProgress.has(definitionPath))
+      throw new PushError("InvalidConvexConfig", "Found cyclic definition dependency");
     const component = byPath.get(definitionPath);
-    if (!component) throw new PushError("InvalidConvexConfig", `Component definition not found: ${JSON.stringify(definitionPath)}`);
+    if (!component)
+      throw new PushError("InvalidConvexConfig", `Component definition not found: ${JSON.stringify(definitionPath)}`);
     inProgress.add(definitionPath);
     for (const dependency of component.dependencies) await visit(dependency);
     evaluated.set(definitionPath, await evaluateDefinition(component, evaluated, input));
@@ -528,7 +587,8 @@ async function evaluateSchema(schema: ModuleConfig, input: AnalyzeInput): Promis
     "Failed to evaluate the schema",
     async () => {
       const definition = defaultExport(await graph.evaluate("schema.js"), "`convex/schema.ts`");
-      if (typeof definition.export !== "function") throw new PushError("InvalidSchema", "The default export of schema.ts is not a schema.");
+      if (typeof definition.export !== "function")
+        throw new PushError("InvalidSchema", "The default export of schema.ts is not a schema.");
       return JSON.parse(String(definition.export.call(definition))) as AnalyzedSchema;
     },
     "InvalidSchema",
@@ -547,7 +607,8 @@ async function evaluateAuth(app: ComponentInput, input: AnalyzeInput): Promise<u
     "Failed to evaluate auth.config.js",
     async () => {
       const providers = defaultExport(await graph.evaluate(AUTH_CONFIG), "`convex/auth.config.ts`").providers;
-      if (!Array.isArray(providers)) throw new PushError("InvalidAuthConfig", "auth.config.ts must export `providers`, an array.");
+      if (!Array.isArray(providers))
+        throw new PushError("InvalidAuthConfig", "auth.config.ts must export `providers`, an array.");
       return JSON.parse(JSON.stringify(providers)) as unknown[];
     },
     "InvalidAuthConfig",
@@ -559,7 +620,12 @@ export async function analyzePush(input: AnalyzeInput): Promise<AnalyzeResult> {
   const app = input.components.find((c) => c.definitionPath === "");
   if (!app) throw new PushError("InvalidPush", "The push has no app definition.");
   const definitions = await evaluateDefinitions(input);
-  const result: AnalyzeResult = { definitions: {}, schemas: {}, functions: {}, appAuth: await evaluateAuth(app, input) };
+  const result: AnalyzeResult = {
+    definitions: {},
+    schemas: {},
+    functions: {},
+    appAuth: await evaluateAuth(app, input),
+  };
   for (const component of input.components) {
     if (!definitions.has(component.definitionPath)) continue; // not used by the app
     result.definitions[component.definitionPath] = definitions.get(component.definitionPath)!;
@@ -578,10 +644,14 @@ export async function analyzeInChildProcess(input: AnalyzeInput): Promise<Analyz
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   const env = { ...process.env };
   for (const name of Object.keys(env)) if (name !== "PATH") delete env[name];
-  const child = spawn(process.execPath, ["--experimental-vm-modules", "--no-warnings", "--import", tsx, fileURLToPath(import.meta.url)], {
-    env: Object.assign(env, input.env),
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--experimental-vm-modules", "--no-warnings", "--import", tsx, fileURLToPath(import.meta.url)],
+    {
+      env: Object.assign(env, input.env),
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
@@ -613,7 +683,11 @@ async function main(): Promise<void> {
     output =
       error instanceof PushError
         ? { ok: false, code: error.code, message: error.message }
-        : { ok: false, code: "StandinError", message: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+        : {
+            ok: false,
+            code: "StandinError",
+            message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+          };
   }
   // Exit once written: analyzed "use node" modules may leave handles open.
   process.stdout.write(JSON.stringify(output), () => process.exit(0));

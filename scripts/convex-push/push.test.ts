@@ -30,7 +30,12 @@ type StartPushBody = {
 };
 type StartPushAnswer = {
   analysis: Record<string, { definition: DefinitionMetadata; functions: Record<string, AnalyzedModule> }>;
-  app: { childComponents: Record<string, { componentPath: string; childComponents: Record<string, { componentPath: string }> }> };
+  app: {
+    childComponents: Record<
+      string,
+      { componentPath: string; childComponents: Record<string, { componentPath: string }> }
+    >;
+  };
 };
 
 // The README's command. `--typecheck=enable` (instead of the default "try")
@@ -68,7 +73,9 @@ let broken: Push;
 beforeAll(async () => {
   // Both pushes at once: each is mostly the CLI's TypeScript check.
   [ok, broken] = await Promise.all([push(), push(readUndeclaredVariable)]);
-  console.log(`convex deploy took ${(ok.run.durationMs / 1000).toFixed(1)} s, and ${(broken.run.durationMs / 1000).toFixed(1)} s with the broken auth.config.ts (both at once)`);
+  console.log(
+    `convex deploy took ${(ok.run.durationMs / 1000).toFixed(1)} s, and ${(broken.run.durationMs / 1000).toFixed(1)} s with the broken auth.config.ts (both at once)`,
+  );
 }, 240_000);
 
 afterAll(async () => {
@@ -102,14 +109,28 @@ describe("npx convex deploy --yes, against the stand-in", () => {
     const kb = (n: number) => (n / 1024).toFixed(1);
     const rows = [...modules]
       .sort((a, b) => (a.path < b.path ? -1 : 1))
-      .map((m) => [m.path, m.environment, kb(m.source.length), kb(m.sourceMap?.length ?? 0), m.path.startsWith("_deps/") ? "" : functionsOf(m)]);
+      .map((m) => [
+        m.path,
+        m.environment,
+        kb(m.source.length),
+        kb(m.sourceMap?.length ?? 0),
+        m.path.startsWith("_deps/") ? "" : functionsOf(m),
+      ]);
     const total = modules.reduce((sum, m) => sum + m.source.length, 0);
     rows.push(["(app total)", `${modules.length} modules`, kb(total), "", ""]);
     for (const component of body.componentDefinitions) {
       const size = component.functions.reduce((sum, m) => sum + m.source.length, 0);
-      rows.push([`(component ${component.definitionPath.replace(/^.*node_modules\//, "")})`, `${component.functions.length} modules`, kb(size), "", ""]);
+      rows.push([
+        `(component ${component.definitionPath.replace(/^.*node_modules\//, "")})`,
+        `${component.functions.length} modules`,
+        kb(size),
+        "",
+        "",
+      ]);
     }
-    const nodeModules = [...modules, ...body.componentDefinitions.flatMap((c) => c.functions)].filter((m) => m.environment === "node").map((m) => m.path);
+    const nodeModules = [...modules, ...body.componentDefinitions.flatMap((c) => c.functions)]
+      .filter((m) => m.environment === "node")
+      .map((m) => m.path);
     console.log(
       `\nModules pushed by convex deploy\n${markdownTable(["module", "runtime", "source KB", "source map KB", "functions"], rows, { alignNumbers: true })}` +
         `\nModules that need the Node runtime ("use node"): ${nodeModules.length === 0 ? "none" : nodeModules.join(", ")}`,
@@ -117,7 +138,9 @@ describe("npx convex deploy --yes, against the stand-in", () => {
 
     expect(nodeModules).toEqual([]);
     const entryPoints = modules.map((m) => m.path).filter((p) => !p.startsWith("_deps/"));
-    expect(entryPoints).toEqual(expect.arrayContaining(["generationJobs.js", "questions.js", "aiGeneration.js", "crons.js", "auth.config.js"]));
+    expect(entryPoints).toEqual(
+      expect.arrayContaining(["generationJobs.js", "questions.js", "aiGeneration.js", "crons.js", "auth.config.js"]),
+    );
   });
 
   test("the analysis is the pushed code's: functions, crons, components, declared env", () => {
@@ -127,7 +150,10 @@ describe("npx convex deploy --yes, against the stand-in", () => {
     expect(fn("generationJobs.js", "createJob")).toMatchObject({ udfType: "Mutation", visibility: { kind: "public" } });
     // Public functions check their arguments in the handler (convex/lib/functions.ts), so a wrong one gets a coded error.
     expect(JSON.parse(fn("generationJobs.js", "createJob")!.args)).toEqual({ type: "any" });
-    expect(JSON.parse(fn("questions.js", "saveBatch")!.args)).toMatchObject({ type: "object", value: { jobId: { fieldType: { type: "id", tableName: "generationJobs" } } } });
+    expect(JSON.parse(fn("questions.js", "saveBatch")!.args)).toMatchObject({
+      type: "object",
+      value: { jobId: { fieldType: { type: "id", tableName: "generationJobs" } } },
+    });
     expect(fn("aiGeneration.js", "processJob")).toMatchObject({ udfType: "Action", visibility: { kind: "internal" } });
     // Every cron of crons.ts names an internal function the analysis found.
     const crons = app.functions["crons.js"]!.cronSpecs!;
@@ -137,7 +163,9 @@ describe("npx convex deploy --yes, against the stand-in", () => {
       expect(fn(module!, name!)?.visibility).toEqual({ kind: "internal" });
     }
     // The component tree of convex.config.ts: the rate limiter, and the batch worker it uses.
-    expect(answer.app.childComponents.rateLimiter?.childComponents.batchWorker?.componentPath).toBe("rateLimiter/batchWorker");
+    expect(answer.app.childComponents.rateLimiter?.childComponents.batchWorker?.componentPath).toBe(
+      "rateLimiter/batchWorker",
+    );
     // Every variable of convex/lib/envVars.ts is declared (defineApp({ env })), optional, and typed in the pushed Env.
     expect(app.definition.envVars?.map(([name]) => name)).toEqual(Object.keys(ENV_VARS));
     expect(app.definition.envVars?.every(([, declaration]) => declaration.optional === true)).toBe(true);
@@ -151,10 +179,14 @@ describe("npx convex deploy --yes, against the stand-in", () => {
 
   test("reading an undeclared variable through env of _generated/server fails the CLI's typecheck (TS2339) before finish_push", () => {
     const error = broken.output.split("\n").find((line) => line.includes("error TS2339"));
-    console.log(`\nThe push with the undeclared env.CLERK_JWT_ISSUER read through _generated/server failed with:\n  ${error}`);
+    console.log(
+      `\nThe push with the undeclared env.CLERK_JWT_ISSUER read through _generated/server failed with:\n  ${error}`,
+    );
     expect(broken.run.exitCode).toBe(1);
     expect(broken.output).toContain("TypeScript typecheck via `tsc` failed.");
-    expect(error).toMatch(/^convex\/auth\.config\.ts:\d+:\d+ - error TS2339: Property 'CLERK_JWT_ISSUER' does not exist on type 'Env'\.$/);
+    expect(error).toMatch(
+      /^convex\/auth\.config\.ts:\d+:\d+ - error TS2339: Property 'CLERK_JWT_ISSUER' does not exist on type 'Env'\.$/,
+    );
     // The server analysed the push, but it never went live.
     expect(paths(broken)).toContain("/api/deploy2/start_push");
     expect(paths(broken)).not.toContain("/api/deploy2/wait_for_schema");

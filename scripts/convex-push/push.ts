@@ -46,7 +46,14 @@ export type CliRun = { exitCode: number | null; output: string; durationMs: numb
 export async function runConvexCli(projectDir: string, args: string[], url: string): Promise<CliRun> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Whatever this shell points at, the push goes to `url`.
-  for (const name of ["CONVEX_DEPLOYMENT", "CONVEX_DEPLOY_KEY", "CONVEX_DEPLOYMENT_TOKEN", "CONVEX_URL", "NEXT_PUBLIC_CONVEX_URL"]) delete env[name];
+  for (const name of [
+    "CONVEX_DEPLOYMENT",
+    "CONVEX_DEPLOY_KEY",
+    "CONVEX_DEPLOYMENT_TOKEN",
+    "CONVEX_URL",
+    "NEXT_PUBLIC_CONVEX_URL",
+  ])
+    delete env[name];
   Object.assign(env, {
     CONVEX_SELF_HOSTED_URL: url,
     CONVEX_SELF_HOSTED_ADMIN_KEY: "standin-admin-key",

@@ -131,7 +131,12 @@ type Deployed = {
   components: Map<string, MountedComponent>;
 };
 
-type PendingPush = { request: StartPushRequest; appModules: ModuleConfig[]; appAuth: unknown[]; components: Map<string, MountedComponent> };
+type PendingPush = {
+  request: StartPushRequest;
+  appModules: ModuleConfig[];
+  appAuth: unknown[];
+  components: Map<string, MountedComponent>;
+};
 
 class RequestError extends Error {
   constructor(
@@ -169,18 +174,27 @@ function fileBasedExports(modules: Record<string, AnalyzedModule>): Array<[strin
       let node = root;
       for (const identifier of identifiers) {
         const next = node.get(identifier) ?? new Map<string, Tree | string>();
-        if (typeof next === "string") throw new RequestError(400, "InvalidExport", `Path ${modulePath}:${fn.name} conflicts with an existing export`);
+        if (typeof next === "string")
+          throw new RequestError(
+            400,
+            "InvalidExport",
+            `Path ${modulePath}:${fn.name} conflicts with an existing export`,
+          );
         node.set(identifier, next);
         node = next;
       }
-      if (node.has(fn.name)) throw new RequestError(400, "InvalidExport", `Path ${modulePath}:${fn.name} conflicts with an existing export`);
+      if (node.has(fn.name))
+        throw new RequestError(400, "InvalidExport", `Path ${modulePath}:${fn.name} conflicts with an existing export`);
       node.set(fn.name, `_reference/function/${modulePath.replace(/\.js$/, "")}:${fn.name}`);
     }
   }
   const serialize = (tree: Tree): Array<[string, ComponentExport]> =>
     [...tree.keys()].sort(compareStrings).map((key) => {
       const value = tree.get(key)!;
-      return [key, typeof value === "string" ? { type: "leaf", leaf: value } : { type: "branch", branch: serialize(value) }];
+      return [
+        key,
+        typeof value === "string" ? { type: "leaf", leaf: value } : { type: "branch", branch: serialize(value) },
+      ];
     });
   return serialize(root);
 }
@@ -192,7 +206,13 @@ function checkedExports(exports: Array<[string, ComponentExport]>, componentPath
     checked[name] =
       node.type === "branch"
         ? { type: "branch", children: checkedExports(node.branch, componentPath) }
-        : { type: "leaf", resource: { type: "function", path: { component: componentPath, udfPath: node.leaf.replace("_reference/function/", "") } } };
+        : {
+            type: "leaf",
+            resource: {
+              type: "function",
+              path: { component: componentPath, udfPath: node.leaf.replace("_reference/function/", "") },
+            },
+          };
   }
   return checked;
 }
@@ -201,13 +221,26 @@ function indexesOf(schema: AnalyzedSchema | null): IndexConfig[] {
   const indexes: IndexConfig[] = [];
   for (const table of schema?.tables ?? []) {
     const name = (descriptor: string) => `${table.tableName}.${descriptor}`;
-    for (const index of table.indexes) indexes.push({ name: name(index.indexDescriptor), type: "database", fields: index.fields });
-    for (const index of table.stagedDbIndexes ?? []) indexes.push({ name: name(index.indexDescriptor), type: "database", fields: index.fields, staged: true });
+    for (const index of table.indexes)
+      indexes.push({ name: name(index.indexDescriptor), type: "database", fields: index.fields });
+    for (const index of table.stagedDbIndexes ?? [])
+      indexes.push({ name: name(index.indexDescriptor), type: "database", fields: index.fields, staged: true });
     for (const index of table.searchIndexes ?? []) {
-      indexes.push({ name: name(index.indexDescriptor), type: "search", searchField: index.searchField, filterFields: index.filterFields });
+      indexes.push({
+        name: name(index.indexDescriptor),
+        type: "search",
+        searchField: index.searchField,
+        filterFields: index.filterFields,
+      });
     }
     for (const index of table.vectorIndexes ?? []) {
-      indexes.push({ name: name(index.indexDescriptor), type: "vector", dimensions: index.dimensions, vectorField: index.vectorField, filterFields: index.filterFields });
+      indexes.push({
+        name: name(index.indexDescriptor),
+        type: "vector",
+        dimensions: index.dimensions,
+        vectorField: index.vectorField,
+        filterFields: index.filterFields,
+      });
     }
   }
   return indexes;
@@ -245,8 +278,11 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
   /** The app's modules: those sent, and the unchanged ones from the deployed state. */
   function appModules(request: StartPushRequest): ModuleConfig[] {
     const unchanged = request.appDefinition.unchangedModuleHashes.map((hash) => {
-      const module = deployed?.appModules.find((m) => m.path === hash.path && m.environment === hash.environment && moduleHash(m) === hash.sha256);
-      if (!module) throw new RequestError(400, "ModuleNotFound", `Unchanged module ${hash.path} is not on the deployment.`);
+      const module = deployed?.appModules.find(
+        (m) => m.path === hash.path && m.environment === hash.environment && moduleHash(m) === hash.sha256,
+      );
+      if (!module)
+        throw new RequestError(400, "ModuleNotFound", `Unchanged module ${hash.path} is not on the deployment.`);
       return module;
     });
     return [...request.appDefinition.changedModules, ...unchanged];
@@ -254,10 +290,26 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 
   function analyze(request: StartPushRequest, modules: ModuleConfig[]): Promise<AnalyzeResult> {
     const components: ComponentInput[] = [
-      { definitionPath: "", definition: request.appDefinition.definition, dependencies: request.appDefinition.dependencies, schema: request.appDefinition.schema, functions: modules },
-      ...request.componentDefinitions.map((c) => ({ definitionPath: c.definitionPath, definition: c.definition, dependencies: c.dependencies, schema: c.schema, functions: c.functions })),
+      {
+        definitionPath: "",
+        definition: request.appDefinition.definition,
+        dependencies: request.appDefinition.dependencies,
+        schema: request.appDefinition.schema,
+        functions: modules,
+      },
+      ...request.componentDefinitions.map((c) => ({
+        definitionPath: c.definitionPath,
+        definition: c.definition,
+        dependencies: c.dependencies,
+        schema: c.schema,
+        functions: c.functions,
+      })),
     ];
-    const input: AnalyzeInput = { components, env, importPhase: { unixTimestampMs: Date.now(), seed: randomBytes(4).readUInt32LE() } };
+    const input: AnalyzeInput = {
+      components,
+      env,
+      importPhase: { unixTimestampMs: Date.now(), seed: randomBytes(4).readUInt32LE() },
+    };
     // evaluate_schema and start_push carry the same bundle: analyze it once.
     const key = createHash("sha256")
       .update(JSON.stringify([components, env]))
@@ -280,7 +332,12 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     const mounted = new Map<string, MountedComponent>();
     const visit = (definitionPath: string, componentPath: string) => {
       const definition = result.definitions[definitionPath];
-      if (!definition) throw new RequestError(400, "TypecheckError", `Component definition not found: ${JSON.stringify(definitionPath)}`);
+      if (!definition)
+        throw new RequestError(
+          400,
+          "TypecheckError",
+          `Component definition not found: ${JSON.stringify(definitionPath)}`,
+        );
       mounted.set(componentPath, {
         componentPath,
         definitionPath,
@@ -288,18 +345,27 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
         schema: result.schemas[definitionPath] ?? null,
         udfServerVersion: versions.get(definitionPath) ?? request.appDefinition.udfServerVersion,
       });
-      for (const child of definition.childComponents) visit(child.path, componentPath === "" ? child.name : `${componentPath}/${child.name}`);
+      for (const child of definition.childComponents)
+        visit(child.path, componentPath === "" ? child.name : `${componentPath}/${child.name}`);
     };
     visit("", "");
     return mounted;
   }
 
-  function checkedComponent(result: AnalyzeResult, components: Map<string, MountedComponent>, componentPath: string): unknown {
+  function checkedComponent(
+    result: AnalyzeResult,
+    components: Map<string, MountedComponent>,
+    componentPath: string,
+  ): unknown {
     const component = components.get(componentPath)!;
     const definition = result.definitions[component.definitionPath]!;
     const childComponents: Record<string, unknown> = {};
     for (const child of definition.childComponents) {
-      childComponents[child.name] = checkedComponent(result, components, componentPath === "" ? child.name : `${componentPath}/${child.name}`);
+      childComponents[child.name] = checkedComponent(
+        result,
+        components,
+        componentPath === "" ? child.name : `${componentPath}/${child.name}`,
+      );
     }
     const routes = component.modules["http.js"]?.httpRoutes;
     return {
@@ -307,7 +373,10 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
       componentPath,
       args: {},
       childComponents,
-      httpRoutes: { httpModuleRoutes: routes ? routes.map((r) => r.route) : null, mounts: Object.keys(definition.httpMounts) },
+      httpRoutes: {
+        httpModuleRoutes: routes ? routes.map((r) => r.route) : null,
+        mounts: Object.keys(definition.httpMounts),
+      },
       exports: checkedExports(fileBasedExports(component.modules), componentPath),
     };
   }
@@ -338,9 +407,19 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
         definitionPath: component.definitionPath,
         schemaValidation: component.schema?.schemaValidation ?? false,
         // The stand-in stores no documents: every table is empty.
-        tables: (component.schema?.tables ?? []).map((t) => ({ name: t.tableName, outcome: "supersetOfShape", numDocs: 0, sizeBytes: 0 })),
+        tables: (component.schema?.tables ?? []).map((t) => ({
+          name: t.tableName,
+          outcome: "supersetOfShape",
+          numDocs: 0,
+          sizeBytes: 0,
+        })),
         indexes: [
-          ...newIndexes.map((i) => ({ ...i, change: oldIndexes.has(JSON.stringify(i)) ? "identical" : "added", needsBackfill: false, numDocs: 0 })),
+          ...newIndexes.map((i) => ({
+            ...i,
+            change: oldIndexes.has(JSON.stringify(i)) ? "identical" : "added",
+            needsBackfill: false,
+            numDocs: 0,
+          })),
           ...indexesOf(before)
             .filter((i) => !kept.has(JSON.stringify(i)))
             .map((i) => ({ ...i, change: "dropped", needsBackfill: false, numDocs: 0 })),
@@ -348,7 +427,9 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
         discardedStagedValidators: [],
       };
     }
-    const newComponentDefinitions = [...new Set([...components.values()].map((c) => c.definitionPath))].filter((p) => !deployed?.definitionPaths.has(p));
+    const newComponentDefinitions = [...new Set([...components.values()].map((c) => c.definitionPath))].filter(
+      (p) => !deployed?.definitionPaths.has(p),
+    );
     return { componentSchemaEvaluations, newComponentDefinitions };
   }
 
@@ -362,19 +443,37 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     const seed = randomBytes(32).toString("base64");
     for (const [definitionPath, definition] of Object.entries(result.definitions)) {
       const functions = result.functions[definitionPath] ?? {};
-      const version = request.componentDefinitions.find((c) => c.definitionPath === definitionPath)?.udfServerVersion ?? request.appDefinition.udfServerVersion;
+      const version =
+        request.componentDefinitions.find((c) => c.definitionPath === definitionPath)?.udfServerVersion ??
+        request.appDefinition.udfServerVersion;
       analysis[definitionPath] = {
         // Like the backend, only child components get their file-based exports here.
-        definition: definitionPath === "" ? definition : ({ ...definition, exports: { type: "branch", branch: fileBasedExports(functions) } } satisfies DefinitionMetadata),
+        definition:
+          definitionPath === ""
+            ? definition
+            : ({
+                ...definition,
+                exports: { type: "branch", branch: fileBasedExports(functions) },
+              } satisfies DefinitionMetadata),
         schema: result.schemas[definitionPath],
         functions,
-        udfConfig: { serverVersion: version, importPhaseRngSeed: { $bytes: seed }, importPhaseUnixTimestamp: convexInt64(BigInt(Date.now()) * 1_000_000n) },
+        udfConfig: {
+          serverVersion: version,
+          importPhaseRngSeed: { $bytes: seed },
+          importPhaseUnixTimestamp: convexInt64(BigInt(Date.now()) * 1_000_000n),
+        },
       };
     }
     const packages: Record<string, unknown> = {};
     for (const definitionPath of Object.keys(result.definitions)) {
-      const sources = definitionPath === "" ? modules : (request.componentDefinitions.find((c) => c.definitionPath === definitionPath)?.functions ?? []);
-      packages[definitionPath] = { sha256: createHash("sha256").update(sources.map(moduleHash).join()).digest("hex"), moduleCount: sources.length };
+      const sources =
+        definitionPath === ""
+          ? modules
+          : (request.componentDefinitions.find((c) => c.definitionPath === definitionPath)?.functions ?? []);
+      packages[definitionPath] = {
+        sha256: createHash("sha256").update(sources.map(moduleHash).join()).digest("hex"),
+        moduleCount: sources.length,
+      };
     }
     return {
       environmentVariables: env,
@@ -400,12 +499,20 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
       const before = deployed?.components.get(componentPath);
       const [oldModules, newModules] = [names(before?.modules), names(component.modules)];
       const [oldCrons, newCrons] = [crons(before?.modules), crons(component.modules)];
-      const [oldSchema, newSchema] = [before?.schema ? JSON.stringify(before.schema) : null, component.schema ? JSON.stringify(component.schema) : null];
+      const [oldSchema, newSchema] = [
+        before?.schema ? JSON.stringify(before.schema) : null,
+        component.schema ? JSON.stringify(component.schema) : null,
+      ];
       componentDiffs[componentPath] = {
         diffType: { type: before ? "modify" : "create" },
-        moduleDiff: { added: [...newModules].filter((m) => !oldModules.has(m)), removed: [...oldModules].filter((m) => !newModules.has(m)) },
+        moduleDiff: {
+          added: [...newModules].filter((m) => !oldModules.has(m)),
+          removed: [...oldModules].filter((m) => !newModules.has(m)),
+        },
         udfConfigDiff:
-          before?.udfServerVersion === component.udfServerVersion ? null : { previous_version: before?.udfServerVersion ?? "", next_version: component.udfServerVersion },
+          before?.udfServerVersion === component.udfServerVersion
+            ? null
+            : { previous_version: before?.udfServerVersion ?? "", next_version: component.udfServerVersion },
         cronDiff: {
           added: [...newCrons.keys()].filter((c) => !oldCrons.has(c)),
           updated: [...newCrons].filter(([c, spec]) => oldCrons.has(c) && oldCrons.get(c) !== spec).map(([c]) => c),
@@ -427,10 +534,16 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
         };
       }
     }
-    const [oldAuth, newAuth] = [(deployed?.appAuth ?? []).map((a) => JSON.stringify(a)), push.appAuth.map((a) => JSON.stringify(a))];
+    const [oldAuth, newAuth] = [
+      (deployed?.appAuth ?? []).map((a) => JSON.stringify(a)),
+      push.appAuth.map((a) => JSON.stringify(a)),
+    ];
     const definitionPaths = new Set([...push.components.values()].map((c) => c.definitionPath));
     const diff = {
-      authDiff: { added: newAuth.filter((a) => !oldAuth.includes(a)), removed: oldAuth.filter((a) => !newAuth.includes(a)) },
+      authDiff: {
+        added: newAuth.filter((a) => !oldAuth.includes(a)),
+        removed: oldAuth.filter((a) => !newAuth.includes(a)),
+      },
       definitionDiffs: Object.fromEntries([...definitionPaths].map((p) => [p, {}])),
       componentDiffs,
     };
@@ -448,9 +561,16 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     return diff;
   }
 
-  async function answer(method: string, url: string, query: URLSearchParams, body: unknown, res: ServerResponse): Promise<unknown> {
+  async function answer(
+    method: string,
+    url: string,
+    query: URLSearchParams,
+    body: unknown,
+    res: ServerResponse,
+  ): Promise<unknown> {
     // `dev` asks for the URLs to write to .env.local (one origin serves both here).
-    if (method === "GET" && url === "/api/v1/get_canonical_urls") return { convexCloudUrl: baseUrl, convexSiteUrl: baseUrl };
+    if (method === "GET" && url === "/api/v1/get_canonical_urls")
+      return { convexCloudUrl: baseUrl, convexSiteUrl: baseUrl };
     // `dev` long-polls the function logs; nothing runs here, so the answer is always empty.
     if (method === "GET" && url === "/api/stream_function_logs") {
       await new Promise<void>((resolve) => {
@@ -469,7 +589,11 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
       case "/api/get_config_hashes":
         return {
           config: { functions: deployed?.functions ?? "convex/", authInfo: deployed?.appAuth ?? [] },
-          moduleHashes: (deployed?.appModules ?? []).map((m) => ({ path: m.path, hash: moduleHash(m), environment: m.environment })),
+          moduleHashes: (deployed?.appModules ?? []).map((m) => ({
+            path: m.path,
+            hash: moduleHash(m),
+            environment: m.environment,
+          })),
           nodeDependencies: deployed?.nodeDependencies ?? [],
           udfServerVersion: deployed?.udfServerVersion ?? null,
         };
@@ -497,7 +621,8 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const wire = Buffer.concat(chunks);
     const contentEncoding = req.headers["content-encoding"] ?? null;
-    const decoded = contentEncoding === "br" ? await brotliDecompress(wire) : contentEncoding === "gzip" ? await gunzip(wire) : wire;
+    const decoded =
+      contentEncoding === "br" ? await brotliDecompress(wire) : contentEncoding === "gzip" ? await gunzip(wire) : wire;
     let body: unknown = null;
     try {
       body = decoded.length > 0 ? JSON.parse(decoded.toString("utf8")) : null;
@@ -521,7 +646,16 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(response));
     }
-    const recorded: RecordedRequest = { method, path: url, contentEncoding, wireBytes: wire.length, bodyBytes: decoded.length, body, status, response };
+    const recorded: RecordedRequest = {
+      method,
+      path: url,
+      contentEncoding,
+      wireBytes: wire.length,
+      bodyBytes: decoded.length,
+      body,
+      status,
+      response,
+    };
     requests.push(recorded);
     options.onRequest?.(recorded);
   }
@@ -565,9 +699,14 @@ async function main(): Promise<void> {
   const standin = await startStandin({
     port,
     env,
-    onRequest: (r) => console.log(`${r.status} ${r.method} ${r.path} (${r.bodyBytes} bytes${r.contentEncoding ? `, ${r.contentEncoding} ${r.wireBytes}` : ""})`),
+    onRequest: (r) =>
+      console.log(
+        `${r.status} ${r.method} ${r.path} (${r.bodyBytes} bytes${r.contentEncoding ? `, ${r.contentEncoding} ${r.wireBytes}` : ""})`,
+      ),
   });
-  console.log(`Convex push stand-in at ${standin.url}\n  CONVEX_SELF_HOSTED_URL=${standin.url} CONVEX_SELF_HOSTED_ADMIN_KEY=standin npx convex deploy --yes`);
+  console.log(
+    `Convex push stand-in at ${standin.url}\n  CONVEX_SELF_HOSTED_URL=${standin.url} CONVEX_SELF_HOSTED_ADMIN_KEY=standin npx convex deploy --yes`,
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) await main();

@@ -29,7 +29,9 @@ export async function measureRoutes(web: WebApp): Promise<RouteBundle[]> {
   for (const { route, path, signedIn } of ROUTES) {
     const response = await fetch(`${web.url}${path}`, { headers: signedIn ? { cookie } : {} });
     if (!response.ok) throw new Error(`${path} answered ${response.status}`);
-    const sources = [...new Set([...(await response.text()).matchAll(/<script[^>]+src="([^"]+\.js)"/g)].map((m) => m[1]!))];
+    const sources = [
+      ...new Set([...(await response.text()).matchAll(/<script[^>]+src="([^"]+\.js)"/g)].map((m) => m[1]!)),
+    ];
     let rawBytes = 0;
     let gzipBytes = 0;
     const zodChunks: string[] = [];

@@ -29,19 +29,27 @@ export type WebApp = { url: string; port: number; output: string[]; close(): Pro
  * that: its middleware rewrites to `localhost`, which Next.js proxies as an
  * external host when bound to 127.0.0.1, in a loop).
  */
-export async function startWeb(env: Record<string, string> = {}, { port, allInterfaces = false }: { port?: number; allInterfaces?: boolean } = {}): Promise<WebApp> {
-  if (!existsSync(path.join(ROOT, ".next/BUILD_ID"))) throw new Error("No production build: run `npm run build` first.");
+export async function startWeb(
+  env: Record<string, string> = {},
+  { port, allInterfaces = false }: { port?: number; allInterfaces?: boolean } = {},
+): Promise<WebApp> {
+  if (!existsSync(path.join(ROOT, ".next/BUILD_ID")))
+    throw new Error("No production build: run `npm run build` first.");
   const webPort = port ?? (await freePort());
   const url = `http://127.0.0.1:${webPort}`;
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !/^(NEXT_PUBLIC_|CLERK_|CONVEX_|ENABLE_|LOCAL_AUTH_)/.test(name)),
   );
   const bind = allInterfaces ? [] : ["--hostname", "127.0.0.1"];
-  const web = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "--port", String(webPort), ...bind], {
-    cwd: ROOT,
-    env: { ...inherited, ...env, NODE_ENV: "production" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const web = spawn(
+    process.execPath,
+    [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "--port", String(webPort), ...bind],
+    {
+      cwd: ROOT,
+      env: { ...inherited, ...env, NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const output: string[] = [];
   web.stdout.on("data", (chunk: Buffer) => output.push(chunk.toString()));
   web.stderr.on("data", (chunk: Buffer) => output.push(chunk.toString()));
@@ -77,7 +85,12 @@ export async function startApp(): Promise<App> {
   let web: WebApp;
   try {
     web = await startWeb(
-      { CONVEX_URL: backend.url, NEXT_PUBLIC_CONVEX_URL: backend.url, LOCAL_AUTH_ISSUER: issuer, ENABLE_LOCAL_SIGN_IN: "1" },
+      {
+        CONVEX_URL: backend.url,
+        NEXT_PUBLIC_CONVEX_URL: backend.url,
+        LOCAL_AUTH_ISSUER: issuer,
+        ENABLE_LOCAL_SIGN_IN: "1",
+      },
       { port: webPort },
     );
   } catch (error) {
@@ -86,7 +99,15 @@ export async function startApp(): Promise<App> {
   }
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
   return {
     baseURL: issuer,

@@ -26,7 +26,11 @@ afterEach(async (context) => {
   if (context.task.result?.state === "fail") {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const name = context.task.name.replace(/[^\w-]+/g, "-").slice(0, 80);
-    await Promise.all(pages.map((page, i) => page.screenshot({ path: `${SCREENSHOTS}/${name}-${i}.png`, fullPage: true }).catch(() => {})));
+    await Promise.all(
+      pages.map((page, i) =>
+        page.screenshot({ path: `${SCREENSHOTS}/${name}-${i}.png`, fullPage: true }).catch(() => {}),
+      ),
+    );
   }
   await Promise.all(pages.splice(0).map((page) => page.context().close()));
 });
@@ -92,7 +96,8 @@ describe("generating questions", () => {
 
   test("three jobs at once, then a fourth: a clear error toast, and the typed prompt is kept", async () => {
     const alan = await signIn("Alan");
-    for (const topic of ["First", "Second", "Third"]) await alan.generate(`${topic} long job [[count:30]] [[pace:900]]`);
+    for (const topic of ["First", "Second", "Third"])
+      await alan.generate(`${topic} long job [[count:30]] [[pace:900]]`);
     await alan.expectRunning(3);
 
     await alan.startTyping("A fourth topic");

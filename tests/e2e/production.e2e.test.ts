@@ -84,7 +84,12 @@ describe("with no Clerk keys and no flag (a production deploy as is)", () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain("Sign-in is not configured");
-    for (const name of ["NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY", "CLERK_SECRET_KEY", "CLERK_JWT_ISSUER_DOMAIN", "ENABLE_LOCAL_SIGN_IN=1"]) {
+    for (const name of [
+      "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY",
+      "CLERK_SECRET_KEY",
+      "CLERK_JWT_ISSUER_DOMAIN",
+      "ENABLE_LOCAL_SIGN_IN=1",
+    ]) {
       expect(html).toContain(name);
     }
     expect(html).not.toContain("Display name");
@@ -124,12 +129,15 @@ describe("in Clerk mode", () => {
   const publishableKey = `pk_test_${Buffer.from("clerk.recall.test$").toString("base64")}`;
   let web: WebApp;
   beforeAll(async () => {
-    web = await startWeb({
-      NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: publishableKey,
-      CLERK_SECRET_KEY: "sk_test_offline0000000000000000000000000000",
-      CONVEX_URL: "http://127.0.0.1:9",
-      ENABLE_LOCAL_SIGN_IN: "1", // ignored: Clerk keys win
-    }, { allInterfaces: true });
+    web = await startWeb(
+      {
+        NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: publishableKey,
+        CLERK_SECRET_KEY: "sk_test_offline0000000000000000000000000000",
+        CONVEX_URL: "http://127.0.0.1:9",
+        ENABLE_LOCAL_SIGN_IN: "1", // ignored: Clerk keys win
+      },
+      { allInterfaces: true },
+    );
   });
   afterAll(() => web?.close());
 

@@ -15,7 +15,9 @@ let clerk: ClerkIssuer;
 let backend: LocalConvexProcess;
 beforeAll(async () => {
   clerk = await startClerkIssuer();
-  backend = await startLocalConvex({ env: { CLERK_JWT_ISSUER_DOMAIN: clerk.issuer, LOCAL_AUTH_ISSUER: "", ENABLE_SAMPLE_MODEL: "" } });
+  backend = await startLocalConvex({
+    env: { CLERK_JWT_ISSUER_DOMAIN: clerk.issuer, LOCAL_AUTH_ISSUER: "", ENABLE_SAMPLE_MODEL: "" },
+  });
 }, 60_000);
 afterAll(async () => {
   await backend?.close();
@@ -47,9 +49,11 @@ describe("a Clerk-shaped issuer named by CLERK_JWT_ISSUER_DOMAIN", () => {
     ["a key the issuer does not publish", { foreignKey: true }],
   ])("refuses %s", async (_what, options) => {
     const token = await clerk.token({ sub: "user_ada", ...options });
-    await expect(clientWith(token).mutation(api.generationJobs.createJob, { prompt: "Refused" })).rejects.toThrow(/Unauthenticated|InvalidAuthHeader|expired|signature/);
-    expect(await clientWith(await clerk.token({ sub: "user_ada" })).query(api.generationJobs.getRecentJobs, {})).toEqual(
-      expect.not.arrayContaining([expect.objectContaining({ prompt: "Refused" })]),
+    await expect(clientWith(token).mutation(api.generationJobs.createJob, { prompt: "Refused" })).rejects.toThrow(
+      /Unauthenticated|InvalidAuthHeader|expired|signature/,
     );
+    expect(
+      await clientWith(await clerk.token({ sub: "user_ada" })).query(api.generationJobs.getRecentJobs, {}),
+    ).toEqual(expect.not.arrayContaining([expect.objectContaining({ prompt: "Refused" })]));
   });
 });

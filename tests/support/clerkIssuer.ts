@@ -36,7 +36,8 @@ export async function startClerkIssuer(): Promise<ClerkIssuer> {
   const foreign = await generateKeyPair("RS256");
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" };
   const server = createServer((req, res) => {
-    const send = (body: unknown) => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(body));
+    const send = (body: unknown) =>
+      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(body));
     if (req.url === "/.well-known/openid-configuration") {
       send({
         issuer,

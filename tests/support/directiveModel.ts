@@ -62,8 +62,12 @@ export function parseDirectives(text: string): Directives {
   return {
     count: number("count") ?? 5,
     paceMs: number("pace") ?? 100,
-    ...(failStatus === 429 || failStatus === 401 ? { fail: { status: failStatus, once: failEvery === undefined } } : {}),
-    ...(dropEvery !== undefined || dropOnce !== undefined ? { drop: { after: (dropEvery ?? dropOnce)!, once: dropEvery === undefined } } : {}),
+    ...(failStatus === 429 || failStatus === 401
+      ? { fail: { status: failStatus, once: failEvery === undefined } }
+      : {}),
+    ...(dropEvery !== undefined || dropOnce !== undefined
+      ? { drop: { after: (dropEvery ?? dropOnce)!, once: dropEvery === undefined } }
+      : {}),
     ...(number("malformed") !== undefined ? { malformedAfter: number("malformed")! } : {}),
     ...(number("hang") !== undefined ? { hangAfter: number("hang")! } : {}),
     ...(number("stall") !== undefined ? { stallAfter: number("stall")! } : {}),
@@ -112,21 +116,37 @@ function directiveScenarios(): (request: WireRequest) => Scenario {
     // The plan: the one the prompt gives (a retry), else the request without its directives and the asked count.
     const given = parseGenerationPrompt(prompt);
     const hasPlan = /^Topic: /m.test(prompt);
-    const topic = hasPlan ? given.topic : request.replace(/\[\[[^\]]*\]\]/g, "").trim().slice(0, JOB_CONFIG.MAX_TOPIC_LENGTH) || "Scripted topic";
+    const topic = hasPlan
+      ? given.topic
+      : request
+          .replace(/\[\[[^\]]*\]\]/g, "")
+          .trim()
+          .slice(0, JOB_CONFIG.MAX_TOPIC_LENGTH) || "Scripted topic";
     const already = given.avoid.length;
     const wanted = hasPlan ? given.count : d.count;
     const plan = { topic, questionCount: wanted };
-    const questions = Array.from({ length: wanted }, (_, i) => makeQuestion(already + i, { question: `${topic} question ${already + i + 1}` }));
+    const questions = Array.from({ length: wanted }, (_, i) =>
+      makeQuestion(already + i, { question: `${topic} question ${already + i + 1}` }),
+    );
     /** The first `after` questions (counting saved ones), half of the next, then `then`. */
     const upTo = (after: number, then: StreamStep[] = []) =>
-      wireSteps(questionSteps(questions.slice(0, Math.max(0, after - already)), { plan, delayMs: d.paceMs, end: then }));
-    const cut = (after: number, end: ContentEnd, then: StreamStep[] = []): Scenario => ({ reply: "content", steps: upTo(after, then), end });
-    if (d.drop && already < d.drop.after && (!d.drop.once || once(`drop:${request}`))) return cut(d.drop.after, "drop", [{ delayMs: FAILURE_DELAY_MS }]);
+      wireSteps(
+        questionSteps(questions.slice(0, Math.max(0, after - already)), { plan, delayMs: d.paceMs, end: then }),
+      );
+    const cut = (after: number, end: ContentEnd, then: StreamStep[] = []): Scenario => ({
+      reply: "content",
+      steps: upTo(after, then),
+      end,
+    });
+    if (d.drop && already < d.drop.after && (!d.drop.once || once(`drop:${request}`)))
+      return cut(d.drop.after, "drop", [{ delayMs: FAILURE_DELAY_MS }]);
     if (d.malformedAfter !== undefined && already < d.malformedAfter) return cut(d.malformedAfter, "finish");
     if (d.hangAfter !== undefined && already < d.hangAfter) return cut(d.hangAfter, "hang");
-    if (d.stallAfter !== undefined && already < d.stallAfter) return { reply: "content", steps: keepAlive(upTo(d.stallAfter)), end: "hang" };
+    if (d.stallAfter !== undefined && already < d.stallAfter)
+      return { reply: "content", steps: keepAlive(upTo(d.stallAfter)), end: "hang" };
     // The server drops the connection; `crashMiddleware` turns that into the crash.
-    if (d.crashAfter !== undefined && already < d.crashAfter) return cut(d.crashAfter, "drop", [{ delayMs: FAILURE_DELAY_MS }]);
+    if (d.crashAfter !== undefined && already < d.crashAfter)
+      return cut(d.crashAfter, "drop", [{ delayMs: FAILURE_DELAY_MS }]);
     return { reply: "content", steps: wireSteps(questionSteps(questions, { plan, delayMs: d.paceMs })), end: "finish" };
   };
 }
@@ -155,7 +175,10 @@ const crashMiddleware: LanguageModelMiddleware = {
 };
 
 /** `stream`, except that a failure to read it fails with `error()` instead. */
-function failingWith(stream: ReadableStream<LanguageModelV3StreamPart>, error: () => unknown): ReadableStream<LanguageModelV3StreamPart> {
+function failingWith(
+  stream: ReadableStream<LanguageModelV3StreamPart>,
+  error: () => unknown,
+): ReadableStream<LanguageModelV3StreamPart> {
   const reader = stream.getReader();
   return new ReadableStream({
     async pull(controller) {
@@ -172,7 +195,8 @@ function failingWith(stream: ReadableStream<LanguageModelV3StreamPart>, error: (
 }
 
 function languageModelV3(model: ModelChoice["model"]): LanguageModelV3 {
-  if (typeof model === "string" || model.specificationVersion !== "v3") throw new Error("the OpenAI-compatible provider should give a v3 language model");
+  if (typeof model === "string" || model.specificationVersion !== "v3")
+    throw new Error("the OpenAI-compatible provider should give a v3 language model");
   return model;
 }
 

@@ -3,7 +3,11 @@
  * suite and the benchmark print. With `alignNumbers`, every column but the
  * first is right-aligned (figures line up).
  */
-export function markdownTable(header: string[], rows: Array<Array<string | number>>, { alignNumbers = false } = {}): string {
+export function markdownTable(
+  header: string[],
+  rows: Array<Array<string | number>>,
+  { alignNumbers = false } = {},
+): string {
   const cells = [header, ...rows.map((row) => row.map(String))];
   const widths = header.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
   const line = (row: string[]) =>

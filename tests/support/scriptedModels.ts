@@ -67,7 +67,8 @@ export function questionSteps(
     end?: StreamStep[];
   } = {},
 ): StreamStep[] {
-  const completed = (index: number): StreamStep[] => (onComplete && index >= 0 ? [{ call: () => onComplete(index) }] : []);
+  const completed = (index: number): StreamStep[] =>
+    onComplete && index >= 0 ? [{ call: () => onComplete(index) }] : [];
   const steps: StreamStep[] = [plan === null ? '{"questions":[' : `{"plan":${JSON.stringify(plan)},"questions":[`];
   questions.forEach((question, i) => {
     const json = JSON.stringify(question);

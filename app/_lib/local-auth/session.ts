@@ -45,7 +45,9 @@ export function checkDisplayName(raw: unknown): NameCheck {
 
 /** A stable id for a display name: same name (any case), same user. */
 export function localUserId(name: string): string {
-  const digest = createHash("sha256").update(`local-user:${name.toLocaleLowerCase("en-US")}`).digest("base64url");
+  const digest = createHash("sha256")
+    .update(`local-user:${name.toLocaleLowerCase("en-US")}`)
+    .digest("base64url");
   return `local_${digest.slice(0, 22)}`;
 }
 

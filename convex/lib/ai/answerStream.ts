@@ -43,7 +43,7 @@ export class AnswerReader {
 }
 
 function asAnswer(value: unknown): Answer {
-  return isObject(value) ? (value) : {};
+  return isObject(value) ? value : {};
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -21,7 +21,10 @@ export type AnswerStream = {
 export function streamAnswer(
   choice: ModelChoice,
   prompt: string,
-  { abortSignal, onChunk }: { abortSignal?: AbortSignal; onChunk?: (chunk: { type: string; text?: string }) => void } = {},
+  {
+    abortSignal,
+    onChunk,
+  }: { abortSignal?: AbortSignal; onChunk?: (chunk: { type: string; text?: string }) => void } = {},
 ): AnswerStream {
   let streamError: unknown = undefined;
   const result = streamText({

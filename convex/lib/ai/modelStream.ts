@@ -16,11 +16,7 @@ import type {
  * promise settles), a failure, or a callback run when the stream reaches it
  * (scripted models time-stamp events with it). */
 export type StreamStep =
-  | string
-  | { delayMs: number }
-  | { until: Promise<unknown> }
-  | { error: unknown }
-  | { call: () => void };
+  string | { delayMs: number } | { until: Promise<unknown> } | { error: unknown } | { call: () => void };
 
 const USAGE: LanguageModelV3Usage = {
   inputTokens: { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined },

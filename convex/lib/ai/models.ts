@@ -57,7 +57,9 @@ export function chooseModel(env: DeploymentEnv = readDeploymentEnv()): ModelChoi
       model: google(name),
       maxRetries: JOB_CONFIG.MODEL_MAX_RETRIES,
       // Questions need no long reasoning; without it the first one streams in about a second.
-      providerOptions: { google: { thinkingConfig: { thinkingBudget: 0 } } satisfies GoogleGenerativeAIProviderOptions },
+      providerOptions: {
+        google: { thinkingConfig: { thinkingBudget: 0 } } satisfies GoogleGenerativeAIProviderOptions,
+      },
     };
   }
   if (env.OPENAI_COMPATIBLE_BASE_URL) {

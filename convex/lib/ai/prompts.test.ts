@@ -1,5 +1,13 @@
 import { describe, expect, test } from "vitest";
-import { clampQuestionCount, cleanTopic, fallbackPlan, generationPrompt, parseGenerationPrompt, parseRequest, settlePlan } from "./prompts";
+import {
+  clampQuestionCount,
+  cleanTopic,
+  fallbackPlan,
+  generationPrompt,
+  parseGenerationPrompt,
+  parseRequest,
+  settlePlan,
+} from "./prompts";
 
 describe("plan", () => {
   test("the question count stays within 5..50", () => {
@@ -16,15 +24,24 @@ describe("plan", () => {
 
   test("the fallback plan reads the topic and an asked-for count off the request", () => {
     expect(fallbackPlan("NATO alphabet\nall 26 letters")).toEqual({ topic: "NATO alphabet", questionCount: 10 });
-    expect(fallbackPlan("Give me 20 questions on the periodic table")).toMatchObject({ topic: "The periodic table", questionCount: 20 });
+    expect(fallbackPlan("Give me 20 questions on the periodic table")).toMatchObject({
+      topic: "The periodic table",
+      questionCount: 20,
+    });
     expect(fallbackPlan("quiz me about react hooks").topic).toBe("React hooks");
     expect(fallbackPlan("I want to learn about black holes!").topic).toBe("Black holes");
   });
 
   test("the model's plan is kept when usable, cleaned, clamped, and replaced by the request's when not", () => {
-    expect(settlePlan({ topic: '"Roman roads."', questionCount: 12 }, "roads")).toEqual({ topic: "Roman roads", questionCount: 12 });
+    expect(settlePlan({ topic: '"Roman roads."', questionCount: 12 }, "roads")).toEqual({
+      topic: "Roman roads",
+      questionCount: 12,
+    });
     expect(settlePlan({ topic: "Everything", questionCount: 900 }, "x").questionCount).toBe(50);
-    expect(settlePlan({ topic: "  ", questionCount: "twelve" }, "Give me 7 questions on volcanoes")).toEqual({ topic: "Volcanoes", questionCount: 7 });
+    expect(settlePlan({ topic: "  ", questionCount: "twelve" }, "Give me 7 questions on volcanoes")).toEqual({
+      topic: "Volcanoes",
+      questionCount: 7,
+    });
     expect(settlePlan(undefined, "NATO alphabet")).toEqual({ topic: "NATO alphabet", questionCount: 10 });
   });
 });
@@ -37,7 +54,12 @@ describe("prompts", () => {
   });
 
   test("a retry's prompt carries the kept plan, the missing count and what to avoid", () => {
-    const prompt = generationPrompt({ request: "dna", plan: { topic: "DNA", questionCount: 10 }, count: 7, avoid: ["What is DNA?"] });
+    const prompt = generationPrompt({
+      request: "dna",
+      plan: { topic: "DNA", questionCount: 10 },
+      count: 7,
+      avoid: ["What is DNA?"],
+    });
     expect(parseGenerationPrompt(prompt)).toEqual({ topic: "DNA", count: 7, avoid: ["What is DNA?"] });
     expect(parseRequest(prompt)).toBe("dna");
   });

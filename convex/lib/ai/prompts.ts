@@ -50,7 +50,11 @@ export function clampQuestionCount(count: number): number {
 
 /** At most `MAX_TOPIC_LENGTH` characters, one line, no wrapping quotes or trailing punctuation. */
 export function cleanTopic(topic: string): string {
-  const line = topic.replace(/\s+/g, " ").trim().replace(/^["'“”‘’«»]+|["'“”‘’«».:;!?,]+$/g, "").trim();
+  const line = topic
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^["'“”‘’«»]+|["'“”‘’«».:;!?,]+$/g, "")
+    .trim();
   const max = JOB_CONFIG.MAX_TOPIC_LENGTH;
   return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
 }

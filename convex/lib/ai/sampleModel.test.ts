@@ -6,21 +6,28 @@ import { generateLikeProcessJob } from "../../../tests/support/wire/capture";
 import { createSampleModel, sampleQuestions, SAMPLE_NOTE } from "./sampleModel";
 
 describe("sample questions", () => {
-  test.each(["NATO alphabet", "Periodic table", "React hooks", "Medieval castles"])("%s: valid, distinct, marked as samples", (topic) => {
-    const questions = sampleQuestions(topic, 30);
-    expect(questions).toHaveLength(30);
-    expect(new Set(questions.map((q) => q.question)).size).toBe(30);
-    for (const q of questions) {
-      expect(generatedQuestionSchema.safeParse(q).success).toBe(true);
-      expect(normalizeQuestion(q)).toEqual(q);
-      expect(q.explanation).toContain(SAMPLE_NOTE);
-    }
-  });
+  test.each(["NATO alphabet", "Periodic table", "React hooks", "Medieval castles"])(
+    "%s: valid, distinct, marked as samples",
+    (topic) => {
+      const questions = sampleQuestions(topic, 30);
+      expect(questions).toHaveLength(30);
+      expect(new Set(questions.map((q) => q.question)).size).toBe(30);
+      for (const q of questions) {
+        expect(generatedQuestionSchema.safeParse(q).success).toBe(true);
+        expect(normalizeQuestion(q)).toEqual(q);
+        expect(q.explanation).toContain(SAMPLE_NOTE);
+      }
+    },
+  );
 
   test("same input, same questions; avoided ones are skipped", () => {
     const first = sampleQuestions("NATO alphabet", 5);
     expect(sampleQuestions("NATO alphabet", 5)).toEqual(first);
-    const rest = sampleQuestions("NATO alphabet", 5, first.map((q) => q.question));
+    const rest = sampleQuestions(
+      "NATO alphabet",
+      5,
+      first.map((q) => q.question),
+    );
     expect(rest.some((q) => first.some((f) => f.question === q.question))).toBe(false);
   });
 
@@ -36,7 +43,10 @@ describe("the sample model through the AI SDK", () => {
   const choice = { kind: "sample" as const, name: "sample", model, maxRetries: 0 };
 
   test("answers the one generation call: a plan read off the request, then that many complete questions", async () => {
-    const { elements, error } = await generateLikeProcessJob(choice, generationPrompt({ request: "Give me 12 questions on React hooks", avoid: [] }));
+    const { elements, error } = await generateLikeProcessJob(
+      choice,
+      generationPrompt({ request: "Give me 12 questions on React hooks", avoid: [] }),
+    );
     expect(error).toBeNull();
     expect(elements).toHaveLength(12);
     expect(elements[0]).toMatchObject({ question: "Which hook adds local state to a function component?" });
@@ -44,7 +54,12 @@ describe("the sample model through the AI SDK", () => {
 
   test("keeps a given plan and avoids the questions it is shown", async () => {
     const first = sampleQuestions("React hooks", 3).map((q) => q.question);
-    const prompt = generationPrompt({ request: "react", plan: { topic: "React hooks", questionCount: 8 }, count: 5, avoid: first });
+    const prompt = generationPrompt({
+      request: "react",
+      plan: { topic: "React hooks", questionCount: 8 },
+      count: 5,
+      avoid: first,
+    });
     const { elements } = await generateLikeProcessJob(choice, prompt);
     expect(elements).toHaveLength(5);
     for (const q of elements as Array<{ question: string }>) expect(first).not.toContain(q.question);

@@ -60,8 +60,32 @@ function bankFor(topic: string): Bank {
 }
 
 const NATO = [
-  "Alfa", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India", "Juliett", "Kilo", "Lima", "Mike",
-  "November", "Oscar", "Papa", "Quebec", "Romeo", "Sierra", "Tango", "Uniform", "Victor", "Whiskey", "X-ray", "Yankee", "Zulu",
+  "Alfa",
+  "Bravo",
+  "Charlie",
+  "Delta",
+  "Echo",
+  "Foxtrot",
+  "Golf",
+  "Hotel",
+  "India",
+  "Juliett",
+  "Kilo",
+  "Lima",
+  "Mike",
+  "November",
+  "Oscar",
+  "Papa",
+  "Quebec",
+  "Romeo",
+  "Sierra",
+  "Tango",
+  "Uniform",
+  "Victor",
+  "Whiskey",
+  "X-ray",
+  "Yankee",
+  "Zulu",
 ];
 
 const natoBank: Bank = (i, random) => {
@@ -91,10 +115,26 @@ const natoBank: Bank = (i, random) => {
 };
 
 const ELEMENTS: Array<[symbol: string, name: string]> = [
-  ["H", "Hydrogen"], ["He", "Helium"], ["Li", "Lithium"], ["Be", "Beryllium"], ["B", "Boron"], ["C", "Carbon"],
-  ["N", "Nitrogen"], ["O", "Oxygen"], ["F", "Fluorine"], ["Ne", "Neon"], ["Na", "Sodium"], ["Mg", "Magnesium"],
-  ["Al", "Aluminium"], ["Si", "Silicon"], ["P", "Phosphorus"], ["S", "Sulfur"], ["Cl", "Chlorine"], ["Ar", "Argon"],
-  ["K", "Potassium"], ["Ca", "Calcium"],
+  ["H", "Hydrogen"],
+  ["He", "Helium"],
+  ["Li", "Lithium"],
+  ["Be", "Beryllium"],
+  ["B", "Boron"],
+  ["C", "Carbon"],
+  ["N", "Nitrogen"],
+  ["O", "Oxygen"],
+  ["F", "Fluorine"],
+  ["Ne", "Neon"],
+  ["Na", "Sodium"],
+  ["Mg", "Magnesium"],
+  ["Al", "Aluminium"],
+  ["Si", "Silicon"],
+  ["P", "Phosphorus"],
+  ["S", "Sulfur"],
+  ["Cl", "Chlorine"],
+  ["Ar", "Argon"],
+  ["K", "Potassium"],
+  ["Ca", "Calcium"],
 ];
 
 const elementsBank: Bank = (i, random) => {
@@ -106,7 +146,18 @@ const elementsBank: Bank = (i, random) => {
       return {
         question: `What is the chemical symbol of ${name.toLowerCase()}?`,
         type: "multiple-choice",
-        options: shuffle([symbol, ...pickOthers(ELEMENTS.map((e) => e[0]), n, 3, random)], random),
+        options: shuffle(
+          [
+            symbol,
+            ...pickOthers(
+              ELEMENTS.map((e) => e[0]),
+              n,
+              3,
+              random,
+            ),
+          ],
+          random,
+        ),
         correctAnswer: symbol,
         explanation: `${name} is ${symbol}, atomic number ${number}.`,
         difficulty: ["Na", "K", "P", "S"].includes(symbol) ? "medium" : "easy",
@@ -115,7 +166,18 @@ const elementsBank: Bank = (i, random) => {
       return {
         question: `Which element has atomic number ${number}?`,
         type: "multiple-choice",
-        options: shuffle([name, ...pickOthers(ELEMENTS.map((e) => e[1]), n, 3, random)], random),
+        options: shuffle(
+          [
+            name,
+            ...pickOthers(
+              ELEMENTS.map((e) => e[1]),
+              n,
+              3,
+              random,
+            ),
+          ],
+          random,
+        ),
         correctAnswer: name,
         explanation: `Atomic number ${number} is ${name.toLowerCase()} (${symbol}): it has ${number} protons.`,
         difficulty: number > 10 ? "hard" : "medium",
@@ -133,16 +195,86 @@ const elementsBank: Bank = (i, random) => {
 };
 
 const REACT: GeneratedQuestion[] = [
-  { question: "Which hook adds local state to a function component?", type: "multiple-choice", options: ["useState", "useEffect", "useRef", "useMemo"], correctAnswer: "useState", explanation: "useState returns the current value and a setter that schedules a re-render.", difficulty: "easy" },
-  { question: "Which hook runs code after render to synchronise with an external system?", type: "multiple-choice", options: ["useEffect", "useState", "useContext", "useId"], correctAnswer: "useEffect", explanation: "Effects run after React commits, e.g. to subscribe or fetch.", difficulty: "easy" },
-  { question: "Changing a ref's .current value triggers a re-render.", type: "true-false", options: ["True", "False"], correctAnswer: "False", explanation: "Refs are mutable boxes React does not track; use state when the UI must update.", difficulty: "medium" },
-  { question: "What does the dependency array of useEffect control?", type: "multiple-choice", options: ["When the effect re-runs", "The order of effects", "Which props are passed", "The effect's return type"], correctAnswer: "When the effect re-runs", explanation: "The effect runs again only when a listed value changed since the last render.", difficulty: "medium" },
-  { question: "Hooks may be called inside loops and conditions.", type: "true-false", options: ["True", "False"], correctAnswer: "False", explanation: "React relies on hooks being called in the same order on every render.", difficulty: "easy" },
-  { question: "Which hook caches the result of an expensive calculation between renders?", type: "multiple-choice", options: ["useMemo", "useCallback", "useRef", "useTransition"], correctAnswer: "useMemo", explanation: "useMemo recomputes only when its dependencies change.", difficulty: "medium" },
-  { question: "Which hook reads a value provided higher in the tree without passing props?", type: "multiple-choice", options: ["useContext", "useReducer", "useState", "useLayoutEffect"], correctAnswer: "useContext", explanation: "useContext subscribes to the nearest matching Context provider.", difficulty: "easy" },
-  { question: "useCallback returns a memoized function whose identity is stable while its dependencies are unchanged.", type: "true-false", options: ["True", "False"], correctAnswer: "True", explanation: "That keeps memoized children and effect dependencies from changing needlessly.", difficulty: "medium" },
-  { question: "Which hook suits state with complex update logic expressed as actions?", type: "multiple-choice", options: ["useReducer", "useState", "useMemo", "useId"], correctAnswer: "useReducer", explanation: "useReducer moves updates into a pure reducer(state, action) function.", difficulty: "hard" },
-  { question: "What should an effect return to clean up a subscription?", type: "multiple-choice", options: ["A function", "A promise", "null", "The subscription id"], correctAnswer: "A function", explanation: "React calls the returned cleanup before re-running the effect and on unmount.", difficulty: "medium" },
+  {
+    question: "Which hook adds local state to a function component?",
+    type: "multiple-choice",
+    options: ["useState", "useEffect", "useRef", "useMemo"],
+    correctAnswer: "useState",
+    explanation: "useState returns the current value and a setter that schedules a re-render.",
+    difficulty: "easy",
+  },
+  {
+    question: "Which hook runs code after render to synchronise with an external system?",
+    type: "multiple-choice",
+    options: ["useEffect", "useState", "useContext", "useId"],
+    correctAnswer: "useEffect",
+    explanation: "Effects run after React commits, e.g. to subscribe or fetch.",
+    difficulty: "easy",
+  },
+  {
+    question: "Changing a ref's .current value triggers a re-render.",
+    type: "true-false",
+    options: ["True", "False"],
+    correctAnswer: "False",
+    explanation: "Refs are mutable boxes React does not track; use state when the UI must update.",
+    difficulty: "medium",
+  },
+  {
+    question: "What does the dependency array of useEffect control?",
+    type: "multiple-choice",
+    options: ["When the effect re-runs", "The order of effects", "Which props are passed", "The effect's return type"],
+    correctAnswer: "When the effect re-runs",
+    explanation: "The effect runs again only when a listed value changed since the last render.",
+    difficulty: "medium",
+  },
+  {
+    question: "Hooks may be called inside loops and conditions.",
+    type: "true-false",
+    options: ["True", "False"],
+    correctAnswer: "False",
+    explanation: "React relies on hooks being called in the same order on every render.",
+    difficulty: "easy",
+  },
+  {
+    question: "Which hook caches the result of an expensive calculation between renders?",
+    type: "multiple-choice",
+    options: ["useMemo", "useCallback", "useRef", "useTransition"],
+    correctAnswer: "useMemo",
+    explanation: "useMemo recomputes only when its dependencies change.",
+    difficulty: "medium",
+  },
+  {
+    question: "Which hook reads a value provided higher in the tree without passing props?",
+    type: "multiple-choice",
+    options: ["useContext", "useReducer", "useState", "useLayoutEffect"],
+    correctAnswer: "useContext",
+    explanation: "useContext subscribes to the nearest matching Context provider.",
+    difficulty: "easy",
+  },
+  {
+    question: "useCallback returns a memoized function whose identity is stable while its dependencies are unchanged.",
+    type: "true-false",
+    options: ["True", "False"],
+    correctAnswer: "True",
+    explanation: "That keeps memoized children and effect dependencies from changing needlessly.",
+    difficulty: "medium",
+  },
+  {
+    question: "Which hook suits state with complex update logic expressed as actions?",
+    type: "multiple-choice",
+    options: ["useReducer", "useState", "useMemo", "useId"],
+    correctAnswer: "useReducer",
+    explanation: "useReducer moves updates into a pure reducer(state, action) function.",
+    difficulty: "hard",
+  },
+  {
+    question: "What should an effect return to clean up a subscription?",
+    type: "multiple-choice",
+    options: ["A function", "A promise", "null", "The subscription id"],
+    correctAnswer: "A function",
+    explanation: "React calls the returned cleanup before re-running the effect and on unmount.",
+    difficulty: "medium",
+  },
 ];
 
 const reactBank: Bank = (i) => {
@@ -153,12 +285,59 @@ const reactBank: Bank = (i) => {
 
 function studyBank(topic: string): Bank {
   const templates: Array<(n: number) => GeneratedQuestion> = [
-    () => ({ question: `Answering questions about ${topic} from memory helps you retain it better than re-reading notes.`, type: "true-false", options: ["True", "False"], correctAnswer: "True", explanation: "Retrieval practice strengthens memory more than passive review.", difficulty: "easy" }),
-    () => ({ question: `You rated a question on ${topic} "Easy". When does spaced repetition show it again?`, type: "multiple-choice", options: ["Later than a question rated Hard", "Sooner than a question rated Again", "Never again", "Immediately"], correctAnswer: "Later than a question rated Hard", explanation: "Easier answers earn longer intervals before the next review.", difficulty: "medium" }),
-    () => ({ question: `Which is the better first question to ask when starting ${topic}?`, type: "multiple-choice", options: [`What problem does ${topic} address?`, "How long is the longest textbook?", "Who is the most famous expert?", "Which font do experts prefer?"], correctAnswer: `What problem does ${topic} address?`, explanation: "Knowing what a subject is for gives every later fact a place to attach to.", difficulty: "easy" }),
-    () => ({ question: `Cramming ${topic} the night before works as well as spacing the same study time over several days.`, type: "true-false", options: ["True", "False"], correctAnswer: "False", explanation: "The spacing effect: the same time spread out leads to longer-lasting memory.", difficulty: "easy" }),
-    () => ({ question: `What is a good way to check you understand an idea in ${topic}?`, type: "multiple-choice", options: ["Explain it in your own words", "Highlight it", "Copy it out twice", "Read it aloud quickly"], correctAnswer: "Explain it in your own words", explanation: "Explaining exposes gaps that re-reading hides.", difficulty: "medium" }),
-    () => ({ question: `Mixing different kinds of ${topic} problems in one session (interleaving) helps long-term learning.`, type: "true-false", options: ["True", "False"], correctAnswer: "True", explanation: "Interleaving trains you to pick the right approach, not just repeat one.", difficulty: "hard" }),
+    () => ({
+      question: `Answering questions about ${topic} from memory helps you retain it better than re-reading notes.`,
+      type: "true-false",
+      options: ["True", "False"],
+      correctAnswer: "True",
+      explanation: "Retrieval practice strengthens memory more than passive review.",
+      difficulty: "easy",
+    }),
+    () => ({
+      question: `You rated a question on ${topic} "Easy". When does spaced repetition show it again?`,
+      type: "multiple-choice",
+      options: ["Later than a question rated Hard", "Sooner than a question rated Again", "Never again", "Immediately"],
+      correctAnswer: "Later than a question rated Hard",
+      explanation: "Easier answers earn longer intervals before the next review.",
+      difficulty: "medium",
+    }),
+    () => ({
+      question: `Which is the better first question to ask when starting ${topic}?`,
+      type: "multiple-choice",
+      options: [
+        `What problem does ${topic} address?`,
+        "How long is the longest textbook?",
+        "Who is the most famous expert?",
+        "Which font do experts prefer?",
+      ],
+      correctAnswer: `What problem does ${topic} address?`,
+      explanation: "Knowing what a subject is for gives every later fact a place to attach to.",
+      difficulty: "easy",
+    }),
+    () => ({
+      question: `Cramming ${topic} the night before works as well as spacing the same study time over several days.`,
+      type: "true-false",
+      options: ["True", "False"],
+      correctAnswer: "False",
+      explanation: "The spacing effect: the same time spread out leads to longer-lasting memory.",
+      difficulty: "easy",
+    }),
+    () => ({
+      question: `What is a good way to check you understand an idea in ${topic}?`,
+      type: "multiple-choice",
+      options: ["Explain it in your own words", "Highlight it", "Copy it out twice", "Read it aloud quickly"],
+      correctAnswer: "Explain it in your own words",
+      explanation: "Explaining exposes gaps that re-reading hides.",
+      difficulty: "medium",
+    }),
+    () => ({
+      question: `Mixing different kinds of ${topic} problems in one session (interleaving) helps long-term learning.`,
+      type: "true-false",
+      options: ["True", "False"],
+      correctAnswer: "True",
+      explanation: "Interleaving trains you to pick the right approach, not just repeat one.",
+      difficulty: "hard",
+    }),
   ];
   return (i) => {
     const q = templates[i % templates.length]!(i);

@@ -56,7 +56,8 @@ export function reportError(error: unknown): ErrorReport {
     if (error.statusCode !== undefined) report.statusCode = error.statusCode;
     report.isRetryable = error.isRetryable;
   }
-  if (NoObjectGeneratedError.isInstance(error) && error.finishReason !== undefined) report.finishReason = error.finishReason;
+  if (NoObjectGeneratedError.isInstance(error) && error.finishReason !== undefined)
+    report.finishReason = error.finishReason;
   const seen = new Set<unknown>([error]);
   for (let cause = causeOf(error); cause !== undefined && !seen.has(cause); cause = causeOf(cause)) {
     seen.add(cause);
@@ -73,6 +74,11 @@ function nameOf(error: unknown): string {
 }
 
 function messageOf(error: unknown): string {
-  const text = error instanceof Error ? error.message : typeof error === "object" && error !== null ? JSON.stringify(error) : String(error);
+  const text =
+    error instanceof Error
+      ? error.message
+      : typeof error === "object" && error !== null
+        ? JSON.stringify(error)
+        : String(error);
   return text.replace(/\s+/g, " ").trim();
 }

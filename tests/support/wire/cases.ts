@@ -42,12 +42,22 @@ export type WireCase = {
   requests?: number;
 };
 
-const status = (code: number, extra: Partial<Extract<Scenario, { reply: "status" }>> = {}): Scenario => ({ reply: "status", status: code, ...extra });
+const status = (code: number, extra: Partial<Extract<Scenario, { reply: "status" }>> = {}): Scenario => ({
+  reply: "status",
+  status: code,
+  ...extra,
+});
 const questionsThen = (end: ContentEnd) => questionsReply(makeQuestions(BEFORE_FAILURE), { end, half: true });
 
 /** The rows of the table, in its order. */
 export const WIRE_CASES: WireCase[] = [
-  { name: "429, every attempt", server: "429 and the provider's quota body, every attempt", scenario: () => status(429), expected: { code: "RATE_LIMIT", retryable: true }, kept: 0 },
+  {
+    name: "429, every attempt",
+    server: "429 and the provider's quota body, every attempt",
+    scenario: () => status(429),
+    expected: { code: "RATE_LIMIT", retryable: true },
+    kept: 0,
+  },
   {
     name: "429 with Retry-After, retried",
     server: `429 with \`Retry-After: ${TABLE_RETRY_AFTER_S}\`, every attempt (1 SDK retry)`,
@@ -57,7 +67,13 @@ export const WIRE_CASES: WireCase[] = [
     kept: 0,
     requests: 2,
   },
-  { name: "401", server: "401 and the provider's bad-key body", scenario: () => status(401), expected: { code: "API_KEY", retryable: false }, kept: 0 },
+  {
+    name: "401",
+    server: "401 and the provider's bad-key body",
+    scenario: () => status(401),
+    expected: { code: "API_KEY", retryable: false },
+    kept: 0,
+  },
   {
     name: "400 API_KEY_INVALID",
     server: "400 `API_KEY_INVALID` (Gemini's answer to a bad key)",
@@ -65,7 +81,13 @@ export const WIRE_CASES: WireCase[] = [
     expected: { code: "API_KEY", retryable: false },
     kept: 0,
   },
-  { name: "403", server: "403 `PERMISSION_DENIED` / forbidden", scenario: () => status(403), expected: { code: "API_KEY", retryable: false }, kept: 0 },
+  {
+    name: "403",
+    server: "403 `PERMISSION_DENIED` / forbidden",
+    scenario: () => status(403),
+    expected: { code: "API_KEY", retryable: false },
+    kept: 0,
+  },
   {
     name: "400 bad request",
     server: "400 bad request (not about the key)",
@@ -73,11 +95,42 @@ export const WIRE_CASES: WireCase[] = [
     expected: { code: "UNKNOWN", retryable: false },
     kept: 0,
   },
-  { name: "404 model not found", server: "404 model not found", scenario: () => status(404), expected: { code: "UNKNOWN", retryable: false }, kept: 0 },
-  { name: "500", server: "500 and the provider's internal-error body", scenario: () => status(500), expected: { code: "NETWORK", retryable: true }, kept: 0 },
-  { name: "502 HTML from a proxy", server: "502 with an HTML body (a proxy)", scenario: () => status(502, { body: "<html><body>502 Bad Gateway</body></html>" }), expected: { code: "NETWORK", retryable: true }, kept: 0 },
-  { name: "503", server: "503 overloaded", scenario: () => status(503), expected: { code: "NETWORK", retryable: true }, kept: 0 },
-  { name: "connection refused", server: "nothing listening (connection refused)", scenario: () => "refused", expected: { code: "NETWORK", retryable: true }, kept: 0, requests: 0 },
+  {
+    name: "404 model not found",
+    server: "404 model not found",
+    scenario: () => status(404),
+    expected: { code: "UNKNOWN", retryable: false },
+    kept: 0,
+  },
+  {
+    name: "500",
+    server: "500 and the provider's internal-error body",
+    scenario: () => status(500),
+    expected: { code: "NETWORK", retryable: true },
+    kept: 0,
+  },
+  {
+    name: "502 HTML from a proxy",
+    server: "502 with an HTML body (a proxy)",
+    scenario: () => status(502, { body: "<html><body>502 Bad Gateway</body></html>" }),
+    expected: { code: "NETWORK", retryable: true },
+    kept: 0,
+  },
+  {
+    name: "503",
+    server: "503 overloaded",
+    scenario: () => status(503),
+    expected: { code: "NETWORK", retryable: true },
+    kept: 0,
+  },
+  {
+    name: "connection refused",
+    server: "nothing listening (connection refused)",
+    scenario: () => "refused",
+    expected: { code: "NETWORK", retryable: true },
+    kept: 0,
+    requests: 0,
+  },
   {
     name: "dropped mid-stream",
     server: `${BEFORE_FAILURE} questions, then the socket destroyed mid-question`,
@@ -85,7 +138,13 @@ export const WIRE_CASES: WireCase[] = [
     expected: { code: "NETWORK", retryable: true },
     kept: BEFORE_FAILURE,
   },
-  { name: "dropped before any content", server: "headers, then the socket destroyed before any content", scenario: () => ({ reply: "content", steps: [], end: "drop" }), expected: { code: "NETWORK", retryable: true }, kept: 0 },
+  {
+    name: "dropped before any content",
+    server: "headers, then the socket destroyed before any content",
+    scenario: () => ({ reply: "content", steps: [], end: "drop" }),
+    expected: { code: "NETWORK", retryable: true },
+    kept: 0,
+  },
   {
     name: "idle past the timeout",
     server: `${BEFORE_FAILURE} questions, then silence past the idle timeout`,
@@ -152,11 +211,17 @@ export async function runCase(provider: WireProvider, wireCase: WireCase): Promi
   if (scenario === null) throw new Error(`${wireCase.server}: no such case for ${provider}`);
   const server = await startProviderStandIn(provider, () => (scenario === "refused" ? { reply: "silence" } : scenario));
   if (scenario === "refused") await server.close(); // its port now refuses connections
-  const choice = wireChoice(provider, server, { maxRetries: wireCase.maxRetries ?? 0, streamIdleTimeoutMs: TABLE_IDLE_TIMEOUT_MS });
+  const choice = wireChoice(provider, server, {
+    maxRetries: wireCase.maxRetries ?? 0,
+    streamIdleTimeoutMs: TABLE_IDLE_TIMEOUT_MS,
+  });
   try {
     const call = generateLikeProcessJob(choice, wirePrompt());
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const silence = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), wireCase.expected === null ? TABLE_SILENCE_MS : CASE_TIMEOUT_MS)));
+    const silence = new Promise<null>(
+      (resolve) =>
+        (timer = setTimeout(() => resolve(null), wireCase.expected === null ? TABLE_SILENCE_MS : CASE_TIMEOUT_MS)),
+    );
     const run = await Promise.race([call, silence]).finally(() => clearTimeout(timer));
     if (run === null) return { error: null, kept: 0, requests: server.requests, silent: true };
     return { error: run.error, kept: run.elements.length, requests: server.requests, silent: false };

@@ -28,10 +28,23 @@ for (const wireCase of WIRE_CASES) {
       continue;
     }
     const { code, retryable } = classifyError(run.error);
-    rows.push([wireCase.server, label, describeReport(reportError(run.error)), kept, requests, `\`${code}\``, retryable ? "yes" : "no"]);
+    rows.push([
+      wireCase.server,
+      label,
+      describeReport(reportError(run.error)),
+      kept,
+      requests,
+      `\`${code}\``,
+      retryable ? "yes" : "no",
+    ]);
   }
 }
-console.log(markdownTable(["what the server did", "provider", "what reaches processJob", "kept", "requests", "code", "retryable"], rows));
+console.log(
+  markdownTable(
+    ["what the server did", "provider", "what reaches processJob", "kept", "requests", "code", "retryable"],
+    rows,
+  ),
+);
 
 function describeReport(report: ErrorReport): string {
   const status = report.statusCode === undefined ? "" : ` ${report.statusCode}`;

@@ -31,19 +31,35 @@ export const GEMINI_ERRORS: Record<number, unknown> = {
       metadata: { service: "generativelanguage.googleapis.com" },
     },
   ]),
-  401: googleError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential."),
+  401: googleError(
+    401,
+    "UNAUTHENTICATED",
+    "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
+  ),
   403: googleError(403, "PERMISSION_DENIED", "The caller does not have permission"),
-  404: googleError(404, "NOT_FOUND", `models/${MODEL} is not found for API version v1beta, or is not supported for generateContent.`),
+  404: googleError(
+    404,
+    "NOT_FOUND",
+    `models/${MODEL} is not found for API version v1beta, or is not supported for generateContent.`,
+  ),
   429: googleError(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota).", [
     { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "17s" },
   ]),
-  500: googleError(500, "INTERNAL", "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting"),
+  500: googleError(
+    500,
+    "INTERNAL",
+    "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
+  ),
   503: googleError(503, "UNAVAILABLE", "The model is overloaded. Please try again later."),
   504: googleError(504, "DEADLINE_EXCEEDED", "Deadline expired before operation could complete."),
 };
 
 /** A 400 that is not about the key (e.g. a schema the API rejects). */
-export const GEMINI_BAD_REQUEST = googleError(400, "INVALID_ARGUMENT", "Invalid JSON payload received. Unknown name \"foo\": Cannot find field.");
+export const GEMINI_BAD_REQUEST = googleError(
+  400,
+  "INVALID_ARGUMENT",
+  'Invalid JSON payload received. Unknown name "foo": Cannot find field.',
+);
 
 const SAFETY_RATINGS = [{ category: "HARM_CATEGORY_DANGEROUS_CONTENT", probability: "HIGH", blocked: true }];
 

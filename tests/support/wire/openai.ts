@@ -16,18 +16,32 @@
  */
 import type { ReplyContext, WireFormat } from "./standIn";
 
-const openAIError = (message: string, type: string, code: string | null) => ({ error: { message, type, param: null, code } });
+const openAIError = (message: string, type: string, code: string | null) => ({
+  error: { message, type, param: null, code },
+});
 
 /** OpenAI's bodies for the statuses a model call meets. */
 export const OPENAI_ERRORS: Record<number, unknown> = {
-  400: openAIError("Invalid schema for response_format 'response': 'additionalProperties' is required to be supplied and to be false.", "invalid_request_error", null),
+  400: openAIError(
+    "Invalid schema for response_format 'response': 'additionalProperties' is required to be supplied and to be false.",
+    "invalid_request_error",
+    null,
+  ),
   401: openAIError(
     "Incorrect API key provided: sk-stand***-key. You can find your API key at https://platform.openai.com/account/api-keys.",
     "invalid_request_error",
     "invalid_api_key",
   ),
-  403: openAIError("Country, region, or territory not supported", "request_forbidden", "unsupported_country_region_territory"),
-  404: openAIError("The model `llama3.1` does not exist or you do not have access to it.", "invalid_request_error", "model_not_found"),
+  403: openAIError(
+    "Country, region, or territory not supported",
+    "request_forbidden",
+    "unsupported_country_region_territory",
+  ),
+  404: openAIError(
+    "The model `llama3.1` does not exist or you do not have access to it.",
+    "invalid_request_error",
+    "model_not_found",
+  ),
   429: openAIError(
     "Rate limit reached for llama3.1 in organization org-standin on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s.",
     "requests",
@@ -41,7 +55,12 @@ export const OPENAI_ERRORS: Record<number, unknown> = {
 /** What a model that refuses says (`refusal`). */
 export const REFUSAL = "I'm sorry, but I can't help with that request.";
 
-type OpenAIBody = { model?: string; stream?: boolean; stream_options?: { include_usage?: boolean }; messages?: Array<{ content?: unknown }> };
+type OpenAIBody = {
+  model?: string;
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean };
+  messages?: Array<{ content?: unknown }>;
+};
 const bodyOf = (body: unknown) => (typeof body === "object" && body !== null ? body : {}) as OpenAIBody;
 
 const usage = ({ usage: u }: ReplyContext) => ({
@@ -64,7 +83,11 @@ const usageFrames = (context: ReplyContext) =>
 
 const finishReasonOf = (reason: "stop" | "filtered") => (reason === "stop" ? "stop" : "content_filter");
 
-const completion = (context: ReplyContext, message: { content: string | null; refusal: string | null }, finishReason: string) => ({
+const completion = (
+  context: ReplyContext,
+  message: { content: string | null; refusal: string | null },
+  finishReason: string,
+) => ({
   ...chunk(context, [{ index: 0, message: { role: "assistant", ...message }, finish_reason: finishReason }]),
   object: "chat.completion",
   usage: usage(context),
@@ -78,11 +101,18 @@ export const openAIFormat: WireFormat = {
   promptOf: (body) =>
     (bodyOf(body).messages ?? [])
       .map(({ content }) =>
-        typeof content === "string" ? content : Array.isArray(content) ? content.map((part: { text?: string }) => part.text ?? "").join("") : "",
+        typeof content === "string"
+          ? content
+          : Array.isArray(content)
+            ? content.map((part: { text?: string }) => part.text ?? "").join("")
+            : "",
       )
       .join("\n"),
   delta: (text, context) => chunk(context, [{ index: 0, delta: { content: text }, finish_reason: null }]),
-  finish: (reason, context) => [chunk(context, [{ index: 0, delta: {}, finish_reason: finishReasonOf(reason) }]), ...usageFrames(context)],
+  finish: (reason, context) => [
+    chunk(context, [{ index: 0, delta: {}, finish_reason: finishReasonOf(reason) }]),
+    ...usageFrames(context),
+  ],
   blockedStream: (context) => [
     chunk(context, [{ index: 0, delta: { role: "assistant", content: null, refusal: "" }, finish_reason: null }]),
     chunk(context, [{ index: 0, delta: { refusal: REFUSAL }, finish_reason: null }]),

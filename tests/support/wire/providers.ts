@@ -25,7 +25,10 @@ export const WIRE_PROVIDERS: readonly WireProvider[] = ["gemini", "openai"];
 const FORMATS = { gemini: geminiFormat, openai: openAIFormat } as const;
 
 /** Starts a stand-in speaking `provider`'s wire format. */
-export function startProviderStandIn(provider: WireProvider, handler?: (request: WireRequest) => Scenario): Promise<StandIn> {
+export function startProviderStandIn(
+  provider: WireProvider,
+  handler?: (request: WireRequest) => Scenario,
+): Promise<StandIn> {
   return startStandIn(FORMATS[provider], handler);
 }
 
@@ -38,7 +41,10 @@ let building = false;
  * never inside the override's factory: `chooseModel` would call the factory.
  */
 export function wireChoice(provider: WireProvider, server: StandIn, overrides: Partial<ModelChoice> = {}): ModelChoice {
-  if (building) throw new Error("wireChoice was called from a model override's factory: build the choice first, then setModelOverride(() => choice)");
+  if (building)
+    throw new Error(
+      "wireChoice was called from a model override's factory: build the choice first, then setModelOverride(() => choice)",
+    );
   building = true;
   let choice: ModelChoice | null;
   try {
@@ -51,7 +57,9 @@ export function wireChoice(provider: WireProvider, server: StandIn, overrides: P
   }
   const kind = provider === "gemini" ? "gemini" : "openai-compatible";
   if (choice?.kind !== kind) {
-    throw new Error(`chooseModel returned ${choice ? `the ${choice.kind} model` : "no model"}: is a model override still set?`);
+    throw new Error(
+      `chooseModel returned ${choice ? `the ${choice.kind} model` : "no model"}: is a model override still set?`,
+    );
   }
   return { ...choice, ...overrides };
 }
@@ -59,7 +67,8 @@ export function wireChoice(provider: WireProvider, server: StandIn, overrides: P
 /** Content steps from a scripted stream (which must hold no failure: endings do that here). */
 export function wireSteps(steps: readonly StreamStep[]): WireStep[] {
   return steps.map((step) => {
-    if (typeof step === "object" && "error" in step) throw new Error("a wire scenario ends with a ContentEnd, not an error step");
+    if (typeof step === "object" && "error" in step)
+      throw new Error("a wire scenario ends with a ContentEnd, not an error step");
     return step;
   });
 }
@@ -79,7 +88,11 @@ export function questionsReply(
     half = end !== "finish",
   }: { plan?: unknown; delayMs?: number; end?: ContentEnd; half?: boolean } = {},
 ): Scenario {
-  return { reply: "content", steps: wireSteps(questionSteps(questions, { plan: answerPlan, delayMs, ...(half ? { end: [] } : {}) })), end };
+  return {
+    reply: "content",
+    steps: wireSteps(questionSteps(questions, { plan: answerPlan, delayMs, ...(half ? { end: [] } : {}) })),
+    end,
+  };
 }
 
 /** The plan of an answer. */

@@ -42,7 +42,8 @@ async function capture(): Promise<RealErrors> {
     for (const [name, scenario] of Object.entries(scenarios) as Array<[keyof RealErrors, Scenario]>) {
       server.respond(() => scenario);
       const { error } = await generateLikeProcessJob(choice);
-      if (!(error instanceof Error)) throw new Error(`the stand-in's ${name} scenario produced no Error: ${String(error)}`);
+      if (!(error instanceof Error))
+        throw new Error(`the stand-in's ${name} scenario produced no Error: ${String(error)}`);
       errors[name] = error;
     }
     return errors as RealErrors;

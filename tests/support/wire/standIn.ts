@@ -112,7 +112,10 @@ export const STREAM_ERROR_STATUS = 503;
 const CHARS_PER_TOKEN = 4;
 
 /** Starts a stand-in for `format` on 127.0.0.1, on a free port. */
-export async function startStandIn(format: WireFormat, handler: (request: WireRequest) => Scenario = () => ({ reply: "silence" })): Promise<StandIn> {
+export async function startStandIn(
+  format: WireFormat,
+  handler: (request: WireRequest) => Scenario = () => ({ reply: "silence" }),
+): Promise<StandIn> {
   let answer = handler;
   const requests: WireRequest[] = [];
   const sockets = new Set<Socket>();

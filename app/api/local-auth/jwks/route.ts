@@ -12,8 +12,5 @@ export async function GET() {
   await connection(); // never prerendered: the key is made on first use, at run time
   if (authMode() !== "local") return localSignInOff();
   const { publicJwk } = await getSigningKey();
-  return NextResponse.json(
-    { keys: [publicJwk] },
-    { headers: { "Cache-Control": "public, max-age=60" } },
-  );
+  return NextResponse.json({ keys: [publicJwk] }, { headers: { "Cache-Control": "public, max-age=60" } });
 }

@@ -20,7 +20,10 @@ export async function GET() {
 export async function POST(request: NextRequest) {
   if (authMode() !== "local") return localSignInOff();
   if (!isSameOriginPost(request)) {
-    return NextResponse.json({ error: "Cross-site sign-in requests are not allowed." }, { status: 403, headers: NO_STORE });
+    return NextResponse.json(
+      { error: "Cross-site sign-in requests are not allowed." },
+      { status: 403, headers: NO_STORE },
+    );
   }
   const form = isFormPost(request);
   const input = form ? await readForm(request) : await readJson(request);

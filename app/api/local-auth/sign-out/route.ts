@@ -10,7 +10,10 @@ import { signOutSession } from "@/app/_lib/local-auth/session";
 
 export async function POST(request: NextRequest) {
   if (!isSameOriginPost(request)) {
-    return NextResponse.json({ error: "Cross-site sign-out requests are not allowed." }, { status: 403, headers: NO_STORE });
+    return NextResponse.json(
+      { error: "Cross-site sign-out requests are not allowed." },
+      { status: 403, headers: NO_STORE },
+    );
   }
   await signOutSession(request.cookies.get(SESSION_COOKIE)?.value);
   const response = isFormPost(request)
