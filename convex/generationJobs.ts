@@ -12,7 +12,7 @@ import { formatDistanceStrict } from "date-fns";
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
-import { canTransition, nextUtcMidnight, utcDay } from "../lib/jobs";
+import { canTransition, newJobFields, nextUtcMidnight, utcDay } from "../lib/jobs";
 import { validatePrompt } from "../lib/prompt";
 import {
   ACTIVE_JOB_STATUSES,
@@ -74,17 +74,7 @@ export const createJob = userMutation({
     const now = Date.now();
     const { ip } = await ctx.meta.getRequestMetadata();
     const jobId = await ctx.db.insert("generationJobs", {
-      userId,
-      kind: "questions",
-      prompt: checked.prompt,
-      status: "pending",
-      phase: "clarifying",
-      questionsGenerated: 0,
-      questionsSaved: 0,
-      questionIds: [],
-      createdAt: now,
-      lastProgressAt: now,
-      attempts: 1,
+      ...newJobFields(userId, checked.prompt, now),
       ...(ip ? { ipAddress: ip } : {}),
       ...(args.idempotencyKey !== undefined ? { idempotencyKey: args.idempotencyKey } : {}),
     });

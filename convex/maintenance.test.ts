@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { DAY_MS, JOB_CONFIG } from "../lib/constants/jobs";
-import { JOB_ERRORS } from "../lib/jobs";
+import { JOB_ERRORS, newJobFields } from "../lib/jobs";
 import { internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import cronsModule from "./crons";
@@ -30,17 +30,9 @@ describe("recoverStuckJobs", () => {
     // Real scheduler states: an action that crashed, one that ended, one cancelled, one still waiting.
     const states = await t.run(async (ctx) => {
       const victim = await ctx.db.insert("generationJobs", {
-        userId: "someone-else",
-        kind: "questions",
-        prompt: "x",
+        ...newJobFields("someone-else", "x", NOW),
         status: "processing",
         phase: "generating",
-        questionsGenerated: 0,
-        questionsSaved: 0,
-        questionIds: [],
-        createdAt: NOW,
-        lastProgressAt: NOW,
-        attempts: 1,
       });
       return {
         // saveBatch throws when the user does not own the job: the function fails like a crash.

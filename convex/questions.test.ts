@@ -1,4 +1,5 @@
 /** saveBatch (`questions.ts`): questions and progress in one transaction, nothing for a job that moved on, idempotent, bounded. */
+import { newJobFields } from "../lib/jobs";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { newCard } from "../lib/fsrs";
@@ -19,17 +20,9 @@ afterEach(() => vi.useRealTimers());
 async function insertJob(t: TestConvex, fields: Partial<Doc<"generationJobs">> = {}) {
   return await t.run((ctx) =>
     ctx.db.insert("generationJobs", {
-      userId: ALICE,
-      kind: "questions",
-      prompt: "p",
+      ...newJobFields(ALICE, "p", NOW),
       status: "processing",
       phase: "generating",
-      questionsGenerated: 0,
-      questionsSaved: 0,
-      questionIds: [],
-      createdAt: NOW,
-      lastProgressAt: NOW,
-      attempts: 1,
       topic: "Topic",
       ...fields,
     }),

@@ -5,6 +5,7 @@
  * per-transaction limits (documents and bytes read and written, functions
  * scheduled), so a test fails where production would.
  */
+import { newJobFields } from "../lib/jobs";
 import rateLimiter from "@convex-dev/rate-limiter/test";
 import { convexTest } from "convex-test";
 import { ConvexError } from "convex/values";
@@ -53,19 +54,7 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
 /** Inserts a job for `userId` directly (a pending one, unless `fields` say otherwise). */
 export async function insertJob(t: TestConvex, fields: Partial<Doc<"generationJobs">> & { userId: string }) {
   return await t.run((ctx) =>
-    ctx.db.insert("generationJobs", {
-      kind: "questions",
-      prompt: "A topic",
-      status: "pending",
-      phase: "clarifying",
-      questionsGenerated: 0,
-      questionsSaved: 0,
-      questionIds: [],
-      createdAt: Date.now(),
-      lastProgressAt: Date.now(),
-      attempts: 1,
-      ...fields,
-    }),
+    ctx.db.insert("generationJobs", { ...newJobFields(fields.userId, "A topic", Date.now()), ...fields }),
   );
 }
 

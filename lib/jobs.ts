@@ -208,3 +208,20 @@ export function nextUtcMidnight(ms: number): number {
   const d = new Date(ms);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
 }
+
+/** A job as `createJob` inserts it: `pending`, nothing generated yet, its first attempt. */
+export function newJobFields(userId: string, prompt: string, now: number) {
+  return {
+    userId,
+    kind: "questions" as const,
+    prompt,
+    status: "pending" as const,
+    phase: "clarifying" as const,
+    questionsGenerated: 0,
+    questionsSaved: 0,
+    questionIds: [],
+    createdAt: now,
+    lastProgressAt: now,
+    attempts: 1,
+  };
+}

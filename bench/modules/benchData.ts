@@ -3,6 +3,7 @@
  * into the functions of a scratch copy of the project): bulk-insert job
  * history, and start a job on the baseline design.
  */
+import { newJobFields } from "../../lib/jobs";
 import { v } from "convex/values";
 import { makeFunctionReference } from "convex/server";
 import { internalMutation } from "../../convex/_generated/server";
@@ -40,19 +41,7 @@ export const createBaselineJob = internalMutation({
   returns: v.id("generationJobs"),
   handler: async (ctx, { userId, prompt }) => {
     const now = Date.now();
-    const jobId = await ctx.db.insert("generationJobs", {
-      userId,
-      kind: "questions",
-      prompt,
-      status: "pending",
-      phase: "clarifying",
-      questionsGenerated: 0,
-      questionsSaved: 0,
-      questionIds: [],
-      createdAt: now,
-      lastProgressAt: now,
-      attempts: 1,
-    });
+    const jobId = await ctx.db.insert("generationJobs", newJobFields(userId, prompt, now));
     await ctx.scheduler.runAfter(0, makeFunctionReference<"action">("baselineJob:processJobBaseline"), {
       jobId,
       userId,

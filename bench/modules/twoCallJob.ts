@@ -12,6 +12,7 @@
  *
  * Same model seam, prompts, batching policy and question checks.
  */
+import { newJobFields } from "../../lib/jobs";
 import { makeFunctionReference } from "convex/server";
 import { v } from "convex/values";
 import type { GeneratedQuestion } from "../../lib/validators";
@@ -108,19 +109,7 @@ export const createTwoCallJob = mutation({
     const identity = await ctx.auth.getUserIdentity();
     if (!identity) throw new Error("sign in");
     const now = Date.now();
-    const jobId = await ctx.db.insert("generationJobs", {
-      userId: identity.tokenIdentifier,
-      kind: "questions",
-      prompt,
-      status: "pending",
-      phase: "clarifying",
-      questionsGenerated: 0,
-      questionsSaved: 0,
-      questionIds: [],
-      createdAt: now,
-      lastProgressAt: now,
-      attempts: 1,
-    });
+    const jobId = await ctx.db.insert("generationJobs", newJobFields(identity.tokenIdentifier, prompt, now));
     await ctx.scheduler.runAfter(0, makeFunctionReference<"action">("twoCallJob:processJobTwoCalls"), {
       jobId,
       userId: identity.tokenIdentifier,
