@@ -6,6 +6,7 @@
  * (`tests/support/wire/realErrors.ts`); the wire suite runs the providers
  * themselves.
  */
+import { newCard } from "../lib/fsrs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, test, vi } from "vitest";
@@ -71,17 +72,7 @@ describe("a job from start to finish", () => {
     });
     const [first] = await jobQuestions(t, jobId);
     expect(first).toMatchObject({ ...questions[0], userId: ALICE, topic: "Scripted topic", generationJobId: jobId });
-    expect(first!.card).toEqual({
-      state: "new",
-      due: first!.createdAt,
-      stability: 0,
-      difficulty: 0,
-      elapsedDays: 0,
-      scheduledDays: 0,
-      learningSteps: 0,
-      reps: 0,
-      lapses: 0,
-    });
+    expect(first!.card).toEqual(newCard(first!.createdAt)); // due at once, in state new
 
     paused.open();
     await runScheduled(t);
@@ -412,17 +403,15 @@ describe("production safety", () => {
     const key = "sk-test-EchoedSecret123456";
     const server = createServer((req, res) => {
       req.resume();
-      res
-        .writeHead(401, { "Content-Type": "application/json" })
-        .end(
-          JSON.stringify({
-            error: {
-              message: `Incorrect API key provided: ${key}. Find yours at https://example.test.`,
-              type: "invalid_request_error",
-              code: "invalid_api_key",
-            },
-          }),
-        );
+      res.writeHead(401, { "Content-Type": "application/json" }).end(
+        JSON.stringify({
+          error: {
+            message: `Incorrect API key provided: ${key}. Find yours at https://example.test.`,
+            type: "invalid_request_error",
+            code: "invalid_api_key",
+          },
+        }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {

@@ -3,6 +3,7 @@
  * as INTERRUPTED, and cleanup deletes old history in bounded, self-scheduling
  * batches, never questions. And the crons that run them.
  */
+import { newCard } from "../lib/fsrs";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { DAY_MS, JOB_CONFIG } from "../lib/constants/jobs";
 import { JOB_ERRORS, newJobFields } from "../lib/jobs";
@@ -118,17 +119,7 @@ describe("cleanup", () => {
         difficulty: "easy",
         generationJobId: oldCompleted,
         createdAt: age(8),
-        card: {
-          state: "new",
-          due: NOW,
-          stability: 0,
-          difficulty: 0,
-          elapsedDays: 0,
-          scheduledDays: 0,
-          learningSteps: 0,
-          reps: 0,
-          lapses: 0,
-        },
+        card: newCard(NOW),
       }),
     );
     const usageDay = (days: number) => ({
