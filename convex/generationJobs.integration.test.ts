@@ -412,17 +412,15 @@ describe("production safety", () => {
     const key = "sk-test-EchoedSecret123456";
     const server = createServer((req, res) => {
       req.resume();
-      res
-        .writeHead(401, { "Content-Type": "application/json" })
-        .end(
-          JSON.stringify({
-            error: {
-              message: `Incorrect API key provided: ${key}. Find yours at https://example.test.`,
-              type: "invalid_request_error",
-              code: "invalid_api_key",
-            },
-          }),
-        );
+      res.writeHead(401, { "Content-Type": "application/json" }).end(
+        JSON.stringify({
+          error: {
+            message: `Incorrect API key provided: ${key}. Find yours at https://example.test.`,
+            type: "invalid_request_error",
+            code: "invalid_api_key",
+          },
+        }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
