@@ -61,7 +61,8 @@ export default defineSchema({
 
   /**
    * The topics a user has generated questions for (the My Questions filter).
-   * Upserted by `questions.saveBatch` with a job's first saved question.
+   * Upserted by `questions.saveBatch` with a job's first saved question;
+   * merged by `migrations.mergeTopics` (one row per `key`).
    */
   /**
    * Model tokens a user's finished attempts used, per UTC day: what the daily
@@ -82,7 +83,11 @@ export default defineSchema({
     userId: v.string(),
     name: v.string(),
     lastUsedAt: v.number(),
+    /** `topicKey(name)` (`lib/topics.ts`): a new job's topic joins the user's topic with the same key.
+     * Absent on topics from before it existed, until `migrations.mergeTopics` has run. */
+    key: v.optional(v.string()),
   })
     .index("by_user_name", ["userId", "name"])
-    .index("by_user_last_used", ["userId", "lastUsedAt"]),
+    .index("by_user_last_used", ["userId", "lastUsedAt"])
+    .index("by_user_key", ["userId", "key"]),
 });
