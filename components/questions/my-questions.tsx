@@ -30,6 +30,7 @@ import {
 } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
 import { BulkActions } from "./bulk-actions";
+import { ExportMenu } from "./export-menu";
 import { QuestionActions } from "./question-actions";
 import { QuestionCard, QuestionCardSkeletonList } from "./question-card";
 
@@ -78,7 +79,10 @@ export function MyQuestions({ topic, jobId }: MyQuestionsProps) {
                 : `Newest first · ${results.length} shown`}
           </p>
         </div>
-        <QuestionFilter topic={topic} jobId={jobId} />
+        <div className="flex items-end gap-2">
+          <QuestionFilter topic={topic} jobId={jobId} />
+          {results.length > 0 && <ExportMenu topic={topic} jobId={jobId} viewName={topic ?? (jobId && "generation")} />}
+        </div>
       </div>
 
       {jobId !== undefined && <JobFilterBanner jobId={jobId} className="mt-5" />}

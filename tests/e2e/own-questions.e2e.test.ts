@@ -4,7 +4,7 @@
  * above the fold, the end-of-session summary, topic review and practice.
  * Same harness as `journey.e2e.test.ts`; each test signs in as its own user.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { startApp, type App as RunningApp } from "./harness";
@@ -198,5 +198,84 @@ describe("review", () => {
     const box = await linus.ratings.boundingBox();
     expect(box!.y).toBeGreaterThanOrEqual(0);
     expect(box!.y + box!.height).toBeLessThanOrEqual(844);
+  });
+});
+
+/** RFC 4180 CSV into rows of fields (quoted fields may hold commas, quotes and line breaks). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (quoted && c === '"') {
+      quoted = false;
+    } else if (quoted) {
+      field += c;
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ",") {
+      row.push(field);
+      field = "";
+    } else if (c === "\r" && text[i + 1] === "\n") {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+      i++;
+    } else {
+      field += c;
+    }
+  }
+  if (field || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+describe("export", () => {
+  test("the current view as CSV and as Anki's tab-separated text: both files downloaded and parsed", async () => {
+    const katherine = await signIn("Katherine");
+    await generated(katherine, "Exportable topic", 5);
+    await generated(katherine, "Not exported", 5);
+    await katherine.gotoMyQuestions("?topic=Exportable%20topic");
+    await expect.poll(() => katherine.questions.count()).toBe(5);
+
+    const download = async (item: string) => {
+      await katherine.page.getByRole("button", { name: "Export" }).click();
+      const [file] = await Promise.all([
+        katherine.page.waitForEvent("download"),
+        katherine.page.getByRole("menuitem", { name: item }).click(),
+      ]);
+      return { name: file.suggestedFilename(), text: readFileSync(await file.path(), "utf8") };
+    };
+
+    const csv = await download("CSV (spreadsheet)");
+    expect(csv.name).toMatch(/^questions-exportable-topic-\d{4}-\d{2}-\d{2}\.csv$/);
+    const rows = parseCsv(csv.text.replace(/^\uFEFF/, ""));
+    expect(rows[0]!.slice(0, 4)).toEqual(["question", "type", "options", "correct_answer"]);
+    const body = rows.slice(1);
+    expect(body).toHaveLength(5);
+    expect(body.map((r) => r[0]).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `Exportable topic question ${n}`));
+    expect(new Set(body.map((r) => r[6]))).toEqual(new Set(["Exportable topic"]));
+    for (const r of body) expect(r[2]!.split(" | ")).toContain(r[3]);
+    await visible(katherine.toast("Exported 5 questions"));
+
+    const anki = await download("Anki (tab-separated text)");
+    expect(anki.name).toMatch(/\.txt$/);
+    const lines = anki.text.trimEnd().split("\n");
+    expect(lines.slice(0, 3)).toEqual(["#separator:tab", "#html:true", "#tags column:3"]);
+    const notes = lines.slice(3).map((line) => line.split("\t"));
+    expect(notes).toHaveLength(5);
+    for (const [front, back, tags] of notes) {
+      expect(front).toMatch(/^Exportable topic question \d<br><br>A\. /);
+      expect(back!.length).toBeGreaterThan(0);
+      expect(tags).toBe("Exportable_topic");
+    }
   });
 });
