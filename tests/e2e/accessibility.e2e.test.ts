@@ -88,6 +88,10 @@ describe("accessibility (axe)", () => {
         await check("My Questions, filtered by topic");
         await user.page.getByRole("checkbox").first().check();
         await check("My Questions, a selection");
+        await user.questions.first().getByRole("button", { name: "Edit" }).click();
+        await visible(user.page.getByRole("dialog", { name: "Edit question" }));
+        await check("edit dialog open");
+        await user.page.keyboard.press("Escape");
 
         await user.page.goto(`/jobs/${jobId}`);
         await visible(user.page.getByRole("heading", { name: /Questions/, level: 2 }));
@@ -96,6 +100,10 @@ describe("accessibility (axe)", () => {
         await user.gotoReview();
         await visible(user.answers);
         await check("review, before answering");
+        await user.page.getByRole("button", { name: "This question is wrong" }).click();
+        await visible(user.page.getByRole("dialog", { name: "Flag this question as wrong" }));
+        await check("flag dialog open");
+        await user.page.keyboard.press("Escape");
         await user.answers.first().click();
         await visible(user.ratings);
         await check("review, after answering");
