@@ -12,7 +12,11 @@ export function SampleModelNotice() {
   const model = useQuery(api.generationJobs.getModelInfo);
   if (model?.kind !== "sample") return null;
   return (
-    <div role="note" className="border-b border-warning/30 bg-warning-soft text-warning-soft-foreground">
+    // A landmark of its own (complementary), so no content sits outside one (axe `region`).
+    <aside
+      aria-label="Sample model"
+      className="border-b border-warning/30 bg-warning-soft text-warning-soft-foreground"
+    >
       <p className="mx-auto flex max-w-5xl items-start gap-2 px-4 py-2 text-[13px] leading-snug sm:items-center sm:px-6">
         <FlaskConical aria-hidden="true" className="mt-0.5 size-4 shrink-0 sm:mt-0" />
         <span>
@@ -24,6 +28,6 @@ export function SampleModelNotice() {
           </span>
         </span>
       </p>
-    </div>
+    </aside>
   );
 }

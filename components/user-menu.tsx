@@ -42,11 +42,10 @@ export function LocalUserMenu({ name }: { name: string }) {
 
   return (
     <DropdownMenu>
-      <DropdownMenuTrigger
-        aria-label={`Account: ${name}`}
-        className="ml-1 flex size-8 items-center justify-center rounded-full bg-primary-soft text-xs font-semibold text-primary-soft-foreground transition-shadow hover:ring-2 hover:ring-border"
-      >
+      {/* Named by its content, not aria-label, so the visible initials are part of the name (axe). */}
+      <DropdownMenuTrigger className="ml-1 flex size-8 items-center justify-center rounded-full bg-primary-soft text-xs font-semibold text-primary-soft-foreground transition-shadow hover:ring-2 hover:ring-border">
         <span aria-hidden="true">{initials(name)}</span>
+        <span className="sr-only">Account: {name}</span>
       </DropdownMenuTrigger>
       <DropdownMenuContent className="w-64">
         <DropdownMenuLabel>

@@ -121,6 +121,47 @@ const MATRIX: Record<
     anonymous: { code: "UNAUTHENTICATED" },
     otherUser: { code: "NOT_FOUND" },
   },
+  "review:getPracticeQuestions": {
+    call: (c) => c.query(api.review.getPracticeQuestions, { now: NOW, topic: "Secrets" }),
+    anonymous: [],
+    otherUser: [],
+  },
+  "manageQuestions:editQuestion": {
+    call: (c, s) =>
+      c.mutation(api.manageQuestions.editQuestion, { questionId: s.questionId, question: makeQuestion(2) }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
+  "manageQuestions:flagQuestion": {
+    call: (c, s) => c.mutation(api.manageQuestions.flagQuestion, { questionId: s.questionId, reason: "wrong" }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
+  "manageQuestions:deleteQuestions": {
+    call: (c, s) =>
+      c.mutation(api.manageQuestions.deleteQuestions, { scope: { kind: "questions", ids: [s.questionId] } }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
+  "manageQuestions:restoreQuestions": {
+    call: (c, s) =>
+      c.mutation(api.manageQuestions.restoreQuestions, {
+        scope: { kind: "questions", ids: [s.questionId] },
+        deletedAt: NOW,
+      }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
+  "manageQuestions:setQuestionsSuspended": {
+    // A job's or a topic's scope reaches only the caller's own questions: bob's suspend changes none of alice's.
+    call: (c, s) =>
+      c.mutation(api.manageQuestions.setQuestionsSuspended, {
+        scope: { kind: "job", jobId: s.activeJob },
+        suspended: true,
+      }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { changed: 0, continuing: false },
+  },
   "generationJobs:getUsageToday": {
     call: (c) => c.query(api.generationJobs.getUsageToday, {}),
     anonymous: null,

@@ -137,6 +137,7 @@ describe("cleanup", () => {
       deletedCancelled: 1,
       deletedFailed: 1,
       deletedUsageDays: 1,
+      purgedQuestions: 0,
       total: 4,
       hasMore: false,
     });

@@ -6,8 +6,9 @@
  * Tables: reads and writes `generationJobs` (status changes through
  * `transition`, deletes in bounded batches); deletes old `dailyUsage`
  * rows; reads `_scheduled_functions`
- * (is a job's action still running?). Never touches `questions`: they belong
- * to the user, not to the job that wrote them.
+ * (is a job's action still running?). Deletes only the `questions` their
+ * owner soft-deleted, after the undo window: questions belong to the user,
+ * not to the job that wrote them.
  */
 import { v } from "convex/values";
 import { DAY_MS, JOB_CONFIG } from "../lib/constants/jobs";
@@ -61,9 +62,11 @@ const RETENTION: ReadonlyArray<readonly [JobStatus, number]> = [
  * Deletes completed and cancelled jobs older than `COMPLETED_JOB_RETENTION_DAYS`
  * and failed jobs older than `FAILED_JOB_RETENTION_DAYS`, at most
  * `CLEANUP_BATCH_SIZE` per transaction (then daily token totals older than
- * `USAGE_RETENTION_DAYS`, in the same budget); when a batch is
+ * `USAGE_RETENTION_DAYS`, and questions soft-deleted more than
+ * `DELETED_QUESTION_RETENTION_DAYS` ago, in the same budget); when a batch is
  * full it schedules itself again, so any backlog is cleared in bounded steps.
- * Questions are never deleted: they belong to the user, not to the job.
+ * Questions are never deleted with their job: they belong to the user; only
+ * the ones the user deleted are purged.
  */
 export const cleanup = internalMutation({
   args: {},
@@ -72,6 +75,7 @@ export const cleanup = internalMutation({
     deletedCancelled: v.number(),
     deletedFailed: v.number(),
     deletedUsageDays: v.number(),
+    purgedQuestions: v.number(),
     total: v.number(),
     hasMore: v.boolean(),
   }),
@@ -98,15 +102,31 @@ export const cleanup = internalMutation({
             .take(budget);
     for (const day of oldDays) await ctx.db.delete("dailyUsage", day._id);
     budget -= oldDays.length;
+    // Soft-deleted questions past their undo window (`deletedAt` present: `gt(0)` skips live ones).
+    const purged =
+      budget === 0
+        ? []
+        : await ctx.db
+            .query("questions")
+            .withIndex("by_deleted", (q) =>
+              q.gt("deletedAt", 0).lt("deletedAt", now - JOB_CONFIG.DELETED_QUESTION_RETENTION_DAYS * DAY_MS),
+            )
+            .take(budget);
+    for (const question of purged) await ctx.db.delete("questions", question._id);
+    budget -= purged.length;
     const hasMore = budget === 0;
     if (hasMore) await ctx.scheduler.runAfter(0, internal.maintenance.cleanup, {});
     const total = JOB_CONFIG.CLEANUP_BATCH_SIZE - budget;
-    if (total > 0) console.log(`cleanup: deleted ${total} old job(s) and usage day(s)${hasMore ? ", continuing" : ""}`);
+    if (total > 0)
+      console.log(
+        `cleanup: deleted ${total} old job(s), usage day(s) and deleted question(s)${hasMore ? ", continuing" : ""}`,
+      );
     return {
       deletedCompleted: deleted.completed ?? 0,
       deletedCancelled: deleted.cancelled ?? 0,
       deletedFailed: deleted.failed ?? 0,
       deletedUsageDays: oldDays.length,
+      purgedQuestions: purged.length,
       total,
       hasMore,
     };

@@ -89,4 +89,38 @@ describe("My Questions", () => {
     });
     expect(page.page).toHaveLength(JOB_CONFIG.MAX_PAGE_SIZE);
   });
+
+  test("export: 10,000 questions walked a page at a time, each page within a query's limits", async () => {
+    const t = initConvexTest();
+    const COUNT = 10_000;
+    for (let start = 0; start < COUNT; start += 1000) {
+      await t.run(async (ctx) => {
+        for (let i = start; i < start + 1000; i++)
+          await ctx.db.insert("questions", {
+            ...makeQuestion(i),
+            userId: ALICE,
+            topic: i % 2 === 0 ? "Even" : "Odd",
+            createdAt: NOW + i,
+            card: newCard(NOW),
+          });
+      });
+    }
+    const alice = asUser(t, "alice");
+    const walk = async (topic?: string) => {
+      let cursor: string | null = null;
+      let count = 0;
+      for (;;) {
+        const page: { page: unknown[]; isDone: boolean; continueCursor: string } = await alice.query(
+          api.myQuestions.listMyQuestions,
+          { paginationOpts: { numItems: JOB_CONFIG.MAX_PAGE_SIZE, cursor }, ...(topic ? { topic } : {}) },
+        );
+        expect(page.page.length).toBeLessThanOrEqual(JOB_CONFIG.MAX_PAGE_SIZE);
+        count += page.page.length;
+        if (page.isDone) return count;
+        cursor = page.continueCursor;
+      }
+    };
+    expect(await walk()).toBe(COUNT);
+    expect(await walk("Odd")).toBe(COUNT / 2);
+  }, 120_000);
 });

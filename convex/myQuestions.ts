@@ -12,8 +12,8 @@ import { vQuestion } from "../lib/validators";
 import { userQuery } from "./lib/functions";
 
 /**
- * The caller's questions, newest first, a page at a time (at most `MAX_PAGE_SIZE` per
- * page), optionally only one topic or one job's. New questions of a running
+ * The caller's questions (not deleted ones; suspended ones included), newest first, a page at a
+ * time (at most `MAX_PAGE_SIZE` per page), optionally only one topic or one job's. New questions of a running
  * job appear at the top live. Signed-out callers get an empty page.
  */
 export const listMyQuestions = userQuery({
@@ -34,28 +34,31 @@ export const listMyQuestions = userQuery({
     if (rawJobId !== undefined) {
       const jobId = ctx.db.normalizeId("generationJobs", rawJobId);
       if (jobId === null) return empty;
+      // A job holds at most MAX_QUESTIONS, so filtering out its deleted ones reads little.
       return await ctx.db
         .query("questions")
         .withIndex("by_user_job", (q) => q.eq("userId", userId).eq("generationJobId", jobId))
         .order("desc")
+        // eslint-disable-next-line @convex-dev/no-filter-in-query -- bounded: a job holds at most MAX_QUESTIONS
+        .filter((q) => q.eq(q.field("deletedAt"), undefined))
         .paginate(opts);
     }
     if (topic !== undefined) {
       return await ctx.db
         .query("questions")
-        .withIndex("by_user_topic", (q) => q.eq("userId", userId).eq("topic", topic))
+        .withIndex("by_user_topic_live", (q) => q.eq("userId", userId).eq("topic", topic).eq("deletedAt", undefined))
         .order("desc")
         .paginate(opts);
     }
     return await ctx.db
       .query("questions")
-      .withIndex("by_user_created", (q) => q.eq("userId", userId))
+      .withIndex("by_user_live", (q) => q.eq("userId", userId).eq("deletedAt", undefined))
       .order("desc")
       .paginate(opts);
   },
 });
 
-/** The questions one of the caller's jobs has saved so far, in the order they
+/** The questions one of the caller's jobs has saved so far and not deleted, in the order they
  * were generated (a job holds at most `MAX_QUESTIONS`). Empty if the job is not theirs. */
 export const listJobQuestions = userQuery({
   args: { jobId: v.string() },
@@ -67,6 +70,8 @@ export const listJobQuestions = userQuery({
     return await ctx.db
       .query("questions")
       .withIndex("by_user_job", (q) => q.eq("userId", userId).eq("generationJobId", jobId))
+      // eslint-disable-next-line @convex-dev/no-filter-in-query -- bounded: a job holds at most MAX_QUESTIONS
+      .filter((q) => q.eq(q.field("deletedAt"), undefined))
       .take(JOB_CONFIG.MAX_QUESTIONS);
   },
 });

@@ -2,7 +2,8 @@
  * Saving a batch: `saveBatch`, through which a running job saves the
  * questions the model streams, with the job's progress, in one transaction.
  *
- * Tables: inserts `questions`; upserts the user's `topics`; records the job's
+ * Tables: inserts `questions`; reads and upserts the user's `topics` (a new
+ * job's topic joins an existing one of the same `topicKey`); records the job's
  * progress in `generationJobs` through `recordProgress` (`jobTransitions.ts`),
  * never its status. Reads of questions live in `myQuestions.ts` and
  * `review.ts`.
@@ -10,6 +11,7 @@
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { newCard } from "../lib/fsrs";
+import { topicKey } from "../lib/topics";
 import { vGeneratedQuestion, vJobStatus, vTokenUsage } from "../lib/validators";
 import { internalMutation, type MutationCtx } from "./_generated/server";
 import { recordProgress, transition } from "./jobTransitions";
@@ -56,7 +58,8 @@ export const saveBatch = internalMutation({
     if (job.status !== "processing") {
       return { active: false, status: job.status, saved: 0, questionsSaved: job.questionsSaved };
     }
-    const topic = job.topic ?? args.plan?.topic;
+    // A new job's topic joins the user's existing topic of the same key ("The NATO alphabet" → "NATO alphabet").
+    const topic = job.topic ?? (args.plan ? await resolveTopic(ctx, job.userId, args.plan.topic) : undefined);
     if (topic === undefined && args.questions.length > 0)
       throw new Error(`saveBatch: job ${args.jobId} has questions but no plan`);
 
@@ -86,9 +89,7 @@ export const saveBatch = internalMutation({
       questionsGenerated: Math.max(job.questionsGenerated, args.questionsGenerated),
       questionsSkipped: Math.max(job.questionsSkipped ?? 0, args.questionsSkipped ?? 0),
       questionIds: [...job.questionIds, ...ids],
-      ...(args.plan && job.topic === undefined
-        ? { topic: args.plan.topic, estimatedTotal: args.plan.estimatedTotal }
-        : {}),
+      ...(args.plan && job.topic === undefined ? { topic: topic!, estimatedTotal: args.plan.estimatedTotal } : {}),
       ...(args.plan && job.phase === "clarifying" ? { phase: "generating" as const } : {}),
     };
     if (args.finish) {
@@ -100,12 +101,28 @@ export const saveBatch = internalMutation({
   },
 });
 
-async function touchTopic(ctx: MutationCtx, userId: string, name: string) {
+/** The name of the user's topic with the same key as `name` (case and request words aside), or `name`. */
+async function resolveTopic(ctx: MutationCtx, userId: string, name: string): Promise<string> {
+  const key = topicKey(name);
   const existing = await ctx.db
     .query("topics")
-    .withIndex("by_user_name", (q) => q.eq("userId", userId).eq("name", name))
+    .withIndex("by_user_key", (q) => q.eq("userId", userId).eq("key", key))
     .first();
+  return existing?.name ?? name;
+}
+
+async function touchTopic(ctx: MutationCtx, userId: string, name: string) {
+  const key = topicKey(name);
+  const existing =
+    (await ctx.db
+      .query("topics")
+      .withIndex("by_user_key", (q) => q.eq("userId", userId).eq("key", key))
+      .first()) ??
+    (await ctx.db
+      .query("topics")
+      .withIndex("by_user_name", (q) => q.eq("userId", userId).eq("name", name))
+      .first());
   const now = Date.now();
-  if (existing) await ctx.db.patch("topics", existing._id, { lastUsedAt: now });
-  else await ctx.db.insert("topics", { userId, name, lastUsedAt: now });
+  if (existing) await ctx.db.patch("topics", existing._id, { lastUsedAt: now, key });
+  else await ctx.db.insert("topics", { userId, name, lastUsedAt: now, key });
 }

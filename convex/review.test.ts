@@ -91,4 +91,46 @@ describe("review", () => {
     });
     expect((await t.run((ctx) => ctx.db.get("questions", question!._id)))!.card).toEqual(question!.card);
   });
+
+  test("one topic's or one job's queue; deleted and suspended questions are never due", async () => {
+    const t = initConvexTest();
+    const dnaJob = await seedQuestions(t, 2, "DNA");
+    await seedQuestions(t, 3, "Castles");
+    const alice = asUser(t, "alice");
+    const now = Date.now();
+    expect(await alice.query(api.review.getReviewQueue, { now, topic: "Castles" })).toMatchObject({ dueCount: 3 });
+    const byJob = await alice.query(api.review.getReviewQueue, { now, jobId: dnaJob });
+    expect(byJob).toMatchObject({ dueCount: 2 });
+    expect(byJob.question?.topic).toBe("DNA");
+    expect(await alice.query(api.review.getReviewQueue, { now, jobId: "nope" })).toMatchObject({
+      dueCount: 0,
+      hasQuestions: false,
+    });
+    await alice.mutation(api.manageQuestions.setQuestionsSuspended, {
+      scope: { kind: "job", jobId: dnaJob },
+      suspended: true,
+    });
+    expect(await alice.query(api.review.getReviewQueue, { now, jobId: dnaJob })).toMatchObject({ dueCount: 0 });
+    expect(await alice.query(api.review.getReviewQueue, { now })).toMatchObject({ dueCount: 3 });
+    expect(await asUser(t, "bob").query(api.review.getReviewQueue, { now, topic: "Castles" })).toMatchObject({
+      dueCount: 0,
+      hasQuestions: false,
+    });
+  });
+
+  test("practice anyway: the next questions to come due, read without changing them", async () => {
+    const t = initConvexTest();
+    await seedQuestions(t, 3);
+    const alice = asUser(t, "alice");
+    for (const question of await t.run((ctx) => ctx.db.query("questions").collect()))
+      await alice.mutation(api.review.recordReview, { questionId: question._id, rating: "easy" });
+    const now = Date.now();
+    expect(await alice.query(api.review.getReviewQueue, { now })).toMatchObject({ dueCount: 0, hasQuestions: true });
+    const before = await t.run((ctx) => ctx.db.query("questions").collect());
+    const practice = await alice.query(api.review.getPracticeQuestions, { now, topic: "Topic" });
+    expect(practice).toHaveLength(3);
+    expect(practice.map((q) => q.card.due)).toEqual([...practice.map((q) => q.card.due)].sort((a, b) => a - b));
+    expect(await t.run((ctx) => ctx.db.query("questions").collect())).toEqual(before);
+    expect(await asUser(t, "bob").query(api.review.getPracticeQuestions, { now })).toEqual([]);
+  });
 });

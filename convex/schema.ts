@@ -38,22 +38,31 @@ export default defineSchema({
 
   /**
    * A study question with its FSRS card.
-   * Written by `questions.saveBatch` (insert, from a job) and
-   * `questions.recordReview` (the card). Never deleted by job cleanup.
+   * Written by `questions.saveBatch` (insert, from a job),
+   * `review.recordReview` (the card) and `manageQuestions.ts` (edit, soft
+   * delete, suspend, flag). Purged by `maintenance.cleanup` only once
+   * soft-deleted; never deleted with their job.
    */
   questions: defineTable(questionFields)
     // My Questions, newest first.
     .index("by_user_created", ["userId", "createdAt"])
     // My Questions filtered by topic.
     .index("by_user_topic", ["userId", "topic", "createdAt"])
-    // Review: the user's questions by due time, soonest first.
-    .index("by_user_due", ["userId", "card.due"])
     // A job's questions (job detail, My Questions by job, retry dedup).
-    .index("by_user_job", ["userId", "generationJobId", "createdAt"]),
+    .index("by_user_job", ["userId", "generationJobId", "createdAt"])
+    // My Questions without deleted ones (`deletedAt` absent), newest first; a bulk undo (same `deletedAt`).
+    .index("by_user_live", ["userId", "deletedAt", "createdAt"])
+    .index("by_user_topic_live", ["userId", "topic", "deletedAt", "createdAt"])
+    // Review: live, unsuspended questions by due time, all of them or one topic's.
+    .index("by_user_review", ["userId", "deletedAt", "suspended", "card.due"])
+    .index("by_user_topic_review", ["userId", "topic", "deletedAt", "suspended", "card.due"])
+    // cleanup: soft-deleted questions, oldest delete first.
+    .index("by_deleted", ["deletedAt"]),
 
   /**
    * The topics a user has generated questions for (the My Questions filter).
-   * Upserted by `questions.saveBatch` with a job's first saved question.
+   * Upserted by `questions.saveBatch` with a job's first saved question;
+   * merged by `migrations.mergeTopics` (one row per `key`).
    */
   /**
    * Model tokens a user's finished attempts used, per UTC day: what the daily
@@ -74,7 +83,11 @@ export default defineSchema({
     userId: v.string(),
     name: v.string(),
     lastUsedAt: v.number(),
+    /** `topicKey(name)` (`lib/topics.ts`): a new job's topic joins the user's topic with the same key.
+     * Absent on topics from before it existed, until `migrations.mergeTopics` has run. */
+    key: v.optional(v.string()),
   })
     .index("by_user_name", ["userId", "name"])
-    .index("by_user_last_used", ["userId", "lastUsedAt"]),
+    .index("by_user_last_used", ["userId", "lastUsedAt"])
+    .index("by_user_key", ["userId", "key"]),
 });

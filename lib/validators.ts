@@ -171,6 +171,15 @@ export const questionFields = {
   generationJobId: v.optional(v.id("generationJobs")),
   createdAt: v.number(),
   card: vCard,
+  /** When its owner deleted it (soft delete, undoable); purged by `cleanup` after
+   * `DELETED_QUESTION_RETENTION_DAYS`. Absent on a live question (indexes match on absence). */
+  deletedAt: v.optional(v.number()),
+  /** Never due while set. Always `true` or absent, so indexes can match on absence. */
+  suspended: v.optional(v.literal(true)),
+  /** Flagged as wrong during review ("This question is wrong"); cleared by an edit. */
+  flag: v.optional(v.object({ reason: v.optional(v.string()), flaggedAt: v.number() })),
+  /** When its owner last edited it. */
+  editedAt: v.optional(v.number()),
 };
 export const vQuestion = v.object({
   _id: v.id("questions"),
@@ -178,3 +187,17 @@ export const vQuestion = v.object({
   ...questionFields,
 });
 export type QuestionDoc = Infer<typeof vQuestion>;
+
+/** Which of the caller's questions a bulk action, a review session or an export covers:
+ * a selection (ids, at most `MAX_SELECTION`), one job's, or one topic's. */
+export const vQuestionScope = v.union(
+  v.object({ kind: v.literal("questions"), ids: v.array(v.string()) }),
+  v.object({ kind: v.literal("job"), jobId: v.string() }),
+  v.object({ kind: v.literal("topic"), topic: v.string() }),
+);
+export type QuestionScope = Infer<typeof vQuestionScope>;
+
+/** What a bulk action does to the questions of a scope. */
+export const BULK_ACTIONS = ["delete", "restore", "suspend", "unsuspend"] as const;
+export const vBulkAction = literals(...BULK_ACTIONS);
+export type BulkAction = Infer<typeof vBulkAction>;

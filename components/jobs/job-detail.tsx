@@ -20,6 +20,8 @@ import { CancelJobButton } from "@/components/cancel-job-button";
 import { fullDateTime, relativeTime, tokenCount } from "@/components/format";
 import { jobQuestionsHref } from "@/components/generation-task-card";
 import { jobDisplayState, JobStatusBadge, jobTitle } from "@/components/job-status";
+import { BulkActions } from "@/components/questions/bulk-actions";
+import { QuestionActions } from "@/components/questions/question-actions";
 import { QuestionCard } from "@/components/questions/question-card";
 import { RetryJobButton } from "@/components/retry-job-button";
 import { Badge } from "@/components/ui/badge";
@@ -192,29 +194,45 @@ function JobQuestions({ job, now }: { job: PublicJob; now: number }) {
           <Skeleton className="h-32 w-full rounded-xl" />
         </div>
       ) : (
-        <ol className="space-y-3">
-          {questions.map((question, index) => (
-            <li key={question._id} className="animate-fade-in">
-              <QuestionCard question={question} now={now} number={index + 1} showTopic={false} />
-            </li>
-          ))}
-          {writing && (
-            <li
-              className="flex items-center gap-2 rounded-xl border border-dashed border-border px-4 py-4 text-sm text-muted-foreground"
-              role="status"
-            >
-              <Spinner />
-              {job.phase === "clarifying" ? "Working out the topic…" : `Writing question ${questions.length + 1}…`}
-            </li>
+        <>
+          {questions.length > 0 && (
+            <BulkActions
+              className="mb-4"
+              selected={[]}
+              onClearSelection={() => {}}
+              view={{ kind: "job", jobId: job._id }}
+            />
           )}
-          {!writing && questions.length === 0 && (
-            <li className="rounded-xl border border-dashed border-border px-4 py-8 text-center text-sm text-muted-foreground">
-              {job.status === "pending"
-                ? "Questions appear here once the job starts."
-                : "This generation saved no questions."}
-            </li>
-          )}
-        </ol>
+          <ol className="space-y-3">
+            {questions.map((question, index) => (
+              <li key={question._id} className="animate-fade-in">
+                <QuestionCard
+                  question={question}
+                  now={now}
+                  number={index + 1}
+                  showTopic={false}
+                  actions={<QuestionActions question={question} />}
+                />
+              </li>
+            ))}
+            {writing && (
+              <li
+                className="flex items-center gap-2 rounded-xl border border-dashed border-border px-4 py-4 text-sm text-muted-foreground"
+                role="status"
+              >
+                <Spinner />
+                {job.phase === "clarifying" ? "Working out the topic…" : `Writing question ${questions.length + 1}…`}
+              </li>
+            )}
+            {!writing && questions.length === 0 && (
+              <li className="rounded-xl border border-dashed border-border px-4 py-8 text-center text-sm text-muted-foreground">
+                {job.status === "pending"
+                  ? "Questions appear here once the job starts."
+                  : "This generation saved no questions."}
+              </li>
+            )}
+          </ol>
+        </>
       )}
     </section>
   );

@@ -9,6 +9,7 @@ import { usePaginatedQuery, useQuery } from "convex/react";
 import { X } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { api } from "@/convex/_generated/api";
 import { useActiveJobs } from "@/hooks/use-active-jobs";
 import { useNow } from "@/hooks/use-now";
@@ -28,6 +29,9 @@ import {
   SelectValue,
 } from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
+import { BulkActions } from "./bulk-actions";
+import { ExportMenu } from "./export-menu";
+import { QuestionActions } from "./question-actions";
 import { QuestionCard, QuestionCardSkeletonList } from "./question-card";
 
 const PAGE_SIZE = 20;
@@ -42,6 +46,21 @@ export function MyQuestions({ topic, jobId }: MyQuestionsProps) {
     initialNumItems: PAGE_SIZE,
   });
   const filtered = jobId !== undefined || topic !== undefined;
+  const view =
+    jobId !== undefined
+      ? { kind: "job" as const, jobId }
+      : topic !== undefined
+        ? { kind: "topic" as const, topic }
+        : null;
+  // The selection, kept only for questions still listed.
+  const [selection, setSelection] = useState<ReadonlySet<string>>(new Set());
+  const selected = results.filter((q) => selection.has(q._id)).map((q) => q._id as string);
+  function toggle(id: string, on: boolean) {
+    const next = new Set(selection);
+    if (on) next.add(id);
+    else next.delete(id);
+    setSelection(next);
+  }
 
   if (!filtered && status === "Exhausted" && results.length === 0) {
     return <NoQuestionsEmptyState context="my-questions" />;
@@ -60,12 +79,25 @@ export function MyQuestions({ topic, jobId }: MyQuestionsProps) {
                 : `Newest first · ${results.length} shown`}
           </p>
         </div>
-        <QuestionFilter topic={topic} jobId={jobId} />
+        <div className="flex items-end gap-2">
+          <QuestionFilter topic={topic} jobId={jobId} />
+          {results.length > 0 && <ExportMenu topic={topic} jobId={jobId} viewName={topic ?? (jobId && "generation")} />}
+        </div>
       </div>
 
       {jobId !== undefined && <JobFilterBanner jobId={jobId} className="mt-5" />}
 
+      {results.length > 0 && (
+        <BulkActions
+          className="mt-5"
+          selected={selected}
+          onClearSelection={() => setSelection(new Set())}
+          view={view}
+        />
+      )}
+
       <div className="mt-6">
+        <h2 className="sr-only">Questions</h2>
         {status === "LoadingFirstPage" ? (
           <QuestionCardSkeletonList />
         ) : results.length === 0 ? (
@@ -74,7 +106,21 @@ export function MyQuestions({ topic, jobId }: MyQuestionsProps) {
           <ul className="space-y-3">
             {results.map((question) => (
               <li key={question._id} className="animate-fade-in">
-                <QuestionCard question={question} now={now} showTopic={topic === undefined} />
+                <QuestionCard
+                  question={question}
+                  now={now}
+                  showTopic={topic === undefined}
+                  leading={
+                    <input
+                      type="checkbox"
+                      className="size-4 accent-primary"
+                      aria-label={`Select “${question.question}”`}
+                      checked={selection.has(question._id)}
+                      onChange={(e) => toggle(question._id, e.target.checked)}
+                    />
+                  }
+                  actions={<QuestionActions question={question} />}
+                />
               </li>
             ))}
           </ul>

@@ -2,6 +2,7 @@
 "use client";
 
 import Link from "next/link";
+import type { ReactNode } from "react";
 import type { QuestionDoc } from "@/lib/validators";
 import { fullDateTime, relativeTime, timeUntil } from "@/components/format";
 import { Badge } from "@/components/ui/badge";
@@ -16,14 +17,27 @@ type QuestionCardProps = {
   /** Position in a job's list ("Question 3"), when shown in generation order. */
   number?: number;
   showTopic?: boolean;
+  /** Before the header: a selection checkbox. */
+  leading?: ReactNode;
+  /** Under the answer: the question's own actions (edit, suspend, delete). */
+  actions?: ReactNode;
   className?: string;
 };
 
-export function QuestionCard({ question, now, number, showTopic = true, className }: QuestionCardProps) {
+export function QuestionCard({
+  question,
+  now,
+  number,
+  showTopic = true,
+  leading,
+  actions,
+  className,
+}: QuestionCardProps) {
   const due = question.card.due;
   return (
     <article className={cn("rounded-xl border border-border bg-card p-4 shadow-xs sm:p-5", className)}>
       <div className="flex flex-wrap items-center gap-x-2 gap-y-1.5 text-xs text-muted-foreground">
+        {leading}
         {number !== undefined && <span className="font-medium text-foreground tabular-nums">Question {number}</span>}
         {showTopic && (
           <Link
@@ -37,9 +51,11 @@ export function QuestionCard({ question, now, number, showTopic = true, classNam
           {question.difficulty}
         </Badge>
         <Badge tone="outline">{question.type === "true-false" ? "True / false" : "Multiple choice"}</Badge>
+        {question.suspended && <Badge tone="warning">Suspended</Badge>}
+        {question.flag && <Badge tone="danger">Flagged as wrong</Badge>}
         {now > 0 && (
           <>
-            {question.card.state === "new" ? (
+            {question.suspended ? null : question.card.state === "new" ? (
               <Badge tone="primary">New</Badge>
             ) : due <= now ? (
               <Badge tone="primary">Due now</Badge>
@@ -77,6 +93,12 @@ export function QuestionCard({ question, now, number, showTopic = true, classNam
           {question.explanation && <p className="mt-1 leading-relaxed text-muted-foreground">{question.explanation}</p>}
         </div>
       </details>
+      {question.flag?.reason && (
+        <p className="mt-2 text-sm text-muted-foreground">
+          <span className="font-medium text-foreground">Why it was flagged:</span> {question.flag.reason}
+        </p>
+      )}
+      {actions && <div className="mt-3 border-t border-border pt-2">{actions}</div>}
     </article>
   );
 }

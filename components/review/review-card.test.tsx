@@ -26,7 +26,7 @@ const question: QuestionDoc = {
 };
 
 function renderCard(onRate = vi.fn(() => Promise.resolve())) {
-  render(<ReviewCard question={question} onRate={onRate} />);
+  render(<ReviewCard question={question} onRate={onRate} order={(options) => [...options]} />);
   return onRate;
 }
 
@@ -102,6 +102,50 @@ describe("ReviewCard", () => {
     expect(screen.getByText("Correct.")).toBeInTheDocument();
     await user.keyboard("4");
     expect(onRate).toHaveBeenCalledWith("easy");
+  });
+
+  it("shows the options in the order given (a fresh shuffle by default); the digits follow the shown order", async () => {
+    const user = userEvent.setup();
+    const onAnswer = vi.fn();
+    render(
+      <ReviewCard
+        question={question}
+        onRate={vi.fn(() => Promise.resolve())}
+        onAnswer={onAnswer}
+        order={(options) => [...options].reverse()}
+      />,
+    );
+    const shown = within(screen.getByRole("list", { name: "Answers" }))
+      .getAllByRole("button")
+      .map((b) => b.textContent);
+    expect(shown).toEqual(["1V", "2U", "3T", "4S"]);
+    await user.keyboard("3");
+    expect(screen.getByText("Correct.")).toBeInTheDocument();
+    expect(onAnswer).toHaveBeenCalledWith(true);
+  });
+
+  it("the rating buttons' names hold what they show: label, time and shortcut digit", async () => {
+    const user = userEvent.setup();
+    renderCard();
+    await user.click(screen.getByRole("button", { name: "T" }));
+    for (const [label, digit] of [
+      ["Again", 1],
+      ["Easy", 4],
+    ] as const) {
+      const button = screen.getByRole("button", { name: new RegExp(`^${label}:`) });
+      expect(button).not.toHaveAttribute("aria-label");
+      expect(button).toHaveAccessibleName(expect.stringMatching(new RegExp(`Key ${digit}$`)) as string);
+    }
+  });
+
+  it('"This question is wrong" sends the reason', async () => {
+    const user = userEvent.setup();
+    const onFlag = vi.fn(() => Promise.resolve(true));
+    render(<ReviewCard question={question} onRate={vi.fn(() => Promise.resolve())} onFlag={onFlag} />);
+    await user.click(screen.getByRole("button", { name: "This question is wrong" }));
+    await user.type(screen.getByLabelText("What is wrong? (optional)"), "Two answers are right");
+    await user.click(screen.getByRole("button", { name: "Flag and suspend" }));
+    expect(onFlag).toHaveBeenCalledWith("Two answers are right");
   });
 
   it("renders question text as text", () => {

@@ -3,6 +3,11 @@
  * why, then rate how well you knew it. Each rating button shows when the
  * question would come back (FSRS `previewReview`, the schedule the server
  * applies). Keys: 1–n pick an answer, then 1–4 rate.
+ *
+ * The options are shuffled at each showing (nothing stored; the digits follow
+ * the shown order). Once answered, the rating row sticks to the bottom of the
+ * screen while the card is longer than it, so it is never below the fold.
+ * "This question is wrong" flags it (with an optional reason) at any point.
  */
 "use client";
 
@@ -10,8 +15,11 @@ import { Check, X } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import type { QuestionDoc, ReviewRating } from "@/lib/validators";
 import { previewReview } from "@/lib/fsrs";
+import { shuffled } from "@/lib/shuffle";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { FlagQuestionButton } from "./flag-question-button";
 import { RatingButtons } from "./rating-buttons";
 
 type Revealed = { choice: string; correct: boolean; preview: Record<ReviewRating, number>; at: number };
@@ -19,9 +27,18 @@ type Revealed = { choice: string; correct: boolean; preview: Record<ReviewRating
 type ReviewCardProps = {
   question: QuestionDoc;
   onRate: (rating: ReviewRating) => Promise<void>;
+  /** Told whether the chosen answer was right (the session's summary counts it). */
+  onAnswer?: (correct: boolean) => void;
+  /** "This question is wrong": flag it with a reason; true once saved. Hidden when absent. */
+  onFlag?: (reason: string) => Promise<boolean>;
+  /** Practice: go on without rating (nothing changes). Hidden when absent. */
+  onSkip?: () => void;
+  /** The order to show the options in (default: a fresh shuffle). */
+  order?: (options: readonly string[]) => string[];
 };
 
-export function ReviewCard({ question, onRate }: ReviewCardProps) {
+export function ReviewCard({ question, onRate, onAnswer, onFlag, onSkip, order = shuffled }: ReviewCardProps) {
+  const [options] = useState(() => order(question.options));
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   const [rating, setRating] = useState<ReviewRating | null>(null);
   const feedbackRef = useRef<HTMLDivElement>(null);
@@ -29,6 +46,7 @@ export function ReviewCard({ question, onRate }: ReviewCardProps) {
   function answer(choice: string) {
     if (revealed) return;
     const at = Date.now();
+    onAnswer?.(choice === question.correctAnswer);
     setRevealed({ choice, correct: choice === question.correctAnswer, preview: previewReview(question.card, at), at });
   }
 
@@ -56,7 +74,7 @@ export function ReviewCard({ question, onRate }: ReviewCardProps) {
       const index = Number.parseInt(event.key, 10) - 1;
       if (Number.isNaN(index) || index < 0) return;
       if (!revealed) {
-        const option = question.options[index];
+        const option = options[index];
         if (option !== undefined) {
           event.preventDefault();
           answer(option);
@@ -85,6 +103,7 @@ export function ReviewCard({ question, onRate }: ReviewCardProps) {
           {question.difficulty}
         </Badge>
         {question.card.state === "new" && <Badge tone="primary">New</Badge>}
+        {onFlag && <FlagQuestionButton className="ml-auto" onFlag={onFlag} />}
       </div>
 
       <h2
@@ -95,7 +114,7 @@ export function ReviewCard({ question, onRate }: ReviewCardProps) {
       </h2>
 
       <ul className="mt-6 space-y-2.5" aria-label="Answers">
-        {question.options.map((option, index) => {
+        {options.map((option, index) => {
           const isCorrect = option === question.correctAnswer;
           const isChoice = revealed?.choice === option;
           const state = !revealed ? "idle" : isCorrect ? "correct" : isChoice ? "wrong" : "other";
@@ -146,12 +165,12 @@ export function ReviewCard({ question, onRate }: ReviewCardProps) {
       {!revealed && (
         <p className="mt-5 hidden text-xs text-muted-foreground sm:block">
           Press <kbd className="font-sans font-medium">1</kbd>–
-          <kbd className="font-sans font-medium">{question.options.length}</kbd> to answer.
+          <kbd className="font-sans font-medium">{options.length}</kbd> to answer.
         </p>
       )}
 
       {revealed && (
-        <div className="mt-6 animate-fade-in">
+        <div className="mt-5 animate-fade-in">
           <div
             ref={feedbackRef}
             tabIndex={-1}
@@ -171,14 +190,20 @@ export function ReviewCard({ question, onRate }: ReviewCardProps) {
             )}
           </div>
 
-          <RatingButtons
-            className="mt-6"
-            preview={revealed.preview}
-            from={revealed.at}
-            suggested={revealed.correct ? "good" : "again"}
-            pending={rating}
-            onRate={rate}
-          />
+          <div className="sticky bottom-0 z-10 -mx-5 mt-4 border-t border-border bg-card px-5 pt-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] sm:-mx-8 sm:px-8">
+            <RatingButtons
+              preview={revealed.preview}
+              from={revealed.at}
+              suggested={revealed.correct ? "good" : "again"}
+              pending={rating}
+              onRate={rate}
+            />
+            {onSkip && (
+              <Button variant="link" size="sm" className="mt-2" onClick={onSkip}>
+                Next without rating
+              </Button>
+            )}
+          </div>
         </div>
       )}
     </article>

@@ -5,51 +5,107 @@
  * re-runs once a minute (not on every render) and a question generated a few
  * seconds ago is already reviewable. After a rating, the next question shows
  * as soon as the server has rescheduled the current one.
+ *
+ * Optionally one topic's or one job's questions (`/?topic=…`, `/?job=…`).
+ * When the queue runs out, a summary (answered, right, next due); when nothing
+ * is due, "Practice anyway" walks the next questions to come due, and only a
+ * rating changes their schedule ("Next without rating" changes nothing).
  */
 "use client";
 
 import { useMutation, useQuery } from "convex/react";
+import { Dumbbell } from "lucide-react";
+import Link from "next/link";
 import { useState } from "react";
 import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
 import type { Id } from "@/convex/_generated/dataModel";
-import type { ReviewRating } from "@/lib/validators";
+import type { QuestionDoc, ReviewRating } from "@/lib/validators";
 import { MINUTE_MS, useNow } from "@/hooks/use-now";
+import { useQuestionActions } from "@/hooks/use-question-actions";
 import { userFacingMessage } from "@/lib/errors";
 import { AllCaughtUpEmptyState, NoQuestionsEmptyState } from "@/components/empty-states";
 import { timeUntil } from "@/components/format";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { ReviewCard } from "./review-card";
 
-export function ReviewSession() {
+type ReviewSessionProps = {
+  /** Review only this topic's questions. */
+  topic?: string;
+  /** Review only this job's questions. */
+  jobId?: string;
+};
+
+type Stats = { answered: number; right: number };
+
+export function ReviewSession({ topic, jobId }: ReviewSessionProps) {
   const minute = useNow(MINUTE_MS);
   const queryNow = minute === 0 ? null : minute + MINUTE_MS;
-  const queue = useQuery(api.review.getReviewQueue, queryNow === null ? "skip" : { now: queryNow });
+  const filter = jobId !== undefined ? { jobId } : topic !== undefined ? { topic } : {};
+  const scoped = jobId !== undefined || topic !== undefined;
+  const queue = useQuery(api.review.getReviewQueue, queryNow === null ? "skip" : { now: queryNow, ...filter });
   const recordReview = useMutation(api.review.recordReview);
+  const { flag } = useQuestionActions();
   const [ratedId, setRatedId] = useState<Id<"questions"> | null>(null);
-  const [reviewed, setReviewed] = useState(0);
+  const [stats, setStats] = useState<Stats>({ answered: 0, right: 0 });
   const [announcement, setAnnouncement] = useState("");
+  // "Practice anyway": a snapshot of the next questions to come due, walked one by one.
+  const [practicing, setPracticing] = useState(false);
+  const practiceQuery = useQuery(
+    api.review.getPracticeQuestions,
+    practicing && queryNow !== null ? { now: queryNow, ...filter } : "skip",
+  );
+  const [practice, setPractice] = useState<{ questions: QuestionDoc[]; index: number } | null>(null);
+  if (practicing && practice === null && practiceQuery !== undefined)
+    setPractice({ questions: practiceQuery, index: 0 });
+
+  const reviewed = stats.answered;
+  const countAnswer = (correct: boolean) =>
+    setStats((s) => ({ answered: s.answered + 1, right: s.right + (correct ? 1 : 0) }));
+  const nextPractice = () => setPractice((p) => (p ? { ...p, index: p.index + 1 } : p));
 
   async function rate(questionId: Id<"questions">, rating: ReviewRating) {
     setRatedId(questionId);
     try {
       const { nextDueAt } = await recordReview({ questionId, rating });
-      setReviewed((count) => count + 1);
       setAnnouncement(`Saved. This question comes back in ${timeUntil(nextDueAt, Date.now())}.`);
+      if (practicing) nextPractice();
     } catch (error) {
       setRatedId(null);
       toast.error("Couldn't save your rating", { description: userFacingMessage(error) });
     }
   }
 
+  async function flagQuestion(questionId: Id<"questions">, reason: string) {
+    const flagged = await flag(questionId, reason);
+    if (flagged && practicing) nextPractice();
+    return flagged;
+  }
+
+  function startPractice() {
+    setPractice(null);
+    setPracticing(true);
+  }
+
   const header = (
-    <div className="mb-6 flex flex-wrap items-baseline justify-between gap-2">
-      <h1 className="text-2xl font-semibold tracking-tight">Review</h1>
+    <div className="mb-4 flex flex-wrap items-baseline justify-between gap-2">
+      <h1 className="text-2xl font-semibold tracking-tight">
+        {practicing ? "Practice" : "Review"}
+        {scoped && (
+          <span className="text-muted-foreground"> · {topic ?? queue?.question?.topic ?? "one generation"}</span>
+        )}
+      </h1>
       <div className="flex items-center gap-2 text-sm text-muted-foreground">
         {reviewed > 0 && <span>{reviewed} reviewed</span>}
-        {queue && queue.dueCount > 0 && (
+        {!practicing && queue && queue.dueCount > 0 && (
           <Badge tone="primary">{queue.dueCountIsCapped ? `${queue.dueCount}+` : queue.dueCount} due</Badge>
+        )}
+        {scoped && (
+          <Link href="/" className="underline-offset-4 hover:underline">
+            Review everything
+          </Link>
         )}
       </div>
     </div>
@@ -60,7 +116,7 @@ export function ReviewSession() {
     </p>
   );
 
-  if (queue === undefined || queryNow === null) {
+  if (queue === undefined || queryNow === null || (practicing && practice === null)) {
     return (
       <div className="mx-auto max-w-2xl">
         {header}
@@ -68,18 +124,39 @@ export function ReviewSession() {
       </div>
     );
   }
-  if (!queue.hasQuestions) return <NoQuestionsEmptyState context="review" />;
-  if (queue.question === null) {
+  if (!queue.hasQuestions && !scoped && !practicing) return <NoQuestionsEmptyState context="review" />;
+
+  const current = practicing ? practice?.questions[practice.index] : (queue.question ?? undefined);
+  if (current === undefined) {
+    if (stats.answered > 0 || practicing) {
+      return (
+        <>
+          {live}
+          <SessionSummary
+            stats={stats}
+            nextDueAt={queue.question ? minute : queue.nextDueAt}
+            now={minute}
+            onPractice={queue.hasQuestions ? startPractice : undefined}
+          />
+        </>
+      );
+    }
     return (
       <>
         {live}
         <AllCaughtUpEmptyState nextDueAt={queue.nextDueAt} now={minute} />
+        {queue.hasQuestions && (
+          <div className="flex justify-center">
+            <Button variant="secondary" onClick={startPractice}>
+              <Dumbbell aria-hidden="true" /> Practice anyway
+            </Button>
+          </div>
+        )}
       </>
     );
   }
 
-  const { question } = queue;
-  const waitingForNext = question._id === ratedId;
+  const waitingForNext = !practicing && current._id === ratedId;
   return (
     <div className="mx-auto max-w-2xl">
       {header}
@@ -87,9 +164,63 @@ export function ReviewSession() {
       {waitingForNext ? (
         <ReviewCardSkeleton />
       ) : (
-        <ReviewCard key={question._id} question={question} onRate={(rating) => rate(question._id, rating)} />
+        <ReviewCard
+          key={`${current._id}:${practice?.index ?? ""}`}
+          question={current}
+          onRate={(rating) => rate(current._id, rating)}
+          onAnswer={countAnswer}
+          onFlag={(reason) => flagQuestion(current._id, reason)}
+          onSkip={practicing ? nextPractice : undefined}
+        />
       )}
     </div>
+  );
+}
+
+/** The end of a session: how many were answered, how many right, and when the next one is due. */
+function SessionSummary({
+  stats,
+  nextDueAt,
+  now,
+  onPractice,
+}: {
+  stats: Stats;
+  nextDueAt: number | null;
+  now: number;
+  onPractice?: () => void;
+}) {
+  return (
+    <section aria-labelledby="session-summary-title" className="mx-auto max-w-xl py-6 text-center sm:py-12">
+      <h1 id="session-summary-title" className="text-2xl font-semibold tracking-tight">
+        Session done
+      </h1>
+      <dl className="mx-auto mt-6 grid max-w-sm grid-cols-3 gap-3">
+        <div className="rounded-xl border border-border bg-card p-3">
+          <dt className="text-xs text-muted-foreground">Answered</dt>
+          <dd className="mt-1 text-2xl font-semibold tabular-nums">{stats.answered}</dd>
+        </div>
+        <div className="rounded-xl border border-border bg-card p-3">
+          <dt className="text-xs text-muted-foreground">Right</dt>
+          <dd className="mt-1 text-2xl font-semibold tabular-nums">{stats.right}</dd>
+        </div>
+        <div className="rounded-xl border border-border bg-card p-3">
+          <dt className="text-xs text-muted-foreground">Next due</dt>
+          <dd className="mt-1 text-sm font-semibold">
+            {nextDueAt === null ? "nothing scheduled" : nextDueAt <= now ? "now" : `in ${timeUntil(nextDueAt, now)}`}
+          </dd>
+        </div>
+      </dl>
+      <div className="mt-6 flex flex-col justify-center gap-2 sm:flex-row">
+        {onPractice && (
+          <Button variant="secondary" onClick={onPractice}>
+            <Dumbbell aria-hidden="true" /> Practice anyway
+          </Button>
+        )}
+        <Button asChild variant="secondary">
+          <Link href="/my-questions">Browse my questions</Link>
+        </Button>
+      </div>
+    </section>
   );
 }
 

@@ -28,6 +28,8 @@ import type * as lib_questionQuality from "../lib/questionQuality.js";
 import type * as lib_rateLimits from "../lib/rateLimits.js";
 import type * as lib_redact from "../lib/redact.js";
 import type * as maintenance from "../maintenance.js";
+import type * as manageQuestions from "../manageQuestions.js";
+import type * as migrations from "../migrations.js";
 import type * as myQuestions from "../myQuestions.js";
 import type * as questions from "../questions.js";
 import type * as review from "../review.js";
@@ -59,6 +61,8 @@ declare const fullApi: ApiFromModules<{
   "lib/rateLimits": typeof lib_rateLimits;
   "lib/redact": typeof lib_redact;
   maintenance: typeof maintenance;
+  manageQuestions: typeof manageQuestions;
+  migrations: typeof migrations;
   myQuestions: typeof myQuestions;
   questions: typeof questions;
   review: typeof review;

@@ -15,6 +15,35 @@ export function checkQuestion(element: unknown): GeneratedQuestion | null {
 }
 
 /**
+ * An edited question, checked like a generated one (`checkQuestion`), or the
+ * reason it is refused, in words a learner can act on.
+ */
+export function checkEditedQuestion(edit: GeneratedQuestion): { question: GeneratedQuestion } | { problem: string } {
+  const parsed = generatedQuestionSchema.safeParse(edit);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = String(issue.path[0] ?? "question");
+    const names: Record<string, string> = {
+      question: "The question",
+      options: "The options",
+      correctAnswer: "The answer",
+      explanation: "The explanation",
+    };
+    const what = names[field] ?? "The question";
+    if (issue.code === "too_big") return { problem: `${what} is too long.` };
+    if (issue.code === "too_small" && field === "options" && issue.path.length === 1)
+      return { problem: "A question needs at least two options." };
+    if (issue.code === "too_small") return { problem: `${what} can't be empty.` };
+    return { problem: `${what} is not valid.` };
+  }
+  const question = normalizeQuestion(parsed.data);
+  if (question) return { question };
+  if (clean(edit.question).length === 0) return { problem: "The question can't be empty." };
+  if (edit.type === "true-false") return { problem: "A true/false question's answer must be True or False." };
+  return { problem: "The answer must be one of the options, and a question needs at least two different options." };
+}
+
+/**
  * The question cleaned up (trimmed, canonical true/false options, the correct
  * answer spelled exactly as its option), or null if it is not usable: no text,
  * fewer than two distinct options, or a correct answer that is not an option.

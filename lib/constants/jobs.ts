@@ -102,6 +102,21 @@ export const JOB_CONFIG = {
   MAX_TOPICS_LISTED: 100,
   /** Due questions counted exactly up to this; the UI shows "99+" beyond. */
   MAX_DUE_COUNT: 99,
+  /** Questions offered by "Practice anyway" when nothing is due, soonest due first. */
+  PRACTICE_SESSION_SIZE: 20,
+
+  // ── Owning questions ─────────────────────────────────────────────────────
+  /** Questions one selection may hold (a page of My Questions at most). */
+  MAX_SELECTION: 100,
+  /** Questions a bulk action (delete, suspend, …) of a topic changes per
+   * transaction; a larger topic continues in scheduled steps. A question doc
+   * is at most ~5 KB, so a batch stays far inside Convex's per-transaction limits. */
+  BULK_BATCH_SIZE: 500,
+  /** Deleted questions can be restored (undo) until the daily cleanup purges
+   * them, this many days after the delete. */
+  DELETED_QUESTION_RETENTION_DAYS: 1,
+  /** Longest reason a learner may give when flagging a question as wrong. */
+  MAX_FLAG_REASON_LENGTH: 500,
 } as const;
 
 export const DAY_MS = 24 * HOUR;

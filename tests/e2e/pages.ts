@@ -3,7 +3,7 @@
  * app, by role and accessible name, as a screen reader would. The tests say
  * what the user does; these say how.
  */
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContextOptions, Locator, Page } from "playwright-core";
 
 /** Waits until `locator` is visible (or hidden). playwright-core has no `expect`; vitest's `expect.poll` covers the rest. */
 export const visible = (locator: Locator, timeout = 15_000) => locator.first().waitFor({ state: "visible", timeout });
@@ -16,8 +16,13 @@ export class App {
   ) {}
 
   /** A new browser context (its own cookies), signed in with the local sign-in. */
-  static async signIn(browser: Browser, baseURL: string, name: string): Promise<App> {
-    const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 } });
+  static async signIn(
+    browser: Browser,
+    baseURL: string,
+    name: string,
+    options: BrowserContextOptions = {},
+  ): Promise<App> {
+    const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 }, ...options });
     const page = await context.newPage();
     await page.goto("/sign-in");
     await page.getByLabel("Display name").fill(name);
@@ -127,5 +132,24 @@ export class App {
   async gotoReview(): Promise<void> {
     await this.page.goto("/");
     await visible(this.page.getByRole("heading", { name: "Review", level: 1 }));
+  }
+
+  // ── Owning questions ────────────────────────────────────────────────────
+
+  /** The question card (My Questions, job page) whose text contains `text`. */
+  questionCard(text: string | RegExp): Locator {
+    return this.questions.filter({ has: this.page.getByRole("heading", { name: text }) });
+  }
+
+  /** Review, limited by `query` (`?topic=…`, `?job=…`). */
+  async gotoReviewOf(query: string): Promise<void> {
+    await this.page.goto(`/${query}`);
+    await visible(this.page.getByRole("heading", { name: /^(Review|All caught up)/, level: 1 }));
+  }
+
+  /** The options of the question under review, in the order shown. */
+  async shownOptions(): Promise<string[]> {
+    const texts = await this.answers.allInnerTexts();
+    return texts.map((text) => text.replace(/^\s*\d\s*/, "").trim());
   }
 }

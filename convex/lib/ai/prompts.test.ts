@@ -25,9 +25,10 @@ describe("plan", () => {
   test("the fallback plan reads the topic and an asked-for count off the request", () => {
     expect(fallbackPlan("NATO alphabet\nall 26 letters")).toEqual({ topic: "NATO alphabet", questionCount: 10 });
     expect(fallbackPlan("Give me 20 questions on the periodic table")).toMatchObject({
-      topic: "The periodic table",
+      topic: "Periodic table",
       questionCount: 20,
     });
+    expect(fallbackPlan("40 questions on the NATO alphabet")).toEqual({ topic: "NATO alphabet", questionCount: 40 });
     expect(fallbackPlan("quiz me about react hooks").topic).toBe("React hooks");
     expect(fallbackPlan("I want to learn about black holes!").topic).toBe("Black holes");
   });
@@ -38,6 +39,7 @@ describe("plan", () => {
       questionCount: 12,
     });
     expect(settlePlan({ topic: "Everything", questionCount: 900 }, "x").questionCount).toBe(50);
+    expect(settlePlan({ topic: "The NATO alphabet", questionCount: 10 }, "x").topic).toBe("NATO alphabet");
     expect(settlePlan({ topic: "  ", questionCount: "twelve" }, "Give me 7 questions on volcanoes")).toEqual({
       topic: "Volcanoes",
       questionCount: 7,

@@ -8,6 +8,7 @@
  * The offline sample model reads the same fields back (`parseGenerationPrompt`).
  */
 import { JOB_CONFIG } from "../../../lib/constants/jobs";
+import { normalizeTopic } from "../../../lib/topics";
 
 const REQUEST_START = "<<<LEARNER_REQUEST";
 const REQUEST_END = "LEARNER_REQUEST>>>";
@@ -22,15 +23,16 @@ export function fallbackPlan(request: string): Plan {
   const asked = request.match(/\b(\d{1,3})\s+(?:questions|cards|flashcards)\b/i);
   const firstLine = (request.trim().split("\n")[0] ?? "").replace(LEAD_IN, "");
   return {
-    topic: capitalize(cleanTopic(firstLine)) || "General knowledge",
+    topic: capitalize(cleanTopic(normalizeTopic(firstLine))) || "General knowledge",
     questionCount: asked ? clampQuestionCount(Number(asked[1])) : JOB_CONFIG.DEFAULT_QUESTIONS,
   };
 }
 
-/** The model's plan made safe: a clean topic (or one read off the request) and a count in bounds. */
+/** The model's plan made safe: a clean, normalised topic (`normalizeTopic`: "40 questions on the
+ * NATO alphabet" → "NATO alphabet"; or one read off the request) and a count in bounds. */
 export function settlePlan(raw: { topic?: unknown; questionCount?: unknown } | undefined, request: string): Plan {
   const fallback = fallbackPlan(request);
-  const topic = typeof raw?.topic === "string" ? cleanTopic(raw.topic) : "";
+  const topic = typeof raw?.topic === "string" ? cleanTopic(normalizeTopic(cleanTopic(raw.topic))) : "";
   const count = typeof raw?.questionCount === "number" ? clampQuestionCount(raw.questionCount) : fallback.questionCount;
   return { topic: topic || fallback.topic, questionCount: count };
 }

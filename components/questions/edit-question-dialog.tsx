@@ -1,0 +1,171 @@
+/**
+ * Edit one question: its text, options (multiple choice: 2 to 6), which
+ * option is the answer (a radio, so the answer is always one of the options),
+ * explanation and difficulty. The server checks it like a generated question;
+ * its refusal is shown in the dialog, which stays open with the edit kept.
+ */
+"use client";
+
+import { Plus, Trash2 } from "lucide-react";
+import { useState, type FormEvent } from "react";
+import type { GeneratedQuestion, QuestionDoc } from "@/lib/validators";
+import { DIFFICULTIES } from "@/lib/validators";
+import { userFacingMessage } from "@/lib/errors";
+import { useQuestionActions } from "@/hooks/use-question-actions";
+import { Button } from "@/components/ui/button";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { Spinner } from "@/components/ui/spinner";
+import { Textarea } from "@/components/ui/textarea";
+
+const MAX_OPTIONS = 6;
+
+type EditQuestionDialogProps = {
+  question: QuestionDoc;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+};
+
+export function EditQuestionDialog({ question, open, onOpenChange }: EditQuestionDialogProps) {
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogContent className="sm:max-w-xl">
+        <DialogHeader>
+          <DialogTitle>Edit question</DialogTitle>
+          <DialogDescription>Your review schedule for it stays as it is.</DialogDescription>
+        </DialogHeader>
+        {open && <EditQuestionForm question={question} onDone={() => onOpenChange(false)} />}
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+function EditQuestionForm({ question, onDone }: { question: QuestionDoc; onDone: () => void }) {
+  const { edit } = useQuestionActions();
+  const [text, setText] = useState(question.question);
+  const [options, setOptions] = useState<string[]>(question.options);
+  const [answerIndex, setAnswerIndex] = useState(Math.max(0, question.options.indexOf(question.correctAnswer)));
+  const [explanation, setExplanation] = useState(question.explanation);
+  const [difficulty, setDifficulty] = useState(question.difficulty);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const trueFalse = question.type === "true-false";
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const edited: GeneratedQuestion = {
+      question: text,
+      type: question.type,
+      options,
+      correctAnswer: options[answerIndex] ?? "",
+      explanation,
+      difficulty,
+    };
+    setSaving(true);
+    setError(null);
+    try {
+      await edit(question._id, edited);
+      onDone();
+    } catch (caught) {
+      setError(userFacingMessage(caught));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  function removeOption(index: number) {
+    setOptions(options.filter((_, i) => i !== index));
+    if (answerIndex === index) setAnswerIndex(0);
+    else if (answerIndex > index) setAnswerIndex(answerIndex - 1);
+  }
+
+  return (
+    <form onSubmit={(event) => void submit(event)} className="space-y-4" aria-label="Edit question">
+      <div className="space-y-1.5">
+        <Label htmlFor="edit-question-text">Question</Label>
+        <Textarea id="edit-question-text" value={text} onChange={(e) => setText(e.target.value)} rows={3} />
+      </div>
+      <fieldset className="space-y-2">
+        <legend className="text-sm font-medium">Options (choose the right answer)</legend>
+        {options.map((option, index) => (
+          <div key={index} className="flex items-center gap-2">
+            <input
+              type="radio"
+              name="edit-question-answer"
+              checked={answerIndex === index}
+              onChange={() => setAnswerIndex(index)}
+              aria-label={`Option ${index + 1} is the right answer`}
+              className="size-4 accent-primary"
+            />
+            <Input
+              value={option}
+              readOnly={trueFalse}
+              aria-label={`Option ${index + 1}`}
+              onChange={(e) => setOptions(options.map((o, i) => (i === index ? e.target.value : o)))}
+            />
+            {!trueFalse && options.length > 2 && (
+              <Button
+                variant="ghost"
+                size="icon-sm"
+                aria-label={`Remove option ${index + 1}`}
+                onClick={() => removeOption(index)}
+              >
+                <Trash2 aria-hidden="true" />
+              </Button>
+            )}
+          </div>
+        ))}
+        {!trueFalse && options.length < MAX_OPTIONS && (
+          <Button variant="ghost" size="sm" onClick={() => setOptions([...options, ""])}>
+            <Plus aria-hidden="true" /> Add an option
+          </Button>
+        )}
+      </fieldset>
+      <div className="space-y-1.5">
+        <Label htmlFor="edit-question-explanation">Explanation</Label>
+        <Textarea
+          id="edit-question-explanation"
+          value={explanation}
+          onChange={(e) => setExplanation(e.target.value)}
+          rows={3}
+        />
+      </div>
+      <div className="space-y-1.5">
+        <Label htmlFor="edit-question-difficulty">Difficulty</Label>
+        <select
+          id="edit-question-difficulty"
+          value={difficulty}
+          onChange={(e) => setDifficulty(e.target.value as GeneratedQuestion["difficulty"])}
+          className="h-9 w-full rounded-lg border border-input bg-background px-3 text-sm capitalize"
+        >
+          {DIFFICULTIES.map((value) => (
+            <option key={value} value={value}>
+              {value}
+            </option>
+          ))}
+        </select>
+      </div>
+      {error && (
+        <p role="alert" className="rounded-lg bg-destructive-soft px-3 py-2 text-sm text-destructive-soft-foreground">
+          {error}
+        </p>
+      )}
+      <DialogFooter>
+        <Button variant="secondary" onClick={onDone} disabled={saving}>
+          Cancel
+        </Button>
+        <Button type="submit" disabled={saving}>
+          {saving && <Spinner />} Save
+        </Button>
+      </DialogFooter>
+    </form>
+  );
+}

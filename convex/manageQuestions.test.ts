@@ -1,0 +1,351 @@
+/** Owning questions (`manageQuestions.ts`): edit, soft delete + undo, suspend, flag, in bulk, owner-checked,
+ * within Convex's transaction limits for a 10,000-question user; and the purge of deleted ones by `cleanup`. */
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { DAY_MS, JOB_CONFIG } from "../lib/constants/jobs";
+import { newCard } from "../lib/fsrs";
+import type { GeneratedQuestion } from "../lib/validators";
+import { makeQuestion } from "../tests/support/scriptedModels";
+import { api, internal } from "./_generated/api";
+import type { Id } from "./_generated/dataModel";
+import { asUser, errorOf, initConvexTest, seedQuestions, tokenIdentifier, type TestConvex } from "./test.setup";
+
+const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
+const ALICE = tokenIdentifier("alice");
+const page = { numItems: 100, cursor: null };
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(NOW);
+});
+afterEach(() => vi.useRealTimers());
+
+const listed = async (t: TestConvex, filter: { topic?: string; jobId?: string } = {}) =>
+  (await asUser(t, "alice").query(api.myQuestions.listMyQuestions, { paginationOpts: page, ...filter })).page;
+const dueNow = async (t: TestConvex) =>
+  (await asUser(t, "alice").query(api.review.getReviewQueue, { now: Date.now() + 60_000 })).dueCount;
+const idsOf = async (t: TestConvex) => (await listed(t)).map((q) => q._id as string);
+
+/** `count` questions of alice's under `topic`, inserted directly, `perRun` per transaction. */
+async function insertMany(t: TestConvex, count: number, topic: string, perRun = 1000) {
+  for (let start = 0; start < count; start += perRun) {
+    await t.run(async (ctx) => {
+      for (let i = start; i < Math.min(count, start + perRun); i++) {
+        await ctx.db.insert("questions", {
+          ...makeQuestion(i),
+          userId: ALICE,
+          topic,
+          createdAt: NOW - count + i,
+          card: newCard(NOW - 1000),
+        });
+      }
+    });
+  }
+}
+
+describe("editQuestion", () => {
+  test("replaces the question, checked like a generated one, and clears a flag; keeps the schedule", async () => {
+    const t = initConvexTest();
+    await seedQuestions(t, 1);
+    const [question] = await listed(t);
+    const alice = asUser(t, "alice");
+    await alice.mutation(api.manageQuestions.flagQuestion, { questionId: question!._id, reason: "typo" });
+    const edit: GeneratedQuestion = {
+      question: "  Which planet is red? ",
+      type: "multiple-choice",
+      options: ["Mars", "Venus", "Earth"],
+      correctAnswer: "mars",
+      explanation: "Iron oxide.",
+      difficulty: "medium",
+    };
+    await alice.mutation(api.manageQuestions.editQuestion, { questionId: question!._id, question: edit });
+    const [edited] = await listed(t);
+    expect(edited).toMatchObject({
+      question: "Which planet is red?",
+      options: ["Mars", "Venus", "Earth"],
+      correctAnswer: "Mars",
+      difficulty: "medium",
+      editedAt: Date.now(),
+      card: question!.card,
+    });
+    expect(edited!.flag).toBeUndefined();
+  });
+
+  test("refuses an answer that is not an option, an empty question and a single option, with a clear reason", async () => {
+    const t = initConvexTest();
+    await seedQuestions(t, 1);
+    const [question] = await listed(t);
+    const alice = asUser(t, "alice");
+    const base = makeQuestion(0);
+    const tryEdit = (patch: Partial<GeneratedQuestion>) =>
+      errorOf(
+        alice.mutation(api.manageQuestions.editQuestion, {
+          questionId: question!._id,
+          question: { ...base, ...patch },
+        }),
+      );
+    expect(await tryEdit({ correctAnswer: "Nope" })).toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message: expect.stringContaining("must be one of the options") as string,
+    });
+    expect(await tryEdit({ question: "" })).toEqual({
+      code: "INVALID_ARGUMENT",
+      message: "The question can't be empty.",
+    });
+    expect(await tryEdit({ options: ["Option 0"] })).toEqual({
+      code: "INVALID_ARGUMENT",
+      message: "A question needs at least two options.",
+    });
+    expect(await tryEdit({ question: "x".repeat(1001) })).toEqual({
+      code: "INVALID_ARGUMENT",
+      message: "The question is too long.",
+    });
+    expect((await listed(t))[0]).toEqual(question);
+  });
+
+  test("owner only: someone else's, a deleted or a malformed id is NOT_FOUND; signed out is UNAUTHENTICATED", async () => {
+    const t = initConvexTest();
+    await seedQuestions(t, 2);
+    const [first, second] = await listed(t);
+    const args = { questionId: first!._id as string, question: makeQuestion(2) };
+    expect((await errorOf(asUser(t, "bob").mutation(api.manageQuestions.editQuestion, args))).code).toBe("NOT_FOUND");
+    expect((await errorOf(t.mutation(api.manageQuestions.editQuestion, args))).code).toBe("UNAUTHENTICATED");
+    expect(
+      (await errorOf(asUser(t, "alice").mutation(api.manageQuestions.editQuestion, { ...args, questionId: "nope" })))
+        .code,
+    ).toBe("NOT_FOUND");
+    await asUser(t, "alice").mutation(api.manageQuestions.deleteQuestions, {
+      scope: { kind: "questions", ids: [second!._id] },
+    });
+    expect(
+      (
+        await errorOf(
+          asUser(t, "alice").mutation(api.manageQuestions.editQuestion, { ...args, questionId: second!._id }),
+        )
+      ).code,
+    ).toBe("NOT_FOUND");
+    expect((await listed(t))[0]).toEqual(first);
+  });
+});
+
+describe("delete, undo, suspend", () => {
+  test("a deleted selection leaves My Questions and review at once; undo brings it back", async () => {
+    const t = initConvexTest();
+    await seedQuestions(t, 4);
+    const [a, b, c, d] = await idsOf(t);
+    const alice = asUser(t, "alice");
+    const { deletedAt, changed } = await alice.mutation(api.manageQuestions.deleteQuestions, {
+      scope: { kind: "questions", ids: [a!, b!] },
+    });
+    expect(changed).toBe(2);
+    expect(await idsOf(t)).toEqual([c, d]);
+    expect(await dueNow(t)).toBe(2);
+    await expect(alice.mutation(api.review.recordReview, { questionId: a!, rating: "good" })).rejects.toThrow(
+      /doesn't exist/,
+    );
+    expect(
+      await alice.mutation(api.manageQuestions.restoreQuestions, {
+        scope: { kind: "questions", ids: [a!, b!] },
+        deletedAt,
+      }),
+    ).toEqual({ changed: 2, continuing: false });
+    expect(await idsOf(t)).toEqual([a, b, c, d]);
+    expect(await dueNow(t)).toBe(4);
+  });
+
+  test("suspended questions are listed but never due; unsuspend makes them due again", async () => {
+    const t = initConvexTest();
+    await seedQuestions(t, 3);
+    const [a] = await idsOf(t);
+    const alice = asUser(t, "alice");
+    await alice.mutation(api.manageQuestions.setQuestionsSuspended, {
+      scope: { kind: "questions", ids: [a!] },
+      suspended: true,
+    });
+    expect((await listed(t))[0]!.suspended).toBe(true);
+    expect(await dueNow(t)).toBe(2);
+    await alice.mutation(api.manageQuestions.setQuestionsSuspended, {
+      scope: { kind: "questions", ids: [a!] },
+      suspended: false,
+    });
+    expect((await listed(t))[0]!.suspended).toBeUndefined();
+    expect(await dueNow(t)).toBe(3);
+  });
+
+  test("a job's questions and a topic's, and nothing else", async () => {
+    const t = initConvexTest();
+    const dnaJob = await seedQuestions(t, 2, "DNA");
+    await seedQuestions(t, 3, "Castles");
+    await seedQuestions(t, 1, "Rome");
+    const alice = asUser(t, "alice");
+    expect(
+      await alice.mutation(api.manageQuestions.setQuestionsSuspended, {
+        scope: { kind: "job", jobId: dnaJob },
+        suspended: true,
+      }),
+    ).toEqual({ changed: 2, continuing: false });
+    expect(await dueNow(t)).toBe(4);
+    const { deletedAt } = await alice.mutation(api.manageQuestions.deleteQuestions, {
+      scope: { kind: "topic", topic: "Castles" },
+    });
+    expect((await listed(t)).map((q) => q.topic)).toEqual(["Rome", "DNA", "DNA"]);
+    expect(await listed(t, { topic: "Castles" })).toEqual([]);
+    expect(await dueNow(t)).toBe(1);
+    await alice.mutation(api.manageQuestions.restoreQuestions, {
+      scope: { kind: "topic", topic: "Castles" },
+      deletedAt,
+    });
+    expect(await listed(t, { topic: "Castles" })).toHaveLength(3);
+  });
+
+  test("undo restores only what that delete removed", async () => {
+    const t = initConvexTest();
+    await seedQuestions(t, 3);
+    const [a, b] = await idsOf(t);
+    const alice = asUser(t, "alice");
+    const first = await alice.mutation(api.manageQuestions.deleteQuestions, {
+      scope: { kind: "questions", ids: [a!] },
+    });
+    vi.setSystemTime(NOW + 5000);
+    await alice.mutation(api.manageQuestions.deleteQuestions, { scope: { kind: "topic", topic: "Topic" } });
+    expect(await idsOf(t)).toEqual([]);
+    const restored = await alice.mutation(api.manageQuestions.restoreQuestions, {
+      scope: { kind: "topic", topic: "Topic" },
+      deletedAt: first.deletedAt,
+    });
+    expect(restored.changed).toBe(1);
+    expect(await idsOf(t)).toEqual([a]);
+    expect(await idsOf(t)).not.toContain(b);
+  });
+
+  test("owner checks and limits: a foreign id fails the whole selection; too many or none is refused", async () => {
+    const t = initConvexTest();
+    await seedQuestions(t, 2);
+    const bobsId = await t.run((ctx) =>
+      ctx.db.insert("questions", {
+        ...makeQuestion(0),
+        userId: tokenIdentifier("bob"),
+        topic: "Topic",
+        createdAt: NOW,
+        card: newCard(NOW),
+      }),
+    );
+    const [a] = await idsOf(t);
+    const alice = asUser(t, "alice");
+    const del = (ids: string[]) =>
+      errorOf(alice.mutation(api.manageQuestions.deleteQuestions, { scope: { kind: "questions", ids } }));
+    expect((await del([a!, bobsId])).code).toBe("NOT_FOUND");
+    expect(await idsOf(t)).toHaveLength(2);
+    expect((await del([])).code).toBe("INVALID_ARGUMENT");
+    expect((await del(Array.from({ length: JOB_CONFIG.MAX_SELECTION + 1 }, () => a!))).code).toBe("INVALID_ARGUMENT");
+    // Bob's topic and job scopes reach only bob's questions.
+    await asUser(t, "bob").mutation(api.manageQuestions.deleteQuestions, { scope: { kind: "topic", topic: "Topic" } });
+    expect(await idsOf(t)).toHaveLength(2);
+    expect(await t.run((ctx) => ctx.db.get("questions", bobsId))).toMatchObject({ deletedAt: Date.now() });
+    expect(
+      (await errorOf(t.mutation(api.manageQuestions.deleteQuestions, { scope: { kind: "topic", topic: "Topic" } })))
+        .code,
+    ).toBe("UNAUTHENTICATED");
+    expect(
+      (await errorOf(alice.mutation(api.manageQuestions.deleteQuestions, { scope: { kind: "job", jobId: "nope" } })))
+        .code,
+    ).toBe("NOT_FOUND");
+  });
+});
+
+describe("flagQuestion", () => {
+  test("suspends the question and keeps the flag and reason; a too-long reason is refused", async () => {
+    const t = initConvexTest();
+    await seedQuestions(t, 2);
+    const [a] = await idsOf(t);
+    const alice = asUser(t, "alice");
+    expect(
+      (
+        await errorOf(
+          alice.mutation(api.manageQuestions.flagQuestion, {
+            questionId: a!,
+            reason: "x".repeat(JOB_CONFIG.MAX_FLAG_REASON_LENGTH + 1),
+          }),
+        )
+      ).code,
+    ).toBe("INVALID_ARGUMENT");
+    await alice.mutation(api.manageQuestions.flagQuestion, { questionId: a!, reason: "  The answer is Paris. " });
+    expect((await listed(t))[0]).toMatchObject({
+      suspended: true,
+      flag: { reason: "The answer is Paris.", flaggedAt: Date.now() },
+    });
+    expect(await dueNow(t)).toBe(1);
+    expect((await errorOf(asUser(t, "bob").mutation(api.manageQuestions.flagQuestion, { questionId: a! }))).code).toBe(
+      "NOT_FOUND",
+    );
+  });
+});
+
+describe("cleanup purges deleted questions", () => {
+  test("past the undo window only; live and recently deleted ones stay", async () => {
+    const t = initConvexTest();
+    await seedQuestions(t, 3);
+    const [a, b] = await idsOf(t);
+    const alice = asUser(t, "alice");
+    await alice.mutation(api.manageQuestions.deleteQuestions, { scope: { kind: "questions", ids: [a!] } });
+    vi.setSystemTime(Date.now() + JOB_CONFIG.DELETED_QUESTION_RETENTION_DAYS * DAY_MS + 1);
+    await alice.mutation(api.manageQuestions.deleteQuestions, { scope: { kind: "questions", ids: [b!] } });
+    expect(await t.mutation(internal.maintenance.cleanup, {})).toMatchObject({ purgedQuestions: 1, hasMore: false });
+    expect(await t.run((ctx) => ctx.db.get("questions", a as Id<"questions">))).toBeNull();
+    expect(await t.run((ctx) => ctx.db.get("questions", b as Id<"questions">))).not.toBeNull();
+    expect(await listed(t)).toHaveLength(1);
+  });
+});
+
+describe("10,000 questions for one user", () => {
+  test("a topic's delete, undo, suspend and purge run in bounded transactions; pages read only their page", async () => {
+    const t = initConvexTest();
+    const COUNT = 10_000;
+    await insertMany(t, COUNT, "Big");
+    await insertMany(t, 3, "Small");
+    const alice = asUser(t, "alice");
+    const first = await alice.query(api.myQuestions.listMyQuestions, { paginationOpts: page, topic: "Big" });
+    expect(first.page).toHaveLength(100);
+
+    const deleted = await alice.mutation(api.manageQuestions.deleteQuestions, {
+      scope: { kind: "topic", topic: "Big" },
+    });
+    expect(deleted).toMatchObject({ changed: JOB_CONFIG.BULK_BATCH_SIZE, continuing: true });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    expect(await listed(t, { topic: "Big" })).toEqual([]);
+    expect((await listed(t)).map((q) => q.topic)).toEqual(["Small", "Small", "Small"]);
+    expect(await dueNow(t)).toBe(3);
+
+    await alice.mutation(api.manageQuestions.restoreQuestions, {
+      scope: { kind: "topic", topic: "Big" },
+      deletedAt: deleted.deletedAt,
+    });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    expect(await alice.query(api.review.getReviewQueue, { now: NOW, topic: "Big" })).toMatchObject({
+      dueCount: JOB_CONFIG.MAX_DUE_COUNT,
+      dueCountIsCapped: true,
+    });
+
+    await alice.mutation(api.manageQuestions.setQuestionsSuspended, {
+      scope: { kind: "topic", topic: "Big" },
+      suspended: true,
+    });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    expect(await alice.query(api.review.getReviewQueue, { now: NOW, topic: "Big" })).toMatchObject({
+      dueCount: 0,
+      hasQuestions: false,
+    });
+    expect(await dueNow(t)).toBe(3);
+
+    // Delete again, then the daily cleanup purges them CLEANUP_BATCH_SIZE at a time.
+    await alice.mutation(api.manageQuestions.deleteQuestions, { scope: { kind: "topic", topic: "Big" } });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    vi.setSystemTime(Date.now() + JOB_CONFIG.DELETED_QUESTION_RETENTION_DAYS * DAY_MS + 1);
+    expect(await t.mutation(internal.maintenance.cleanup, {})).toMatchObject({
+      purgedQuestions: JOB_CONFIG.CLEANUP_BATCH_SIZE,
+      hasMore: true,
+    });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    const left = await t.run(async (ctx) => (await ctx.db.query("questions").take(COUNT)).length);
+    expect(left).toBe(3);
+  }, 120_000);
+});

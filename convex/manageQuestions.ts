@@ -1,0 +1,208 @@
+/**
+ * Owning questions: the caller edits, deletes (soft, undoable), restores,
+ * suspends and unsuspends their questions, one, a selection, a job's or a
+ * topic's, and flags one as wrong while reviewing.
+ *
+ * Tables: reads and patches `questions` (never inserts; the purge of
+ * soft-deleted ones is `maintenance.cleanup`). A topic's questions are changed
+ * `BULK_BATCH_SIZE` per transaction, the rest in scheduled steps
+ * (`continueTopicAction`), so a 10,000-question topic never exceeds a
+ * transaction's limits.
+ */
+import { v } from "convex/values";
+import { JOB_CONFIG } from "../lib/constants/jobs";
+import { appError } from "../lib/errors";
+import {
+  vBulkAction,
+  vGeneratedQuestion,
+  vQuestionScope,
+  type BulkAction,
+  type QuestionScope,
+} from "../lib/validators";
+import { internal } from "./_generated/api";
+import type { Doc, Id } from "./_generated/dataModel";
+import { internalMutation, type MutationCtx } from "./_generated/server";
+import { userMutation } from "./lib/functions";
+import { checkEditedQuestion } from "./lib/questionQuality";
+
+const vBulkResult = v.object({
+  /** Questions changed in this transaction. */
+  changed: v.number(),
+  /** A topic larger than `BULK_BATCH_SIZE`: the rest is being changed in scheduled steps. */
+  continuing: v.boolean(),
+});
+
+/** Replaces a question's text, options, answer, explanation and difficulty, checked like a generated
+ * question (the answer must be one of the options). Clears a "wrong" flag; keeps its schedule. */
+export const editQuestion = userMutation({
+  args: { questionId: v.string(), question: vGeneratedQuestion },
+  returns: v.null(),
+  handler: async (ctx, { questionId, question: edit }) => {
+    const question = await ownedQuestion(ctx, questionId);
+    const checked = checkEditedQuestion(edit);
+    if ("problem" in checked) throw appError("INVALID_ARGUMENT", checked.problem);
+    await ctx.db.patch("questions", question._id, { ...checked.question, editedAt: Date.now(), flag: undefined });
+    return null;
+  },
+});
+
+/**
+ * Flags a question as wrong while reviewing, with an optional reason (at most
+ * `MAX_FLAG_REASON_LENGTH`): it is suspended (never due) and keeps the flag
+ * until it is edited.
+ */
+export const flagQuestion = userMutation({
+  args: { questionId: v.string(), reason: v.optional(v.string()) },
+  returns: v.null(),
+  handler: async (ctx, { questionId, reason: rawReason }) => {
+    const question = await ownedQuestion(ctx, questionId);
+    const reason = rawReason?.trim() ?? "";
+    if (reason.length > JOB_CONFIG.MAX_FLAG_REASON_LENGTH)
+      throw appError("INVALID_ARGUMENT", `The reason can be at most ${JOB_CONFIG.MAX_FLAG_REASON_LENGTH} characters.`);
+    await ctx.db.patch("questions", question._id, {
+      suspended: true,
+      flag: { ...(reason ? { reason } : {}), flaggedAt: Date.now() },
+    });
+    return null;
+  },
+});
+
+/**
+ * Soft-deletes the caller's questions in `scope`: they leave My Questions and
+ * review at once and can be restored with `restoreQuestions` and the returned
+ * `deletedAt` until the daily cleanup purges them
+ * (`DELETED_QUESTION_RETENTION_DAYS`).
+ */
+export const deleteQuestions = userMutation({
+  args: { scope: vQuestionScope },
+  returns: v.object({ ...vBulkResult.fields, deletedAt: v.number() }),
+  handler: async (ctx, { scope }) => {
+    const deletedAt = Date.now();
+    return { ...(await applyToScope(ctx, ctx.userId, scope, "delete", deletedAt)), deletedAt };
+  },
+});
+
+/** Undoes a `deleteQuestions`: restores the questions of `scope` deleted at `deletedAt`. */
+export const restoreQuestions = userMutation({
+  args: { scope: vQuestionScope, deletedAt: v.number() },
+  returns: vBulkResult,
+  handler: async (ctx, { scope, deletedAt }) => await applyToScope(ctx, ctx.userId, scope, "restore", deletedAt),
+});
+
+/** Suspends (never due) or unsuspends the caller's questions in `scope`. Deleted ones are left alone. */
+export const setQuestionsSuspended = userMutation({
+  args: { scope: vQuestionScope, suspended: v.boolean() },
+  returns: vBulkResult,
+  handler: async (ctx, { scope, suspended }) =>
+    await applyToScope(ctx, ctx.userId, scope, suspended ? "suspend" : "unsuspend", Date.now()),
+});
+
+/** The next `BULK_BATCH_SIZE` of a topic's bulk action; schedules itself while batches are full. */
+export const continueTopicAction = internalMutation({
+  args: { userId: v.string(), topic: v.string(), action: vBulkAction, at: v.number() },
+  returns: vBulkResult,
+  handler: async (ctx, { userId, topic, action, at }) => await applyToTopic(ctx, userId, topic, action, at),
+});
+
+/** The caller's live question `rawId`, or NOT_FOUND (also for someone else's, or a deleted one). */
+async function ownedQuestion(ctx: MutationCtx & { userId: string }, rawId: string): Promise<Doc<"questions">> {
+  const id = ctx.db.normalizeId("questions", rawId);
+  const question = id ? await ctx.db.get("questions", id) : null;
+  if (!question || question.userId !== ctx.userId || question.deletedAt !== undefined)
+    throw appError("NOT_FOUND", "That question doesn't exist.");
+  return question;
+}
+
+async function applyToScope(
+  ctx: MutationCtx,
+  userId: string,
+  scope: QuestionScope,
+  action: BulkAction,
+  at: number,
+): Promise<{ changed: number; continuing: boolean }> {
+  if (scope.kind === "topic") return await applyToTopic(ctx, userId, scope.topic, action, at);
+  let questions: Doc<"questions">[];
+  if (scope.kind === "job") {
+    const jobId = ctx.db.normalizeId("generationJobs", scope.jobId);
+    if (jobId === null) throw appError("NOT_FOUND", "That job doesn't exist.");
+    // A job holds at most MAX_QUESTIONS, so one read covers it.
+    questions = await ctx.db
+      .query("questions")
+      .withIndex("by_user_job", (q) => q.eq("userId", userId).eq("generationJobId", jobId))
+      .take(JOB_CONFIG.MAX_QUESTIONS);
+  } else {
+    if (scope.ids.length === 0) throw appError("INVALID_ARGUMENT", "Select at least one question.");
+    if (scope.ids.length > JOB_CONFIG.MAX_SELECTION)
+      throw appError("INVALID_ARGUMENT", `Select at most ${JOB_CONFIG.MAX_SELECTION} questions at once.`);
+    questions = [];
+    for (const rawId of new Set(scope.ids)) {
+      const id = ctx.db.normalizeId("questions", rawId);
+      const question = id ? await ctx.db.get("questions", id) : null;
+      if (!question || question.userId !== userId) throw appError("NOT_FOUND", "That question doesn't exist.");
+      questions.push(question);
+    }
+  }
+  let changed = 0;
+  for (const question of questions) if (await applyToQuestion(ctx, question, action, at)) changed++;
+  return { changed, continuing: false };
+}
+
+/** One question: true if the action changed it. */
+async function applyToQuestion(ctx: MutationCtx, question: Doc<"questions">, action: BulkAction, at: number) {
+  const id: Id<"questions"> = question._id;
+  const live = question.deletedAt === undefined;
+  switch (action) {
+    case "delete":
+      if (!live) return false;
+      await ctx.db.patch("questions", id, { deletedAt: at });
+      return true;
+    case "restore":
+      if (question.deletedAt !== at) return false;
+      await ctx.db.patch("questions", id, { deletedAt: undefined });
+      return true;
+    case "suspend":
+      if (!live || question.suspended) return false;
+      await ctx.db.patch("questions", id, { suspended: true });
+      return true;
+    case "unsuspend":
+      if (!live || !question.suspended) return false;
+      await ctx.db.patch("questions", id, { suspended: undefined });
+      return true;
+  }
+}
+
+/**
+ * One batch of a topic's questions that `action` still applies to, read
+ * through an index range the action moves them out of (so the next batch
+ * starts where this one ended); the rest is scheduled.
+ */
+async function applyToTopic(ctx: MutationCtx, userId: string, topic: string, action: BulkAction, at: number) {
+  const batch = JOB_CONFIG.BULK_BATCH_SIZE;
+  const questions =
+    action === "delete" || action === "restore"
+      ? await ctx.db
+          .query("questions")
+          .withIndex("by_user_topic_live", (q) =>
+            q
+              .eq("userId", userId)
+              .eq("topic", topic)
+              .eq("deletedAt", action === "delete" ? undefined : at),
+          )
+          .take(batch)
+      : await ctx.db
+          .query("questions")
+          .withIndex("by_user_topic_review", (q) =>
+            q
+              .eq("userId", userId)
+              .eq("topic", topic)
+              .eq("deletedAt", undefined)
+              .eq("suspended", action === "suspend" ? undefined : true),
+          )
+          .take(batch);
+  let changed = 0;
+  for (const question of questions) if (await applyToQuestion(ctx, question, action, at)) changed++;
+  const continuing = questions.length === batch;
+  if (continuing)
+    await ctx.scheduler.runAfter(0, internal.manageQuestions.continueTopicAction, { userId, topic, action, at });
+  return { changed, continuing };
+}

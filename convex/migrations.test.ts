@@ -1,0 +1,97 @@
+/** Topics matched case-insensitively (`questions.saveBatch`) and merged (`migrations.mergeTopics`), in bounded steps. */
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { JOB_CONFIG } from "../lib/constants/jobs";
+import { newCard } from "../lib/fsrs";
+import { makeQuestion } from "../tests/support/scriptedModels";
+import { api, internal } from "./_generated/api";
+import { asUser, initConvexTest, insertJob, tokenIdentifier, type TestConvex } from "./test.setup";
+
+const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
+const ALICE = tokenIdentifier("alice");
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(NOW);
+});
+afterEach(() => vi.useRealTimers());
+
+const topicsOf = async (t: TestConvex, name = "alice") =>
+  (await asUser(t, name).query(api.myQuestions.listMyTopics, {})).map((topic) => topic.name);
+
+/** A job of alice's whose plan names `topic`, with `count` questions saved. */
+async function savedJob(t: TestConvex, topic: string, count = 2) {
+  const jobId = await insertJob(t, { userId: ALICE, status: "processing", phase: "clarifying" });
+  await t.mutation(internal.questions.saveBatch, {
+    jobId,
+    userId: ALICE,
+    questions: Array.from({ length: count }, (_, i) => makeQuestion(i, { question: `${topic} ${i}` })),
+    batchStart: 0,
+    plan: { topic, estimatedTotal: count },
+    questionsGenerated: count,
+  });
+  return jobId;
+}
+
+/** Topic rows and questions as they were before topics had keys. */
+async function legacyTopic(t: TestConvex, name: string, questions: number, lastUsedAt = NOW) {
+  await t.run(async (ctx) => {
+    await ctx.db.insert("topics", { userId: ALICE, name, lastUsedAt });
+    for (let i = 0; i < questions; i++)
+      await ctx.db.insert("questions", {
+        ...makeQuestion(i),
+        userId: ALICE,
+        topic: name,
+        createdAt: NOW + i,
+        card: newCard(NOW),
+      });
+  });
+}
+
+describe("topics", () => {
+  test("a new job's topic joins the user's topic of the same name, case aside; other users' stay apart", async () => {
+    const t = initConvexTest();
+    await savedJob(t, "NATO alphabet");
+    const second = await savedJob(t, "nato ALPHABET");
+    expect(await topicsOf(t)).toEqual(["NATO alphabet"]);
+    expect((await t.run((ctx) => ctx.db.get("generationJobs", second)))!.topic).toBe("NATO alphabet");
+    const page = await asUser(t, "alice").query(api.myQuestions.listMyQuestions, {
+      paginationOpts: { numItems: 10, cursor: null },
+      topic: "NATO alphabet",
+    });
+    expect(page.page).toHaveLength(4);
+  });
+
+  test("mergeTopics: one topic per key, under the normalised name, questions moved, in bounded steps", async () => {
+    const t = initConvexTest();
+    const many = JOB_CONFIG.BULK_BATCH_SIZE + 20;
+    await legacyTopic(t, "40 questions on the NATO alphabet", many, NOW - 1000);
+    await legacyTopic(t, "The NATO alphabet", 3, NOW);
+    await legacyTopic(t, "Castles", 2);
+    const first = await t.mutation(internal.migrations.mergeTopics, {});
+    expect(first).toEqual({ renamedQuestions: JOB_CONFIG.BULK_BATCH_SIZE, mergedTopics: 0, done: false });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+
+    expect((await topicsOf(t)).sort()).toEqual(["Castles", "NATO alphabet"]);
+    const nato = await asUser(t, "alice").query(api.myQuestions.listMyQuestions, {
+      paginationOpts: { numItems: 100, cursor: null },
+      topic: "NATO alphabet",
+    });
+    expect(nato.page).toHaveLength(100);
+    const byName = await t.run(async (ctx) => {
+      const counts: Record<string, number> = {};
+      for (const question of await ctx.db.query("questions").take(2000))
+        counts[question.topic] = (counts[question.topic] ?? 0) + 1;
+      return counts;
+    });
+    expect(byName).toEqual({ "NATO alphabet": many + 3, Castles: 2 });
+    const rows = await t.run((ctx) => ctx.db.query("topics").collect());
+    expect(rows.find((row) => row.name === "NATO alphabet")).toMatchObject({ key: "nato alphabet", lastUsedAt: NOW });
+
+    // Again: nothing left to do.
+    expect(await t.mutation(internal.migrations.mergeTopics, {})).toEqual({
+      renamedQuestions: 0,
+      mergedTopics: 0,
+      done: true,
+    });
+  });
+});

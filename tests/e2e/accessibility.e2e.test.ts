@@ -1,0 +1,113 @@
+/**
+ * axe-core on every page and state of the app, in Chromium (`axe.ts`): zero
+ * serious or critical violations, and none of the moderate `region` and
+ * `heading-order`. Light and dark, desktop and phone.
+ */
+import { mkdirSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { axeViolations } from "./axe";
+import { startApp, type App as RunningApp } from "./harness";
+import { App, visible } from "./pages";
+
+const SCREENSHOTS = "test-results/e2e";
+let app: RunningApp;
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+afterEach(async (context) => {
+  if (context.task.result?.state === "fail") {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const name = context.task.name.replace(/[^\w-]+/g, "-").slice(0, 80);
+    await Promise.all(
+      pages.map((page, i) =>
+        page.screenshot({ path: `${SCREENSHOTS}/${name}-${i}.png`, fullPage: true }).catch(() => {}),
+      ),
+    );
+  }
+  await Promise.all(pages.splice(0).map((page) => page.context().close()));
+});
+
+let users = 0;
+async function signIn(name: string, options: Parameters<typeof App.signIn>[3] = {}): Promise<App> {
+  const user = await App.signIn(app.browser, app.baseURL, `${name} ${++users}`, options);
+  pages.push(user.page);
+  return user;
+}
+
+/** Runs axe on each state `visit` reaches, and fails with every violation found, named by state. */
+async function audit(user: App, visit: (check: (state: string) => Promise<void>) => Promise<void>): Promise<void> {
+  const found: string[] = [];
+  await visit(async (state) => {
+    for (const violation of await axeViolations(user.page)) found.push(`${state}: ${violation}`);
+  });
+  expect(found).toEqual([]);
+}
+
+const VARIANTS = [
+  { name: "light, desktop", options: {} },
+  { name: "dark, desktop", options: { colorScheme: "dark" as const } },
+  { name: "dark, phone", options: { colorScheme: "dark" as const, viewport: { width: 390, height: 844 } } },
+];
+
+describe("accessibility (axe)", () => {
+  test("the sign-in page", async () => {
+    const context = await app.browser.newContext({ baseURL: app.baseURL });
+    const page = await context.newPage();
+    pages.push(page);
+    await page.goto("/sign-in");
+    await visible(page.getByLabel("Display name"));
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  for (const variant of VARIANTS) {
+    test(`every signed-in page and state: ${variant.name}`, async () => {
+      const user = await signIn("Axe", variant.options);
+      await audit(user, async (check) => {
+        await check("review, empty");
+        await user.gotoMyQuestions();
+        await visible(user.page.getByRole("heading", { name: "No questions yet" }));
+        await check("My Questions, empty");
+
+        await user.startTyping("Accessible topic [[count:5]] [[pace:10]]");
+        await check("generation modal open");
+        await user.submit();
+        await user.expectRunning(0, 30_000);
+        await user.openPanel();
+        await check("background tasks panel open");
+        const jobId = await user.jobIdOf(user.card("Accessible topic"));
+        await user.closePanel();
+
+        await user.gotoMyQuestions("?topic=Accessible%20topic");
+        await expect.poll(() => user.questions.count()).toBe(5);
+        await check("My Questions, filtered by topic");
+        await user.page.getByRole("checkbox").first().check();
+        await check("My Questions, a selection");
+        await user.questions.first().getByRole("button", { name: "Edit" }).click();
+        await visible(user.page.getByRole("dialog", { name: "Edit question" }));
+        await check("edit dialog open");
+        await user.page.keyboard.press("Escape");
+
+        await user.page.goto(`/jobs/${jobId}`);
+        await visible(user.page.getByRole("heading", { name: /Questions/, level: 2 }));
+        await check("job page");
+
+        await user.gotoReview();
+        await visible(user.answers);
+        await check("review, before answering");
+        await user.page.getByRole("button", { name: "This question is wrong" }).click();
+        await visible(user.page.getByRole("dialog", { name: "Flag this question as wrong" }));
+        await check("flag dialog open");
+        await user.page.keyboard.press("Escape");
+        await user.answers.first().click();
+        await visible(user.ratings);
+        await check("review, after answering");
+      });
+    });
+  }
+});

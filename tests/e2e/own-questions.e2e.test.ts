@@ -1,0 +1,281 @@
+/**
+ * Questions a learner can trust and own, in Chromium: edit, delete + undo,
+ * suspend, bulk actions, flag in review, shuffled options, the rating row
+ * above the fold, the end-of-session summary, topic review and practice.
+ * Same harness as `journey.e2e.test.ts`; each test signs in as its own user.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import type { Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { startApp, type App as RunningApp } from "./harness";
+import { App, hidden, visible } from "./pages";
+
+const SCREENSHOTS = "test-results/e2e";
+let app: RunningApp;
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+afterEach(async (context) => {
+  if (context.task.result?.state === "fail") {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const name = context.task.name.replace(/[^\w-]+/g, "-").slice(0, 80);
+    await Promise.all(
+      pages.map((page, i) =>
+        page.screenshot({ path: `${SCREENSHOTS}/${name}-${i}.png`, fullPage: true }).catch(() => {}),
+      ),
+    );
+  }
+  await Promise.all(pages.splice(0).map((page) => page.context().close()));
+});
+
+let users = 0;
+async function signIn(name: string, options: Parameters<typeof App.signIn>[3] = {}): Promise<App> {
+  const user = await App.signIn(app.browser, app.baseURL, `${name} ${++users}`, options);
+  pages.push(user.page);
+  return user;
+}
+
+/** Generates `count` questions on `topic` and waits until the job is done. */
+async function generated(user: App, topic: string, count = 5): Promise<void> {
+  await user.generate(`${topic} [[count:${count}]] [[pace:10]]`);
+  await user.expectRunning(0, 30_000);
+}
+
+describe("owning questions", () => {
+  test("edit a question: a bad edit is refused in the dialog with the edit kept; a good one is saved", async () => {
+    const ada = await signIn("Ada");
+    await generated(ada, "Editable topic");
+    await ada.gotoMyQuestions();
+    const card = ada.questionCard("Editable topic question 1");
+    await card.getByRole("button", { name: "Edit" }).click();
+    const dialog = ada.page.getByRole("dialog", { name: "Edit question" });
+    await visible(dialog);
+
+    await dialog.getByLabel("Question", { exact: true }).fill("   ");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await visible(dialog.getByRole("alert").getByText("The question can't be empty."));
+
+    await dialog.getByLabel("Question", { exact: true }).fill("Which option did I pick as right?");
+    await dialog.getByLabel("Option 2", { exact: true }).fill("My own option");
+    await dialog.getByLabel("Option 2 is the right answer").check();
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await hidden(dialog);
+    await visible(ada.toast("Question saved"));
+    const edited = ada.questionCard("Which option did I pick as right?");
+    await edited.getByText("Show answer").click();
+    await visible(edited.getByText("My own option").last());
+    expect(await ada.questions.count()).toBe(5);
+  });
+
+  test("delete one with Undo, suspend one (no longer due), and delete a selection", async () => {
+    const grace = await signIn("Grace");
+    await generated(grace, "Deletable topic");
+    await grace.gotoMyQuestions();
+    await expect.poll(() => grace.questions.count()).toBe(5);
+
+    await grace.questionCard("Deletable topic question 2").getByRole("button", { name: "Delete" }).click();
+    await visible(grace.toast("Deleted 1 question"));
+    await expect.poll(() => grace.questions.count()).toBe(4);
+    await grace.toast("Deleted 1 question").getByRole("button", { name: "Undo" }).click();
+    await visible(grace.toast("Restored"));
+    await expect.poll(() => grace.questions.count()).toBe(5);
+
+    const suspended = grace.questionCard("Deletable topic question 3");
+    await suspended.getByRole("button", { name: "Suspend" }).click();
+    await visible(suspended.getByText("Suspended", { exact: true }));
+    await grace.gotoReview();
+    await visible(grace.page.getByText("4 due"));
+
+    await grace.gotoMyQuestions();
+    await grace.page.getByRole("checkbox", { name: "Select “Deletable topic question 4”" }).check();
+    await grace.page.getByRole("checkbox", { name: "Select “Deletable topic question 5”" }).check();
+    const bar = grace.page.getByRole("group", { name: "Selected questions" });
+    await visible(bar.getByText("2 selected"));
+    await bar.getByRole("button", { name: "Delete" }).click();
+    await grace.page.getByRole("alertdialog").getByRole("button", { name: "Delete" }).click();
+    await visible(grace.toast("Deleted 2 questions"));
+    await expect.poll(() => grace.questions.count()).toBe(3);
+  });
+
+  test("a job's questions from its page: suspend all, then review only that job", async () => {
+    const alan = await signIn("Alan");
+    await generated(alan, "Job topic one");
+    await generated(alan, "Job topic two");
+    await alan.openPanel();
+    const jobId = await alan.jobIdOf(alan.card("Job topic one"));
+    await alan.closePanel();
+    await alan.page.goto(`/jobs/${jobId}`);
+    const bar = alan.page.getByRole("group", { name: "All questions in this view" });
+    await bar.getByRole("button", { name: "Suspend all", exact: true }).click();
+    await visible(alan.toast("Suspended 5 questions"));
+    await alan.gotoReview();
+    await visible(alan.page.getByText("5 due"));
+    await alan.gotoReviewOf(`?job=${jobId}`);
+    await visible(alan.page.getByRole("heading", { name: "All caught up" }));
+  });
+});
+
+describe("review", () => {
+  test("topic review: only that topic's questions, options shuffled at each showing with digits in shown order, rating row on screen, summary, practice", async () => {
+    const edsger = await signIn("Edsger");
+    await generated(edsger, "Shuffled topic", 5);
+    await generated(edsger, "Other topic", 5);
+    await edsger.gotoMyQuestions("?topic=Shuffled%20topic");
+    await edsger.page.getByRole("link", { name: "Review these" }).click();
+    await edsger.page.waitForURL(/\/\?topic=Shuffled/);
+    await visible(edsger.page.getByText("5 due"));
+    await visible(edsger.page.getByRole("heading", { name: "Shuffled topic question 1", level: 2 }));
+
+    // The first question is stored as Option 0..3 with "Option 0" right; its shown order changes between showings.
+    const orders = new Set<string>();
+    for (let i = 0; i < 12 && orders.size < 2; i++) {
+      await edsger.page.reload();
+      await visible(edsger.answers);
+      orders.add((await edsger.shownOptions()).join("|"));
+    }
+    expect(orders.size).toBeGreaterThan(1);
+
+    // The digit answers the option shown at that position; at 1280×800 the rating row is on screen.
+    await edsger.page.setViewportSize({ width: 1280, height: 800 });
+    const shown = await edsger.shownOptions();
+    await edsger.page.keyboard.press("3");
+    await visible(edsger.ratings);
+    const right = shown[2] === "Option 0";
+    await visible(edsger.page.getByText(right ? "Correct." : "Not quite."));
+    const box = await edsger.ratings.boundingBox();
+    expect(box!.y + box!.height).toBeLessThanOrEqual(800);
+
+    // Rate all five: then the summary.
+    for (let i = 0; i < 5; i++) {
+      if (i > 0) {
+        await visible(edsger.page.getByText(`${5 - i} due`));
+        await edsger.answers.first().click();
+      }
+      await edsger.ratings.getByRole("button", { name: /^Easy/ }).click();
+    }
+    await visible(edsger.page.getByRole("heading", { name: "Session done" }));
+    const summary = edsger.page.getByRole("region", { name: "Session done" });
+    expect(await summary.getByRole("definition").first().innerText()).toBe("5");
+
+    // Other topic is still due; this topic offers practice, which changes nothing until rated.
+    await summary.getByRole("button", { name: "Practice anyway" }).click();
+    await visible(edsger.page.getByRole("heading", { name: /^Practice/, level: 1 }));
+    await edsger.answers.first().click();
+    await edsger.page.getByRole("button", { name: "Next without rating" }).click();
+    await visible(edsger.answers);
+    await edsger.gotoReview();
+    await visible(edsger.page.getByText("5 due"));
+  });
+
+  test("flag a question as wrong while reviewing: it is suspended and My Questions shows the flag and reason", async () => {
+    const barbara = await signIn("Barbara");
+    await generated(barbara, "Flaggable topic");
+    await barbara.gotoReview();
+    await visible(barbara.page.getByText("5 due"));
+    await barbara.page.getByRole("button", { name: "This question is wrong" }).click();
+    const dialog = barbara.page.getByRole("dialog", { name: "Flag this question as wrong" });
+    await dialog.getByLabel("What is wrong? (optional)").fill("Two options are right");
+    await dialog.getByRole("button", { name: "Flag and suspend" }).click();
+    await visible(barbara.toast("Flagged as wrong"));
+    await visible(barbara.page.getByText("4 due"));
+    await barbara.gotoMyQuestions();
+    const flagged = barbara.questionCard("Flaggable topic question 1");
+    await visible(flagged.getByText("Flagged as wrong"));
+    await visible(flagged.getByText("Two options are right"));
+  });
+
+  test("on a phone (390×844) the rating row is on screen after answering", async () => {
+    const linus = await signIn("Linus", { viewport: { width: 390, height: 844 } });
+    await generated(linus, "Phone topic");
+    await linus.gotoReview();
+    await linus.answers.first().click();
+    await visible(linus.ratings);
+    const box = await linus.ratings.boundingBox();
+    expect(box!.y).toBeGreaterThanOrEqual(0);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(844);
+  });
+});
+
+/** RFC 4180 CSV into rows of fields (quoted fields may hold commas, quotes and line breaks). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (quoted && c === '"') {
+      quoted = false;
+    } else if (quoted) {
+      field += c;
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ",") {
+      row.push(field);
+      field = "";
+    } else if (c === "\r" && text[i + 1] === "\n") {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+      i++;
+    } else {
+      field += c;
+    }
+  }
+  if (field || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+describe("export", () => {
+  test("the current view as CSV and as Anki's tab-separated text: both files downloaded and parsed", async () => {
+    const katherine = await signIn("Katherine");
+    await generated(katherine, "Exportable topic", 5);
+    await generated(katherine, "Not exported", 5);
+    await katherine.gotoMyQuestions("?topic=Exportable%20topic");
+    await expect.poll(() => katherine.questions.count()).toBe(5);
+
+    const download = async (item: string) => {
+      await katherine.page.getByRole("button", { name: "Export" }).click();
+      const [file] = await Promise.all([
+        katherine.page.waitForEvent("download"),
+        katherine.page.getByRole("menuitem", { name: item }).click(),
+      ]);
+      return { name: file.suggestedFilename(), text: readFileSync(await file.path(), "utf8") };
+    };
+
+    const csv = await download("CSV (spreadsheet)");
+    expect(csv.name).toMatch(/^questions-exportable-topic-\d{4}-\d{2}-\d{2}\.csv$/);
+    const rows = parseCsv(csv.text.replace(/^\uFEFF/, ""));
+    expect(rows[0]!.slice(0, 4)).toEqual(["question", "type", "options", "correct_answer"]);
+    const body = rows.slice(1);
+    expect(body).toHaveLength(5);
+    expect(body.map((r) => r[0]).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `Exportable topic question ${n}`));
+    expect(new Set(body.map((r) => r[6]))).toEqual(new Set(["Exportable topic"]));
+    for (const r of body) expect(r[2]!.split(" | ")).toContain(r[3]);
+    await visible(katherine.toast("Exported 5 questions"));
+
+    const anki = await download("Anki (tab-separated text)");
+    expect(anki.name).toMatch(/\.txt$/);
+    const lines = anki.text.trimEnd().split("\n");
+    expect(lines.slice(0, 3)).toEqual(["#separator:tab", "#html:true", "#tags column:3"]);
+    const notes = lines.slice(3).map((line) => line.split("\t"));
+    expect(notes).toHaveLength(5);
+    for (const [front, back, tags] of notes) {
+      expect(front).toMatch(/^Exportable topic question \d<br><br>A\. /);
+      expect(back!.length).toBeGreaterThan(0);
+      expect(tags).toBe("Exportable_topic");
+    }
+  });
+});
