@@ -32,6 +32,7 @@ type BackgroundTasksPanelProps = {
 const FILTERS: { value: JobStatusFilter; label: string }[] = [
   { value: "all", label: "All" },
   { value: "active", label: "Active" },
+  { value: "paused", label: "Paused" },
   { value: "completed", label: "Done" },
   { value: "failed", label: "Failed" },
   { value: "cancelled", label: "Cancelled" },
@@ -102,8 +103,9 @@ function JobList({ filter, onNavigate }: { filter: JobStatusFilter; onNavigate: 
   if (jobs.length === 0) return <EmptyJobList filter={filter} onNavigate={onNavigate} />;
 
   if (filter !== "all") return <JobCards jobs={jobs} onNavigate={onNavigate} />;
-  const active = jobs.filter((job) => isActiveStatus(job.status));
-  const rest = jobs.filter((job) => !isActiveStatus(job.status));
+  const inProgress = (job: PublicJob) => isActiveStatus(job.status) || job.status === "paused";
+  const active = jobs.filter(inProgress);
+  const rest = jobs.filter((job) => !inProgress(job));
   return (
     <div className="space-y-6">
       {active.length > 0 && (
@@ -149,6 +151,7 @@ const EMPTY_TEXT: Record<JobStatusFilter, string> = {
   completed: "No finished generations in the last week.",
   failed: "No failed generations. Good.",
   cancelled: "No cancelled generations.",
+  paused: "No paused generations.",
 };
 
 function EmptyJobList({ filter, onNavigate }: { filter: JobStatusFilter; onNavigate: () => void }) {

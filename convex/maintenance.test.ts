@@ -153,6 +153,7 @@ describe("cleanup", () => {
       deletedCompleted: 1,
       deletedCancelled: 1,
       deletedFailed: 1,
+      deletedPaused: 0,
       deletedUsageDays: 1,
       total: 4,
       hasMore: false,

@@ -55,11 +55,12 @@ const RETENTION: ReadonlyArray<readonly [JobStatus, number]> = [
   ["completed", JOB_CONFIG.COMPLETED_JOB_RETENTION_DAYS],
   ["cancelled", JOB_CONFIG.COMPLETED_JOB_RETENTION_DAYS],
   ["failed", JOB_CONFIG.FAILED_JOB_RETENTION_DAYS],
+  ["paused", JOB_CONFIG.FAILED_JOB_RETENTION_DAYS],
 ];
 
 /**
  * Deletes completed and cancelled jobs older than `COMPLETED_JOB_RETENTION_DAYS`
- * and failed jobs older than `FAILED_JOB_RETENTION_DAYS`, at most
+ * and failed and paused jobs older than `FAILED_JOB_RETENTION_DAYS`, at most
  * `CLEANUP_BATCH_SIZE` per transaction (then daily token totals older than
  * `USAGE_RETENTION_DAYS`, in the same budget); when a batch is
  * full it schedules itself again, so any backlog is cleared in bounded steps.
@@ -71,6 +72,7 @@ export const cleanup = internalMutation({
     deletedCompleted: v.number(),
     deletedCancelled: v.number(),
     deletedFailed: v.number(),
+    deletedPaused: v.number(),
     deletedUsageDays: v.number(),
     total: v.number(),
     hasMore: v.boolean(),
@@ -106,6 +108,7 @@ export const cleanup = internalMutation({
       deletedCompleted: deleted.completed ?? 0,
       deletedCancelled: deleted.cancelled ?? 0,
       deletedFailed: deleted.failed ?? 0,
+      deletedPaused: deleted.paused ?? 0,
       deletedUsageDays: oldDays.length,
       total,
       hasMore,
