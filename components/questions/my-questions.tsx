@@ -1,7 +1,8 @@
 /**
  * My Questions: every question of the user, newest first, a page at a time,
- * filtered by topic or by the job that wrote them. Live: while a job runs,
- * its new questions appear at the top as they are saved.
+ * filtered by topic or by the job that wrote them. Live: the strip at the top
+ * says which jobs are still writing (and how long they have left), and their
+ * new questions appear at the top, marked "Just added" for a moment.
  */
 "use client";
 
@@ -11,12 +12,13 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { api } from "@/convex/_generated/api";
 import { useActiveJobs } from "@/hooks/use-active-jobs";
+import { useArrivals } from "@/hooks/use-arrivals";
 import { useNow } from "@/hooks/use-now";
-import { isActiveStatus, jobProgress, plural } from "@/lib/jobs";
+import { isActiveStatus, plural } from "@/lib/jobs";
 import { NoQuestionsEmptyState } from "@/components/empty-states";
+import { ActiveJobsStrip, JobLiveRow } from "@/components/job-live-strip";
 import { JobStatusBadge, jobTitle } from "@/components/job-status";
 import { Button } from "@/components/ui/button";
-import { Progress } from "@/components/ui/progress";
 import {
   Select,
   SelectContent,
@@ -42,6 +44,7 @@ export function MyQuestions({ topic, jobId }: MyQuestionsProps) {
     initialNumItems: PAGE_SIZE,
   });
   const filtered = jobId !== undefined || topic !== undefined;
+  const arrived = useArrivals(status === "LoadingFirstPage" ? undefined : results, JSON.stringify(args));
 
   if (!filtered && status === "Exhausted" && results.length === 0) {
     return <NoQuestionsEmptyState context="my-questions" />;
@@ -63,7 +66,7 @@ export function MyQuestions({ topic, jobId }: MyQuestionsProps) {
         <QuestionFilter topic={topic} jobId={jobId} />
       </div>
 
-      {jobId !== undefined && <JobFilterBanner jobId={jobId} className="mt-5" />}
+      {jobId !== undefined ? <JobFilterBanner jobId={jobId} className="mt-5" /> : <ActiveJobsStrip className="mt-5" />}
 
       <div className="mt-6">
         {status === "LoadingFirstPage" ? (
@@ -74,7 +77,12 @@ export function MyQuestions({ topic, jobId }: MyQuestionsProps) {
           <ul className="space-y-3">
             {results.map((question) => (
               <li key={question._id} className="animate-fade-in">
-                <QuestionCard question={question} now={now} showTopic={topic === undefined} />
+                <QuestionCard
+                  question={question}
+                  now={now}
+                  showTopic={topic === undefined}
+                  arrived={arrived(question)}
+                />
               </li>
             ))}
           </ul>
@@ -194,13 +202,8 @@ function JobFilterBanner({ jobId, className }: { jobId: string; className?: stri
                 </Link>
                 <JobStatusBadge job={job} />
               </div>
-              {isActiveStatus(job.status) && (
-                <Progress
-                  className="mt-2.5"
-                  value={jobProgress(job).percent}
-                  label="Generation progress"
-                  valueText={jobProgress(job).label}
-                />
+              {(isActiveStatus(job.status) || job.status === "paused") && (
+                <JobLiveRow job={job} compact className="mt-2.5" />
               )}
             </>
           )}

@@ -4,7 +4,8 @@
  * The queue query is keyed on the clock rounded up to the minute, so it
  * re-runs once a minute (not on every render) and a question generated a few
  * seconds ago is already reviewable. After a rating, the next question shows
- * as soon as the server has rescheduled the current one.
+ * as soon as the server has rescheduled the current one. The live strip above
+ * says which generations are still writing questions.
  */
 "use client";
 
@@ -18,6 +19,7 @@ import { MINUTE_MS, useNow } from "@/hooks/use-now";
 import { userFacingMessage } from "@/lib/errors";
 import { AllCaughtUpEmptyState, NoQuestionsEmptyState } from "@/components/empty-states";
 import { timeUntil } from "@/components/format";
+import { ActiveJobsStrip } from "@/components/job-live-strip";
 import { Badge } from "@/components/ui/badge";
 import { Skeleton } from "@/components/ui/skeleton";
 import { ReviewCard } from "./review-card";
@@ -54,6 +56,8 @@ export function ReviewSession() {
       </div>
     </div>
   );
+  // Every state of the screen says which generations are still writing questions.
+  const strip = <ActiveJobsStrip className="mx-auto mb-6 max-w-2xl" />;
   const live = (
     <p className="sr-only" aria-live="polite">
       {announcement}
@@ -64,15 +68,24 @@ export function ReviewSession() {
     return (
       <div className="mx-auto max-w-2xl">
         {header}
+        {strip}
         <ReviewCardSkeleton />
       </div>
     );
   }
-  if (!queue.hasQuestions) return <NoQuestionsEmptyState context="review" />;
+  if (!queue.hasQuestions) {
+    return (
+      <>
+        {strip}
+        <NoQuestionsEmptyState context="review" />
+      </>
+    );
+  }
   if (queue.question === null) {
     return (
       <>
         {live}
+        {strip}
         <AllCaughtUpEmptyState nextDueAt={queue.nextDueAt} now={minute} />
       </>
     );
@@ -83,6 +96,7 @@ export function ReviewSession() {
   return (
     <div className="mx-auto max-w-2xl">
       {header}
+      {strip}
       {live}
       {waitingForNext ? (
         <ReviewCardSkeleton />
