@@ -1,7 +1,8 @@
 /**
  * Pause, resume, continue and "more" (`pauseJob`, `resumeJob`, `extendJob` in
  * `generationJobs.ts`): each transition, its owner check and limits, and the
- * races with cancel and with an attempt still running after a pause. Fake
+ * races with cancel and with an attempt still running after a pause; and
+ * `getStartAllowance`, which tells the form about the limits before they bite. Fake
  * timers keep scheduled actions queued; the integration suite runs them.
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
@@ -289,5 +290,36 @@ describe("extendJob", () => {
     expect(refused.code).toBe("RATE_LIMITED");
     expect(refused.retryAfterMs).toBeGreaterThan(0);
     expect((await getJob(t, done))!.status).toBe("completed");
+  });
+});
+
+describe("getStartAllowance", () => {
+  test("counts running jobs (not paused ones) and says when the rate limit lets the next one start", async () => {
+    const t = initConvexTest();
+    const alice = asUser(t, "alice");
+    expect(await t.query(api.generationJobs.getStartAllowance, {})).toBeNull();
+    expect(await alice.query(api.generationJobs.getStartAllowance, {})).toEqual({
+      running: 0,
+      maxRunning: JOB_CONFIG.MAX_CONCURRENT_PER_USER,
+      rateLimitedUntil: null,
+    });
+    const first = await alice.mutation(api.generationJobs.createJob, { prompt: "One topic" });
+    await alice.mutation(api.generationJobs.createJob, { prompt: "Two topic" });
+    await alice.mutation(api.generationJobs.pauseJob, { jobId: first });
+    expect(await alice.query(api.generationJobs.getStartAllowance, {})).toMatchObject({ running: 1 });
+    expect(await asUser(t, "bob").query(api.generationJobs.getStartAllowance, {})).toMatchObject({ running: 0 });
+
+    // Empty the bucket: the next start is allowed once a token has refilled.
+    for (let i = 2; i < JOB_CONFIG.RATE_LIMIT.capacity; i++) {
+      const jobId = await alice.mutation(api.generationJobs.createJob, { prompt: `Topic ${i}` });
+      await alice.mutation(api.generationJobs.cancelJob, { jobId });
+    }
+    const { rateLimitedUntil } = (await alice.query(api.generationJobs.getStartAllowance, {}))!;
+    const refill = JOB_CONFIG.RATE_LIMIT.period / JOB_CONFIG.RATE_LIMIT.rate;
+    expect(rateLimitedUntil).toBeGreaterThan(NOW);
+    expect(rateLimitedUntil).toBeLessThanOrEqual(NOW + refill);
+    // The refusal says the same.
+    const refused = await errorOf(alice.mutation(api.generationJobs.createJob, { prompt: "Too soon" }));
+    expect(NOW + refused.retryAfterMs!).toBe(rateLimitedUntil);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The public jobs API: what the web app calls to start, follow, cancel,
- * pause, resume, retry and extend generation jobs, and which model they run on.
+ * pause, resume, retry and extend generation jobs, whether it may start one
+ * now, and which model they run on.
  *
  * Tables: inserts and reads `generationJobs` (status changes only through
  * `transition`, `jobTransitions.ts`); reads `_scheduled_functions` (is a
@@ -257,6 +258,31 @@ export const retryJob = userMutation({
     }
     await restartJob(ctx, job);
     return job._id;
+  },
+});
+
+/**
+ * Whether the caller may start a job now, so the form can say so before a
+ * refusal: how many of their jobs run (pending or processing) against
+ * `MAX_CONCURRENT_PER_USER`, and, when the rate limit's bucket is empty, when
+ * the next start is allowed (`rateLimitedUntil`, ms since the epoch). Null when
+ * signed out. The mutations still enforce every limit themselves.
+ */
+export const getStartAllowance = userQuery({
+  args: {},
+  returns: v.union(
+    v.object({ running: v.number(), maxRunning: v.number(), rateLimitedUntil: v.union(v.number(), v.null()) }),
+    v.null(),
+  ),
+  handler: async (ctx) => {
+    if (ctx.userId === null) return null;
+    const running = (await activeJobDocs(ctx, ctx.userId)).length;
+    const { ok, retryAfter } = await rateLimiter.check(ctx, "startJob", { key: ctx.userId });
+    return {
+      running,
+      maxRunning: JOB_CONFIG.MAX_CONCURRENT_PER_USER,
+      rateLimitedUntil: ok ? null : Date.now() + Math.ceil(retryAfter ?? 0),
+    };
   },
 });
 

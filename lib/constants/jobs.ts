@@ -19,6 +19,10 @@ export const JOB_CONFIG = {
   MIN_PROMPT_LENGTH: 3,
   /** Longest prompt: room for pasted notes, small enough to keep a job doc light. */
   MAX_PROMPT_LENGTH: 5000,
+  /** How long the form waits for `createJob` to answer before it says the
+   * server can't be reached (the prompt is kept; the request, if it still
+   * goes through, uses the same idempotency key as a retry would). */
+  START_TIMEOUT_MS: 10 * SECOND,
   /** Longest client idempotency key (a UUID is 36). */
   MAX_IDEMPOTENCY_KEY_LENGTH: 128,
   /**
