@@ -18,6 +18,7 @@ import { useArrivals } from "@/hooks/use-arrivals";
 import { useNow } from "@/hooks/use-now";
 import { JOB_CONFIG } from "@/lib/constants/jobs";
 import { describeJobError, isActiveStatus, plural } from "@/lib/jobs";
+import { ServerAwayNote } from "@/components/connection-status";
 import { fullDateTime, relativeTime, tokenCount } from "@/components/format";
 import { jobQuestionsHref } from "@/components/generation-task-card";
 import { JobActions } from "@/components/job-actions";
@@ -35,7 +36,13 @@ export function JobDetail({ jobId }: { jobId: string }) {
   const job = useQuery(api.generationJobs.getJobById, { jobId });
   const now = useNow(15_000);
 
-  if (job === undefined) return <JobDetailSkeleton />;
+  if (job === undefined) {
+    return (
+      <ServerAwayNote what="this generation">
+        <JobDetailSkeleton />
+      </ServerAwayNote>
+    );
+  }
   if (job === null) return <JobNotFound />;
 
   return (

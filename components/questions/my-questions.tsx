@@ -15,6 +15,7 @@ import { useActiveJobs } from "@/hooks/use-active-jobs";
 import { useArrivals } from "@/hooks/use-arrivals";
 import { useNow } from "@/hooks/use-now";
 import { isActiveStatus, plural } from "@/lib/jobs";
+import { ServerAwayNote } from "@/components/connection-status";
 import { NoQuestionsEmptyState } from "@/components/empty-states";
 import { ActiveJobsStrip, JobLiveRow } from "@/components/job-live-strip";
 import { JobStatusBadge, jobTitle } from "@/components/job-status";
@@ -70,7 +71,9 @@ export function MyQuestions({ topic, jobId }: MyQuestionsProps) {
 
       <div className="mt-6">
         {status === "LoadingFirstPage" ? (
-          <QuestionCardSkeletonList />
+          <ServerAwayNote what="your questions">
+            <QuestionCardSkeletonList />
+          </ServerAwayNote>
         ) : results.length === 0 ? (
           <FilteredEmpty jobId={jobId} />
         ) : (

@@ -19,6 +19,7 @@ import { MINUTE_MS, useNow } from "@/hooks/use-now";
 import { userFacingMessage } from "@/lib/errors";
 import { AllCaughtUpEmptyState, NoQuestionsEmptyState } from "@/components/empty-states";
 import { timeUntil } from "@/components/format";
+import { ServerAwayNote } from "@/components/connection-status";
 import { ActiveJobsStrip } from "@/components/job-live-strip";
 import { Badge } from "@/components/ui/badge";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -69,7 +70,9 @@ export function ReviewSession() {
       <div className="mx-auto max-w-2xl">
         {header}
         {strip}
-        <ReviewCardSkeleton />
+        <ServerAwayNote what="your review">
+          <ReviewCardSkeleton />
+        </ServerAwayNote>
       </div>
     );
   }
