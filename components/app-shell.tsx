@@ -6,8 +6,9 @@
  */
 "use client";
 
-import { useMemo, useRef, useState, type ReactNode } from "react";
+import { useCallback, useMemo, useRef, useState, type ReactNode } from "react";
 import { AppShellContext, type AppShellActions } from "@/hooks/use-app-shell";
+import { useGenerateShortcut } from "@/hooks/use-generate-shortcut";
 import { BackgroundTasksPanel } from "./background-tasks-panel";
 import { ConnectionStatus } from "./connection-status";
 import { GenerationModal } from "./generation-modal";
@@ -57,6 +58,8 @@ export function AppShell({ userMenu, children }: AppShellProps) {
     }),
     [],
   );
+  const openGenerate = actions.openGenerate;
+  useGenerateShortcut(useCallback(() => openGenerate(), [openGenerate]));
 
   return (
     <AppShellContext value={actions}>

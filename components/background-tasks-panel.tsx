@@ -1,11 +1,15 @@
 /**
  * The background tasks panel: a right-side sheet (full width on phones) with
- * the 20 most recent jobs, active ones first, filterable by status, each as a
- * live `GenerationTaskCard`.
+ * the 20 most recent jobs, active (and paused) ones first, filterable by
+ * status, each as a live `GenerationTaskCard`. A card whose job leaves the
+ * tab's status while the tab is open (retried in Failed, finished in Active)
+ * stays, with its new state, until the user leaves the tab, so nothing
+ * vanishes under the pointer or the keyboard focus.
  */
 "use client";
 
 import { useQuery } from "convex/react";
+import { useState } from "react";
 import { Sparkles } from "lucide-react";
 import { api } from "@/convex/_generated/api";
 import type { PublicJob } from "@/lib/validators";
@@ -97,8 +101,9 @@ function JobList({ filter, onNavigate }: { filter: JobStatusFilter; onNavigate: 
     filter === "all" || filter === "active" ? "skip" : { limit: JOB_CONFIG.RECENT_JOBS_DEFAULT_LIMIT, status: filter },
   );
 
-  const jobs = filter === "all" ? recent : filter === "active" ? activeJobs : finished;
+  const listed = filter === "all" ? recent : filter === "active" ? activeJobs : finished;
   const loading = filter === "all" ? isLoadingJobs : filter === "active" ? isLoading : finished === undefined;
+  const jobs = useStayingJobs(loading ? undefined : listed, recent);
   if (loading || jobs === undefined) return <JobListSkeleton />;
   if (jobs.length === 0) return <EmptyJobList filter={filter} onNavigate={onNavigate} />;
 
@@ -129,6 +134,24 @@ function JobList({ filter, onNavigate }: { filter: JobStatusFilter; onNavigate: 
       )}
     </div>
   );
+}
+
+/**
+ * `listed`, plus the jobs it showed earlier in this mount that have left it
+ * since (their live state taken from `recent`), newest first.
+ */
+function useStayingJobs(listed: PublicJob[] | undefined, recent: PublicJob[]): PublicJob[] | undefined {
+  const [seen, setSeen] = useState<ReadonlyMap<string, PublicJob>>(new Map());
+  if (listed !== undefined && listed.some((job) => seen.get(job._id) !== job)) {
+    // Adjusting state while rendering: remember what was shown (React re-renders at once).
+    setSeen(new Map([...seen, ...listed.map((job) => [job._id, job] as const)]));
+  }
+  if (listed === undefined) return undefined;
+  const ids = new Set(listed.map((job) => job._id));
+  const departed = [...seen.values()]
+    .filter((job) => !ids.has(job._id))
+    .map((job) => recent.find((r) => r._id === job._id) ?? job);
+  return departed.length === 0 ? listed : [...listed, ...departed].sort((a, b) => b.createdAt - a.createdAt);
 }
 
 type JobCardsProps = { jobs: PublicJob[]; onNavigate: () => void; grouped?: boolean };
