@@ -95,7 +95,7 @@ export function JobLiveRow({ job, compact = false, className }: JobLiveRowProps)
         <p className={cn("text-sm text-muted-foreground tabular-nums", compact && "flex-1")}>
           <span data-testid="live-label">{label}</span>
           {elapsedMs !== null && (
-            <span title="Time since this attempt started">
+            <span title="Time since this attempt started" data-testid="elapsed">
               {" "}
               · <span className="sr-only">elapsed </span>
               {formatClock(elapsedMs)}

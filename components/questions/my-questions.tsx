@@ -48,7 +48,12 @@ export function MyQuestions({ topic, jobId }: MyQuestionsProps) {
   const arrived = useArrivals(status === "LoadingFirstPage" ? undefined : results, JSON.stringify(args));
 
   if (!filtered && status === "Exhausted" && results.length === 0) {
-    return <NoQuestionsEmptyState context="my-questions" />;
+    return (
+      <>
+        <ActiveJobsStrip className="mb-6" />
+        <NoQuestionsEmptyState context="my-questions" />
+      </>
+    );
   }
 
   return (
