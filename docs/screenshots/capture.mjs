@@ -86,12 +86,23 @@ async function captureLiveStrip() {
   const strip = page.getByRole("region", { name: "Generations in progress" });
   await generate(page, "Spanish irregular verbs");
   const spanish = strip.getByTestId("job-live-row").filter({ hasText: "Spanish" });
-  await spanish.getByText(/[2-9] of \d+ saved/).waitFor({ timeout: 60_000 });
+  await spanish
+    .getByText(/[2-9] of \d+ saved/)
+    .first()
+    .waitFor({ timeout: 60_000 });
   await spanish.getByRole("button", { name: "Pause" }).click();
-  await spanish.getByText(/Paused/).waitFor();
+  await spanish
+    .getByText(/Paused · /)
+    .first()
+    .waitFor();
   await generate(page, "The periodic table: first 20 elements");
   const periodic = strip.getByTestId("job-live-row").filter({ hasText: "periodic" });
   await periodic.getByTestId("time-left").waitFor({ timeout: 60_000 });
+  await page
+    .locator("[data-sonner-toast]")
+    .first()
+    .waitFor({ state: "detached", timeout: 15_000 })
+    .catch(() => undefined);
   await page.getByText("Just added").first().waitFor({ timeout: 30_000 });
   await page.keyboard.press("Escape");
   await page.mouse.move(0, 0);
