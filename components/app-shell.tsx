@@ -1,12 +1,14 @@
 /**
  * The signed-in app around every screen: navbar, sample-model notice, the
  * generation modal and the background tasks panel (both reachable from any
- * screen through `useAppShell`), job notifications and the connection notice.
+ * screen through `useAppShell`), job notifications and the server-away banner
+ * (`ConnectionStatus`, which also tells every screen through `useServerStatus`).
  */
 "use client";
 
-import { useMemo, useRef, useState, type ReactNode } from "react";
+import { useCallback, useMemo, useRef, useState, type ReactNode } from "react";
 import { AppShellContext, type AppShellActions } from "@/hooks/use-app-shell";
+import { useGenerateShortcut } from "@/hooks/use-generate-shortcut";
 import { BackgroundTasksPanel } from "./background-tasks-panel";
 import { ConnectionStatus } from "./connection-status";
 import { GenerationModal } from "./generation-modal";
@@ -56,43 +58,46 @@ export function AppShell({ userMenu, children }: AppShellProps) {
     }),
     [],
   );
+  const openGenerate = actions.openGenerate;
+  useGenerateShortcut(useCallback(() => openGenerate(), [openGenerate]));
 
   return (
     <AppShellContext value={actions}>
-      <a
-        href="#main"
-        className="sr-only z-50 rounded-md bg-primary px-3 py-2 text-primary-foreground focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
-      >
-        Skip to content
-      </a>
-      <Navbar
-        onGenerate={() => actions.openGenerate()}
-        onOpenTasks={() => actions.openTasksPanel()}
-        userMenu={userMenu}
-      />
-      <SampleModelNotice />
-      <main
-        id="main"
-        tabIndex={-1}
-        className="mx-auto w-full max-w-5xl flex-1 px-4 pt-6 pb-16 focus:outline-none sm:px-6 sm:pt-10"
-      >
-        {children}
-      </main>
-      <GenerationModal
-        open={generateOpen}
-        onOpenChange={setGenerateOpen}
-        prefill={prefill}
-        onCloseAutoFocus={restoreFocus}
-      />
-      <BackgroundTasksPanel
-        onCloseAutoFocus={restoreFocus}
-        open={panelOpen}
-        onOpenChange={setPanelOpen}
-        filter={panelFilter}
-        onFilterChange={setPanelFilter}
-      />
-      <JobNotifications panelOpen={panelOpen} />
-      <ConnectionStatus />
+      <ConnectionStatus>
+        <a
+          href="#main"
+          className="sr-only z-50 rounded-md bg-primary px-3 py-2 text-primary-foreground focus:not-sr-only focus:fixed focus:top-2 focus:left-2"
+        >
+          Skip to content
+        </a>
+        <Navbar
+          onGenerate={() => actions.openGenerate()}
+          onOpenTasks={() => actions.openTasksPanel()}
+          userMenu={userMenu}
+        />
+        <SampleModelNotice />
+        <main
+          id="main"
+          tabIndex={-1}
+          className="mx-auto w-full max-w-5xl flex-1 px-4 pt-6 pb-16 focus:outline-none sm:px-6 sm:pt-10"
+        >
+          {children}
+        </main>
+        <GenerationModal
+          open={generateOpen}
+          onOpenChange={setGenerateOpen}
+          prefill={prefill}
+          onCloseAutoFocus={restoreFocus}
+        />
+        <BackgroundTasksPanel
+          onCloseAutoFocus={restoreFocus}
+          open={panelOpen}
+          onOpenChange={setPanelOpen}
+          filter={panelFilter}
+          onFilterChange={setPanelFilter}
+        />
+        <JobNotifications panelOpen={panelOpen} />
+      </ConnectionStatus>
     </AppShellContext>
   );
 }

@@ -105,4 +105,29 @@ describe("BackgroundTasksPanel", () => {
     expect(screen.getByRole("status", { name: "Loading tasks" })).toBeInTheDocument();
     expect(screen.queryByText(/Nothing yet/)).not.toBeInTheDocument();
   });
+
+  it("a card retried in the Failed tab stays there with its new state until the user leaves the tab", async () => {
+    let failed = [recent[2]!];
+    let all = recent;
+    setQueryResult("generationJobs:getRecentJobs", (args: { status?: JobStatus }) =>
+      args.status === "failed" ? failed : args.status ? [] : all,
+    );
+    setQueryResult("generationJobs:getActiveJobs", []);
+    const user = userEvent.setup();
+    const { rerender } = render(<Harness initialFilter="failed" />);
+    expect(screen.getByRole("heading", { name: "Cell biology" })).toBeInTheDocument();
+
+    // Retried: it is no longer failed, and the recent list has it pending.
+    const retried = { ...recent[2]!, status: "pending" as const, attempts: 2 };
+    failed = [];
+    all = recent.map((j) => (j._id === retried._id ? retried : j));
+    rerender(<Harness initialFilter="failed" />);
+    const card = screen.getByRole("article", { name: "Cell biology" });
+    expect(within(card).getByText("Queued")).toBeInTheDocument();
+
+    await user.click(screen.getByRole("tab", { name: "All" }));
+    await user.click(screen.getByRole("tab", { name: "Failed" }));
+    expect(screen.queryByRole("heading", { name: "Cell biology" })).not.toBeInTheDocument();
+    expect(screen.getByText("No failed generations. Good.")).toBeInTheDocument();
+  });
 });

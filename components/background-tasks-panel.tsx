@@ -1,11 +1,15 @@
 /**
  * The background tasks panel: a right-side sheet (full width on phones) with
- * the 20 most recent jobs, active ones first, filterable by status, each as a
- * live `GenerationTaskCard`.
+ * the 20 most recent jobs, active (and paused) ones first, filterable by
+ * status, each as a live `GenerationTaskCard`. A card whose job leaves the
+ * tab's status while the tab is open (retried in Failed, finished in Active)
+ * stays, with its new state, until the user leaves the tab, so nothing
+ * vanishes under the pointer or the keyboard focus.
  */
 "use client";
 
 import { useQuery } from "convex/react";
+import { useState } from "react";
 import { Sparkles } from "lucide-react";
 import { api } from "@/convex/_generated/api";
 import type { PublicJob } from "@/lib/validators";
@@ -32,6 +36,7 @@ type BackgroundTasksPanelProps = {
 const FILTERS: { value: JobStatusFilter; label: string }[] = [
   { value: "all", label: "All" },
   { value: "active", label: "Active" },
+  { value: "paused", label: "Paused" },
   { value: "completed", label: "Done" },
   { value: "failed", label: "Failed" },
   { value: "cancelled", label: "Cancelled" },
@@ -96,14 +101,16 @@ function JobList({ filter, onNavigate }: { filter: JobStatusFilter; onNavigate: 
     filter === "all" || filter === "active" ? "skip" : { limit: JOB_CONFIG.RECENT_JOBS_DEFAULT_LIMIT, status: filter },
   );
 
-  const jobs = filter === "all" ? recent : filter === "active" ? activeJobs : finished;
+  const listed = filter === "all" ? recent : filter === "active" ? activeJobs : finished;
   const loading = filter === "all" ? isLoadingJobs : filter === "active" ? isLoading : finished === undefined;
+  const jobs = useStayingJobs(loading ? undefined : listed, recent);
   if (loading || jobs === undefined) return <JobListSkeleton />;
   if (jobs.length === 0) return <EmptyJobList filter={filter} onNavigate={onNavigate} />;
 
   if (filter !== "all") return <JobCards jobs={jobs} onNavigate={onNavigate} />;
-  const active = jobs.filter((job) => isActiveStatus(job.status));
-  const rest = jobs.filter((job) => !isActiveStatus(job.status));
+  const inProgress = (job: PublicJob) => isActiveStatus(job.status) || job.status === "paused";
+  const active = jobs.filter(inProgress);
+  const rest = jobs.filter((job) => !inProgress(job));
   return (
     <div className="space-y-6">
       {active.length > 0 && (
@@ -129,6 +136,24 @@ function JobList({ filter, onNavigate }: { filter: JobStatusFilter; onNavigate: 
   );
 }
 
+/**
+ * `listed`, plus the jobs it showed earlier in this mount that have left it
+ * since (their live state taken from `recent`), newest first.
+ */
+function useStayingJobs(listed: PublicJob[] | undefined, recent: PublicJob[]): PublicJob[] | undefined {
+  const [seen, setSeen] = useState<ReadonlyMap<string, PublicJob>>(new Map());
+  if (listed !== undefined && listed.some((job) => seen.get(job._id) !== job)) {
+    // Adjusting state while rendering: remember what was shown (React re-renders at once).
+    setSeen(new Map([...seen, ...listed.map((job) => [job._id, job] as const)]));
+  }
+  if (listed === undefined) return undefined;
+  const ids = new Set(listed.map((job) => job._id));
+  const departed = [...seen.values()]
+    .filter((job) => !ids.has(job._id))
+    .map((job) => recent.find((r) => r._id === job._id) ?? job);
+  return departed.length === 0 ? listed : [...listed, ...departed].sort((a, b) => b.createdAt - a.createdAt);
+}
+
 type JobCardsProps = { jobs: PublicJob[]; onNavigate: () => void; grouped?: boolean };
 
 function JobCards({ jobs, onNavigate, grouped = false }: JobCardsProps) {
@@ -149,6 +174,7 @@ const EMPTY_TEXT: Record<JobStatusFilter, string> = {
   completed: "No finished generations in the last week.",
   failed: "No failed generations. Good.",
   cancelled: "No cancelled generations.",
+  paused: "No paused generations.",
 };
 
 function EmptyJobList({ filter, onNavigate }: { filter: JobStatusFilter; onNavigate: () => void }) {

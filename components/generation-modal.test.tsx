@@ -1,7 +1,8 @@
 /**
  * GenerationModal: inline validation with the server's rule, the character
  * count, Cmd/Ctrl+Enter, one job per submission (idempotency key), closing on
- * success with a toast that opens the panel, and server errors as toasts with
+ * success with a toast that opens the panel, limits shown before they bite
+ * ("2 of 3 running", a countdown while rate limited), and refusals inline with
  * the typed prompt kept.
  */
 import { act, render, screen } from "@testing-library/react";
@@ -191,7 +192,7 @@ describe("GenerationModal", () => {
     expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
   });
 
-  it("a server error becomes a clear toast; the modal stays open with the prompt as typed", async () => {
+  it("a concurrency refusal is shown inline with a way to the tasks; the modal stays open with the prompt", async () => {
     mockMutation("generationJobs:createJob", () =>
       Promise.reject(
         new ConvexError({
@@ -205,18 +206,18 @@ describe("GenerationModal", () => {
     await user.type(field(), "Organic chemistry basics");
     await user.click(screen.getByRole("button", { name: "Generate questions" }));
 
-    await vi.waitFor(() =>
-      expect(toast.error).toHaveBeenCalledWith("Too many generations running", {
-        description: "You already have 3 generations running. Wait for one to finish or cancel one, then try again.",
-        action: expect.objectContaining({ label: "View tasks" }) as unknown,
-      }),
-    );
+    expect(await screen.findByRole("alert")).toHaveTextContent("All 3 generations are running.");
+    await user.click(screen.getByRole("button", { name: "View tasks" }));
+    expect(openTasksPanel).toHaveBeenCalledWith("active");
+    expect(toast.error).not.toHaveBeenCalled();
     expect(screen.getByRole("dialog", { name: "Generate questions" })).toBeInTheDocument();
     expect(field()).toHaveValue("Organic chemistry basics");
     expect(onOpenChange).not.toHaveBeenCalledWith(false);
   });
 
-  it("a rate limit says how long to wait", async () => {
+  it("a rate limit refusal disables the button with a countdown, then lets the user try again", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    vi.setSystemTime(Date.UTC(2030, 0, 15, 10, 0, 0)); // on a second, like the shared clock
     mockMutation("generationJobs:createJob", () =>
       Promise.reject(
         new ConvexError({
@@ -226,16 +227,68 @@ describe("GenerationModal", () => {
         }),
       ),
     );
-    const user = userEvent.setup();
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
     render(<Harness />);
     await user.type(field(), "Roman emperors");
     await user.click(screen.getByRole("button", { name: "Generate questions" }));
-    await vi.waitFor(() =>
-      expect(toast.error).toHaveBeenCalledWith("Slow down a little", {
-        description: "You're starting generations too quickly. Try again in 3 minutes.",
-      }),
-    );
+    const button = await screen.findByRole("button", { name: "Try again in 3:00" });
+    expect(button).toBeDisabled();
+    expect(screen.getByRole("alert")).toHaveTextContent("The next one can start in 3:00; your prompt is kept.");
+    act(() => void vi.advanceTimersByTime(61_000));
+    expect(screen.getByRole("button", { name: "Try again in 1:59" })).toBeDisabled();
+    act(() => void vi.advanceTimersByTime(120_000));
+    expect(screen.getByRole("button", { name: "Generate questions" })).toBeEnabled();
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
     expect(field()).toHaveValue("Roman emperors");
+    expect(toast.error).not.toHaveBeenCalled();
+    vi.useRealTimers();
+  });
+
+  it("shows how many generations run, and at the limit says so before submit", () => {
+    setQueryResult("generationJobs:getStartAllowance", { running: 2, maxRunning: 3, rateLimitedUntil: null });
+    const { rerender } = render(<Harness />);
+    expect(screen.getByTestId("running-count")).toHaveTextContent("2 of 3 running");
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+    setQueryResult("generationJobs:getStartAllowance", { running: 3, maxRunning: 3, rateLimitedUntil: null });
+    rerender(<Harness />);
+    expect(screen.getByRole("alert")).toHaveTextContent("All 3 generations are running.");
+    expect(screen.getByRole("button", { name: "Generate questions" })).toBeDisabled();
+  });
+
+  it("while the rate limit's bucket is empty, the countdown shows before any submit", () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    vi.setSystemTime(Date.UTC(2030, 0, 15, 10, 0, 0)); // on a second, like the shared clock
+    setQueryResult("generationJobs:getStartAllowance", {
+      running: 0,
+      maxRunning: 3,
+      rateLimitedUntil: Date.now() + 42_000,
+    });
+    render(<Harness />);
+    expect(screen.getByRole("button", { name: "Try again in 0:42" })).toBeDisabled();
+    vi.useRealTimers();
+  });
+
+  it("a server that does not answer: gives up after 10 s with a message, keeps the prompt", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    vi.setSystemTime(Date.UTC(2030, 0, 15, 10, 0, 0)); // on a second, like the shared clock
+    const answer = deferred<string>();
+    mockMutation("generationJobs:createJob", () => answer.promise);
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    render(<Harness />);
+    await user.type(field(), "Baroque composers");
+    await user.click(screen.getByRole("button", { name: "Generate questions" }));
+    expect(screen.getByRole("button", { name: "Starting…" })).toBeDisabled();
+    await act(async () => void (await vi.advanceTimersByTimeAsync(10_000)));
+    expect(screen.getByRole("alert")).toHaveTextContent("Can't reach the server. Your prompt is kept");
+    expect(field()).toHaveValue("Baroque composers");
+    expect(screen.getByRole("button", { name: "Generate questions" })).toBeEnabled();
+    // The request went through after all, once the connection came back.
+    await act(async () => {
+      answer.resolve("job_late");
+      await answer.promise;
+    });
+    expect(toast.success).toHaveBeenCalledWith("Generation started", expect.anything());
+    vi.useRealTimers();
   });
 
   it("the server's prompt rule is shown next to the field as well", async () => {
@@ -252,7 +305,7 @@ describe("GenerationModal", () => {
     expect(field()).toHaveAttribute("aria-invalid", "true");
   });
 
-  it("an unexpected failure gets a generic toast and keeps the prompt", async () => {
+  it("an unexpected failure gets a generic message inline and keeps the prompt", async () => {
     mockMutation("generationJobs:createJob", () =>
       Promise.reject(new Error("[CONVEX M(generationJobs:createJob)] Server Error")),
     );
@@ -260,11 +313,7 @@ describe("GenerationModal", () => {
     render(<Harness />);
     await user.type(field(), "Cell biology");
     await user.click(screen.getByRole("button", { name: "Generate questions" }));
-    await vi.waitFor(() =>
-      expect(toast.error).toHaveBeenCalledWith("Couldn't start the generation", {
-        description: "Something went wrong. Please try again.",
-      }),
-    );
+    expect(await screen.findByRole("alert")).toHaveTextContent("Something went wrong. Please try again.");
     expect(field()).toHaveValue("Cell biology");
   });
 
@@ -276,10 +325,9 @@ describe("GenerationModal", () => {
     render(<Harness />);
     await user.type(field(), "Greek alphabet");
     await user.click(screen.getByRole("button", { name: "Generate questions" }));
-    await vi.waitFor(() => expect(toast.error).toHaveBeenCalledTimes(1));
-    expect(toast.error.mock.calls[0]?.[1]).toEqual({
-      description: "Can't reach the server. Check your connection and try again.",
-    });
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Can't reach the server. Check your connection and try again.",
+    );
     await user.click(screen.getByRole("button", { name: "Generate questions" }));
     await vi.waitFor(() => expect(createJob).toHaveBeenCalledTimes(2));
     const keys = createJob.mock.calls.map(([args]) => args.idempotencyKey);

@@ -121,17 +121,64 @@ describe("GenerationTaskCard", () => {
     expect(screen.queryByRole("button", { name: "Retry" })).not.toBeInTheDocument();
   });
 
-  it("interrupted: its own state, with Retry", () => {
+  it("interrupted: its own state, with Continue and how many questions are left", () => {
     render(
       <GenerationTaskCard
-        job={makeJob({ status: "failed", errorCode: "INTERRUPTED", retryable: true, attempts: 2 })}
+        job={makeJob({
+          status: "failed",
+          errorCode: "INTERRUPTED",
+          retryable: true,
+          attempts: 2,
+          estimatedTotal: 40,
+          questionsSaved: 12,
+        })}
       />,
     );
     expect(within(card()).getByText("Interrupted")).toBeInTheDocument();
     expect(screen.queryByText("Failed")).not.toBeInTheDocument();
     expect(screen.getByText("The job was interrupted")).toBeInTheDocument();
     expect(screen.getByText(/attempt 2/)).toBeInTheDocument();
-    expect(screen.getByRole("button", { name: "Retry" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Continue: 28 left" })).toBeInTheDocument();
+  });
+
+  it("running: Pause pauses the job and says what was kept", async () => {
+    const pauseJob = mockMutation("generationJobs:pauseJob", () => Promise.resolve({ questionsSaved: 4 }));
+    const user = userEvent.setup();
+    render(<GenerationTaskCard job={makeJob({ status: "processing", phase: "generating", estimatedTotal: 10 })} />);
+    await user.click(screen.getByRole("button", { name: "Pause" }));
+    expect(pauseJob).toHaveBeenCalledWith({ jobId: "job_1" });
+    expect(toast).toHaveBeenCalledWith("Generation paused", expect.anything());
+  });
+
+  it("paused: its own state, Resume and Cancel, no Pause", async () => {
+    const resumeJob = mockMutation("generationJobs:resumeJob", () => Promise.resolve("job_1"));
+    const user = userEvent.setup();
+    render(
+      <GenerationTaskCard
+        job={makeJob({ status: "paused", phase: "generating", estimatedTotal: 10, questionsSaved: 4, topic: "Roads" })}
+      />,
+    );
+    expect(within(card()).getByText("Paused")).toBeInTheDocument();
+    expect(screen.getByText(/Paused · 4 questions saved of 10/)).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Pause" })).not.toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Cancel" })).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Resume" }));
+    expect(resumeJob).toHaveBeenCalledWith({ jobId: "job_1" });
+  });
+
+  it("cancelled with questions left: Continue; completed: 10 more, until the job is full", async () => {
+    const extendJob = mockMutation("generationJobs:extendJob", () => Promise.resolve({ jobId: "job_1", added: 10 }));
+    const user = userEvent.setup();
+    const { rerender } = render(
+      <GenerationTaskCard job={makeJob({ status: "cancelled", estimatedTotal: 40, questionsSaved: 12 })} />,
+    );
+    expect(screen.getByRole("button", { name: "Continue: 28 left" })).toBeInTheDocument();
+    rerender(<GenerationTaskCard job={makeJob({ status: "completed", estimatedTotal: 10, questionsSaved: 10 })} />);
+    await user.click(screen.getByRole("button", { name: "10 more" }));
+    expect(extendJob).toHaveBeenCalledWith({ jobId: "job_1" });
+    expect(toast.success).toHaveBeenCalledWith("Writing 10 more", expect.anything());
+    rerender(<GenerationTaskCard job={makeJob({ status: "completed", estimatedTotal: 50, questionsSaved: 50 })} />);
+    expect(screen.queryByRole("button", { name: /more/ })).not.toBeInTheDocument();
   });
 
   it("shows the prompt as text, never as markup", () => {

@@ -1,22 +1,24 @@
 /**
  * One background job as a card, for every state: queued, generating (phase,
- * progress, live count, cancel), done (count, duration, view questions),
- * cancelled (questions kept), failed (what went wrong in plain words, retry
- * when it can help) and interrupted (retry).
+ * progress, live count, pause, cancel), paused (resume), done (count,
+ * duration, view questions, "10 more"), cancelled (questions kept, continue),
+ * failed (what went wrong in plain words, retry when it can help) and
+ * interrupted (continue). The actions are `JobActions`; when they change
+ * under the keyboard, focus stays in the card (`useKeepFocus`).
  */
 "use client";
 
 import { ArrowRight, ListChecks } from "lucide-react";
 import Link from "next/link";
-import { useEffect, useId, useRef } from "react";
+import { useId, useRef } from "react";
 import type { PublicJob } from "@/lib/validators";
+import { useKeepFocus } from "@/hooks/use-keep-focus";
 import { useNow } from "@/hooks/use-now";
 import { describeJobError, jobProgress, plural } from "@/lib/jobs";
-import { isActiveJob, isRetryableJob } from "@/lib/jobs";
-import { CancelJobButton } from "./cancel-job-button";
+import { isActiveJob } from "@/lib/jobs";
 import { fullDateTime, relativeTime, shortDuration } from "./format";
+import { JobActions } from "./job-actions";
 import { jobDisplayState, JobStatusBadge, jobTitle } from "./job-status";
-import { RetryJobButton } from "./retry-job-button";
 import { Button } from "./ui/button";
 import { cn } from "./ui/cn";
 import { Progress } from "./ui/progress";
@@ -37,23 +39,23 @@ export function jobQuestionsHref(jobId: string): string {
 export function GenerationTaskCard({ job, onNavigate, headingLevel = 3, className }: GenerationTaskCardProps) {
   const Heading = headingLevel === 4 ? "h4" : "h3";
   const titleId = useId();
-  const titleLink = useRef<HTMLAnchorElement>(null);
+  const card = useRef<HTMLElement>(null);
   const now = useNow(30_000);
   const title = jobTitle(job);
   const isActive = isActiveJob(job);
-  const timestamp = isActive ? (job.startedAt ?? job.createdAt) : (job.completedAt ?? job.createdAt);
-  const timeLabel = job.status === "pending" ? "Queued" : isActive ? "Started" : "Finished";
-
-  // When the job finishes, its Cancel button goes away; if focus was on it,
-  // keep the keyboard user in this card instead of dropping them to <body>.
-  const wasActive = useRef(isActive);
-  useEffect(() => {
-    if (wasActive.current && !isActive && document.activeElement === document.body) titleLink.current?.focus();
-    wasActive.current = isActive;
-  }, [isActive]);
+  const timestamp = isActive
+    ? (job.startedAt ?? job.createdAt)
+    : job.status === "paused"
+      ? job.lastProgressAt
+      : (job.completedAt ?? job.createdAt);
+  const timeLabel =
+    job.status === "pending" ? "Queued" : isActive ? "Started" : job.status === "paused" ? "Paused" : "Finished";
+  // When the job changes state, the button that had focus may be gone: keep the keyboard user in this card.
+  useKeepFocus(card, job.status);
 
   return (
     <article
+      ref={card}
       aria-labelledby={titleId}
       className={cn(
         "rounded-xl border border-border bg-card p-4 shadow-xs transition-colors",
@@ -73,7 +75,6 @@ export function GenerationTaskCard({ job, onNavigate, headingLevel = 3, classNam
 
       <Heading id={titleId} className="mt-2 text-[15px] leading-snug font-medium break-words">
         <Link
-          ref={titleLink}
           href={`/jobs/${job._id}`}
           onClick={onNavigate}
           className="line-clamp-2 rounded-sm decoration-muted-foreground/50 underline-offset-4 hover:underline"
@@ -88,8 +89,7 @@ export function GenerationTaskCard({ job, onNavigate, headingLevel = 3, classNam
       <JobCardBody job={job} />
 
       <div className="mt-3 flex flex-wrap items-center gap-2">
-        {isActive && <CancelJobButton job={job} />}
-        {isRetryableJob(job) && <RetryJobButton jobId={job._id} />}
+        <JobActions job={job} />
         {job.questionsSaved > 0 && (
           <Button asChild variant={job.status === "completed" ? "primary" : "secondary"} size="sm">
             <Link href={jobQuestionsHref(job._id)} onClick={onNavigate}>
@@ -138,6 +138,16 @@ function JobCardBody({ job }: { job: PublicJob }) {
           {(job.questionsSkipped ?? 0) > 0 && <> · {job.questionsSkipped} skipped</>}
           {job.durationMs !== undefined && <> · took {shortDuration(job.durationMs)}</>}
         </p>
+      );
+    case "paused":
+      return (
+        <div className="mt-3 space-y-1.5">
+          <Progress value={progress.percent ?? 0} tone="muted" label="Generation progress" valueText={progress.label} />
+          <p className="text-sm text-muted-foreground">
+            Paused · {plural(job.questionsSaved, "question")} saved
+            {job.estimatedTotal !== undefined && <> of {job.estimatedTotal}</>}
+          </p>
+        </div>
       );
     case "cancelled":
       return (

@@ -2,13 +2,20 @@
  * How each job state looks: label, tone and icon, in one place. A failed job
  * whose action died (INTERRUPTED) is shown as its own state, "Interrupted".
  */
-import { Ban, CircleAlert, CircleCheck, CirclePause, Clock3, LoaderCircle, type LucideIcon } from "lucide-react";
+import {
+  Ban,
+  CircleAlert,
+  CircleCheck,
+  CirclePause,
+  Clock3,
+  LoaderCircle,
+  Unplug,
+  type LucideIcon,
+} from "lucide-react";
 import type { JobStatus, PublicJob } from "@/lib/validators";
 import { isInterruptedJob } from "@/lib/jobs";
 import { Badge } from "./ui/badge";
 import { cn } from "./ui/cn";
-
-/** What the panel can filter by: all, active (pending + processing), or one finished status. */
 
 export type JobDisplayState = JobStatus | "interrupted";
 
@@ -17,10 +24,11 @@ type StateMeta = { label: string; tone: "neutral" | "primary" | "success" | "war
 export const JOB_STATE_META: Record<JobDisplayState, StateMeta> = {
   pending: { label: "Queued", tone: "neutral", Icon: Clock3 },
   processing: { label: "Generating", tone: "primary", Icon: LoaderCircle },
+  paused: { label: "Paused", tone: "neutral", Icon: CirclePause },
   completed: { label: "Done", tone: "success", Icon: CircleCheck },
   cancelled: { label: "Cancelled", tone: "neutral", Icon: Ban },
   failed: { label: "Failed", tone: "danger", Icon: CircleAlert },
-  interrupted: { label: "Interrupted", tone: "warning", Icon: CirclePause },
+  interrupted: { label: "Interrupted", tone: "warning", Icon: Unplug },
 };
 
 export function jobDisplayState(job: Pick<PublicJob, "status" | "errorCode">): JobDisplayState {

@@ -13,6 +13,8 @@ import { APP_NAME } from "./app-name";
 import { BackgroundTasksBadge } from "./background-tasks-badge";
 import { Button } from "./ui/button";
 import { cn } from "./ui/cn";
+import { GENERATE_SHORTCUT } from "@/hooks/use-generate-shortcut";
+import { Tooltip, TooltipContent, TooltipTrigger } from "./ui/tooltip";
 
 const LINKS = [
   { href: "/", label: "Review" },
@@ -61,10 +63,24 @@ export function Navbar({ onGenerate, onOpenTasks, userMenu }: NavbarProps) {
           {links}
         </nav>
         <div className="ml-auto flex items-center gap-1.5">
-          <Button onClick={onGenerate} size="sm" className="max-sm:size-9 max-sm:px-0" aria-label="Generate questions">
-            <Plus aria-hidden="true" />
-            <span className="max-sm:sr-only">Generate</span>
-          </Button>
+          <Tooltip>
+            <TooltipTrigger asChild>
+              <Button
+                onClick={onGenerate}
+                size="sm"
+                className="max-sm:size-9 max-sm:px-0"
+                aria-label="Generate questions"
+                aria-keyshortcuts={GENERATE_SHORTCUT.toUpperCase()}
+              >
+                <Plus aria-hidden="true" />
+                <span className="max-sm:sr-only">Generate</span>
+              </Button>
+            </TooltipTrigger>
+            <TooltipContent>
+              Generate questions{" "}
+              <kbd className="ml-1 rounded border border-border px-1 font-sans">{GENERATE_SHORTCUT.toUpperCase()}</kbd>
+            </TooltipContent>
+          </Tooltip>
           <BackgroundTasksBadge onOpenPanel={onOpenTasks} />
           {userMenu}
         </div>

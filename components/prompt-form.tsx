@@ -5,21 +5,28 @@
  * with the rule the server enforces (`validatePrompt`).
  *
  * The prompt itself is owned by the caller, so it survives a failed submit.
- * When the server has no AI model configured, it says so before submit and
- * the button stays disabled (a job would fail at once with MODEL_NOT_CONFIGURED).
+ * Limits show before they bite: "2 of 3 running"; with all running, or while
+ * the rate limit says wait (a countdown from `getStartAllowance` or the
+ * refusal's `retryAfterMs`), the button is disabled and says why. A refusal
+ * that still happens (a race), or a server that does not answer, is shown
+ * inline next to the prompt, never only as a toast. When the server has no AI
+ * model configured, it says so before submit and the button stays disabled (a
+ * job would fail at once with MODEL_NOT_CONFIGURED).
  */
 "use client";
 
 import { useQuery } from "convex/react";
-import { Sparkles, TriangleAlert } from "lucide-react";
+import { Sparkles, TimerReset, TriangleAlert } from "lucide-react";
 import { useId, useState, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
 import { api } from "@/convex/_generated/api";
 import type { Id } from "@/convex/_generated/dataModel";
+import { useAppShell } from "@/hooks/use-app-shell";
 import { useCreateJob } from "@/hooks/use-create-job";
 import { useIsMac } from "@/hooks/use-is-mac";
 import { useNow } from "@/hooks/use-now";
 import { JOB_CONFIG } from "@/lib/constants/jobs";
 import { promptLength, validatePrompt } from "@/lib/prompt";
+import { countdownMs, formatClock } from "@/lib/timing";
 import { relativeTime, tokenCount } from "./format";
 import { Button } from "./ui/button";
 import { cn } from "./ui/cn";
@@ -61,9 +68,16 @@ export function PromptForm({
   const noModel = useQuery(api.generationJobs.getModelInfo) === null;
   const usage = useQuery(api.generationJobs.getUsageToday);
   const overBudget = usage != null && usage.usedTokens >= usage.budgetTokens;
-  const blocked = noModel || overBudget;
+  const allowance = useQuery(api.generationJobs.getStartAllowance);
   /** Set by a rejected submit; cleared as soon as the prompt changes. */
   const [submitError, setSubmitError] = useState<{ prompt: string; message: string } | null>(null);
+  /** A refusal from the server or no answer at all: shown inline until the next submit. */
+  const [refusal, setRefusal] = useState<{ message: string; code: string | null; until: number | null } | null>(null);
+  const now = useNow(1000);
+  const waitUntil = Math.max(allowance?.rateLimitedUntil ?? 0, refusal?.until ?? 0);
+  const waitMs = now > 0 ? countdownMs(waitUntil, now) : 0;
+  const atLimit = allowance != null && allowance.running >= allowance.maxRunning;
+  const blocked = noModel || overBudget || atLimit || waitMs > 0;
 
   const length = promptLength(prompt.trim());
   const overLimit = length > JOB_CONFIG.MAX_PROMPT_LENGTH;
@@ -76,12 +90,18 @@ export function PromptForm({
   async function handleSubmit(event?: FormEvent) {
     event?.preventDefault();
     if (isSubmitting || blocked) return;
+    setRefusal(null);
     const result = await submit(prompt);
     if (result.ok) {
       setSubmitError(null);
       onCreated(result.jobId);
     } else if (result.reason === "invalid") {
       setSubmitError({ prompt, message: result.message });
+    } else if (result.reason === "server") {
+      const until = result.retryAfterMs !== undefined ? Date.now() + result.retryAfterMs : null;
+      setRefusal({ message: result.message, code: result.code, until });
+    } else if (result.reason === "timeout") {
+      setRefusal({ message: result.message, code: null, until: null });
     }
   }
 
@@ -141,22 +161,90 @@ export function PromptForm({
       </div>
       {noModel && <NoModelNotice />}
       {!noModel && overBudget && <BudgetNotice resetsAt={usage.resetsAt} />}
+      {!noModel && !overBudget && (
+        <LimitNotice
+          atLimit={atLimit}
+          maxRunning={allowance?.maxRunning ?? JOB_CONFIG.MAX_CONCURRENT_PER_USER}
+          waitMs={waitMs}
+          refusal={refusal?.code === "BUDGET_EXCEEDED" || refusal?.until != null ? null : refusal}
+        />
+      )}
       <div className="mt-4 flex flex-col-reverse gap-2 sm:flex-row sm:items-center sm:justify-end">
         {secondaryAction}
-        {usage != null && !overBudget && (
-          <p
-            className="mr-auto text-xs text-muted-foreground"
-            title="Tokens the AI service used for your generations today (UTC)"
-          >
-            AI use today: {tokenCount(usage.usedTokens)} of {tokenCount(usage.budgetTokens)} tokens
-          </p>
-        )}
+        <div className="mr-auto flex flex-col gap-0.5 text-xs text-muted-foreground">
+          {allowance != null && (
+            <p data-testid="running-count" className={cn(atLimit && "font-medium text-foreground")}>
+              {allowance.running} of {allowance.maxRunning} running
+            </p>
+          )}
+          {usage != null && !overBudget && (
+            <p title="Tokens the AI service used for your generations today (UTC)">
+              AI use today: {tokenCount(usage.usedTokens)} of {tokenCount(usage.budgetTokens)} tokens
+            </p>
+          )}
+        </div>
         <Button type="submit" disabled={isSubmitting || blocked} aria-disabled={isSubmitting || blocked}>
-          {isSubmitting ? <Spinner /> : <Sparkles aria-hidden="true" />}
-          {isSubmitting ? "Starting…" : "Generate questions"}
+          {isSubmitting ? (
+            <Spinner />
+          ) : waitMs > 0 ? (
+            <TimerReset aria-hidden="true" />
+          ) : (
+            <Sparkles aria-hidden="true" />
+          )}
+          {isSubmitting ? "Starting…" : waitMs > 0 ? `Try again in ${formatClock(waitMs)}` : "Generate questions"}
         </Button>
       </div>
     </form>
+  );
+}
+
+type LimitNoticeProps = {
+  atLimit: boolean;
+  maxRunning: number;
+  waitMs: number;
+  refusal: { message: string; code: string | null } | null;
+};
+
+/** Why the form can't start a job right now, next to the prompt (which is kept). */
+function LimitNotice({ atLimit, maxRunning, waitMs, refusal }: LimitNoticeProps) {
+  const { openTasksPanel } = useAppShell();
+  if (atLimit || refusal?.code === "CONCURRENCY_LIMIT") {
+    return (
+      <Notice>
+        <strong className="font-semibold">All {maxRunning} generations are running.</strong> Wait for one to finish, or
+        pause or cancel one; your prompt is kept.{" "}
+        <button
+          type="button"
+          className="font-medium underline underline-offset-2"
+          onClick={() => openTasksPanel("active")}
+        >
+          View tasks
+        </button>
+      </Notice>
+    );
+  }
+  if (waitMs > 0) {
+    return (
+      <Notice>
+        <strong className="font-semibold">You&apos;re starting generations quickly.</strong> The next one can start in{" "}
+        <span className="tabular-nums">{formatClock(waitMs)}</span>; your prompt is kept.
+      </Notice>
+    );
+  }
+  if (refusal) return <Notice>{refusal.message}</Notice>;
+  return null;
+}
+
+function Notice({ children }: { children: ReactNode }) {
+  return (
+    <p
+      role="alert"
+      data-testid="form-notice"
+      className="mt-3 flex gap-2 rounded-lg border border-warning/40 bg-warning-soft px-3 py-2 text-sm text-warning-soft-foreground"
+    >
+      <TriangleAlert aria-hidden="true" className="mt-0.5 size-4 shrink-0" />
+      <span>{children}</span>
+    </p>
   );
 }
 

@@ -1,4 +1,5 @@
-/** "Retry" for a failed, retryable job: continues where it stopped. */
+/** "Retry" (or the caller's `label`, e.g. "Continue: 28 left") for a failed,
+ * retryable job: continues where it stopped. */
 "use client";
 
 import { RotateCcw } from "lucide-react";
@@ -7,19 +8,22 @@ import { useJobActions } from "@/hooks/use-job-actions";
 import { Button } from "./ui/button";
 import { Spinner } from "./ui/spinner";
 
-export function RetryJobButton({ jobId, size = "sm" }: { jobId: Id<"generationJobs">; size?: "sm" | "md" }) {
+type RetryJobButtonProps = { jobId: Id<"generationJobs">; size?: "sm" | "md"; label?: string };
+
+export function RetryJobButton({ jobId, size = "sm", label = "Retry" }: RetryJobButtonProps) {
   const { retry, isRetrying } = useJobActions();
   return (
     <Button
       variant="primary"
       size={size}
+      data-focus-next
       disabled={isRetrying}
       onClick={() => {
         void retry(jobId);
       }}
     >
       {isRetrying ? <Spinner /> : <RotateCcw aria-hidden="true" />}
-      {isRetrying ? "Retrying…" : "Retry"}
+      {isRetrying ? "Retrying…" : label}
     </Button>
   );
 }

@@ -94,6 +94,32 @@ const MATRIX: Record<
     anonymous: { code: "UNAUTHENTICATED" },
     otherUser: { code: "NOT_FOUND" },
   },
+  "generationJobs:pauseJob": {
+    call: (c, s) => c.mutation(api.generationJobs.pauseJob, { jobId: s.activeJob }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
+  "generationJobs:resumeJob": {
+    call: (c, s) => c.mutation(api.generationJobs.resumeJob, { jobId: s.failedJob }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
+  "generationJobs:extendJob": {
+    call: (c, s) => c.mutation(api.generationJobs.extendJob, { jobId: s.failedJob }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
+  "generationJobs:getStartAllowance": {
+    call: (c) => c.query(api.generationJobs.getStartAllowance, {}),
+    anonymous: null,
+    otherUser: { running: 0, maxRunning: JOB_CONFIG.MAX_CONCURRENT_PER_USER, rateLimitedUntil: null },
+  },
+  // No data at all: the server-away banner's probe answers its argument to anyone.
+  "health:ping": {
+    call: (c) => c.query(api.health.ping, { at: 5 }),
+    anonymous: 5,
+    otherUser: 5,
+  },
   "myQuestions:listMyQuestions": {
     call: async (c, s) =>
       (

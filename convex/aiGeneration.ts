@@ -12,8 +12,9 @@
  *     fails the checks is skipped and counted, never fatal.
  *   → the last batch completes the job in the same transaction, with the
  *     attempt's token usage; or failJob with a classified error (what was
- *     saved is kept). A batch that finds the job no longer processing aborts
- *     the model stream.
+ *     saved is kept). A batch that finds the job no longer processing
+ *     (cancelled, paused) or moved on to a newer attempt (resumed) aborts the
+ *     model stream: each write carries the attempt.
  *
  * Reads and writes nothing itself: every write is a mutation of
  * `jobTransitions.ts` or `saveBatch` that checks the job's status in its own
@@ -54,7 +55,12 @@ export const processJob = internalAction({
     if (outcome.kind === "failed") {
       const { code, message } = classifyError(outcome.error);
       console.error(`processJob ${jobId} failed (${code}): ${redactSecrets(message)}`);
-      await ctx.runMutation(internal.jobTransitions.failJob, { jobId, errorCode: code, ...usageArg(outcome.usage) });
+      await ctx.runMutation(internal.jobTransitions.failJob, {
+        jobId,
+        errorCode: code,
+        attempt: job.attempt,
+        ...usageArg(outcome.usage),
+      });
     } else if (outcome.kind === "stopped" && outcome.usage) {
       await ctx.runMutation(internal.jobTransitions.recordUsage, { jobId, usage: outcome.usage });
     }
@@ -65,7 +71,7 @@ export const processJob = internalAction({
 type Attempt = { jobId: Id<"generationJobs">; userId: string; job: StartedJob; choice: ModelChoice };
 
 /** How an attempt ended: completed (by its last batch), stopped (the job was
- * cancelled under it), or failed with `error`; with the tokens it used. */
+ * cancelled or paused under it), or failed with `error`; with the tokens it used. */
 type Outcome =
   | { kind: "completed" }
   | { kind: "stopped"; usage: TokenUsage | null }
@@ -85,7 +91,7 @@ async function runAttempt(ctx: ActionCtx, { jobId, userId, job, choice }: Attemp
       : null;
   if (known && job.questionsSaved >= known.questionCount) {
     // A retry with nothing left to write.
-    await ctx.runMutation(internal.jobTransitions.completeJob, { jobId });
+    await ctx.runMutation(internal.jobTransitions.completeJob, { jobId, attempt: job.attempt });
     return { kind: "completed" };
   }
   const prompt = generationPrompt({
@@ -136,6 +142,7 @@ async function runAttempt(ctx: ActionCtx, { jobId, userId, job, choice }: Attemp
       userId,
       questions,
       batchStart: savedTotal,
+      attempt: job.attempt,
       ...(plan ? { plan: { topic: plan.topic, estimatedTotal: plan.questionCount } } : {}),
       questionsGenerated: job.questionsSaved + generated,
       questionsSkipped: skipped,

@@ -378,6 +378,53 @@ describe("crashes and retries", () => {
   });
 });
 
+describe("pause, resume and more", () => {
+  test("a paused attempt writes nothing more; the resumed one completes without duplicates; more adds 10", async () => {
+    const t = initConvexTest();
+    const alice = asUser(t, "alice");
+    const held = gate();
+    const first = makeQuestions(4);
+    const later = makeQuestions(5, 10);
+    const more = makeQuestions(10, 30);
+    const model = scriptedModel({
+      stream: (call) =>
+        call === 0
+          ? questionSteps(first, { plan: plan(6), pauseAt: { index: 2, until: held.promise } })
+          : call === 1
+            ? // The model repeats the saved question it was told to avoid, then writes new ones.
+              questionSteps([first[0], ...later], { delayMs: 1 })
+            : questionSteps(more, { delayMs: 1 }),
+    });
+    const jobId = await start(t, model);
+    await waitFor(
+      () => getJob(t, jobId),
+      (job) => (job?.questionsSaved ?? 0) >= 1,
+    );
+
+    await alice.mutation(api.generationJobs.pauseJob, { jobId });
+    expect(await getJob(t, jobId)).toMatchObject({ status: "paused", questionsSaved: 1 });
+    await alice.mutation(api.generationJobs.resumeJob, { jobId });
+    held.open(); // the paused attempt wakes up and tries to save its buffered questions
+    await runScheduled(t);
+
+    const job = await getJob(t, jobId);
+    expect(job).toMatchObject({ status: "completed", attempts: 2, questionsSaved: 6 });
+    const saved = (await jobQuestions(t, jobId)).map((q) => q.question);
+    expect(saved).toEqual([first[0], ...later].map((q) => q!.question));
+    expect(job!.attemptHistory!.map((a) => [a.attempt, a.outcome, a.questionsSaved])).toEqual([
+      [1, "paused", 1],
+      [2, "completed", 6],
+    ]);
+
+    const { added } = await alice.mutation(api.generationJobs.extendJob, { jobId });
+    await runScheduled(t);
+    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", attempts: 3, questionsSaved: 6 + added });
+    const all = (await jobQuestions(t, jobId)).map((q) => q.question);
+    expect(new Set(all).size).toBe(all.length);
+    expect(model.calls.prompts[2]).toContain(`Number of questions: ${added}`);
+  });
+});
+
 describe("production safety", () => {
   test("with no model configured, a job fails at once with MODEL_NOT_CONFIGURED and no sample questions", async () => {
     quietErrors();

@@ -1,6 +1,7 @@
 /**
- * The public jobs API: what the web app calls to start, follow, cancel and
- * retry generation jobs, and which model they run on.
+ * The public jobs API: what the web app calls to start, follow, cancel,
+ * pause, resume, retry and extend generation jobs, whether it may start one
+ * now, and which model they run on.
  *
  * Tables: inserts and reads `generationJobs` (status changes only through
  * `transition`, `jobTransitions.ts`); reads `_scheduled_functions` (is a
@@ -12,7 +13,7 @@ import { formatDistanceStrict } from "date-fns";
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
-import { canTransition, newJobFields, nextUtcMidnight, utcDay } from "../lib/jobs";
+import { canTransition, moreQuestionsCount, newJobFields, nextUtcMidnight, questionsLeft, utcDay } from "../lib/jobs";
 import { validatePrompt } from "../lib/prompt";
 import {
   ACTIVE_JOB_STATUSES,
@@ -155,13 +156,77 @@ export const cancelJob = userMutation({
       throw appError("INVALID_STATE", `This job has already ${finishedVerb(job.status)}, so it can't be cancelled.`);
     }
     await transition(ctx, job, "cancelled");
-    // A job still waiting to start: drop its scheduled action. A running one
-    // stops by itself when its next batch finds the job cancelled.
-    if (job.scheduledFunctionId) {
-      const scheduled = await ctx.db.system.get("_scheduled_functions", job.scheduledFunctionId);
-      if (scheduled?.state.kind === "pending") await ctx.scheduler.cancel(job.scheduledFunctionId);
-    }
+    await dropWaitingAction(ctx, job);
     return { questionsSaved: job.questionsSaved };
+  },
+});
+
+/**
+ * Pauses one of the caller's pending or processing jobs. Like a cancel, the
+ * questions saved so far are kept and no further question of the running
+ * attempt is written from the moment this returns; unlike one, the job waits
+ * to be resumed (`resumeJob`). A paused job does not count toward
+ * `MAX_CONCURRENT_PER_USER`. Returns how many questions are saved.
+ */
+export const pauseJob = userMutation({
+  args: { jobId: v.string() },
+  returns: v.object({ questionsSaved: v.number() }),
+  handler: async (ctx, { jobId }) => {
+    const job = await getOwnJob(ctx, jobId, ctx.userId);
+    if (!canTransition(job.status, "paused")) {
+      throw appError("INVALID_STATE", "Only a queued or running generation can be paused.");
+    }
+    await transition(ctx, job, "paused");
+    await dropWaitingAction(ctx, job);
+    return { questionsSaved: job.questionsSaved };
+  },
+});
+
+/**
+ * Resumes a paused job, or continues a cancelled one, where it stopped: a new
+ * attempt asks the model only for the questions still missing and shows it
+ * the saved ones, so none is duplicated. Counts against the concurrency,
+ * budget and rate limits like a new job (`assertCanStartJob`).
+ */
+export const resumeJob = userMutation({
+  args: { jobId: v.string() },
+  returns: v.id("generationJobs"),
+  handler: async (ctx, { jobId }) => {
+    const job = await getOwnJob(ctx, jobId, ctx.userId);
+    if (job.status !== "paused" && job.status !== "cancelled") {
+      throw appError("INVALID_STATE", "Only a paused or cancelled generation can be continued.");
+    }
+    const left = questionsLeft(job);
+    if (left === 0) {
+      throw appError("INVALID_STATE", `Nothing is left to write: all ${job.questionsSaved} questions are saved.`);
+    }
+    await restartJob(ctx, job);
+    return job._id;
+  },
+});
+
+/**
+ * "More": a completed job writes `MORE_QUESTIONS_COUNT` more questions on the
+ * same topic (at most `MAX_QUESTIONS` in all), as a new attempt of the same
+ * job that avoids the saved ones. Counts against the limits like a new job.
+ */
+export const extendJob = userMutation({
+  args: { jobId: v.string() },
+  returns: v.object({ jobId: v.id("generationJobs"), added: v.number() }),
+  handler: async (ctx, { jobId }) => {
+    const job = await getOwnJob(ctx, jobId, ctx.userId);
+    if (job.status !== "completed") {
+      throw appError("INVALID_STATE", "Only a finished generation can be asked for more questions.");
+    }
+    const added = moreQuestionsCount(job);
+    if (added === 0) {
+      throw appError(
+        "INVALID_STATE",
+        `A generation holds at most ${JOB_CONFIG.MAX_QUESTIONS} questions. Start a new one for more on this topic.`,
+      );
+    }
+    await restartJob(ctx, job, { estimatedTotal: job.questionsSaved + added });
+    return { jobId: job._id, added };
   },
 });
 
@@ -181,18 +246,33 @@ export const retryJob = userMutation({
     if (!job.retryable) {
       throw appError("INVALID_STATE", "Retrying won't fix this failure, so this job can't be retried.");
     }
-    await assertCanStartJob(ctx, ctx.userId);
-    await transition(ctx, job, "pending", {
-      attempts: job.attempts + 1,
-      phase: job.topic !== undefined && job.estimatedTotal !== undefined ? "generating" : "clarifying",
-      errorCode: undefined,
-      errorMessage: undefined,
-      retryable: undefined,
-      completedAt: undefined,
-      durationMs: undefined,
-    });
-    await scheduleProcessing(ctx, job._id, ctx.userId);
+    await restartJob(ctx, job);
     return job._id;
+  },
+});
+
+/**
+ * Whether the caller may start a job now, so the form can say so before a
+ * refusal: how many of their jobs run (pending or processing) against
+ * `MAX_CONCURRENT_PER_USER`, and, when the rate limit's bucket is empty, when
+ * the next start is allowed (`rateLimitedUntil`, ms since the epoch). Null when
+ * signed out. The mutations still enforce every limit themselves.
+ */
+export const getStartAllowance = userQuery({
+  args: {},
+  returns: v.union(
+    v.object({ running: v.number(), maxRunning: v.number(), rateLimitedUntil: v.union(v.number(), v.null()) }),
+    v.null(),
+  ),
+  handler: async (ctx) => {
+    if (ctx.userId === null) return null;
+    const running = (await activeJobDocs(ctx, ctx.userId)).length;
+    const { ok, retryAfter } = await rateLimiter.check(ctx, "startJob", { key: ctx.userId });
+    return {
+      running,
+      maxRunning: JOB_CONFIG.MAX_CONCURRENT_PER_USER,
+      rateLimitedUntil: ok ? null : Date.now() + Math.ceil(retryAfter ?? 0),
+    };
   },
 });
 
@@ -283,6 +363,36 @@ async function assertCanStartJob(ctx: MutationCtx, userId: string): Promise<void
   }
 }
 
+/**
+ * A new attempt of `job` (retry, resume, continue, more): checks the limits,
+ * moves it back to `pending` with `fields` and schedules `processJob`. The
+ * attempt number goes up, so writes of any earlier attempt are refused.
+ */
+async function restartJob(ctx: MutationCtx, job: Doc<"generationJobs">, fields: Partial<Doc<"generationJobs">> = {}) {
+  await assertCanStartJob(ctx, job.userId);
+  const next = { ...job, ...fields };
+  const moved = await transition(ctx, job, "pending", {
+    ...fields,
+    attempts: job.attempts + 1,
+    phase: next.topic !== undefined && next.estimatedTotal !== undefined ? "generating" : "clarifying",
+    errorCode: undefined,
+    errorMessage: undefined,
+    retryable: undefined,
+    completedAt: undefined,
+    durationMs: undefined,
+  });
+  if (!moved) throw appError("INVALID_STATE", "This generation can't be restarted from its current state.");
+  await scheduleProcessing(ctx, job._id, job.userId);
+}
+
+/** A job's scheduled action that has not started yet is dropped (a running
+ * one stops by itself when its next batch finds the job moved on). */
+async function dropWaitingAction(ctx: MutationCtx, job: Doc<"generationJobs">) {
+  if (!job.scheduledFunctionId) return;
+  const scheduled = await ctx.db.system.get("_scheduled_functions", job.scheduledFunctionId);
+  if (scheduled?.state.kind === "pending") await ctx.scheduler.cancel(job.scheduledFunctionId);
+}
+
 async function scheduleProcessing(ctx: MutationCtx, jobId: Id<"generationJobs">, userId: string) {
   const scheduledFunctionId = await ctx.scheduler.runAfter(0, internal.aiGeneration.processJob, { jobId, userId });
   await ctx.db.patch("generationJobs", jobId, { scheduledFunctionId });
@@ -302,5 +412,11 @@ function clampLimit(limit: number | undefined): number {
 }
 
 function finishedVerb(status: JobStatus): string {
-  return status === "completed" ? "completed" : status === "cancelled" ? "been cancelled" : "failed";
+  return status === "completed"
+    ? "completed"
+    : status === "cancelled"
+      ? "been cancelled"
+      : status === "paused"
+        ? "been paused"
+        : "failed";
 }

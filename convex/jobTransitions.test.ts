@@ -35,7 +35,7 @@ describe("internal state changes check the status first", () => {
       userId: alice,
       model: "openai-compatible",
     });
-    expect(started).toEqual({ prompt: "A topic", questionsSaved: 0, existingQuestions: [] });
+    expect(started).toEqual({ attempt: 1, prompt: "A topic", questionsSaved: 0, existingQuestions: [] });
     expect(await getJob(t, jobId)).toMatchObject({ status: "processing", startedAt: NOW, model: "openai-compatible" });
     expect(
       await t.mutation(internal.jobTransitions.startJob, { jobId, userId: alice, model: "openai-compatible" }),

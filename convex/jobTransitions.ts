@@ -13,13 +13,19 @@
  * does not allow, so a late `completeJob` or `failJob` can never overwrite
  * `cancelled`; it alone stamps `completedAt` and `durationMs`, and keeps the
  * job's attempt history (an entry opened by `startJob`, closed when the
- * attempt ends). An attempt's tokens are written with its end (on the job, its
+ * attempt ends: completed, failed, cancelled or paused).
+ *
+ * **One attempt writes at a time.** `startJob` hands the action its attempt
+ * number (`job.attempts`); every write of the action (`saveBatch`,
+ * `completeJob`, `failJob`) carries it and is refused once the job has moved
+ * to a newer attempt, so an action still streaming after a pause and a quick
+ * resume (or a cancel and continue) can never write into the new attempt. An attempt's tokens are written with its end (on the job, its
  * attempt and the user's `dailyUsage`); those of an attempt cancelled under
  * it count toward the user's day only.
  */
 import { v, type Infer } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
-import { canTransition, isTerminalStatus, JOB_ERRORS, utcDay } from "../lib/jobs";
+import { canTransition, endsAttempt, isTerminalStatus, JOB_ERRORS, utcDay } from "../lib/jobs";
 import {
   vErrorCode,
   vJobPhase,
@@ -34,6 +40,8 @@ import type { Doc } from "./_generated/dataModel";
 import { internalMutation, type MutationCtx } from "./_generated/server";
 
 const vStartedJob = v.object({
+  /** The attempt this action runs: its writes carry it (see the module header). */
+  attempt: v.number(),
   prompt: v.string(),
   topic: v.optional(v.string()),
   estimatedTotal: v.optional(v.number()),
@@ -63,6 +71,7 @@ export const startJob = internalMutation({
             .take(JOB_CONFIG.MAX_QUESTIONS)
         : [];
     return {
+      attempt: job.attempts,
       prompt: job.prompt,
       ...(job.topic !== undefined ? { topic: job.topic } : {}),
       ...(job.estimatedTotal !== undefined ? { estimatedTotal: job.estimatedTotal } : {}),
@@ -95,11 +104,11 @@ export const updateProgress = internalMutation({
  * writing nothing, otherwise. (Most attempts complete with their last
  * batch instead: `saveBatch`'s `finish`.) */
 export const completeJob = internalMutation({
-  args: { jobId: v.id("generationJobs"), usage: v.optional(vTokenUsage) },
+  args: { jobId: v.id("generationJobs"), usage: v.optional(vTokenUsage), attempt: v.optional(v.number()) },
   returns: v.boolean(),
-  handler: async (ctx, { jobId, usage }) => {
+  handler: async (ctx, { jobId, usage, attempt }) => {
     const job = await ctx.db.get("generationJobs", jobId);
-    if (!job) return false;
+    if (!job || !isCurrentAttempt(job, attempt)) return false;
     return await transition(ctx, job, "completed", { phase: "finalizing" }, usage);
   },
 });
@@ -108,12 +117,17 @@ export const completeJob = internalMutation({
  * code's fixed message and retryability (`JOB_ERRORS`), never provider text.
  * Returns false, writing nothing, if the job was already finished or cancelled. */
 export const failJob = internalMutation({
-  args: { jobId: v.id("generationJobs"), errorCode: vErrorCode, usage: v.optional(vTokenUsage) },
+  args: {
+    jobId: v.id("generationJobs"),
+    errorCode: vErrorCode,
+    usage: v.optional(vTokenUsage),
+    attempt: v.optional(v.number()),
+  },
   returns: v.boolean(),
-  handler: async (ctx, { jobId, errorCode, usage }) => {
+  handler: async (ctx, { jobId, errorCode, usage, attempt }) => {
     const job = await ctx.db.get("generationJobs", jobId);
     if (!job) return false;
-    const failed = await transition(ctx, job, "failed", failure(errorCode), usage);
+    const failed = isCurrentAttempt(job, attempt) && (await transition(ctx, job, "failed", failure(errorCode), usage));
     if (!failed && usage) await addDailyUsage(ctx, job.userId, usage); // spent all the same; the job itself has moved on
     return failed;
   },
@@ -132,12 +146,18 @@ export const recordUsage = internalMutation({
   },
 });
 
+/** Whether a write of attempt `attempt` (when the caller runs one) may touch the job:
+ * not once the job has moved on to a newer attempt. */
+export function isCurrentAttempt(job: Doc<"generationJobs">, attempt: number | undefined): boolean {
+  return attempt === undefined || attempt === job.attempts;
+}
+
 /**
  * Moves `job` to status `to` with `fields`, if the state machine allows it,
  * and refreshes the heartbeat. A job that finishes (completed, failed,
  * cancelled) gets `completedAt` and, if it had started, `durationMs` (the one
- * place durations are computed), and its open attempt is closed in its
- * history. `usage`, the attempt's tokens, is added in the same write.
+ * place durations are computed); its open attempt is closed in its history
+ * then, and when it is paused. `usage`, the attempt's tokens, is added in the same write.
  * Returns whether anything was written.
  */
 export async function transition(
@@ -150,13 +170,14 @@ export async function transition(
   if (!canTransition(job.status, to)) return false;
   const now = Date.now();
   const next = { ...job, ...fields, status: to };
-  const finished = isTerminalStatus(to)
-    ? {
-        completedAt: now,
-        ...(job.startedAt !== undefined ? { durationMs: now - job.startedAt } : {}),
-        attemptHistory: closeAttempt(next.attemptHistory, { endedAt: now, outcome: to, next }),
-      }
-    : {};
+  const finished = {
+    ...(isTerminalStatus(to)
+      ? { completedAt: now, ...(job.startedAt !== undefined ? { durationMs: now - job.startedAt } : {}) }
+      : {}),
+    ...(endsAttempt(to)
+      ? { attemptHistory: closeAttempt(next.attemptHistory, { endedAt: now, outcome: to, next }) }
+      : {}),
+  };
   const withUsage = usage ? await usageFields(ctx, { ...next, ...finished }, usage) : {};
   await ctx.db.patch("generationJobs", job._id, {
     ...finished,
@@ -221,7 +242,7 @@ function closeAttempt(
 ): AttemptRecord[] | undefined {
   const last = history?.at(-1);
   if (!history || !last || last.endedAt !== undefined) return history;
-  if (outcome !== "completed" && outcome !== "failed" && outcome !== "cancelled") return history;
+  if (!endsAttempt(outcome)) return history;
   const closed: AttemptRecord = {
     ...last,
     endedAt,

@@ -136,6 +136,7 @@ describe("cleanup", () => {
       deletedCompleted: 1,
       deletedCancelled: 1,
       deletedFailed: 1,
+      deletedPaused: 0,
       deletedUsageDays: 1,
       purgedQuestions: 0,
       total: 4,

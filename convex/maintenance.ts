@@ -56,11 +56,12 @@ const RETENTION: ReadonlyArray<readonly [JobStatus, number]> = [
   ["completed", JOB_CONFIG.COMPLETED_JOB_RETENTION_DAYS],
   ["cancelled", JOB_CONFIG.COMPLETED_JOB_RETENTION_DAYS],
   ["failed", JOB_CONFIG.FAILED_JOB_RETENTION_DAYS],
+  ["paused", JOB_CONFIG.FAILED_JOB_RETENTION_DAYS],
 ];
 
 /**
  * Deletes completed and cancelled jobs older than `COMPLETED_JOB_RETENTION_DAYS`
- * and failed jobs older than `FAILED_JOB_RETENTION_DAYS`, at most
+ * and failed and paused jobs older than `FAILED_JOB_RETENTION_DAYS`, at most
  * `CLEANUP_BATCH_SIZE` per transaction (then daily token totals older than
  * `USAGE_RETENTION_DAYS`, and questions soft-deleted more than
  * `DELETED_QUESTION_RETENTION_DAYS` ago, in the same budget); when a batch is
@@ -74,6 +75,7 @@ export const cleanup = internalMutation({
     deletedCompleted: v.number(),
     deletedCancelled: v.number(),
     deletedFailed: v.number(),
+    deletedPaused: v.number(),
     deletedUsageDays: v.number(),
     purgedQuestions: v.number(),
     total: v.number(),
@@ -125,6 +127,7 @@ export const cleanup = internalMutation({
       deletedCompleted: deleted.completed ?? 0,
       deletedCancelled: deleted.cancelled ?? 0,
       deletedFailed: deleted.failed ?? 0,
+      deletedPaused: deleted.paused ?? 0,
       deletedUsageDays: oldDays.length,
       purgedQuestions: purged.length,
       total,

@@ -14,7 +14,7 @@ import { newCard } from "../lib/fsrs";
 import { topicKey } from "../lib/topics";
 import { vGeneratedQuestion, vJobStatus, vTokenUsage } from "../lib/validators";
 import { internalMutation, type MutationCtx } from "./_generated/server";
-import { recordProgress, transition } from "./jobTransitions";
+import { isCurrentAttempt, recordProgress, transition } from "./jobTransitions";
 
 /**
  * Saves a batch of complete, validated questions of a job and records the
@@ -23,9 +23,10 @@ import { recordProgress, transition } from "./jobTransitions";
  * wrote, and, with the attempt's last batch, its end (`finish`: the job
  * completes with its token usage), so a job costs one call per batch.
  *
- * Writes nothing unless the job is still `processing`: once `cancelJob` (or
- * `failJob`, or the sweeper) has committed, no question of that job is ever
- * written again, and `active: false` tells the action to abort its stream.
+ * Writes nothing unless the job is still `processing` in the caller's
+ * `attempt`: once `cancelJob`, `pauseJob` (or `failJob`, or the sweeper) has
+ * committed, no question of that attempt is ever written again, even if the
+ * job is resumed meanwhile, and `active: false` tells the action to abort its stream.
  *
  * Idempotent: `batchStart` is how many questions the action believes the job
  * already has; questions the job already counts are skipped, so a re-sent
@@ -38,6 +39,8 @@ export const saveBatch = internalMutation({
     userId: v.string(),
     questions: v.array(vGeneratedQuestion),
     batchStart: v.number(),
+    /** The attempt the action runs (`startJob`'s answer); a batch of an older attempt writes nothing. */
+    attempt: v.optional(v.number()),
     /** The plan, once made (required with questions, unless the job already has one). */
     plan: v.optional(v.object({ topic: v.string(), estimatedTotal: v.number() })),
     questionsGenerated: v.number(),
@@ -55,7 +58,7 @@ export const saveBatch = internalMutation({
     const job = await ctx.db.get("generationJobs", args.jobId);
     if (!job) return { active: false, status: null, saved: 0, questionsSaved: 0 };
     if (job.userId !== args.userId) throw new Error(`saveBatch: job ${args.jobId} is not owned by the given user`);
-    if (job.status !== "processing") {
+    if (job.status !== "processing" || !isCurrentAttempt(job, args.attempt)) {
       return { active: false, status: job.status, saved: 0, questionsSaved: job.questionsSaved };
     }
     // A new job's topic joins the user's existing topic of the same key ("The NATO alphabet" → "NATO alphabet").

@@ -7,8 +7,11 @@
  *   reuses the key, so the server makes one job; a new prompt or a new
  *   submission after a success gets a new key. A second call while one is in
  *   flight is ignored.
- * - Success toasts "Generation started" with an action to open the panel;
- *   server errors toast in plain words. The caller keeps the typed prompt.
+ * - Success toasts "Generation started" with an action to open the panel.
+ *   A refusal comes back as a result for the form to show inline next to the
+ *   prompt (with `retryAfterMs` for a rate limit), never as a throw. With no
+ *   answer within `START_TIMEOUT_MS` it gives up (`reason: "timeout"`); if the
+ *   request still goes through later, a toast says the job started.
  */
 "use client";
 
@@ -17,7 +20,8 @@ import { useRef, useState } from "react";
 import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
 import type { Id } from "@/convex/_generated/dataModel";
-import { appErrorCode, userFacingMessage, type AppErrorCode } from "@/lib/errors";
+import { JOB_CONFIG } from "@/lib/constants/jobs";
+import { appErrorCode, isAppError, userFacingMessage, type AppErrorCode } from "@/lib/errors";
 import { validatePrompt } from "@/lib/prompt";
 import { useAppShell } from "./use-app-shell";
 
@@ -25,16 +29,12 @@ export type CreateJobResult =
   | { ok: true; jobId: Id<"generationJobs"> }
   /** `message` belongs next to the field (a prompt the rule rejects). */
   | { ok: false; reason: "invalid"; message: string }
-  | { ok: false; reason: "server"; code: AppErrorCode | null; message: string }
+  | { ok: false; reason: "server"; code: AppErrorCode | null; message: string; retryAfterMs?: number }
+  /** No answer within `START_TIMEOUT_MS`: the server is probably unreachable. */
+  | { ok: false; reason: "timeout"; message: string }
   | { ok: false; reason: "busy" };
 
-const ERROR_TITLES: Partial<Record<AppErrorCode, string>> = {
-  CONCURRENCY_LIMIT: "Too many generations running",
-  RATE_LIMITED: "Slow down a little",
-  BUDGET_EXCEEDED: "Today's AI budget is used up",
-  INVALID_PROMPT: "That prompt won't work",
-  UNAUTHENTICATED: "You're signed out",
-};
+const TIMED_OUT = Symbol("timed out");
 
 export function useCreateJob() {
   const createJob = useMutation(api.generationJobs.createJob);
@@ -42,6 +42,13 @@ export function useCreateJob() {
   const [isSubmitting, setIsSubmitting] = useState(false);
   const inFlight = useRef(false);
   const submission = useRef<{ prompt: string; key: string } | null>(null);
+
+  function started() {
+    toast.success("Generation started", {
+      description: "Questions appear in My Questions as they're written.",
+      action: { label: "View progress", onClick: () => openTasksPanel() },
+    });
+  }
 
   async function submit(rawPrompt: string): Promise<CreateJobResult> {
     const checked = validatePrompt(rawPrompt);
@@ -51,32 +58,44 @@ export function useCreateJob() {
     if (submission.current?.prompt !== checked.prompt) {
       submission.current = { prompt: checked.prompt, key: crypto.randomUUID() };
     }
-    const idempotencyKey = submission.current.key;
+    const current = submission.current;
     inFlight.current = true;
     setIsSubmitting(true);
+    const request = createJob({ prompt: checked.prompt, idempotencyKey: current.key });
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const jobId = await createJob({ prompt: checked.prompt, idempotencyKey });
+      const jobId = await Promise.race([
+        request,
+        new Promise<typeof TIMED_OUT>(
+          (resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), JOB_CONFIG.START_TIMEOUT_MS)),
+        ),
+      ]);
+      if (jobId === TIMED_OUT) {
+        // The client keeps the request and sends it once it reconnects: say so if it goes through.
+        request.then(
+          () => {
+            if (submission.current === current) submission.current = null;
+            started();
+          },
+          () => undefined,
+        );
+        return {
+          ok: false,
+          reason: "timeout",
+          message: "Can't reach the server. Your prompt is kept; try again when the connection is back.",
+        };
+      }
       submission.current = null;
-      toast.success("Generation started", {
-        description: "Questions appear in My Questions as they're written.",
-        action: { label: "View progress", onClick: () => openTasksPanel() },
-      });
+      started();
       return { ok: true, jobId };
     } catch (error) {
       const code = appErrorCode(error);
       const message = userFacingMessage(error);
-      toast.error((code && ERROR_TITLES[code]) ?? "Couldn't start the generation", {
-        description: message,
-        ...(code === "CONCURRENCY_LIMIT"
-          ? { action: { label: "View tasks", onClick: () => openTasksPanel("active") } }
-          : code === "UNAUTHENTICATED"
-            ? { action: { label: "Sign in", onClick: () => window.location.assign("/sign-in") } }
-            : {}),
-      });
-      return code === "INVALID_PROMPT"
-        ? { ok: false, reason: "invalid", message }
-        : { ok: false, reason: "server", code, message };
+      if (code === "INVALID_PROMPT") return { ok: false, reason: "invalid", message };
+      const retryAfterMs = isAppError(error) ? error.data.retryAfterMs : undefined;
+      return { ok: false, reason: "server", code, message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
     } finally {
+      clearTimeout(timer);
       inFlight.current = false;
       setIsSubmitting(false);
     }

@@ -1,6 +1,8 @@
 /**
- * Cancel and retry for one job, with the toasts that report them. Shared by
- * the task card, the job page and the notifications.
+ * Cancel, pause, resume (continue), retry and "more" for one job, with the
+ * toasts that report them. Shared by the task card, the live strip, the job
+ * page and the notifications. Each returns whether it worked; a refusal
+ * (limits, a job that moved on) is a toast in plain words, never a throw.
  */
 "use client";
 
@@ -12,41 +14,62 @@ import type { Id } from "@/convex/_generated/dataModel";
 import { plural } from "@/lib/jobs";
 import { userFacingMessage } from "@/lib/errors";
 
+type Action = "cancel" | "pause" | "resume" | "retry" | "extend";
+
 export function useJobActions() {
   const cancelJob = useMutation(api.generationJobs.cancelJob);
+  const pauseJob = useMutation(api.generationJobs.pauseJob);
+  const resumeJob = useMutation(api.generationJobs.resumeJob);
   const retryJob = useMutation(api.generationJobs.retryJob);
-  const [busy, setBusy] = useState<"cancel" | "retry" | null>(null);
+  const extendJob = useMutation(api.generationJobs.extendJob);
+  const [busy, setBusy] = useState<Action | null>(null);
 
-  async function cancel(jobId: Id<"generationJobs">): Promise<boolean> {
-    setBusy("cancel");
+  async function run(action: Action, failure: string, work: () => Promise<void>): Promise<boolean> {
+    setBusy(action);
     try {
-      const { questionsSaved } = await cancelJob({ jobId });
-      toast("Generation cancelled", {
-        description:
-          questionsSaved > 0 ? `${plural(questionsSaved, "question")} kept.` : "No questions had been saved yet.",
-      });
+      await work();
       return true;
     } catch (error) {
-      toast.error("Couldn't cancel", { description: userFacingMessage(error) });
+      toast.error(failure, { description: userFacingMessage(error) });
       return false;
     } finally {
       setBusy(null);
     }
   }
 
-  async function retry(jobId: Id<"generationJobs">): Promise<boolean> {
-    setBusy("retry");
-    try {
-      await retryJob({ jobId });
-      toast.success("Retrying", { description: "It continues where it stopped; saved questions are kept." });
-      return true;
-    } catch (error) {
-      toast.error("Couldn't retry", { description: userFacingMessage(error) });
-      return false;
-    } finally {
-      setBusy(null);
-    }
-  }
+  const kept = (saved: number) =>
+    saved > 0 ? `${plural(saved, "question")} kept.` : "No questions had been saved yet.";
 
-  return { cancel, retry, isCancelling: busy === "cancel", isRetrying: busy === "retry" };
+  return {
+    cancel: (jobId: Id<"generationJobs">) =>
+      run("cancel", "Couldn't cancel", async () => {
+        const { questionsSaved } = await cancelJob({ jobId });
+        toast("Generation cancelled", { description: kept(questionsSaved) });
+      }),
+    pause: (jobId: Id<"generationJobs">) =>
+      run("pause", "Couldn't pause", async () => {
+        const { questionsSaved } = await pauseJob({ jobId });
+        toast("Generation paused", { description: `${kept(questionsSaved)} Resume it whenever you like.` });
+      }),
+    resume: (jobId: Id<"generationJobs">) =>
+      run("resume", "Couldn't continue", async () => {
+        await resumeJob({ jobId });
+        toast.success("Continuing", { description: "It picks up where it stopped; saved questions are kept." });
+      }),
+    retry: (jobId: Id<"generationJobs">) =>
+      run("retry", "Couldn't retry", async () => {
+        await retryJob({ jobId });
+        toast.success("Retrying", { description: "It continues where it stopped; saved questions are kept." });
+      }),
+    extend: (jobId: Id<"generationJobs">) =>
+      run("extend", "Couldn't add more questions", async () => {
+        const { added } = await extendJob({ jobId });
+        toast.success(`Writing ${added} more`, { description: "On the same topic, without repeating saved ones." });
+      }),
+    isCancelling: busy === "cancel",
+    isPausing: busy === "pause",
+    isResuming: busy === "resume",
+    isRetrying: busy === "retry",
+    isExtending: busy === "extend",
+  };
 }

@@ -10,6 +10,7 @@ import {
   isActiveStatus,
   isJobStuck,
   isTerminalStatus,
+  endsAttempt,
   jobProgress,
   plural,
 } from "./jobs";
@@ -22,7 +23,13 @@ describe("job state machine", () => {
     ["processing", "completed"],
     ["processing", "failed"],
     ["processing", "cancelled"],
+    ["pending", "paused"],
+    ["processing", "paused"],
+    ["paused", "pending"],
+    ["paused", "cancelled"],
     ["failed", "pending"],
+    ["completed", "pending"],
+    ["cancelled", "pending"],
   ];
 
   test("allows exactly the listed transitions", () => {
@@ -38,11 +45,14 @@ describe("job state machine", () => {
     expect(canTransition("cancelled", "completed")).toBe(false);
     expect(canTransition("cancelled", "failed")).toBe(false);
     expect(canTransition("completed", "failed")).toBe(false);
+    expect(canTransition("cancelled", "processing")).toBe(false);
+    expect(canTransition("paused", "processing")).toBe(false);
   });
 
   test("active and terminal statuses", () => {
     expect(JOB_STATUSES.filter(isActiveStatus)).toEqual(["pending", "processing"]);
     expect(JOB_STATUSES.filter(isTerminalStatus)).toEqual(["completed", "failed", "cancelled"]);
+    expect(JOB_STATUSES.filter(endsAttempt)).toEqual(["paused", "completed", "failed", "cancelled"]);
   });
 });
 

@@ -14,14 +14,15 @@ import { JOB_CONFIG } from "./constants/jobs";
  * `jobStateDiagram()` of this table (a test compares them).
  */
 export const JOB_TRANSITIONS: Record<JobStatus, Partial<Record<JobStatus, string>>> = {
-  pending: { processing: "startJob", cancelled: "cancelJob", failed: "failJob, sweeper" },
-  processing: { completed: "completeJob", failed: "failJob, sweeper", cancelled: "cancelJob" },
+  pending: { processing: "startJob", paused: "pauseJob", cancelled: "cancelJob", failed: "failJob, sweeper" },
+  processing: { completed: "completeJob", paused: "pauseJob", failed: "failJob, sweeper", cancelled: "cancelJob" },
+  paused: { pending: "resumeJob", cancelled: "cancelJob" },
   failed: { pending: "retryJob" },
-  completed: {},
-  cancelled: {},
+  completed: { pending: "extendJob" },
+  cancelled: { pending: "resumeJob" },
 };
 
-/** The task panel's tabs: every job, the active ones, or one finished status. */
+/** The task panel's tabs: every job, the active ones, or one other status. */
 export type JobStatusFilter = "all" | "active" | Exclude<JobStatus, "pending" | "processing">;
 
 export function canTransition(from: JobStatus, to: JobStatus): boolean {
@@ -35,7 +36,7 @@ export function jobStateDiagram(): string {
     for (const [to, by] of Object.entries(targets)) lines.push(`  ${from} --> ${to}: ${by}`);
   }
   for (const status of Object.keys(JOB_TRANSITIONS) as JobStatus[]) {
-    if (isTerminalStatus(status)) lines.push(`  ${status} --> [*]: cleanup`);
+    if (endsAttempt(status)) lines.push(`  ${status} --> [*]: cleanup`);
   }
   return lines.join("\n");
 }
@@ -44,9 +45,26 @@ export function isActiveStatus(status: JobStatus): boolean {
   return (ACTIVE_JOB_STATUSES as readonly JobStatus[]).includes(status);
 }
 
-/** Completed, failed or cancelled: the job's action is done (a failed job may be retried). */
+/** Completed, failed or cancelled: the job is done (it may still be retried,
+ * continued or extended, which starts a new attempt). */
 export function isTerminalStatus(status: JobStatus): boolean {
-  return !isActiveStatus(status);
+  return status !== "paused" && !isActiveStatus(status);
+}
+
+/** Whether a move to `to` ends the running attempt (terminal, or paused). */
+export function endsAttempt(to: JobStatus): to is "completed" | "failed" | "cancelled" | "paused" {
+  return to === "paused" || isTerminalStatus(to);
+}
+
+/** Questions a paused, cancelled or interrupted job would still write if
+ * continued; null while its plan (the count) is unknown. */
+export function questionsLeft(job: Pick<PublicJob, "questionsSaved" | "estimatedTotal">): number | null {
+  return job.estimatedTotal === undefined ? null : Math.max(0, job.estimatedTotal - job.questionsSaved);
+}
+
+/** How many questions "more" adds to a completed job (0: it is full). */
+export function moreQuestionsCount(job: Pick<PublicJob, "questionsSaved">): number {
+  return Math.max(0, Math.min(JOB_CONFIG.MORE_QUESTIONS_COUNT, JOB_CONFIG.MAX_QUESTIONS - job.questionsSaved));
 }
 
 /** The state of a job's scheduled `processJob` (`_scheduled_functions.state.kind`),
@@ -185,6 +203,9 @@ export function isCompletedJob<J extends WithStatus>(job: J): job is Is<J, "comp
 }
 export function isCancelledJob<J extends WithStatus>(job: J): job is Is<J, "cancelled"> {
   return job.status === "cancelled";
+}
+export function isPausedJob<J extends WithStatus>(job: J): job is Is<J, "paused"> {
+  return job.status === "paused";
 }
 export function isFailedJob<J extends WithStatus>(job: J): job is Is<J, "failed"> {
   return job.status === "failed";

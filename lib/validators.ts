@@ -13,11 +13,12 @@ import { v, type Infer } from "convex/values";
 
 // ── Job lifecycle ───────────────────────────────────────────────────────────
 
-export const JOB_STATUSES = ["pending", "processing", "completed", "failed", "cancelled"] as const;
+export const JOB_STATUSES = ["pending", "processing", "paused", "completed", "failed", "cancelled"] as const;
 export const vJobStatus = literals(...JOB_STATUSES);
 export type JobStatus = Infer<typeof vJobStatus>;
 
-/** Statuses that count against the per-user concurrency limit. */
+/** Statuses that count against the per-user concurrency limit. A `paused` job
+ * does not: it runs nothing until it is resumed (which counts again). */
 export const ACTIVE_JOB_STATUSES = ["pending", "processing"] as const satisfies readonly JobStatus[];
 
 export const JOB_PHASES = ["clarifying", "generating", "finalizing"] as const;
@@ -105,7 +106,7 @@ export const vTokenUsage = v.object({
 export type TokenUsage = Infer<typeof vTokenUsage>;
 
 /** How an attempt ended. */
-export const ATTEMPT_OUTCOMES = ["completed", "failed", "cancelled"] as const;
+export const ATTEMPT_OUTCOMES = ["completed", "failed", "cancelled", "paused"] as const;
 
 /** One attempt of a job (its first run, and each retry): kept on the job,
  * the latest `MAX_ATTEMPT_HISTORY`, so the timeline shows every failure. */
@@ -144,7 +145,7 @@ export const publicJobFields = {
   completedAt: v.optional(v.number()),
   /** Heartbeat: set on creation, on every state change and on every batch. */
   lastProgressAt: v.number(),
-  /** 1 on creation, +1 per retry. */
+  /** 1 on creation, +1 per retry, resume, continue or "more". */
   attempts: v.number(),
   /** The model that ran the latest attempt. */
   model: v.optional(vModelKind),

@@ -1,7 +1,9 @@
 /**
- * One job in detail, live: the prompt as typed, a timeline of its phases with
- * times, the questions it has saved so far (appearing as they are written),
- * what went wrong if it failed, and cancel/retry. An id that is malformed,
+ * One job in detail, live: the prompt as typed, while it runs the live strip
+ * (n of N, elapsed, time left, pause, cancel), a timeline of its attempts with
+ * times, the questions it has saved so far (newest first, where the eye is,
+ * the ones that arrive marked "Just added"), what went wrong if it failed, and
+ * what can be done now (`JobActions`: resume, continue, retry, "10 more"). An id that is malformed,
  * unknown or someone else's gets a proper "not found" state.
  */
 "use client";
@@ -12,22 +14,22 @@ import Link from "next/link";
 import { api } from "@/convex/_generated/api";
 import type { PublicJob } from "@/lib/validators";
 import { useAppShell } from "@/hooks/use-app-shell";
+import { useArrivals } from "@/hooks/use-arrivals";
 import { useNow } from "@/hooks/use-now";
 import { JOB_CONFIG } from "@/lib/constants/jobs";
-import { describeJobError, isActiveStatus, jobProgress, plural } from "@/lib/jobs";
-import { isRetryableJob } from "@/lib/jobs";
-import { CancelJobButton } from "@/components/cancel-job-button";
+import { describeJobError, isActiveStatus, plural } from "@/lib/jobs";
+import { ServerAwayNote } from "@/components/connection-status";
 import { fullDateTime, relativeTime, tokenCount } from "@/components/format";
 import { jobQuestionsHref } from "@/components/generation-task-card";
+import { JobActions } from "@/components/job-actions";
+import { JobLiveRow } from "@/components/job-live-strip";
 import { jobDisplayState, JobStatusBadge, jobTitle } from "@/components/job-status";
 import { BulkActions } from "@/components/questions/bulk-actions";
 import { QuestionActions } from "@/components/questions/question-actions";
 import { QuestionCard } from "@/components/questions/question-card";
-import { RetryJobButton } from "@/components/retry-job-button";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
-import { Progress } from "@/components/ui/progress";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
 import { JobTimeline } from "./job-timeline";
@@ -36,7 +38,13 @@ export function JobDetail({ jobId }: { jobId: string }) {
   const job = useQuery(api.generationJobs.getJobById, { jobId });
   const now = useNow(15_000);
 
-  if (job === undefined) return <JobDetailSkeleton />;
+  if (job === undefined) {
+    return (
+      <ServerAwayNote what="this generation">
+        <JobDetailSkeleton />
+      </ServerAwayNote>
+    );
+  }
   if (job === null) return <JobNotFound />;
 
   return (
@@ -71,8 +79,7 @@ function BackLink() {
 
 function JobHeader({ job, now }: { job: PublicJob; now: number }) {
   const { openGenerate } = useAppShell();
-  const progress = jobProgress(job);
-  const active = isActiveStatus(job.status);
+  const live = isActiveStatus(job.status) || job.status === "paused";
   return (
     <header className="mt-4">
       <div className="flex flex-wrap items-center gap-2 text-sm text-muted-foreground">
@@ -114,19 +121,10 @@ function JobHeader({ job, now }: { job: PublicJob; now: number }) {
         </blockquote>
       </figure>
 
-      {active && (
-        <div className="mt-5 space-y-1.5">
-          <Progress value={progress.percent} label="Generation progress" valueText={progress.label} />
-          <p className="flex justify-between text-sm text-muted-foreground" aria-live="polite">
-            <span>{progress.label}</span>
-            {progress.percent !== null && <span className="tabular-nums">{progress.percent}%</span>}
-          </p>
-        </div>
-      )}
+      {live && <JobLiveRow job={job} compact className="mt-5" />}
 
       <div className="mt-5 flex flex-wrap gap-2">
-        {active && <CancelJobButton job={job} size="md" />}
-        {isRetryableJob(job) && <RetryJobButton jobId={job._id} size="md" />}
+        {!live && <JobActions job={job} size="md" />}
         {job.questionsSaved > 0 && (
           <Button asChild variant="secondary">
             <Link href={jobQuestionsHref(job._id)}>
@@ -183,6 +181,7 @@ function JobErrorDetails({ job }: { job: PublicJob }) {
 function JobQuestions({ job, now }: { job: PublicJob; now: number }) {
   const questions = useQuery(api.myQuestions.listJobQuestions, { jobId: job._id });
   const writing = job.status === "processing";
+  const arrived = useArrivals(questions, job._id);
   return (
     <section aria-labelledby="job-questions-title">
       <h2 id="job-questions-title" className="mb-4 text-sm font-semibold tracking-wide text-muted-foreground uppercase">
@@ -203,18 +202,8 @@ function JobQuestions({ job, now }: { job: PublicJob; now: number }) {
               view={{ kind: "job", jobId: job._id }}
             />
           )}
+          // Newest first, like My Questions: what arrives shows where the eye is, not below the fold.
           <ol className="space-y-3">
-            {questions.map((question, index) => (
-              <li key={question._id} className="animate-fade-in">
-                <QuestionCard
-                  question={question}
-                  now={now}
-                  number={index + 1}
-                  showTopic={false}
-                  actions={<QuestionActions question={question} />}
-                />
-              </li>
-            ))}
             {writing && (
               <li
                 className="flex items-center gap-2 rounded-xl border border-dashed border-border px-4 py-4 text-sm text-muted-foreground"
@@ -224,6 +213,21 @@ function JobQuestions({ job, now }: { job: PublicJob; now: number }) {
                 {job.phase === "clarifying" ? "Working out the topic…" : `Writing question ${questions.length + 1}…`}
               </li>
             )}
+            {questions
+              .map((question, index) => ({ question, number: index + 1 }))
+              .reverse()
+              .map(({ question, number }) => (
+                <li key={question._id} className="animate-fade-in">
+                  <QuestionCard
+                    question={question}
+                    now={now}
+                    number={number}
+                    showTopic={false}
+                    arrived={arrived(question)}
+                    actions={<QuestionActions question={question} />}
+                  />
+                </li>
+              ))}
             {!writing && questions.length === 0 && (
               <li className="rounded-xl border border-dashed border-border px-4 py-8 text-center text-sm text-muted-foreground">
                 {job.status === "pending"

@@ -1,12 +1,15 @@
 /**
- * A job's life as a timeline: queued, started, understanding the topic,
- * writing questions, and how it ended, each with its time when known.
- * Built only from the job document, so it updates live with it.
+ * A job's life as a timeline: queued, each earlier attempt and how it ended
+ * (paused, failed with its code and plain message, cancelled, completed
+ * before "more"; the last `MAX_ATTEMPT_HISTORY` are kept on the job), the
+ * current attempt's start, understanding the topic, writing questions, and how
+ * it ended, each with its time when known. Built only from the job document,
+ * so it updates live with it.
  */
 "use client";
 
 import { Check, Circle, CircleAlert, CirclePause, Ban, LoaderCircle } from "lucide-react";
-import type { PublicJob } from "@/lib/validators";
+import type { AttemptRecord, PublicJob } from "@/lib/validators";
 import { describeJobError, plural } from "@/lib/jobs";
 import { clockTime, fullDateTime, shortDuration } from "@/components/format";
 import { cn } from "@/components/ui/cn";
@@ -30,6 +33,7 @@ export function jobTimelineSteps(job: PublicJob): Step[] {
 
   const steps: Step[] = [
     { id: "queued", title: "Queued", at: job.createdAt, state: "done" },
+    ...(job.attemptHistory ?? []).filter((a) => a.attempt < job.attempts).map(attemptStep),
     {
       id: "started",
       title: job.attempts > 1 ? `Started (attempt ${job.attempts})` : "Started",
@@ -79,6 +83,14 @@ export function jobTimelineSteps(job: PublicJob): Step[] {
       at: job.completedAt,
       state: "cancelled",
     });
+  } else if (status === "paused") {
+    steps.push({
+      id: "end",
+      title: "Paused",
+      detail: `${plural(job.questionsSaved, "question")} saved; resume to continue`,
+      at: job.lastProgressAt,
+      state: "stopped",
+    });
   } else if (status === "failed") {
     const interrupted = job.errorCode === "INTERRUPTED";
     steps.push({
@@ -92,6 +104,47 @@ export function jobTimelineSteps(job: PublicJob): Step[] {
     steps.push({ id: "end", title: "Done", state: "upcoming" });
   }
   return steps;
+}
+
+/** An earlier attempt, as one step: how it ended, why, and what it had saved. */
+function attemptStep(attempt: AttemptRecord): Step {
+  const saved = attempt.questionsSaved !== undefined ? ` · ${plural(attempt.questionsSaved, "question")} saved` : "";
+  const ran = attempt.endedAt !== undefined ? ` · ran ${shortDuration(attempt.endedAt - attempt.startedAt)}` : "";
+  const base = { id: `attempt-${attempt.attempt}`, ...(attempt.endedAt !== undefined ? { at: attempt.endedAt } : {}) };
+  switch (attempt.outcome) {
+    case "failed": {
+      const interrupted = attempt.errorCode === "INTERRUPTED";
+      return {
+        ...base,
+        title: `Attempt ${attempt.attempt}: ${interrupted ? "interrupted" : "failed"}`,
+        detail: `${describeJobError(attempt.errorCode).title}${attempt.errorCode ? ` (${attempt.errorCode})` : ""}${saved}${ran}`,
+        state: interrupted ? "interrupted" : "failed",
+      };
+    }
+    case "paused":
+      return {
+        ...base,
+        title: `Attempt ${attempt.attempt}: paused`,
+        detail: `Paused by you${saved}${ran}`,
+        state: "stopped",
+      };
+    case "cancelled":
+      return {
+        ...base,
+        title: `Attempt ${attempt.attempt}: cancelled`,
+        detail: `Cancelled${saved}${ran}`,
+        state: "cancelled",
+      };
+    case "completed":
+      return { ...base, title: `Attempt ${attempt.attempt}: done`, detail: `Completed${saved}${ran}`, state: "done" };
+    default:
+      return {
+        ...base,
+        title: `Attempt ${attempt.attempt}`,
+        detail: `Ended without a record${saved}`,
+        state: "stopped",
+      };
+  }
 }
 
 const ICONS: Record<StepState, { Icon: typeof Check; className: string }> = {

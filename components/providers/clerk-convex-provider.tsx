@@ -9,9 +9,10 @@ import { useAuth } from "@clerk/nextjs";
 import { ConvexReactClient } from "convex/react";
 import { ConvexProviderWithClerk } from "convex/react-clerk";
 import { useState, type ReactNode } from "react";
+import { clientLogger } from "./client-logger";
 
 export function ClerkConvexProvider({ convexUrl, children }: { convexUrl: string; children: ReactNode }) {
-  const [client] = useState(() => new ConvexReactClient(convexUrl));
+  const [client] = useState(() => new ConvexReactClient(convexUrl, { logger: clientLogger }));
   return (
     <ConvexProviderWithClerk client={client} useAuth={useAuth}>
       {children}

@@ -8,11 +8,12 @@
 import { ConvexProviderWithAuth, ConvexReactClient } from "convex/react";
 import { useState, type ReactNode } from "react";
 import { LocalSessionContext, useLocalAuth, type LocalUser } from "@/hooks/use-local-auth";
+import { clientLogger } from "./client-logger";
 
 type LocalConvexProviderProps = { convexUrl: string; user: LocalUser; children: ReactNode };
 
 export function LocalConvexProvider({ convexUrl, user, children }: LocalConvexProviderProps) {
-  const [client] = useState(() => new ConvexReactClient(convexUrl));
+  const [client] = useState(() => new ConvexReactClient(convexUrl, { logger: clientLogger }));
   return (
     <LocalSessionContext value={user}>
       <ConvexProviderWithAuth client={client} useAuth={useLocalAuth}>

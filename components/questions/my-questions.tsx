@@ -1,7 +1,8 @@
 /**
  * My Questions: every question of the user, newest first, a page at a time,
- * filtered by topic or by the job that wrote them. Live: while a job runs,
- * its new questions appear at the top as they are saved.
+ * filtered by topic or by the job that wrote them. Live: the strip at the top
+ * says which jobs are still writing (and how long they have left), and their
+ * new questions appear at the top, marked "Just added" for a moment.
  */
 "use client";
 
@@ -12,12 +13,14 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { api } from "@/convex/_generated/api";
 import { useActiveJobs } from "@/hooks/use-active-jobs";
+import { useArrivals } from "@/hooks/use-arrivals";
 import { useNow } from "@/hooks/use-now";
-import { isActiveStatus, jobProgress, plural } from "@/lib/jobs";
+import { isActiveStatus, plural } from "@/lib/jobs";
+import { ServerAwayNote } from "@/components/connection-status";
 import { NoQuestionsEmptyState } from "@/components/empty-states";
+import { ActiveJobsStrip, JobLiveRow } from "@/components/job-live-strip";
 import { JobStatusBadge, jobTitle } from "@/components/job-status";
 import { Button } from "@/components/ui/button";
-import { Progress } from "@/components/ui/progress";
 import {
   Select,
   SelectContent,
@@ -61,9 +64,15 @@ export function MyQuestions({ topic, jobId }: MyQuestionsProps) {
     else next.delete(id);
     setSelection(next);
   }
+  const arrived = useArrivals(status === "LoadingFirstPage" ? undefined : results, JSON.stringify(args));
 
   if (!filtered && status === "Exhausted" && results.length === 0) {
-    return <NoQuestionsEmptyState context="my-questions" />;
+    return (
+      <>
+        <ActiveJobsStrip className="mb-6" />
+        <NoQuestionsEmptyState context="my-questions" />
+      </>
+    );
   }
 
   return (
@@ -85,7 +94,7 @@ export function MyQuestions({ topic, jobId }: MyQuestionsProps) {
         </div>
       </div>
 
-      {jobId !== undefined && <JobFilterBanner jobId={jobId} className="mt-5" />}
+      {jobId !== undefined ? <JobFilterBanner jobId={jobId} className="mt-5" /> : <ActiveJobsStrip className="mt-5" />}
 
       {results.length > 0 && (
         <BulkActions
@@ -99,7 +108,9 @@ export function MyQuestions({ topic, jobId }: MyQuestionsProps) {
       <div className="mt-6">
         <h2 className="sr-only">Questions</h2>
         {status === "LoadingFirstPage" ? (
-          <QuestionCardSkeletonList />
+          <ServerAwayNote what="your questions">
+            <QuestionCardSkeletonList />
+          </ServerAwayNote>
         ) : results.length === 0 ? (
           <FilteredEmpty jobId={jobId} />
         ) : (
@@ -120,6 +131,7 @@ export function MyQuestions({ topic, jobId }: MyQuestionsProps) {
                     />
                   }
                   actions={<QuestionActions question={question} />}
+                  arrived={arrived(question)}
                 />
               </li>
             ))}
@@ -240,13 +252,8 @@ function JobFilterBanner({ jobId, className }: { jobId: string; className?: stri
                 </Link>
                 <JobStatusBadge job={job} />
               </div>
-              {isActiveStatus(job.status) && (
-                <Progress
-                  className="mt-2.5"
-                  value={jobProgress(job).percent}
-                  label="Generation progress"
-                  valueText={jobProgress(job).label}
-                />
+              {(isActiveStatus(job.status) || job.status === "paused") && (
+                <JobLiveRow job={job} compact className="mt-2.5" />
               )}
             </>
           )}

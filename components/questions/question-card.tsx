@@ -21,6 +21,8 @@ type QuestionCardProps = {
   leading?: ReactNode;
   /** Under the answer: the question's own actions (edit, suspend, delete). */
   actions?: ReactNode;
+  /** It arrived while the list was open: highlighted and marked "Just added" for a moment. */
+  arrived?: boolean;
   className?: string;
 };
 
@@ -31,13 +33,26 @@ export function QuestionCard({
   showTopic = true,
   leading,
   actions,
+  arrived = false,
   className,
 }: QuestionCardProps) {
   const due = question.card.due;
   return (
-    <article className={cn("rounded-xl border border-border bg-card p-4 shadow-xs sm:p-5", className)}>
+    <article
+      data-arrived={arrived || undefined}
+      className={cn(
+        "rounded-xl border border-border bg-card p-4 shadow-xs sm:p-5",
+        arrived && "animate-arrival motion-reduce:animate-none",
+        className,
+      )}
+    >
       <div className="flex flex-wrap items-center gap-x-2 gap-y-1.5 text-xs text-muted-foreground">
         {leading}
+        {arrived && (
+          <span className="animate-arrival-mark rounded-full bg-primary px-2 py-0.5 text-[11px] font-semibold text-primary-foreground">
+            Just added
+          </span>
+        )}
         {number !== undefined && <span className="font-medium text-foreground tabular-nums">Question {number}</span>}
         {showTopic && (
           <Link

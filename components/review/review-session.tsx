@@ -10,6 +10,8 @@
  * When the queue runs out, a summary (answered, right, next due); when nothing
  * is due, "Practice anyway" walks the next questions to come due, and only a
  * rating changes their schedule ("Next without rating" changes nothing).
+ *
+ * The live strip above says which generations are still writing questions.
  */
 "use client";
 
@@ -26,6 +28,8 @@ import { useQuestionActions } from "@/hooks/use-question-actions";
 import { userFacingMessage } from "@/lib/errors";
 import { AllCaughtUpEmptyState, NoQuestionsEmptyState } from "@/components/empty-states";
 import { timeUntil } from "@/components/format";
+import { ServerAwayNote } from "@/components/connection-status";
+import { ActiveJobsStrip } from "@/components/job-live-strip";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -110,6 +114,8 @@ export function ReviewSession({ topic, jobId }: ReviewSessionProps) {
       </div>
     </div>
   );
+  // Every state of the screen says which generations are still writing questions.
+  const strip = <ActiveJobsStrip className="mx-auto mb-6 max-w-2xl" />;
   const live = (
     <p className="sr-only" aria-live="polite">
       {announcement}
@@ -120,11 +126,21 @@ export function ReviewSession({ topic, jobId }: ReviewSessionProps) {
     return (
       <div className="mx-auto max-w-2xl">
         {header}
-        <ReviewCardSkeleton />
+        {strip}
+        <ServerAwayNote what="your review">
+          <ReviewCardSkeleton />
+        </ServerAwayNote>
       </div>
     );
   }
-  if (!queue.hasQuestions && !scoped && !practicing) return <NoQuestionsEmptyState context="review" />;
+  if (!queue.hasQuestions && !scoped && !practicing) {
+    return (
+      <>
+        {strip}
+        <NoQuestionsEmptyState context="review" />
+      </>
+    );
+  }
 
   const current = practicing ? practice?.questions[practice.index] : (queue.question ?? undefined);
   if (current === undefined) {
@@ -132,6 +148,7 @@ export function ReviewSession({ topic, jobId }: ReviewSessionProps) {
       return (
         <>
           {live}
+          {strip}
           <SessionSummary
             stats={stats}
             nextDueAt={queue.question ? minute : queue.nextDueAt}
@@ -144,6 +161,7 @@ export function ReviewSession({ topic, jobId }: ReviewSessionProps) {
     return (
       <>
         {live}
+        {strip}
         <AllCaughtUpEmptyState nextDueAt={queue.nextDueAt} now={minute} />
         {queue.hasQuestions && (
           <div className="flex justify-center">
@@ -160,6 +178,7 @@ export function ReviewSession({ topic, jobId }: ReviewSessionProps) {
   return (
     <div className="mx-auto max-w-2xl">
       {header}
+      {strip}
       {live}
       {waitingForNext ? (
         <ReviewCardSkeleton />

@@ -11,6 +11,7 @@
 import type * as aiGeneration from "../aiGeneration.js";
 import type * as crons from "../crons.js";
 import type * as generationJobs from "../generationJobs.js";
+import type * as health from "../health.js";
 import type * as jobTransitions from "../jobTransitions.js";
 import type * as lib_ai_answerStream from "../lib/ai/answerStream.js";
 import type * as lib_ai_generate from "../lib/ai/generate.js";
@@ -44,6 +45,7 @@ declare const fullApi: ApiFromModules<{
   aiGeneration: typeof aiGeneration;
   crons: typeof crons;
   generationJobs: typeof generationJobs;
+  health: typeof health;
   jobTransitions: typeof jobTransitions;
   "lib/ai/answerStream": typeof lib_ai_answerStream;
   "lib/ai/generate": typeof lib_ai_generate;

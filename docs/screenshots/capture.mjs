@@ -8,11 +8,15 @@
 //   npx next build && CONVEX_URL=http://127.0.0.1:3215 LOCAL_AUTH_ISSUER=http://localhost:3124 ENABLE_LOCAL_SIGN_IN=1 npx next start -p 3124
 //   node docs/screenshots/capture.mjs http://localhost:3124 docs/screenshots
 //
+// A fourth argument `live-strip` captures only light-live-strip.png (a fresh
+// user: one job paused, one running with its estimate and a question just added).
+//
 // Needs Chromium at /usr/bin/chromium (apt-get install chromium).
 import { chromium } from "playwright-core";
 
 const base = process.argv[2] ?? "http://localhost:3124";
 const outDir = process.argv[3] ?? "docs/screenshots";
+const only = process.argv[4];
 const DESKTOP = { width: 1280, height: 820 };
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
@@ -73,68 +77,109 @@ async function answerFirstQuestion(page) {
   await page.getByRole("group", { name: "How well did you know it?" }).waitFor();
 }
 
-try {
-  // ── Data: one finished job, two failures, a cancelled one, one running ──
+/** My Questions with the live strip: a paused job, a running one with its estimate, a question just added. */
+async function captureLiveStrip() {
   const page = await openPage({ colorScheme: "light", viewport: DESKTOP });
+  await page.goto(`${base}/my-questions`);
   await generate(page, "NATO phonetic alphabet");
   await waitForIdle(page);
-  await generate(page, "Byzantine emperors");
-  await generate(page, "Quantum field theory");
-  await waitForIdle(page);
+  const strip = page.getByRole("region", { name: "Generations in progress" });
   await generate(page, "Spanish irregular verbs");
-  await openPanel(page);
-  const spanish = page.getByRole("article").filter({ hasText: "Spanish irregular verbs" });
-  await spanish.getByText(/Generating: [2-9] of/).waitFor({ timeout: 60_000 });
-  await spanish.getByRole("button", { name: "Cancel" }).click();
-  await page.getByRole("button", { name: "Stop generation" }).click();
-  await page.getByRole("alertdialog").waitFor({ state: "detached" });
-  await page.keyboard.press("Escape");
-  await page.waitForTimeout(600);
+  const spanish = strip.getByTestId("job-live-row").filter({ hasText: "Spanish" });
+  await spanish
+    .getByText(/[2-9] of \d+ saved/)
+    .first()
+    .waitFor({ timeout: 60_000 });
+  await spanish.getByRole("button", { name: "Pause" }).click();
+  await spanish
+    .getByText(/Paused · /)
+    .first()
+    .waitFor();
   await generate(page, "The periodic table: first 20 elements");
-  await page.waitForTimeout(5000);
-  const session = await page.context().storageState();
-
-  // ── Light, desktop ──
-  await answerFirstQuestion(page);
-  await shot(page, "light-review");
-  await openPanel(page);
-  await shot(page, "light-tasks-panel");
-  await page.getByRole("article").filter({ hasText: "periodic table" }).getByRole("link", { name: "Details" }).click();
-  await page.waitForURL(/\/jobs\//);
-  await page.getByRole("heading", { name: /Questions/ }).waitFor();
-  await page.waitForTimeout(1500);
-  await shot(page, "light-job-detail");
-  await page.goto(`${base}/my-questions`);
-  await page.getByRole("article").first().waitFor();
-  await shot(page, "light-my-questions");
-  await page.getByRole("button", { name: "Generate questions" }).first().click();
-  await page.keyboard.type("Photosynthesis: the light and dark reactions, for a biology exam");
-  await shot(page, "light-generate");
+  const periodic = strip.getByTestId("job-live-row").filter({ hasText: "periodic" });
+  await periodic.getByTestId("time-left").waitFor({ timeout: 60_000 });
+  await page
+    .locator("[data-sonner-toast]")
+    .first()
+    .waitFor({ state: "detached", timeout: 15_000 })
+    .catch(() => undefined);
+  await page.getByText("Just added").first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press("Escape");
+  await page.mouse.move(0, 0);
+  await shot(page, "light-live-strip");
   await page.context().close();
+}
 
-  // ── Dark, desktop ──
-  const dark = await openPage({ colorScheme: "dark", viewport: DESKTOP }, session);
-  await answerFirstQuestion(dark);
-  await shot(dark, "dark-review");
-  await openPanel(dark);
-  await dark.getByRole("tab", { name: "Failed" }).click();
-  await dark.waitForTimeout(500);
-  await shot(dark, "dark-tasks-panel");
-  await dark.getByRole("article").filter({ hasText: "Byzantine" }).getByRole("link", { name: "Details" }).click();
-  await dark.waitForURL(/\/jobs\//);
-  await dark.getByText("Technical details").click();
-  await shot(dark, "dark-job-failed");
-  await dark.context().close();
+try {
+  if (only === "live-strip") {
+    await captureLiveStrip();
+  } else {
+    // ── Data: one finished job, two failures, a cancelled one, one running ──
+    const page = await openPage({ colorScheme: "light", viewport: DESKTOP });
+    await generate(page, "NATO phonetic alphabet");
+    await waitForIdle(page);
+    await generate(page, "Byzantine emperors");
+    await generate(page, "Quantum field theory");
+    await waitForIdle(page);
+    await generate(page, "Spanish irregular verbs");
+    await openPanel(page);
+    const spanish = page.getByRole("article").filter({ hasText: "Spanish irregular verbs" });
+    await spanish.getByText(/Generating: [2-9] of/).waitFor({ timeout: 60_000 });
+    await spanish.getByRole("button", { name: "Cancel" }).click();
+    await page.getByRole("button", { name: "Stop generation" }).click();
+    await page.getByRole("alertdialog").waitFor({ state: "detached" });
+    await page.keyboard.press("Escape");
+    await page.waitForTimeout(600);
+    await generate(page, "The periodic table: first 20 elements");
+    await page.waitForTimeout(5000);
+    const session = await page.context().storageState();
 
-  // ── Phone, light and dark ──
-  for (const scheme of ["light", "dark"]) {
-    const phone = await openPage({ colorScheme: scheme, ...PHONE }, session);
-    await phone.goto(`${base}/`);
-    await phone.getByRole("list", { name: "Answers" }).waitFor();
-    await shot(phone, `mobile-${scheme}-review`);
-    await openPanel(phone);
-    await shot(phone, `mobile-${scheme}-tasks-panel`);
-    await phone.context().close();
+    // ── Light, desktop ──
+    await answerFirstQuestion(page);
+    await shot(page, "light-review");
+    await openPanel(page);
+    await shot(page, "light-tasks-panel");
+    await page
+      .getByRole("article")
+      .filter({ hasText: "periodic table" })
+      .getByRole("link", { name: "Details" })
+      .click();
+    await page.waitForURL(/\/jobs\//);
+    await page.getByRole("heading", { name: /Questions/ }).waitFor();
+    await page.waitForTimeout(1500);
+    await shot(page, "light-job-detail");
+    await page.goto(`${base}/my-questions`);
+    await page.getByRole("article").first().waitFor();
+    await shot(page, "light-my-questions");
+    await page.getByRole("button", { name: "Generate questions" }).first().click();
+    await page.keyboard.type("Photosynthesis: the light and dark reactions, for a biology exam");
+    await shot(page, "light-generate");
+    await page.context().close();
+
+    // ── Dark, desktop ──
+    const dark = await openPage({ colorScheme: "dark", viewport: DESKTOP }, session);
+    await answerFirstQuestion(dark);
+    await shot(dark, "dark-review");
+    await openPanel(dark);
+    await dark.getByRole("tab", { name: "Failed" }).click();
+    await dark.waitForTimeout(500);
+    await shot(dark, "dark-tasks-panel");
+    await dark.getByRole("article").filter({ hasText: "Byzantine" }).getByRole("link", { name: "Details" }).click();
+    await dark.waitForURL(/\/jobs\//);
+    await dark.getByText("Technical details").click();
+    await shot(dark, "dark-job-failed");
+    await dark.context().close();
+
+    // ── Phone, light and dark ──
+    for (const scheme of ["light", "dark"]) {
+      const phone = await openPage({ colorScheme: scheme, ...PHONE }, session);
+      await phone.goto(`${base}/`);
+      await phone.getByRole("list", { name: "Answers" }).waitFor();
+      await shot(phone, `mobile-${scheme}-review`);
+      await openPanel(phone);
+      await shot(phone, `mobile-${scheme}-tasks-panel`);
+      await phone.context().close();
+    }
   }
 } catch (error) {
   for (const context of browser.contexts())

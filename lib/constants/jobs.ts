@@ -19,6 +19,10 @@ export const JOB_CONFIG = {
   MIN_PROMPT_LENGTH: 3,
   /** Longest prompt: room for pasted notes, small enough to keep a job doc light. */
   MAX_PROMPT_LENGTH: 5000,
+  /** How long the form waits for `createJob` to answer before it says the
+   * server can't be reached (the prompt is kept; the request, if it still
+   * goes through, uses the same idempotency key as a retry would). */
+  START_TIMEOUT_MS: 10 * SECOND,
   /** Longest client idempotency key (a UUID is 36). */
   MAX_IDEMPOTENCY_KEY_LENGTH: 128,
   /**
@@ -41,6 +45,8 @@ export const JOB_CONFIG = {
   /** Bounds of the question count the clarify step may pick. */
   MIN_QUESTIONS: 5,
   MAX_QUESTIONS: 50,
+  /** Questions a completed job's "more" adds to it (`extendJob`), up to `MAX_QUESTIONS`. */
+  MORE_QUESTIONS_COUNT: 10,
   /** Used when the model gives no usable estimate. */
   DEFAULT_QUESTIONS: 10,
   /** A topic's name is a short title: it fits a filter menu and a card. */
@@ -81,7 +87,8 @@ export const JOB_CONFIG = {
   /** Completed and cancelled jobs are deleted after this many days
    * (their questions are kept). */
   COMPLETED_JOB_RETENTION_DAYS: 7,
-  /** Failed jobs stay longer so a user can still read what went wrong. */
+  /** Failed and paused jobs stay longer so a user can still read what went
+   * wrong, or resume. */
   FAILED_JOB_RETENTION_DAYS: 30,
   /** Jobs deleted per cleanup transaction. A job doc is at most ~12 KB
    * (5,000-char prompt, 50 question ids), so 500 stay far inside Convex's

@@ -94,34 +94,6 @@ describe("generating questions", () => {
     await expect.poll(() => grace.questions.count()).toBe(kept);
   });
 
-  test("three jobs at once, then a fourth: a clear error toast, and the typed prompt is kept", async () => {
-    const alan = await signIn("Alan");
-    for (const topic of ["First", "Second", "Third"])
-      await alan.generate(`${topic} long job [[count:30]] [[pace:900]]`);
-    await alan.expectRunning(3);
-
-    await alan.startTyping("A fourth topic");
-    await alan.submit();
-    await visible(alan.toast("Too many generations running"));
-    await visible(alan.toast(/You already have 3 generations running/));
-    expect(await alan.modal.getByRole("textbox").inputValue()).toBe("A fourth topic");
-    await alan.page.keyboard.press("Escape");
-    await hidden(alan.modal);
-    await alan.expectRunning(3);
-  });
-
-  test("rapid submissions: after a burst, a clear rate-limit message", async () => {
-    const barbara = await signIn("Barbara");
-    for (let i = 1; i <= 6; i++) {
-      await barbara.generate(`Quick ${i} [[count:5]] [[pace:1]]`);
-      await barbara.expectRunning(0);
-    }
-    await barbara.startTyping("One too many");
-    await barbara.submit();
-    await visible(barbara.toast("Slow down a little"));
-    await visible(barbara.toast(/starting generations too quickly\. Try again in/));
-  });
-
   test("a failing model: the card says what went wrong and offers Retry, and the retry completes", async () => {
     const katherine = await signIn("Katherine");
     await katherine.generate("Flaky provider [[count:5]] [[pace:50]] [[fail-once:429]]");

@@ -108,6 +108,22 @@ export class App {
     return href!.split("/jobs/")[1]!;
   }
 
+  // ── Live strip ──────────────────────────────────────────────────────────
+
+  get strip(): Locator {
+    return this.page.getByRole("region", { name: "Generations in progress" });
+  }
+
+  /** The live row of the job whose title contains `text` (in the strip). */
+  liveRow(text: string): Locator {
+    return this.strip.getByTestId("job-live-row").filter({ hasText: text });
+  }
+
+  /** The server-away banner. */
+  get serverAway(): Locator {
+    return this.page.getByTestId("server-away");
+  }
+
   // ── Pages ───────────────────────────────────────────────────────────────
 
   async gotoMyQuestions(query = ""): Promise<void> {

@@ -1,0 +1,77 @@
+/**
+ * Time for a running job and for a refused start, as the UI shows it: how long
+ * a job has been running, an estimate of what is left from the rate it has
+ * shown so far, and the countdown of a rate-limit refusal. Pure: the caller
+ * passes the clock.
+ */
+import type { PublicJob } from "./validators";
+
+type TimedJob = Pick<
+  PublicJob,
+  "status" | "phase" | "createdAt" | "startedAt" | "lastProgressAt" | "questionsSaved" | "estimatedTotal" | "attempts"
+> & { attemptHistory?: PublicJob["attemptHistory"] };
+
+export type JobTiming = {
+  /** Since the running attempt started (or since the job was queued); null when it is not active. */
+  elapsedMs: number | null;
+  /** Estimated time until the last question is saved; null until it can be told. */
+  leftMs: number | null;
+};
+
+/**
+ * Elapsed time and an estimate of the time left for a pending or processing
+ * job at `now`. The estimate comes from the job's observed rate in this
+ * attempt: the questions it saved since it started, over the time to its
+ * latest save (its heartbeat). Until this attempt has saved one question
+ * there is no rate, so no estimate; it counts down between saves and never
+ * goes below zero.
+ */
+export function jobTiming(job: TimedJob, now: number): JobTiming {
+  if (job.status === "pending") return { elapsedMs: Math.max(0, now - job.createdAt), leftMs: null };
+  if (job.status !== "processing") return { elapsedMs: null, leftMs: null };
+  const startedAt = job.startedAt ?? job.createdAt;
+  const elapsedMs = Math.max(0, now - startedAt);
+  if (job.estimatedTotal === undefined) return { elapsedMs, leftMs: null };
+  const remaining = Math.max(0, job.estimatedTotal - job.questionsSaved);
+  if (remaining === 0) return { elapsedMs, leftMs: 0 };
+  const savedThisAttempt = job.questionsSaved - savedBeforeAttempt(job);
+  const measuredMs = job.lastProgressAt - startedAt;
+  if (savedThisAttempt <= 0 || measuredMs <= 0) return { elapsedMs, leftMs: null };
+  const finishAt = job.lastProgressAt + (remaining * measuredMs) / savedThisAttempt;
+  return { elapsedMs, leftMs: Math.max(0, finishAt - now) };
+}
+
+/** Questions the job had when its current attempt started: what the previous attempt ended with. */
+function savedBeforeAttempt(job: TimedJob): number {
+  const previous = job.attemptHistory?.find((a) => a.attempt === job.attempts - 1);
+  return previous?.questionsSaved ?? 0;
+}
+
+/** "about 8 s left", "about 2 min left", "almost done". */
+export function formatTimeLeft(ms: number): string {
+  if (ms < 1500) return "almost done";
+  const seconds = Math.ceil(ms / 1000);
+  if (seconds < 60) return `about ${seconds} s left`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return `about ${minutes} min left`;
+  const hours = Math.floor(minutes / 60);
+  return `about ${hours} h ${minutes % 60} min left`;
+}
+
+/** A running clock: "0:07", "2:05", "1:02:03". Negative times show as 0:00. */
+export function formatClock(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${s}` : `${m}:${s}`;
+}
+
+/**
+ * What is left of a wait that ends at `until` (a refusal's `retryAfterMs`
+ * added to when it came), rounded up to whole seconds so "0:00" is shown only
+ * once the wait is over; 0 when it is over.
+ */
+export function countdownMs(until: number, now: number): number {
+  return Math.max(0, Math.ceil((until - now) / 1000) * 1000);
+}

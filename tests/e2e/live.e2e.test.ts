@@ -1,0 +1,207 @@
+/**
+ * Jobs that say where they are (issue 12), in Chromium against the production
+ * build and the local backend: the live strip with its estimate, pause and
+ * resume, continuing a cancelled job, "10 more", and what each page shows
+ * when the server is away (the backend's WebSocket blocked in the browser with
+ * `page.routeWebSocket`). The directive model scripts each job from its prompt.
+ */
+import { mkdirSync } from "node:fs";
+import type { Page, WebSocketRoute } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { startApp, type App as RunningApp } from "./harness";
+import { App, hidden, visible } from "./pages";
+
+const SCREENSHOTS = "test-results/e2e";
+let app: RunningApp;
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+afterEach(async (context) => {
+  if (context.task.result?.state === "fail") {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const name = context.task.name.replace(/[^\w-]+/g, "-").slice(0, 80);
+    await Promise.all(
+      pages.map((page, i) =>
+        page.screenshot({ path: `${SCREENSHOTS}/${name}-${i}.png`, fullPage: true }).catch(() => {}),
+      ),
+    );
+  }
+  await Promise.all(pages.splice(0).map((page) => page.context().close()));
+});
+
+let users = 0;
+async function signIn(name: string): Promise<App> {
+  const user = await App.signIn(app.browser, app.baseURL, `${name} ${++users}`);
+  pages.push(user.page);
+  return user;
+}
+
+/** The backend's sync socket (the web app itself uses none). */
+const SYNC_SOCKET = /\/api\/[^/]+\/sync/;
+
+async function questionTexts(user: App): Promise<string[]> {
+  return await user.questions.getByRole("heading", { level: 3 }).allInnerTexts();
+}
+
+describe("the live strip", () => {
+  test("My Questions shows the running job: n of N, elapsed, time left; new questions are marked; it goes when done", async () => {
+    const ada = await signIn("Ada");
+    await ada.gotoMyQuestions();
+    await ada.generate("Strip topic [[count:12]] [[pace:500]]");
+    const row = ada.liveRow("Strip topic");
+    await visible(row.getByText(/\b[1-9]\d? of 12 saved/), 20_000);
+    await visible(row.getByTestId("time-left").getByText(/about \d+ s left|almost done/));
+    await expect.poll(() => row.getByTestId("elapsed").innerText()).toMatch(/\b0:\d\d$/);
+    await visible(ada.page.getByText("Just added"));
+    await visible(row.getByRole("button", { name: "Pause" }));
+    await hidden(ada.strip, 30_000);
+    await expect.poll(() => ada.questions.count()).toBe(12);
+  });
+
+  test("pause stops the job at once and frees its slot; resume finishes it with no duplicate question", async () => {
+    const grace = await signIn("Grace");
+    await grace.gotoMyQuestions();
+    await grace.generate("Pausable topic [[count:16]] [[pace:500]]");
+    const row = grace.liveRow("Pausable topic");
+    await visible(row.getByText(/\b[2-9] of 16 saved/), 20_000);
+    await row.getByRole("button", { name: "Pause" }).click();
+    await visible(row.getByText(/Paused · \d+ of 16 saved/));
+    await grace.expectRunning(0);
+    const kept = Number((await row.getByTestId("live-label").innerText()).match(/(\d+) of 16/)![1]);
+    // Nothing more arrives while paused: longer than a batch may wait (1.5 s).
+    await grace.page.waitForTimeout(2000);
+    expect(await grace.questions.count()).toBe(kept);
+    // Focus moved to Resume when Pause went away.
+    await expect.poll(() => grace.page.evaluate(() => document.activeElement?.textContent)).toBe("Resume");
+
+    await row.getByRole("button", { name: "Resume" }).click();
+    await grace.expectRunning(1);
+    await hidden(grace.strip, 30_000);
+    await expect.poll(() => grace.questions.count()).toBe(16);
+    const texts = await questionTexts(grace);
+    expect(new Set(texts).size).toBe(16);
+  });
+});
+
+describe("continue and more", () => {
+  test("a cancelled job continues where it stopped; a completed one writes 10 more", async () => {
+    const alan = await signIn("Alan");
+    await alan.generate("Continued topic [[count:8]] [[pace:500]]");
+    await alan.openPanel();
+    const card = alan.card("Continued topic");
+    await visible(card.getByText(/Generating: [2-6] of 8 saved/), 20_000);
+    await alan.cancel(card);
+    const button = card.getByRole("button", { name: /^Continue: \d+ left$/ });
+    await visible(button);
+    await button.click();
+    await visible(card.getByText("8 questions ready"), 30_000);
+
+    await card.getByRole("button", { name: "10 more" }).click();
+    await visible(card.getByText("18 questions ready"), 30_000);
+    const jobId = await alan.jobIdOf(card);
+    await alan.closePanel();
+    await alan.gotoMyQuestions(`?job=${jobId}`);
+    await expect.poll(() => alan.questions.count()).toBe(18);
+    expect(new Set(await questionTexts(alan)).size).toBe(18);
+  });
+});
+
+describe("limits before they bite", () => {
+  test("the modal shows how many run; at the limit it says so inline and keeps the prompt", async () => {
+    const barbara = await signIn("Barbara");
+    for (const topic of ["First", "Second"]) await barbara.generate(`${topic} long job [[count:50]] [[pace:400]]`);
+    await barbara.expectRunning(2);
+    await barbara.startTyping("A third topic [[count:50]] [[pace:400]]");
+    await visible(barbara.modal.getByText("2 of 3 running"));
+    await barbara.submit();
+    await hidden(barbara.modal);
+    await barbara.expectRunning(3);
+
+    await barbara.startTyping("A fourth topic");
+    await visible(barbara.modal.getByRole("alert").getByText(/All 3 generations are running/));
+    expect(await barbara.modal.getByRole("button", { name: "Generate questions" }).isDisabled()).toBe(true);
+    expect(await barbara.modal.getByRole("textbox").inputValue()).toBe("A fourth topic");
+  });
+
+  test("after a burst, the button counts down until the next start is allowed", async () => {
+    const edsger = await signIn("Edsger");
+    for (let i = 1; i <= 6; i++) {
+      await edsger.generate(`Quick ${i} [[count:5]] [[pace:1]]`);
+      await edsger.expectRunning(0);
+    }
+    await edsger.startTyping("One too many");
+    const countdown = edsger.modal.getByRole("button", { name: /^Try again in \d+:\d\d$/ });
+    await visible(countdown);
+    expect(await countdown.isDisabled()).toBe(true);
+    const first = await countdown.innerText();
+    await expect.poll(() => countdown.innerText(), { timeout: 5000 }).not.toBe(first);
+    await visible(edsger.modal.getByRole("alert").getByText(/The next one can start in/));
+    expect(await edsger.modal.getByRole("textbox").inputValue()).toBe("One too many");
+  });
+});
+
+describe("server away", () => {
+  test("a socket that opens but never answers: a banner, notes instead of skeletons, Generate gives up keeping the prompt", async () => {
+    const linus = await signIn("Linus");
+    await linus.page.routeWebSocket(SYNC_SOCKET, () => {
+      // Accept the socket and never answer.
+    });
+    await linus.page.reload();
+    await visible(linus.serverAway, 10_000);
+    expect(await linus.serverAway.innerText()).toMatch(
+      /Can't reach the server — retrying\.\s+Connected, but the server isn't answering/,
+    );
+    await visible(linus.page.getByText("Can't load your review until the server answers."));
+
+    await linus.startTyping("Offline topic");
+    await linus.submit();
+    await visible(linus.modal.getByRole("alert").getByText(/Can't reach the server\. Your prompt is kept/), 15_000);
+    expect(await linus.modal.getByRole("textbox").inputValue()).toBe("Offline topic");
+    await linus.page.keyboard.press("Escape");
+
+    await linus.page.goto("/my-questions");
+    await visible(linus.page.getByText("Can't load your questions until the server answers."), 10_000);
+    await linus.page.goto("/jobs/not-a-real-job");
+    await visible(linus.page.getByText("Can't load this generation until the server answers."), 10_000);
+  });
+
+  test("a connection lost after loading: the page keeps what it had, the banner says it is retrying, and goes once it is back", async () => {
+    const margaret = await signIn("Margaret");
+    let blocked = false;
+    const open: WebSocketRoute[] = [];
+    await margaret.page.routeWebSocket(SYNC_SOCKET, (ws) => {
+      if (blocked) return void ws.close();
+      ws.connectToServer();
+      open.push(ws);
+    });
+    await margaret.gotoMyQuestions();
+    await margaret.generate("Kept topic [[count:3]] [[pace:50]]");
+    await margaret.expectRunning(0, 20_000);
+    await expect.poll(() => margaret.questions.count()).toBe(3);
+
+    blocked = true;
+    await Promise.all(open.splice(0).map((ws) => ws.close()));
+    await visible(margaret.serverAway, 10_000);
+    expect(await margaret.serverAway.innerText()).toMatch(/Connection lost/);
+    expect(await margaret.questions.count()).toBe(3);
+
+    blocked = false;
+    await hidden(margaret.serverAway, 30_000);
+    expect(await margaret.questions.count()).toBe(3);
+  });
+});
+
+describe("keys", () => {
+  test("G opens Generate from anywhere outside a text field", async () => {
+    const ken = await signIn("Ken");
+    await ken.gotoReview();
+    await ken.page.locator("body").press("g");
+    await visible(ken.modal);
+    await visible(ken.modal.getByRole("textbox"));
+  });
+});
