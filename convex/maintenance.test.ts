@@ -180,7 +180,7 @@ describe("cleanup", () => {
     expect(left.map((j) => j._id)).toEqual([recent]);
   }, 30_000); // seeds and deletes 3,123 documents under convex-test's limits: seconds on a busy machine
 
-  test("crons.ts registers the daily cleanup at 03:00 UTC and the minutely recovery", () => {
+  test("crons.ts registers the daily cleanup at 03:00 UTC, the minutely recovery and the hourly topic merge", () => {
     const crons = (cronsModule as unknown as { crons: Record<string, { name: string; schedule: unknown }> }).crons;
     expect(crons["cleanup old jobs"]).toMatchObject({
       name: "maintenance:cleanup",
@@ -189,6 +189,10 @@ describe("cleanup", () => {
     expect(crons["recover stuck jobs"]).toMatchObject({
       name: "maintenance:recoverStuckJobs",
       schedule: { type: "interval", minutes: 1 },
+    });
+    expect(crons["merge legacy topics"]).toMatchObject({
+      name: "migrations:mergeLegacyTopics",
+      schedule: { type: "interval", hours: 1 },
     });
   });
 });

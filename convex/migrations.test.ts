@@ -88,10 +88,21 @@ describe("topics", () => {
     expect(rows.find((row) => row.name === "NATO alphabet")).toMatchObject({ key: "nato alphabet", lastUsedAt: NOW });
 
     // Again: nothing left to do.
+    expect(await t.mutation(internal.migrations.mergeLegacyTopics, {})).toBe(false);
     expect(await t.mutation(internal.migrations.mergeTopics, {})).toEqual({
       renamedQuestions: 0,
       mergedTopics: 0,
       done: true,
     });
+  });
+
+  test("mergeLegacyTopics (hourly cron): starts the merge while a topic without a key is left, then does nothing", async () => {
+    const t = initConvexTest();
+    await legacyTopic(t, "The Castles", 2);
+    await savedJob(t, "Roman roads");
+    expect(await t.mutation(internal.migrations.mergeLegacyTopics, {})).toBe(true);
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    expect((await topicsOf(t)).sort()).toEqual(["Castles", "Roman roads"]);
+    expect(await t.mutation(internal.migrations.mergeLegacyTopics, {})).toBe(false);
   });
 });

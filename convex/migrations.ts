@@ -1,10 +1,13 @@
 /**
- * One-off data migrations, run by hand (`npx convex run migrations:mergeTopics`
- * on a deployment); each is idempotent and works in bounded, self-scheduling
- * steps.
+ * Data migrations: each is idempotent and works in bounded, self-scheduling
+ * steps. A cron starts `mergeTopics` by itself while topics from before topic
+ * keys are left (`mergeLegacyTopics`), so every deployment, the offline one
+ * included, merges them without anyone running anything;
+ * `npx convex run migrations:mergeTopics` does it at once on a deployment.
  *
  * Tables: `mergeTopics` reads and writes `topics` (sets `key`, renames to the
- * normalised name, deletes duplicates) and patches the `topic` of `questions`.
+ * normalised name, deletes duplicates) and patches the `topic` of `questions`;
+ * `mergeLegacyTopics` reads `topics` (one indexed read).
  */
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
@@ -62,5 +65,24 @@ export const mergeTopics = internalMutation({
     const renamedQuestions = JOB_CONFIG.BULK_BATCH_SIZE - budget;
     if (!page.isDone) await ctx.scheduler.runAfter(0, internal.migrations.mergeTopics, { cursor: page.continueCursor });
     return { renamedQuestions, mergedTopics, done: page.isDone };
+  },
+});
+
+/**
+ * Starts `mergeTopics` when a topic without a `key` (from before keys) is
+ * left; returns whether it did. One indexed read, so the hourly cron costs
+ * nothing once every topic is merged.
+ */
+export const mergeLegacyTopics = internalMutation({
+  args: {},
+  returns: v.boolean(),
+  handler: async (ctx) => {
+    const legacy = await ctx.db
+      .query("topics")
+      .withIndex("by_key", (q) => q.eq("key", undefined))
+      .first();
+    if (legacy === null) return false;
+    await ctx.scheduler.runAfter(0, internal.migrations.mergeTopics, {});
+    return true;
   },
 });

@@ -84,10 +84,12 @@ export default defineSchema({
     name: v.string(),
     lastUsedAt: v.number(),
     /** `topicKey(name)` (`lib/topics.ts`): a new job's topic joins the user's topic with the same key.
-     * Absent on topics from before it existed, until `migrations.mergeTopics` has run. */
+     * Absent on topics from before it existed, until `migrations.mergeTopics` has run (started by
+     * `migrations.mergeLegacyTopics`, hourly, while any is left). */
     key: v.optional(v.string()),
   })
     .index("by_user_name", ["userId", "name"])
     .index("by_user_last_used", ["userId", "lastUsedAt"])
-    .index("by_user_key", ["userId", "key"]),
+    .index("by_user_key", ["userId", "key"])
+    .index("by_key", ["key"]),
 });

@@ -157,7 +157,7 @@ describe("npx convex deploy --yes, against the stand-in", () => {
     expect(fn("aiGeneration.js", "processJob")).toMatchObject({ udfType: "Action", visibility: { kind: "internal" } });
     // Every cron of crons.ts names an internal function the analysis found.
     const crons = app.functions["crons.js"]!.cronSpecs!;
-    expect(crons.map((c) => c.identifier)).toEqual(["cleanup old jobs", "recover stuck jobs"]);
+    expect(crons.map((c) => c.identifier)).toEqual(["cleanup old jobs", "merge legacy topics", "recover stuck jobs"]);
     for (const cron of crons) {
       const [module, name] = cron.spec.udfPath.split(":");
       expect(fn(module!, name!)?.visibility).toEqual({ kind: "internal" });
