@@ -3,42 +3,13 @@
  * serious or critical violations, and none of the moderate `region` and
  * `heading-order`. Light and dark, desktop and phone.
  */
-import { mkdirSync } from "node:fs";
-import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { axeViolations } from "./axe";
-import { startApp, type App as RunningApp } from "./harness";
+import { browserSuite } from "./suite";
 import { App, visible } from "./pages";
 
-const SCREENSHOTS = "test-results/e2e";
-let app: RunningApp;
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(async () => {
-  await app?.close();
-});
-afterEach(async (context) => {
-  if (context.task.result?.state === "fail") {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const name = context.task.name.replace(/[^\w-]+/g, "-").slice(0, 80);
-    await Promise.all(
-      pages.map((page, i) =>
-        page.screenshot({ path: `${SCREENSHOTS}/${name}-${i}.png`, fullPage: true }).catch(() => {}),
-      ),
-    );
-  }
-  await Promise.all(pages.splice(0).map((page) => page.context().close()));
-});
-
-let users = 0;
-async function signIn(name: string, options: Parameters<typeof App.signIn>[3] = {}): Promise<App> {
-  const user = await App.signIn(app.browser, app.baseURL, `${name} ${++users}`, options);
-  pages.push(user.page);
-  return user;
-}
+const suite = browserSuite();
+const signIn = suite.signIn;
 
 /** Runs axe on each state `visit` reaches, and fails with every violation found, named by state. */
 async function audit(user: App, visit: (check: (state: string) => Promise<void>) => Promise<void>): Promise<void> {
@@ -57,9 +28,9 @@ const VARIANTS = [
 
 describe("accessibility (axe)", () => {
   test("the sign-in page", async () => {
-    const context = await app.browser.newContext({ baseURL: app.baseURL });
+    const context = await suite.app.browser.newContext({ baseURL: suite.app.baseURL });
     const page = await context.newPage();
-    pages.push(page);
+    suite.track(page);
     await page.goto("/sign-in");
     await visible(page.getByLabel("Display name"));
     expect(await axeViolations(page)).toEqual([]);

@@ -6,41 +6,12 @@
  * user, so limits and data never leak between tests. On failure, a
  * screenshot is kept in `test-results/e2e/`.
  */
-import { mkdirSync } from "node:fs";
-import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { startApp, type App as RunningApp } from "./harness";
-import { App, hidden, visible } from "./pages";
+import { describe, expect, test } from "vitest";
+import { browserSuite } from "./suite";
+import { hidden, visible } from "./pages";
 
-const SCREENSHOTS = "test-results/e2e";
-let app: RunningApp;
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(async () => {
-  await app?.close();
-});
-afterEach(async (context) => {
-  if (context.task.result?.state === "fail") {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const name = context.task.name.replace(/[^\w-]+/g, "-").slice(0, 80);
-    await Promise.all(
-      pages.map((page, i) =>
-        page.screenshot({ path: `${SCREENSHOTS}/${name}-${i}.png`, fullPage: true }).catch(() => {}),
-      ),
-    );
-  }
-  await Promise.all(pages.splice(0).map((page) => page.context().close()));
-});
-
-let users = 0;
-async function signIn(name: string): Promise<App> {
-  const user = await App.signIn(app.browser, app.baseURL, `${name} ${++users}`);
-  pages.push(user.page);
-  return user;
-}
+const suite = browserSuite();
+const signIn = suite.signIn;
 
 /** A number in a card's text, e.g. "Cancelled · 3 questions kept" → 3. */
 async function numberIn(text: Promise<string>, pattern: RegExp): Promise<number> {

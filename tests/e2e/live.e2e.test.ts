@@ -5,41 +5,13 @@
  * when the server is away (the backend's WebSocket blocked in the browser with
  * `page.routeWebSocket`). The directive model scripts each job from its prompt.
  */
-import { mkdirSync } from "node:fs";
-import type { Page, WebSocketRoute } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { startApp, type App as RunningApp } from "./harness";
+import type { WebSocketRoute } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import { browserSuite } from "./suite";
 import { App, hidden, visible } from "./pages";
 
-const SCREENSHOTS = "test-results/e2e";
-let app: RunningApp;
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(async () => {
-  await app?.close();
-});
-afterEach(async (context) => {
-  if (context.task.result?.state === "fail") {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const name = context.task.name.replace(/[^\w-]+/g, "-").slice(0, 80);
-    await Promise.all(
-      pages.map((page, i) =>
-        page.screenshot({ path: `${SCREENSHOTS}/${name}-${i}.png`, fullPage: true }).catch(() => {}),
-      ),
-    );
-  }
-  await Promise.all(pages.splice(0).map((page) => page.context().close()));
-});
-
-let users = 0;
-async function signIn(name: string): Promise<App> {
-  const user = await App.signIn(app.browser, app.baseURL, `${name} ${++users}`);
-  pages.push(user.page);
-  return user;
-}
+const suite = browserSuite();
+const signIn = suite.signIn;
 
 /** The backend's sync socket (the web app itself uses none). */
 const SYNC_SOCKET = /\/api\/[^/]+\/sync/;

@@ -4,41 +4,13 @@
  * above the fold, the end-of-session summary, topic review and practice.
  * Same harness as `journey.e2e.test.ts`; each test signs in as its own user.
  */
-import { mkdirSync, readFileSync } from "node:fs";
-import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
-import { startApp, type App as RunningApp } from "./harness";
+import { readFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { browserSuite } from "./suite";
 import { App, hidden, visible } from "./pages";
 
-const SCREENSHOTS = "test-results/e2e";
-let app: RunningApp;
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(async () => {
-  await app?.close();
-});
-afterEach(async (context) => {
-  if (context.task.result?.state === "fail") {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const name = context.task.name.replace(/[^\w-]+/g, "-").slice(0, 80);
-    await Promise.all(
-      pages.map((page, i) =>
-        page.screenshot({ path: `${SCREENSHOTS}/${name}-${i}.png`, fullPage: true }).catch(() => {}),
-      ),
-    );
-  }
-  await Promise.all(pages.splice(0).map((page) => page.context().close()));
-});
-
-let users = 0;
-async function signIn(name: string, options: Parameters<typeof App.signIn>[3] = {}): Promise<App> {
-  const user = await App.signIn(app.browser, app.baseURL, `${name} ${++users}`, options);
-  pages.push(user.page);
-  return user;
-}
+const suite = browserSuite();
+const signIn = suite.signIn;
 
 /** Generates `count` questions on `topic` and waits until the job is done. */
 async function generated(user: App, topic: string, count = 5): Promise<void> {
