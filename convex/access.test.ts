@@ -5,19 +5,14 @@
  * a public function is added without being listed here.
  */
 import { getFunctionName, type FunctionReference } from "convex/server";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test } from "vitest";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { newCard } from "../lib/fsrs";
 import { api } from "./_generated/api";
-import { asUser, initConvexTest, modules, tokenIdentifier, type TestConvex } from "./test.setup";
+import { asUser, initConvexTest, modules, NOW, tokenIdentifier, useFakeClock, type TestConvex } from "./test.setup";
 import { makeQuestion } from "../tests/support/scriptedModels";
 
-const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(NOW);
-});
-afterEach(() => vi.useRealTimers());
+useFakeClock();
 
 /** Alice's data: an active job, a failed retryable job, a question, a topic. */
 async function seedAlice(t: TestConvex) {

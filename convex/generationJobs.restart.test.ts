@@ -5,23 +5,26 @@
  * `getStartAllowance`, which tells the form about the limits before they bite. Fake
  * timers keep scheduled actions queued; the integration suite runs them.
  */
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test } from "vitest";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { makeQuestions } from "../tests/support/scriptedModels";
 import { api, internal } from "./_generated/api";
 import type { Doc, Id } from "./_generated/dataModel";
-import { asUser, errorOf, getJob, initConvexTest, insertJob, tokenIdentifier, type TestConvex } from "./test.setup";
+import {
+  asUser,
+  errorOf,
+  getJob,
+  initConvexTest,
+  insertJob,
+  NOW,
+  tokenIdentifier,
+  useFakeClock,
+  type TestConvex,
+} from "./test.setup";
 
-const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const ALICE = tokenIdentifier("alice");
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(NOW);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeClock();
 
 /** A processing job in its first attempt, with `saved` questions of `total`. */
 async function runningJob(t: TestConvex, saved = 2, total = 10, fields: Partial<Doc<"generationJobs">> = {}) {

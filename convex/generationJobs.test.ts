@@ -4,22 +4,22 @@
  * test decides what runs; `generationJobs.integration.test.ts` runs them.
  */
 import { ConvexError } from "convex/values";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { api } from "./_generated/api";
-import { asUser, errorOf, getJob, initConvexTest, insertJob, tokenIdentifier, type TestConvex } from "./test.setup";
+import {
+  allJobs,
+  asUser,
+  errorOf,
+  getJob,
+  initConvexTest,
+  insertJob,
+  NOW,
+  tokenIdentifier,
+  useFakeClock,
+} from "./test.setup";
 
-const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(NOW);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-const allJobs = (t: TestConvex) => t.run((ctx) => ctx.db.query("generationJobs").collect());
+useFakeClock();
 
 describe("createJob", () => {
   test("creates a pending job for the caller and schedules processJob with their userId", async () => {

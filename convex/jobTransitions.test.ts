@@ -3,20 +3,12 @@
  * status in its own transaction, so nothing is written over a job that has
  * moved on (cancelled, finished), and durations are stamped in one place.
  */
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { JOB_ERRORS } from "../lib/jobs";
 import { api, internal } from "./_generated/api";
-import { asUser, getJob, initConvexTest, insertJob, tokenIdentifier } from "./test.setup";
+import { asUser, getJob, initConvexTest, insertJob, NOW, tokenIdentifier, useFakeClock } from "./test.setup";
 
-const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(NOW);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+useFakeClock();
 
 describe("internal state changes check the status first", () => {
   test("startJob takes only a pending job of the given user", async () => {

@@ -4,25 +4,15 @@
  * batches, never questions. And the crons that run them.
  */
 import { newCard } from "../lib/fsrs";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { DAY_MS, JOB_CONFIG } from "../lib/constants/jobs";
 import { JOB_ERRORS, newJobFields } from "../lib/jobs";
 import { internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import cronsModule from "./crons";
-import { getJob, initConvexTest, insertJob, tokenIdentifier, type TestConvex } from "./test.setup";
+import { allJobs, getJob, initConvexTest, insertJob, NOW, tokenIdentifier, useFakeClock } from "./test.setup";
 
-const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(NOW);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-
-const allJobs = (t: TestConvex) => t.run((ctx) => ctx.db.query("generationJobs").collect());
+useFakeClock();
 
 describe("recoverStuckJobs", () => {
   test("fails, as INTERRUPTED and retryable, silent active jobs whose action is gone", async () => {

@@ -1,23 +1,27 @@
 /** Owning questions (`manageQuestions.ts`): edit, soft delete + undo, suspend, flag, in bulk, owner-checked,
  * within Convex's transaction limits for a 10,000-question user; and the purge of deleted ones by `cleanup`. */
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { DAY_MS, JOB_CONFIG } from "../lib/constants/jobs";
 import { newCard } from "../lib/fsrs";
 import type { GeneratedQuestion } from "../lib/validators";
 import { makeQuestion } from "../tests/support/scriptedModels";
 import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
-import { asUser, errorOf, initConvexTest, seedQuestions, tokenIdentifier, type TestConvex } from "./test.setup";
+import {
+  asUser,
+  errorOf,
+  initConvexTest,
+  NOW,
+  seedQuestions,
+  tokenIdentifier,
+  useFakeClock,
+  type TestConvex,
+} from "./test.setup";
 
-const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const ALICE = tokenIdentifier("alice");
 const page = { numItems: 100, cursor: null };
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(NOW);
-});
-afterEach(() => vi.useRealTimers());
+useFakeClock();
 
 const listed = async (t: TestConvex, filter: { topic?: string; jobId?: string } = {}) =>
   (await asUser(t, "alice").query(api.myQuestions.listMyQuestions, { paginationOpts: page, ...filter })).page;

@@ -1,19 +1,14 @@
 /** Topics matched case-insensitively (`questions.saveBatch`) and merged (`migrations.mergeTopics`), in bounded steps. */
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { newCard } from "../lib/fsrs";
 import { makeQuestion } from "../tests/support/scriptedModels";
 import { api, internal } from "./_generated/api";
-import { asUser, initConvexTest, insertJob, tokenIdentifier, type TestConvex } from "./test.setup";
+import { asUser, initConvexTest, insertJob, NOW, tokenIdentifier, useFakeClock, type TestConvex } from "./test.setup";
 
-const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const ALICE = tokenIdentifier("alice");
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(NOW);
-});
-afterEach(() => vi.useRealTimers());
+useFakeClock();
 
 const topicsOf = async (t: TestConvex, name = "alice") =>
   (await asUser(t, name).query(api.myQuestions.listMyTopics, {})).map((topic) => topic.name);

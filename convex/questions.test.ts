@@ -1,21 +1,16 @@
 /** saveBatch (`questions.ts`): questions and progress in one transaction, nothing for a job that moved on, idempotent, bounded. */
 import { newJobFields } from "../lib/jobs";
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { newCard } from "../lib/fsrs";
 import { api, internal } from "./_generated/api";
 import type { Doc, Id } from "./_generated/dataModel";
-import { asUser, initConvexTest, tokenIdentifier, type TestConvex } from "./test.setup";
+import { asUser, initConvexTest, NOW, tokenIdentifier, useFakeClock, type TestConvex } from "./test.setup";
 import { makeQuestion, makeQuestions } from "../tests/support/scriptedModels";
 
-const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const ALICE = tokenIdentifier("alice");
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(NOW);
-});
-afterEach(() => vi.useRealTimers());
+useFakeClock();
 
 async function insertJob(t: TestConvex, fields: Partial<Doc<"generationJobs">> = {}) {
   return await t.run((ctx) =>

@@ -1,18 +1,22 @@
 /** Review (`review.ts`): the queue of due questions, and FSRS rescheduling on an answer. */
-import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { describe, expect, test } from "vitest";
 import { newCard } from "../lib/fsrs";
 import { api } from "./_generated/api";
-import { asUser, initConvexTest, insertJob, seedQuestions, tokenIdentifier, type TestConvex } from "./test.setup";
+import {
+  asUser,
+  initConvexTest,
+  insertJob,
+  NOW,
+  seedQuestions,
+  tokenIdentifier,
+  useFakeClock,
+  type TestConvex,
+} from "./test.setup";
 import { makeQuestion } from "../tests/support/scriptedModels";
 
-const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const ALICE = tokenIdentifier("alice");
 
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(NOW);
-});
-afterEach(() => vi.useRealTimers());
+useFakeClock();
 
 /** A processing job of alice's. */
 const insertAliceJob = (t: TestConvex) =>

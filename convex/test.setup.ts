@@ -10,7 +10,7 @@ import rateLimiter from "@convex-dev/rate-limiter/test";
 import { convexTest } from "convex-test";
 import { ConvexError } from "convex/values";
 import type { Doc, Id } from "./_generated/dataModel";
-import { vi } from "vitest";
+import { afterEach, beforeEach, vi } from "vitest";
 import { makeQuestion } from "../tests/support/scriptedModels";
 import { internal } from "./_generated/api";
 import schema from "./schema";
@@ -24,6 +24,23 @@ export function initConvexTest() {
 }
 
 export type TestConvex = ReturnType<typeof initConvexTest>;
+
+/** The clock of the API tests: a fixed moment, so dates and durations are exact. */
+export const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
+
+/** Runs each test of the file on fake timers set to `NOW` (scheduled functions stay queued until a test runs them). */
+export function useFakeClock(): void {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+}
+
+/** Every job in the database (tests keep them few). */
+export const allJobs = (t: TestConvex) => t.run((ctx) => ctx.db.query("generationJobs").collect());
 
 /** A signed-in caller. Their `userId` in the database is `tokenIdentifier(name)`. */
 export function asUser(t: TestConvex, name: string) {
