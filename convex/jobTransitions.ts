@@ -19,9 +19,10 @@
  * number (`job.attempts`); every write of the action (`saveBatch`,
  * `completeJob`, `failJob`) carries it and is refused once the job has moved
  * to a newer attempt, so an action still streaming after a pause and a quick
- * resume (or a cancel and continue) can never write into the new attempt. An attempt's tokens are written with its end (on the job, its
- * attempt and the user's `dailyUsage`); those of an attempt cancelled under
- * it count toward the user's day only.
+ * resume (or a cancel and continue) can never write into the new attempt.
+ * An attempt's tokens are written with its end (on the job, its attempt and
+ * the user's `dailyUsage`); those of an attempt cancelled under it count
+ * toward the user's day only.
  */
 import { v, type Infer } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
