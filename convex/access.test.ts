@@ -78,6 +78,11 @@ const MATRIX: Record<
     anonymous: [],
     otherUser: [],
   },
+  "generationQueue:getQueueStatus": {
+    call: (c) => c.query(api.generationQueue.getQueueStatus, {}),
+    anonymous: null,
+    otherUser: { running: 0, maxParallel: JOB_CONFIG.DEFAULT_MAX_PARALLEL_GENERATIONS, jobs: [] },
+  },
   "generationJobs:getJobById": {
     call: (c, s) => c.query(api.generationJobs.getJobById, { jobId: s.activeJob }),
     anonymous: null,
@@ -115,7 +120,12 @@ const MATRIX: Record<
       running: 0,
       maxRunning: JOB_CONFIG.MAX_CONCURRENT_PER_USER,
       rateLimitedUntil: null,
-      tokensToday: { usedTokens: 0, budgetTokens: JOB_CONFIG.DAILY_TOKEN_BUDGET, resetsAt: Date.UTC(2026, 10, 24) },
+      tokensToday: {
+        usedTokens: 0,
+        reservedTokens: 0,
+        budgetTokens: JOB_CONFIG.DAILY_TOKEN_BUDGET,
+        resetsAt: Date.UTC(2026, 10, 24),
+      },
     },
   },
   // No data at all: the server-away banner's probe answers its argument to anyone.

@@ -126,7 +126,8 @@ if (values.json) {
 process.exit(job.status === "completed" ? 0 : 1);
 
 function describe(job: PublicJob): string {
-  if (job.status === "pending") return "queued";
+  if (job.status === "queued") return "queued";
+  if (job.status === "pending") return "starting";
   if (job.status !== "processing") return job.status;
   if (job.phase === "planning") return "planning the questions";
   return `${job.phase}: "${job.topic}", ${job.questionsSaved} of ${job.estimatedTotal} saved`;
