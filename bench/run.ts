@@ -35,7 +35,7 @@ const { ConvexClient } = await import("convex/browser");
 const { api } = await import("../convex/_generated/api");
 const { createBenchModel } = await import("./benchModel");
 const { markdownTable } = await import("../tests/support/markdownTable");
-const { isTerminalStatus } = await import("../lib/jobs");
+const { isFinishedStatus } = await import("../lib/jobs");
 type BenchEvent = import("./benchModel").BenchEvent;
 const { getConvexSize } = await import("convex/values");
 const { makeFunctionReference } = await import("convex/server");
@@ -380,7 +380,7 @@ async function overTheWire(project: string) {
         }
       });
       const stopJob = client.onUpdate(api.generationJobs.getJobById, { jobId }, (job) => {
-        if (job && isTerminalStatus(job.status)) {
+        if (job && isFinishedStatus(job.status)) {
           setTimeout(() => {
             stopQuestions();
             stopJob();
@@ -530,7 +530,7 @@ async function overTheWire(project: string) {
         });
         await new Promise<void>((resolve) => {
           const stop = runner.onUpdate(api.generationJobs.getJobById, { jobId: jobId }, (job) => {
-            if (job && isTerminalStatus(job.status)) {
+            if (job && isFinishedStatus(job.status)) {
               queueMicrotask(() => stop());
               resolve();
             }
