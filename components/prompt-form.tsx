@@ -25,7 +25,8 @@ import { useCreateJob } from "@/hooks/use-create-job";
 import { useIsMac } from "@/hooks/use-is-mac";
 import { useNow } from "@/hooks/use-now";
 import { JOB_CONFIG } from "@/lib/constants/jobs";
-import { promptLength, validatePrompt } from "@/lib/prompt";
+import { validatePrompt } from "@/lib/prompt";
+import { codePointLength } from "@/lib/text";
 import { countdownMs, formatClock } from "@/lib/timing";
 import { relativeTime, tokenCount } from "./format";
 import { Button } from "./ui/button";
@@ -79,7 +80,7 @@ export function PromptForm({
   const atLimit = allowance != null && allowance.running >= allowance.maxRunning;
   const blocked = noModel || overBudget || atLimit || waitMs > 0;
 
-  const length = promptLength(prompt.trim());
+  const length = codePointLength(prompt.trim());
   const overLimit = length > JOB_CONFIG.MAX_PROMPT_LENGTH;
   const nearLimit = !overLimit && length > JOB_CONFIG.MAX_PROMPT_LENGTH * 0.9;
   // Too long is said at once; too short only after a submit (an empty field is not an error yet).
