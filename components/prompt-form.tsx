@@ -9,7 +9,8 @@
  * the rate limit says wait (a countdown from `getStartAllowance` or the
  * refusal's `retryAfterMs`), the button is disabled and says why. A refusal
  * that still happens (a race), or a server that does not answer, is shown
- * inline next to the prompt, never only as a toast. When the server has no AI
+ * inline next to the prompt, never only as a toast; if a submit given up on
+ * goes through later, the form closes as after a success. When the server has no AI
  * model configured, it says so before submit and the button stays disabled (a
  * job would fail at once with MODEL_NOT_CONFIGURED).
  */
@@ -65,7 +66,17 @@ export function PromptForm({
   const messageId = useId();
   const countId = useId();
   const isMac = useIsMac();
-  const { submit, isSubmitting } = useCreateJob();
+  const { submit, isSubmitting } = useCreateJob({
+    // A submit this form gave up on went through after all: done, as if it had answered in time.
+    onLateStart: ({ prompt: submitted, jobId }) => {
+      const current = validatePrompt(prompt);
+      if (!current.ok || current.prompt !== submitted) return false;
+      setRefusal(null);
+      setSubmitError(null);
+      onCreated(jobId);
+      return true;
+    },
+  });
   const noModel = useQuery(api.generationJobs.getModelInfo) === null;
   const usage = useQuery(api.generationJobs.getUsageToday);
   const overBudget = usage != null && usage.usedTokens >= usage.budgetTokens;
