@@ -72,8 +72,6 @@ export async function startWeb(
 
 /** local-convex with the directive model, the production web app with the local sign-in enabled (as `npm run dev` does), and Chromium. */
 export async function startApp(): Promise<App> {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run \`npx tsx scripts/ensure-browser.ts\`.`);
-
   const webPort = await freePort();
   const issuer = `http://127.0.0.1:${webPort}`;
   const backend = await startLocalConvex({
@@ -97,7 +95,30 @@ export async function startApp(): Promise<App> {
     await backend.close();
     throw error;
   }
-  const browser = await chromium.launch({
+  let browser: Browser;
+  try {
+    browser = await launchChromium();
+  } catch (error) {
+    await web.close();
+    await backend.close();
+    throw error;
+  }
+  return {
+    baseURL: issuer,
+    backend,
+    browser,
+    async close() {
+      await browser.close();
+      await web.close();
+      await backend.close();
+    },
+  };
+}
+
+/** The system Chromium, headless, as the suites run it. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run \`npx tsx scripts/ensure-browser.ts\`.`);
+  return await chromium.launch({
     executablePath: CHROMIUM,
     args: [
       "--no-sandbox",
@@ -109,16 +130,6 @@ export async function startApp(): Promise<App> {
       "--no-first-run",
     ],
   });
-  return {
-    baseURL: issuer,
-    backend,
-    browser,
-    async close() {
-      await browser.close();
-      await web.close();
-      await backend.close();
-    },
-  };
 }
 
 export async function freePort(): Promise<number> {
