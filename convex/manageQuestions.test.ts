@@ -46,6 +46,22 @@ async function insertMany(t: TestConvex, count: number, topic: string, perRun = 
   }
 }
 
+/** One question of alice's, and `tryEdit(patch)`: the error of editing it into `base` with `patch`. */
+async function editable(base: GeneratedQuestion = makeQuestion(0)) {
+  const t = initConvexTest();
+  await seedQuestions(t, 1);
+  const [question] = await listed(t);
+  const alice = asUser(t, "alice");
+  const tryEdit = (patch: Partial<GeneratedQuestion>) =>
+    errorOf(
+      alice.mutation(api.manageQuestions.editQuestion, {
+        questionId: question!._id,
+        question: { ...base, ...patch },
+      }),
+    );
+  return { t, question: question!, alice, tryEdit };
+}
+
 describe("editQuestion", () => {
   test("replaces the question, checked like a generated one, and clears a flag; keeps the schedule", async () => {
     const t = initConvexTest();
@@ -75,18 +91,7 @@ describe("editQuestion", () => {
   });
 
   test("refuses an answer that is not an option, an empty question and a single option, with a clear reason", async () => {
-    const t = initConvexTest();
-    await seedQuestions(t, 1);
-    const [question] = await listed(t);
-    const alice = asUser(t, "alice");
-    const base = makeQuestion(0);
-    const tryEdit = (patch: Partial<GeneratedQuestion>) =>
-      errorOf(
-        alice.mutation(api.manageQuestions.editQuestion, {
-          questionId: question!._id,
-          question: { ...base, ...patch },
-        }),
-      );
+    const { t, question, tryEdit } = await editable();
     expect(await tryEdit({ correctAnswer: "Nope" })).toMatchObject({
       code: "INVALID_ARGUMENT",
       message: expect.stringContaining("must be one of the options") as string,
@@ -107,18 +112,8 @@ describe("editQuestion", () => {
   });
 
   test("refuses text that shows nothing: zero-width and other format characters, control characters, lone surrogates", async () => {
-    const t = initConvexTest();
-    await seedQuestions(t, 1);
-    const [question] = await listed(t);
-    const alice = asUser(t, "alice");
     const base = makeQuestion(0);
-    const tryEdit = (patch: Partial<GeneratedQuestion>) =>
-      errorOf(
-        alice.mutation(api.manageQuestions.editQuestion, {
-          questionId: question!._id,
-          question: { ...base, ...patch },
-        }),
-      );
+    const { t, question, tryEdit } = await editable(base);
     const invisible = "\u200B\u200C\u200D\u2060";
     const cases: [Partial<GeneratedQuestion>, string][] = [
       [{ question: invisible }, "The question has only invisible characters (like zero-width spaces)."],
@@ -145,10 +140,6 @@ describe("editQuestion", () => {
   });
 
   test("never changes an edit silently: case-twin options, a blank option and a multi-line option are refused; line breaks are kept", async () => {
-    const t = initConvexTest();
-    await seedQuestions(t, 1);
-    const [question] = await listed(t);
-    const alice = asUser(t, "alice");
     const base: GeneratedQuestion = {
       question: "Capital of France?",
       type: "multiple-choice",
@@ -157,13 +148,7 @@ describe("editQuestion", () => {
       explanation: "",
       difficulty: "easy",
     };
-    const tryEdit = (patch: Partial<GeneratedQuestion>) =>
-      errorOf(
-        alice.mutation(api.manageQuestions.editQuestion, {
-          questionId: question!._id,
-          question: { ...base, ...patch },
-        }),
-      );
+    const { t, question, alice, tryEdit } = await editable(base);
     expect(await tryEdit({})).toEqual({
       code: "INVALID_ARGUMENT",
       message: 'Options 1 and 3 differ only in case ("Paris", "paris"); change or remove one.',
@@ -187,7 +172,7 @@ describe("editQuestion", () => {
     expect((await listed(t))[0]).toEqual(question);
 
     await alice.mutation(api.manageQuestions.editQuestion, {
-      questionId: question!._id,
+      questionId: question._id,
       question: {
         ...base,
         question: "Capital of France?\r\n\n\nPick one.  ",
