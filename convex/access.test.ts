@@ -338,6 +338,57 @@ describe("wrong arguments get a coded error", () => {
     expect(await codeOf(call(asUser(t, "alice")))).toEqual({ code: "INVALID_ARGUMENT", message });
   });
 
+  describe("a page cursor the list never gave out", () => {
+    const cursors: [string, string][] = [
+      ["garbage", "not a cursor"],
+      ["1 MB", "x".repeat(1024 * 1024)],
+      ["JSON of the wrong shape", '{"a":[1,2,3]}'],
+      ["JSON keys of the wrong kind", '["{\\"$integer\\":\\"AQ==\\"}",7,null]'],
+    ];
+    const views: [string, Record<string, unknown>][] = [
+      ["all questions", {}],
+      ["a topic", { topic: "Secrets" }],
+      ["a job", { jobId: "placeholder" }],
+    ];
+    test.each(
+      views.flatMap(([view, filter]) => cursors.map(([what, cursor]) => [view, what, filter, cursor] as const)),
+    )("listMyQuestions, %s, cursor %s: INVALID_ARGUMENT", async (_view, _what, filter, cursor) => {
+      const t = initConvexTest();
+      const { activeJob } = await seedAlice(t);
+      const args = { ...filter, ...("jobId" in filter ? { jobId: activeJob } : {}) };
+      expect(
+        await codeOf(asUser(t, "alice").query(listMyQuestions, { ...args, paginationOpts: { numItems: 10, cursor } })),
+      ).toEqual({
+        code: "INVALID_ARGUMENT",
+        message:
+          "Invalid argument `paginationOpts.cursor`: not a cursor this list gave out; start again from the first page.",
+      });
+    });
+
+    test("a cursor the list gave out still reads the next page", async () => {
+      const t = initConvexTest();
+      await t.run(async (ctx) => {
+        for (let i = 0; i < 3; i++)
+          await ctx.db.insert("questions", {
+            ...makeQuestion(i),
+            userId: tokenIdentifier("alice"),
+            topic: "Paged",
+            createdAt: NOW + i,
+            card: newCard(NOW),
+          });
+      });
+      const alice = asUser(t, "alice");
+      const first = await alice.query(api.myQuestions.listMyQuestions, {
+        paginationOpts: { numItems: 2, cursor: null },
+      });
+      const second = await alice.query(api.myQuestions.listMyQuestions, {
+        paginationOpts: { numItems: 2, cursor: first.continueCursor },
+      });
+      expect([...first.page, ...second.page].map((q) => q.question)).toHaveLength(3);
+      expect(second.isDone).toBe(true);
+    });
+  });
+
   test("a signed-out caller is told to sign in before anything about its arguments", async () => {
     const t = initConvexTest();
     expect(await codeOf(t.mutation(createJob, { prompt: 12345 }))).toMatchObject({ code: "UNAUTHENTICATED" });
