@@ -222,17 +222,25 @@ export function duplicateBandKeys(question: ComparableQuestion | QuestionFacts):
   return keys;
 }
 
+/**
+ * Rows read under one band key at most. In a dense topic ("the Spanish word for ...") a key
+ * made of the topic's own words is shared by hundreds of questions and says little; a true
+ * duplicate shares most of its bands, some of them made of its rarer words, so it is still
+ * found. Bounds a lookup to `DUPLICATE_BAND_COUNT` × this many rows.
+ */
+export const DUPLICATE_BAND_READ_LIMIT = 16;
+
 // ── The judgement ───────────────────────────────────────────────────────────
 
 /** Similarity at or above which two questions ask the same thing. */
-export const DUPLICATE_SIMILARITY = 0.55;
+export const DUPLICATE_SIMILARITY = 0.6;
 
 /**
  * How alike two questions' facts are, from 0 (nothing in common, or something tells them
  * apart) to 1 (the same terms). Something tells them apart when their numbers differ
  * ("7 × 8" / "7 × 9"), their ordinals or superlatives differ ("first wife" / "last wife"), or
  * one's answer is nowhere in the other ("capital of France: Paris" / "capital of Germany:
- * Berlin"). Otherwise it is the mean of the overlap of their question terms without the answers
+ * Berlin": see `answersAgree`). Otherwise it is the mean of the overlap of their question terms without the answers
  * (so "Who wrote 1984?" and "Who wrote Animal Farm?", both Orwell, stay apart) and of their
  * whole facts. Symmetric.
  */
@@ -245,7 +253,7 @@ export function questionSimilarity(
   if (factsA.all.length === 0 || factsB.all.length === 0) return 0;
   if (setsDiffer(factsA.numbers, factsB.numbers)) return 0;
   if (setsDiffer(factsA.markers, factsB.markers)) return 0;
-  if (!covers(factsB.all, factsA.answer) || !covers(factsA.all, factsB.answer)) return 0;
+  if (!answersAgree(factsA, factsB)) return 0;
   const answers = new Set([...factsA.answer, ...factsB.answer]);
   const questionA = factsA.stem.filter((term) => !answers.has(term));
   const questionB = factsB.stem.filter((term) => !answers.has(term));
@@ -285,6 +293,21 @@ function setsDiffer(a: readonly string[], b: readonly string[]): boolean {
   return a.length !== b.length || a.some((item) => !b.includes(item));
 }
 
+/**
+ * Whether two questions' answers can be the same fact: each answer lies within the other's
+ * whole fact ("Au" within "What is the symbol for gold?", "Gold" within "Which element has
+ * the symbol Au?"; against a true/false statement, the other answer lies within the
+ * statement), or one answer is part of the other ("Shakespeare", "William Shakespeare").
+ */
+function answersAgree(a: QuestionFacts, b: QuestionFacts): boolean {
+  const aWithinB = covers(b.all, a.answer);
+  const bWithinA = covers(a.all, b.answer);
+  if (aWithinB && bWithinA) return true;
+  // One answer is part of the other ("Shakespeare", "William Shakespeare"), not merely a word of its question.
+  const overlap = a.answer.some((term) => b.answer.some((other) => isCloseForm(other, term)));
+  return overlap && (aWithinB || bWithinA);
+}
+
 /** Whether every answer term has a close form among `terms`. */
 function covers(terms: readonly string[], answer: readonly string[]): boolean {
   return answer.every((term) => terms.some((other) => isCloseForm(other, term)));
@@ -320,11 +343,15 @@ export class DuplicateIndex<C extends ComparableQuestion> {
     }
   }
 
-  /** The questions sharing at least one band key with `question`, each once. */
-  candidates(question: ComparableQuestion | QuestionFacts): C[] {
+  /**
+   * The questions sharing at least one band key with `question`, each once: under each key,
+   * the first `readLimit` added (what `take` on the index returns).
+   */
+  candidates(question: ComparableQuestion | QuestionFacts, readLimit = DUPLICATE_BAND_READ_LIMIT): C[] {
     const found = new Set<C>();
-    for (const key of duplicateBandKeys(question))
-      for (const candidate of this.byKey.get(key) ?? []) found.add(candidate);
+    for (const key of duplicateBandKeys(question)) {
+      for (const candidate of (this.byKey.get(key) ?? []).slice(0, readLimit)) found.add(candidate);
+    }
     return [...found];
   }
 

@@ -224,7 +224,7 @@ function negativeStem(question: CheckableQuestion): string | null {
 // ── ABSOLUTE_TERMS ──────────────────────────────────────────────────────────
 
 const ABSOLUTE_WORD =
-  /(?<![\p{L}\p{N}-])(always|never|only|all|none|every|everyone|everything|everybody|nobody|entirely|completely|totally|absolutely|invariably|exclusively|solely)(?![\p{L}\p{N}-])/giu;
+  /(?<![\p{L}\p{N}-])(always|never|only|all|none|everyone|everything|everybody|nobody|entirely|completely|totally|absolutely|invariably|exclusively|solely)(?![\p{L}\p{N}-])/giu;
 
 /**
  * The absolute words an option uses as qualifiers: not "Always" alone (a vocabulary answer),

@@ -51,6 +51,7 @@ function pushWord(words: string[], word: string): void {
 export const STOP_WORDS: ReadonlySet<string> = new Set(
   (
     "a an the and or nor but if then than that this these those there here of in on at by for from to into onto " +
+    "up down out off over under through again further once " +
     "with without within about as is are was were be been being am do does did doing done has have had having " +
     "it its it's they them their theirs he him his she her hers we us our you your yours i me my mine " +
     "who whom whose which what when where why how whether " +

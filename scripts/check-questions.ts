@@ -15,6 +15,8 @@
  * unknown flag) is reported on stderr with exit code 2.
  */
 import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { DuplicateIndex } from "../lib/questionDuplicates";
 import { findQuestionFlaws, type CheckableQuestion } from "../lib/questionFlaws";
@@ -25,10 +27,24 @@ type InputQuestion = CheckableQuestion & { id: unknown };
 
 class InputError extends Error {}
 
-function main(): void {
+/** What a run prints and its exit code: the CLI without its process, so tests can call it in-process too. */
+export type CliResult = { exitCode: number; stdout: string; stderr: string };
+
+/** Runs `check-questions` with these arguments (what follows `--`). */
+export function checkQuestionsCli(args: string[]): CliResult {
+  try {
+    return { exitCode: 0, stdout: run(args), stderr: "" };
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return { exitCode: 2, stdout: "", stderr: `check-questions: ${error.message}\n` };
+  }
+}
+
+function run(args: string[]): string {
   let parsed;
   try {
     parsed = parseArgs({
+      args,
       allowPositionals: true,
       options: { collection: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
     });
@@ -37,10 +53,7 @@ function main(): void {
     throw new InputError(`${unknown ? `Unknown option ${unknown[1]}.` : (error as Error).message}\n${USAGE}`);
   }
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  if (values.help) return `${USAGE}\n`;
   if (positionals.length !== 1) {
     throw new InputError(`${positionals.length === 0 ? "No FILE given." : "Give one FILE."}\n${USAGE}`);
   }
@@ -49,16 +62,16 @@ function main(): void {
   if (values.collection !== undefined) {
     for (const owned of readQuestions(values.collection, { idRequired: false })) index.add(owned);
   }
-  const lines: string[] = [];
-  for (const question of questions) {
-    const owned =
-      values.collection === undefined
-        ? undefined
-        : index.candidates(question).filter((candidate) => !sameId(candidate, question));
-    const flags = findQuestionFlaws(question, { owned }).map((flaw) => flaw.code);
-    lines.push(JSON.stringify({ id: question.id, flags }));
-  }
-  process.stdout.write(lines.length > 0 ? `${lines.join("\n")}\n` : "");
+  return questions
+    .map((question) => {
+      const owned =
+        values.collection === undefined
+          ? undefined
+          : index.candidates(question).filter((candidate) => !sameId(candidate, question));
+      const flags = findQuestionFlaws(question, { owned }).map((flaw) => flaw.code);
+      return `${JSON.stringify({ id: question.id, flags })}\n`;
+    })
+    .join("");
 }
 
 function sameId(a: InputQuestion, b: InputQuestion): boolean {
@@ -130,10 +143,9 @@ function describe(value: unknown): string {
   return typeof value === "object" ? "an object" : `${typeof value} ${JSON.stringify(value)}`;
 }
 
-try {
-  main();
-} catch (error) {
-  if (!(error instanceof InputError)) throw error;
-  process.stderr.write(`check-questions: ${error.message}\n`);
-  process.exitCode = 2;
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const result = checkQuestionsCli(process.argv.slice(2));
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exitCode = result.exitCode;
 }
