@@ -108,7 +108,7 @@ export function hasCloseForm(words: readonly string[], word: string): boolean {
 /**
  * The text without the words it quotes: "What does 'a veces' mean?" uses "a veces" as a
  * word under discussion, not as a qualifier of the question. Apostrophes inside words
- * ("Earth's", "don't") are not quotes.
+ * ("Earth's", "don't") are not quotes. Case is kept (`canonicalCharacters`).
  */
 export function withoutQuotedWords(text: string): string {
   return canonicalCharacters(text)

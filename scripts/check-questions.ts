@@ -5,7 +5,8 @@
  *   {"id":"q1","flags":["ANSWER_IN_STEM","VAGUE_TERMS"]}
  *
  * FILE is a JSON array of questions in the stored shape (question, type, options,
- * correctAnswer, explanation; other fields are ignored), each with an "id". With
+ * correctAnswer, explanation; other fields are ignored; "multiple_choice" and "true_false" are
+ * read as "multiple-choice" and "true-false"), each with an "id". With
  * `--collection`, DUPLICATE_QUESTION is judged against OWNED's questions as the learner's
  * collection, found through the same band keys the database uses (a question is not compared
  * with an owned one of the same id: that is itself). Without it, DUPLICATE_QUESTION is never
