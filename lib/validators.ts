@@ -215,3 +215,21 @@ export type QuestionScope = Infer<typeof vQuestionScope>;
 export const BULK_ACTIONS = ["delete", "restore", "suspend", "unsuspend"] as const;
 export const vBulkAction = literals(...BULK_ACTIONS);
 export type BulkAction = Infer<typeof vBulkAction>;
+
+// ── Question flaws ──────────────────────────────────────────────────────────
+
+/** Item-writing flaws the question checker reports (`lib/questionFlaws.ts` says what each means and how severe it is). */
+export const QUESTION_FLAW_CODES = [
+  "ANSWER_IN_STEM",
+  "LONGEST_ANSWER",
+  "ALL_OR_NONE_OF_THE_ABOVE",
+  "NEGATIVE_STEM",
+  "ABSOLUTE_TERMS",
+  "GRAMMAR_CUE",
+  "DUPLICATE_OPTIONS",
+  "VAGUE_TERMS",
+  "EXPLANATION_MISMATCH",
+  "DUPLICATE_QUESTION",
+] as const;
+export const vQuestionFlawCode = literals(...QUESTION_FLAW_CODES);
+export type QuestionFlawCode = Infer<typeof vQuestionFlawCode>;
