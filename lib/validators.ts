@@ -202,3 +202,34 @@ export type QuestionScope = Infer<typeof vQuestionScope>;
 export const BULK_ACTIONS = ["delete", "restore", "suspend", "unsuspend"] as const;
 export const vBulkAction = literals(...BULK_ACTIONS);
 export type BulkAction = Infer<typeof vBulkAction>;
+
+// ── Sources (a learner's own material) ──────────────────────────────────────
+
+/** What a source was read from: a Markdown file (or pasted Markdown), plain text, or a PDF's text layer. */
+export const SOURCE_KINDS = ["markdown", "text", "pdf"] as const;
+export const vSourceKind = literals(...SOURCE_KINDS);
+export type SourceKind = Infer<typeof vSourceKind>;
+
+/** Where a section of a source is: its heading, its pages (PDFs), and its span of the text (`start` inclusive, `end` exclusive). */
+export const sectionPlaceFields = {
+  heading: v.optional(v.string()),
+  pageStart: v.optional(v.number()),
+  pageEnd: v.optional(v.number()),
+  start: v.number(),
+  end: v.number(),
+};
+export const vSectionPlace = v.object(sectionPlaceFields);
+export type SectionPlace = Infer<typeof vSectionPlace>;
+
+/** A stored source as its owner sees it in a list (the text and sections are read separately). */
+export const vSourceSummary = v.object({
+  _id: v.id("sources"),
+  name: v.string(),
+  kind: vSourceKind,
+  charCount: v.number(),
+  pageCount: v.optional(v.number()),
+  sectionCount: v.number(),
+  createdAt: v.number(),
+  lastUsedAt: v.number(),
+});
+export type SourceSummary = Infer<typeof vSourceSummary>;
