@@ -59,7 +59,7 @@ export function formatBytes(bytes: number): string {
 /** The plain sentence shown for a refusal; `facts` fill in the numbers. */
 export function sourceRefusal(
   code: SourceRefusalCode,
-  facts: { fileName?: string; bytes?: number; chars?: number; kind?: SourceKind } = {},
+  facts: { fileName?: string; bytes?: number; chars?: number; charsAtLeast?: boolean; kind?: SourceKind } = {},
 ): SourceRefusal {
   const { MAX_FILE_BYTES, MAX_SOURCE_CHARS, MIN_SOURCE_CHARS } = SOURCE_CONFIG;
   const messages: Record<SourceRefusalCode, string> = {
@@ -67,7 +67,7 @@ export function sourceRefusal(
     FILE_TOO_LARGE: `This file is ${formatBytes(facts.bytes ?? 0)}; files up to ${formatBytes(MAX_FILE_BYTES)} can be read.`,
     EMPTY: facts.fileName ? "This file is empty." : "Paste some text first.",
     TOO_SHORT: `There is too little text here to write questions from (at least ${count(MIN_SOURCE_CHARS)} characters).`,
-    TOO_LONG: `This is ${count(facts.chars ?? 0)} characters of text; the limit is ${count(MAX_SOURCE_CHARS)} (about 150 pages). Split it into parts.`,
+    TOO_LONG: `This is ${facts.charsAtLeast ? "more than " : ""}${count(facts.chars ?? 0)} characters of text; the limit is ${count(MAX_SOURCE_CHARS)} (about 150 pages). Split it into parts.`,
     NO_TEXT_LAYER:
       "This PDF has no text to read: its pages are pictures (a scan?). Use a PDF with selectable text, or paste the text.",
     ENCRYPTED: "This PDF is protected by a password. Save a copy without the password, then choose that.",
