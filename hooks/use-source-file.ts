@@ -89,6 +89,8 @@ type PdfReading = { ok: true; pages: string[]; pagesWithoutText: number } | { ok
 /** The text of each page of a PDF; refuses encrypted, damaged and picture-only PDFs, and stops reading past the limit. */
 async function readPdf(bytes: Uint8Array): Promise<PdfReading> {
   if (!isPdf(bytes)) return refused(sourceRefusal("UNREADABLE", { kind: "pdf" }));
+  // `typeof window` is settled when the app is built, so the server's bundle holds no PDF.js at all.
+  if (typeof window === "undefined") return refused(sourceRefusal("UNREADABLE", { kind: "pdf" }));
   const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
   if (typeof Worker !== "undefined" && pdfjs.GlobalWorkerOptions.workerPort === null) {
     // In Node (the tests) PDF.js runs its worker in the same thread instead.

@@ -34,6 +34,7 @@ import type * as migrations from "../migrations.js";
 import type * as myQuestions from "../myQuestions.js";
 import type * as questions from "../questions.js";
 import type * as review from "../review.js";
+import type * as sources from "../sources.js";
 
 import type {
   ApiFromModules,
@@ -68,6 +69,7 @@ declare const fullApi: ApiFromModules<{
   myQuestions: typeof myQuestions;
   questions: typeof questions;
   review: typeof review;
+  sources: typeof sources;
 }>;
 
 /**

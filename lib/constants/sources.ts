@@ -63,9 +63,9 @@ export const SOURCE_CONFIG = {
   MAX_QUOTE_ELISION_CHARS: 400,
 } as const;
 
-/** Most sections a source can have: every section but the last holds at least
- * `MIN_SECTION_CHARS`, so this bounds the rows `convex/sources.ts` writes. */
+/** Most sections a source can have: each holds at least `MIN_SECTION_CHARS`
+ * (`sectionSource`), so this bounds the rows `convex/sources.ts` writes. */
 export const MAX_SECTIONS = Math.ceil(SOURCE_CONFIG.MAX_SOURCE_CHARS / SOURCE_CONFIG.MIN_SECTION_CHARS) + 1;
 
-/** Most chunks a source can have. */
-export const MAX_SOURCE_CHUNKS = Math.ceil(SOURCE_CONFIG.MAX_SOURCE_CHARS / SOURCE_CONFIG.SOURCE_CHUNK_CHARS);
+/** Most chunks a source can have (a chunk may be one short, so as not to split a surrogate pair). */
+export const MAX_SOURCE_CHUNKS = Math.ceil(SOURCE_CONFIG.MAX_SOURCE_CHARS / (SOURCE_CONFIG.SOURCE_CHUNK_CHARS - 1));
