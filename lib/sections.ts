@@ -26,10 +26,12 @@ const DEFAULT_LIMITS: SectionLimits = {
  * inside code fences) for Markdown; heading-like lines (a short line standing
  * alone, capitalised, without closing punctuation) for PDFs; either for plain
  * text. A heading with no text of its own joins the section after it, which
- * names the result; a small section joins the next one (or the last one, at the
- * end), keeping its own heading. A section longer than `maxChars` is cut into
- * near-equal parts at the best break in reach: a page or paragraph, a line, a
- * sentence, a space. PDF sections carry the pages they span.
+ * names the result; a small section joins the next one (the one before, when
+ * only that keeps both within `maxChars`, or at the end), keeping its own
+ * heading. A section longer than `maxChars` is cut into near-equal parts at the
+ * best break in reach: a heading, a page or paragraph, a line, a sentence, a
+ * space; each part is named by the heading in force where it starts. PDF
+ * sections carry the pages they span.
  */
 export function sectionSource(text: string, kind: SourceKind, limits: SectionLimits = DEFAULT_LIMITS): SectionPlace[] {
   if (text.length === 0) return [];
