@@ -68,17 +68,10 @@ export function SourceInput({ onSourceChange, disabled = false, className }: Sou
   );
 }
 
-function FilePicker({
-  state,
-  onFile,
-  onClear,
-  disabled,
-}: {
-  state: SourceFileState;
-  onFile: (file: File) => void;
-  onClear: () => void;
-  disabled: boolean;
-}) {
+/** What each tab gets: its own reading of the source, and clearing it. */
+type TabProps = { state: SourceFileState; onClear: () => void; disabled: boolean };
+
+function FilePicker({ state, onFile, onClear, disabled }: TabProps & { onFile: (file: File) => void }) {
   const inputId = useId();
   const hintId = useId();
   const input = useRef<HTMLInputElement>(null);
@@ -148,17 +141,7 @@ function FilePicker({
   );
 }
 
-function PasteBox({
-  state,
-  onText,
-  onClear,
-  disabled,
-}: {
-  state: SourceFileState;
-  onText: (text: string) => void;
-  onClear: () => void;
-  disabled: boolean;
-}) {
+function PasteBox({ state, onText, onClear, disabled }: TabProps & { onText: (text: string) => void }) {
   const fieldId = useId();
   const messageId = useId();
   const [text, setText] = useState("");
