@@ -91,7 +91,6 @@ describe("a job from start to finish", () => {
     expect(job).toMatchObject({ usageEstimated: true });
     expect(job!.inputTokens).toBeGreaterThan(GENERATION_SYSTEM_PROMPT.length / 5);
     expect(job!.outputTokens).toBeGreaterThan(JSON.stringify(questions).length / 5);
-    expect(job!.questionIds).toEqual(saved.map((q) => q._id));
     expect(job!.durationMs).toBeGreaterThan(0);
     expect(job!.completedAt).toBeGreaterThanOrEqual(job!.startedAt!);
     expect(await asUser(t, "alice").query(api.myQuestions.listMyTopics, {})).toMatchObject([
@@ -285,7 +284,6 @@ describe("failures end the job as failed, with the right code, keeping what was 
     expect(job).toMatchObject({ status: "failed", ...expected });
     const saved = await jobQuestions(t, jobId);
     expect(saved).toHaveLength(expected.questionsSaved);
-    expect(job!.questionIds).toEqual(saved.map((q) => q._id));
     for (const q of saved) expect(["multiple-choice", "true-false"]).toContain(q.type);
     // Its topic is listed in My Questions' filter only if it saved something.
     expect(await asUser(t, "alice").query(api.myQuestions.listMyTopics, {})).toHaveLength(
@@ -370,7 +368,6 @@ describe("crashes and retries", () => {
     const saved = await jobQuestions(t, jobId);
     expect(job).toMatchObject({ status: "completed", attempts: 2, questionsSaved: 6 });
     expect(saved.map((q) => q.question)).toEqual(questions.slice(0, 6).map((q) => q.question));
-    expect(job!.questionIds).toEqual(saved.map((q) => q._id));
     // The plan was kept; the model was asked for the 3 missing questions and shown the 3 it had.
     expect(model.calls.stream).toBe(2);
     expect(model.calls.prompts[1]).toContain("Number of questions: 3");
