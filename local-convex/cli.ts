@@ -21,11 +21,13 @@
  *                         else 10, as on Convex's Starter plan)
  *
  * Started by `startLocalConvex()` (index.ts) with an IPC channel, it reports
- * `{type:"ready", url, port}` or `{type:"error", message}` there, and exits
- * when its parent goes away.
+ * `{type:"ready", url, port}` or `{type:"error", message}` there, answers
+ * `{type:"stats", id}` with `{type:"stats", id, stats}` (`engine/backendStats.ts`),
+ * and exits when its parent goes away.
  */
 import { register } from "node:module";
 import { parseArgs } from "node:util";
+import type { BackendStats } from "./engine/backendStats";
 
 // Before anything imports convex-test: expose its internals (see the hook's comment).
 register("./engine/convexTestHook.ts", import.meta.url);
@@ -37,7 +39,10 @@ const { maxScheduledConcurrency } = await import("./engine/scheduledSlots");
 const USAGE =
   "Usage: tsx local-convex/cli.ts [--port 3210] [--data .local/convex-data.json | --in-memory] [--preload <module>]... [--cron-speed <factor>] [--verbose] [--allow-origin <url>]... [--wait-for-lock <ms>] [--max-scheduled-concurrency <n>]";
 
-type ParentMessage = { type: "ready"; url: string; port: number } | { type: "error"; message: string };
+type ParentMessage =
+  | { type: "ready"; url: string; port: number }
+  | { type: "error"; message: string }
+  | { type: "stats"; id: number; stats: BackendStats };
 const tellParent = (message: ParentMessage) => process.send?.(message);
 
 let options;
@@ -104,6 +109,10 @@ try {
   log.info(color.bold(`local-convex ready at ${color.green(server.url)}`));
   for (const line of server.summary) log.info(`  ${line}`);
   tellParent({ type: "ready", url: server.url, port: server.port });
+  process.on("message", (message: { type?: string; id?: number }) => {
+    if (message?.type === "stats" && typeof message.id === "number")
+      tellParent({ type: "stats", id: message.id, stats: server.stats() });
+  });
 
   let stopping = false;
   const stop = async (why: string) => {

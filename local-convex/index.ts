@@ -7,6 +7,7 @@
  *
  *     const backend = await startLocalConvex({ port: 0, dataFile, env, preload });
  *     new ConvexClient(backend.url, ...);
+ *     await backend.stats();          // executions per function, scheduler start delays, peak memory
  *     await backend.close();          // SIGTERM: writes a last snapshot, then exits
  *     await backend.kill();           // SIGKILL: a crash (for recovery tests)
  *
@@ -25,9 +26,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire, register } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { BackendStats } from "./engine/backendStats";
 import type { Engine } from "./engine/engine";
 import { MAX_SCHEDULED_CONCURRENCY_FLAG, maxScheduledConcurrency } from "./engine/scheduledSlots";
 
+export type { BackendStats } from "./engine/backendStats";
 export type { Engine } from "./engine/engine";
 export { DEFAULT_MAX_SCHEDULED_CONCURRENCY, maxScheduledConcurrency } from "./engine/scheduledSlots";
 export { isLoopbackOrigin } from "./origin";
@@ -69,6 +72,8 @@ export type LocalConvexProcess = {
   close(): Promise<number | null>;
   /** Kills it without warning (SIGKILL, a crash): what it acknowledged is in its journal. */
   kill(): Promise<void>;
+  /** What it has run so far: executions per function, scheduled functions' and cron runs' start delays, peak memory. */
+  stats(): Promise<BackendStats>;
 };
 
 const CLI = fileURLToPath(new URL("./cli.ts", import.meta.url));
@@ -139,7 +144,30 @@ export async function startLocalConvex(options: StartOptions = {}): Promise<Loca
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;
     },
+    stats: () => askStats(child),
   };
+}
+
+let statsRequests = 0;
+
+/** Asks the backend in `child` for its stats over IPC (`cli.ts` answers). */
+function askStats(child: ChildProcess): Promise<BackendStats> {
+  const id = ++statsRequests;
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { type?: string; id?: number; stats?: BackendStats }) => {
+      if (message?.type !== "stats" || message.id !== id) return;
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+      resolve(message.stats!);
+    };
+    const onExit = () => {
+      child.off("message", onMessage);
+      reject(new Error("local-convex exited before it answered the stats request"));
+    };
+    child.on("message", onMessage);
+    child.once("exit", onExit);
+    child.send({ type: "stats", id });
+  });
 }
 
 let hookRegistered = false;

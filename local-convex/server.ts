@@ -16,6 +16,7 @@ import path from "node:path";
 import { WebSocketServer } from "ws";
 import { TokenVerifier } from "./auth";
 import { CronRunner, cronJobsOf } from "./crons";
+import type { BackendStats } from "./engine/backendStats";
 import { Engine, type DurabilityBarrier } from "./engine/engine";
 import { importFile } from "./engine/modules";
 import { ScheduledFunctionMonitor, resumeScheduledFunctions } from "./engine/scheduledFunctions";
@@ -67,6 +68,8 @@ export type LocalConvex = {
   dataFile: string | null;
   /** What was loaded, for the startup banner. */
   summary: string[];
+  /** What it has run so far (`engine/backendStats.ts`). */
+  stats(): BackendStats;
   /** Stops serving and writes a last snapshot. */
   close(): Promise<void>;
 };
@@ -109,6 +112,7 @@ export async function createLocalConvex(options: LocalConvexOptions = {}): Promi
       port,
       dataFile: loaded.dataFile?.file ?? null,
       summary: loaded.summary,
+      stats: () => loaded.engine.stats(),
       close: () => loaded.close(server),
     };
   } catch (error) {

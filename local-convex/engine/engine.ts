@@ -45,6 +45,7 @@ import {
 import { displayFunctionName, functionNameTooLong } from "./functionPath";
 import { TransactionGate } from "./gate";
 import { DEFAULT_MAX_SCHEDULED_CONCURRENCY, ScheduledSlots, type SlotRequest } from "./scheduledSlots";
+import { StatsRecorder, type BackendStats } from "./backendStats";
 import { convexTestModuleMap, findFunctionModules, importFile, type ModuleFile } from "./modules";
 import {
   buildSortedIndexes,
@@ -207,6 +208,8 @@ export class Engine {
   /** The slots scheduled functions and cron runs share (`scheduledSlots.ts`). */
   readonly scheduledSlots: ScheduledSlots;
   private readonly commitListeners = new Set<CommitListener>();
+  /** Executions per function and the scheduler's start delays (`backendStats.ts`). */
+  private readonly recorder = new StatsRecorder();
   private durabilityBarrier: DurabilityBarrier = () => undefined;
   private totals: UsageTotals = { ...NO_USAGE };
   /** componentPath → udfPath → info. */
@@ -218,7 +221,12 @@ export class Engine {
   private constructor(options: EngineOptions) {
     this.projectDir = path.resolve(options.projectDir);
     this.convexDir = path.join(this.projectDir, "convex");
-    this.scheduledSlots = new ScheduledSlots(options.maxScheduledConcurrency ?? DEFAULT_MAX_SCHEDULED_CONCURRENCY);
+    this.scheduledSlots = new ScheduledSlots(
+      options.maxScheduledConcurrency ?? DEFAULT_MAX_SCHEDULED_CONCURRENCY,
+      undefined,
+      undefined,
+      (name, delayMs) => this.recorder.started(name, delayMs),
+    );
   }
 
   /** Loads the app in `options.projectDir` and returns a ready engine. */
@@ -444,6 +452,11 @@ export class Engine {
 
   // ── Transactions and commits ──────────────────────────────────────────────
 
+  /** How many times each of the app's functions ran, how late scheduled ones started, and peak memory. */
+  stats(): BackendStats {
+    return this.recorder.read();
+  }
+
   /** What every transaction since the start (or the last `resetUsage`) read and wrote: the benchmark's meter. */
   usage(): UsageTotals {
     return { ...this.totals };
@@ -509,7 +522,13 @@ export class Engine {
         const fn = value as { isMutation?: boolean; isAction?: boolean; _handler?: unknown } | null;
         if ((typeof fn !== "function" && typeof fn !== "object") || fn === null || typeof fn._handler !== "function")
           continue;
-        const handler = fn._handler as (ctx: unknown, args: unknown) => unknown;
+        const own = fn._handler as (ctx: unknown, args: unknown) => unknown;
+        const handler = (ctx: unknown, args: unknown) => {
+          const running = this.internals.executionContextStorage.getStore();
+          if (running?.componentPath === "") this.recorder.called(running.udfPath);
+          return own(ctx, args);
+        };
+        fn._handler = handler;
         if (fn.isMutation) {
           fn._handler = async (ctx: unknown, args: unknown) => {
             const value = await handler(ctx, args);
