@@ -5,6 +5,8 @@
  * test types its scenario, e.g. "Roman roads [[count:8]] [[pace:300]]".
  *
  *   [[count:N]]          questions in the plan (default 5)
+ *   [[from:K]]           number the questions from K + 1 (default 0): jobs
+ *                        of one topic then write different questions
  *   [[pace:MS]]          time between questions (default 100 ms; keep it under
  *                        the 1 s idle timeout, or the job fails as a hang)
  *   [[fail:429]]         every attempt: the stream fails with HTTP 429
@@ -42,6 +44,8 @@ import type { ContentEnd, Scenario, StandIn, WireRequest, WireStep } from "./wir
 
 export type Directives = {
   count: number;
+  /** Added to every question's number. */
+  from: number;
   paceMs: number;
   fail?: { status: 429 | 401; once: boolean };
   drop?: { after: number; once: boolean };
@@ -61,6 +65,7 @@ export function parseDirectives(text: string): Directives {
   const dropOnce = number("drop-once");
   return {
     count: number("count") ?? 5,
+    from: number("from") ?? 0,
     paceMs: number("pace") ?? 100,
     ...(failStatus === 429 || failStatus === 401
       ? { fail: { status: failStatus, once: failEvery === undefined } }
@@ -126,7 +131,7 @@ function directiveScenarios(): (request: WireRequest) => Scenario {
     const wanted = hasPlan ? given.count : d.count;
     const plan = { topic, questionCount: wanted };
     const questions = Array.from({ length: wanted }, (_, i) =>
-      makeQuestion(already + i, { question: `${topic} question ${already + i + 1}` }),
+      makeQuestion(d.from + already + i, { question: `${topic} question ${d.from + already + i + 1}` }),
     );
     /** The first `after` questions (counting saved ones), half of the next, then `then`. */
     const upTo = (after: number, then: StreamStep[] = []) =>
