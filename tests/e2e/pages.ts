@@ -60,6 +60,13 @@ export class App {
     await visible(this.page.getByRole("button", { name, exact: true }), timeout);
   }
 
+  /** The badge says how many run and how many wait, apart ("1 running, 2 queued"), and shows both counts. */
+  async expectRunningAndQueued(running: number, queued: number, timeout = 15_000): Promise<void> {
+    const name = `Background tasks, ${running} running, ${queued} queued`;
+    await visible(this.page.getByRole("button", { name, exact: true }), timeout);
+    await visible(this.page.getByTestId("queued-jobs-count").getByText(String(queued), { exact: true }), timeout);
+  }
+
   // ── Generation modal ────────────────────────────────────────────────────
 
   get modal(): Locator {
