@@ -169,6 +169,8 @@ describe("over the official client", () => {
     expect(delays.filter((ms) => ms >= 2000)).toHaveLength(1);
     expect(stats.startDelaysMs['cron "hold"']).toHaveLength(1);
     expect(stats.maxRssBytes).toBeGreaterThan(10 * 2 ** 20);
+    expect(stats.cpuMs).toBeGreaterThan(0);
+    expect(stats.eventLoopDelayMs.max).toBeGreaterThanOrEqual(stats.eventLoopDelayMs.p50);
   }, 30_000);
 
   test("the limit comes from LOCAL_CONVEX_MAX_SCHEDULED_CONCURRENCY", async () => {
