@@ -11,9 +11,10 @@
  *     transaction, total time.
  *  4. Over the real client (local-convex in a child process, ConvexClient
  *     subscriptions): model-to-screen latency, cancel latency and writes after
- *     cancel, throughput with 1, 10 and 50 users running 3 jobs each, and the
- *     time to the first question, one model call vs two, with a fixed
- *     first-token latency per call.
+ *     cancel, throughput with 1, 10 and 50 users running 3 jobs each (the
+ *     app's pool raised to all but 10 of the scheduler's 300 slots, so the
+ *     150 jobs of the last run at once), and the time to the first question,
+ *     one model call vs two, with a fixed first-token latency per call.
  *
  * 1-3 run in this process on local-convex's engine (convex-test with Convex's
  * transaction limits on), over a scratch copy of the project that adds the
@@ -23,6 +24,7 @@
  *   npm run bench            # everything
  *   npm run bench -- --quick # smaller sizes, for a smoke run
  *   npm run bench -- --max-scheduled-concurrency 10   # section 4 as on Convex Starter (default 300, Professional)
+ *   npm run bench -- --max-parallel-generations 8     # section 4 with the app's default pool (default: all but 10 slots)
  */
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,13 +38,18 @@ const { api } = await import("../convex/_generated/api");
 const { createBenchModel } = await import("./benchModel");
 const { markdownTable } = await import("../tests/support/markdownTable");
 const { isFinishedStatus } = await import("../lib/jobs");
+const { JOB_CONFIG } = await import("../lib/constants/jobs");
 type BenchEvent = import("./benchModel").BenchEvent;
 const { getConvexSize } = await import("convex/values");
 const { makeFunctionReference } = await import("convex/server");
 type Value = import("convex/values").Value;
 
 const { values: flags } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, "max-scheduled-concurrency": { type: "string" } },
+  options: {
+    quick: { type: "boolean", default: false },
+    "max-scheduled-concurrency": { type: "string" },
+    "max-parallel-generations": { type: "string" },
+  },
 });
 const QUICK = flags.quick;
 /**
@@ -52,6 +59,18 @@ const QUICK = flags.quick;
  * one job at a time).
  */
 const WIRE_MAX_SCHEDULED_CONCURRENCY = maxScheduledConcurrency(flags["max-scheduled-concurrency"] ?? 300);
+/**
+ * The app's pool in section 4's backend (`MAX_PARALLEL_GENERATIONS`): all but 10 of the scheduler's slots, so
+ * its 150 jobs run at once and the section measures them running, not waiting in the queue (`npm run
+ * bench:scale` measures the queue); the app's default, 8, at Starter's 10. `--max-parallel-generations` sets it.
+ */
+const WIRE_MAX_PARALLEL_GENERATIONS =
+  flags["max-parallel-generations"] ??
+  String(
+    WIRE_MAX_SCHEDULED_CONCURRENCY > 20
+      ? WIRE_MAX_SCHEDULED_CONCURRENCY - 10
+      : Math.min(WIRE_MAX_SCHEDULED_CONCURRENCY, JOB_CONFIG.DEFAULT_MAX_PARALLEL_GENERATIONS),
+  );
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** Gemini Flash streams a question every ~0.3-0.6 s; the benchmark model keeps a fixed 300 ms. */
 const PACE_MS = 300;
@@ -63,6 +82,7 @@ const results: Record<string, unknown> = {
   paceMs: PACE_MS,
   quick: QUICK,
   maxScheduledConcurrency: WIRE_MAX_SCHEDULED_CONCURRENCY,
+  maxParallelGenerations: Number(WIRE_MAX_PARALLEL_GENERATIONS),
 };
 
 // ── Helpers ─────────────────────────────────────────────────────────────────
@@ -345,7 +365,7 @@ async function overTheWire(project: string) {
   const issuer = await startTestIssuer();
   const events: BenchEvent[] = [];
   const backend = await startLocalConvex({
-    env: { LOCAL_AUTH_ISSUER: issuer.issuer },
+    env: { LOCAL_AUTH_ISSUER: issuer.issuer, MAX_PARALLEL_GENERATIONS: WIRE_MAX_PARALLEL_GENERATIONS },
     projectDir: project,
     preload: [path.join(project, "bench/preload-bench-model.ts")],
     maxScheduledConcurrency: WIRE_MAX_SCHEDULED_CONCURRENCY,
@@ -495,7 +515,7 @@ async function overTheWire(project: string) {
       };
     }
     table(
-      `4c. Throughput (10-question jobs at 100 ms per question; at most ${WIRE_MAX_SCHEDULED_CONCURRENCY} scheduled functions at once)`,
+      `4c. Throughput (10-question jobs at 100 ms per question; at most ${WIRE_MAX_SCHEDULED_CONCURRENCY} scheduled functions and ${WIRE_MAX_PARALLEL_GENERATIONS} generations at once)`,
       ["load", "jobs", "questions", "questions/s", "update p50", "update p95"],
       rows,
     );

@@ -1,5 +1,14 @@
 import { describe, expect, test } from "vitest";
-import { firstQuestionWaits, jainIndex, percentile, replayQueue, type ReplayJob } from "./scaleStats";
+import {
+  firstQuestionWaits,
+  jainIndex,
+  overtakenFirstJobs,
+  percentile,
+  replayQueue,
+  roundsAtArrival,
+  fittedOverheadMs,
+  type ReplayJob,
+} from "./scaleStats";
 
 describe("percentile and Jain's index", () => {
   test("nearest rank", () => {
@@ -38,6 +47,8 @@ describe("replayQueue", () => {
       ["b1", 30],
       ["c1", 40],
     ]);
+    // Bob's and Cy's first jobs waited while Ann's second and third started.
+    expect(overtakenFirstJobs(replayed)).toBe(2);
   });
 
   test("round robin: Bob's and Cy's first jobs go before Ann's second and third", () => {
@@ -45,6 +56,8 @@ describe("replayQueue", () => {
     expect(replayed.map((r) => r.id)).toEqual(["a1", "b1", "c1", "a2", "a3"]);
     const waits = firstQuestionWaits(replayed);
     expect(Object.fromEntries(waits)).toEqual({ ann: 1, bob: 10, cy: 19 });
+    expect(overtakenFirstJobs(replayed)).toBe(0);
+    expect(replayed.map((r) => r.round)).toEqual([0, 0, 0, 1, 2]);
   });
 
   test("a user whose jobs have finished starts again in round 0; two slots run two at once", () => {
@@ -56,5 +69,37 @@ describe("replayQueue", () => {
       ["a2", 10],
       ["a3", 50],
     ]);
+  });
+});
+
+describe("roundsAtArrival", () => {
+  test("counts the user's earlier jobs not yet ended when a job arrives", () => {
+    const jobs = [
+      { id: "a1", user: "ann", arrivedAt: 0, endedAt: 10 },
+      { id: "a2", user: "ann", arrivedAt: 0, endedAt: 20 },
+      { id: "a3", user: "ann", arrivedAt: 15, endedAt: 30 },
+      { id: "b1", user: "bob", arrivedAt: 5, endedAt: 6 },
+    ];
+    expect(roundsAtArrival(jobs).map((j) => [j.id, j.round])).toEqual([
+      ["a1", 0],
+      ["a2", 1],
+      ["a3", 1],
+      ["b1", 0],
+    ]);
+  });
+});
+
+describe("fittedOverheadMs", () => {
+  test("finds the overhead per job that makes the replay end when the run did", () => {
+    const jobs = ["a", "b", "c", "d"].map((user, i) => ({
+      id: user,
+      user,
+      arrivedAt: i,
+      runMs: 100,
+      firstQuestionAfterStartMs: 10,
+    }));
+    // One slot: four jobs of 100 ms each plus 25 ms of overhead end at 500.
+    expect(fittedOverheadMs(jobs, 1, "round robin", 500)).toBeCloseTo(25, 0);
+    expect(fittedOverheadMs(jobs, 1, "round robin", 300)).toBe(0);
   });
 });

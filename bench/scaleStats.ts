@@ -34,8 +34,16 @@ export type ReplayJob = {
   firstQuestionMs: number;
 };
 
-/** Where a job started and when its first question came, in a replay. */
-export type Replayed = { id: string; user: string; arrivedAt: number; startedAt: number; firstQuestionAt: number };
+/** Where a job started and when its first question came, in a replay; `round`: how many other jobs its user had waiting or running when it arrived. */
+export type Replayed = {
+  id: string;
+  user: string;
+  arrivedAt: number;
+  startedAt: number;
+  firstQuestionAt: number;
+  endedAt: number;
+  round: number;
+};
 
 /**
  * The order of a queue: "fifo", one line in order of arrival; "round robin",
@@ -69,11 +77,12 @@ export function replayQueue(jobs: readonly ReplayJob[], slots: number, order: Qu
     }
     while (next < arrivals.length && arrivals[next]!.arrivedAt <= now) {
       const job = arrivals[next++]!;
-      const round = order === "fifo" ? 0 : (active.get(job.user) ?? 0);
-      active.set(job.user, (active.get(job.user) ?? 0) + 1);
+      const round = active.get(job.user) ?? 0;
+      active.set(job.user, round + 1);
       waiting.push({ ...job, round });
     }
-    waiting.sort((a, b) => a.round - b.round || a.arrivedAt - b.arrivedAt || a.id.localeCompare(b.id));
+    const byRound = (a: Waiting, b: Waiting) => (order === "fifo" ? 0 : a.round - b.round);
+    waiting.sort((a, b) => byRound(a, b) || a.arrivedAt - b.arrivedAt || a.id.localeCompare(b.id));
     while (running.length < slots && waiting.length > 0) {
       const job = waiting.shift()!;
       running.push({ job, endsAt: now + job.holdMs });
@@ -83,6 +92,8 @@ export function replayQueue(jobs: readonly ReplayJob[], slots: number, order: Qu
         arrivedAt: job.arrivedAt,
         startedAt: now,
         firstQuestionAt: now + job.firstQuestionMs,
+        endedAt: now + job.holdMs,
+        round: job.round,
       });
     }
     const nextEnd = Math.min(...running.map((r) => r.endsAt));
@@ -91,6 +102,45 @@ export function replayQueue(jobs: readonly ReplayJob[], slots: number, order: Qu
     if (!Number.isFinite(now)) break;
   }
   return out;
+}
+
+/** A job as measured: its attempt's run (start to end) and its first question, after the start. */
+export type MeasuredJob = Omit<ReplayJob, "holdMs" | "firstQuestionMs"> & {
+  runMs: number;
+  firstQuestionAfterStartMs: number;
+};
+
+/** `jobs` as replay jobs, each also holding its slot `overheadMs` before its attempt starts (dispatch and start-up). */
+export function withOverhead(jobs: readonly MeasuredJob[], overheadMs: number): ReplayJob[] {
+  return jobs.map(({ runMs, firstQuestionAfterStartMs, ...job }) => ({
+    ...job,
+    holdMs: overheadMs + runMs,
+    firstQuestionMs: overheadMs + firstQuestionAfterStartMs,
+  }));
+}
+
+/**
+ * The overhead per job (ms; see `withOverhead`) for which replaying `jobs` in `order` through `slots` ends
+ * at `endedAt`, as the measured run did: what the run spent per job beyond the attempts themselves (starting
+ * an action, a busy backend), found by bisection. 0 if even no overhead ends later.
+ */
+export function fittedOverheadMs(
+  jobs: readonly MeasuredJob[],
+  slots: number,
+  order: QueueOrder,
+  endedAt: number,
+): number {
+  const end = (overheadMs: number) =>
+    Math.max(...replayQueue(withOverhead(jobs, overheadMs), slots, order).map((r) => r.endedAt));
+  let low = 0;
+  let high = 10_000;
+  if (end(low) >= endedAt) return 0;
+  for (let i = 0; i < 20; i++) {
+    const mid = (low + high) / 2;
+    if (end(mid) < endedAt) low = mid;
+    else high = mid;
+  }
+  return Math.round((low + high) / 2);
 }
 
 /** Each user's wait from their first arrival to their first question, in the order users first arrived. */
@@ -107,4 +157,39 @@ export function firstQuestionWaits(
   const waits = new Map<string, number>();
   for (const [user, at] of arrived) if (first.has(user)) waits.set(user, first.get(user)! - at);
   return waits;
+}
+
+/**
+ * How many first jobs (round 0: their user had no other job waiting or running) were overtaken by another
+ * user's later job (round > 0) that started while they waited: what "one user's queued jobs never delay
+ * another user's first job" forbids.
+ */
+export function overtakenFirstJobs(
+  jobs: ReadonlyArray<{ user: string; arrivedAt: number; startedAt: number; round: number }>,
+): number {
+  const later = jobs.filter((job) => job.round > 0);
+  return jobs.filter(
+    (first) =>
+      first.round === 0 &&
+      later.some(
+        (job) => job.user !== first.user && job.startedAt > first.arrivedAt && job.startedAt < first.startedAt,
+      ),
+  ).length;
+}
+
+/** Each job's round from the record: how many of its user's jobs arrived before it and had not ended by then. */
+export function roundsAtArrival<T extends { id: string; user: string; arrivedAt: number; endedAt: number }>(
+  jobs: readonly T[],
+): Array<T & { round: number }> {
+  return jobs.map((job) => ({
+    ...job,
+    round: jobs.filter(
+      (other) =>
+        other.user === job.user &&
+        other.id !== job.id &&
+        other.arrivedAt <= job.arrivedAt &&
+        other.endedAt > job.arrivedAt &&
+        (other.arrivedAt < job.arrivedAt || other.id < job.id),
+    ).length,
+  }));
 }
