@@ -101,7 +101,12 @@ export const createTwoCallJob = mutation({
     const identity = await ctx.auth.getUserIdentity();
     if (!identity) throw new Error("sign in");
     const now = Date.now();
-    const jobId = await ctx.db.insert("generationJobs", newJobFields(identity.tokenIdentifier, prompt, now));
+    // Started `pending`, as jobs were before the generation pool: the benchmark runs one job at a time, so
+    // the pool would dispatch it at once (and dispatching schedules `processJob`, not this design's action).
+    const jobId = await ctx.db.insert("generationJobs", {
+      ...newJobFields(identity.tokenIdentifier, prompt, now),
+      status: "pending",
+    });
     await ctx.scheduler.runAfter(0, makeFunctionReference<"action">("twoCallJob:processJobTwoCalls"), {
       jobId,
       userId: identity.tokenIdentifier,
