@@ -288,7 +288,7 @@ async function takeQueuePlace(ctx: MutationCtx, job: Doc<"generationJobs">, queu
  * Dispatches waiting jobs into the pool's free slots, in queue order, while
  * the model's quota allows: each moves `queued → pending` (its action is
  * scheduled). When the quota or a backoff says wait, a `generationQueue.dispatch`
- * is scheduled for then (one at a time); a job whose user has no budget left
+ * is scheduled for then (one at a time: `dispatchLater`); a job whose user has no budget left
  * today fails with BUDGET_EXCEEDED. At most `MAX_PARALLEL_GENERATIONS` run.
  */
 export async function dispatchWaiting(ctx: MutationCtx): Promise<void> {
@@ -311,17 +311,23 @@ export async function dispatchWaiting(ctx: MutationCtx): Promise<void> {
     }
     const quota = await takeModelQuota(ctx, estimate, settings);
     if (!quota.ok) return await dispatchLater(ctx, now + Math.max(quota.retryAfterMs, 1));
-    await patchPool(ctx, { changedAt: now, dispatchAt: undefined });
+    // A dispatch still scheduled stays so (only it clears `dispatchAt`): the next wait needs no other.
+    await patchPool(ctx, { changedAt: now });
     await transition(ctx, job, "pending", { quotaTokens: estimate });
   }
 }
 
-/** Schedules `generationQueue.dispatch` at `at`, unless one is already due by then. */
+/**
+ * Schedules `generationQueue.dispatch` at `at`, unless the one scheduled runs by then (or is due and waits for
+ * the scheduler: it runs soon, and the sweeper replaces one long overdue). One scheduled later is replaced. So
+ * at most one is scheduled however often slots free while the quota says wait.
+ */
 async function dispatchLater(ctx: MutationCtx, at: number): Promise<void> {
   const pool = await readPool(ctx);
-  if (pool.dispatchAt !== undefined && pool.dispatchAt <= at && pool.dispatchAt >= Date.now()) return;
-  await ctx.scheduler.runAt(at, internal.generationQueue.dispatch, {});
-  await patchPool(ctx, { dispatchAt: at });
+  if (pool.dispatchAt !== undefined && pool.dispatchAt <= at) return;
+  if (pool.dispatchId !== undefined) await ctx.scheduler.cancel(pool.dispatchId);
+  const dispatchId = await ctx.scheduler.runAt(at, internal.generationQueue.dispatch, {});
+  await patchPool(ctx, { dispatchAt: at, dispatchId });
 }
 
 /** The history with its open attempt (the last, if not ended) closed as `outcome`. */

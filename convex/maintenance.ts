@@ -76,7 +76,10 @@ async function repairPool(ctx: MutationCtx, now: number): Promise<void> {
   }
   if (running !== pool.running)
     console.warn(`recoverStuckJobs: the pool counted ${pool.running} running, found ${running}`);
-  await patchPool(ctx, { running, changedAt: now, dispatchAt: undefined });
+  // A scheduled dispatch long overdue is taken as lost (and cancelled, in case it is not); one still to come stays.
+  if (overdue && pool.dispatchId !== undefined) await ctx.scheduler.cancel(pool.dispatchId);
+  const lost = overdue ? { dispatchAt: undefined, dispatchId: undefined } : {};
+  await patchPool(ctx, { running, changedAt: now, ...lost });
   await dispatchWaiting(ctx);
 }
 

@@ -100,8 +100,10 @@ export default defineSchema({
     /** Dispatching pauses until then after a 429; `backoffMs` doubles per 429 and resets after a success. */
     backoffUntil: v.optional(v.number()),
     backoffMs: v.optional(v.number()),
-    /** When the scheduled `generationQueue.dispatch` runs (quota or backoff wait), if one is scheduled. */
+    /** When the scheduled `generationQueue.dispatch` runs (quota or backoff wait), if one is scheduled: at most one is. */
     dispatchAt: v.optional(v.number()),
+    /** That scheduled dispatch, so an earlier one can replace it. */
+    dispatchId: v.optional(v.id("_scheduled_functions")),
     /** The last time `running` changed or a job was dispatched (the sweeper reconciles a pool stuck longer). */
     changedAt: v.number(),
   }),
