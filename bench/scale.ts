@@ -47,6 +47,7 @@ import { ConvexClient } from "convex/browser";
 import { ConvexError } from "convex/values";
 import {
   DEFAULT_MAX_SCHEDULED_CONCURRENCY,
+  seededRandom,
   startLocalConvex,
   startTestIssuer,
   type BackendStats,
@@ -134,18 +135,6 @@ const results: Record<string, unknown> = {
 };
 
 // ── Helpers ─────────────────────────────────────────────────────────────────
-
-/** A seeded generator of numbers in [0, 1) (mulberry32), so every run has the same arrivals. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const seconds = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : "n/a");
 const median = (values: number[]) => percentile(values, 50);

@@ -17,6 +17,7 @@
  * - run the app's functions in this process, without a server (`npm run
  *   generate`, the benchmark's meters): `loadEngine`;
  * - sign tokens the backend trusts (tests, the benchmark): `startTestIssuer`;
+ * - replay random choices from a seed (tests, `npm run bench:scale`'s arrivals): `seededRandom`;
  * - decide which browser pages may connect (`npm run dev`): `isLoopbackOrigin`;
  * - read how many scheduled functions may run at once (a flag's value, else
  *   `LOCAL_CONVEX_MAX_SCHEDULED_CONCURRENCY`, else the default), refusing a
@@ -35,6 +36,7 @@ export type { Engine } from "./engine/engine";
 export { DEFAULT_MAX_SCHEDULED_CONCURRENCY, maxScheduledConcurrency } from "./engine/scheduledSlots";
 export { isLoopbackOrigin } from "./origin";
 export { startTestIssuer, type TestIssuer } from "./test/issuer";
+export { seededRandom } from "./test/seededRandom";
 
 export type StartOptions = {
   /** Default 0: any free port. */
