@@ -47,11 +47,35 @@ async function seedAlice(t: TestConvex) {
       card: newCard(NOW),
     });
     await ctx.db.insert("topics", { userId: alice, name: "Secrets", lastUsedAt: NOW });
-    return { activeJob, failedJob, questionId };
+    const reviewId = await ctx.db.insert("reviewLog", {
+      userId: alice,
+      questionId,
+      reviewedAt: NOW,
+      day: "2026-11-23",
+      rating: "good",
+      correct: true,
+      wasNew: true,
+      cardBefore: newCard(NOW),
+    });
+    await ctx.db.insert("reviewDays", { userId: alice, day: "2026-11-23", reviews: 1, correct: 1, newCards: 1 });
+    await ctx.db.insert("userSettings", { userId: alice, newCardsPerDay: 7 });
+    return { activeJob, failedJob, questionId, reviewId };
   });
 }
 
 type Seed = Awaited<ReturnType<typeof seedAlice>>;
+
+const EMPTY_QUEUE = {
+  question: null,
+  dueCount: 0,
+  dueCountIsCapped: false,
+  nextDueAt: null,
+  hasQuestions: false,
+  newToday: 0,
+  newCardsPerDay: JOB_CONFIG.NEW_CARDS_PER_DAY_DEFAULT,
+  newHeldBack: false,
+};
+const EMPTY_FORECAST = { today: "2026-11-23", counts: new Array(JOB_CONFIG.FORECAST_DAYS).fill(0), capped: false };
 type Caller = ReturnType<typeof asUser> | TestConvex;
 
 /** How to call each public function, and what a caller with no right to alice's data gets. */
@@ -134,8 +158,33 @@ const MATRIX: Record<
   "myQuestions:listMyTopics": { call: (c) => c.query(api.myQuestions.listMyTopics, {}), anonymous: [], otherUser: [] },
   "review:getReviewQueue": {
     call: (c) => c.query(api.review.getReviewQueue, { now: NOW }),
-    anonymous: { question: null, dueCount: 0, dueCountIsCapped: false, nextDueAt: null, hasQuestions: false },
-    otherUser: { question: null, dueCount: 0, dueCountIsCapped: false, nextDueAt: null, hasQuestions: false },
+    anonymous: EMPTY_QUEUE,
+    otherUser: EMPTY_QUEUE,
+  },
+  "review:undoLastReview": {
+    call: (c, s) => c.mutation(api.review.undoLastReview, { reviewId: s.reviewId }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
+  "settings:getSettings": {
+    call: (c) => c.query(api.settings.getSettings, {}),
+    anonymous: null,
+    otherUser: { newCardsPerDay: JOB_CONFIG.NEW_CARDS_PER_DAY_DEFAULT },
+  },
+  "settings:updateSettings": {
+    call: (c) => c.mutation(api.settings.updateSettings, { newCardsPerDay: 3 }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { newCardsPerDay: 3 }, // bob's own setting; alice's stays 7
+  },
+  "statistics:getReviewHistory": {
+    call: (c) => c.query(api.statistics.getReviewHistory, { now: NOW }),
+    anonymous: { today: "2026-11-23", days: [] },
+    otherUser: { today: "2026-11-23", days: [] },
+  },
+  "statistics:getDueForecast": {
+    call: (c) => c.query(api.statistics.getDueForecast, { now: NOW }),
+    anonymous: EMPTY_FORECAST,
+    otherUser: EMPTY_FORECAST,
   },
   "review:recordReview": {
     call: (c, s) => c.mutation(api.review.recordReview, { questionId: s.questionId, rating: "easy" }),
@@ -221,6 +270,18 @@ const snapshot = (t: TestConvex) =>
       topics: await ctx.db
         .query("topics")
         .withIndex("by_user_name", (q) => q.eq("userId", alice))
+        .collect(),
+      reviews: await ctx.db
+        .query("reviewLog")
+        .withIndex("by_user_reviewed", (q) => q.eq("userId", alice))
+        .collect(),
+      reviewDays: await ctx.db
+        .query("reviewDays")
+        .withIndex("by_user_day", (q) => q.eq("userId", alice))
+        .collect(),
+      settings: await ctx.db
+        .query("userSettings")
+        .withIndex("by_user", (q) => q.eq("userId", alice))
         .collect(),
     };
   });

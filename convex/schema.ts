@@ -1,6 +1,6 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
-import { publicJobFields, questionFields } from "../lib/validators";
+import { publicJobFields, questionFields, reviewLogFields, vReviewDay, vStudySettings } from "../lib/validators";
 
 /**
  * `userId` everywhere is the caller's `tokenIdentifier` (issuer + subject), so
@@ -57,7 +57,26 @@ export default defineSchema({
     .index("by_user_review", ["userId", "deletedAt", "suspended", "card.due"])
     .index("by_user_topic_review", ["userId", "topic", "deletedAt", "suspended", "card.due"])
     // cleanup: soft-deleted questions, oldest delete first.
-    .index("by_deleted", ["deletedAt"]),
+    .index("by_deleted", ["deletedAt"])
+    // Review with the new-cards limit, and the due forecast: studied and new cards apart, by due time.
+    .index("by_user_state_due", ["userId", "deletedAt", "suspended", "card.state", "card.due"])
+    .index("by_user_topic_state_due", ["userId", "topic", "deletedAt", "suspended", "card.state", "card.due"]),
+
+  /**
+   * Every rating a learner gave, newest last: undo reads and deletes the latest
+   * (`review.undoLastReview`). Inserted by `review.recordReview`.
+   */
+  reviewLog: defineTable(reviewLogFields).index("by_user_reviewed", ["userId", "reviewedAt"]),
+
+  /**
+   * A learner's review totals per local day: the statistics page and today's
+   * new-card count read these instead of the log. Kept in step with the log by
+   * `review.recordReview` and `review.undoLastReview`.
+   */
+  reviewDays: defineTable({ userId: v.string(), ...vReviewDay.fields }).index("by_user_day", ["userId", "day"]),
+
+  /** What a learner chose (absent: the defaults). Written by `settings.updateSettings`. */
+  userSettings: defineTable({ userId: v.string(), ...vStudySettings.fields }).index("by_user", ["userId"]),
 
   /**
    * The topics a user has generated questions for (the My Questions filter).

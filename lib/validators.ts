@@ -202,3 +202,40 @@ export type QuestionScope = Infer<typeof vQuestionScope>;
 export const BULK_ACTIONS = ["delete", "restore", "suspend", "unsuspend"] as const;
 export const vBulkAction = literals(...BULK_ACTIONS);
 export type BulkAction = Infer<typeof vBulkAction>;
+
+// ── Review history and settings ─────────────────────────────────────────────
+
+/** One rating, as the review log keeps it: enough to undo it exactly (`cardBefore`). */
+export const reviewLogFields = {
+  userId: v.string(),
+  questionId: v.id("questions"),
+  reviewedAt: v.number(),
+  /** The learner's local day of the review ("YYYY-MM-DD", `lib/days.ts`). */
+  day: v.string(),
+  rating: vReviewRating,
+  /** Whether the chosen answer was the right one. */
+  correct: v.boolean(),
+  /** The card was new: this was its first review (it counts against the day's new cards). */
+  wasNew: v.boolean(),
+  /** The question's card before the rating; undo puts it back. */
+  cardBefore: vCard,
+};
+
+/** A learner's totals for one local day (what the statistics page charts). */
+export const vReviewDay = v.object({
+  day: v.string(),
+  /** Ratings given. */
+  reviews: v.number(),
+  /** Of those, answered right. */
+  correct: v.number(),
+  /** Of those, first reviews of new cards. */
+  newCards: v.number(),
+});
+export type ReviewDay = Infer<typeof vReviewDay>;
+
+/** What a learner can set. */
+export const vStudySettings = v.object({
+  /** New questions the review queue introduces per day (0 pauses new cards). */
+  newCardsPerDay: v.number(),
+});
+export type StudySettings = Infer<typeof vStudySettings>;

@@ -21,6 +21,7 @@ import type * as lib_ai_prompts from "../lib/ai/prompts.js";
 import type * as lib_ai_questionSchema from "../lib/ai/questionSchema.js";
 import type * as lib_ai_sampleModel from "../lib/ai/sampleModel.js";
 import type * as lib_batching from "../lib/batching.js";
+import type * as lib_cardIndex from "../lib/cardIndex.js";
 import type * as lib_classifyError from "../lib/classifyError.js";
 import type * as lib_env from "../lib/env.js";
 import type * as lib_envVars from "../lib/envVars.js";
@@ -34,6 +35,8 @@ import type * as migrations from "../migrations.js";
 import type * as myQuestions from "../myQuestions.js";
 import type * as questions from "../questions.js";
 import type * as review from "../review.js";
+import type * as settings from "../settings.js";
+import type * as statistics from "../statistics.js";
 
 import type {
   ApiFromModules,
@@ -55,6 +58,7 @@ declare const fullApi: ApiFromModules<{
   "lib/ai/questionSchema": typeof lib_ai_questionSchema;
   "lib/ai/sampleModel": typeof lib_ai_sampleModel;
   "lib/batching": typeof lib_batching;
+  "lib/cardIndex": typeof lib_cardIndex;
   "lib/classifyError": typeof lib_classifyError;
   "lib/env": typeof lib_env;
   "lib/envVars": typeof lib_envVars;
@@ -68,6 +72,8 @@ declare const fullApi: ApiFromModules<{
   myQuestions: typeof myQuestions;
   questions: typeof questions;
   review: typeof review;
+  settings: typeof settings;
+  statistics: typeof statistics;
 }>;
 
 /**

@@ -112,6 +112,27 @@ export const JOB_CONFIG = {
   /** Questions offered by "Practice anyway" when nothing is due, soonest due first. */
   PRACTICE_SESSION_SIZE: 20,
 
+  // ── Reviewing ────────────────────────────────────────────────────────────
+  /** New questions the review queue introduces per day unless the learner
+   * chooses otherwise (Anki's default): one 50-question job then becomes a
+   * few days of study instead of 50 cards due at once, and the reviews they
+   * bring back (each new card returns several times in its first weeks) stay
+   * a steady few minutes a day. */
+  NEW_CARDS_PER_DAY_DEFAULT: 20,
+  /** The most a learner may choose: beyond this the reviews new cards bring
+   * back each day would outgrow any study session. 0 pauses new cards. */
+  NEW_CARDS_PER_DAY_MAX: 500,
+  /** How long after a rating "Undo" may take it back: long enough to notice a
+   * slip, short enough that the undone card's schedule is still today's. */
+  UNDO_REVIEW_WINDOW_MS: 10 * MINUTE,
+  /** Days of review history the statistics page shows (its heatmap year). */
+  STATS_HISTORY_DAYS: 365,
+  /** Days ahead the due forecast covers. */
+  FORECAST_DAYS: 30,
+  /** Studied cards the due forecast reads at most (a question is ~1 KB, so a
+   * few MB; a learner with more due in the next month sees "at least"). */
+  FORECAST_MAX_CARDS: 5000,
+
   // ── Owning questions ─────────────────────────────────────────────────────
   /** Questions one selection may hold (a page of My Questions at most). */
   MAX_SELECTION: 100,
