@@ -1,5 +1,5 @@
 /**
- * Top navigation: app name, the two screens, "Generate", the live background
+ * Top navigation: app name, the three screens, "Generate", the live background
  * tasks badge and the user menu. On phones the screen links move to a second
  * row and "Generate" shrinks to its icon.
  */
@@ -19,6 +19,7 @@ import { Tooltip, TooltipContent, TooltipTrigger } from "./ui/tooltip";
 const LINKS = [
   { href: "/", label: "Review" },
   { href: "/my-questions", label: "My Questions" },
+  { href: "/statistics", label: "Statistics" },
 ] as const;
 
 type NavbarProps = {
