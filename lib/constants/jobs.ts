@@ -63,6 +63,10 @@ export const JOB_CONFIG = {
   /** With no question to save for this long, the action still calls
    * `saveBatch` (empty) to record a heartbeat and check for cancellation. */
   HEARTBEAT_INTERVAL_MS: 10 * SECOND,
+  /** A running job the UI has heard nothing from for this long (two missed
+   * heartbeats) is shown as stalled ("no progress for 40 s") instead of
+   * counting down: its action or the server may be gone. */
+  STALLED_PROGRESS_AFTER_MS: 20 * SECOND,
   /** Once a job has its questions, how long the stream may take to finish on
    * its own (so the provider reports the tokens used) before it is aborted. */
   STREAM_FINISH_GRACE_MS: 2 * SECOND,
