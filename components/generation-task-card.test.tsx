@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { ConvexError } from "convex/values";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { GenerationTaskCard } from "./generation-task-card";
-import { makeJob, mockMutation, resetConvexMocks } from "./test-support/convex-mocks";
+import { makeJob, mockMutation, resetConvexMocks, setQueryResult } from "./test-support/convex-mocks";
 
 vi.mock("convex/react", async () => (await import("./test-support/convex-mocks")).convexReactMock);
 vi.mock("next/link", async () => ({ default: (await import("./test-support/convex-mocks")).LinkStub }));
@@ -139,6 +139,36 @@ describe("GenerationTaskCard", () => {
     expect(screen.getByText("The job was interrupted")).toBeInTheDocument();
     expect(screen.getByText(/attempt 2/)).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Continue: 28 left" })).toBeInTheDocument();
+  });
+
+  it("paused and resumed is not another attempt; a retry after a failure is", () => {
+    const history = [
+      { attempt: 1, startedAt: 1, endedAt: 2, outcome: "paused" as const },
+      { attempt: 2, startedAt: 3 },
+    ];
+    const { rerender } = render(
+      <GenerationTaskCard job={makeJob({ status: "processing", attempts: 2, attemptHistory: history })} />,
+    );
+    expect(screen.queryByText(/attempt/)).not.toBeInTheDocument();
+    rerender(
+      <GenerationTaskCard
+        job={makeJob({
+          status: "processing",
+          attempts: 2,
+          attemptHistory: [{ ...history[0]!, outcome: "failed", errorCode: "NETWORK" }, history[1]!],
+        })}
+      />,
+    );
+    expect(screen.getByText(/attempt 2/)).toBeInTheDocument();
+  });
+
+  it("at the concurrency limit, Retry is disabled with the reason beside it", () => {
+    setQueryResult("generationJobs:getStartAllowance", { running: 3, maxRunning: 3, rateLimitedUntil: null });
+    render(<GenerationTaskCard job={makeJob({ status: "failed", errorCode: "NETWORK", retryable: true })} />);
+    expect(screen.getByRole("button", { name: "Retry" })).toBeDisabled();
+    expect(screen.getByRole("button", { name: "Retry" })).toHaveAccessibleDescription(
+      "All 3 generations are running; wait for one to finish.",
+    );
   });
 
   it("running: Pause pauses the job and says what was kept", async () => {
