@@ -1,10 +1,13 @@
 /**
  * axe-core on every page and state of the app, in Chromium (`axe.ts`): zero
- * serious or critical violations, and none of the moderate `region` and
- * `heading-order`. Light and dark, desktop and phone.
+ * serious or critical violations, and none of the moderate `region`,
+ * `heading-order` and `page-has-heading-one`. Light and dark, desktop and
+ * phone; with menus and selects open, with a dialog over a fading "Just
+ * added" mark, with the mark frozen mid-fade, on the job page while it writes,
+ * and on the statistics page.
  */
 import { describe, expect, test } from "vitest";
-import { axeViolations } from "./axe";
+import { axeViolations, freezeAnimations } from "./axe";
 import { browserSuite } from "./suite";
 import { App, visible } from "./pages";
 
@@ -68,6 +71,11 @@ describe("accessibility (axe)", () => {
         await visible(user.page.getByRole("heading", { name: /Questions/, level: 2 }));
         await check("job page");
 
+        await user.page.getByRole("button", { name: /^Account/ }).click();
+        await visible(user.page.getByRole("menu"));
+        await check("job page, the user menu open");
+        await user.page.keyboard.press("Escape");
+
         await user.gotoReview();
         await visible(user.answers);
         await check("review, before answering");
@@ -78,6 +86,48 @@ describe("accessibility (axe)", () => {
         await user.answers.first().click();
         await visible(user.ratings);
         await check("review, after answering");
+        await user.ratings.getByRole("button").first().click();
+        await visible(user.page.getByRole("button", { name: "Undo rating" }));
+        await check("review, a rating to undo");
+
+        await user.page.goto("/statistics");
+        await visible(user.page.getByRole("heading", { name: "Reviews per day" }));
+        await check("statistics");
+        await user.page.getByText("Show as a table").first().click();
+        await check("statistics, a chart as a table");
+      });
+    });
+
+    test(`while questions arrive: menus, selects, the fading mark, dialogs over it, the job page writing: ${variant.name}`, async () => {
+      const user = await signIn("Axe live", variant.options);
+      await audit(user, async (check) => {
+        await user.gotoMyQuestions();
+        await user.generate("Arriving topic [[count:30]] [[pace:400]]");
+        await visible(user.page.getByText("Just added"), 20_000);
+        await check("My Questions, questions arriving");
+        expect(await freezeAnimations(user.page, "arrival", 0.9)).toBeGreaterThan(0);
+        await check("My Questions, the Just added mark nine tenths faded");
+
+        await user.page.getByRole("combobox").first().click();
+        await visible(user.page.getByRole("listbox"));
+        await check("My Questions, the filter select open");
+        await user.page.keyboard.press("Escape");
+        await user.page.getByRole("button", { name: "Export" }).click();
+        await visible(user.page.getByRole("menu"));
+        await check("My Questions, the export menu open");
+        await user.page.keyboard.press("Escape");
+
+        await user.questions.first().getByRole("button", { name: "Edit" }).click();
+        await visible(user.page.getByRole("dialog", { name: "Edit question" }));
+        await check("edit dialog over a fading Just added mark");
+        await user.page.keyboard.press("Escape");
+
+        await user.openPanel();
+        const jobId = await user.jobIdOf(user.card("Arriving topic"));
+        await user.closePanel();
+        await user.page.goto(`/jobs/${jobId}`);
+        await visible(user.page.getByRole("status").filter({ hasText: /Writing question \d+/ }), 20_000);
+        await check("job page while it writes");
       });
     });
   }

@@ -2,13 +2,14 @@
  * axe-core in the end-to-end suite: injects `axe.min.js` into the page and
  * runs it on the page as it is. A page passes with no serious or critical
  * violation and none of the moderate rules we hold ourselves to (`region`:
- * all content inside a landmark; `heading-order`: no skipped heading levels).
+ * all content inside a landmark; `heading-order`: no skipped heading levels;
+ * `page-has-heading-one`: every state keeps its page title, menus open too).
  */
 import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 
 const AXE_PATH = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-const MODERATE_RULES_ENFORCED = new Set(["region", "heading-order"]);
+const MODERATE_RULES_ENFORCED = new Set(["region", "heading-order", "page-has-heading-one"]);
 
 type Violation = {
   id: string;
@@ -18,19 +19,10 @@ type Violation = {
 };
 
 /** The violations that fail a page, each as "rule (impact): help, at selectors". Runs once
- * animations have settled (a toast or dialog fading in has, for an instant, too little contrast). */
+ * animations have settled (a toast or dialog fading in has, for an instant, too little contrast);
+ * an animation frozen mid-way (`freezeAnimations`) stays as it is, so that moment is checked. */
 export async function axeViolations(page: Page): Promise<string[]> {
-  await page.waitForFunction(
-    // Spinners and pulses run forever: only finite animations are waited for.
-    () =>
-      document
-        .getAnimations()
-        .every(
-          (animation) => animation.playState !== "running" || animation.effect?.getTiming().iterations === Infinity,
-        ),
-    undefined,
-    { timeout: 10_000 },
-  );
+  await settled(page);
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE_PATH });
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (options: object) => Promise<{ violations: unknown[] }> } }).axe;
@@ -43,4 +35,39 @@ export async function axeViolations(page: Page): Promise<string[]> {
       (v) =>
         `${v.id} (${v.impact}): ${v.help}, at ${v.nodes.map((n) => n.target.join(" ")).join(" | ")} (${v.nodes[0]?.failureSummary ?? ""})`,
     );
+}
+
+/**
+ * Pauses every running animation whose name starts with `name` at `fraction`
+ * of its duration (0.9: nine tenths through): a fade checked at its worst
+ * moment, deterministically. Returns how many it froze.
+ */
+export async function freezeAnimations(page: Page, name: string, fraction: number): Promise<number> {
+  return await page.evaluate(
+    ({ name, fraction }) => {
+      const frozen = document
+        .getAnimations()
+        .filter((a) => a instanceof CSSAnimation && a.animationName.startsWith(name));
+      for (const animation of frozen) {
+        animation.pause();
+        animation.currentTime = Number(animation.effect?.getComputedTiming().duration ?? 0) * fraction;
+      }
+      return frozen.length;
+    },
+    { name, fraction },
+  );
+}
+
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    // Spinners and pulses run forever: only finite animations are waited for.
+    () =>
+      document
+        .getAnimations()
+        .every(
+          (animation) => animation.playState !== "running" || animation.effect?.getTiming().iterations === Infinity,
+        ),
+    undefined,
+    { timeout: 10_000 },
+  );
 }
