@@ -9,7 +9,9 @@
 //   node docs/screenshots/capture.mjs http://localhost:3124 docs/screenshots
 //
 // A fourth argument `live-strip` captures only light-live-strip.png (a fresh
-// user: one job paused, one running with its estimate and a question just added).
+// user: one job paused, one running with its estimate and a question just added);
+// `statistics` only light-statistics.png and mobile-dark-statistics.png (a fresh
+// user who generated a job and reviewed some of it).
 //
 // Needs Chromium at /usr/bin/chromium (apt-get install chromium).
 import { chromium } from "playwright-core";
@@ -110,9 +112,49 @@ async function captureLiveStrip() {
   await page.context().close();
 }
 
+/** Rates the due questions one by one, in a mix of ratings, until `count` are done or none is due. */
+async function review(page, count) {
+  await page.goto(`${base}/`);
+  const ratings = ["3", "4", "2", "3", "1", "4", "3", "4"];
+  for (let i = 0; i < count; i++) {
+    const answers = page.getByRole("list", { name: "Answers" });
+    if (!(await answers.isVisible().catch(() => false))) {
+      await answers.waitFor({ timeout: 5000 }).catch(() => undefined);
+      if (!(await answers.isVisible())) break;
+    }
+    await page.keyboard.press(i % 3 === 2 ? "2" : "1");
+    await page.getByRole("group", { name: "How well did you know it?" }).waitFor();
+    await page.keyboard.press(ratings[i % ratings.length]);
+    await page.getByText(`${i + 1} reviewed`).waitFor();
+  }
+}
+
+/** The statistics page after a session: today's reviews, retention, the forecast, the calendar. */
+async function captureStatistics(session) {
+  const page = await openPage({ colorScheme: "light", viewport: { width: 1280, height: 1300 } }, session);
+  if (!session) {
+    await generate(page, "NATO phonetic alphabet");
+    await waitForIdle(page);
+  }
+  await review(page, 12);
+  await page.goto(`${base}/statistics`);
+  await page.locator(".recharts-surface").nth(1).waitFor();
+  await page.mouse.move(0, 0);
+  await shot(page, "light-statistics");
+  const state = await page.context().storageState();
+  await page.context().close();
+  const phone = await openPage({ colorScheme: "dark", ...PHONE }, state);
+  await phone.goto(`${base}/statistics`);
+  await phone.locator(".recharts-surface").nth(1).waitFor();
+  await shot(phone, "mobile-dark-statistics");
+  await phone.context().close();
+}
+
 try {
   if (only === "live-strip") {
     await captureLiveStrip();
+  } else if (only === "statistics") {
+    await captureStatistics();
   } else {
     // ── Data: one finished job, two failures, a cancelled one, one running ──
     const page = await openPage({ colorScheme: "light", viewport: DESKTOP });
@@ -180,6 +222,8 @@ try {
       await shot(phone, `mobile-${scheme}-tasks-panel`);
       await phone.context().close();
     }
+
+    await captureStatistics(session);
   }
 } catch (error) {
   for (const context of browser.contexts())

@@ -3,13 +3,20 @@
  * gets it: the `<script src>` chunks of the page's HTML (served by `next
  * start`, signed in where the route needs it), their raw and gzipped sizes,
  * and which of them carry zod (its core's `$ZodType` constructor name
- * survives minification). Next.js 16 no longer prints these sizes in its
+ * survives minification) or recharts (its `recharts-surface` class name). Next.js 16 no longer prints these sizes in its
  * build output, so they are read off the build's own pages.
  */
 import { gzipSync } from "node:zlib";
 import type { WebApp } from "./harness";
 
-export type RouteBundle = { route: string; chunks: number; rawBytes: number; gzipBytes: number; zodChunks: string[] };
+export type RouteBundle = {
+  route: string;
+  chunks: number;
+  rawBytes: number;
+  gzipBytes: number;
+  zodChunks: string[];
+  rechartsChunks: string[];
+};
 
 /** The routes a visitor can open, with a path that renders each. */
 export const ROUTES = [
@@ -17,9 +24,11 @@ export const ROUTES = [
   { route: "/ (review)", path: "/", signedIn: true },
   { route: "/my-questions", path: "/my-questions", signedIn: true },
   { route: "/jobs/[id]", path: "/jobs/j57a4b0wz2c4w3pd4s1xn4q6dh7q2p3r", signedIn: true },
+  { route: "/statistics", path: "/statistics", signedIn: true },
 ] as const;
 
 const ZOD_MARKER = "$ZodType";
+const RECHARTS_MARKER = "recharts-surface";
 
 /** Measures every route of `web` (which must have the local sign-in enabled). */
 export async function measureRoutes(web: WebApp): Promise<RouteBundle[]> {
@@ -35,14 +44,16 @@ export async function measureRoutes(web: WebApp): Promise<RouteBundle[]> {
     let rawBytes = 0;
     let gzipBytes = 0;
     const zodChunks: string[] = [];
+    const rechartsChunks: string[] = [];
     for (const src of sources) {
       if (!cache.has(src)) cache.set(src, await (await fetch(new URL(src, web.url))).text());
       const code = cache.get(src)!;
       rawBytes += Buffer.byteLength(code);
       gzipBytes += gzipSync(code).length;
       if (code.includes(ZOD_MARKER)) zodChunks.push(src);
+      if (code.includes(RECHARTS_MARKER)) rechartsChunks.push(src);
     }
-    results.push({ route, chunks: sources.length, rawBytes, gzipBytes, zodChunks });
+    results.push({ route, chunks: sources.length, rawBytes, gzipBytes, zodChunks, rechartsChunks });
   }
   return results;
 }
