@@ -1,11 +1,19 @@
-/** DropdownMenu (Radix): menus with keyboard navigation and type-ahead. */
+/**
+ * DropdownMenu (Radix): menus with keyboard navigation and type-ahead. Not
+ * modal (as WAI-ARIA menus are not): the page stays readable and nothing is
+ * hidden while one is open; Escape, Tab or a click outside closes it. Its
+ * content sits in the `main` landmark (`layer.ts`).
+ */
 "use client";
 
 import * as DropdownMenuPrimitive from "@radix-ui/react-dropdown-menu";
 import type { ComponentProps } from "react";
 import { cn } from "./cn";
+import { landmarkContainer } from "./layer";
 
-export const DropdownMenu = DropdownMenuPrimitive.Root;
+export function DropdownMenu({ modal = false, ...props }: ComponentProps<typeof DropdownMenuPrimitive.Root>) {
+  return <DropdownMenuPrimitive.Root modal={modal} {...props} />;
+}
 export const DropdownMenuTrigger = DropdownMenuPrimitive.Trigger;
 
 export function DropdownMenuContent({
@@ -15,7 +23,7 @@ export function DropdownMenuContent({
   ...props
 }: ComponentProps<typeof DropdownMenuPrimitive.Content>) {
   return (
-    <DropdownMenuPrimitive.Portal>
+    <DropdownMenuPrimitive.Portal container={landmarkContainer()}>
       <DropdownMenuPrimitive.Content
         sideOffset={sideOffset}
         align={align}

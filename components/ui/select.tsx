@@ -1,10 +1,12 @@
-/** Select (Radix): a listbox with keyboard navigation, styled like the app's fields. */
+/** Select (Radix): a listbox with keyboard navigation, styled like the app's fields. Its list sits in the
+ * `main` landmark, and what it hides from screen readers while open is inert too (`layer.ts`). */
 "use client";
 
 import * as SelectPrimitive from "@radix-ui/react-select";
 import { Check, ChevronDown } from "lucide-react";
 import type { ComponentProps } from "react";
 import { cn } from "./cn";
+import { InertOutside, landmarkContainer } from "./layer";
 
 export const Select = SelectPrimitive.Root;
 export const SelectGroup = SelectPrimitive.Group;
@@ -34,7 +36,7 @@ export function SelectContent({
   ...props
 }: ComponentProps<typeof SelectPrimitive.Content>) {
   return (
-    <SelectPrimitive.Portal>
+    <SelectPrimitive.Portal container={landmarkContainer()}>
       <SelectPrimitive.Content
         position={position}
         sideOffset={6}
@@ -44,6 +46,7 @@ export function SelectContent({
         )}
         {...props}
       >
+        <InertOutside />
         <SelectPrimitive.Viewport className="p-1">{children}</SelectPrimitive.Viewport>
       </SelectPrimitive.Content>
     </SelectPrimitive.Portal>

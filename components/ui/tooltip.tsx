@@ -1,9 +1,11 @@
-/** Tooltip (Radix): a short hint on hover and keyboard focus. Never the only place information lives. */
+/** Tooltip (Radix): a short hint on hover and keyboard focus, inside the `main` landmark (`layer.ts`).
+ * Never the only place information lives. */
 "use client";
 
 import * as TooltipPrimitive from "@radix-ui/react-tooltip";
 import type { ComponentProps } from "react";
 import { cn } from "./cn";
+import { landmarkContainer } from "./layer";
 
 export const TooltipProvider = TooltipPrimitive.Provider;
 export const Tooltip = TooltipPrimitive.Root;
@@ -15,7 +17,7 @@ export function TooltipContent({
   ...props
 }: ComponentProps<typeof TooltipPrimitive.Content>) {
   return (
-    <TooltipPrimitive.Portal>
+    <TooltipPrimitive.Portal container={landmarkContainer()}>
       <TooltipPrimitive.Content
         sideOffset={sideOffset}
         className={cn(

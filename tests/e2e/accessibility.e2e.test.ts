@@ -96,7 +96,7 @@ describe("accessibility (axe)", () => {
         await user.page.getByText("Show as a table").first().click();
         await check("statistics, a chart as a table");
       });
-    });
+    }, 150_000);
 
     test(`while questions arrive: menus, selects, the fading mark, dialogs over it, the job page writing: ${variant.name}`, async () => {
       const user = await signIn("Axe live", variant.options);
@@ -129,6 +129,6 @@ describe("accessibility (axe)", () => {
         await visible(user.page.getByRole("status").filter({ hasText: /Writing question \d+/ }), 20_000);
         await check("job page while it writes");
       });
-    });
+    }, 120_000);
   }
 });

@@ -60,12 +60,16 @@ export async function freezeAnimations(page: Page, name: string, fraction: numbe
 
 async function settled(page: Page): Promise<void> {
   await page.waitForFunction(
-    // Spinners and pulses run forever: only finite animations are waited for.
+    // Spinners and pulses run forever: only finite animations are waited for. The "Just added" mark
+    // (`arrival*`) is not: questions keep arriving, and it must pass at every moment of its life.
     () =>
       document
         .getAnimations()
         .every(
-          (animation) => animation.playState !== "running" || animation.effect?.getTiming().iterations === Infinity,
+          (animation) =>
+            animation.playState !== "running" ||
+            animation.effect?.getTiming().iterations === Infinity ||
+            (animation instanceof CSSAnimation && animation.animationName.startsWith("arrival")),
         ),
     undefined,
     { timeout: 10_000 },
