@@ -1,20 +1,13 @@
 /**
- * Where floating content (menus, selects, tooltips) is put, and what stays
- * out of reach while a modal one is open. Portalled into the page's `main`
- * landmark (when there is one), so it sits inside a landmark like all
- * content; and while a Radix select hides the rest of the page from screen
- * readers (`aria-hidden`, marked `data-aria-hidden`), that rest is `inert`
- * too, so nothing hidden can take keyboard focus (axe: aria-hidden-focus).
+ * What stays out of reach while a select is open: Radix hides the rest of the
+ * page from screen readers (`aria-hidden`, marked `data-aria-hidden`); that
+ * rest is made `inert` too, so nothing hidden can take keyboard focus (axe:
+ * aria-hidden-focus). (Menus, selects and tooltips are rendered in place, not
+ * in a portal, so they sit in the landmark of what opened them.)
  */
 "use client";
 
 import { useEffect } from "react";
-
-/** The `main` landmark to portal into, or undefined (Radix then uses the body). */
-export function landmarkContainer(): HTMLElement | undefined {
-  if (typeof document === "undefined") return undefined;
-  return document.getElementById("main") ?? undefined;
-}
 
 /** While mounted, makes what Radix hid from screen readers inert as well; undoes only what it did. */
 export function useInertWhileHidden(): void {

@@ -1,12 +1,12 @@
-/** Select (Radix): a listbox with keyboard navigation, styled like the app's fields. Its list sits in the
- * `main` landmark, and what it hides from screen readers while open is inert too (`layer.ts`). */
+/** Select (Radix): a listbox with keyboard navigation, styled like the app's fields. Its list is rendered in
+ * place (inside the trigger's landmark), and what it hides from screen readers while open is inert too (`layer.ts`). */
 "use client";
 
 import * as SelectPrimitive from "@radix-ui/react-select";
 import { Check, ChevronDown } from "lucide-react";
 import type { ComponentProps } from "react";
 import { cn } from "./cn";
-import { InertOutside, landmarkContainer } from "./layer";
+import { InertOutside } from "./layer";
 
 export const Select = SelectPrimitive.Root;
 export const SelectGroup = SelectPrimitive.Group;
@@ -36,20 +36,18 @@ export function SelectContent({
   ...props
 }: ComponentProps<typeof SelectPrimitive.Content>) {
   return (
-    <SelectPrimitive.Portal container={landmarkContainer()}>
-      <SelectPrimitive.Content
-        position={position}
-        sideOffset={6}
-        className={cn(
-          "z-50 max-h-[min(var(--radix-select-content-available-height),24rem)] min-w-[var(--radix-select-trigger-width)] overflow-hidden rounded-xl border border-border bg-popover text-popover-foreground shadow-lg data-[state=closed]:animate-pop-out data-[state=open]:animate-pop-in",
-          className,
-        )}
-        {...props}
-      >
-        <InertOutside />
-        <SelectPrimitive.Viewport className="p-1">{children}</SelectPrimitive.Viewport>
-      </SelectPrimitive.Content>
-    </SelectPrimitive.Portal>
+    <SelectPrimitive.Content
+      position={position}
+      sideOffset={6}
+      className={cn(
+        "z-50 max-h-[min(var(--radix-select-content-available-height),24rem)] min-w-[var(--radix-select-trigger-width)] overflow-hidden rounded-xl border border-border bg-popover text-popover-foreground shadow-lg data-[state=closed]:animate-pop-out data-[state=open]:animate-pop-in",
+        className,
+      )}
+      {...props}
+    >
+      <InertOutside />
+      <SelectPrimitive.Viewport className="p-1">{children}</SelectPrimitive.Viewport>
+    </SelectPrimitive.Content>
   );
 }
 

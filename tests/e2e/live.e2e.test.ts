@@ -5,16 +5,12 @@
  * when the server is away (the backend's WebSocket blocked in the browser with
  * `page.routeWebSocket`). The directive model scripts each job from its prompt.
  */
-import type { WebSocketRoute } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import { browserSuite } from "./suite";
-import { App, hidden, visible } from "./pages";
+import { App, hidden, SYNC_SOCKET, visible } from "./pages";
 
 const suite = browserSuite();
 const signIn = suite.signIn;
-
-/** The backend's sync socket (the web app itself uses none). */
-const SYNC_SOCKET = /\/api\/[^/]+\/sync/;
 
 /** "· elapsed 1:05" → 65. */
 function seconds(clock: string): number {
@@ -178,25 +174,18 @@ describe("server away", () => {
 
   test("a connection lost after loading: the page keeps what it had, the banner says it is retrying, and goes once it is back", async () => {
     const margaret = await signIn("Margaret");
-    let blocked = false;
-    const open: WebSocketRoute[] = [];
-    await margaret.page.routeWebSocket(SYNC_SOCKET, (ws) => {
-      if (blocked) return void ws.close();
-      ws.connectToServer();
-      open.push(ws);
-    });
+    const socket = await margaret.controlSyncSocket();
     await margaret.gotoMyQuestions();
     await margaret.generate("Kept topic [[count:3]] [[pace:50]]");
     await margaret.expectRunning(0, 20_000);
     await expect.poll(() => margaret.questions.count()).toBe(3);
 
-    blocked = true;
-    await Promise.all(open.splice(0).map((ws) => ws.close()));
+    await socket.cut();
     await visible(margaret.serverAway, 10_000);
     expect(await margaret.serverAway.innerText()).toMatch(/Connection lost/);
     expect(await margaret.questions.count()).toBe(3);
 
-    blocked = false;
+    socket.restore();
     await hidden(margaret.serverAway, 30_000);
     expect(await margaret.questions.count()).toBe(3);
   });
@@ -259,19 +248,12 @@ describe("a job that stops being heard from", () => {
   test("the strip says how long there has been no progress instead of counting down to almost done", async () => {
     const margaret = await signIn("Margaret S");
     await margaret.page.clock.install();
-    let blocked = false;
-    const open: WebSocketRoute[] = [];
-    await margaret.page.routeWebSocket(SYNC_SOCKET, (ws) => {
-      if (blocked) return void ws.close();
-      ws.connectToServer();
-      open.push(ws);
-    });
+    const socket = await margaret.controlSyncSocket();
     await margaret.gotoMyQuestions();
     await margaret.generate("Silent topic [[count:40]] [[pace:700]]");
     const row = margaret.liveRow("Silent topic");
     await visible(row.getByTestId("time-left"), 20_000);
-    blocked = true;
-    await Promise.all(open.splice(0).map((ws) => ws.close()));
+    await socket.cut();
     await margaret.page.clock.fastForward(45_000);
     await visible(row.getByTestId("stalled").getByText(/no progress for \d+ s/));
     expect(await row.getByTestId("time-left").count()).toBe(0);

@@ -4,16 +4,12 @@
  * the statistics page, focus after each rating, and a rating made while the
  * server is away.
  */
-import type { WebSocketRoute } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import { browserSuite } from "./suite";
 import { App, hidden, visible } from "./pages";
 
 const suite = browserSuite();
 const signIn = suite.signIn;
-
-/** The backend's sync socket (the web app itself uses none). */
-const SYNC_SOCKET = /\/api\/[^/]+\/sync/;
 
 const dueBadge = (user: App) => user.page.getByText(/^\d+\+? due$/);
 
@@ -119,20 +115,13 @@ describe("statistics", () => {
 describe("server away", () => {
   test("a rating made while the server is away keeps the card with a note, and is saved once it is back", async () => {
     const linus = await signIn("Linus");
-    let blocked = false;
-    const open: WebSocketRoute[] = [];
-    await linus.page.routeWebSocket(SYNC_SOCKET, (ws) => {
-      if (blocked) return void ws.close();
-      ws.connectToServer();
-      open.push(ws);
-    });
+    const socket = await linus.controlSyncSocket();
     await linus.generate("Offline review [[count:2]] [[pace:1]]");
     await linus.expectRunning(0, 30_000);
     await linus.gotoReview();
     await expect.poll(() => dueBadge(linus).innerText()).toBe("2 due");
 
-    blocked = true;
-    await Promise.all(open.splice(0).map((ws) => ws.close()));
+    await socket.cut();
     await visible(linus.serverAway, 10_000);
     const question = await answerAndRate(linus);
     await visible(
@@ -141,7 +130,7 @@ describe("server away", () => {
     expect(await linus.page.getByRole("heading", { level: 2 }).first().innerText()).toBe(question);
     expect(await linus.page.getByRole("status", { name: "Loading the next question" }).count()).toBe(0);
 
-    blocked = false;
+    socket.restore();
     await hidden(linus.serverAway, 30_000);
     await expect.poll(() => dueBadge(linus).innerText(), { timeout: 30_000 }).toBe("1 due");
     await hidden(linus.page.getByText(/You're offline/));
