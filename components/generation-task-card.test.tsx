@@ -11,6 +11,9 @@ vi.mock("next/link", async () => ({ default: (await import("./test-support/conve
 const toast = vi.hoisted(() => Object.assign(vi.fn(), { success: vi.fn(), error: vi.fn() }));
 vi.mock("sonner", () => ({ toast }));
 
+/** Tokens used today: well inside the budget. */
+const TOKENS_TODAY = { usedTokens: 0, budgetTokens: 1_000_000, resetsAt: Date.now() + 3_600_000 };
+
 beforeEach(() => {
   resetConvexMocks();
   toast.mockClear();
@@ -55,8 +58,8 @@ describe("GenerationTaskCard", () => {
   });
 
   it("processing while the topic is being worked out: indeterminate bar", () => {
-    render(<GenerationTaskCard job={makeJob({ status: "processing", phase: "clarifying" })} />);
-    expect(screen.getByText("Understanding your topic…")).toBeInTheDocument();
+    render(<GenerationTaskCard job={makeJob({ status: "processing", phase: "planning" })} />);
+    expect(screen.getByText("Planning the questions…")).toBeInTheDocument();
     expect(screen.getByRole("progressbar")).not.toHaveAttribute("aria-valuenow");
   });
 
@@ -163,7 +166,12 @@ describe("GenerationTaskCard", () => {
   });
 
   it("at the concurrency limit, Retry is disabled with the reason beside it", () => {
-    setQueryResult("generationJobs:getStartAllowance", { running: 3, maxRunning: 3, rateLimitedUntil: null });
+    setQueryResult("admission:getStartAllowance", {
+      running: 3,
+      maxRunning: 3,
+      rateLimitedUntil: null,
+      tokensToday: TOKENS_TODAY,
+    });
     render(<GenerationTaskCard job={makeJob({ status: "failed", errorCode: "NETWORK", retryable: true })} />);
     expect(screen.getByRole("button", { name: "Retry" })).toBeDisabled();
     expect(screen.getByRole("button", { name: "Retry" })).toHaveAccessibleDescription(

@@ -1,9 +1,9 @@
 /**
  * Whether a job may start now (a new one, or a retry, resume, continue or "10
  * more", which count the same), from the server's own figures: the
- * concurrency limit and the rate limit (`getStartAllowance`, counting down
- * to the second) and the daily AI budget (`getUsageToday`). Null while
- * nothing stands in the way, or while those are still loading.
+ * concurrency limit, the rate limit (counting down to the second) and the
+ * daily AI budget, all from `admission.getStartAllowance`. Null while nothing
+ * stands in the way, or while it is still loading.
  */
 "use client";
 
@@ -21,8 +21,8 @@ export type StartBlock = {
 };
 
 export function useStartBlock(): StartBlock | null {
-  const allowance = useQuery(api.generationJobs.getStartAllowance);
-  const usage = useQuery(api.generationJobs.getUsageToday);
+  const allowance = useQuery(api.admission.getStartAllowance);
+  const usage = allowance?.tokensToday;
   // A second's tick only while a countdown runs.
   const now = useNow(allowance?.rateLimitedUntil ? 1000 : 60_000);
   if (usage && usage.usedTokens >= usage.budgetTokens)

@@ -12,6 +12,9 @@ vi.mock("next/link", async () => ({ default: (await import("@/components/test-su
 const toast = vi.hoisted(() => Object.assign(vi.fn(), { success: vi.fn(), error: vi.fn() }));
 vi.mock("sonner", () => ({ toast }));
 
+/** Tokens used today: well inside the budget. */
+const TOKENS_TODAY = { usedTokens: 0, budgetTokens: 1_000_000, resetsAt: Date.now() + 3_600_000 };
+
 const T0 = Date.now() - 60_000;
 
 function question(n: number): QuestionDoc {
@@ -123,10 +126,11 @@ describe("JobDetail", () => {
   });
 
   it("a rate limit ahead: 10 more is disabled, saying when it can start", () => {
-    setQueryResult("generationJobs:getStartAllowance", {
+    setQueryResult("admission:getStartAllowance", {
       running: 0,
       maxRunning: 3,
       rateLimitedUntil: Date.now() + 128_400,
+      tokensToday: TOKENS_TODAY,
     });
     show(makeJob({ status: "completed", topic: "Roman roads", questionsSaved: 2, estimatedTotal: 2 }), [question(1)]);
     expect(screen.getByRole("button", { name: "10 more" })).toBeDisabled();

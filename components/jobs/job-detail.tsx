@@ -19,7 +19,7 @@ import { useArrivals } from "@/hooks/use-arrivals";
 import { useKeepFocus } from "@/hooks/use-keep-focus";
 import { useNow } from "@/hooks/use-now";
 import { JOB_CONFIG } from "@/lib/constants/jobs";
-import { describeJobError, isActiveStatus, plural } from "@/lib/jobs";
+import { describeJobError, isActiveStatus, PHASE_NAMES, plural } from "@/lib/jobs";
 import { ServerAwayNote } from "@/components/connection-status";
 import { fullDateTime, relativeTime, tokenCount } from "@/components/format";
 import { jobQuestionsHref } from "@/components/generation-task-card";
@@ -216,7 +216,7 @@ function JobQuestions({ job, now }: { job: PublicJob; now: number }) {
                   className="flex items-center gap-2 rounded-xl border border-dashed border-border px-4 py-4 text-sm text-muted-foreground"
                 >
                   <Spinner />
-                  {job.phase === "clarifying" ? "Working out the topic…" : `Writing question ${questions.length + 1}…`}
+                  {job.phase === "planning" ? `${PHASE_NAMES.planning}…` : `Writing question ${questions.length + 1}…`}
                 </div>
               </li>
             )}
