@@ -69,10 +69,17 @@ export function ReviewSession({ topic, jobId }: ReviewSessionProps) {
   const queryNow = minute === 0 ? null : minute + MINUTE_MS;
   const filter = jobId !== undefined ? { jobId } : topic !== undefined ? { topic } : {};
   const scoped = jobId !== undefined || topic !== undefined;
-  const queue = useQuery(
+  const latestQueue = useQuery(
     api.review.getReviewQueue,
     queryNow === null ? "skip" : { now: queryNow, utcOffsetMinutes: browserUtcOffset(), ...filter },
   );
+  // The next minute's queue (new arguments) loads while the last one stays on screen, so a
+  // tick, or the server going away, never blanks the question being answered.
+  const view = JSON.stringify(filter);
+  const [lastQueue, setLastQueue] = useState<{ view: string; queue: typeof latestQueue }>();
+  if (latestQueue !== undefined && (lastQueue?.queue !== latestQueue || lastQueue.view !== view))
+    setLastQueue({ view, queue: latestQueue });
+  const queue = latestQueue ?? (lastQueue?.view === view ? lastQueue.queue : undefined);
   const recordReview = useMutation(api.review.recordReview);
   const undoLastReview = useMutation(api.review.undoLastReview);
   const { flag } = useQuestionActions();

@@ -28,7 +28,7 @@ export function useInertWhileHidden(): void {
   }, []);
 }
 
-/** Renders nothing; `useInertWhileHidden` for a spot inside floating content that mounts only while open. */
+/** Renders nothing; `useInertWhileHidden` while it is mounted (render it only while the select is open). */
 export function InertOutside(): null {
   useInertWhileHidden();
   return null;

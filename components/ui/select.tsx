@@ -4,11 +4,26 @@
 
 import * as SelectPrimitive from "@radix-ui/react-select";
 import { Check, ChevronDown } from "lucide-react";
-import type { ComponentProps } from "react";
+import { useState, type ComponentProps } from "react";
 import { cn } from "./cn";
 import { InertOutside } from "./layer";
 
-export const Select = SelectPrimitive.Root;
+/** The select; while its list is open, what Radix hides from screen readers is inert too (`layer.ts`). */
+export function Select({ onOpenChange, children, ...props }: ComponentProps<typeof SelectPrimitive.Root>) {
+  const [open, setOpen] = useState(false);
+  return (
+    <SelectPrimitive.Root
+      {...props}
+      onOpenChange={(next) => {
+        setOpen(next);
+        onOpenChange?.(next);
+      }}
+    >
+      {children}
+      {open && <InertOutside />}
+    </SelectPrimitive.Root>
+  );
+}
 export const SelectGroup = SelectPrimitive.Group;
 export const SelectValue = SelectPrimitive.Value;
 
