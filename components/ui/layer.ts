@@ -15,6 +15,8 @@ export function useInertWhileHidden(): void {
     const made: HTMLElement[] = [];
     // Radix hides the rest of the page in its own effect, which runs after this child's: look a frame later.
     const frame = requestAnimationFrame(() => {
+      // Only under an open list: what a dialog alone hides is the dialog's business.
+      if (!document.querySelector('[role="listbox"]')) return;
       for (const element of document.querySelectorAll<HTMLElement>('[data-aria-hidden="true"]')) {
         if (element.inert) continue;
         element.inert = true;

@@ -10,17 +10,18 @@ import { InertOutside } from "./layer";
 
 /** The select; while its list is open, what Radix hides from screen readers is inert too (`layer.ts`). */
 export function Select({ onOpenChange, children, ...props }: ComponentProps<typeof SelectPrimitive.Root>) {
-  const [open, setOpen] = useState(false);
+  // Counts the openings: each one mounts `InertOutside` afresh.
+  const [opened, setOpened] = useState<number | null>(null);
   return (
     <SelectPrimitive.Root
       {...props}
       onOpenChange={(next) => {
-        setOpen(next);
+        setOpened((count) => (next ? (count ?? 0) + 1 : null));
         onOpenChange?.(next);
       }}
     >
       {children}
-      {open && <InertOutside />}
+      {opened !== null && <InertOutside key={opened} />}
     </SelectPrimitive.Root>
   );
 }
