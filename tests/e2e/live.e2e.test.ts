@@ -46,6 +46,7 @@ describe("the live strip", () => {
     await grace.generate("Pausable topic [[count:16]] [[pace:500]]");
     const row = grace.liveRow("Pausable topic");
     await visible(row.getByText(/\b[2-9] of 16 saved/), 20_000);
+    const clockAtPause = seconds(await row.getByTestId("elapsed").innerText());
     await row.getByRole("button", { name: "Pause" }).click();
     await visible(row.getByText(/Paused · \d+ of 16 saved/));
     await grace.expectRunning(0);
@@ -56,7 +57,6 @@ describe("the live strip", () => {
     // Focus moved to Resume when Pause went away.
     await expect.poll(() => grace.page.evaluate(() => document.activeElement?.textContent)).toBe("Resume");
 
-    const clockAtPause = seconds(await row.getByTestId("elapsed").innerText());
     await row.getByRole("button", { name: "Resume" }).click();
     await grace.expectRunning(1);
     // The clock goes on from where it stopped, and a pause is not another attempt.
