@@ -27,6 +27,16 @@ export function DayBarChart<Row extends { label: string }>({
 }: DayBarChartProps<Row>) {
   return (
     <>
+      {series.length > 1 && (
+        <p aria-hidden="true" className="mb-1 flex justify-end gap-3 text-xs text-muted-foreground">
+          {series.map(({ key, label, color }) => (
+            <span key={key} className="inline-flex items-center gap-1.5">
+              <span className="size-2.5 rounded-[2px]" style={{ background: color }} />
+              {label}
+            </span>
+          ))}
+        </p>
+      )}
       <div aria-hidden="true" className="text-xs" style={{ height }}>
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={rows} margin={{ top: 8, right: 4, bottom: 0, left: -20 }} accessibilityLayer={false}>

@@ -126,12 +126,13 @@ async function review(page, count) {
     await page.getByRole("group", { name: "How well did you know it?" }).waitFor();
     await page.keyboard.press(ratings[i % ratings.length]);
     await page.getByText(`${i + 1} reviewed`).waitFor();
+    await page.getByRole("group", { name: "How well did you know it?" }).waitFor({ state: "detached" });
   }
 }
 
 /** The statistics page after a session: today's reviews, retention, the forecast, the calendar. */
 async function captureStatistics(session) {
-  const page = await openPage({ colorScheme: "light", viewport: { width: 1280, height: 1300 } }, session);
+  const page = await openPage({ colorScheme: "light", viewport: { width: 1280, height: 1480 } }, session);
   if (!session) {
     await generate(page, "NATO phonetic alphabet");
     await waitForIdle(page);
