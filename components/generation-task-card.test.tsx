@@ -27,14 +27,26 @@ function card() {
 }
 
 describe("GenerationTaskCard", () => {
-  it("pending: queued, indeterminate progress, cancel offered, nothing to view yet", () => {
-    render(<GenerationTaskCard job={makeJob({ status: "pending" })} />);
-    expect(within(card()).getByText("Queued")).toBeInTheDocument();
-    expect(within(card()).getByText("Waiting to start…")).toBeInTheDocument();
+  it("queued: its place in line and expected start, indeterminate progress, cancel offered, nothing to view yet", () => {
+    const job = makeJob({ status: "queued" });
+    setQueryResult("generationQueue:getQueueStatus", {
+      running: 8,
+      maxParallel: 8,
+      jobs: [{ jobId: job._id, place: 3, placeCapped: false, estimatedStartAt: Date.now() + 95_000 }],
+    });
+    render(<GenerationTaskCard job={job} />);
+    expect(within(card()).getAllByText("Queued").length).toBeGreaterThan(0);
+    expect(within(card()).getByTestId("queue-standing")).toHaveTextContent("3rd in line · starts in about 2 min");
     expect(screen.getByRole("progressbar")).not.toHaveAttribute("aria-valuenow");
     expect(screen.getByRole("button", { name: "Cancel" })).toBeInTheDocument();
     expect(screen.queryByRole("link", { name: /view questions/i })).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Retry" })).not.toBeInTheDocument();
+  });
+
+  it("pending (dispatched, its action about to run): starting", () => {
+    render(<GenerationTaskCard job={makeJob({ status: "pending" })} />);
+    expect(within(card()).getAllByText("Starting").length).toBeGreaterThan(0);
+    expect(screen.getByRole("button", { name: "Cancel" })).toBeInTheDocument();
   });
 
   it("processing: phase label, progress from saved/estimated, live count, links to its questions", () => {

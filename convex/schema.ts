@@ -4,6 +4,8 @@ import {
   publicJobFields,
   questionFields,
   reviewLogFields,
+  sectionPlaceFields,
+  sourceFields,
   vReviewDay,
   vStoredJobPhase,
   vStudySettings,
@@ -29,6 +31,13 @@ export default defineSchema({
     idempotencyKey: v.optional(v.string()),
     /** The scheduled `processJob` of the latest attempt; the sweeper reads its state. */
     scheduledFunctionId: v.optional(v.id("_scheduled_functions")),
+    /** While an attempt holds a slot of the pool: the tokens it reserved from its user's day
+     * (`MAX_ATTEMPT_TOKENS` at most; released when it leaves the pool), and the estimate it took
+     * from the model's shared quota. */
+    tokenReservation: v.optional(v.object({ day: v.string(), tokens: v.number() })),
+    quotaTokens: v.optional(v.number()),
+    /** Times the provider's 429 sent the job back to the queue (`MAX_RATE_LIMIT_REQUEUES` at most). */
+    rateLimitRequeues: v.optional(v.number()),
     /** No longer written or read: left on jobs stored before they were dropped, until
      * `renamePlanningPhase` visits the job or `cleanup` deletes it. Remove once none is left. */
     questionIds: v.optional(v.array(v.id("questions"))),
@@ -100,9 +109,44 @@ export default defineSchema({
     day: v.string(),
     inputTokens: v.number(),
     outputTokens: v.number(),
+    /** Tokens reserved by the user's attempts running now (each `tokenReservation`). */
+    reservedTokens: v.optional(v.number()),
   })
     .index("by_user_day", ["userId", "day"])
     .index("by_day", ["day"]),
+
+  /**
+   * The generation pool, one row: how many attempts hold a slot (`running`,
+   * kept by `transition` as jobs enter and leave `pending`/`processing`), how
+   * long attempts take (for the queue's start estimates), the backoff after
+   * the provider's 429, and when a dispatch is scheduled. Created on first use.
+   */
+  generationPool: defineTable({
+    running: v.number(),
+    /** Average duration of recent attempts (ms, exponential moving average). */
+    avgAttemptMs: v.optional(v.number()),
+    /** Dispatching pauses until then after a 429; `backoffMs` doubles per 429 and resets after a success. */
+    backoffUntil: v.optional(v.number()),
+    backoffMs: v.optional(v.number()),
+    /** When the scheduled `generationQueue.dispatch` runs (quota or backoff wait), if one is scheduled. */
+    dispatchAt: v.optional(v.number()),
+    /** The last time `running` changed or a job was dispatched (the sweeper reconciles a pool stuck longer). */
+    changedAt: v.number(),
+  }),
+
+  /**
+   * Jobs waiting for the pool, one row per `queued` job (inserted and deleted by
+   * `transition`), in dispatch order: `round` is how many other jobs its user
+   * had queued or running when it joined (round robin by user), then `queuedAt`.
+   */
+  generationQueue: defineTable({
+    jobId: v.id("generationJobs"),
+    userId: v.string(),
+    round: v.number(),
+    queuedAt: v.number(),
+  })
+    .index("by_order", ["round", "queuedAt"])
+    .index("by_job", ["jobId"]),
 
   /**
    * The topics a user has generated questions for (the My Questions filter).
@@ -122,4 +166,39 @@ export default defineSchema({
     .index("by_user_last_used", ["userId", "lastUsedAt"])
     .index("by_user_key", ["userId", "key"])
     .index("by_key", ["key"]),
+
+  /**
+   * A learner's own material (notes, a Markdown or text file, a PDF's text), once per user and text
+   * (`contentHash`). Written by `sources.ts` only: begun `uploading` (`beginSource`), `ready` once
+   * `finishSource` has checked the text whole and written its sections; deleted by `deleteSource`, or
+   * by `discardDraft` when an upload is abandoned. Only ready sources are listed or read.
+   */
+  sources: defineTable(sourceFields)
+    // One source per user and text; a user's sources (the per-user limit).
+    .index("by_user_hash", ["userId", "contentHash"])
+    // The caller's ready sources, most recently used first.
+    .index("by_user_status_used", ["userId", "status", "lastUsedAt"]),
+
+  /**
+   * A source's text in pieces within the document size limit (`SOURCE_CHUNK_CHARS`), written by
+   * `sources.appendSourceChunks` (by `index`, so a retried upload rewrites them) and given their `start`
+   * offset by `finishSource`. Deleted with their source.
+   */
+  sourceChunks: defineTable({
+    sourceId: v.id("sources"),
+    index: v.number(),
+    text: v.string(),
+    /** Offset of the chunk's first character in the source's text; set when the source is finished. */
+    start: v.optional(v.number()),
+  })
+    .index("by_source_index", ["sourceId", "index"])
+    // The chunks holding a span of the text (a section).
+    .index("by_source_start", ["sourceId", "start"]),
+
+  /** The places of a ready source's sections (`sectionSource`), written by `sources.finishSource`; deleted with their source. */
+  sourceSections: defineTable({
+    sourceId: v.id("sources"),
+    index: v.number(),
+    ...sectionPlaceFields,
+  }).index("by_source_index", ["sourceId", "index"]),
 });

@@ -10,7 +10,7 @@ import type { PublicJob } from "./validators";
 type TimedJob = Pick<
   PublicJob,
   "status" | "phase" | "createdAt" | "startedAt" | "lastProgressAt" | "questionsSaved" | "estimatedTotal" | "attempts"
-> & { attemptHistory?: PublicJob["attemptHistory"] };
+> & { attemptHistory?: PublicJob["attemptHistory"]; queuedAt?: number };
 
 export type JobTiming = {
   /** Time spent generating in this run (a pause and resume keeps counting on), or since the
@@ -24,7 +24,7 @@ export type JobTiming = {
 };
 
 /**
- * Elapsed time and an estimate of the time left for a pending or processing
+ * Elapsed time and an estimate of the time left for a queued, pending or processing
  * job at `now`. The estimate comes from the job's observed rate in this
  * attempt: the questions it saved since it started, over the time to its
  * latest save (its heartbeat). Until this attempt has saved one question
@@ -36,7 +36,9 @@ export type JobTiming = {
  */
 export function jobTiming(job: TimedJob, now: number): JobTiming {
   const none = { elapsedMs: null, leftMs: null, stalledMs: null };
-  if (job.status === "pending") return { ...none, elapsedMs: Math.max(0, now - job.createdAt) };
+  if (job.status === "queued" || job.status === "pending") {
+    return { ...none, elapsedMs: Math.max(0, now - (job.queuedAt ?? job.createdAt)) };
+  }
   if (job.status !== "processing") return none;
   const startedAt = job.startedAt ?? job.createdAt;
   const elapsedMs = Math.max(0, now - startedAt) + runningBeforePauses(job);

@@ -13,13 +13,18 @@ import { v, type Infer } from "convex/values";
 
 // ── Job lifecycle ───────────────────────────────────────────────────────────
 
-export const JOB_STATUSES = ["pending", "processing", "paused", "completed", "failed", "cancelled"] as const;
+export const JOB_STATUSES = ["queued", "pending", "processing", "paused", "completed", "failed", "cancelled"] as const;
 export const vJobStatus = literals(...JOB_STATUSES);
 export type JobStatus = Infer<typeof vJobStatus>;
 
-/** Statuses that count against the per-user concurrency limit. A `paused` job
- * does not: it runs nothing until it is resumed (which counts again). */
-export const ACTIVE_JOB_STATUSES = ["pending", "processing"] as const satisfies readonly JobStatus[];
+/** Statuses that count against the per-user concurrency limit: waiting for the
+ * pool, or holding a slot of it. A `paused` job does not: it runs nothing until
+ * it is resumed (which counts again). */
+export const ACTIVE_JOB_STATUSES = ["queued", "pending", "processing"] as const satisfies readonly JobStatus[];
+
+/** Statuses that hold a slot of the generation pool (`MAX_PARALLEL_GENERATIONS`):
+ * dispatched with its action scheduled, or running. */
+export const RUNNING_JOB_STATUSES = ["pending", "processing"] as const satisfies readonly JobStatus[];
 
 /** What a processing job is doing: writing its plan (topic, count), its questions, or its last batch. */
 export const JOB_PHASES = ["planning", "generating", "finalizing"] as const;
@@ -39,6 +44,7 @@ export const ERROR_CODES = [
   "CONTENT_BLOCKED", // the provider's safety filter refused the prompt or stopped the answer: not retryable
   "INTERRUPTED", // the action died (crash, deploy, timeout): retryable
   "MODEL_NOT_CONFIGURED", // the deployment has no model set up: not retryable
+  "BUDGET_EXCEEDED", // the user's daily token budget ran out during the attempt: continued after it resets
   "UNKNOWN", // anything else: not retryable
 ] as const;
 export const vErrorCode = literals(...ERROR_CODES);
@@ -110,8 +116,8 @@ export const vTokenUsage = v.object({
 });
 export type TokenUsage = Infer<typeof vTokenUsage>;
 
-/** How an attempt ended. */
-export const ATTEMPT_OUTCOMES = ["completed", "failed", "cancelled", "paused"] as const;
+/** How an attempt ended (`requeued`: the provider was rate limited, so the job went back to the queue). */
+export const ATTEMPT_OUTCOMES = ["completed", "failed", "cancelled", "paused", "requeued"] as const;
 
 /** One attempt of a job (its first run, and each retry): kept on the job,
  * the latest `MAX_ATTEMPT_HISTORY`, so the timeline shows every failure. */
@@ -145,6 +151,8 @@ export const publicJobFields = {
   errorCode: v.optional(vErrorCode),
   retryable: v.optional(v.boolean()),
   createdAt: v.number(),
+  /** When the job last joined the queue (created, resumed, retried, extended or requeued). */
+  queuedAt: v.optional(v.number()),
   /** When the latest attempt started processing. */
   startedAt: v.optional(v.number()),
   completedAt: v.optional(v.number()),
@@ -244,3 +252,81 @@ export const vStudySettings = v.object({
   newCardsPerDay: v.number(),
 });
 export type StudySettings = Infer<typeof vStudySettings>;
+
+// ── Question flaws ──────────────────────────────────────────────────────────
+
+/** Item-writing flaws the question checker reports (`lib/questionFlaws.ts` says what each means and how severe it is). */
+export const QUESTION_FLAW_CODES = [
+  "ANSWER_IN_STEM",
+  "LONGEST_ANSWER",
+  "ALL_OR_NONE_OF_THE_ABOVE",
+  "NEGATIVE_STEM",
+  "ABSOLUTE_TERMS",
+  "GRAMMAR_CUE",
+  "DUPLICATE_OPTIONS",
+  "VAGUE_TERMS",
+  "EXPLANATION_MISMATCH",
+  "DUPLICATE_QUESTION",
+] as const;
+export const vQuestionFlawCode = literals(...QUESTION_FLAW_CODES);
+export type QuestionFlawCode = Infer<typeof vQuestionFlawCode>;
+
+// ── Sources (a learner's own material) ──────────────────────────────────────
+
+/** What a source was read from: a Markdown file (or pasted Markdown), plain text, or a PDF's text layer. */
+export const SOURCE_KINDS = ["markdown", "text", "pdf"] as const;
+export const vSourceKind = literals(...SOURCE_KINDS);
+export type SourceKind = Infer<typeof vSourceKind>;
+
+/** Where a section of a source is: its heading, its pages (PDFs), and its span of the text (`start` inclusive, `end` exclusive). */
+export const sectionPlaceFields = {
+  heading: v.optional(v.string()),
+  pageStart: v.optional(v.number()),
+  pageEnd: v.optional(v.number()),
+  start: v.number(),
+  end: v.number(),
+};
+export const vSectionPlace = v.object(sectionPlaceFields);
+export type SectionPlace = Infer<typeof vSectionPlace>;
+
+/** A source is `uploading` until `finishSource` has checked its text whole; only then is it `ready` (usable). */
+export const SOURCE_STATUSES = ["uploading", "ready"] as const;
+export const vSourceStatus = literals(...SOURCE_STATUSES);
+export type SourceStatus = Infer<typeof vSourceStatus>;
+
+/** Fields of a source its owner sees (the table adds `userId`, `status`, `chunkCount`). */
+export const publicSourceFields = {
+  /** A file's name, or the first line of pasted text (`MAX_SOURCE_NAME_LENGTH`). */
+  name: v.string(),
+  kind: vSourceKind,
+  /** SHA-256 of its text (`sourceContentHash`): one source per user and hash. */
+  contentHash: v.string(),
+  charCount: v.number(),
+  /** PDFs only: pages, separated in the text by `PAGE_BREAK`. */
+  pageCount: v.optional(v.number()),
+  /** 0 until it is ready. */
+  sectionCount: v.number(),
+  createdAt: v.number(),
+  /** When it was last added or reused (begun again with the same text). */
+  lastUsedAt: v.number(),
+};
+
+export const sourceFields = {
+  userId: v.string(),
+  ...publicSourceFields,
+  status: vSourceStatus,
+  /** How many `sourceChunks` hold its text. */
+  chunkCount: v.number(),
+};
+
+/** A ready source as its owner sees it in a list (its text and sections are read separately). */
+export const vSourceSummary = v.object({ _id: v.id("sources"), ...publicSourceFields });
+export type SourceSummary = Infer<typeof vSourceSummary>;
+
+/** A ready source with the places of its sections, in order. */
+export const vSourceWithSections = v.object({
+  _id: v.id("sources"),
+  ...publicSourceFields,
+  sections: v.array(vSectionPlace),
+});
+export type SourceWithSections = Infer<typeof vSourceWithSections>;

@@ -128,7 +128,7 @@ export function ReviewCard({
         ref={questionRef}
         tabIndex={-1}
         id="review-question"
-        className="mt-4 text-xl leading-snug font-semibold tracking-tight text-pretty break-words focus:outline-none sm:text-2xl"
+        className="mt-4 text-xl leading-snug font-semibold tracking-tight text-pretty whitespace-pre-line break-words focus:outline-none sm:text-2xl"
       >
         {question.question}
       </h2>
@@ -206,7 +206,7 @@ export function ReviewCard({
               {!revealed.correct && <span className="font-normal">The answer is “{question.correctAnswer}”.</span>}
             </p>
             {question.explanation && (
-              <p className="mt-1.5 leading-relaxed text-foreground/85">{question.explanation}</p>
+              <p className="mt-1.5 leading-relaxed whitespace-pre-line text-foreground/85">{question.explanation}</p>
             )}
           </div>
 

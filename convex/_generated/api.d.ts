@@ -13,6 +13,7 @@ import type * as aiGeneration from "../aiGeneration.js";
 import type * as batches from "../batches.js";
 import type * as crons from "../crons.js";
 import type * as generationJobs from "../generationJobs.js";
+import type * as generationQueue from "../generationQueue.js";
 import type * as health from "../health.js";
 import type * as jobTransitions from "../jobTransitions.js";
 import type * as lib_ai_answerStream from "../lib/ai/answerStream.js";
@@ -31,6 +32,7 @@ import type * as lib_envVars from "../lib/envVars.js";
 import type * as lib_functions from "../lib/functions.js";
 import type * as lib_questionIntake from "../lib/questionIntake.js";
 import type * as lib_questionQuality from "../lib/questionQuality.js";
+import type * as lib_queue from "../lib/queue.js";
 import type * as lib_redact from "../lib/redact.js";
 import type * as maintenance from "../maintenance.js";
 import type * as manageQuestions from "../manageQuestions.js";
@@ -38,6 +40,7 @@ import type * as migrations from "../migrations.js";
 import type * as myQuestions from "../myQuestions.js";
 import type * as review from "../review.js";
 import type * as settings from "../settings.js";
+import type * as sources from "../sources.js";
 import type * as statistics from "../statistics.js";
 
 import type {
@@ -52,6 +55,7 @@ declare const fullApi: ApiFromModules<{
   batches: typeof batches;
   crons: typeof crons;
   generationJobs: typeof generationJobs;
+  generationQueue: typeof generationQueue;
   health: typeof health;
   jobTransitions: typeof jobTransitions;
   "lib/ai/answerStream": typeof lib_ai_answerStream;
@@ -70,6 +74,7 @@ declare const fullApi: ApiFromModules<{
   "lib/functions": typeof lib_functions;
   "lib/questionIntake": typeof lib_questionIntake;
   "lib/questionQuality": typeof lib_questionQuality;
+  "lib/queue": typeof lib_queue;
   "lib/redact": typeof lib_redact;
   maintenance: typeof maintenance;
   manageQuestions: typeof manageQuestions;
@@ -77,6 +82,7 @@ declare const fullApi: ApiFromModules<{
   myQuestions: typeof myQuestions;
   review: typeof review;
   settings: typeof settings;
+  sources: typeof sources;
   statistics: typeof statistics;
 }>;
 

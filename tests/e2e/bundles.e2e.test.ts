@@ -1,7 +1,8 @@
 /**
  * No page ships zod: the model's schema lives in `convex/` and `lib/` imports
- * nothing from there (ESLint enforces it), so the browser never loads it. The
- * charting library (recharts) is in the statistics page's JavaScript only.
+ * nothing from there (ESLint enforces it), so the browser never loads it. No
+ * page's first load ships PDF.js either: it is imported when a PDF is chosen.
+ * The charting library (recharts) is in the statistics page's JavaScript only.
  * Prints each route's first-load JavaScript (the README's table).
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -17,12 +18,12 @@ afterAll(() => web?.close());
 
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
-test("no route's first-load JavaScript contains zod", async () => {
+test("no route's first-load JavaScript contains zod or PDF.js", async () => {
   const routes: RouteBundle[] = await measureRoutes(web);
   console.log(
     `\nFirst-load JavaScript per route (production build)\n${markdownTable(
-      ["route", "chunks", "KB", "KB gzipped", "chunks with zod"],
-      routes.map((r) => [r.route, r.chunks, kb(r.rawBytes), kb(r.gzipBytes), r.zodChunks.length]),
+      ["route", "chunks", "KB", "KB gzipped", "chunks with zod", "with PDF.js"],
+      routes.map((r) => [r.route, r.chunks, kb(r.rawBytes), kb(r.gzipBytes), r.zodChunks.length, r.pdfjsChunks.length]),
       { alignNumbers: true },
     )}`,
   );
@@ -31,5 +32,6 @@ test("no route's first-load JavaScript contains zod", async () => {
     expect(route.zodChunks, route.route).toEqual([]);
     if (route.route === "/statistics") expect(route.rechartsChunks.length, route.route).toBeGreaterThan(0);
     else expect(route.rechartsChunks, route.route).toEqual([]);
+    expect(route.pdfjsChunks, route.route).toEqual([]);
   }
 });

@@ -3,7 +3,8 @@
  * gets it: the `<script src>` chunks of the page's HTML (served by `next
  * start`, signed in where the route needs it), their raw and gzipped sizes,
  * and which of them carry zod (its core's `$ZodType` constructor name
- * survives minification) or recharts (its `recharts-surface` class name). Next.js 16 no longer prints these sizes in its
+ * survives minification), PDF.js (loaded only when a PDF is chosen) or recharts (its `recharts-surface` class
+ * name). Next.js 16 no longer prints these sizes in its
  * build output, so they are read off the build's own pages.
  */
 import { gzipSync } from "node:zlib";
@@ -16,6 +17,7 @@ export type RouteBundle = {
   gzipBytes: number;
   zodChunks: string[];
   rechartsChunks: string[];
+  pdfjsChunks: string[];
 };
 
 /** The routes a visitor can open, with a path that renders each. */
@@ -29,6 +31,8 @@ export const ROUTES = [
 
 const ZOD_MARKER = "$ZodType";
 const RECHARTS_MARKER = "recharts-surface";
+/** A PDF.js internal id prefix, kept by minification (its worker is a separate file, never in a page's scripts). */
+const PDFJS_MARKER = "pdfjs_internal_id_";
 
 /** Measures every route of `web` (which must have the local sign-in enabled). */
 export async function measureRoutes(web: WebApp): Promise<RouteBundle[]> {
@@ -45,6 +49,7 @@ export async function measureRoutes(web: WebApp): Promise<RouteBundle[]> {
     let gzipBytes = 0;
     const zodChunks: string[] = [];
     const rechartsChunks: string[] = [];
+    const pdfjsChunks: string[] = [];
     for (const src of sources) {
       if (!cache.has(src)) cache.set(src, await (await fetch(new URL(src, web.url))).text());
       const code = cache.get(src)!;
@@ -52,8 +57,9 @@ export async function measureRoutes(web: WebApp): Promise<RouteBundle[]> {
       gzipBytes += gzipSync(code).length;
       if (code.includes(ZOD_MARKER)) zodChunks.push(src);
       if (code.includes(RECHARTS_MARKER)) rechartsChunks.push(src);
+      if (code.includes(PDFJS_MARKER)) pdfjsChunks.push(src);
     }
-    results.push({ route, chunks: sources.length, rawBytes, gzipBytes, zodChunks, rechartsChunks });
+    results.push({ route, chunks: sources.length, rawBytes, gzipBytes, zodChunks, rechartsChunks, pdfjsChunks });
   }
   return results;
 }
