@@ -101,7 +101,7 @@ describe("accessibility (axe)", () => {
     test(`while questions arrive: menus, selects, the fading mark, dialogs over it, the job page writing: ${variant.name}`, async () => {
       const user = await signIn("Axe live", variant.options);
       await audit(user, async (check) => {
-        await user.generate("Arriving topic [[count:50]] [[pace:500]]");
+        await user.generate("Arriving topic [[count:50]] [[pace:800]]");
         await user.openPanel();
         const jobId = await user.jobIdOf(user.card("Arriving topic"));
         await user.closePanel();

@@ -51,7 +51,7 @@ describe("new cards per day", () => {
     // Rated "Good" once, a new card comes back within minutes: nothing else today, and the page says why.
     await visible(ada.page.getByText(/That's today's 2 new questions; more new ones come tomorrow/));
     await visible(ada.page.getByRole("link", { name: "Change new cards per day" }));
-  });
+  }, 120_000);
 });
 
 describe("undo and focus", () => {
