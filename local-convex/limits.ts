@@ -104,6 +104,12 @@ export const MUTATION_LOG_MAX_ERROR_LENGTH = 2000;
 
 // ── Tokens ──────────────────────────────────────────────────────────────────
 
+/** The furthest a token's expiry (`exp`) may be: a token cannot be revoked, so
+ * whoever copies one can use it until then. Sign-in providers issue tokens for
+ * minutes to an hour (the local sign-in's live 5 minutes, Clerk's 1); a token
+ * without `exp`, or one past this, is refused. */
+export const MAX_TOKEN_LIFETIME_MS = 24 * 60 * 60_000;
+
 /** Verified tokens remembered until they expire, so a client's repeated calls
  * do not pay for a signature check each (the local sign-in's tokens live 5 minutes). */
 export const VERIFIED_TOKEN_CACHE_ENTRIES = 1000;

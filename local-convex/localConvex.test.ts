@@ -373,7 +373,7 @@ describe("scale", () => {
 });
 
 describe("sync protocol", () => {
-  async function connect(sessionId: string, connectionCount = 0) {
+  async function connect(sessionId: string, connectionCount = 0, user = "judy") {
     const raw = new RawSyncClient(backend.url);
     await raw.send({
       type: "Connect",
@@ -382,7 +382,7 @@ describe("sync protocol", () => {
       lastCloseReason: connectionCount ? "closed" : "InitialConnect",
       clientTs: Date.now(),
     });
-    await raw.send({ type: "Authenticate", baseVersion: 0, tokenType: "User", value: await issuer.token("judy") });
+    await raw.send({ type: "Authenticate", baseVersion: 0, tokenType: "User", value: await issuer.token(user) });
     await raw.send({
       type: "ModifyQuerySet",
       baseVersion: 0,
@@ -469,6 +469,34 @@ describe("sync protocol", () => {
     });
     await raw.closed;
     again.close();
+  });
+
+  test("a mutation re-sent under another identity (a victim's session and request id) is neither answered nor run", async () => {
+    const sessionId = randomUUID();
+    const create = {
+      type: "Mutation",
+      requestId: 0,
+      udfPath: "generationJobs:createJob",
+      args: [{ prompt: "Secret" }],
+    };
+    const victim = await connect(sessionId, 0, "victim");
+    await victim.send(create);
+    expect(await victim.next((m) => m.type === "MutationResponse")).toMatchObject({ success: true });
+    victim.close();
+
+    const intruder = await connect(sessionId, 1, "intruder");
+    await intruder.send(create);
+    expect(await intruder.next((m) => m.type === "MutationResponse")).toMatchObject({
+      success: false,
+      result: expect.stringMatching(
+        /^RequestMadeByAnotherIdentity: request 0 of this session was made by another identity/,
+      ) as unknown,
+    });
+    const jobs = await intruder.next((m) => m.type === "Transition" && (m.modifications as unknown[]).length > 0, {
+      from: 0,
+    });
+    expect((jobs.modifications as Array<{ value: unknown[] }>)[0]!.value).toEqual([]);
+    intruder.close();
   });
 });
 

@@ -79,8 +79,8 @@ export type CallRequest = {
 /** Called after each commit with its timestamp and writes (and both, with more, as `commit`). */
 export type CommitListener = (ts: bigint, writes: Write[], commit: Commit) => void;
 
-/** A request of a client session. */
-export type RequestKey = { sessionId: string; requestId: number };
+/** A request of a client session, and who made it (the tokenIdentifier, null signed out). */
+export type RequestKey = { sessionId: string; requestId: number; caller: string | null };
 
 /** A committed top-level transaction. */
 export type Commit = {

@@ -168,8 +168,9 @@ export class DurableStore {
     if (writes.length === 0 && !clientMutation) return;
     let mutation: MutationResultRecord | undefined;
     if (clientMutation) {
-      const { sessionId, requestId, value, logLines } = clientMutation;
-      mutation = { sessionId, requestId, at: Date.now(), result: { success: true, value, ts: String(ts), logLines } };
+      const { sessionId, requestId, caller, value, logLines } = clientMutation;
+      const result = { success: true as const, value, ts: String(ts), logLines };
+      mutation = { sessionId, requestId, caller, at: Date.now(), result };
     }
     const counters = this.movedCounters();
     try {

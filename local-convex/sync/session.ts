@@ -304,9 +304,10 @@ export class SyncSession implements SubscriptionUser {
 
   private mutation(message: Extract<ClientMessage, { type: "Mutation" }>): void {
     const identity = this.identity;
+    const caller = identity?.tokenIdentifier ?? null;
     const sessionId = this.sessionId!;
-    // A re-sent request is answered from the log, whatever has changed since.
-    const refusal = this.deps.mutations.has(sessionId, message.requestId)
+    // A re-sent request is answered from the log (only to its caller), whatever has changed since.
+    const refusal = this.deps.mutations.has(sessionId, message.requestId, caller)
       ? null
       : this.requestRefusal(message, "mutation");
     if (refusal !== null) {
@@ -321,7 +322,9 @@ export class SyncSession implements SubscriptionUser {
     this.pendingRequests++;
     const run = async () => {
       const result = await this.deps.mutations
-        .run(sessionId, message.requestId, async () => toStored(await this.callFunction(message, "mutation", identity)))
+        .run(sessionId, message.requestId, caller, async () =>
+          toStored(await this.callFunction(message, "mutation", identity)),
+        )
         .finally(() => this.pendingRequests--);
       if (this.closed) return; // the client re-sends it on its next connection
       this.send(
@@ -412,7 +415,15 @@ export class SyncSession implements SubscriptionUser {
       origin: "ws",
       request: this.deps.request,
       fairnessKey: `ws ${this.sessionId}`,
-      ...(kind === "mutation" ? { requestKey: { sessionId: this.sessionId!, requestId: message.requestId } } : {}),
+      ...(kind === "mutation"
+        ? {
+            requestKey: {
+              sessionId: this.sessionId!,
+              requestId: message.requestId,
+              caller: identity?.tokenIdentifier ?? null,
+            },
+          }
+        : {}),
     });
   }
 
