@@ -15,6 +15,8 @@
  *                         loopback ones (e.g. the web app's URL); repeatable
  *   --wait-for-lock <ms>  if another backend uses the data file, load the app
  *                         and wait up to <ms> for it to exit, then take over
+ *   --salvage             start from a damaged journal: replay the records
+ *                         before the bad one, move the rest to a kept file
  *
  * Started by `startLocalConvex()` (index.ts) with an IPC channel, it reports
  * `{type:"ready", url, port}` or `{type:"error", message}` there, and exits
@@ -25,12 +27,12 @@ import { parseArgs } from "node:util";
 
 // Before anything imports convex-test: expose its internals (see the hook's comment).
 register("./engine/convexTestHook.ts", import.meta.url);
-const { createLocalConvex, PortInUseError } = await import("./server");
+const { createLocalConvex, isStartRefusal } = await import("./server");
 const { color, log } = await import("./log");
 const { normalizeOrigin } = await import("./origin");
 
 const USAGE =
-  "Usage: tsx local-convex/cli.ts [--port 3210] [--data .local/convex-data.json | --in-memory] [--preload <module>]... [--cron-speed <factor>] [--verbose] [--allow-origin <url>]... [--wait-for-lock <ms>]";
+  "Usage: tsx local-convex/cli.ts [--port 3210] [--data .local/convex-data.json | --in-memory] [--preload <module>]... [--cron-speed <factor>] [--verbose] [--allow-origin <url>]... [--wait-for-lock <ms>] [--salvage]";
 
 type ParentMessage = { type: "ready"; url: string; port: number } | { type: "error"; message: string };
 const tellParent = (message: ParentMessage) => process.send?.(message);
@@ -49,6 +51,7 @@ try {
       "ping-after-ms": { type: "string" },
       "allow-origin": { type: "string", multiple: true, default: [] },
       "wait-for-lock": { type: "string", default: "0" },
+      salvage: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -70,6 +73,7 @@ try {
     cronSpeed: number("cron-speed", values["cron-speed"], Number.MIN_VALUE),
     verbose: values.verbose,
     waitForLockMs: number("wait-for-lock", values["wait-for-lock"], 0),
+    salvage: values.salvage,
     allowOrigins: values["allow-origin"].map((origin) => {
       try {
         return normalizeOrigin(origin);
@@ -113,10 +117,10 @@ try {
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("disconnect", () => void stop("parent exited"));
 } catch (error) {
-  const message =
-    error instanceof PortInUseError
-      ? error.message
-      : `local-convex could not start: ${(error as Error).stack ?? String(error)}`;
+  // A refusal explains itself (a busy port, a locked or damaged data file); anything else gets its stack.
+  const message = isStartRefusal(error)
+    ? error.message
+    : `local-convex could not start: ${(error as Error).stack ?? String(error)}`;
   log.error(message);
   tellParent({ type: "error", message: error instanceof Error ? error.message : String(error) });
   process.exit(1);

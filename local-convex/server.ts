@@ -24,7 +24,9 @@ import { InFlightLimiter } from "./inFlight";
 import { MAX_FRAME_BYTES, MAX_HTTP_REQUESTS_PER_CLIENT, MAX_OPEN_SOCKETS } from "./limits";
 import { log } from "./log";
 import { OriginPolicy } from "./origin";
-import { lockDataFile } from "./storage/lock";
+import { JournalDamaged } from "./storage/journalScan";
+import { DataFileLocked, lockDataFile } from "./storage/lock";
+import { refuseDamagedJournal } from "./storage/recovery";
 import { DurableStore } from "./storage/store";
 import { MutationLog } from "./sync/mutationLog";
 import { SyncSession } from "./sync/session";
@@ -55,6 +57,8 @@ export type LocalConvexOptions = {
    * refusing at once. Default 0.
    */
   waitForLockMs?: number;
+  /** Start even if the journal is damaged: replay the records before the bad one, move the rest to a kept file. */
+  salvage?: boolean;
 };
 
 export type LocalConvex = {
@@ -72,6 +76,11 @@ export type LocalConvex = {
 /** Thrown when the port is taken, with a message for the user. */
 export class PortInUseError extends Error {
   override readonly name = "PortInUseError";
+}
+
+/** Whether `error` is a refusal to start whose message says all (no stack trace needed). */
+export function isStartRefusal(error: unknown): error is Error {
+  return error instanceof PortInUseError || error instanceof DataFileLocked || error instanceof JournalDamaged;
 }
 
 /** Loads the app and starts serving. */
@@ -135,6 +144,12 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
   // Claim the data file first, so a second backend is refused at once; or, when waiting for it, after loading the app.
   const waitForLockMs = options.waitForLockMs ?? 0;
   let unlockDataFile = dataFilePath && waitForLockMs === 0 ? await lockDataFile(dataFilePath) : null;
+  try {
+    if (unlockDataFile && !options.salvage) refuseDamagedJournal(dataFilePath!); // before the slower loading, too
+  } catch (error) {
+    unlockDataFile?.();
+    throw error;
+  }
   for (const module of options.preload ?? []) await importFile(path.resolve(projectDir, module));
 
   const engine = await Engine.load({ projectDir });
@@ -146,7 +161,13 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
 
   // Data: restore (snapshot + journal), repair what the last process left running, then journal every commit.
   const loadStarted = performance.now();
-  const opened = dataFilePath ? DurableStore.open({ file: dataFilePath, engine, mutations }) : null;
+  let opened: ReturnType<typeof DurableStore.open> | null = null;
+  try {
+    if (dataFilePath) opened = DurableStore.open({ file: dataFilePath, engine, mutations, salvage: options.salvage });
+  } catch (error) {
+    unlockDataFile?.();
+    throw error;
+  }
   const dataFile = opened?.store ?? null;
   const restored = opened?.restored ?? null;
   for (const warning of restored?.warnings ?? []) log.warn(warning);

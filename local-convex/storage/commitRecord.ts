@@ -86,3 +86,32 @@ export function decodeCommit(entry: JournalEntry, docJson: DocJson): DecodedComm
   };
   return { ts: BigInt(ts), writes, counters, ...(mutation ? { mutation } : {}) };
 }
+
+/** A component's counters in a record's `c`: `"<componentPath>":[<nextDocId>,<lastCreationTime>`. */
+const COUNTERS = /"((?:[^"\\]|\\.)*)":\[(\d{1,15}),(\d+(?:\.\d+)?)\]/g;
+/** A written document's id in a record's `w`: `["<componentPath>","<zero-padded counter><table>",`. */
+const WRITTEN_ID = /\["((?:[^"\\]|\\.)*)","0*(\d{1,15})[A-Za-z_][A-Za-z0-9_]*",/g;
+
+/**
+ * The highest counters each component reached in `text`, journal records
+ * that may be damaged (a salvage's kept part): read from the counters they
+ * recorded and from the ids of the documents they wrote, whichever survived,
+ * so that no id handed out in them is handed out again.
+ */
+export function countersIn(text: string): Map<string, Counters> {
+  const found = new Map<string, Counters>();
+  const raise = (componentPath: string, nextDocId: number, lastCreationTime: number) => {
+    const known = found.get(componentPath) ?? { nextDocId: 0, lastCreationTime: 0 };
+    found.set(componentPath, {
+      nextDocId: Math.max(known.nextDocId, nextDocId),
+      lastCreationTime: Math.max(known.lastCreationTime, lastCreationTime),
+    });
+  };
+  const unescape = (path: string) => JSON.parse(`"${path}"`) as string;
+  for (const counters of text.matchAll(/"c":\{([^{}]*)\}/g)) {
+    for (const [, path, nextDocId, lastCreationTime] of counters[1]!.matchAll(COUNTERS))
+      raise(unescape(path!), Number(nextDocId), Number(lastCreationTime));
+  }
+  for (const [, path, counter] of text.matchAll(WRITTEN_ID)) raise(unescape(path!), Number(counter) + 1, 0);
+  return found;
+}

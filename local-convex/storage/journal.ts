@@ -20,27 +20,15 @@
  * new blocks, which costs several times more. In a segment, a zero byte where
  * a record would start marks the end of its records.
  *
- * Reading (`scanJournal`): the valid records after a given seq, in order; a
- * torn last line (a crash in the middle of a write) or a gap ends the valid
- * part, and `discardInvalidTail` cuts it off so new segments follow valid data.
+ * Each record carries a checksum (`sealRecord`), so a changed byte is found
+ * when it is read back (`journalScan.ts`).
  */
-import {
-  closeSync,
-  fdatasync,
-  fdatasyncSync,
-  fsync,
-  open,
-  openSync,
-  readFileSync,
-  rmSync,
-  truncateSync,
-  write,
-  writeSync,
-} from "node:fs";
+import { closeSync, fdatasync, fdatasyncSync, fsync, open, openSync, rmSync, write, writeSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { promisify } from "node:util";
 import { log } from "../log";
 import { journalSegmentPath, listJournalSegments, PRIVATE_FILE_MODE, syncDirectory, syncDirectorySync } from "./files";
+import { sealRecord } from "./journalScan";
 
 /** Zeros written into a new segment before use: room for thousands of records (a compaction starts a new segment every few seconds under load). */
 const SEGMENT_PREALLOCATED_BYTES = 4 * 1024 * 1024;
@@ -131,7 +119,7 @@ export class Journal {
   append(render: (seq: number) => string): number {
     if (this.failure) throw this.failure;
     const seq = this.lastSeq + 1;
-    const bytes = Buffer.from(render(seq) + "\n", "utf8");
+    const bytes = Buffer.from(sealRecord(render(seq)) + "\n", "utf8");
     try {
       for (let written = 0; written < bytes.length;)
         written += writeSync(this.fd, bytes, written, bytes.length - written, this.segmentBytes + written);
@@ -161,6 +149,18 @@ export class Journal {
     const durable = new Promise<void>((resolve, reject) => this.waiters.push({ seq, resolve, reject }));
     this.startSync();
     return durable;
+  }
+
+  /** Makes everything appended so far durable before returning (throws if it cannot). */
+  syncNow(): void {
+    if (this.failure) throw this.failure;
+    try {
+      fdatasyncSync(this.fd);
+    } catch (error) {
+      this.fail(error as Error);
+      throw error;
+    }
+    this.markDurable(this.lastSeq);
   }
 
   /** Flushes now, blocking: everything appended so far is durable when it returns (undefined), or it fails. */
@@ -322,60 +322,4 @@ async function preallocateSegment(file: string, n: number): Promise<number> {
     rmSync(journalSegmentPath(file, n), { force: true });
     throw error;
   }
-}
-
-// ── Reading ─────────────────────────────────────────────────────────────────
-
-/** What a journal holds after `afterSeq`. */
-export type JournalScan = {
-  /** The valid records after `afterSeq`, in order, seq without gaps. */
-  entries: JournalEntry[];
-  /** The highest segment number present (0 when there is none). */
-  lastSegment: number;
-  /** Where the valid records end, if invalid data follows them. */
-  invalid: { segment: number; offset: number; reason: string } | null;
-};
-
-/** Reads `file`'s journal: the valid records after `afterSeq` (see the header). */
-export function scanJournal(file: string, afterSeq: number): JournalScan {
-  const segments = listJournalSegments(file);
-  const entries: JournalEntry[] = [];
-  let expected = afterSeq + 1;
-  for (const segment of segments) {
-    const text = readFileSync(segment.path);
-    let offset = 0;
-    while (offset < text.length && text[offset] !== 0) {
-      const end = text.indexOf(0x0a, offset);
-      const invalid = (reason: string): JournalScan => ({
-        entries,
-        lastSegment: segments.at(-1)!.n,
-        invalid: { segment: segment.n, offset, reason },
-      });
-      if (end === -1) return invalid("an incomplete last record (a write cut short)");
-      let entry: JournalEntry;
-      try {
-        entry = JSON.parse(text.subarray(offset, end).toString("utf8")) as JournalEntry;
-      } catch {
-        return invalid("a record that is not JSON");
-      }
-      if (!Number.isSafeInteger(entry.seq)) return invalid("a record without a sequence number");
-      if (entry.seq >= expected) {
-        if (entry.seq !== expected) return invalid(`a gap (record ${entry.seq} where ${expected} was expected)`);
-        entries.push(entry);
-        expected++;
-      }
-      offset = end + 1;
-    }
-  }
-  return { entries, lastSegment: segments.at(-1)?.n ?? 0, invalid: null };
-}
-
-/** Cuts off what follows the valid records of `scan` (truncates that segment, deletes later ones). Only with the file locked. */
-export function discardInvalidTail(file: string, scan: JournalScan): void {
-  const { invalid } = scan;
-  if (!invalid) return;
-  truncateSync(journalSegmentPath(file, invalid.segment), invalid.offset);
-  for (const segment of listJournalSegments(file))
-    if (segment.n > invalid.segment) rmSync(segment.path, { force: true });
-  syncDirectorySync(file);
 }

@@ -46,6 +46,8 @@ export type StoreOptions = {
   engine: Engine;
   /** Client mutation results: restored, and kept in snapshots. */
   mutations: MutationLog;
+  /** Start from a damaged journal: the records before the bad one, the rest moved to a kept file (`--salvage`). */
+  salvage?: boolean;
 };
 
 /** What `DurableStore.open` found. */
@@ -94,14 +96,15 @@ export class DurableStore {
   /**
    * Restores the engine (and the mutation results) from `options.file` and
    * starts journaling its commits. Call with the data file locked, before
-   * serving. Throws if the stored data cannot be read.
+   * serving. Throws if the stored data cannot be read (`JournalDamaged`
+   * for a damaged journal, unless `salvage`), having changed no file.
    */
-  static open({ file, engine, mutations }: StoreOptions): { store: DurableStore; restored: Restored } {
+  static open({ file, engine, mutations, salvage }: StoreOptions): { store: DurableStore; restored: Restored } {
     const resolved = path.resolve(file);
     ensureDirectory(resolved);
-    const removedTemporaryFiles = removeStrayTemporaryFiles(resolved);
     const docJson = new DocJson();
-    const state = recoverState(resolved, docJson, { repair: true });
+    const state = recoverState(resolved, docJson, { repair: true, salvage: salvage ?? false });
+    const removedTemporaryFiles = removeStrayTemporaryFiles(resolved);
     const warnings = [...state.warnings];
     if (state.found) {
       warnings.push(...engine.restore(state.lastCommitTs, state.components));
@@ -111,7 +114,9 @@ export class DurableStore {
     if (existsSync(resolved)) chmodSync(resolved, PRIVATE_FILE_MODE); // written world-readable by older versions
     const journal = Journal.create(resolved, state.lastSegment + 1, state.journalSeq);
     const store = new DurableStore(resolved, engine, mutations, docJson, journal);
-    if (state.replayed > 0) store.requestSnapshot(); // so the next start replays less
+    // Raised past the ids of the records a salvage moved away: durable before anything can take an id.
+    if (state.salvaged) store.recordCountersNow(state.lastCommitTs);
+    if (state.replayed > 0 || state.salvaged) store.requestSnapshot(); // so the next start replays less
     return {
       store,
       restored: {
@@ -184,6 +189,13 @@ export class DurableStore {
     }
     this.unsaved = true;
     this.scheduleCompaction();
+  }
+
+  /** Journals every component's counters, durably, now. */
+  private recordCountersNow(ts: bigint): void {
+    const counters = new Map(this.engine.componentPaths().map((c) => [c, this.engine.counters(c)]));
+    this.journal.append((seq) => encodeCommit(seq, { ts, writes: [], counters }, this.docJson));
+    this.journal.syncNow();
   }
 
   /** Drops the commits known to be durable from `notDurable`. */
