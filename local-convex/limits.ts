@@ -128,3 +128,8 @@ export const COMPACT_SPACING_FACTOR = 5;
 /** A journal this big is compacted without waiting for the debounce, so
  * startup never replays more than about this much. */
 export const COMPACT_JOURNAL_BYTES = 8 * 1024 * 1024;
+
+/** While the disk refuses writes (full), how often the backend tries to save
+ * again: writes are refused with a coded error meanwhile, and taken again
+ * within this long of space being freed. */
+export const STORAGE_RETRY_MS = 1000;

@@ -588,4 +588,65 @@ describe("restart", () => {
     // --cron-speed 600: the one-minute sweeper ran every 100 ms.
     expect(second.output.filter((line) => line.includes("maintenance:recoverStuckJobs")).length).toBeGreaterThan(1);
   }, 30_000);
+
+  test("a full disk: writes get a coded error, reads go on, and writes are taken again once space is freed, without a restart", async () => {
+    const dataFile = path.join(dir, "full.json");
+    const full = path.join(dir, "disk-is-full");
+    const options = {
+      dataFile,
+      env: { LOCAL_AUTH_ISSUER: issuer.issuer, LOCAL_CONVEX_TEST_DISK_FULL: full },
+      preload: ["local-convex/test/stallingModel.ts", "local-convex/test/diskFull.ts"],
+    };
+    let backend = await startLocalConvex(options);
+    let client = new ConvexClient(backend.url, { logger: false }); // the refusals are expected
+    client.setAuth(() => issuer.token("kim"));
+    const before = await client.mutation(api.generationJobs.createJob, { prompt: "Before the disk filled" });
+    await until<PublicJob | null>(
+      client,
+      api.generationJobs.getJobById,
+      { jobId: before },
+      (j) => j?.questionsSaved === 1,
+    );
+
+    writeFileSync(full, "");
+    const refused = await client
+      .mutation(api.generationJobs.createJob, { prompt: "While it is full" })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConvexError);
+    expect((refused as ConvexError<{ code: string; message: string }>).data).toEqual({
+      code: "StorageUnavailable",
+      message: expect.stringMatching(
+        /^The backend can't save data \(ENOSPC: no space left on device, write\), so nothing was changed\./,
+      ) as unknown,
+    });
+    const overHttp = await fetch(`${backend.url}/api/mutation`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${await issuer.token("kim")}` },
+      body: JSON.stringify({ path: "generationJobs:createJob", args: { prompt: "Over HTTP" } }),
+    });
+    expect(overHttp.status).toBe(200);
+    expect(await overHttp.json()).toMatchObject({ status: "error", errorData: { code: "StorageUnavailable" } });
+    expect(await client.query(api.generationJobs.getRecentJobs, {})).toHaveLength(1); // reads go on; nothing half-written
+
+    rmSync(full); // space freed: within a retry or two, writes are taken again
+    let after: Id<"generationJobs"> | null = null;
+    for (const deadline = Date.now() + 10_000; after === null && Date.now() < deadline;) {
+      after = await client.mutation(api.generationJobs.createJob, { prompt: "After space was freed" }).catch((e) => {
+        expect((e as ConvexError<{ code: string }>).data.code).toBe("StorageUnavailable");
+        return new Promise<null>((resolve) => setTimeout(() => resolve(null), 100));
+      });
+    }
+    expect(backend.output.join("\n")).toMatch(/Saving to .*full\.json works again/);
+    await client.close();
+
+    // What was acknowledged before and after survives a crash.
+    await backend.kill();
+    backend = await startLocalConvex(options);
+    client = new ConvexClient(backend.url);
+    client.setAuth(() => issuer.token("kim"));
+    const jobs = await client.query(api.generationJobs.getRecentJobs, {});
+    expect(jobs.map((job) => job._id).sort()).toEqual([before, after].sort());
+    await client.close();
+    expect(await backend.close()).toBe(0);
+  }, 30_000);
 });

@@ -98,7 +98,12 @@ export async function createLocalConvex(options: LocalConvexOptions = {}): Promi
       .then((a) => handleHttpRequest(req, res, a))
       .catch((error: unknown) => {
         log.error("HTTP request failed", error);
-        if (!res.headersSent) res.writeHead(500).end();
+        if (!res.headersSent)
+          res
+            .writeHead(500, { "Content-Type": "application/json" })
+            .end(
+              JSON.stringify({ code: "InternalError", message: `local-convex failed: ${(error as Error).message}` }),
+            );
       });
   });
   server.on("upgrade", (req, socket, head) => {

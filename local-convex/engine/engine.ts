@@ -39,6 +39,7 @@ import { TransactionGate } from "./gate";
 import { convexTestModuleMap, findFunctionModules, importFile, type ModuleFile } from "./modules";
 import {
   buildSortedIndexes,
+  CommitNotSaved,
   documentsByTable,
   installPatches,
   ReadSet,
@@ -195,6 +196,8 @@ export class Engine {
   private readonly gate = new TransactionGate();
   private readonly commitListeners = new Set<CommitListener>();
   private durabilityBarrier: DurabilityBarrier = () => undefined;
+  private commitGuard: () => Error | null = () => null;
+  private commitRecorder: (commit: Commit) => void = () => {};
   private totals: UsageTotals = { ...NO_USAGE };
   /** componentPath → udfPath → info. */
   private readonly functions = new Map<string, Map<string, FunctionInfo>>();
@@ -244,6 +247,10 @@ export class Engine {
       for (const listener of this.commitListeners) listener(commit.ts, commit.writes, commit);
     });
     installPatches(this.internals, {
+      beforeCommit: () => {
+        const refusal = this.commitGuard();
+        if (refusal) throw refusal;
+      },
       committed: (ts, writes) => {
         const call = this.calls.getStore();
         let clientMutation: Commit["clientMutation"];
@@ -251,7 +258,13 @@ export class Engine {
           call.commitTs = ts;
           clientMutation = this.clientMutationResult(call);
         }
-        emitCommit({ ts, writes, ...(clientMutation ? { clientMutation } : {}) });
+        const commit = { ts, writes, ...(clientMutation ? { clientMutation } : {}) };
+        try {
+          this.commitRecorder(commit);
+        } catch (error) {
+          throw new CommitNotSaved(error as Error);
+        }
+        emitCommit(commit);
       },
       readSet: () => this.calls.getStore()?.reads,
       journalSlot: () => {
@@ -460,6 +473,18 @@ export class Engine {
   onCommit(listener: CommitListener): () => void {
     this.commitListeners.add(listener);
     return () => this.commitListeners.delete(listener);
+  }
+
+  /**
+   * Sets where commits are saved (the journal): `record` is called with each
+   * top-level commit before anybody else hears of it (`onCommit`); when it
+   * throws, the commit is undone and its transaction fails with that error.
+   * `refusal`, asked before each commit, is an error to fail it with
+   * beforehand (e.g. while nothing can be saved), or null.
+   */
+  setCommitRecorder(record: (commit: Commit) => void, refusal: () => Error | null): void {
+    this.commitRecorder = record;
+    this.commitGuard = refusal;
   }
 
   /**
