@@ -17,6 +17,8 @@
  *                         and wait up to <ms> for it to exit, then take over
  *   --salvage             start from a damaged journal: replay the records
  *                         before the bad one, move the rest to a kept file
+ *   --max-memory <MB>     memory ceiling (default 1024): past 90% of it, the
+ *                         client holding the most is disconnected
  *
  * Started by `startLocalConvex()` (index.ts) with an IPC channel, it reports
  * `{type:"ready", url, port}` or `{type:"error", message}` there, and exits
@@ -32,7 +34,7 @@ const { color, log } = await import("./log");
 const { normalizeOrigin } = await import("./origin");
 
 const USAGE =
-  "Usage: tsx local-convex/cli.ts [--port 3210] [--data .local/convex-data.json | --in-memory] [--preload <module>]... [--cron-speed <factor>] [--verbose] [--allow-origin <url>]... [--wait-for-lock <ms>] [--salvage]";
+  "Usage: tsx local-convex/cli.ts [--port 3210] [--data .local/convex-data.json | --in-memory] [--preload <module>]... [--cron-speed <factor>] [--verbose] [--allow-origin <url>]... [--wait-for-lock <ms>] [--salvage] [--max-memory <MB>]";
 
 type ParentMessage = { type: "ready"; url: string; port: number } | { type: "error"; message: string };
 const tellParent = (message: ParentMessage) => process.send?.(message);
@@ -52,6 +54,7 @@ try {
       "allow-origin": { type: "string", multiple: true, default: [] },
       "wait-for-lock": { type: "string", default: "0" },
       salvage: { type: "boolean", default: false },
+      "max-memory": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -74,6 +77,9 @@ try {
     verbose: values.verbose,
     waitForLockMs: number("wait-for-lock", values["wait-for-lock"], 0),
     salvage: values.salvage,
+    ...(values["max-memory"] !== undefined
+      ? { maxMemoryBytes: number("max-memory", values["max-memory"], 64) * 1024 * 1024 }
+      : {}),
     allowOrigins: values["allow-origin"].map((origin) => {
       try {
         return normalizeOrigin(origin);

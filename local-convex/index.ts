@@ -34,6 +34,8 @@ export type StartOptions = {
   waitForLockMs?: number;
   /** Start from a damaged journal: the records before the bad one, the rest moved to a kept file (`--salvage`). */
   salvage?: boolean;
+  /** The memory ceiling in MB (`--max-memory`, default 1024). */
+  maxMemoryMb?: number;
   /** The app's root (default: the current directory). */
   projectDir?: string;
   /** Receives every output line of the backend (default: kept in `output` only). */
@@ -69,6 +71,7 @@ export async function startLocalConvex(options: StartOptions = {}): Promise<Loca
   for (const origin of options.allowOrigins ?? []) args.push("--allow-origin", origin);
   if (options.waitForLockMs !== undefined) args.push("--wait-for-lock", String(options.waitForLockMs));
   if (options.salvage) args.push("--salvage");
+  if (options.maxMemoryMb !== undefined) args.push("--max-memory", String(options.maxMemoryMb));
 
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   const child = spawn(process.execPath, ["--import", tsx, CLI, ...args], {

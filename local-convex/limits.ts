@@ -57,20 +57,85 @@ export const MAX_QUEUED_BYTES_TOTAL = 2 * MAX_FRAME_BYTES;
  * the app's own frames are a few kB. */
 export const LARGE_FRAME_BYTES = 1024 * 1024;
 
-/** Output a socket may have waiting to be sent: a client that does not read
- * (or reads slowly) gets no further Transitions until it has caught up, so
- * what the backend holds for it stays bounded; its results coalesce
- * meanwhile. A page's Transitions are a few kB. */
+// ── Memory: output and query results ────────────────────────────────────────
+
+/** Output a socket may have waiting to be written (checked before a
+ * Transition is built): a client that does not read (or reads slowly) gets
+ * no further Transition until it has caught up, so what the backend holds
+ * for it stays bounded; meanwhile its queries' results coalesce to the
+ * newest (a subscription keeps only its latest result). A page's
+ * Transitions are a few kB. A socket with nothing waiting may always get
+ * one Transition, which `MAX_RESULT_BYTES_PER_SOCKET` bounds. */
 export const MAX_UNSENT_BYTES_PER_SOCKET = MAX_FRAME_BYTES / 2;
 
-/** Sockets open at once: far above any development use (a tab is one socket),
- * low enough that a runaway script cannot exhaust memory with idle sockets. */
-export const MAX_OPEN_SOCKETS = 1000;
+/** The same for all the sockets (and HTTP responses) of one client: one user
+ * on 40 sockets that never reads holds this much, not 40 times as much. */
+export const MAX_UNSENT_BYTES_PER_CLIENT = 2 * MAX_UNSENT_BYTES_PER_SOCKET;
 
-/** HTTP requests one client (one `Authorization` header, or one address when
- * there is none) may have in progress; more get 429. ConvexHttpClient sends
- * mutations one at a time; a page render sends a few queries in parallel. */
+/** The same for all clients together (a client with nothing waiting may
+ * still get a Transition, so one client's backlog never stops another's). */
+export const MAX_UNSENT_BYTES_TOTAL = 128 * 1024 * 1024;
+
+/** The largest result one query may have; a larger one is a QueryFailed
+ * (`QueryResultTooLarge`) for the clients that subscribe to it (over HTTP, an
+ * error). The app's pages are a few kB to ~100 kB; a result must also fit in
+ * one socket's `MAX_RESULT_BYTES_PER_SOCKET`. */
+export const MAX_QUERY_RESULT_BYTES = 8 * 1024 * 1024;
+
+/** The query results one socket may hold (as sent: its copy of each), which
+ * also bounds any one Transition: a query whose result would take the socket
+ * past it gets a QueryFailed (`TooMuchData`) instead, on that socket only,
+ * until it is subscribed again. */
+export const MAX_RESULT_BYTES_PER_SOCKET = MAX_QUERY_RESULT_BYTES;
+
+/** The same for all the sockets of one client (a user's tabs). */
+export const MAX_RESULT_BYTES_PER_CLIENT = 4 * MAX_RESULT_BYTES_PER_SOCKET;
+
+/** The backend's memory ceiling by default (`--max-memory`): above 90% of it
+ * (resident memory, sampled every `MEMORY_CHECK_MS`), the client holding the
+ * most (output not yet written, query results) has its sockets closed. The
+ * per-client limits keep a backend with a few busy clients far below it. */
+export const DEFAULT_MAX_MEMORY_BYTES = 1024 * 1024 * 1024;
+export const MEMORY_CHECK_MS = 500;
+
+// ── Per client ──────────────────────────────────────────────────────────────
+
+/** Sockets one client (`clients.ts`: a signed-in identity, or an address for
+ * sockets not signed in) may have open: a tab is one socket, so far above
+ * any use; one more is closed (1013, `TooManySockets`; the official client
+ * tries again later). */
+export const MAX_SOCKETS_PER_CLIENT = 64;
+
+/** A socket belongs to a client once it signs in, sends a query or a call,
+ * or has been open this long (then, signed out, to its address): the
+ * official client signs in as soon as it has a token. */
+export const IDENTIFY_WITHIN_MS = 10_000;
+
+/** Sockets of one address not yet identified: past this, the oldest of them
+ * is closed, so idle sockets opened in a burst cannot pile up, while a new
+ * socket (a bystander about to sign in) is always let in. */
+export const MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS = 128;
+
+/** Sockets open at once, all clients together: a last bound on memory, never
+ * reached by one client (each is at its own cap long before). */
+export const MAX_OPEN_SOCKETS = 2000;
+
+/** HTTP requests one client may have in progress (from its body being read
+ * to its response being written out); more get 429. A request counts only
+ * once its body has arrived, so a client sending slowly holds nothing of
+ * anybody else's. ConvexHttpClient sends mutations one at a time; a page
+ * render sends a few queries in parallel. */
 export const MAX_HTTP_REQUESTS_PER_CLIENT = 32;
+
+/** Large HTTP bodies (from `LARGE_FRAME_BYTES`) one client may be sending at
+ * once, in bytes received so far: a request that would take it past gets
+ * 503 (small bodies are never refused). */
+export const MAX_HTTP_BODY_BYTES_PER_CLIENT = 2 * MAX_HTTP_BODY_BYTES;
+
+/** How long a client may take to send an HTTP request's headers, and the
+ * whole request: a client that trickles them (slowloris) is cut off. */
+export const HTTP_HEADERS_TIMEOUT_MS = 10_000;
+export const HTTP_REQUEST_TIMEOUT_MS = 30_000;
 
 // ── Fair scheduling ─────────────────────────────────────────────────────────
 

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ConvexClient, ConvexHttpClient } from "convex/browser";
@@ -18,6 +18,14 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { api } from "../convex/_generated/api";
 import type { Id } from "../convex/_generated/dataModel";
 import { startLocalConvex, type LocalConvexProcess } from "./index";
+import {
+  MAX_HTTP_REQUESTS_PER_CLIENT,
+  MAX_QUERIES_PER_SOCKET,
+  MAX_RESULT_BYTES_PER_CLIENT,
+  MAX_RESULT_BYTES_PER_SOCKET,
+  MAX_SOCKETS_PER_CLIENT,
+  MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS,
+} from "./limits";
 import { readStoredData } from "./storage/recovery";
 import { decodeU64 } from "./sync/protocol";
 import { startTestIssuer, type TestIssuer } from "./test/issuer";
@@ -497,6 +505,165 @@ describe("sync protocol", () => {
     });
     expect((jobs.modifications as Array<{ value: unknown[] }>)[0]!.value).toEqual([]);
     intruder.close();
+  });
+});
+
+describe("limits per client", () => {
+  /** A raw client of `user` (signed out: null), connected and signed in. */
+  async function rawAs(user: string | null): Promise<RawSyncClient> {
+    const raw = new RawSyncClient(backend.url);
+    clients.push(raw);
+    await raw.send({ type: "Connect", sessionId: randomUUID(), connectionCount: 0, lastCloseReason: null });
+    if (user)
+      await raw.send({ type: "Authenticate", baseVersion: 0, tokenType: "User", value: await issuer.token(user) });
+    return raw;
+  }
+  /** The first `count` closes of `sockets` (code and reason), waiting at most 15 s for them (a busy machine). */
+  async function firstCloses(
+    sockets: Array<Promise<{ code: number; reason: string }>>,
+    count: number,
+  ): Promise<Array<{ code: number; reason: string }>> {
+    const closes: Array<{ code: number; reason: string }> = [];
+    await new Promise<void>((resolve) => {
+      setTimeout(resolve, 15_000);
+      for (const closed of sockets) void closed.then((close) => closes.push(close) >= count && resolve());
+    });
+    return closes;
+  }
+
+  test("sockets: one client past MAX_SOCKETS_PER_CLIENT is closed (1013), another's are not; idle sockets give way to new ones", async () => {
+    const hoarder = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_CLIENT + 6 }, () => rawAs("hoarder")));
+    const refused = await firstCloses(
+      hoarder.map((raw) => raw.closed),
+      6,
+    );
+    expect(refused).toEqual(
+      Array.from({ length: 6 }, () => ({
+        code: 1013,
+        reason: `TooManySockets: this client already has ${MAX_SOCKETS_PER_CLIENT} open connections`,
+      })),
+    );
+    // Another client, meanwhile: served.
+    expect(await clientAs("not-a-hoarder").query(api.generationJobs.getRecentJobs, {})).toEqual([]);
+
+    // Sockets that never sign in or send anything: past MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS, the oldest go.
+    const idle = Array.from({ length: MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS + 3 }, () => {
+      const ws = new WebSocket(`${backend.url.replace(/^http/, "ws")}/api/1.48.0/sync`);
+      clients.push({ close: () => ws.terminate() });
+      return new Promise<{ code: number; reason: string }>((resolve) =>
+        ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+      );
+    });
+    const gaveWay = await firstCloses(idle, 3);
+    expect(gaveWay.map((close) => close.code)).toEqual([1013, 1013, 1013]);
+    expect(gaveWay[0]!.reason).toMatch(/^TooManySockets: too many connections from this address have not signed in/);
+    const late = await rawAs("late-comer");
+    await late.send({
+      type: "ModifyQuerySet",
+      baseVersion: 0,
+      newVersion: 1,
+      modifications: [{ type: "Add", queryId: 0, udfPath: "generationJobs:getRecentJobs", args: [{}] }],
+    });
+    expect(await late.next((m) => m.type === "Transition")).toMatchObject({
+      modifications: [{ type: "QueryUpdated", value: [] }],
+    });
+    for (const raw of hoarder) raw.close();
+  }, 40_000);
+
+  test("query results: a socket holds at most MAX_RESULT_BYTES_PER_SOCKET, a client its share; past them, TooMuchData on that socket only", async () => {
+    const user = "bulky";
+    const client = clientAs(user);
+    await Promise.all(
+      ["Planets", "Rivers", "Mountains"].map((prompt) => client.mutation(api.generationJobs.createJob, { prompt })),
+    );
+    await until<PublicJob[]>(client, api.generationJobs.getRecentJobs, {}, (jobs) =>
+      jobs.every((j) => j.status === "completed"),
+    );
+    const copies = (raw: RawSyncClient, count: number) =>
+      raw.send({
+        type: "ModifyQuerySet",
+        baseVersion: 0,
+        newVersion: 1,
+        modifications: Array.from({ length: count }, (_, queryId) => ({
+          type: "Add",
+          queryId,
+          udfPath: "myQuestions:listMyQuestions",
+          args: [{ paginationOpts: { numItems: 100, cursor: null } }],
+        })),
+      });
+    const served = async (raw: RawSyncClient) => {
+      const transition = await raw.next((m) => m.type === "Transition" && (m.modifications as unknown[]).length > 0, {
+        from: 0,
+      });
+      const modifications = transition.modifications as Array<{ type: string; errorMessage?: string }>;
+      return {
+        size: Buffer.byteLength(JSON.stringify(transition)),
+        results: modifications.filter((m) => m.type === "QueryUpdated").length,
+        refusals: modifications.filter((m) => m.type === "QueryFailed").map((m) => m.errorMessage!),
+      };
+    };
+    // One socket, a thousand copies of a ~15 kB result: about 8 MiB of them are served, the rest refused.
+    const first = await rawAs(user);
+    await copies(first, MAX_QUERIES_PER_SOCKET);
+    const one = await served(first);
+    expect(one.size).toBeLessThanOrEqual(MAX_RESULT_BYTES_PER_SOCKET + MAX_QUERIES_PER_SOCKET * 256); // results, refusals
+    expect(one.results).toBeGreaterThan(300);
+    expect(one.refusals.length).toBe(MAX_QUERIES_PER_SOCKET - one.results);
+    expect(one.refusals[0]).toMatch(
+      /^TooMuchData: this query's result \(\d+ kB\) would take the results this connection holds past 8\.0 MiB\./,
+    );
+    // More sockets of the same client, each within its own share: past the client's, refusals name the client.
+    const more = await Promise.all(Array.from({ length: 4 }, () => rawAs(user)));
+    await Promise.all(more.map((raw) => copies(raw, one.results)));
+    const others = await Promise.all(more.map(served));
+    expect(others.reduce((sum, s) => sum + s.results, one.results) * (one.size / one.results)).toBeLessThanOrEqual(
+      MAX_RESULT_BYTES_PER_CLIENT * 1.05,
+    );
+    expect(others.flatMap((s) => s.refusals)[0]).toMatch(/this client's connections hold past/);
+    // Another client's same query on a socket of its own: served whole.
+    const neighbour = await rawAs("bulky-neighbour");
+    await copies(neighbour, 10);
+    expect((await served(neighbour)).refusals).toEqual([]);
+    for (const raw of [first, ...more]) raw.close();
+  }, 30_000);
+
+  test("HTTP: anything but one bearer token is refused; a client sending slowly holds nothing of another's", async () => {
+    const call = (authorization?: string) =>
+      fetch(`${backend.url}/api/query`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...(authorization ? { Authorization: authorization } : {}) },
+        body: JSON.stringify({ path: "generationJobs:getRecentJobs", args: {} }),
+      });
+    const token = await issuer.token("variant");
+    for (const variant of [`Bearer ${token} 1`, `Bearer ${token},x`, `Bearer ${token} Bearer ${token}`]) {
+      const response = await call(variant);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({
+        code: "Unauthenticated",
+        message: "InvalidAuthHeader: Expected `Authorization: Bearer <token>`, one token and nothing after it.",
+      });
+    }
+    expect((await call(`bearer  ${token}`)).status).toBe(200);
+
+    // More requests than MAX_HTTP_REQUESTS_PER_CLIENT, signed out, whose bodies never finish arriving.
+    const { port } = new URL(backend.url);
+    const slow = await Promise.all(
+      Array.from({ length: MAX_HTTP_REQUESTS_PER_CLIENT + 8 }, () => {
+        const socket = connect(Number(port), "127.0.0.1");
+        return new Promise<typeof socket>((resolve) =>
+          socket.once("connect", () => {
+            socket.write(
+              'POST /api/query HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"pa',
+            );
+            resolve(socket);
+          }),
+        );
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const anonymous = await call();
+    expect(anonymous.status).toBe(200);
+    for (const socket of slow) socket.destroy();
   });
 });
 

@@ -3,8 +3,10 @@
  * its durable store (snapshot + journal), scheduled functions and crons,
  * token verification, and one HTTP server for the HTTP function API and the
  * WebSocket sync endpoint (`/api/<version>/sync`, `/api/sync`). Browser
- * pages are served only from allowed origins (`origin.ts`); sockets and
- * frames are bounded (`limits.ts`).
+ * pages are served only from allowed origins (`origin.ts`); sockets,
+ * requests, frames and memory are bounded per client (`limits.ts`,
+ * `clients.ts`), and the whole process's memory by a ceiling
+ * (`maxMemoryBytes`: past 90% of it, the client holding the most is cut off).
  *
  * Needs the loader hook of `engine/convexTestHook.ts` registered before
  * convex-test is imported: use `cli.ts`, or `startLocalConvex()` from
@@ -21,7 +23,16 @@ import { importFile } from "./engine/modules";
 import { ScheduledFunctionMonitor, resumeScheduledFunctions } from "./engine/scheduledFunctions";
 import { handleHttpRequest } from "./http";
 import { InFlightLimiter } from "./inFlight";
-import { MAX_FRAME_BYTES, MAX_HTTP_REQUESTS_PER_CLIENT, MAX_OPEN_SOCKETS } from "./limits";
+import { Clients, TRY_AGAIN_LATER } from "./clients";
+import {
+  DEFAULT_MAX_MEMORY_BYTES,
+  HTTP_HEADERS_TIMEOUT_MS,
+  HTTP_REQUEST_TIMEOUT_MS,
+  MAX_FRAME_BYTES,
+  MAX_HTTP_REQUESTS_PER_CLIENT,
+  MAX_OPEN_SOCKETS,
+  MEMORY_CHECK_MS,
+} from "./limits";
 import { log } from "./log";
 import { OriginPolicy } from "./origin";
 import { JournalDamaged } from "./storage/journalScan";
@@ -59,6 +70,8 @@ export type LocalConvexOptions = {
   waitForLockMs?: number;
   /** Start even if the journal is damaged: replay the records before the bad one, move the rest to a kept file. */
   salvage?: boolean;
+  /** The memory ceiling (resident, bytes). Default `DEFAULT_MAX_MEMORY_BYTES` (1 GiB). */
+  maxMemoryBytes?: number;
 };
 
 export type LocalConvex = {
@@ -93,19 +106,22 @@ export async function createLocalConvex(options: LocalConvexOptions = {}): Promi
   let appReady!: (value: App | Promise<App>) => void;
   const app = new Promise<App>((resolve) => (appReady = resolve));
   app.catch(() => {}); // a failed start is reported by createLocalConvex itself
-  const server = createServer((req, res) => {
-    app
-      .then((a) => handleHttpRequest(req, res, a))
-      .catch((error: unknown) => {
-        log.error("HTTP request failed", error);
-        if (!res.headersSent)
-          res
-            .writeHead(500, { "Content-Type": "application/json" })
-            .end(
-              JSON.stringify({ code: "InternalError", message: `local-convex failed: ${(error as Error).message}` }),
-            );
-      });
-  });
+  const server = createServer(
+    { headersTimeout: HTTP_HEADERS_TIMEOUT_MS, requestTimeout: HTTP_REQUEST_TIMEOUT_MS },
+    (req, res) => {
+      app
+        .then((a) => handleHttpRequest(req, res, a))
+        .catch((error: unknown) => {
+          log.error("HTTP request failed", error);
+          if (!res.headersSent)
+            res
+              .writeHead(500, { "Content-Type": "application/json" })
+              .end(
+                JSON.stringify({ code: "InternalError", message: `local-convex failed: ${(error as Error).message}` }),
+              );
+        });
+    },
+  );
   server.on("upgrade", (req, socket, head) => {
     if (!origins.allows(req.headers.origin))
       return void socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
@@ -135,6 +151,7 @@ type App = {
   verifier: TokenVerifier;
   origins: OriginPolicy;
   inFlight: InFlightLimiter;
+  clients: Clients;
   durable: DurabilityBarrier;
   dataFile: DurableStore | null;
   summary: string[];
@@ -205,6 +222,8 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
   // Sync sockets, and the timers that keep them alive (the client gives up after 60 s of silence).
   const hub = new SubscriptionHub(engine, { verbose });
   const sessions = new Set<SyncSession>();
+  const clients = new Clients();
+  const memory = watchMemory(options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES, clients);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const pingAfterMs = options.pingAfterMs ?? 15_000;
   const heartbeat = setInterval(
@@ -226,6 +245,7 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
     verifier,
     origins,
     inFlight: new InFlightLimiter(MAX_HTTP_REQUESTS_PER_CLIENT),
+    clients,
     durable,
     dataFile,
     summary,
@@ -240,7 +260,7 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
         const request = { ip: req.socket.remoteAddress ?? null, userAgent: req.headers["user-agent"] ?? null };
-        const session = new SyncSession(ws, { engine, hub, verifier, mutations, request, durable });
+        const session = new SyncSession(ws, { engine, hub, verifier, mutations, request, durable, clients });
         sessions.add(session);
         ws.on("close", () => sessions.delete(session));
       });
@@ -248,6 +268,7 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
     close: (server) =>
       (closing ??= (async () => {
         crons.stop();
+        clearInterval(memory);
         clearInterval(heartbeat);
         clearInterval(liveness);
         for (const session of sessions) session.close(1001, "local-convex is shutting down");
@@ -257,6 +278,28 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
         unlockDataFile?.();
       })()),
   };
+}
+
+/**
+ * Samples the process's resident memory every `MEMORY_CHECK_MS`; past 90%
+ * of `maxBytes`, closes the sockets of the client holding the most (output
+ * not yet written, query results). Returns the timer.
+ */
+function watchMemory(maxBytes: number, clients: Clients): ReturnType<typeof setInterval> {
+  const timer = setInterval(() => {
+    const rss = process.memoryUsage.rss();
+    if (rss < maxBytes * 0.9) return;
+    const heaviest = clients.heaviest();
+    if (!heaviest) return;
+    const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+    log.warn(
+      `Memory at ${mb(rss)} of the ${mb(maxBytes)} ceiling: closing the connections of the client holding the most (${mb(heaviest.bytes)}).`,
+    );
+    for (const socket of clients.socketsOf(heaviest.key))
+      socket.end(TRY_AGAIN_LATER, "OverMemoryLimit: the backend is near its memory ceiling");
+  }, MEMORY_CHECK_MS);
+  timer.unref();
+  return timer;
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
