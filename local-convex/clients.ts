@@ -10,10 +10,13 @@
  *
  * `Clients` keeps the counts. A WebSocket is not known to be anyone's when
  * it opens (the identity comes in a later message): until then it counts
- * among its address's sockets not yet identified, of which the oldest give
- * way to newer ones past `MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS`; it belongs
- * to a client once it authenticates, sends a query or a call, or has been
- * open `IDENTIFY_WITHIN_MS` (then, signed out, to its address).
+ * among its address's sockets not yet identified, at most
+ * `MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS` of them: past that, the oldest gives
+ * way to a new one if it has had `SIGN_IN_GRACE_MS` to sign in (else the
+ * new one is refused), so a burst of idle sockets cannot push out a client
+ * about to sign in. It belongs to a client once it authenticates, sends a
+ * query or a call, or has been open `IDENTIFY_WITHIN_MS` (then, signed out,
+ * to its address).
  */
 import type { UserIdentity } from "convex/server";
 import {
@@ -23,6 +26,7 @@ import {
   MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS,
   MAX_UNSENT_BYTES_PER_CLIENT,
   MAX_UNSENT_BYTES_TOTAL,
+  SIGN_IN_GRACE_MS,
 } from "./limits";
 
 /** A socket's close code when a limit ends it: "try again later" (the official client reconnects after a backoff). */
@@ -37,6 +41,8 @@ export function clientKey(identity: UserIdentity | null, address: string | null)
 export interface ClientSocket {
   /** The peer's address. */
   readonly address: string | null;
+  /** When it opened (ms since the epoch). */
+  readonly openedAt: number;
   /** Ends the connection, telling the client why (a WebSocket close reason: at most 123 bytes). */
   end(code: number, reason: string): void;
 }
@@ -60,17 +66,27 @@ export class Clients {
   /** Unsent output of all clients. */
   private unsentTotal = 0;
 
-  /** A socket that just opened: not yet anyone's. The oldest unidentified one of its address ends if there are too many. */
+  /**
+   * Whether a new socket from `address` may open: yes while its address has
+   * fewer than `MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS` not yet identified, or
+   * when the oldest of those has had `SIGN_IN_GRACE_MS` (it is closed to make room).
+   */
+  mayOpen(address: string | null): boolean {
+    const waiting = this.unidentified.get(address ?? "unknown");
+    if (!waiting || waiting.size < MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS) return true;
+    const oldest = waiting.values().next().value!;
+    if (Date.now() - oldest.openedAt < SIGN_IN_GRACE_MS) return false;
+    waiting.delete(oldest);
+    oldest.end(TRY_AGAIN_LATER, "TooManySockets: too many connections from this address have not signed in");
+    return true;
+  }
+
+  /** A socket that just opened (`mayOpen`): not yet anyone's. */
   opened(socket: ClientSocket): void {
     const address = socket.address ?? "unknown";
     let waiting = this.unidentified.get(address);
     if (!waiting) this.unidentified.set(address, (waiting = new Set()));
     waiting.add(socket);
-    if (waiting.size > MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS) {
-      const oldest = waiting.values().next().value!;
-      waiting.delete(oldest);
-      oldest.end(TRY_AGAIN_LATER, "TooManySockets: too many connections from this address have not signed in yet");
-    }
   }
 
   /**
@@ -127,16 +143,16 @@ export class Clients {
   }
 
   /**
-   * Whether client `key` may have `bytes` more output queued (a Transition
-   * is built only if so): within `MAX_UNSENT_BYTES_PER_CLIENT`, and within
-   * `MAX_UNSENT_BYTES_TOTAL` for all clients; a client with nothing unsent
-   * may always have one message queued, so one client's backlog never holds
-   * another's updates back.
+   * Whether client `key`, which has output not yet written, may have `bytes`
+   * more queued: within `MAX_UNSENT_BYTES_PER_CLIENT`, and within
+   * `MAX_UNSENT_BYTES_TOTAL` for all clients. (A socket with nothing unsent
+   * may always get one Transition, bounded by the results it holds, so a
+   * client's sockets that read are never held back by those that do not.)
    */
   mayQueue(key: string, bytes: number): boolean {
-    const unsent = this.unsentOf(key);
-    if (unsent === 0) return true;
-    return unsent + bytes <= MAX_UNSENT_BYTES_PER_CLIENT && this.unsentTotal + bytes <= MAX_UNSENT_BYTES_TOTAL;
+    return (
+      this.unsentOf(key) + bytes <= MAX_UNSENT_BYTES_PER_CLIENT && this.unsentTotal + bytes <= MAX_UNSENT_BYTES_TOTAL
+    );
   }
 
   // ── Large HTTP bodies being received ───────────────────────────────────────

@@ -69,10 +69,12 @@ export const LARGE_FRAME_BYTES = 1024 * 1024;
 export const MAX_UNSENT_BYTES_PER_SOCKET = MAX_FRAME_BYTES / 2;
 
 /** The same for all the sockets (and HTTP responses) of one client: one user
- * on 40 sockets that never reads holds this much, not 40 times as much. */
+ * on 40 sockets that never read holds about this much more than the one
+ * Transition each may get (which `MAX_RESULT_BYTES_PER_CLIENT` bounds in
+ * all), not 40 times as much. */
 export const MAX_UNSENT_BYTES_PER_CLIENT = 2 * MAX_UNSENT_BYTES_PER_SOCKET;
 
-/** The same for all clients together (a client with nothing waiting may
+/** The same for all clients together (a socket with nothing waiting may
  * still get a Transition, so one client's backlog never stops another's). */
 export const MAX_UNSENT_BYTES_TOTAL = 128 * 1024 * 1024;
 
@@ -112,13 +114,16 @@ export const MAX_SOCKETS_PER_CLIENT = 64;
 export const IDENTIFY_WITHIN_MS = 10_000;
 
 /** Sockets of one address not yet identified: past this, the oldest of them
- * is closed, so idle sockets opened in a burst cannot pile up, while a new
- * socket (a bystander about to sign in) is always let in. */
-export const MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS = 128;
+ * is closed to let a new one in, if it has had `SIGN_IN_GRACE_MS` to sign in
+ * (otherwise the new one is refused, 503), so idle sockets opened in bursts
+ * cannot pile up, and cannot push out a socket about to sign in. */
+export const MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS = 512;
+export const SIGN_IN_GRACE_MS = 2000;
 
-/** Sockets open at once, all clients together: a last bound on memory, never
- * reached by one client (each is at its own cap long before). */
-export const MAX_OPEN_SOCKETS = 2000;
+/** Sockets open at once, all clients together: a last bound on memory (an
+ * idle socket holds a few kB), never reached by one client (each is at its
+ * own caps long before). */
+export const MAX_OPEN_SOCKETS = 4000;
 
 /** HTTP requests one client may have in progress (from its body being read
  * to its response being written out); more get 429. A request counts only

@@ -25,6 +25,7 @@ import {
   MAX_RESULT_BYTES_PER_SOCKET,
   MAX_SOCKETS_PER_CLIENT,
   MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS,
+  SIGN_IN_GRACE_MS,
 } from "./limits";
 import { readStoredData } from "./storage/recovery";
 import { decodeU64 } from "./sync/protocol";
@@ -531,7 +532,7 @@ describe("limits per client", () => {
     return closes;
   }
 
-  test("sockets: one client past MAX_SOCKETS_PER_CLIENT is closed (1013), another's are not; idle sockets give way to new ones", async () => {
+  test("sockets: one client past MAX_SOCKETS_PER_CLIENT is closed (1013), another's are not; idle sockets give way to new ones, after a grace", async () => {
     const hoarder = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_CLIENT + 6 }, () => rawAs("hoarder")));
     const refused = await firstCloses(
       hoarder.map((raw) => raw.closed),
@@ -546,26 +547,30 @@ describe("limits per client", () => {
     // Another client, meanwhile: served.
     expect(await clientAs("not-a-hoarder").query(api.generationJobs.getRecentJobs, {})).toEqual([]);
 
-    // Sockets that never sign in or send anything: past MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS, the oldest go.
-    const idle = Array.from({ length: MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS + 3 }, () => {
-      const ws = new WebSocket(`${backend.url.replace(/^http/, "ws")}/api/1.48.0/sync`);
-      clients.push({ close: () => ws.terminate() });
-      return new Promise<{ code: number; reason: string }>((resolve) =>
-        ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })),
-      );
-    });
-    const gaveWay = await firstCloses(idle, 3);
-    expect(gaveWay.map((close) => close.code)).toEqual([1013, 1013, 1013]);
-    expect(gaveWay[0]!.reason).toMatch(/^TooManySockets: too many connections from this address have not signed in/);
-    const late = await rawAs("late-comer");
-    await late.send({
-      type: "ModifyQuerySet",
-      baseVersion: 0,
-      newVersion: 1,
-      modifications: [{ type: "Add", queryId: 0, udfPath: "generationJobs:getRecentJobs", args: [{}] }],
-    });
-    expect(await late.next((m) => m.type === "Transition")).toMatchObject({
-      modifications: [{ type: "QueryUpdated", value: [] }],
+    // Sockets that never sign in or send anything: at MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS, a new one is let in
+    // only once the oldest has had SIGN_IN_GRACE_MS to sign in, and that one is closed.
+    const open = (): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }> } | number> =>
+      new Promise((resolve) => {
+        const ws = new WebSocket(`${backend.url.replace(/^http/, "ws")}/api/1.48.0/sync`);
+        clients.push({ close: () => ws.terminate() });
+        const closed = new Promise<{ code: number; reason: string }>((done) =>
+          ws.once("close", (code, reason) => done({ code, reason: reason.toString() })),
+        );
+        ws.once("open", () => resolve({ ws, closed }));
+        ws.once("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
+        ws.once("error", () => {});
+      });
+    const idle = await Promise.all(Array.from({ length: MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS }, open));
+    expect(idle.every((socket) => typeof socket !== "number")).toBe(true);
+    expect(await open()).toBe(503); // all of them are younger than SIGN_IN_GRACE_MS
+    let late: Awaited<ReturnType<typeof open>> = 503;
+    for (const deadline = Date.now() + SIGN_IN_GRACE_MS + 5000; late === 503 && Date.now() < deadline;)
+      late = await new Promise((resolve) => setTimeout(() => void open().then(resolve), 100));
+    expect(typeof late).not.toBe("number");
+    const oldest = idle[0] as { closed: Promise<{ code: number; reason: string }> };
+    expect(await oldest.closed).toEqual({
+      code: 1013,
+      reason: "TooManySockets: too many connections from this address have not signed in",
     });
     for (const raw of hoarder) raw.close();
   }, 40_000);

@@ -254,7 +254,7 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
         socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
         return;
       }
-      if (sessions.size >= MAX_OPEN_SOCKETS) {
+      if (sessions.size >= MAX_OPEN_SOCKETS || !clients.mayOpen(req.socket.remoteAddress ?? null)) {
         socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n");
         return;
       }

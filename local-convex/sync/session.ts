@@ -28,9 +28,10 @@
  * past `MAX_SOCKETS_PER_CLIENT` is closed (1013, TooManySockets).
  *
  * Limits (`limits.ts`), each refusing only this client: a Transition is
- * built only when the output this socket and its client have not read yet,
- * plus its size, fits `MAX_UNSENT_BYTES_PER_SOCKET` and the client's share
- * (`Clients.mayQueue`); until then its results coalesce to the newest. The
+ * built only when this socket has nothing unsent, or the output this socket
+ * and its client have not read yet, plus its size, fits
+ * `MAX_UNSENT_BYTES_PER_SOCKET` and the client's share (`Clients.mayQueue`);
+ * until then its results coalesce to the newest. The
  * query results a socket holds add up to at most
  * `MAX_RESULT_BYTES_PER_SOCKET` (and its client's room): a query past it
  * gets QueryFailed (TooMuchData), which also bounds every Transition. At
@@ -111,6 +112,8 @@ type Query = {
 };
 
 export class SyncSession implements SubscriptionUser, ClientSocket {
+  /** When it opened. */
+  readonly openedAt = Date.now();
   /** When this socket last sent or received anything (for Pings and dead-peer checks). */
   lastSentAt = Date.now();
   lastReceivedAt = Date.now();
@@ -514,8 +517,11 @@ export class SyncSession implements SubscriptionUser, ClientSocket {
       TRANSITION_OVERHEAD_BYTES +
       MODIFICATION_OVERHEAD_BYTES * (changed.length + this.removed.length) +
       changed.reduce((sum, [, query]) => sum + query.subscription.resultBytes, 0);
-    const fitsSocket = this.unsentBytes === 0 || this.unsentBytes + size <= MAX_UNSENT_BYTES_PER_SOCKET;
-    if (!fitsSocket || !this.deps.clients.mayQueue(this.accountKey(), size)) return this.retrySyncLater();
+    // (Nothing unsent: one Transition, which the results it holds bound, so a socket that reads is never held back.)
+    const fits =
+      this.unsentBytes === 0 ||
+      (this.unsentBytes + size <= MAX_UNSENT_BYTES_PER_SOCKET && this.deps.clients.mayQueue(this.accountKey(), size));
+    if (!fits) return this.retrySyncLater();
     const modifications = this.removed.map((queryId) => JSON.stringify({ type: "QueryRemoved", queryId }));
     for (const [queryId, query] of changed) {
       modifications.push(query.subscription.modificationText(queryId));
