@@ -12,8 +12,8 @@
  * - a burst of refused calls: 2,000 parallel HTTP mutations and 2,000
  *   WebSocket mutations of a function that does not exist, and 40 frames
  *   naming a 2 MB function (the first one ends that socket);
- * - its ~550 kB page (seeded here) subscribed 100 times on each of 40
- *   sockets that never read, while its jobs keep changing the page;
+ * - one user's ~550 kB page (seeded here) subscribed 100 times on each of
+ *   40 sockets that never read, while its jobs keep changing the page;
  * - one user with 100 sockets, and 150 sockets that never send anything;
  * - one user with 50 sessions, each sending a stream of mutations;
  * - slowloris: 100 signed-out HTTP requests whose headers or body trickle in;
@@ -62,7 +62,7 @@ const P95_LIMIT_MS = 250;
 const BASELINE_OPERATIONS = 60;
 /** ...which the flood may slow by at most this factor (when that is above `P95_LIMIT_MS`). */
 const BASELINE_FACTOR = 5;
-/** The abuser's page: this many questions of ~5.5 kB (seeded in the data file), ~550 kB. */
+/** The big page: this many questions of ~5.5 kB (seeded in the data file), ~550 kB. */
 const SEEDED_QUESTIONS = 100;
 
 const ABUSER = fileURLToPath(new URL("./test/abuser.ts", import.meta.url));
@@ -76,7 +76,7 @@ beforeAll(async () => {
   issuer = await startTestIssuer();
   dir = mkdtempSync(path.join(tmpdir(), "local-convex-flood-"));
   dataFile = path.join(dir, "data.json");
-  seedBigPage(dataFile, `${issuer.issuer}|abuser`);
+  seedBigPage(dataFile, `${issuer.issuer}|pages`);
   backend = await startLocalConvex({
     dataFile,
     env: { LOCAL_AUTH_ISSUER: issuer.issuer, ENABLE_SAMPLE_MODEL: "1", SAMPLE_MODEL_CHUNK_DELAY_MS: "2" },
@@ -156,6 +156,7 @@ async function runAbuser(): Promise<FloodReport> {
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   const tokens: FloodTokens = {
     abuser: await issuer.token("abuser"),
+    pages: await issuer.token("pages"),
     hoarder: await issuer.token("hoarder"),
     sessions: await issuer.token("sessions"),
   };
@@ -271,10 +272,16 @@ describe("flood", () => {
     expect(quantile(all, 0.95)).toBeLessThanOrEqual(p95Limit);
     expect(peakBytes).toBeLessThan(DEFAULT_MAX_MEMORY_BYTES);
     expect(backend.output.join("\n")).not.toMatch(/closing the connections of the client holding the most/); // the per-client limits sufficed
+    // Closed at the frame's header (1009), or, on a machine so slow that it has not arrived within IDENTIFY_WITHIN_MS, as one more socket of its address (1013).
     expect(
-      abuse.oversizedCloseCodes.slice(0, FLOOD.oversizedSockets).every((code) => code === 1009 || code === -1),
+      abuse.oversizedCloseCodes
+        .slice(0, FLOOD.oversizedSockets)
+        .every((code) => code === 1009 || code === 1013 || code === -1),
     ).toBe(true);
-    expect(abuse.oversizedCloseCodes.slice(FLOOD.oversizedSockets).every((code) => code === 1005)).toBe(true); // FatalError, then closed
+    // FatalError, then closed (or, as above, 1013 on a machine too slow to get the frame in within IDENTIFY_WITHIN_MS).
+    expect(
+      abuse.oversizedCloseCodes.slice(FLOOD.oversizedSockets).every((code) => code === 1005 || code === 1013),
+    ).toBe(true);
     // Each refused call that got an answer got a function error (200) or 429 (the abuser's own connections may time out).
     expect(Object.keys(abuse.refusedHttp).filter((status) => !["200", "429", "failed"].includes(status))).toEqual([]);
     expect(abuse.refusedWs).toBe(FLOOD.refusedWsCalls);

@@ -302,6 +302,15 @@ function watchMemory(maxBytes: number, clients: Clients): ReturnType<typeof setI
   return timer;
 }
 
+/**
+ * Connections the kernel may hold for the server before it accepts them
+ * (Node's default is 511; Linux caps it at `net.core.somaxconn`, 4096 by
+ * default): a client opening thousands of connections at once would
+ * otherwise fill the queue, and everybody else's new connections would wait
+ * out SYN retries (1, 3, 7, 15 s).
+ */
+const LISTEN_BACKLOG = 4096;
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
@@ -313,7 +322,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
           : error,
       );
     });
-    server.listen(port, host, () => {
+    server.listen(port, host, LISTEN_BACKLOG, () => {
       const address = server.address();
       resolve(typeof address === "object" && address ? address.port : port);
     });

@@ -2,7 +2,7 @@
  * The abusive client of `flood.test.ts`, run in a process of its own (so the
  * bystander's timings measure the backend, not this traffic's generation):
  *
- *   ABUSER_URL=<backend url> ABUSER_TOKENS='{"abuser":…,"hoarder":…,"sessions":…}' node --import tsx local-convex/test/abuser.ts
+ *   ABUSER_URL=<backend url> ABUSER_TOKENS='{"abuser":…,"pages":…,"hoarder":…,"sessions":…}' node --import tsx local-convex/test/abuser.ts
  *
  * Does everything in `FLOOD` at once, as three users (`FloodTokens`) and
  * signed out, and prints one JSON line: what the backend answered (`FloodReport`).
@@ -31,7 +31,7 @@ export const FLOOD = {
   longNameFrames: 40,
   /** In every refused function name, to look for in the data file. */
   marker: "refusedFloodMarker",
-  /** Sockets of the abuser each subscribing `bigPageCopies` copies of its ~550 kB page (the test seeds it), then never reading. */
+  /** Sockets of one user (`pages`) each subscribing `bigPageCopies` copies of its ~550 kB page (the test seeds it), then never reading, while its jobs change the page. */
   bigPageSockets: 40,
   bigPageCopies: 100,
   /** Sockets of one user (`hoarder`), past its `MAX_SOCKETS_PER_CLIENT`. */
@@ -48,7 +48,7 @@ export const FLOOD = {
 };
 
 /** The users the abuser floods as. */
-export type FloodTokens = { abuser: string; hoarder: string; sessions: string };
+export type FloodTokens = { abuser: string; pages: string; hoarder: string; sessions: string };
 
 export type FloodReport = {
   oversizedCloseCodes: number[];
@@ -93,14 +93,37 @@ export async function flood(url: string, tokens: FloodTokens): Promise<FloodRepo
     await raw.send({ type: "Authenticate", baseVersion: 0, tokenType: "User", value: as });
     return raw;
   };
+  const call = (path: string, args: Record<string, unknown>, as = token) =>
+    fetch(`${url}/api/mutation`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${as}` },
+      body: JSON.stringify({ path, args }),
+    });
+  const jobs = done(
+    "jobs",
+    Promise.all(
+      [0, 1, 2].map((i) =>
+        call("generationJobs:createJob", { prompt: `Abuse topic ${i}` }).then(
+          (r) => r.arrayBuffer(),
+          () => null, // its connection may time out: the jobs only keep the subscriptions busy
+        ),
+      ),
+    ),
+  );
   const everything: Array<{ close(): void }> = [];
 
-  // The abuser's big page on many sockets, many copies each, never read.
+  // One user's big page on many sockets, many copies each, never read, changed by its jobs.
   const bigPages = done(
     "bigPages",
-    Promise.all(
-      Array.from({ length: FLOOD.bigPageSockets }, async () => {
-        const raw = await signedIn();
+    Promise.all([
+      ...[0, 1, 2].map((i) =>
+        call("generationJobs:createJob", { prompt: `Page topic ${i}` }, tokens.pages).then(
+          (r) => r.arrayBuffer(),
+          () => null,
+        ),
+      ),
+      ...Array.from({ length: FLOOD.bigPageSockets }, async () => {
+        const raw = await signedIn(tokens.pages);
         everything.push(raw);
         await raw.send({
           type: "ModifyQuerySet",
@@ -115,7 +138,7 @@ export async function flood(url: string, tokens: FloodTokens): Promise<FloodRepo
         });
         raw.stopReading();
       }),
-    ),
+    ]),
   );
 
   // One user's sockets past its cap; sockets that never send anything.
@@ -192,13 +215,21 @@ export async function flood(url: string, tokens: FloodTokens): Promise<FloodRepo
     (async () => {
       for (let probe = 0; probe < 5; probe++) {
         await new Promise((resolve) => setTimeout(resolve, 500));
-        const response = await fetch(`${url}/api/query`, {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ path: "generationJobs:getRecentJobs", args: {} }),
-        });
-        await response.arrayBuffer();
-        slowProbes.push(response.status);
+        // A connection the pool reuses just as the server closes it is tried again (the client's race, not a refusal).
+        for (let attempt = 0; ; attempt++) {
+          try {
+            const response = await fetch(`${url}/api/query`, {
+              method: "POST",
+              headers: { "Content-Type": "application/json" },
+              body: JSON.stringify({ path: "generationJobs:getRecentJobs", args: {} }),
+            });
+            await response.arrayBuffer();
+            slowProbes.push(response.status);
+            break;
+          } catch (error) {
+            if (attempt === 2) throw error;
+          }
+        }
       }
     })(),
   );
@@ -243,21 +274,6 @@ export async function flood(url: string, tokens: FloodTokens): Promise<FloodRepo
       }),
     ),
   );
-  const call = (path: string, args: Record<string, unknown>) =>
-    fetch(`${url}/api/mutation`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-      body: JSON.stringify({ path, args }),
-    });
-  const jobs = done(
-    "jobs",
-    Promise.all(
-      [0, 1, 2].map((i) =>
-        call("generationJobs:createJob", { prompt: `Abuse topic ${i}` }).then((r) => r.arrayBuffer()),
-      ),
-    ),
-  );
-
   // Oversized frames (closed at their header), and frames just under the limit naming a huge function.
   const hugeName = `${FLOOD.marker}${"x".repeat(MAX_FRAME_BYTES - 1024)}`;
   const oversized = done(
