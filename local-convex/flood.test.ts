@@ -39,6 +39,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { ConvexClient } from "convex/browser";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { api } from "../convex/_generated/api";
+import { newCard } from "../lib/fsrs";
 import { startLocalConvex, type LocalConvexProcess } from "./index";
 import {
   DEFAULT_MAX_MEMORY_BYTES,
@@ -92,17 +93,7 @@ afterAll(async () => {
 /** A data file where `userId` has `SEEDED_QUESTIONS` questions of ~5.5 kB: a ~550 kB page. */
 function seedBigPage(file: string, userId: string): void {
   const now = Date.now();
-  const card = {
-    state: "new",
-    due: now,
-    stability: 0,
-    difficulty: 0,
-    elapsedDays: 0,
-    scheduledDays: 0,
-    learningSteps: 0,
-    reps: 0,
-    lapses: 0,
-  };
+  const card = newCard(now);
   const questions = Array.from({ length: SEEDED_QUESTIONS }, (_, i) => ({
     _id: `${String(10000 + i).padStart(32 - "questions".length, "0")}questions`,
     _creationTime: now - SEEDED_QUESTIONS + i,

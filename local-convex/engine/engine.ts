@@ -12,9 +12,11 @@
  *   re-sent mutation), snapshot-consistent groups of queries
  *   (`runExclusive`), and access to the stored documents for persistence
  *   and the scheduler;
- * - fair turns at the database: each call names whose turn it is (a client
- *   session, an HTTP client; `gate.ts` serves them round-robin), and what it
+ * - fair turns at the database: each call names whose turn it is (its
+ *   client, `clients.ts`; `gate.ts` serves them round-robin), and what it
  *   starts (scheduled functions, an action's mutations) inherits it;
+ * - where commits are saved: a recorder (the journal) hears of each commit
+ *   first and may undo it (`setCommitRecorder`: while the disk is full);
  * - durability for actions: an action's `ctx.runMutation` (and scheduler
  *   calls) return only once the durability barrier (`setDurabilityBarrier`,
  *   the journal's fsync) says the commit is on disk.
