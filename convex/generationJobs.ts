@@ -1,35 +1,31 @@
 /**
- * The public jobs API: what the web app calls to start, follow, cancel,
- * pause, resume, retry and extend generation jobs, whether it may start one
- * now, and which model they run on.
+ * The public jobs API: start, follow, cancel, pause, resume, retry and extend
+ * generation jobs, and which model they run on. Whether a user may start one
+ * is `admission.ts`'s; every status change goes through `transition`.
  *
- * Tables: inserts and reads `generationJobs` (status changes only through
- * `transition`, `jobTransitions.ts`); reads `_scheduled_functions` (is a
- * cancelled job's action still waiting?) and the rate limiter's component
- * tables. Never writes `questions`: only `questions.saveBatch` does.
+ * Tables: inserts and reads `generationJobs`; reads `_scheduled_functions`.
  */
-import { omit } from "convex-helpers";
-import { formatDistanceStrict } from "date-fns";
+import { pick } from "convex-helpers";
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
-import { canTransition, moreQuestionsCount, newJobFields, nextUtcMidnight, questionsLeft, utcDay } from "../lib/jobs";
-import { validatePrompt } from "../lib/prompt";
 import {
-  ACTIVE_JOB_STATUSES,
-  vJobStatus,
-  vModelKind,
-  vPublicJob,
-  type JobStatus,
-  type PublicJob,
-} from "../lib/validators";
-import { internal } from "./_generated/api";
-import type { Doc, Id } from "./_generated/dataModel";
+  canTransition,
+  estimateAttemptTokens,
+  moreQuestionsCount,
+  newJobFields,
+  questionsLeft,
+  storedPhase,
+} from "../lib/jobs";
+import { validatePrompt } from "../lib/prompt";
+import { publicJobFields, vJobStatus, vModelKind, vPublicJob, type JobStatus, type PublicJob } from "../lib/validators";
+import type { Doc } from "./_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "./_generated/server";
 import { chooseModel } from "./lib/ai/models";
+import { GENERATION_SYSTEM_PROMPT } from "./lib/ai/prompts";
 import { userMutation, userQuery } from "./lib/functions";
-import { rateLimiter } from "./lib/rateLimits";
-import { transition } from "./jobTransitions";
+import { activeJobDocs, assertCanStartJob } from "./admission";
+import { queueNewJob, transition } from "./jobTransitions";
 
 /** Prompts in job lists are cut to this many characters (the detail page shows all). */
 const PROMPT_PREVIEW_LENGTH = 280;
@@ -38,12 +34,14 @@ const PROMPT_PREVIEW_LENGTH = 280;
 
 /**
  * Starts a background generation job for the signed-in user and returns its id
- * at once; `processJob` runs it on the server.
+ * at once: the job joins the queue and starts as soon as the generation pool
+ * has a slot and the model's quota allows (at once when it has room);
+ * `processJob` runs it on the server.
  *
  * - The prompt must be text of `MIN_PROMPT_LENGTH`..`MAX_PROMPT_LENGTH`
  *   characters once trimmed and stripped of invisible ones (`INVALID_PROMPT`).
- * - At most `MAX_CONCURRENT_PER_USER` jobs pending or processing per user
- *   (`CONCURRENCY_LIMIT`).
+ * - At most `MAX_CONCURRENT_PER_USER` jobs queued or running per user
+ *   (`CONCURRENCY_LIMIT`), and within today's token budget (`BUDGET_EXCEEDED`).
  * - Per-user token bucket (`RATE_LIMITED`, with `retryAfterMs`).
  * - The same `idempotencyKey` always returns the same job, so a double-click
  *   or a re-sent request never makes two jobs.
@@ -70,16 +68,17 @@ export const createJob = userMutation({
     }
     const checked = validatePrompt(args.prompt);
     if (!checked.ok) throw appError("INVALID_PROMPT", checked.message);
-    await assertCanStartJob(ctx, userId);
+    await assertCanStartJob(
+      ctx,
+      userId,
+      estimateAttemptTokens({ prompt: checked.prompt, questionsSaved: 0 }, GENERATION_SYSTEM_PROMPT.length),
+    );
 
-    const now = Date.now();
-    const { ip } = await ctx.meta.getRequestMetadata();
     const jobId = await ctx.db.insert("generationJobs", {
-      ...newJobFields(userId, checked.prompt, now),
-      ...(ip ? { ipAddress: ip } : {}),
+      ...newJobFields(userId, checked.prompt, Date.now()),
       ...(args.idempotencyKey !== undefined ? { idempotencyKey: args.idempotencyKey } : {}),
     });
-    await scheduleProcessing(ctx, jobId, userId);
+    await queueNewJob(ctx, (await ctx.db.get("generationJobs", jobId))!);
     return jobId;
   },
 });
@@ -127,6 +126,30 @@ export const getActiveJobs = userQuery({
   },
 });
 
+/**
+ * The caller's jobs that are running, queued or paused, newest first: what
+ * the live strip shows. Reads only those statuses through an index (active
+ * ones are at most `MAX_CONCURRENT_PER_USER` per status; paused ones, which
+ * are kept for `FAILED_JOB_RETENTION_DAYS`, the newest `RECENT_JOBS_MAX_LIMIT`).
+ */
+export const getLiveJobs = userQuery({
+  args: {},
+  returns: v.array(vPublicJob),
+  handler: async (ctx) => {
+    if (ctx.userId === null) return [];
+    const userId = ctx.userId;
+    const [active, paused] = await Promise.all([
+      activeJobDocs(ctx, userId),
+      ctx.db
+        .query("generationJobs")
+        .withIndex("by_user_status", (q) => q.eq("userId", userId).eq("status", "paused"))
+        .order("desc")
+        .take(JOB_CONFIG.RECENT_JOBS_MAX_LIMIT),
+    ]);
+    return [...active, ...paused].map((job) => toPublicJob(job, PROMPT_PREVIEW_LENGTH));
+  },
+});
+
 /** One of the caller's jobs with its full prompt, or null if it does not exist,
  * is not theirs, or `jobId` is not a job id at all. */
 export const getJobById = userQuery({
@@ -141,7 +164,7 @@ export const getJobById = userQuery({
 });
 
 /**
- * Cancels one of the caller's pending or processing jobs. Questions saved so
+ * Cancels one of the caller's queued, running or paused jobs. Questions saved so
  * far are kept; from the moment this returns, the job gets no further writes
  * (`saveBatch` checks the status in its own transaction) and its model stream
  * is aborted at its next batch. Returns how many questions were kept.
@@ -162,7 +185,7 @@ export const cancelJob = userMutation({
 });
 
 /**
- * Pauses one of the caller's pending or processing jobs. Like a cancel, the
+ * Pauses one of the caller's queued or running jobs. Like a cancel, the
  * questions saved so far are kept and no further question of the running
  * attempt is written from the moment this returns; unlike one, the job waits
  * to be resumed (`resumeJob`). A paused job does not count toward
@@ -251,31 +274,6 @@ export const retryJob = userMutation({
   },
 });
 
-/**
- * Whether the caller may start a job now, so the form can say so before a
- * refusal: how many of their jobs run (pending or processing) against
- * `MAX_CONCURRENT_PER_USER`, and, when the rate limit's bucket is empty, when
- * the next start is allowed (`rateLimitedUntil`, ms since the epoch). Null when
- * signed out. The mutations still enforce every limit themselves.
- */
-export const getStartAllowance = userQuery({
-  args: {},
-  returns: v.union(
-    v.object({ running: v.number(), maxRunning: v.number(), rateLimitedUntil: v.union(v.number(), v.null()) }),
-    v.null(),
-  ),
-  handler: async (ctx) => {
-    if (ctx.userId === null) return null;
-    const running = (await activeJobDocs(ctx, ctx.userId)).length;
-    const { ok, retryAfter } = await rateLimiter.check(ctx, "startJob", { key: ctx.userId });
-    return {
-      running,
-      maxRunning: JOB_CONFIG.MAX_CONCURRENT_PER_USER,
-      rateLimitedUntil: ok ? null : Date.now() + Math.ceil(retryAfter ?? 0),
-    };
-  },
-});
-
 /** Which model new jobs run on, so the UI can say when it is the offline
  * sample; null when none is configured (a job would fail at once). */
 export const getModelInfo = userQuery({
@@ -299,82 +297,18 @@ async function getOwnJob(ctx: QueryCtx, rawJobId: string, userId: string) {
   return job;
 }
 
-async function activeJobDocs(ctx: QueryCtx, userId: string): Promise<Doc<"generationJobs">[]> {
-  const byStatus = await Promise.all(
-    ACTIVE_JOB_STATUSES.map((status) =>
-      ctx.db
-        .query("generationJobs")
-        .withIndex("by_user_status", (q) => q.eq("userId", userId).eq("status", status))
-        .order("desc")
-        .take(JOB_CONFIG.MAX_CONCURRENT_PER_USER),
-    ),
-  );
-  return byStatus.flat().sort((a, b) => b.createdAt - a.createdAt);
-}
-
-const vUsageToday = v.object({ usedTokens: v.number(), budgetTokens: v.number(), resetsAt: v.number() });
-
-/** The caller's model tokens today (UTC) against the daily budget
- * (`DAILY_TOKEN_BUDGET`), and when it resets; null when signed out. */
-export const getUsageToday = userQuery({
-  args: {},
-  returns: v.union(vUsageToday, v.null()),
-  handler: async (ctx) => (ctx.userId === null ? null : await usageToday(ctx, ctx.userId)),
-});
-
-async function usageToday(ctx: QueryCtx, userId: string) {
-  const now = Date.now();
-  const today = await ctx.db
-    .query("dailyUsage")
-    .withIndex("by_user_day", (q) => q.eq("userId", userId).eq("day", utcDay(now)))
-    .unique();
-  return {
-    usedTokens: today ? today.inputTokens + today.outputTokens : 0,
-    budgetTokens: JOB_CONFIG.DAILY_TOKEN_BUDGET,
-    resetsAt: nextUtcMidnight(now),
-  };
-}
-
-/** Concurrency limit (pending + processing), the daily token budget, then the rate limit. Throws the
- * error the UI shows; a rejected call rolls back and consumes no token. */
-async function assertCanStartJob(ctx: MutationCtx, userId: string): Promise<void> {
-  const active = await activeJobDocs(ctx, userId);
-  if (active.length >= JOB_CONFIG.MAX_CONCURRENT_PER_USER) {
-    throw appError(
-      "CONCURRENCY_LIMIT",
-      `You already have ${JOB_CONFIG.MAX_CONCURRENT_PER_USER} generations running. Wait for one to finish or cancel one, then try again.`,
-    );
-  }
-  const usage = await usageToday(ctx, userId);
-  if (usage.usedTokens >= usage.budgetTokens) {
-    const wait = formatDistanceStrict(Date.now(), usage.resetsAt, { roundingMethod: "ceil" });
-    throw appError(
-      "BUDGET_EXCEEDED",
-      `You've used today's AI budget (${usage.usedTokens.toLocaleString("en-US")} of ${usage.budgetTokens.toLocaleString("en-US")} tokens). It resets in ${wait}, at midnight UTC.`,
-      { retryAfterMs: usage.resetsAt - Date.now() },
-    );
-  }
-  const { ok, retryAfter } = await rateLimiter.limit(ctx, "startJob", { key: userId });
-  if (!ok) {
-    const wait = formatDistanceStrict(0, Math.max(1000, retryAfter), { roundingMethod: "ceil" });
-    throw appError("RATE_LIMITED", `You're starting generations too quickly. Try again in ${wait}.`, {
-      retryAfterMs: Math.ceil(retryAfter),
-    });
-  }
-}
-
 /**
- * A new attempt of `job` (retry, resume, continue, more): checks the limits,
- * moves it back to `pending` with `fields` and schedules `processJob`. The
- * attempt number goes up, so writes of any earlier attempt are refused.
+ * A new attempt of `job` (retry, resume, continue, more): checks the limits
+ * and puts it back in the queue with `fields` (dispatched at once if the pool
+ * has room). The attempt number goes up, so writes of any earlier attempt are refused.
  */
 async function restartJob(ctx: MutationCtx, job: Doc<"generationJobs">, fields: Partial<Doc<"generationJobs">> = {}) {
-  await assertCanStartJob(ctx, job.userId);
   const next = { ...job, ...fields };
-  const moved = await transition(ctx, job, "pending", {
+  await assertCanStartJob(ctx, job.userId, estimateAttemptTokens(next, GENERATION_SYSTEM_PROMPT.length));
+  const moved = await transition(ctx, job, "queued", {
     ...fields,
     attempts: job.attempts + 1,
-    phase: next.topic !== undefined && next.estimatedTotal !== undefined ? "generating" : "clarifying",
+    phase: next.topic !== undefined && next.estimatedTotal !== undefined ? "generating" : "planning",
     errorCode: undefined,
     errorMessage: undefined,
     retryable: undefined,
@@ -382,7 +316,6 @@ async function restartJob(ctx: MutationCtx, job: Doc<"generationJobs">, fields: 
     durationMs: undefined,
   });
   if (!moved) throw appError("INVALID_STATE", "This generation can't be restarted from its current state.");
-  await scheduleProcessing(ctx, job._id, job.userId);
 }
 
 /** A job's scheduled action that has not started yet is dropped (a running
@@ -393,13 +326,11 @@ async function dropWaitingAction(ctx: MutationCtx, job: Doc<"generationJobs">) {
   if (scheduled?.state.kind === "pending") await ctx.scheduler.cancel(job.scheduledFunctionId);
 }
 
-async function scheduleProcessing(ctx: MutationCtx, jobId: Id<"generationJobs">, userId: string) {
-  const scheduledFunctionId = await ctx.scheduler.runAfter(0, internal.aiGeneration.processJob, { jobId, userId });
-  await ctx.db.patch("generationJobs", jobId, { scheduledFunctionId });
-}
+/** The fields of a job its owner sees (`publicJobFields`): never the table's own bookkeeping. */
+const PUBLIC_JOB_FIELDS = ["_id", "_creationTime", ...Object.keys(publicJobFields)] as (keyof PublicJob)[];
 
 function toPublicJob(job: Doc<"generationJobs">, promptLimit?: number): PublicJob {
-  const visible = omit(job, ["userId", "questionIds", "ipAddress", "idempotencyKey", "scheduledFunctionId"]);
+  const visible = { ...(pick(job, PUBLIC_JOB_FIELDS) as PublicJob), phase: storedPhase(job.phase) };
   if (promptLimit !== undefined && visible.prompt.length > promptLimit) {
     return { ...visible, prompt: `${visible.prompt.slice(0, promptLimit).trimEnd()}…` };
   }
@@ -411,12 +342,7 @@ function clampLimit(limit: number | undefined): number {
   return Math.min(JOB_CONFIG.RECENT_JOBS_MAX_LIMIT, Math.max(1, Math.floor(limit)));
 }
 
+/** How a job that can no longer be cancelled ended (completed, cancelled or failed). */
 function finishedVerb(status: JobStatus): string {
-  return status === "completed"
-    ? "completed"
-    : status === "cancelled"
-      ? "been cancelled"
-      : status === "paused"
-        ? "been paused"
-        : "failed";
+  return status === "completed" ? "completed" : status === "cancelled" ? "been cancelled" : "failed";
 }

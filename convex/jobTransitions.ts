@@ -1,35 +1,24 @@
 /**
- * The job state machine's transitions: every change of a job's status, and
- * the progress a running attempt records.
+ * The job state machine: every change of a job's status (`transition`, the one
+ * writer, checked against `JOB_TRANSITIONS`), and the progress a running
+ * attempt records. Each write of an attempt carries its number and is refused
+ * once the job has moved on to a newer one (`isCurrentAttempt`).
  *
- * Tables: reads and writes `generationJobs` and `dailyUsage` (tokens per user
- * per day); reads `questions` (startJob tells a retry which questions
- * exist). Nothing else in `convex/` changes a
- * job's `status`: the public API (`generationJobs.ts`), saving a batch
- * (`questions.ts`) and maintenance (`maintenance.ts`) call `transition` and
- * `recordProgress` from here.
- *
- * `transition` refuses what `canTransition` (`lib/jobs.ts`, `JOB_TRANSITIONS`)
- * does not allow, so a late `completeJob` or `failJob` can never overwrite
- * `cancelled`; it alone stamps `completedAt` and `durationMs`, and keeps the
- * job's attempt history (an entry opened by `startJob`, closed when the
- * attempt ends: completed, failed, cancelled or paused).
- *
- * **One attempt writes at a time.** `startJob` hands the action its attempt
- * number (`job.attempts`); every write of the action (`saveBatch`,
- * `completeJob`, `failJob`) carries it and is refused once the job has moved
- * to a newer attempt, so an action still streaming after a pause and a quick
- * resume (or a cancel and continue) can never write into the new attempt.
- * An attempt's tokens are written with its end (on the job, its attempt and
- * the user's `dailyUsage`); those of an attempt cancelled under it count
- * toward the user's day only.
+ * Tables: reads and writes `generationJobs`; reads `questions` (what a
+ * continued job already has); the attempt's tokens go to the ledger of `admission.ts`.
  */
 import { v, type Infer } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
-import { canTransition, endsAttempt, isTerminalStatus, JOB_ERRORS, utcDay } from "../lib/jobs";
+import {
+  canTransition,
+  endsAttempt,
+  estimateAttemptTokens,
+  isFinishedStatus,
+  isRunningStatus,
+  JOB_ERRORS,
+} from "../lib/jobs";
 import {
   vErrorCode,
-  vJobPhase,
   vModelKind,
   vTokenUsage,
   type AttemptRecord,
@@ -38,7 +27,19 @@ import {
   type TokenUsage,
 } from "../lib/validators";
 import type { Doc } from "./_generated/dataModel";
-import { internalMutation, type MutationCtx } from "./_generated/server";
+import { internal } from "./_generated/api";
+import { internalMutation, internalQuery, type MutationCtx } from "./_generated/server";
+import {
+  activeJobDocs,
+  addDailyUsage,
+  attemptAllowance,
+  releaseTokens,
+  reserveTokens,
+  takeModelQuota,
+  usageFields,
+} from "./admission";
+import { GENERATION_SYSTEM_PROMPT } from "./lib/ai/prompts";
+import { dequeue, enqueue, patchPool, poolSettings, queueHead, readPool } from "./lib/queue";
 
 const vStartedJob = v.object({
   /** The attempt this action runs: its writes carry it (see the module header). */
@@ -49,6 +50,8 @@ const vStartedJob = v.object({
   questionsSaved: v.number(),
   /** Questions a previous attempt saved: the model is told to avoid them. */
   existingQuestions: v.array(v.string()),
+  /** The most this attempt may spend (its reservation of the user's day). */
+  tokenAllowance: v.number(),
 });
 export type StartedJob = Infer<typeof vStartedJob>;
 
@@ -78,26 +81,8 @@ export const startJob = internalMutation({
       ...(job.estimatedTotal !== undefined ? { estimatedTotal: job.estimatedTotal } : {}),
       questionsSaved: job.questionsSaved,
       existingQuestions: existing.map((q) => q.question),
+      tokenAllowance: job.tokenReservation?.tokens ?? JOB_CONFIG.MAX_ATTEMPT_TOKENS,
     };
-  },
-});
-
-/** Records the phase (and the topic and estimate once known) of a processing
- * job. Returns false, writing nothing, if the job is no longer processing.
- * (The topic joins the user's topic list with the first saved question: see `saveBatch`.) */
-export const updateProgress = internalMutation({
-  args: {
-    jobId: v.id("generationJobs"),
-    phase: vJobPhase,
-    estimatedTotal: v.optional(v.number()),
-    topic: v.optional(v.string()),
-  },
-  returns: v.boolean(),
-  handler: async (ctx, { jobId, ...progress }) => {
-    const job = await ctx.db.get("generationJobs", jobId);
-    if (!job || job.status !== "processing") return false;
-    await recordProgress(ctx, job, progress);
-    return true;
   },
 });
 
@@ -134,16 +119,49 @@ export const failJob = internalMutation({
   },
 });
 
-/** Counts the tokens of an attempt that stopped without a transition of its
- * own (the job was cancelled under it) toward the user's day. The job itself
- * is not written: nothing is, once a job is cancelled. */
-export const recordUsage = internalMutation({
-  args: { jobId: v.id("generationJobs"), usage: vTokenUsage },
-  returns: v.null(),
-  handler: async (ctx, { jobId, usage }) => {
+/**
+ * The provider answered 429 although the model's quota allowed the attempt:
+ * dispatching backs off (`RATE_LIMIT_BACKOFF_MS`, doubling per 429) and the
+ * job goes back to the queue, keeping its place by age, as a new attempt that
+ * continues where this one stopped. After `MAX_RATE_LIMIT_REQUEUES` it fails
+ * with RATE_LIMIT instead. Returns false, writing nothing, if the job has
+ * moved on from `attempt`.
+ */
+export const requeueJob = internalMutation({
+  args: { jobId: v.id("generationJobs"), attempt: v.number(), usage: vTokenUsage },
+  returns: v.boolean(),
+  handler: async (ctx, { jobId, attempt, usage }) => {
     const job = await ctx.db.get("generationJobs", jobId);
-    if (job) await addDailyUsage(ctx, job.userId, usage);
-    return null;
+    if (!job || job.status !== "processing" || !isCurrentAttempt(job, attempt)) {
+      if (job) await addDailyUsage(ctx, job.userId, usage);
+      return false;
+    }
+    const pool = await readPool(ctx);
+    const { initial, max } = JOB_CONFIG.RATE_LIMIT_BACKOFF_MS;
+    const backoffMs = Math.min(max, pool.backoffMs ? pool.backoffMs * 2 : initial);
+    await patchPool(ctx, { backoffMs, backoffUntil: Date.now() + backoffMs });
+    const requeues = job.rateLimitRequeues ?? 0;
+    if (requeues >= JOB_CONFIG.MAX_RATE_LIMIT_REQUEUES) {
+      return await transition(ctx, job, "failed", failure("RATE_LIMIT"), usage);
+    }
+    return await transition(
+      ctx,
+      job,
+      "queued",
+      { attempts: job.attempts + 1, rateLimitRequeues: requeues + 1, queuedAt: job.queuedAt ?? job.createdAt },
+      usage,
+    );
+  },
+});
+
+/** Whether the job is still processing attempt `attempt`: what a running action
+ * asks between saves, so a pause or cancel stops its stream in time (`BatchSaver`). */
+export const isAttemptRunning = internalQuery({
+  args: { jobId: v.id("generationJobs"), attempt: v.number() },
+  returns: v.boolean(),
+  handler: async (ctx, { jobId, attempt }) => {
+    const job = await ctx.db.get("generationJobs", jobId);
+    return job !== null && job.status === "processing" && isCurrentAttempt(job, attempt);
   },
 });
 
@@ -158,7 +176,10 @@ export function isCurrentAttempt(job: Doc<"generationJobs">, attempt: number | u
  * and refreshes the heartbeat. A job that finishes (completed, failed,
  * cancelled) gets `completedAt` and, if it had started, `durationMs` (the one
  * place durations are computed); its open attempt is closed in its history
- * then, and when it is paused. `usage`, the attempt's tokens, is added in the same write.
+ * then, and when it is paused or requeued. `usage`, the attempt's tokens, is
+ * added in the same write. The generation pool follows (`poolEffects`): a job
+ * that joins the queue takes its place, one that leaves the pool frees its
+ * slot, and waiting jobs are dispatched into free slots, all in this transaction.
  * Returns whether anything was written.
  */
 export async function transition(
@@ -172,7 +193,7 @@ export async function transition(
   const now = Date.now();
   const next = { ...job, ...fields, status: to };
   const finished = {
-    ...(isTerminalStatus(to)
+    ...(isFinishedStatus(to)
       ? { completedAt: now, ...(job.startedAt !== undefined ? { durationMs: now - job.startedAt } : {}) }
       : {}),
     ...(endsAttempt(to)
@@ -180,60 +201,127 @@ export async function transition(
       : {}),
   };
   const withUsage = usage ? await usageFields(ctx, { ...next, ...finished }, usage) : {};
+  const pool = await poolEffects(ctx, job, to, now);
   await ctx.db.patch("generationJobs", job._id, {
     ...finished,
     ...fields,
     ...withUsage,
+    ...pool.fields,
     status: to,
     lastProgressAt: now,
   });
+  if (pool.dispatch) await dispatchWaiting(ctx);
   return true;
 }
 
-/** Adds `usage` to the user's tokens of today (what the daily budget is checked against). */
-async function addDailyUsage(ctx: MutationCtx, userId: string, usage: TokenUsage): Promise<void> {
-  const day = utcDay(Date.now());
-  const today = await ctx.db
-    .query("dailyUsage")
-    .withIndex("by_user_day", (q) => q.eq("userId", userId).eq("day", day))
-    .unique();
-  if (today) {
-    await ctx.db.patch("dailyUsage", today._id, {
-      inputTokens: today.inputTokens + usage.inputTokens,
-      outputTokens: today.outputTokens + usage.outputTokens,
+/**
+ * What a move of `job` to `to` does to the pool, and the job fields that go
+ * with it: joining the queue inserts its row (its round: how many other jobs
+ * its user has queued or running); leaving it deletes the row; entering
+ * `pending` takes a slot, reserves the attempt's tokens from its user's day
+ * and schedules `processJob`; leaving the pool frees the slot, gives the
+ * reservation back and records how long the attempt took.
+ */
+async function poolEffects(
+  ctx: MutationCtx,
+  job: Doc<"generationJobs">,
+  to: JobStatus,
+  now: number,
+): Promise<{ fields: Partial<Doc<"generationJobs">>; dispatch: boolean }> {
+  const from = job.status;
+  const fields: Partial<Doc<"generationJobs">> = {};
+  let dispatch = false;
+  if (from === "queued") await dequeue(ctx, job._id);
+  if (to === "queued") {
+    // A job the provider's 429 sent back keeps its place by age.
+    fields.queuedAt = from === "processing" ? (job.queuedAt ?? now) : now;
+    await takeQueuePlace(ctx, job, fields.queuedAt);
+    dispatch = true;
+  }
+  const wasRunning = isRunningStatus(from);
+  const isRunning = isRunningStatus(to);
+  if (!wasRunning && isRunning) {
+    const pool = await readPool(ctx);
+    await patchPool(ctx, { running: pool.running + 1, changedAt: now });
+    fields.tokenReservation = await reserveTokens(ctx, job.userId, await attemptAllowance(ctx, job.userId));
+    fields.scheduledFunctionId = await ctx.scheduler.runAfter(0, internal.aiGeneration.processJob, {
+      jobId: job._id,
+      userId: job.userId,
     });
-  } else {
-    await ctx.db.insert("dailyUsage", {
-      userId,
-      day,
-      inputTokens: usage.inputTokens,
-      outputTokens: usage.outputTokens,
+  }
+  if (wasRunning && !isRunning) {
+    const pool = await readPool(ctx);
+    const took = from === "processing" && job.startedAt !== undefined ? now - job.startedAt : null;
+    await patchPool(ctx, {
+      running: Math.max(0, pool.running - 1),
+      changedAt: now,
+      ...(took !== null && to === "completed"
+        ? { avgAttemptMs: Math.round(pool.avgAttemptMs ? pool.avgAttemptMs * 0.8 + took * 0.2 : took) }
+        : {}),
+      ...(to === "completed" ? { backoffMs: undefined } : {}),
     });
+    if (job.tokenReservation) await releaseTokens(ctx, job.userId, job.tokenReservation);
+    fields.tokenReservation = undefined;
+    fields.quotaTokens = undefined;
+    dispatch = true;
+  }
+  return { fields, dispatch };
+}
+
+/**
+ * A job created `queued` (`createJob`) takes its place in the queue, and
+ * waiting jobs are dispatched: the start of its life, as `transition` does
+ * for every later attempt.
+ */
+export async function queueNewJob(ctx: MutationCtx, job: Doc<"generationJobs">): Promise<void> {
+  await takeQueuePlace(ctx, job, job.queuedAt ?? job.createdAt);
+  await dispatchWaiting(ctx);
+}
+
+/** The queue row of `job`: its round is how many other jobs its user has queued or running. */
+async function takeQueuePlace(ctx: MutationCtx, job: Doc<"generationJobs">, queuedAt: number): Promise<void> {
+  const others = (await activeJobDocs(ctx, job.userId)).filter((other) => other._id !== job._id);
+  await enqueue(ctx, job, others.length, queuedAt);
+}
+
+/**
+ * Dispatches waiting jobs into the pool's free slots, in queue order, while
+ * the model's quota allows: each moves `queued → pending` (its action is
+ * scheduled). When the quota or a backoff says wait, a `generationQueue.dispatch`
+ * is scheduled for then (one at a time); a job whose user has no budget left
+ * today fails with BUDGET_EXCEEDED. At most `MAX_PARALLEL_GENERATIONS` run.
+ */
+export async function dispatchWaiting(ctx: MutationCtx): Promise<void> {
+  const settings = poolSettings();
+  const now = Date.now();
+  for (let pool = await readPool(ctx); pool.running < settings.maxParallel; pool = await readPool(ctx)) {
+    if (pool.backoffUntil !== undefined && pool.backoffUntil > now) return await dispatchLater(ctx, pool.backoffUntil);
+    const head = await queueHead(ctx);
+    if (!head) return;
+    const job = await ctx.db.get("generationJobs", head.jobId);
+    if (!job || job.status !== "queued") {
+      await ctx.db.delete("generationQueue", head._id); // not waiting any more (never expected: transition keeps them in step)
+      continue;
+    }
+    const estimate = estimateAttemptTokens(job, GENERATION_SYSTEM_PROMPT.length);
+    if ((await attemptAllowance(ctx, job.userId)) < estimate) {
+      // The user's day ran out while the job waited (their other attempts spent it).
+      await transition(ctx, job, "failed", failure("BUDGET_EXCEEDED"));
+      continue;
+    }
+    const quota = await takeModelQuota(ctx, estimate, settings);
+    if (!quota.ok) return await dispatchLater(ctx, now + Math.max(quota.retryAfterMs, 1));
+    await patchPool(ctx, { changedAt: now, dispatchAt: undefined });
+    await transition(ctx, job, "pending", { quotaTokens: estimate });
   }
 }
 
-/** The job fields that carry `usage` (totals, latest attempt), after adding it to the user's day. */
-async function usageFields(ctx: MutationCtx, job: Doc<"generationJobs">, usage: TokenUsage) {
-  await addDailyUsage(ctx, job.userId, usage);
-  const history = job.attemptHistory ?? [];
-  const last = history.at(-1);
-  return {
-    inputTokens: (job.inputTokens ?? 0) + usage.inputTokens,
-    outputTokens: (job.outputTokens ?? 0) + usage.outputTokens,
-    ...(usage.estimated || job.usageEstimated ? { usageEstimated: true } : {}),
-    ...(last
-      ? {
-          attemptHistory: [
-            ...history.slice(0, -1),
-            {
-              ...last,
-              inputTokens: (last.inputTokens ?? 0) + usage.inputTokens,
-              outputTokens: (last.outputTokens ?? 0) + usage.outputTokens,
-            },
-          ],
-        }
-      : {}),
-  };
+/** Schedules `generationQueue.dispatch` at `at`, unless one is already due by then. */
+async function dispatchLater(ctx: MutationCtx, at: number): Promise<void> {
+  const pool = await readPool(ctx);
+  if (pool.dispatchAt !== undefined && pool.dispatchAt <= at && pool.dispatchAt >= Date.now()) return;
+  await ctx.scheduler.runAt(at, internal.generationQueue.dispatch, {});
+  await patchPool(ctx, { dispatchAt: at });
 }
 
 /** The history with its open attempt (the last, if not ended) closed as `outcome`. */
@@ -247,7 +335,7 @@ function closeAttempt(
   const closed: AttemptRecord = {
     ...last,
     endedAt,
-    outcome,
+    outcome: outcome === "queued" ? "requeued" : outcome,
     questionsSaved: next.questionsSaved,
     ...(outcome === "failed" && next.errorCode ? { errorCode: next.errorCode } : {}),
   };
@@ -261,13 +349,7 @@ export async function recordProgress(
   progress: Partial<
     Pick<
       Doc<"generationJobs">,
-      | "phase"
-      | "topic"
-      | "estimatedTotal"
-      | "questionsGenerated"
-      | "questionsSaved"
-      | "questionsSkipped"
-      | "questionIds"
+      "phase" | "topic" | "estimatedTotal" | "questionsGenerated" | "questionsSaved" | "questionsSkipped"
     >
   >,
 ): Promise<void> {

@@ -4,9 +4,22 @@ import { JOB_CONFIG } from "../lib/constants/jobs";
 import { newCard } from "../lib/fsrs";
 import { makeQuestion } from "../tests/support/scriptedModels";
 import { api, internal } from "./_generated/api";
-import { asUser, initConvexTest, insertJob, NOW, tokenIdentifier, useFakeClock, type TestConvex } from "./test.setup";
+import { newJobFields } from "../lib/jobs";
+import { LEGACY_PLANNING_PHASE } from "../lib/validators";
+import {
+  allJobs,
+  asUser,
+  getJob,
+  initConvexTest,
+  insertJob,
+  NOW,
+  tokenIdentifier,
+  useFakeClock,
+  type TestConvex,
+} from "./test.setup";
 
 const ALICE = tokenIdentifier("alice");
+const NOTHING_PENDING = { mergeTopics: false, renamePlanningPhase: false };
 
 useFakeClock();
 
@@ -15,8 +28,8 @@ const topicsOf = async (t: TestConvex, name = "alice") =>
 
 /** A job of alice's whose plan names `topic`, with `count` questions saved. */
 async function savedJob(t: TestConvex, topic: string, count = 2) {
-  const jobId = await insertJob(t, { userId: ALICE, status: "processing", phase: "clarifying" });
-  await t.mutation(internal.questions.saveBatch, {
+  const jobId = await insertJob(t, { userId: ALICE, status: "processing", phase: "planning" });
+  await t.mutation(internal.batches.saveBatch, {
     jobId,
     userId: ALICE,
     questions: Array.from({ length: count }, (_, i) => makeQuestion(i, { question: `${topic} ${i}` })),
@@ -83,7 +96,7 @@ describe("topics", () => {
     expect(rows.find((row) => row.name === "NATO alphabet")).toMatchObject({ key: "nato alphabet", lastUsedAt: NOW });
 
     // Again: nothing left to do.
-    expect(await t.mutation(internal.migrations.mergeLegacyTopics, {})).toBe(false);
+    expect(await t.mutation(internal.migrations.startPendingMigrations, {})).toEqual(NOTHING_PENDING);
     expect(await t.mutation(internal.migrations.mergeTopics, {})).toEqual({
       renamedQuestions: 0,
       mergedTopics: 0,
@@ -91,13 +104,64 @@ describe("topics", () => {
     });
   });
 
-  test("mergeLegacyTopics (hourly cron): starts the merge while a topic without a key is left, then does nothing", async () => {
+  test("startPendingMigrations (hourly cron): starts the merge while a topic without a key is left, then does nothing", async () => {
     const t = initConvexTest();
     await legacyTopic(t, "The Castles", 2);
     await savedJob(t, "Roman roads");
-    expect(await t.mutation(internal.migrations.mergeLegacyTopics, {})).toBe(true);
+    expect(await t.mutation(internal.migrations.startPendingMigrations, {})).toEqual({
+      ...NOTHING_PENDING,
+      mergeTopics: true,
+    });
     await t.finishAllScheduledFunctions(vi.runAllTimers);
     expect((await topicsOf(t)).sort()).toEqual(["Castles", "Roman roads"]);
-    expect(await t.mutation(internal.migrations.mergeLegacyTopics, {})).toBe(false);
+    expect(await t.mutation(internal.migrations.startPendingMigrations, {})).toEqual(NOTHING_PENDING);
+  });
+});
+
+describe("renamePlanningPhase", () => {
+  test("gives every job stored with the old phase name the new one, drops the fields no longer kept, in bounded steps", async () => {
+    const t = initConvexTest();
+    const legacy = 230; // more than one step
+    await t.run(async (ctx) => {
+      for (let i = 0; i < legacy; i++) {
+        await ctx.db.insert("generationJobs", {
+          ...newJobFields(ALICE, `Topic ${i}`, NOW + i),
+          status: i % 2 ? "failed" : "paused",
+          phase: LEGACY_PLANNING_PHASE,
+          questionIds: [],
+          ipAddress: "10.0.0.1",
+        });
+      }
+    });
+    const current = await insertJob(t, { userId: ALICE, status: "processing", phase: "generating" });
+    const before = await getJob(t, current);
+    expect(await t.mutation(internal.migrations.startPendingMigrations, {})).toEqual({
+      ...NOTHING_PENDING,
+      renamePlanningPhase: true,
+    });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    const jobs = await allJobs(t);
+    expect(jobs).toHaveLength(legacy + 1);
+    expect(jobs.filter((job) => job.phase === LEGACY_PLANNING_PHASE)).toEqual([]);
+    expect(jobs.filter((job) => job.questionIds !== undefined || job.ipAddress !== undefined)).toEqual([]);
+    expect(await getJob(t, current)).toEqual(before);
+    // The job page and the lists show the new name.
+    const [shown] = await asUser(t, "alice").query(api.generationJobs.getRecentJobs, { status: "paused", limit: 1 });
+    expect(shown!.phase).toBe("planning");
+    expect(await t.mutation(internal.migrations.startPendingMigrations, {})).toEqual(NOTHING_PENDING);
+  });
+
+  test("a job not yet migrated is shown with the new name", async () => {
+    const t = initConvexTest();
+    const jobId = await t.run((ctx) =>
+      ctx.db.insert("generationJobs", {
+        ...newJobFields(ALICE, "Old job", NOW),
+        status: "failed",
+        phase: LEGACY_PLANNING_PHASE,
+      }),
+    );
+    expect(await asUser(t, "alice").query(api.generationJobs.getJobById, { jobId })).toMatchObject({
+      phase: "planning",
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
-import { publicJobFields, questionFields } from "../lib/validators";
+import { publicJobFields, questionFields, vStoredJobPhase } from "../lib/validators";
 
 /**
  * `userId` everywhere is the caller's `tokenIdentifier` (issuer + subject), so
@@ -11,19 +11,28 @@ export default defineSchema({
    * One background generation request and its live progress.
    * Inserted by `generationJobs.createJob`; every status change and progress
    * write goes through `jobTransitions.ts` (called by the public API,
-   * `aiGeneration.processJob`, `questions.saveBatch` and the sweeper
+   * `aiGeneration.processJob`, `batches.saveBatch` and the sweeper
    * `maintenance.recoverStuckJobs`). Deleted only by `maintenance.cleanup`.
    */
   generationJobs: defineTable({
     userId: v.string(),
     ...publicJobFields,
-    /** Saved questions, in order; at most `JOB_CONFIG.MAX_QUESTIONS`. */
-    questionIds: v.array(v.id("questions")),
-    /** From `createJob`'s request metadata (never taken from the client). */
-    ipAddress: v.optional(v.string()),
+    /** `publicJobFields.phase`, or its old name on jobs not yet migrated (`migrations.renamePlanningPhase`). */
+    phase: vStoredJobPhase,
     idempotencyKey: v.optional(v.string()),
     /** The scheduled `processJob` of the latest attempt; the sweeper reads its state. */
     scheduledFunctionId: v.optional(v.id("_scheduled_functions")),
+    /** While an attempt holds a slot of the pool: the tokens it reserved from its user's day
+     * (`MAX_ATTEMPT_TOKENS` at most; released when it leaves the pool), and the estimate it took
+     * from the model's shared quota. */
+    tokenReservation: v.optional(v.object({ day: v.string(), tokens: v.number() })),
+    quotaTokens: v.optional(v.number()),
+    /** Times the provider's 429 sent the job back to the queue (`MAX_RATE_LIMIT_REQUEUES` at most). */
+    rateLimitRequeues: v.optional(v.number()),
+    /** No longer written or read: left on jobs stored before they were dropped, until
+     * `renamePlanningPhase` visits the job or `cleanup` deletes it. Remove once none is left. */
+    questionIds: v.optional(v.array(v.id("questions"))),
+    ipAddress: v.optional(v.string()),
   })
     // getRecentJobs: a user's jobs, newest first.
     .index("by_user_created", ["userId", "createdAt"])
@@ -34,11 +43,13 @@ export default defineSchema({
     // recoverStuckJobs: active jobs whose heartbeat is old.
     .index("by_status_progress", ["status", "lastProgressAt"])
     // createJob: same idempotency key, same job.
-    .index("by_user_idempotency", ["userId", "idempotencyKey"]),
+    .index("by_user_idempotency", ["userId", "idempotencyKey"])
+    // migrations.renamePlanningPhase: jobs still in the planning phase's old name.
+    .index("by_phase", ["phase"]),
 
   /**
    * A study question with its FSRS card.
-   * Written by `questions.saveBatch` (insert, from a job),
+   * Written by `batches.saveBatch` (insert, from a job),
    * `review.recordReview` (the card) and `manageQuestions.ts` (edit, soft
    * delete, suspend, flag). Purged by `maintenance.cleanup` only once
    * soft-deleted; never deleted with their job.
@@ -60,14 +71,9 @@ export default defineSchema({
     .index("by_deleted", ["deletedAt"]),
 
   /**
-   * The topics a user has generated questions for (the My Questions filter).
-   * Upserted by `questions.saveBatch` with a job's first saved question;
-   * merged by `migrations.mergeTopics` (one row per `key`).
-   */
-  /**
    * Model tokens a user's finished attempts used, per UTC day: what the daily
    * budget (`JOB_CONFIG.DAILY_TOKEN_BUDGET`) is checked against. Written with
-   * an attempt's end (`jobTransitions.ts`); old days deleted by `cleanup`.
+   * an attempt's end (the ledger in `admission.ts`); old days deleted by `cleanup`.
    */
   dailyUsage: defineTable({
     userId: v.string(),
@@ -75,17 +81,57 @@ export default defineSchema({
     day: v.string(),
     inputTokens: v.number(),
     outputTokens: v.number(),
+    /** Tokens reserved by the user's attempts running now (each `tokenReservation`). */
+    reservedTokens: v.optional(v.number()),
   })
     .index("by_user_day", ["userId", "day"])
     .index("by_day", ["day"]),
 
+  /**
+   * The generation pool, one row: how many attempts hold a slot (`running`,
+   * kept by `transition` as jobs enter and leave `pending`/`processing`), how
+   * long attempts take (for the queue's start estimates), the backoff after
+   * the provider's 429, and when a dispatch is scheduled. Created on first use.
+   */
+  generationPool: defineTable({
+    running: v.number(),
+    /** Average duration of recent attempts (ms, exponential moving average). */
+    avgAttemptMs: v.optional(v.number()),
+    /** Dispatching pauses until then after a 429; `backoffMs` doubles per 429 and resets after a success. */
+    backoffUntil: v.optional(v.number()),
+    backoffMs: v.optional(v.number()),
+    /** When the scheduled `generationQueue.dispatch` runs (quota or backoff wait), if one is scheduled. */
+    dispatchAt: v.optional(v.number()),
+    /** The last time `running` changed or a job was dispatched (the sweeper reconciles a pool stuck longer). */
+    changedAt: v.number(),
+  }),
+
+  /**
+   * Jobs waiting for the pool, one row per `queued` job (inserted and deleted by
+   * `transition`), in dispatch order: `round` is how many other jobs its user
+   * had queued or running when it joined (round robin by user), then `queuedAt`.
+   */
+  generationQueue: defineTable({
+    jobId: v.id("generationJobs"),
+    userId: v.string(),
+    round: v.number(),
+    queuedAt: v.number(),
+  })
+    .index("by_order", ["round", "queuedAt"])
+    .index("by_job", ["jobId"]),
+
+  /**
+   * The topics a user has generated questions for (the My Questions filter).
+   * Upserted by `batches.saveBatch` with a job's first saved question;
+   * merged by `migrations.mergeTopics` (one row per `key`).
+   */
   topics: defineTable({
     userId: v.string(),
     name: v.string(),
     lastUsedAt: v.number(),
     /** `topicKey(name)` (`lib/topics.ts`): a new job's topic joins the user's topic with the same key.
      * Absent on topics from before it existed, until `migrations.mergeTopics` has run (started by
-     * `migrations.mergeLegacyTopics`, hourly, while any is left). */
+     * `migrations.startPendingMigrations`, hourly, while any is left). */
     key: v.optional(v.string()),
   })
     .index("by_user_name", ["userId", "name"])

@@ -9,7 +9,8 @@ import {
   jobStateDiagram,
   isActiveStatus,
   isJobStuck,
-  isTerminalStatus,
+  isFinishedStatus,
+  isRunningStatus,
   endsAttempt,
   jobProgress,
   plural,
@@ -17,6 +18,11 @@ import {
 
 describe("job state machine", () => {
   const allowed: Array<[JobStatus, JobStatus]> = [
+    ["queued", "pending"],
+    ["queued", "paused"],
+    ["queued", "cancelled"],
+    ["queued", "failed"],
+    ["processing", "queued"],
     ["pending", "processing"],
     ["pending", "cancelled"],
     ["pending", "failed"],
@@ -25,11 +31,11 @@ describe("job state machine", () => {
     ["processing", "cancelled"],
     ["pending", "paused"],
     ["processing", "paused"],
-    ["paused", "pending"],
+    ["paused", "queued"],
     ["paused", "cancelled"],
-    ["failed", "pending"],
-    ["completed", "pending"],
-    ["cancelled", "pending"],
+    ["failed", "queued"],
+    ["completed", "queued"],
+    ["cancelled", "queued"],
   ];
 
   test("allows exactly the listed transitions", () => {
@@ -50,19 +56,24 @@ describe("job state machine", () => {
   });
 
   test("active and terminal statuses", () => {
-    expect(JOB_STATUSES.filter(isActiveStatus)).toEqual(["pending", "processing"]);
-    expect(JOB_STATUSES.filter(isTerminalStatus)).toEqual(["completed", "failed", "cancelled"]);
-    expect(JOB_STATUSES.filter(endsAttempt)).toEqual(["paused", "completed", "failed", "cancelled"]);
+    expect(JOB_STATUSES.filter(isActiveStatus)).toEqual(["queued", "pending", "processing"]);
+    expect(JOB_STATUSES.filter(isRunningStatus)).toEqual(["pending", "processing"]);
+    expect(JOB_STATUSES.filter(isFinishedStatus)).toEqual(["completed", "failed", "cancelled"]);
+    expect(JOB_STATUSES.filter(endsAttempt)).toEqual(["queued", "paused", "completed", "failed", "cancelled"]);
   });
 });
 
 describe("jobProgress", () => {
-  test("pending and clarifying have no percentage yet", () => {
-    expect(jobProgress({ status: "pending", phase: "clarifying", questionsSaved: 0 })).toEqual({
+  test("queued, starting and planning have no percentage yet", () => {
+    expect(jobProgress({ status: "queued", phase: "planning", questionsSaved: 0 })).toEqual({
       percent: null,
       label: "Queued",
     });
-    expect(jobProgress({ status: "processing", phase: "clarifying", questionsSaved: 0 }).percent).toBeNull();
+    expect(jobProgress({ status: "pending", phase: "planning", questionsSaved: 0 })).toEqual({
+      percent: null,
+      label: "Starting…",
+    });
+    expect(jobProgress({ status: "processing", phase: "planning", questionsSaved: 0 }).percent).toBeNull();
   });
 
   test("generating shows saved of estimated, never 100% while running", () => {
@@ -84,7 +95,7 @@ describe("jobProgress", () => {
       percent: 50,
       label: "4 questions saved",
     });
-    expect(jobProgress({ status: "failed", phase: "clarifying", questionsSaved: 0 })).toEqual({
+    expect(jobProgress({ status: "failed", phase: "planning", questionsSaved: 0 })).toEqual({
       percent: 0,
       label: "0 questions saved",
     });

@@ -26,8 +26,8 @@ export const JOB_CONFIG = {
   /** Longest client idempotency key (a UUID is 36). */
   MAX_IDEMPOTENCY_KEY_LENGTH: 128,
   /**
-   * Per-user token bucket (`@convex-dev/rate-limiter`) on jobs started
-   * (created or retried): a burst of `capacity`, refilled at `rate` per
+   * Per-user token bucket (`@convex-dev/rate-limiter`) on attempts started
+   * (create, retry, resume, continue, more): a burst of `capacity`, refilled at `rate` per
    * `period`. Each job costs one model call, so this caps spend per user at
    * `rate` jobs per `period` while never getting in the way of normal study.
    * Rejected calls roll back and consume nothing.
@@ -36,13 +36,51 @@ export const JOB_CONFIG = {
   /**
    * Model tokens (input + output) one user may spend per UTC day. A
    * 20-question job uses a few thousand, so this only stops runaway use; it
-   * is checked when a job starts (createJob, retryJob), against what finished
-   * attempts used (`dailyUsage`).
+   * is checked whenever an attempt starts (create, retry, resume, continue,
+   * more), against what earlier attempts used (`dailyUsage`).
    */
   DAILY_TOKEN_BUDGET: 1_000_000,
+  /** The most one attempt may spend: what it reserves from its user's day when
+   * it starts (released when it ends, its real use counted instead), and the
+   * cap of its model call (input plus `maxOutputTokens`). A 50-question attempt
+   * uses about a third of it, so it never gets in the way; together with the
+   * reservation it keeps a day from overshooting `DAILY_TOKEN_BUDGET`. */
+  MAX_ATTEMPT_TOKENS: 30_000,
+
+  // ── Sharing the deployment (the generation pool and the model's quota) ───
+  /**
+   * Attempts that may run at once across all users, unless the deployment sets
+   * `MAX_PARALLEL_GENERATIONS`. Convex runs 10 scheduled functions at once on
+   * Starter and self-hosted (300 on Professional), and a running attempt holds
+   * one for its whole stream; 8 leaves 2 for the crons, bulk continuations and
+   * component workers, so maintenance never waits behind generation.
+   */
+  DEFAULT_MAX_PARALLEL_GENERATIONS: 8,
+  /** The model provider's quota shared by every user, unless the deployment
+   * sets `MODEL_REQUESTS_PER_MINUTE` / `MODEL_TOKENS_PER_MINUTE`: Gemini 2.5
+   * Flash's first paid tier allows 1,000 requests and 1,000,000 tokens a minute
+   * (the free tier 10 and 250,000: set them lower there). An attempt makes one
+   * request and takes its estimated tokens before it is dispatched; a job that
+   * must wait stays queued. */
+  DEFAULT_MODEL_REQUESTS_PER_MINUTE: 1000,
+  DEFAULT_MODEL_TOKENS_PER_MINUTE: 1_000_000,
+  /** Output tokens one question takes, for estimates before the call (a
+   * question with four options and an explanation is 80-150). */
+  TOKENS_PER_QUESTION_ESTIMATE: 150,
+  /** After the provider answers 429 despite the quota, dispatching pauses for
+   * this long, doubling on each further 429 up to the maximum, and resets
+   * after an attempt completes; the rate-limited job goes back to the queue. */
+  RATE_LIMIT_BACKOFF_MS: { initial: 5 * SECOND, max: 2 * MINUTE },
+  /** Times a job goes back to the queue for the provider's 429 before it fails with RATE_LIMIT. */
+  MAX_RATE_LIMIT_REQUEUES: 5,
+  /** A queued job's place is counted exactly up to this; beyond, "100+ in line". */
+  MAX_QUEUE_PLACE_COUNTED: 100,
+  /** How long an attempt is taken to run before any has finished (the queue's
+   * start estimates use the observed average after that). */
+  DEFAULT_ATTEMPT_MS: 20 * SECOND,
 
   // ── Generating ───────────────────────────────────────────────────────────
-  /** Bounds of the question count the clarify step may pick. */
+  /** Bounds of the question count a job's plan may pick. */
   MIN_QUESTIONS: 5,
   MAX_QUESTIONS: 50,
   /** Questions a completed job's "more" adds to it (`extendJob`), up to `MAX_QUESTIONS`. */
@@ -63,6 +101,11 @@ export const JOB_CONFIG = {
   /** With no question to save for this long, the action still calls
    * `saveBatch` (empty) to record a heartbeat and check for cancellation. */
   HEARTBEAT_INTERVAL_MS: 10 * SECOND,
+  /** Between saves, a running attempt asks this often whether its job was
+   * paused or cancelled (a query reading one document, no write), so the
+   * model stream of a stopped job ends within a second whether or not the
+   * model is talking. */
+  STOP_CHECK_INTERVAL_MS: 800,
   /** Once a job has its questions, how long the stream may take to finish on
    * its own (so the provider reports the tokens used) before it is aborted. */
   STREAM_FINISH_GRACE_MS: 2 * SECOND,

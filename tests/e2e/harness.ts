@@ -13,7 +13,7 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
-import { startLocalConvex, type LocalConvexProcess } from "../../local-convex/index";
+import { startLocalConvex, type LocalConvexProcess } from "local-convex";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -70,8 +70,12 @@ export async function startWeb(
   };
 }
 
-/** local-convex with the directive model, the production web app with the local sign-in enabled (as `npm run dev` does), and Chromium. */
-export async function startApp(): Promise<App> {
+/**
+ * local-convex with the directive model, the production web app with the local sign-in enabled (as `npm run dev`
+ * does), and Chromium. `maxScheduledConcurrency`: scheduled functions at once (default: local-convex's, 10, as on
+ * Convex Starter).
+ */
+export async function startApp({ maxScheduledConcurrency }: { maxScheduledConcurrency?: number } = {}): Promise<App> {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run \`npx tsx scripts/ensure-browser.ts\`.`);
 
   const webPort = await freePort();
@@ -80,6 +84,7 @@ export async function startApp(): Promise<App> {
     env: { LOCAL_AUTH_ISSUER: issuer },
     preload: [path.join(ROOT, "tests/support/preload-directive-model.ts")],
     cronSpeed: 60,
+    maxScheduledConcurrency,
     startTimeoutMs: 60_000,
   });
   let web: WebApp;

@@ -21,14 +21,14 @@ export type BrowserSuite = {
   track: (page: Page) => void;
 };
 
-/** Registers the file's hooks; call once at the top of a test file. */
-export function browserSuite(): BrowserSuite {
+/** Registers the file's hooks; call once at the top of a test file. `options` go to `startApp`. */
+export function browserSuite(options: Parameters<typeof startApp>[0] = {}): BrowserSuite {
   let app: RunningApp | undefined;
   const pages: Page[] = [];
   let users = 0;
 
   beforeAll(async () => {
-    app = await startApp();
+    app = await startApp(options);
   });
   afterAll(async () => {
     await app?.close();

@@ -15,10 +15,15 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { api } from "../../convex/_generated/api";
 import type { Id } from "../../convex/_generated/dataModel";
 import type { PublicJob, QuestionDoc } from "../../lib/validators";
-import { startLocalConvex, type LocalConvexProcess } from "../../local-convex/index";
-import { startTestIssuer, type TestIssuer } from "../../local-convex/test/issuer";
+import {
+  DEFAULT_MAX_SCHEDULED_CONCURRENCY,
+  startLocalConvex,
+  startTestIssuer,
+  type LocalConvexProcess,
+  type TestIssuer,
+} from "local-convex";
 import { markdownTable } from "../support/markdownTable";
-import { isTerminalStatus } from "../../lib/jobs";
+import { isFinishedStatus } from "../../lib/jobs";
 
 const PRELOAD = path.resolve("tests/support/preload-directive-model.ts");
 /** The sweeper runs every minute; 60x makes that every second. */
@@ -37,6 +42,8 @@ beforeAll(async () => {
     env: { LOCAL_AUTH_ISSUER: issuer.issuer },
     preload: [PRELOAD],
     cronSpeed: CRON_SPEED,
+    // As on Convex Starter: no case here runs more than a few jobs at once, so none waits for a slot.
+    maxScheduledConcurrency: DEFAULT_MAX_SCHEDULED_CONCURRENCY,
   });
 }, 60_000);
 
@@ -95,7 +102,7 @@ async function waitForJob(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
-const terminal = (job: PublicJob) => isTerminalStatus(job.status);
+const terminal = (job: PublicJob) => isFinishedStatus(job.status);
 
 /** Resolves once local-convex's data file holds the documents `ids`. */
 async function savedToDisk(dataFile: string, ids: string[], timeoutMs = 10_000): Promise<void> {

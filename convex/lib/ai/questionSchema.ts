@@ -1,6 +1,6 @@
 /**
  * The model's contract for one question: the zod schema given to
- * `streamText` + `Output.array`, so the JSON Schema the provider sees carries
+ * `streamText` + `Output.object`, so the JSON Schema the provider sees carries
  * the limits and descriptions. Only complete elements that parse against it
  * are saved; `normalizeQuestion` then checks what JSON Schema cannot express.
  *
