@@ -31,7 +31,7 @@
  * nothing of the refused calls reaches the data file.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -39,7 +39,6 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { ConvexClient } from "convex/browser";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { api } from "../convex/_generated/api";
-import { newCard } from "../lib/fsrs";
 import { startLocalConvex, type LocalConvexProcess } from "./index";
 import {
   DEFAULT_MAX_MEMORY_BYTES,
@@ -50,6 +49,7 @@ import {
 import { FLOOD, type FloodReport, type FloodTokens } from "./test/abuser";
 import { startTestIssuer, type TestIssuer } from "./test/issuer";
 import { quantile } from "./test/quantile";
+import { seedBigPage } from "./test/seed";
 
 /** The bystander's timed mutations: at least this many, and on until the flood is over (at most `MAX_BYSTANDER_MUTATIONS`)... */
 const MIN_BYSTANDER_MUTATIONS = 150;
@@ -63,8 +63,6 @@ const P95_LIMIT_MS = 250;
 const BASELINE_OPERATIONS = 60;
 /** ...which the flood may slow by at most this factor (when that is above `P95_LIMIT_MS`). */
 const BASELINE_FACTOR = 5;
-/** The big page: this many questions of ~5.5 kB (seeded in the data file), ~550 kB. */
-const SEEDED_QUESTIONS = 100;
 
 const ABUSER = fileURLToPath(new URL("./test/abuser.ts", import.meta.url));
 
@@ -89,36 +87,6 @@ afterAll(async () => {
   await issuer?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** A data file where `userId` has `SEEDED_QUESTIONS` questions of ~5.5 kB: a ~550 kB page. */
-function seedBigPage(file: string, userId: string): void {
-  const now = Date.now();
-  const card = newCard(now);
-  const questions = Array.from({ length: SEEDED_QUESTIONS }, (_, i) => ({
-    _id: `${String(10000 + i).padStart(32 - "questions".length, "0")}questions`,
-    _creationTime: now - SEEDED_QUESTIONS + i,
-    userId,
-    question: `Seeded question ${i}?`,
-    type: "multiple-choice",
-    options: ["A", "B", "C", "D"],
-    correctAnswer: "A",
-    explanation: "A long explanation. ".repeat(270),
-    difficulty: "easy",
-    topic: "Seeded",
-    createdAt: now - SEEDED_QUESTIONS + i,
-    card,
-  }));
-  const root = { nextDocId: 10000 + SEEDED_QUESTIONS, lastCreationTime: now, tables: { questions } };
-  const snapshot = {
-    format: "local-convex-data",
-    version: 1,
-    lastCommitTs: `${now}000000`,
-    journalSeq: 0,
-    components: { "": root },
-    extra: {},
-  };
-  writeFileSync(file, JSON.stringify(snapshot));
-}
 
 /** Samples the backend's resident memory (VmRSS) until stopped; returns the highest seen. */
 function watchMemory(pid: number): { stop: () => number } {

@@ -93,12 +93,18 @@ export const MAX_RESULT_BYTES_PER_SOCKET = MAX_QUERY_RESULT_BYTES;
 /** The same for all the sockets of one client (a user's tabs). */
 export const MAX_RESULT_BYTES_PER_CLIENT = 4 * MAX_RESULT_BYTES_PER_SOCKET;
 
-/** The backend's memory ceiling by default (`--max-memory`): above 90% of it
- * (resident memory, sampled every `MEMORY_CHECK_MS`), the client holding the
- * most (output not yet written, query results) has its sockets closed. The
- * per-client limits keep a backend with a few busy clients far below it. */
+/** The backend's memory ceiling by default (`--max-memory`; `memory.ts`):
+ * past `MEMORY_SHED_AT` of it (resident memory, sampled every
+ * `MEMORY_CHECK_MS`), the client holding the most (output not yet written,
+ * query results) has its sockets closed, if it holds at least
+ * 1/`MEMORY_SHED_MIN_SHARE` of the ceiling; then no other for
+ * `MEMORY_SHED_COOLDOWN_MS`. The per-client limits keep a backend with a few
+ * busy clients far below it. */
 export const DEFAULT_MAX_MEMORY_BYTES = 1024 * 1024 * 1024;
 export const MEMORY_CHECK_MS = 500;
+export const MEMORY_SHED_AT = 0.9;
+export const MEMORY_SHED_MIN_SHARE = 64;
+export const MEMORY_SHED_COOLDOWN_MS = 5000;
 
 // ── Per client ──────────────────────────────────────────────────────────────
 

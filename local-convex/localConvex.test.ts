@@ -30,6 +30,7 @@ import {
 import { readStoredData } from "./storage/recovery";
 import { decodeU64 } from "./sync/protocol";
 import { startTestIssuer, type TestIssuer } from "./test/issuer";
+import { seedBigPage } from "./test/seed";
 import { RawSyncClient, type Message } from "./test/rawClient";
 
 let issuer: TestIssuer;
@@ -511,8 +512,8 @@ describe("sync protocol", () => {
 
 describe("limits per client", () => {
   /** A raw client of `user` (signed out: null), connected and signed in. */
-  async function rawAs(user: string | null): Promise<RawSyncClient> {
-    const raw = new RawSyncClient(backend.url);
+  async function rawAs(user: string | null, url = backend.url): Promise<RawSyncClient> {
+    const raw = new RawSyncClient(url);
     clients.push(raw);
     await raw.send({ type: "Connect", sessionId: randomUUID(), connectionCount: 0, lastCloseReason: null });
     if (user)
@@ -630,6 +631,50 @@ describe("limits per client", () => {
     await copies(neighbour, 10);
     expect((await served(neighbour)).refusals).toEqual([]);
     for (const raw of [first, ...more]) raw.close();
+  }, 30_000);
+
+  test("memory: past the ceiling, the client holding the most is disconnected (1013), one holding little is not", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "local-convex-memory-"));
+    const dataFile = path.join(dir, "data.json");
+    seedBigPage(dataFile, `${issuer.issuer}|heavy`);
+    // A ceiling the backend's own baseline is already past: only what clients hold decides who goes.
+    const small = await startLocalConvex({ dataFile, env: { LOCAL_AUTH_ISSUER: issuer.issuer }, maxMemoryMb: 64 });
+    const subscribe = (raw: RawSyncClient, udfPath: string, args: unknown, copies = 1) =>
+      raw.send({
+        type: "ModifyQuerySet",
+        baseVersion: 0,
+        newVersion: 1,
+        modifications: Array.from({ length: copies }, (_, queryId) => ({
+          type: "Add",
+          queryId,
+          udfPath,
+          args: [args],
+        })),
+      });
+    const light = await rawAs("light", small.url);
+    await subscribe(light, "generationJobs:getRecentJobs", {});
+    await light.next((m) => m.type === "Transition");
+    const heavy = await rawAs("heavy", small.url);
+    await subscribe(heavy, "myQuestions:listMyQuestions", { paginationOpts: { numItems: 100, cursor: null } }, 10);
+    expect(await heavy.closed).toEqual({
+      code: 1013,
+      reason: "OverMemoryLimit: the backend is near its memory ceiling",
+    });
+    expect(small.output.join("\n")).toMatch(
+      /Memory at \d+ MB of the 64 MB ceiling: closing the connections of the client holding the most/,
+    );
+    await light.send({
+      type: "ModifyQuerySet",
+      baseVersion: 1,
+      newVersion: 2,
+      modifications: [{ type: "Add", queryId: 1, udfPath: "generationJobs:getRecentJobs", args: [{ limit: 1 }] }],
+    });
+    expect(
+      await light.next((m) => m.type === "Transition" && (m.endVersion as { querySet: number }).querySet === 2),
+    ).toBeTruthy();
+    light.close();
+    expect(await small.close()).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
   test("HTTP: anything but one bearer token is refused; a client sending slowly holds nothing of another's", async () => {

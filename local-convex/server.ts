@@ -6,7 +6,7 @@
  * pages are served only from allowed origins (`origin.ts`); sockets,
  * requests, frames and memory are bounded per client (`limits.ts`,
  * `clients.ts`), and the whole process's memory by a ceiling
- * (`maxMemoryBytes`: past 90% of it, the client holding the most is cut off).
+ * (`maxMemoryBytes`, `memory.ts`).
  *
  * Needs the loader hook of `engine/convexTestHook.ts` registered before
  * convex-test is imported: use `cli.ts`, or `startLocalConvex()` from
@@ -23,7 +23,7 @@ import { importFile } from "./engine/modules";
 import { ScheduledFunctionMonitor, resumeScheduledFunctions } from "./engine/scheduledFunctions";
 import { handleHttpRequest } from "./http";
 import { InFlightLimiter } from "./inFlight";
-import { Clients, TRY_AGAIN_LATER } from "./clients";
+import { Clients } from "./clients";
 import {
   DEFAULT_MAX_MEMORY_BYTES,
   HTTP_HEADERS_TIMEOUT_MS,
@@ -31,8 +31,8 @@ import {
   MAX_FRAME_BYTES,
   MAX_HTTP_REQUESTS_PER_CLIENT,
   MAX_OPEN_SOCKETS,
-  MEMORY_CHECK_MS,
 } from "./limits";
+import { watchMemory } from "./memory";
 import { log } from "./log";
 import { OriginPolicy } from "./origin";
 import { JournalDamaged } from "./storage/journalScan";
@@ -284,33 +284,11 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
 }
 
 /**
- * Samples the process's resident memory every `MEMORY_CHECK_MS`; past 90%
- * of `maxBytes`, closes the sockets of the client holding the most (output
- * not yet written, query results). Returns the timer.
- */
-function watchMemory(maxBytes: number, clients: Clients): ReturnType<typeof setInterval> {
-  const timer = setInterval(() => {
-    const rss = process.memoryUsage.rss();
-    if (rss < maxBytes * 0.9) return;
-    const heaviest = clients.heaviest();
-    if (!heaviest) return;
-    const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
-    log.warn(
-      `Memory at ${mb(rss)} of the ${mb(maxBytes)} ceiling: closing the connections of the client holding the most (${mb(heaviest.bytes)}).`,
-    );
-    for (const socket of clients.socketsOf(heaviest.key))
-      socket.end(TRY_AGAIN_LATER, "OverMemoryLimit: the backend is near its memory ceiling");
-  }, MEMORY_CHECK_MS);
-  timer.unref();
-  return timer;
-}
-
-/**
  * Connections the kernel may hold for the server before it accepts them
  * (Node's default is 511; Linux caps it at `net.core.somaxconn`, 4096 by
- * default): a client opening thousands of connections at once would
- * otherwise fill the queue, and everybody else's new connections would wait
- * out SYN retries (1, 3, 7, 15 s).
+ * default): a client opening thousands of connections at once could
+ * otherwise fill the queue, and everybody else's new connections would be
+ * dropped and retried seconds later.
  */
 const LISTEN_BACKLOG = 4096;
 
