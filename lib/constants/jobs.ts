@@ -148,6 +148,9 @@ export const JOB_CONFIG = {
   // ── Reading questions ────────────────────────────────────────────────────
   /** Largest page of questions a query returns. */
   MAX_PAGE_SIZE: 100,
+  /** Longest page cursor a paginated query accepts: a cursor is a position in an index
+   * (a user id, a topic and a few ids: hundreds of characters), so anything longer is not one. */
+  MAX_CURSOR_LENGTH: 8192,
   /** Topics listed in My Questions' filter, most recently used first. */
   MAX_TOPICS_LISTED: 100,
   /** Due questions counted exactly up to this; the UI shows "99+" beyond. */

@@ -76,8 +76,6 @@ export async function startWeb(
  * Convex Starter).
  */
 export async function startApp({ maxScheduledConcurrency }: { maxScheduledConcurrency?: number } = {}): Promise<App> {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run \`npx tsx scripts/ensure-browser.ts\`.`);
-
   const webPort = await freePort();
   const issuer = `http://127.0.0.1:${webPort}`;
   const backend = await startLocalConvex({
@@ -102,7 +100,30 @@ export async function startApp({ maxScheduledConcurrency }: { maxScheduledConcur
     await backend.close();
     throw error;
   }
-  const browser = await chromium.launch({
+  let browser: Browser;
+  try {
+    browser = await launchChromium();
+  } catch (error) {
+    await web.close();
+    await backend.close();
+    throw error;
+  }
+  return {
+    baseURL: issuer,
+    backend,
+    browser,
+    async close() {
+      await browser.close();
+      await web.close();
+      await backend.close();
+    },
+  };
+}
+
+/** The system Chromium, headless, as the suites run it. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run \`npx tsx scripts/ensure-browser.ts\`.`);
+  return await chromium.launch({
     executablePath: CHROMIUM,
     args: [
       "--no-sandbox",
@@ -114,16 +135,6 @@ export async function startApp({ maxScheduledConcurrency }: { maxScheduledConcur
       "--no-first-run",
     ],
   });
-  return {
-    baseURL: issuer,
-    backend,
-    browser,
-    async close() {
-      await browser.close();
-      await web.close();
-      await backend.close();
-    },
-  };
 }
 
 export async function freePort(): Promise<number> {
