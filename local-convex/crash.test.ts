@@ -54,7 +54,15 @@ const start = (file: string, options: { waitForLockMs?: number; salvage?: boolea
   started.push(backend);
   return backend;
 };
-const env = () => ({ LOCAL_AUTH_ISSUER: issuer.issuer, ENABLE_SAMPLE_MODEL: "1", SAMPLE_MODEL_CHUNK_DELAY_MS: "1" });
+// Every kill leaves the app's generation pool full of attempts whose actions died, until its sweeper fails them
+// (a minute or more later); kills come every second here, and this test is about durability, not the pool: so the
+// pool is made large enough for new jobs to keep running (and writing) between kills.
+const env = () => ({
+  LOCAL_AUTH_ISSUER: issuer.issuer,
+  ENABLE_SAMPLE_MODEL: "1",
+  SAMPLE_MODEL_CHUNK_DELAY_MS: "1",
+  MAX_PARALLEL_GENERATIONS: "1000",
+});
 
 beforeAll(async () => {
   issuer = await startTestIssuer();

@@ -120,6 +120,9 @@ export const JOB_CONFIG = {
   /** An active job with no heartbeat for this long is checked by the
    * sweeper: if its action is no longer running, it fails as INTERRUPTED. */
   STALE_JOB_AFTER_MS: 2 * MINUTE,
+  /** A running job whose action is known to be gone (failed, cancelled: a crash, a deploy) is failed
+   * once it has missed two heartbeats (`HEARTBEAT_INTERVAL_MS`), so its slot of the pool frees soon. */
+  DEAD_ACTION_AFTER_MS: 20 * SECOND,
   /** Convex stops any action after 10 minutes; a job silent for longer than
    * that cannot have a live action, whatever its scheduler state says. */
   ACTION_TIMEOUT_MS: 10 * MINUTE,
