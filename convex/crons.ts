@@ -19,4 +19,9 @@ crons.daily("cleanup old jobs", { hourUTC: 3, minuteUTC: 0 }, internal.maintenan
 // while any is left (one indexed read an hour once none is).
 crons.interval("merge legacy topics", { hours: 1 }, internal.migrations.mergeLegacyTopics, {});
 
+// Questions from before search get their search fields (and those of an older SEARCH_FIELDS_VERSION new ones)
+// by a migration that reschedules itself while any is left; one indexed read an hour once none is. An interval
+// cron first runs when it is deployed (local-convex: at its start), so older data catches up at once.
+crons.interval("backfill question search fields", { hours: 1 }, internal.migrations.backfillSearchFields, {});
+
 export default crons;

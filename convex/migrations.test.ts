@@ -5,6 +5,7 @@ import { newCard } from "../lib/fsrs";
 import { makeQuestion } from "../tests/support/scriptedModels";
 import { api, internal } from "./_generated/api";
 import { asUser, initConvexTest, insertJob, NOW, tokenIdentifier, useFakeClock, type TestConvex } from "./test.setup";
+import { SEARCH_FIELDS_VERSION } from "./lib/searchFields";
 
 const ALICE = tokenIdentifier("alice");
 
@@ -99,5 +100,29 @@ describe("topics", () => {
     await t.finishAllScheduledFunctions(vi.runAllTimers);
     expect((await topicsOf(t)).sort()).toEqual(["Castles", "Roman roads"]);
     expect(await t.mutation(internal.migrations.mergeLegacyTopics, {})).toBe(false);
+  });
+});
+
+describe("backfillSearchFields", () => {
+  test("questions from before search get their fields in bounded steps, then are found; run again, it reads one", async () => {
+    const t = initConvexTest();
+    const COUNT = JOB_CONFIG.BULK_BATCH_SIZE + 20;
+    await legacyTopic(t, "Volcanoes", COUNT);
+    const first = await t.mutation(internal.migrations.backfillSearchFields, {});
+    expect(first).toEqual({ updated: JOB_CONFIG.BULK_BATCH_SIZE, done: false });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    const fields = await t.run(async (ctx) =>
+      (await ctx.db.query("questions").collect()).map((q) => [q.searchVersion, q.textKey, q.searchText]),
+    );
+    expect(fields).toHaveLength(COUNT);
+    expect(fields[0]).toEqual([
+      SEARCH_FIELDS_VERSION,
+      expect.any(String),
+      expect.stringContaining("scripted question"),
+    ]);
+    expect(fields.every(([version]) => version === SEARCH_FIELDS_VERSION)).toBe(true);
+    const found = await asUser(t, "alice").query(api.myQuestions.searchMyQuestions, { search: "odd" });
+    expect(found.questions.length).toBeGreaterThan(0);
+    expect(await t.mutation(internal.migrations.backfillSearchFields, {})).toEqual({ updated: 0, done: true });
   });
 });

@@ -7,13 +7,15 @@
  *
  * Tables: `mergeTopics` reads and writes `topics` (sets `key`, renames to the
  * normalised name, deletes duplicates) and patches the `topic` of `questions`;
- * `mergeLegacyTopics` reads `topics` (one indexed read).
+ * `mergeLegacyTopics` reads `topics` (one indexed read); `backfillSearchFields`
+ * reads and patches `questions` (their search fields).
  */
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { normalizeTopic, topicKey } from "../lib/topics";
 import { internal } from "./_generated/api";
 import { internalMutation } from "./_generated/server";
+import { SEARCH_FIELDS_VERSION, searchFields } from "./lib/searchFields";
 
 /** Topic rows looked at per step (each may rename up to the step's question budget). */
 const TOPICS_PER_STEP = 50;
@@ -84,5 +86,27 @@ export const mergeLegacyTopics = internalMutation({
     if (legacy === null) return false;
     await ctx.scheduler.runAfter(0, internal.migrations.mergeTopics, {});
     return true;
+  },
+});
+
+/**
+ * Writes the search fields (`searchFields`) of questions that lack them or have an older
+ * `SEARCH_FIELDS_VERSION`, `BULK_BATCH_SIZE` per transaction, rescheduling itself while a batch is full. Each
+ * patched question leaves the index range read, so a step never reads one twice. An hourly cron runs it (one
+ * indexed read once every question is up to date); `npx convex run migrations:backfillSearchFields` at once.
+ */
+export const backfillSearchFields = internalMutation({
+  args: {},
+  returns: v.object({ updated: v.number(), done: v.boolean() }),
+  handler: async (ctx) => {
+    // An absent version sorts before every number, so this range holds the questions from before search too.
+    const questions = await ctx.db
+      .query("questions")
+      .withIndex("by_search_version", (q) => q.lt("searchVersion", SEARCH_FIELDS_VERSION))
+      .take(JOB_CONFIG.BULK_BATCH_SIZE);
+    for (const question of questions) await ctx.db.patch("questions", question._id, searchFields(question));
+    const done = questions.length < JOB_CONFIG.BULK_BATCH_SIZE;
+    if (!done) await ctx.scheduler.runAfter(0, internal.migrations.backfillSearchFields, {});
+    return { updated: questions.length, done };
   },
 });

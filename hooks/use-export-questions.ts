@@ -43,7 +43,7 @@ export function useExportQuestions() {
         cursor = page.continueCursor;
       }
       // A byte-order mark lets spreadsheets read the CSV as UTF-8; Anki reads its headers from the first byte.
-      const text = format === "csv" ? `\uFEFF${toCsv(questions)}` : toAnkiTsv(questions);
+      const text = format === "csv" ? `\uFEFF${toCsv(questions)}` : toAnkiTsv(questions, viewName);
       download(
         text,
         exportFileName(format, viewName, new Date()),

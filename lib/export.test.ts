@@ -40,15 +40,23 @@ describe("toCsv", () => {
 
 describe("toAnkiTsv", () => {
   it("Anki's headers, then front (question and options), back (answer and explanation) and the topic as a tag", () => {
-    const lines = toAnkiTsv([question()]).trimEnd().split("\n");
-    expect(lines.slice(0, 3)).toEqual(["#separator:tab", "#html:true", "#tags column:3"]);
-    const fields = lines[3]!.split("\t");
+    const lines = toAnkiTsv([question()], "NATO alphabet").trimEnd().split("\n");
+    expect(lines.slice(0, 6)).toEqual([
+      "#separator:tab",
+      "#html:true",
+      "#notetype:Basic",
+      "#deck:Recall::NATO alphabet",
+      "#columns:Front\tBack\tTags",
+      "#tags column:3",
+    ]);
+    const fields = lines[6]!.split("\t");
     expect(fields).toEqual([
       "Which is &quot;right&quot;, A or B?<br><br>A. A, of course<br>B. =B",
       "A, of course<br><br>Line one<br>line two with a tab &lt;b&gt;",
       "NATO_alphabet",
     ]);
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(7);
+    expect(toAnkiTsv([])).toContain("#deck:Recall\n");
   });
 
   it("tags are one word", () => {

@@ -3,8 +3,9 @@
  * topic: "40 questions on the NATO alphabet", "The NATO alphabet" and "nato
  * alphabet" are one topic, "NATO alphabet". Pure: used by the plan
  * (`convex/lib/ai/prompts.ts`), saving (`convex/questions.ts`) and the topic
- * migration (`convex/migrations.ts`).
+ * migration (`convex/migrations.ts`); `checkTopicName` checks a name a learner types.
  */
+import { JOB_CONFIG } from "./constants/jobs";
 
 /** "40 questions on", "a quiz about", "flashcards for", "true/false questions about"… */
 const LEAD_IN =
@@ -24,4 +25,13 @@ export function normalizeTopic(name: string): string {
 /** Equal for two names of the same topic (normalised, case and width aside). */
 export function topicKey(name: string): string {
   return normalizeTopic(name).normalize("NFKC").toLowerCase();
+}
+
+/** A topic name a learner typed (a new topic, a rename), spaces tidied, or why it can't be one. */
+export function checkTopicName(name: string): { name: string } | { problem: string } {
+  const tidy = name.replace(/\s+/g, " ").trim();
+  if (tidy.length === 0) return { problem: "Give the topic a name." };
+  if (tidy.length > JOB_CONFIG.MAX_TOPIC_LENGTH)
+    return { problem: `A topic name can be at most ${JOB_CONFIG.MAX_TOPIC_LENGTH} characters.` };
+  return { name: tidy };
 }

@@ -8,6 +8,7 @@
  * @module
  */
 
+import type * as addQuestions from "../addQuestions.js";
 import type * as aiGeneration from "../aiGeneration.js";
 import type * as crons from "../crons.js";
 import type * as generationJobs from "../generationJobs.js";
@@ -25,15 +26,18 @@ import type * as lib_classifyError from "../lib/classifyError.js";
 import type * as lib_env from "../lib/env.js";
 import type * as lib_envVars from "../lib/envVars.js";
 import type * as lib_functions from "../lib/functions.js";
+import type * as lib_questionListing from "../lib/questionListing.js";
 import type * as lib_questionQuality from "../lib/questionQuality.js";
 import type * as lib_rateLimits from "../lib/rateLimits.js";
 import type * as lib_redact from "../lib/redact.js";
+import type * as lib_searchFields from "../lib/searchFields.js";
 import type * as maintenance from "../maintenance.js";
 import type * as manageQuestions from "../manageQuestions.js";
 import type * as migrations from "../migrations.js";
 import type * as myQuestions from "../myQuestions.js";
 import type * as questions from "../questions.js";
 import type * as review from "../review.js";
+import type * as topics from "../topics.js";
 
 import type {
   ApiFromModules,
@@ -42,6 +46,7 @@ import type {
 } from "convex/server";
 
 declare const fullApi: ApiFromModules<{
+  addQuestions: typeof addQuestions;
   aiGeneration: typeof aiGeneration;
   crons: typeof crons;
   generationJobs: typeof generationJobs;
@@ -59,15 +64,18 @@ declare const fullApi: ApiFromModules<{
   "lib/env": typeof lib_env;
   "lib/envVars": typeof lib_envVars;
   "lib/functions": typeof lib_functions;
+  "lib/questionListing": typeof lib_questionListing;
   "lib/questionQuality": typeof lib_questionQuality;
   "lib/rateLimits": typeof lib_rateLimits;
   "lib/redact": typeof lib_redact;
+  "lib/searchFields": typeof lib_searchFields;
   maintenance: typeof maintenance;
   manageQuestions: typeof manageQuestions;
   migrations: typeof migrations;
   myQuestions: typeof myQuestions;
   questions: typeof questions;
   review: typeof review;
+  topics: typeof topics;
 }>;
 
 /**
