@@ -149,7 +149,7 @@ const MATRIX: Record<
     call: (c) =>
       c.query(api.addQuestions.previewImport, { rows: [{ line: 2, question: makeQuestion(0) }], topic: "Secrets" }),
     anonymous: { code: "UNAUTHENTICATED" },
-    otherUser: { imported: 1, duplicates: 0, invalid: [], topics: ["Secrets"] },
+    otherUser: { imported: 1, duplicates: 0, duplicateLines: [], invalid: [], topics: ["Secrets"] },
   },
   "addQuestions:importQuestions": {
     call: (c) =>
@@ -158,7 +158,7 @@ const MATRIX: Record<
         topic: "Secrets",
       }),
     anonymous: { code: "UNAUTHENTICATED" },
-    otherUser: { imported: 1, duplicates: 0, invalid: [], topics: ["Secrets"] },
+    otherUser: { imported: 1, duplicates: 0, duplicateLines: [], invalid: [], topics: ["Secrets"] },
   },
   "topics:renameTopic": {
     call: (c) => c.mutation(api.topics.renameTopic, { topic: "Secrets", name: "Not secret" }),

@@ -112,11 +112,11 @@ async function planImport(
 
   const seen = new Set<string>();
   const questions: NewQuestion[] = [];
-  let duplicates = 0;
+  const duplicateLines: number[] = [];
   for (const row of accepted) {
     const key = questionKey(row.question.question);
     if (seen.has(key) || (await ownedWithText(ctx, userId, row.question.question)) !== null) {
-      duplicates++;
+      duplicateLines.push(row.line);
       continue;
     }
     seen.add(key);
@@ -124,7 +124,10 @@ async function planImport(
   }
   invalid.sort((a, b) => a.line - b.line);
   const topics = [...new Set(questions.map((q) => q.topic))];
-  return { report: { imported: questions.length, duplicates, invalid, topics }, questions };
+  return {
+    report: { imported: questions.length, duplicates: duplicateLines.length, duplicateLines, invalid, topics },
+    questions,
+  };
 }
 
 /** The name a learner's topic goes by: theirs of the same key, or the name as typed (tidied). */

@@ -242,6 +242,8 @@ export type ImportRow = Infer<typeof vImportRow>;
 export const vImportReport = v.object({
   imported: v.number(),
   duplicates: v.number(),
+  /** The lines of the duplicates (of an earlier row, or of a question the learner owns). */
+  duplicateLines: v.array(v.number()),
   invalid: v.array(v.object({ line: v.number(), problem: v.string() })),
   /** The topics the questions go to, as they are named (an existing topic of the same key keeps its name). */
   topics: v.array(v.string()),
