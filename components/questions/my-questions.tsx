@@ -18,6 +18,7 @@ import { MINUTE_MS, useNow } from "@/hooks/use-now";
 import { useQuestionList, type QuestionList } from "@/hooks/use-question-list";
 import { isActiveStatus, plural } from "@/lib/jobs";
 import { SHOW_FILTERS, SORT_LABELS, effectiveSort, viewHref, type QuestionView } from "@/lib/questionFilters";
+import { searchTerms } from "@/lib/questionSearch";
 import type { QuestionScope } from "@/lib/validators";
 import { ServerAwayNote } from "@/components/connection-status";
 import { NoQuestionsEmptyState } from "@/components/empty-states";
@@ -70,6 +71,7 @@ export function MyQuestions({ view }: { view: QuestionView }) {
   const arrived = useArrivals(status === "LoadingFirstPage" ? undefined : results, viewKey);
 
   const searching = list.searching;
+  const highlight = searching ? searchTerms(view.search ?? "") : undefined;
   const filtered = searching || view.show !== undefined || view.topic !== undefined || view.jobId !== undefined;
   const scopeView =
     view.jobId !== undefined
@@ -200,6 +202,7 @@ export function MyQuestions({ view }: { view: QuestionView }) {
                     }
                     actions={<QuestionActions question={question} />}
                     arrived={arrived(question)}
+                    highlight={highlight}
                   />
                 </li>
               ))}

@@ -69,6 +69,9 @@ describe("accessibility (axe)", () => {
         await check("rename topic dialog open");
         await user.page.keyboard.press("Escape");
 
+        await user.gotoMyQuestions("?q=accessible+question+2");
+        await visible(user.page.getByText(/^\d+ match/));
+        await check("My Questions, a search and its marked words");
         await user.gotoMyQuestions("?q=nothing+like+this&show=flagged");
         await visible(user.page.getByText("No question here matches “nothing like this”."));
         await check("My Questions, a search with no match");
