@@ -39,7 +39,7 @@ const { ConvexClient } = await import("convex/browser");
 const { api } = await import("../convex/_generated/api");
 const { createBenchModel } = await import("./benchModel");
 const { markdownTable } = await import("../tests/support/markdownTable");
-const { isTerminalStatus } = await import("../lib/jobs");
+const { isFinishedStatus } = await import("../lib/jobs");
 type BenchEvent = import("./benchModel").BenchEvent;
 type Engine = import("../local-convex/engine/engine").Engine;
 const { getConvexSize } = await import("convex/values");
@@ -374,7 +374,7 @@ async function overTheWire(project: string) {
         }
       });
       const stopJob = client.onUpdate(api.generationJobs.getJobById, { jobId }, (job) => {
-        if (job && isTerminalStatus(job.status)) {
+        if (job && isFinishedStatus(job.status)) {
           setTimeout(() => {
             stopQuestions();
             stopJob();
@@ -524,7 +524,7 @@ async function overTheWire(project: string) {
         });
         await new Promise<void>((resolve) => {
           const stop = runner.onUpdate(api.generationJobs.getJobById, { jobId: jobId }, (job) => {
-            if (job && isTerminalStatus(job.status)) {
+            if (job && isFinishedStatus(job.status)) {
               queueMicrotask(() => stop());
               resolve();
             }

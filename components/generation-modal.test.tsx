@@ -19,6 +19,14 @@ vi.mock("convex/react", async () => (await import("./test-support/convex-mocks")
 const toast = vi.hoisted(() => Object.assign(vi.fn(), { success: vi.fn(), error: vi.fn() }));
 vi.mock("sonner", () => ({ toast }));
 
+/** `getStartAllowance` with room to start and nothing spent. */
+const allowance = {
+  running: 0,
+  maxRunning: 3,
+  rateLimitedUntil: null,
+  tokensToday: { usedTokens: 0, budgetTokens: 1_000_000, resetsAt: Date.UTC(2030, 0, 16) },
+};
+
 const openTasksPanel = vi.fn();
 const onOpenChange = vi.fn();
 
@@ -71,20 +79,18 @@ describe("GenerationModal", () => {
 
   it("shows today's AI use, and when the budget is spent says so, keeps the prompt and does not submit", async () => {
     const createJob = mockMutation("generationJobs:createJob");
-    setQueryResult("generationJobs:getUsageToday", {
-      usedTokens: 12_300,
-      budgetTokens: 1_000_000,
-      resetsAt: Date.now() + 3_600_000,
+    setQueryResult("admission:getStartAllowance", {
+      ...allowance,
+      tokensToday: { usedTokens: 12_300, budgetTokens: 1_000_000, resetsAt: Date.now() + 3_600_000 },
     });
     const user = userEvent.setup();
     const { unmount } = render(<Harness />);
     expect(screen.getByText("AI use today: 12k of 1M tokens")).toBeInTheDocument();
     unmount();
 
-    setQueryResult("generationJobs:getUsageToday", {
-      usedTokens: 1_000_000,
-      budgetTokens: 1_000_000,
-      resetsAt: Date.now() + 3_600_000,
+    setQueryResult("admission:getStartAllowance", {
+      ...allowance,
+      tokensToday: { usedTokens: 1_000_000, budgetTokens: 1_000_000, resetsAt: Date.now() + 3_600_000 },
     });
     render(<Harness />);
     expect(screen.getByRole("alert")).toHaveTextContent("You've used today's AI budget. It resets at midnight UTC");
@@ -245,11 +251,11 @@ describe("GenerationModal", () => {
   });
 
   it("shows how many generations run, and at the limit says so before submit", () => {
-    setQueryResult("generationJobs:getStartAllowance", { running: 2, maxRunning: 3, rateLimitedUntil: null });
+    setQueryResult("admission:getStartAllowance", { ...allowance, running: 2 });
     const { rerender } = render(<Harness />);
     expect(screen.getByTestId("running-count")).toHaveTextContent("2 of 3 running");
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
-    setQueryResult("generationJobs:getStartAllowance", { running: 3, maxRunning: 3, rateLimitedUntil: null });
+    setQueryResult("admission:getStartAllowance", { ...allowance, running: 3 });
     rerender(<Harness />);
     expect(screen.getByRole("alert")).toHaveTextContent("All 3 generations are running.");
     expect(screen.getByRole("button", { name: "Generate questions" })).toBeDisabled();
@@ -258,11 +264,7 @@ describe("GenerationModal", () => {
   it("while the rate limit's bucket is empty, the countdown shows before any submit", () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     vi.setSystemTime(Date.UTC(2030, 0, 15, 10, 0, 0)); // on a second, like the shared clock
-    setQueryResult("generationJobs:getStartAllowance", {
-      running: 0,
-      maxRunning: 3,
-      rateLimitedUntil: Date.now() + 42_000,
-    });
+    setQueryResult("admission:getStartAllowance", { ...allowance, rateLimitedUntil: Date.now() + 42_000 });
     render(<Harness />);
     expect(screen.getByRole("button", { name: "Try again in 0:42" })).toBeDisabled();
     vi.useRealTimers();

@@ -55,8 +55,8 @@ describe("GenerationTaskCard", () => {
   });
 
   it("processing while the topic is being worked out: indeterminate bar", () => {
-    render(<GenerationTaskCard job={makeJob({ status: "processing", phase: "clarifying" })} />);
-    expect(screen.getByText("Understanding your topic…")).toBeInTheDocument();
+    render(<GenerationTaskCard job={makeJob({ status: "processing", phase: "planning" })} />);
+    expect(screen.getByText("Planning the questions…")).toBeInTheDocument();
     expect(screen.getByRole("progressbar")).not.toHaveAttribute("aria-valuenow");
   });
 

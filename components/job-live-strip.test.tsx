@@ -44,7 +44,7 @@ describe("JobLiveRow", () => {
   });
 
   it("no estimate while the topic is being planned", () => {
-    render(<JobLiveRow job={makeJob({ status: "processing", phase: "clarifying", startedAt: T0 })} />);
+    render(<JobLiveRow job={makeJob({ status: "processing", phase: "planning", startedAt: T0 })} />);
     expect(screen.getByTestId("live-label")).toHaveTextContent("Planning the questions…");
     expect(screen.queryByTestId("time-left")).not.toBeInTheDocument();
   });
@@ -63,11 +63,9 @@ describe("JobLiveRow", () => {
 });
 
 describe("ActiveJobsStrip", () => {
-  it("lists running and paused jobs, and nothing else", () => {
+  it("lists the live jobs (running, then paused) the server gives", () => {
     const paused = makeJob({ _id: "job_p" as never, status: "paused", topic: "Paused topic", questionsSaved: 1 });
-    const done = makeJob({ _id: "job_d" as never, status: "completed", topic: "Done topic" });
-    setQueryResult("generationJobs:getActiveJobs", [running]);
-    setQueryResult("generationJobs:getRecentJobs", [running, paused, done]);
+    setQueryResult("generationJobs:getLiveJobs", [running, paused]);
     render(<ActiveJobsStrip />);
     const strip = screen.getByRole("region", { name: "Generations in progress" });
     expect(
@@ -78,8 +76,7 @@ describe("ActiveJobsStrip", () => {
   });
 
   it("renders nothing when no job is live", () => {
-    setQueryResult("generationJobs:getActiveJobs", []);
-    setQueryResult("generationJobs:getRecentJobs", [makeJob({ status: "completed" })]);
+    setQueryResult("generationJobs:getLiveJobs", []);
     const { container } = render(<ActiveJobsStrip />);
     expect(container).toBeEmptyDOMElement();
   });

@@ -10,22 +10,15 @@
 import Link from "next/link";
 import { useRef } from "react";
 import type { PublicJob } from "@/lib/validators";
-import { useActiveJobs } from "@/hooks/use-active-jobs";
+import { useLiveJobs } from "@/hooks/use-live-jobs";
 import { useKeepFocus } from "@/hooks/use-keep-focus";
 import { useNow } from "@/hooks/use-now";
-import { isActiveJob, jobProgress } from "@/lib/jobs";
+import { isActiveJob, jobProgress, PHASE_NAMES } from "@/lib/jobs";
 import { formatClock, formatTimeLeft, jobTiming } from "@/lib/timing";
 import { JobActions } from "./job-actions";
 import { JobStatusBadge, jobTitle } from "./job-status";
 import { cn } from "./ui/cn";
 import { Progress } from "./ui/progress";
-
-/** The user's jobs that are running, queued or paused, newest first. */
-export function useLiveJobs(): PublicJob[] {
-  const { activeJobs, jobs } = useActiveJobs();
-  const paused = jobs.filter((job) => job.status === "paused");
-  return [...activeJobs, ...paused];
-}
 
 /** Every live job of the user, one row each; nothing when there are none. */
 export function ActiveJobsStrip({ className }: { className?: string }) {
@@ -48,8 +41,8 @@ export function liveJobLabel(job: PublicJob): string {
       : `${job.questionsSaved} saved`;
   if (job.status === "paused") return `Paused · ${counted}`;
   if (job.status === "pending") return job.attempts > 1 ? `Queued to continue · ${counted}` : "Queued";
-  if (job.phase === "clarifying" || job.estimatedTotal === undefined) return "Planning the questions…";
-  if (job.phase === "finalizing") return `Finishing · ${counted}`;
+  if (job.phase === "planning" || job.estimatedTotal === undefined) return `${PHASE_NAMES.planning}…`;
+  if (job.phase === "finalizing") return `${PHASE_NAMES.finalizing} · ${counted}`;
   return counted;
 }
 

@@ -66,9 +66,9 @@ export function PromptForm({
   const isMac = useIsMac();
   const { submit, isSubmitting } = useCreateJob();
   const noModel = useQuery(api.generationJobs.getModelInfo) === null;
-  const usage = useQuery(api.generationJobs.getUsageToday);
+  const allowance = useQuery(api.admission.getStartAllowance);
+  const usage = allowance?.tokensToday;
   const overBudget = usage != null && usage.usedTokens >= usage.budgetTokens;
-  const allowance = useQuery(api.generationJobs.getStartAllowance);
   /** Set by a rejected submit; cleared as soon as the prompt changes. */
   const [submitError, setSubmitError] = useState<{ prompt: string; message: string } | null>(null);
   /** A refusal from the server or no answer at all: shown inline until the next submit. */

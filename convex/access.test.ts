@@ -26,7 +26,6 @@ async function seedAlice(t: TestConvex) {
       phase: "generating" as const,
       questionsGenerated: 1,
       questionsSaved: 1,
-      questionIds: [],
       createdAt: NOW,
       lastProgressAt: NOW,
       attempts: 1,
@@ -76,6 +75,11 @@ const MATRIX: Record<
     anonymous: [],
     otherUser: [],
   },
+  "generationJobs:getLiveJobs": {
+    call: (c) => c.query(api.generationJobs.getLiveJobs, {}),
+    anonymous: [],
+    otherUser: [],
+  },
   "generationJobs:getJobById": {
     call: (c, s) => c.query(api.generationJobs.getJobById, { jobId: s.activeJob }),
     anonymous: null,
@@ -106,10 +110,15 @@ const MATRIX: Record<
     anonymous: { code: "UNAUTHENTICATED" },
     otherUser: { code: "NOT_FOUND" },
   },
-  "generationJobs:getStartAllowance": {
-    call: (c) => c.query(api.generationJobs.getStartAllowance, {}),
+  "admission:getStartAllowance": {
+    call: (c) => c.query(api.admission.getStartAllowance, {}),
     anonymous: null,
-    otherUser: { running: 0, maxRunning: JOB_CONFIG.MAX_CONCURRENT_PER_USER, rateLimitedUntil: null },
+    otherUser: {
+      running: 0,
+      maxRunning: JOB_CONFIG.MAX_CONCURRENT_PER_USER,
+      rateLimitedUntil: null,
+      tokensToday: { usedTokens: 0, budgetTokens: JOB_CONFIG.DAILY_TOKEN_BUDGET, resetsAt: Date.UTC(2026, 10, 24) },
+    },
   },
   // No data at all: the server-away banner's probe answers its argument to anyone.
   "health:ping": {
@@ -220,11 +229,6 @@ const MATRIX: Record<
       }),
     anonymous: { code: "UNAUTHENTICATED" },
     otherUser: { changed: 0, continuing: false },
-  },
-  "generationJobs:getUsageToday": {
-    call: (c) => c.query(api.generationJobs.getUsageToday, {}),
-    anonymous: null,
-    otherUser: { usedTokens: 0, budgetTokens: JOB_CONFIG.DAILY_TOKEN_BUDGET, resetsAt: Date.UTC(2026, 10, 24) },
   },
   // App configuration, no user data: the same answer for everyone by design (no model in tests).
   "generationJobs:getModelInfo": {

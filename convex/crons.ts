@@ -15,13 +15,8 @@ crons.interval("recover stuck jobs", { minutes: 1 }, internal.maintenance.recove
 // eslint-disable-next-line @convex-dev/no-top-of-hour-crons
 crons.daily("cleanup old jobs", { hourUTC: 3, minuteUTC: 0 }, internal.maintenance.cleanup, {});
 
-// Topics from before topic keys are merged by a migration that starts itself
-// while any is left (one indexed read an hour once none is).
-crons.interval("merge legacy topics", { hours: 1 }, internal.migrations.mergeLegacyTopics, {});
-
-// Questions from before search get their search fields (and those of an older SEARCH_FIELDS_VERSION new ones)
-// by a migration that reschedules itself while any is left; one indexed read an hour once none is. An interval
-// cron first runs when it is deployed (local-convex: at its start), so older data catches up at once.
-crons.interval("backfill question search fields", { hours: 1 }, internal.migrations.backfillSearchFields, {});
+// Data migrations start by themselves while they have work left (one indexed
+// read each an hour once none has).
+crons.interval("start pending migrations", { hours: 1 }, internal.migrations.startPendingMigrations, {});
 
 export default crons;

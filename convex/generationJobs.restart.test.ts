@@ -69,8 +69,8 @@ describe("pauseJob", () => {
       { attempt: 1, startedAt: NOW - 5000, endedAt: NOW, outcome: "paused", questionsSaved: 3 },
     ]);
     // The running attempt's next batch writes nothing and tells the action to stop.
-    expect(await t.mutation(internal.questions.saveBatch, batch(jobId, 1, 3))).toMatchObject({
-      active: false,
+    expect(await t.mutation(internal.batches.saveBatch, batch(jobId, 1, 3))).toMatchObject({
+      accepted: false,
       status: "paused",
       saved: 0,
     });
@@ -146,16 +146,16 @@ describe("resumeJob", () => {
     const started = await t.mutation(internal.jobTransitions.startJob, { jobId, userId: ALICE, model: "sample" });
     expect(started).toMatchObject({ attempt: 2, questionsSaved: 2 });
     // ...while the old one, unaware, sends a batch, fails and completes: none of it lands.
-    expect(await t.mutation(internal.questions.saveBatch, batch(jobId, 1, 2))).toMatchObject({
-      active: false,
+    expect(await t.mutation(internal.batches.saveBatch, batch(jobId, 1, 2))).toMatchObject({
+      accepted: false,
       saved: 0,
     });
     expect(await t.mutation(internal.jobTransitions.failJob, { jobId, errorCode: "NETWORK", attempt: 1 })).toBe(false);
     expect(await t.mutation(internal.jobTransitions.completeJob, { jobId, attempt: 1 })).toBe(false);
     expect(await getJob(t, jobId)).toMatchObject({ status: "processing", questionsSaved: 2, attempts: 2 });
     // The new attempt's batch is saved.
-    expect(await t.mutation(internal.questions.saveBatch, batch(jobId, 2, 2))).toMatchObject({
-      active: true,
+    expect(await t.mutation(internal.batches.saveBatch, batch(jobId, 2, 2))).toMatchObject({
+      accepted: true,
       saved: 1,
     });
     expect((await getJob(t, jobId))!.attemptHistory!.map((a) => [a.attempt, a.outcome])).toEqual([
@@ -300,8 +300,8 @@ describe("getStartAllowance", () => {
   test("counts running jobs (not paused ones) and says when the rate limit lets the next one start", async () => {
     const t = initConvexTest();
     const alice = asUser(t, "alice");
-    expect(await t.query(api.generationJobs.getStartAllowance, {})).toBeNull();
-    expect(await alice.query(api.generationJobs.getStartAllowance, {})).toEqual({
+    expect(await t.query(api.admission.getStartAllowance, {})).toBeNull();
+    expect(await alice.query(api.admission.getStartAllowance, {})).toMatchObject({
       running: 0,
       maxRunning: JOB_CONFIG.MAX_CONCURRENT_PER_USER,
       rateLimitedUntil: null,
@@ -309,15 +309,15 @@ describe("getStartAllowance", () => {
     const first = await alice.mutation(api.generationJobs.createJob, { prompt: "One topic" });
     await alice.mutation(api.generationJobs.createJob, { prompt: "Two topic" });
     await alice.mutation(api.generationJobs.pauseJob, { jobId: first });
-    expect(await alice.query(api.generationJobs.getStartAllowance, {})).toMatchObject({ running: 1 });
-    expect(await asUser(t, "bob").query(api.generationJobs.getStartAllowance, {})).toMatchObject({ running: 0 });
+    expect(await alice.query(api.admission.getStartAllowance, {})).toMatchObject({ running: 1 });
+    expect(await asUser(t, "bob").query(api.admission.getStartAllowance, {})).toMatchObject({ running: 0 });
 
     // Empty the bucket: the next start is allowed once a token has refilled.
     for (let i = 2; i < JOB_CONFIG.RATE_LIMIT.capacity; i++) {
       const jobId = await alice.mutation(api.generationJobs.createJob, { prompt: `Topic ${i}` });
       await alice.mutation(api.generationJobs.cancelJob, { jobId });
     }
-    const { rateLimitedUntil } = (await alice.query(api.generationJobs.getStartAllowance, {}))!;
+    const { rateLimitedUntil } = (await alice.query(api.admission.getStartAllowance, {}))!;
     const refill = JOB_CONFIG.RATE_LIMIT.period / JOB_CONFIG.RATE_LIMIT.rate;
     expect(rateLimitedUntil).toBeGreaterThan(NOW);
     expect(rateLimitedUntil).toBeLessThanOrEqual(NOW + refill);

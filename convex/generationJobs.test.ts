@@ -31,10 +31,9 @@ describe("createJob", () => {
       kind: "questions",
       prompt: "NATO alphabet",
       status: "pending",
-      phase: "clarifying",
+      phase: "planning",
       questionsGenerated: 0,
       questionsSaved: 0,
-      questionIds: [],
       createdAt: NOW,
       lastProgressAt: NOW,
       attempts: 1,
@@ -141,7 +140,7 @@ describe("createJob", () => {
         outputTokens: spent - 1000,
       }),
     );
-    expect(await alice.query(api.generationJobs.getUsageToday, {})).toEqual({
+    expect((await alice.query(api.admission.getStartAllowance, {}))?.tokensToday).toEqual({
       usedTokens: spent,
       budgetTokens: JOB_CONFIG.DAILY_TOKEN_BUDGET,
       resetsAt: Date.UTC(2026, 10, 24),
@@ -227,7 +226,6 @@ describe("reading jobs", () => {
     const recent = await asUser(t, "alice").query(api.generationJobs.getRecentJobs, {});
     expect(recent.map((j) => j._id)).toEqual([...ids].reverse());
     expect(recent[0]).not.toHaveProperty("userId");
-    expect(recent[0]).not.toHaveProperty("questionIds");
     expect((await asUser(t, "alice").query(api.generationJobs.getRecentJobs, { limit: 2 })).map((j) => j._id)).toEqual([
       ids[5],
       ids[4],
@@ -251,7 +249,6 @@ describe("reading jobs", () => {
           phase: "finalizing",
           questionsGenerated: 0,
           questionsSaved: 0,
-          questionIds: [],
           createdAt: NOW + i,
           lastProgressAt: NOW,
           attempts: 1,
@@ -278,13 +275,29 @@ describe("reading jobs", () => {
     expect(await t.query(api.generationJobs.getActiveJobs, {})).toEqual([]);
   });
 
+  test("getLiveJobs: active then paused jobs, however many newer jobs exist (not only the last 20)", async () => {
+    const t = initConvexTest();
+    const alice = tokenIdentifier("alice");
+    const paused = await insertJob(t, { userId: alice, status: "paused", createdAt: NOW });
+    const processing = await insertJob(t, { userId: alice, status: "processing", createdAt: NOW + 1 });
+    for (let i = 0; i < JOB_CONFIG.RECENT_JOBS_MAX_LIMIT + 5; i++) {
+      await insertJob(t, { userId: alice, status: "completed", createdAt: NOW + 10 + i });
+    }
+    await insertJob(t, { userId: tokenIdentifier("bob"), status: "paused" });
+    const recent = await asUser(t, "alice").query(api.generationJobs.getRecentJobs, { limit: 50 });
+    expect(recent.map((j) => j._id)).not.toContain(paused); // beyond the recent history
+    const live = await asUser(t, "alice").query(api.generationJobs.getLiveJobs, {});
+    expect(live.map((j) => j._id)).toEqual([processing, paused]);
+    expect(await t.query(api.generationJobs.getLiveJobs, {})).toEqual([]);
+  });
+
   test("getJobById: the owner gets the full job; anyone else, or a bad id, gets null", async () => {
     const t = initConvexTest();
     const prompt = "q".repeat(3000);
-    const jobId = await insertJob(t, { userId: tokenIdentifier("alice"), prompt, ipAddress: "10.0.0.1" });
+    const jobId = await insertJob(t, { userId: tokenIdentifier("alice"), prompt, idempotencyKey: "key-1" });
     const job = await asUser(t, "alice").query(api.generationJobs.getJobById, { jobId });
     expect(job?.prompt).toBe(prompt);
-    expect(job).not.toHaveProperty("ipAddress");
+    expect(job).not.toHaveProperty("idempotencyKey");
     expect(await asUser(t, "bob").query(api.generationJobs.getJobById, { jobId })).toBeNull();
     expect(await t.query(api.generationJobs.getJobById, { jobId })).toBeNull();
     expect(await asUser(t, "alice").query(api.generationJobs.getJobById, { jobId: "not-an-id" })).toBeNull();

@@ -1,34 +1,23 @@
 /**
- * The public jobs API: what the web app calls to start, follow, cancel,
- * pause, resume, retry and extend generation jobs, whether it may start one
- * now, and which model they run on.
+ * The public jobs API: start, follow, cancel, pause, resume, retry and extend
+ * generation jobs, and which model they run on. Whether a user may start one
+ * is `admission.ts`'s; every status change goes through `transition`.
  *
- * Tables: inserts and reads `generationJobs` (status changes only through
- * `transition`, `jobTransitions.ts`); reads `_scheduled_functions` (is a
- * cancelled job's action still waiting?) and the rate limiter's component
- * tables. Never writes `questions`: only `questions.saveBatch` does.
+ * Tables: inserts and reads `generationJobs`; reads `_scheduled_functions`.
  */
 import { omit } from "convex-helpers";
-import { formatDistanceStrict } from "date-fns";
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
-import { canTransition, moreQuestionsCount, newJobFields, nextUtcMidnight, questionsLeft, utcDay } from "../lib/jobs";
+import { canTransition, moreQuestionsCount, newJobFields, questionsLeft, storedPhase } from "../lib/jobs";
 import { validatePrompt } from "../lib/prompt";
-import {
-  ACTIVE_JOB_STATUSES,
-  vJobStatus,
-  vModelKind,
-  vPublicJob,
-  type JobStatus,
-  type PublicJob,
-} from "../lib/validators";
+import { vJobStatus, vModelKind, vPublicJob, type JobStatus, type PublicJob } from "../lib/validators";
 import { internal } from "./_generated/api";
 import type { Doc, Id } from "./_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "./_generated/server";
 import { chooseModel } from "./lib/ai/models";
 import { userMutation, userQuery } from "./lib/functions";
-import { rateLimiter } from "./lib/rateLimits";
+import { activeJobDocs, assertCanStartJob } from "./admission";
 import { transition } from "./jobTransitions";
 
 /** Prompts in job lists are cut to this many characters (the detail page shows all). */
@@ -72,11 +61,8 @@ export const createJob = userMutation({
     if (!checked.ok) throw appError("INVALID_PROMPT", checked.message);
     await assertCanStartJob(ctx, userId);
 
-    const now = Date.now();
-    const { ip } = await ctx.meta.getRequestMetadata();
     const jobId = await ctx.db.insert("generationJobs", {
-      ...newJobFields(userId, checked.prompt, now),
-      ...(ip ? { ipAddress: ip } : {}),
+      ...newJobFields(userId, checked.prompt, Date.now()),
       ...(args.idempotencyKey !== undefined ? { idempotencyKey: args.idempotencyKey } : {}),
     });
     await scheduleProcessing(ctx, jobId, userId);
@@ -127,6 +113,30 @@ export const getActiveJobs = userQuery({
   },
 });
 
+/**
+ * The caller's jobs that are running, queued or paused, newest first: what
+ * the live strip shows. Reads only those statuses through an index (active
+ * ones are at most `MAX_CONCURRENT_PER_USER` per status; paused ones, which
+ * are kept for `FAILED_JOB_RETENTION_DAYS`, the newest `RECENT_JOBS_MAX_LIMIT`).
+ */
+export const getLiveJobs = userQuery({
+  args: {},
+  returns: v.array(vPublicJob),
+  handler: async (ctx) => {
+    if (ctx.userId === null) return [];
+    const userId = ctx.userId;
+    const [active, paused] = await Promise.all([
+      activeJobDocs(ctx, userId),
+      ctx.db
+        .query("generationJobs")
+        .withIndex("by_user_status", (q) => q.eq("userId", userId).eq("status", "paused"))
+        .order("desc")
+        .take(JOB_CONFIG.RECENT_JOBS_MAX_LIMIT),
+    ]);
+    return [...active, ...paused].map((job) => toPublicJob(job, PROMPT_PREVIEW_LENGTH));
+  },
+});
+
 /** One of the caller's jobs with its full prompt, or null if it does not exist,
  * is not theirs, or `jobId` is not a job id at all. */
 export const getJobById = userQuery({
@@ -141,7 +151,7 @@ export const getJobById = userQuery({
 });
 
 /**
- * Cancels one of the caller's pending or processing jobs. Questions saved so
+ * Cancels one of the caller's pending, processing or paused jobs. Questions saved so
  * far are kept; from the moment this returns, the job gets no further writes
  * (`saveBatch` checks the status in its own transaction) and its model stream
  * is aborted at its next batch. Returns how many questions were kept.
@@ -251,31 +261,6 @@ export const retryJob = userMutation({
   },
 });
 
-/**
- * Whether the caller may start a job now, so the form can say so before a
- * refusal: how many of their jobs run (pending or processing) against
- * `MAX_CONCURRENT_PER_USER`, and, when the rate limit's bucket is empty, when
- * the next start is allowed (`rateLimitedUntil`, ms since the epoch). Null when
- * signed out. The mutations still enforce every limit themselves.
- */
-export const getStartAllowance = userQuery({
-  args: {},
-  returns: v.union(
-    v.object({ running: v.number(), maxRunning: v.number(), rateLimitedUntil: v.union(v.number(), v.null()) }),
-    v.null(),
-  ),
-  handler: async (ctx) => {
-    if (ctx.userId === null) return null;
-    const running = (await activeJobDocs(ctx, ctx.userId)).length;
-    const { ok, retryAfter } = await rateLimiter.check(ctx, "startJob", { key: ctx.userId });
-    return {
-      running,
-      maxRunning: JOB_CONFIG.MAX_CONCURRENT_PER_USER,
-      rateLimitedUntil: ok ? null : Date.now() + Math.ceil(retryAfter ?? 0),
-    };
-  },
-});
-
 /** Which model new jobs run on, so the UI can say when it is the offline
  * sample; null when none is configured (a job would fail at once). */
 export const getModelInfo = userQuery({
@@ -299,70 +284,6 @@ async function getOwnJob(ctx: QueryCtx, rawJobId: string, userId: string) {
   return job;
 }
 
-async function activeJobDocs(ctx: QueryCtx, userId: string): Promise<Doc<"generationJobs">[]> {
-  const byStatus = await Promise.all(
-    ACTIVE_JOB_STATUSES.map((status) =>
-      ctx.db
-        .query("generationJobs")
-        .withIndex("by_user_status", (q) => q.eq("userId", userId).eq("status", status))
-        .order("desc")
-        .take(JOB_CONFIG.MAX_CONCURRENT_PER_USER),
-    ),
-  );
-  return byStatus.flat().sort((a, b) => b.createdAt - a.createdAt);
-}
-
-const vUsageToday = v.object({ usedTokens: v.number(), budgetTokens: v.number(), resetsAt: v.number() });
-
-/** The caller's model tokens today (UTC) against the daily budget
- * (`DAILY_TOKEN_BUDGET`), and when it resets; null when signed out. */
-export const getUsageToday = userQuery({
-  args: {},
-  returns: v.union(vUsageToday, v.null()),
-  handler: async (ctx) => (ctx.userId === null ? null : await usageToday(ctx, ctx.userId)),
-});
-
-async function usageToday(ctx: QueryCtx, userId: string) {
-  const now = Date.now();
-  const today = await ctx.db
-    .query("dailyUsage")
-    .withIndex("by_user_day", (q) => q.eq("userId", userId).eq("day", utcDay(now)))
-    .unique();
-  return {
-    usedTokens: today ? today.inputTokens + today.outputTokens : 0,
-    budgetTokens: JOB_CONFIG.DAILY_TOKEN_BUDGET,
-    resetsAt: nextUtcMidnight(now),
-  };
-}
-
-/** Concurrency limit (pending + processing), the daily token budget, then the rate limit. Throws the
- * error the UI shows; a rejected call rolls back and consumes no token. */
-async function assertCanStartJob(ctx: MutationCtx, userId: string): Promise<void> {
-  const active = await activeJobDocs(ctx, userId);
-  if (active.length >= JOB_CONFIG.MAX_CONCURRENT_PER_USER) {
-    throw appError(
-      "CONCURRENCY_LIMIT",
-      `You already have ${JOB_CONFIG.MAX_CONCURRENT_PER_USER} generations running. Wait for one to finish or cancel one, then try again.`,
-    );
-  }
-  const usage = await usageToday(ctx, userId);
-  if (usage.usedTokens >= usage.budgetTokens) {
-    const wait = formatDistanceStrict(Date.now(), usage.resetsAt, { roundingMethod: "ceil" });
-    throw appError(
-      "BUDGET_EXCEEDED",
-      `You've used today's AI budget (${usage.usedTokens.toLocaleString("en-US")} of ${usage.budgetTokens.toLocaleString("en-US")} tokens). It resets in ${wait}, at midnight UTC.`,
-      { retryAfterMs: usage.resetsAt - Date.now() },
-    );
-  }
-  const { ok, retryAfter } = await rateLimiter.limit(ctx, "startJob", { key: userId });
-  if (!ok) {
-    const wait = formatDistanceStrict(0, Math.max(1000, retryAfter), { roundingMethod: "ceil" });
-    throw appError("RATE_LIMITED", `You're starting generations too quickly. Try again in ${wait}.`, {
-      retryAfterMs: Math.ceil(retryAfter),
-    });
-  }
-}
-
 /**
  * A new attempt of `job` (retry, resume, continue, more): checks the limits,
  * moves it back to `pending` with `fields` and schedules `processJob`. The
@@ -374,7 +295,7 @@ async function restartJob(ctx: MutationCtx, job: Doc<"generationJobs">, fields: 
   const moved = await transition(ctx, job, "pending", {
     ...fields,
     attempts: job.attempts + 1,
-    phase: next.topic !== undefined && next.estimatedTotal !== undefined ? "generating" : "clarifying",
+    phase: next.topic !== undefined && next.estimatedTotal !== undefined ? "generating" : "planning",
     errorCode: undefined,
     errorMessage: undefined,
     retryable: undefined,
@@ -399,7 +320,10 @@ async function scheduleProcessing(ctx: MutationCtx, jobId: Id<"generationJobs">,
 }
 
 function toPublicJob(job: Doc<"generationJobs">, promptLimit?: number): PublicJob {
-  const visible = omit(job, ["userId", "questionIds", "ipAddress", "idempotencyKey", "scheduledFunctionId"]);
+  const visible = {
+    ...omit(job, ["userId", "questionIds", "ipAddress", "idempotencyKey", "scheduledFunctionId"]),
+    phase: storedPhase(job.phase),
+  };
   if (promptLimit !== undefined && visible.prompt.length > promptLimit) {
     return { ...visible, prompt: `${visible.prompt.slice(0, promptLimit).trimEnd()}…` };
   }
@@ -411,12 +335,7 @@ function clampLimit(limit: number | undefined): number {
   return Math.min(JOB_CONFIG.RECENT_JOBS_MAX_LIMIT, Math.max(1, Math.floor(limit)));
 }
 
+/** How a job that can no longer be cancelled ended (completed, cancelled or failed). */
 function finishedVerb(status: JobStatus): string {
-  return status === "completed"
-    ? "completed"
-    : status === "cancelled"
-      ? "been cancelled"
-      : status === "paused"
-        ? "been paused"
-        : "failed";
+  return status === "completed" ? "completed" : status === "cancelled" ? "been cancelled" : "failed";
 }

@@ -3,7 +3,7 @@
  * status in its own transaction, so nothing is written over a job that has
  * moved on (cancelled, finished), and durations are stamped in one place.
  */
-import { describe, expect, test, vi } from "vitest";
+import { describe, expect, test } from "vitest";
 import { JOB_ERRORS } from "../lib/jobs";
 import { api, internal } from "./_generated/api";
 import { asUser, getJob, initConvexTest, insertJob, NOW, tokenIdentifier, useFakeClock } from "./test.setup";
@@ -34,16 +34,13 @@ describe("internal state changes check the status first", () => {
     ).toBeNull();
   });
 
-  test("updateProgress updates a processing job; its topic is not listed until a question is saved", async () => {
+  test("isAttemptRunning: true only while the job processes that attempt", async () => {
     const t = initConvexTest();
-    const alice = tokenIdentifier("alice");
-    const jobId = await insertJob(t, { userId: alice, status: "processing" });
-    vi.setSystemTime(NOW + 100);
-    const args = { jobId, phase: "generating" as const, topic: "DNA", estimatedTotal: 12 };
-    expect(await t.mutation(internal.jobTransitions.updateProgress, args)).toBe(true);
-    const { jobId: _, ...progress } = args;
-    expect(await getJob(t, jobId)).toMatchObject({ ...progress, lastProgressAt: NOW + 100 });
-    expect(await asUser(t, "alice").query(api.myQuestions.listMyTopics, {})).toEqual([]);
+    const jobId = await insertJob(t, { userId: tokenIdentifier("alice"), status: "processing", attempts: 2 });
+    expect(await t.query(internal.jobTransitions.isAttemptRunning, { jobId, attempt: 2 })).toBe(true);
+    expect(await t.query(internal.jobTransitions.isAttemptRunning, { jobId, attempt: 1 })).toBe(false);
+    await asUser(t, "alice").mutation(api.generationJobs.pauseJob, { jobId });
+    expect(await t.query(internal.jobTransitions.isAttemptRunning, { jobId, attempt: 2 })).toBe(false);
   });
 
   test("a cancelled job gets no progress, completion or failure written over it", async () => {
@@ -55,9 +52,8 @@ describe("internal state changes check the status first", () => {
       questionsSaved: 3,
     });
     const before = await getJob(t, jobId);
-    expect(
-      await t.mutation(internal.jobTransitions.updateProgress, { jobId, phase: "finalizing", estimatedTotal: 9 }),
-    ).toBe(false);
+    const batch = { jobId, userId: tokenIdentifier("alice"), questions: [], batchStart: 3, questionsGenerated: 9 };
+    expect(await t.mutation(internal.batches.saveBatch, batch)).toMatchObject({ accepted: false });
     expect(await t.mutation(internal.jobTransitions.completeJob, { jobId })).toBe(false);
     expect(await t.mutation(internal.jobTransitions.failJob, { jobId, errorCode: "NETWORK" })).toBe(false);
     expect(await getJob(t, jobId)).toEqual(before);

@@ -1,35 +1,17 @@
 /**
- * The job state machine's transitions: every change of a job's status, and
- * the progress a running attempt records.
+ * The job state machine: every change of a job's status (`transition`, the one
+ * writer, checked against `JOB_TRANSITIONS`), and the progress a running
+ * attempt records. Each write of an attempt carries its number and is refused
+ * once the job has moved on to a newer one (`isCurrentAttempt`).
  *
- * Tables: reads and writes `generationJobs` and `dailyUsage` (tokens per user
- * per day); reads `questions` (startJob tells a retry which questions
- * exist). Nothing else in `convex/` changes a
- * job's `status`: the public API (`generationJobs.ts`), saving a batch
- * (`questions.ts`) and maintenance (`maintenance.ts`) call `transition` and
- * `recordProgress` from here.
- *
- * `transition` refuses what `canTransition` (`lib/jobs.ts`, `JOB_TRANSITIONS`)
- * does not allow, so a late `completeJob` or `failJob` can never overwrite
- * `cancelled`; it alone stamps `completedAt` and `durationMs`, and keeps the
- * job's attempt history (an entry opened by `startJob`, closed when the
- * attempt ends: completed, failed, cancelled or paused).
- *
- * **One attempt writes at a time.** `startJob` hands the action its attempt
- * number (`job.attempts`); every write of the action (`saveBatch`,
- * `completeJob`, `failJob`) carries it and is refused once the job has moved
- * to a newer attempt, so an action still streaming after a pause and a quick
- * resume (or a cancel and continue) can never write into the new attempt.
- * An attempt's tokens are written with its end (on the job, its attempt and
- * the user's `dailyUsage`); those of an attempt cancelled under it count
- * toward the user's day only.
+ * Tables: reads and writes `generationJobs`; reads `questions` (what a
+ * continued job already has); the attempt's tokens go to the ledger of `admission.ts`.
  */
 import { v, type Infer } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
-import { canTransition, endsAttempt, isTerminalStatus, JOB_ERRORS, utcDay } from "../lib/jobs";
+import { canTransition, endsAttempt, isFinishedStatus, JOB_ERRORS } from "../lib/jobs";
 import {
   vErrorCode,
-  vJobPhase,
   vModelKind,
   vTokenUsage,
   type AttemptRecord,
@@ -38,7 +20,8 @@ import {
   type TokenUsage,
 } from "../lib/validators";
 import type { Doc } from "./_generated/dataModel";
-import { internalMutation, type MutationCtx } from "./_generated/server";
+import { internalMutation, internalQuery, type MutationCtx } from "./_generated/server";
+import { addDailyUsage, usageFields } from "./admission";
 
 const vStartedJob = v.object({
   /** The attempt this action runs: its writes carry it (see the module header). */
@@ -82,25 +65,6 @@ export const startJob = internalMutation({
   },
 });
 
-/** Records the phase (and the topic and estimate once known) of a processing
- * job. Returns false, writing nothing, if the job is no longer processing.
- * (The topic joins the user's topic list with the first saved question: see `saveBatch`.) */
-export const updateProgress = internalMutation({
-  args: {
-    jobId: v.id("generationJobs"),
-    phase: vJobPhase,
-    estimatedTotal: v.optional(v.number()),
-    topic: v.optional(v.string()),
-  },
-  returns: v.boolean(),
-  handler: async (ctx, { jobId, ...progress }) => {
-    const job = await ctx.db.get("generationJobs", jobId);
-    if (!job || job.status !== "processing") return false;
-    await recordProgress(ctx, job, progress);
-    return true;
-  },
-});
-
 /** processing → completed, with the attempt's token usage. Returns false,
  * writing nothing, otherwise. (Most attempts complete with their last
  * batch instead: `saveBatch`'s `finish`.) */
@@ -134,16 +98,14 @@ export const failJob = internalMutation({
   },
 });
 
-/** Counts the tokens of an attempt that stopped without a transition of its
- * own (the job was cancelled under it) toward the user's day. The job itself
- * is not written: nothing is, once a job is cancelled. */
-export const recordUsage = internalMutation({
-  args: { jobId: v.id("generationJobs"), usage: vTokenUsage },
-  returns: v.null(),
-  handler: async (ctx, { jobId, usage }) => {
+/** Whether the job is still processing attempt `attempt`: what a running action
+ * asks between saves, so a pause or cancel stops its stream in time (`BatchSaver`). */
+export const isAttemptRunning = internalQuery({
+  args: { jobId: v.id("generationJobs"), attempt: v.number() },
+  returns: v.boolean(),
+  handler: async (ctx, { jobId, attempt }) => {
     const job = await ctx.db.get("generationJobs", jobId);
-    if (job) await addDailyUsage(ctx, job.userId, usage);
-    return null;
+    return job !== null && job.status === "processing" && isCurrentAttempt(job, attempt);
   },
 });
 
@@ -172,7 +134,7 @@ export async function transition(
   const now = Date.now();
   const next = { ...job, ...fields, status: to };
   const finished = {
-    ...(isTerminalStatus(to)
+    ...(isFinishedStatus(to)
       ? { completedAt: now, ...(job.startedAt !== undefined ? { durationMs: now - job.startedAt } : {}) }
       : {}),
     ...(endsAttempt(to)
@@ -188,52 +150,6 @@ export async function transition(
     lastProgressAt: now,
   });
   return true;
-}
-
-/** Adds `usage` to the user's tokens of today (what the daily budget is checked against). */
-async function addDailyUsage(ctx: MutationCtx, userId: string, usage: TokenUsage): Promise<void> {
-  const day = utcDay(Date.now());
-  const today = await ctx.db
-    .query("dailyUsage")
-    .withIndex("by_user_day", (q) => q.eq("userId", userId).eq("day", day))
-    .unique();
-  if (today) {
-    await ctx.db.patch("dailyUsage", today._id, {
-      inputTokens: today.inputTokens + usage.inputTokens,
-      outputTokens: today.outputTokens + usage.outputTokens,
-    });
-  } else {
-    await ctx.db.insert("dailyUsage", {
-      userId,
-      day,
-      inputTokens: usage.inputTokens,
-      outputTokens: usage.outputTokens,
-    });
-  }
-}
-
-/** The job fields that carry `usage` (totals, latest attempt), after adding it to the user's day. */
-async function usageFields(ctx: MutationCtx, job: Doc<"generationJobs">, usage: TokenUsage) {
-  await addDailyUsage(ctx, job.userId, usage);
-  const history = job.attemptHistory ?? [];
-  const last = history.at(-1);
-  return {
-    inputTokens: (job.inputTokens ?? 0) + usage.inputTokens,
-    outputTokens: (job.outputTokens ?? 0) + usage.outputTokens,
-    ...(usage.estimated || job.usageEstimated ? { usageEstimated: true } : {}),
-    ...(last
-      ? {
-          attemptHistory: [
-            ...history.slice(0, -1),
-            {
-              ...last,
-              inputTokens: (last.inputTokens ?? 0) + usage.inputTokens,
-              outputTokens: (last.outputTokens ?? 0) + usage.outputTokens,
-            },
-          ],
-        }
-      : {}),
-  };
 }
 
 /** The history with its open attempt (the last, if not ended) closed as `outcome`. */
@@ -261,13 +177,7 @@ export async function recordProgress(
   progress: Partial<
     Pick<
       Doc<"generationJobs">,
-      | "phase"
-      | "topic"
-      | "estimatedTotal"
-      | "questionsGenerated"
-      | "questionsSaved"
-      | "questionsSkipped"
-      | "questionIds"
+      "phase" | "topic" | "estimatedTotal" | "questionsGenerated" | "questionsSaved" | "questionsSkipped"
     >
   >,
 ): Promise<void> {

@@ -27,7 +27,7 @@ describe("recoverStuckJobs", () => {
       });
       return {
         // saveBatch throws when the user does not own the job: the function fails like a crash.
-        failed: await ctx.scheduler.runAfter(0, internal.questions.saveBatch, {
+        failed: await ctx.scheduler.runAfter(0, internal.batches.saveBatch, {
           jobId: victim,
           userId: alice,
           questions: [],
@@ -153,7 +153,6 @@ describe("cleanup", () => {
           phase: "finalizing",
           questionsGenerated: 10,
           questionsSaved: 10,
-          questionIds: [],
           createdAt: NOW - 40 * DAY_MS + i,
           lastProgressAt: NOW,
           attempts: 1,
@@ -170,7 +169,7 @@ describe("cleanup", () => {
     expect(left.map((j) => j._id)).toEqual([recent]);
   }, 30_000); // seeds and deletes 3,123 documents under convex-test's limits: seconds on a busy machine
 
-  test("crons.ts registers the daily cleanup at 03:00 UTC, the minutely recovery and the hourly topic merge", () => {
+  test("crons.ts registers the daily cleanup at 03:00 UTC, the minutely recovery and the hourly migrations", () => {
     const crons = (cronsModule as unknown as { crons: Record<string, { name: string; schedule: unknown }> }).crons;
     expect(crons["cleanup old jobs"]).toMatchObject({
       name: "maintenance:cleanup",
@@ -180,8 +179,8 @@ describe("cleanup", () => {
       name: "maintenance:recoverStuckJobs",
       schedule: { type: "interval", minutes: 1 },
     });
-    expect(crons["merge legacy topics"]).toMatchObject({
-      name: "migrations:mergeLegacyTopics",
+    expect(crons["start pending migrations"]).toMatchObject({
+      name: "migrations:startPendingMigrations",
       schedule: { type: "interval", hours: 1 },
     });
   });

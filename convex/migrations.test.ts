@@ -1,13 +1,26 @@
-/** Topics matched case-insensitively (`questions.saveBatch`) and merged (`migrations.mergeTopics`), in bounded steps. */
+/** Topics matched case-insensitively (`batches.saveBatch`) and merged (`migrations.mergeTopics`), in bounded steps. */
 import { describe, expect, test, vi } from "vitest";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { newCard } from "../lib/fsrs";
 import { makeQuestion } from "../tests/support/scriptedModels";
 import { api, internal } from "./_generated/api";
-import { asUser, initConvexTest, insertJob, NOW, tokenIdentifier, useFakeClock, type TestConvex } from "./test.setup";
-import { SEARCH_FIELDS_VERSION } from "./lib/searchFields";
+import { newJobFields } from "../lib/jobs";
+import { LEGACY_PLANNING_PHASE } from "../lib/validators";
+import {
+  allJobs,
+  asUser,
+  getJob,
+  initConvexTest,
+  insertJob,
+  NOW,
+  tokenIdentifier,
+  useFakeClock,
+  type TestConvex,
+} from "./test.setup";
+import { SEARCH_FIELDS_VERSION, searchFields } from "./lib/searchFields";
 
 const ALICE = tokenIdentifier("alice");
+const NOTHING_PENDING = { mergeTopics: false, renamePlanningPhase: false, backfillSearchFields: false };
 
 useFakeClock();
 
@@ -16,8 +29,8 @@ const topicsOf = async (t: TestConvex, name = "alice") =>
 
 /** A job of alice's whose plan names `topic`, with `count` questions saved. */
 async function savedJob(t: TestConvex, topic: string, count = 2) {
-  const jobId = await insertJob(t, { userId: ALICE, status: "processing", phase: "clarifying" });
-  await t.mutation(internal.questions.saveBatch, {
+  const jobId = await insertJob(t, { userId: ALICE, status: "processing", phase: "planning" });
+  await t.mutation(internal.batches.saveBatch, {
     jobId,
     userId: ALICE,
     questions: Array.from({ length: count }, (_, i) => makeQuestion(i, { question: `${topic} ${i}` })),
@@ -28,13 +41,14 @@ async function savedJob(t: TestConvex, topic: string, count = 2) {
   return jobId;
 }
 
-/** Topic rows and questions as they were before topics had keys. */
+/** Topic rows and questions as they were before topics had keys (with today's search fields). */
 async function legacyTopic(t: TestConvex, name: string, questions: number, lastUsedAt = NOW) {
   await t.run(async (ctx) => {
     await ctx.db.insert("topics", { userId: ALICE, name, lastUsedAt });
     for (let i = 0; i < questions; i++)
       await ctx.db.insert("questions", {
         ...makeQuestion(i),
+        ...searchFields(makeQuestion(i)),
         userId: ALICE,
         topic: name,
         createdAt: NOW + i,
@@ -84,7 +98,7 @@ describe("topics", () => {
     expect(rows.find((row) => row.name === "NATO alphabet")).toMatchObject({ key: "nato alphabet", lastUsedAt: NOW });
 
     // Again: nothing left to do.
-    expect(await t.mutation(internal.migrations.mergeLegacyTopics, {})).toBe(false);
+    expect(await t.mutation(internal.migrations.startPendingMigrations, {})).toEqual(NOTHING_PENDING);
     expect(await t.mutation(internal.migrations.mergeTopics, {})).toEqual({
       renamedQuestions: 0,
       mergedTopics: 0,
@@ -92,24 +106,90 @@ describe("topics", () => {
     });
   });
 
-  test("mergeLegacyTopics (hourly cron): starts the merge while a topic without a key is left, then does nothing", async () => {
+  test("startPendingMigrations (hourly cron): starts the merge while a topic without a key is left, then does nothing", async () => {
     const t = initConvexTest();
     await legacyTopic(t, "The Castles", 2);
     await savedJob(t, "Roman roads");
-    expect(await t.mutation(internal.migrations.mergeLegacyTopics, {})).toBe(true);
+    expect(await t.mutation(internal.migrations.startPendingMigrations, {})).toEqual({
+      ...NOTHING_PENDING,
+      mergeTopics: true,
+    });
     await t.finishAllScheduledFunctions(vi.runAllTimers);
     expect((await topicsOf(t)).sort()).toEqual(["Castles", "Roman roads"]);
-    expect(await t.mutation(internal.migrations.mergeLegacyTopics, {})).toBe(false);
+    expect(await t.mutation(internal.migrations.startPendingMigrations, {})).toEqual(NOTHING_PENDING);
+  });
+});
+
+describe("renamePlanningPhase", () => {
+  test("gives every job stored with the old phase name the new one, drops the fields no longer kept, in bounded steps", async () => {
+    const t = initConvexTest();
+    const legacy = 230; // more than one step
+    await t.run(async (ctx) => {
+      for (let i = 0; i < legacy; i++) {
+        await ctx.db.insert("generationJobs", {
+          ...newJobFields(ALICE, `Topic ${i}`, NOW + i),
+          status: i % 2 ? "failed" : "paused",
+          phase: LEGACY_PLANNING_PHASE,
+          questionIds: [],
+          ipAddress: "10.0.0.1",
+        });
+      }
+    });
+    const current = await insertJob(t, { userId: ALICE, status: "processing", phase: "generating" });
+    const before = await getJob(t, current);
+    expect(await t.mutation(internal.migrations.startPendingMigrations, {})).toEqual({
+      ...NOTHING_PENDING,
+      renamePlanningPhase: true,
+    });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    const jobs = await allJobs(t);
+    expect(jobs).toHaveLength(legacy + 1);
+    expect(jobs.filter((job) => job.phase === LEGACY_PLANNING_PHASE)).toEqual([]);
+    expect(jobs.filter((job) => job.questionIds !== undefined || job.ipAddress !== undefined)).toEqual([]);
+    expect(await getJob(t, current)).toEqual(before);
+    // The job page and the lists show the new name.
+    const [shown] = await asUser(t, "alice").query(api.generationJobs.getRecentJobs, { status: "paused", limit: 1 });
+    expect(shown!.phase).toBe("planning");
+    expect(await t.mutation(internal.migrations.startPendingMigrations, {})).toEqual(NOTHING_PENDING);
+  });
+
+  test("a job not yet migrated is shown with the new name", async () => {
+    const t = initConvexTest();
+    const jobId = await t.run((ctx) =>
+      ctx.db.insert("generationJobs", {
+        ...newJobFields(ALICE, "Old job", NOW),
+        status: "failed",
+        phase: LEGACY_PLANNING_PHASE,
+      }),
+    );
+    expect(await asUser(t, "alice").query(api.generationJobs.getJobById, { jobId })).toMatchObject({
+      phase: "planning",
+    });
   });
 });
 
 describe("backfillSearchFields", () => {
-  test("questions from before search get their fields in bounded steps, then are found; run again, it reads one", async () => {
+  test("questions from before search get their fields in bounded steps, then are found; then nothing is pending", async () => {
     const t = initConvexTest();
     const COUNT = JOB_CONFIG.BULK_BATCH_SIZE + 20;
-    await legacyTopic(t, "Volcanoes", COUNT);
-    const first = await t.mutation(internal.migrations.backfillSearchFields, {});
-    expect(first).toEqual({ updated: JOB_CONFIG.BULK_BATCH_SIZE, done: false });
+    await t.run(async (ctx) => {
+      for (let i = 0; i < COUNT; i++)
+        await ctx.db.insert("questions", {
+          ...makeQuestion(i),
+          userId: ALICE,
+          topic: "Volcanoes",
+          createdAt: NOW + i,
+          card: newCard(NOW),
+        });
+    });
+    expect(await t.mutation(internal.migrations.startPendingMigrations, {})).toEqual({
+      ...NOTHING_PENDING,
+      backfillSearchFields: true,
+    });
+    expect(await t.mutation(internal.migrations.backfillSearchFields, {})).toEqual({
+      updated: JOB_CONFIG.BULK_BATCH_SIZE,
+      done: false,
+    });
     await t.finishAllScheduledFunctions(vi.runAllTimers);
     const fields = await t.run(async (ctx) =>
       (await ctx.db.query("questions").collect()).map((q) => [q.searchVersion, q.textKey, q.searchText]),
@@ -123,6 +203,6 @@ describe("backfillSearchFields", () => {
     expect(fields.every(([version]) => version === SEARCH_FIELDS_VERSION)).toBe(true);
     const found = await asUser(t, "alice").query(api.myQuestions.searchMyQuestions, { search: "odd" });
     expect(found.questions.length).toBeGreaterThan(0);
-    expect(await t.mutation(internal.migrations.backfillSearchFields, {})).toEqual({ updated: 0, done: true });
+    expect(await t.mutation(internal.migrations.startPendingMigrations, {})).toEqual(NOTHING_PENDING);
   });
 });

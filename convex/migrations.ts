@@ -1,18 +1,16 @@
 /**
- * Data migrations: each is idempotent and works in bounded, self-scheduling
- * steps. A cron starts `mergeTopics` by itself while topics from before topic
- * keys are left (`mergeLegacyTopics`), so every deployment, the offline one
- * included, merges them without anyone running anything;
- * `npx convex run migrations:mergeTopics` does it at once on a deployment.
+ * Data migrations, each idempotent, in bounded self-scheduling steps, started by
+ * an hourly cron while it has work left (`startPendingMigrations`), so every
+ * deployment, the offline one included, migrates without anyone running anything.
  *
- * Tables: `mergeTopics` reads and writes `topics` (sets `key`, renames to the
- * normalised name, deletes duplicates) and patches the `topic` of `questions`;
- * `mergeLegacyTopics` reads `topics` (one indexed read); `backfillSearchFields`
- * reads and patches `questions` (their search fields).
+ * Tables: `mergeTopics` reads and writes `topics` and patches the `topic` of
+ * `questions`; `renamePlanningPhase` reads and patches `generationJobs`;
+ * `backfillSearchFields` reads and patches `questions` (their search fields).
  */
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { normalizeTopic, topicKey } from "../lib/topics";
+import { LEGACY_PLANNING_PHASE } from "../lib/validators";
 import { internal } from "./_generated/api";
 import { internalMutation } from "./_generated/server";
 import { SEARCH_FIELDS_VERSION, searchFields } from "./lib/searchFields";
@@ -70,36 +68,85 @@ export const mergeTopics = internalMutation({
   },
 });
 
+/** Jobs renamed per step of `renamePlanningPhase`. */
+const JOBS_PER_STEP = 200;
+
 /**
- * Starts `mergeTopics` when a topic without a `key` (from before keys) is
- * left; returns whether it did. One indexed read, so the hourly cron costs
- * nothing once every topic is merged.
+ * Gives jobs stored with the planning phase's old name (`LEGACY_PLANNING_PHASE`)
+ * its name, `planning`, and drops the fields no longer kept (`questionIds`,
+ * `ipAddress`) from them; `JOBS_PER_STEP` per transaction, rescheduling itself
+ * while any is left. Started by the hourly cron while one is left (one indexed
+ * read); safe to run again. Returns how many jobs this step renamed.
  */
-export const mergeLegacyTopics = internalMutation({
+export const renamePlanningPhase = internalMutation({
   args: {},
-  returns: v.boolean(),
+  returns: v.object({ renamed: v.number(), done: v.boolean() }),
   handler: async (ctx) => {
-    const legacy = await ctx.db
+    const jobs = await ctx.db
+      .query("generationJobs")
+      .withIndex("by_phase", (q) => q.eq("phase", LEGACY_PLANNING_PHASE))
+      .take(JOBS_PER_STEP);
+    for (const job of jobs) {
+      await ctx.db.patch("generationJobs", job._id, {
+        phase: "planning",
+        questionIds: undefined,
+        ipAddress: undefined,
+      });
+    }
+    const done = jobs.length < JOBS_PER_STEP;
+    if (!done) await ctx.scheduler.runAfter(0, internal.migrations.renamePlanningPhase, {});
+    return { renamed: jobs.length, done };
+  },
+});
+
+/**
+ * Starts each migration that has work left: `mergeTopics` while a topic without
+ * a `key` (from before keys) is left, `renamePlanningPhase` while a job with the
+ * phase's old name is, `backfillSearchFields` while a question's search fields
+ * are missing or older than `SEARCH_FIELDS_VERSION`. One indexed read each, so
+ * the hourly cron costs nothing once all is migrated. Returns which it started.
+ */
+export const startPendingMigrations = internalMutation({
+  args: {},
+  returns: v.object({
+    mergeTopics: v.boolean(),
+    renamePlanningPhase: v.boolean(),
+    backfillSearchFields: v.boolean(),
+  }),
+  handler: async (ctx) => {
+    const legacyTopic = await ctx.db
       .query("topics")
       .withIndex("by_key", (q) => q.eq("key", undefined))
       .first();
-    if (legacy === null) return false;
-    await ctx.scheduler.runAfter(0, internal.migrations.mergeTopics, {});
-    return true;
+    if (legacyTopic) await ctx.scheduler.runAfter(0, internal.migrations.mergeTopics, {});
+    const legacyJob = await ctx.db
+      .query("generationJobs")
+      .withIndex("by_phase", (q) => q.eq("phase", LEGACY_PLANNING_PHASE))
+      .first();
+    if (legacyJob) await ctx.scheduler.runAfter(0, internal.migrations.renamePlanningPhase, {});
+    // An absent version sorts before every number, so this range holds the questions from before search too.
+    const unsearchable = await ctx.db
+      .query("questions")
+      .withIndex("by_search_version", (q) => q.lt("searchVersion", SEARCH_FIELDS_VERSION))
+      .first();
+    if (unsearchable) await ctx.scheduler.runAfter(0, internal.migrations.backfillSearchFields, {});
+    return {
+      mergeTopics: legacyTopic !== null,
+      renamePlanningPhase: legacyJob !== null,
+      backfillSearchFields: unsearchable !== null,
+    };
   },
 });
 
 /**
  * Writes the search fields (`searchFields`) of questions that lack them or have an older
  * `SEARCH_FIELDS_VERSION`, `BULK_BATCH_SIZE` per transaction, rescheduling itself while a batch is full. Each
- * patched question leaves the index range read, so a step never reads one twice. An hourly cron runs it (one
- * indexed read once every question is up to date); `npx convex run migrations:backfillSearchFields` at once.
+ * patched question leaves the index range read, so a step never reads one twice.
  */
 export const backfillSearchFields = internalMutation({
   args: {},
   returns: v.object({ updated: v.number(), done: v.boolean() }),
   handler: async (ctx) => {
-    // An absent version sorts before every number, so this range holds the questions from before search too.
     const questions = await ctx.db
       .query("questions")
       .withIndex("by_search_version", (q) => q.lt("searchVersion", SEARCH_FIELDS_VERSION))

@@ -1,6 +1,6 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
-import { publicJobFields, questionFields } from "../lib/validators";
+import { publicJobFields, questionFields, vStoredJobPhase } from "../lib/validators";
 
 /**
  * `userId` everywhere is the caller's `tokenIdentifier` (issuer + subject), so
@@ -11,19 +11,21 @@ export default defineSchema({
    * One background generation request and its live progress.
    * Inserted by `generationJobs.createJob`; every status change and progress
    * write goes through `jobTransitions.ts` (called by the public API,
-   * `aiGeneration.processJob`, `questions.saveBatch` and the sweeper
+   * `aiGeneration.processJob`, `batches.saveBatch` and the sweeper
    * `maintenance.recoverStuckJobs`). Deleted only by `maintenance.cleanup`.
    */
   generationJobs: defineTable({
     userId: v.string(),
     ...publicJobFields,
-    /** Saved questions, in order; at most `JOB_CONFIG.MAX_QUESTIONS`. */
-    questionIds: v.array(v.id("questions")),
-    /** From `createJob`'s request metadata (never taken from the client). */
-    ipAddress: v.optional(v.string()),
+    /** `publicJobFields.phase`, or its old name on jobs not yet migrated (`migrations.renamePlanningPhase`). */
+    phase: vStoredJobPhase,
     idempotencyKey: v.optional(v.string()),
     /** The scheduled `processJob` of the latest attempt; the sweeper reads its state. */
     scheduledFunctionId: v.optional(v.id("_scheduled_functions")),
+    /** No longer written or read: left on jobs stored before they were dropped, until
+     * `renamePlanningPhase` visits the job or `cleanup` deletes it. Remove once none is left. */
+    questionIds: v.optional(v.array(v.id("questions"))),
+    ipAddress: v.optional(v.string()),
   })
     // getRecentJobs: a user's jobs, newest first.
     .index("by_user_created", ["userId", "createdAt"])
@@ -35,12 +37,14 @@ export default defineSchema({
     .index("by_status_progress", ["status", "lastProgressAt"])
     // createJob: same idempotency key, same job.
     .index("by_user_idempotency", ["userId", "idempotencyKey"])
+    // migrations.renamePlanningPhase: jobs still in the planning phase's old name.
+    .index("by_phase", ["phase"])
     // renameTopic, mergeTopic: a topic's jobs move with its questions.
     .index("by_user_topic", ["userId", "topic"]),
 
   /**
    * A study question with its FSRS card.
-   * Written by `questions.saveBatch` (insert, from a job), `addQuestions.ts`
+   * Written by `batches.saveBatch` (insert, from a job), `addQuestions.ts`
    * (insert: by hand, imported), `review.recordReview` (the card),
    * `manageQuestions.ts` (edit, soft delete, suspend, flag), `topics.ts` (rename,
    * merge) and `migrations.ts`. Purged by `maintenance.cleanup` only once
@@ -82,7 +86,7 @@ export default defineSchema({
   /**
    * Model tokens a user's finished attempts used, per UTC day: what the daily
    * budget (`JOB_CONFIG.DAILY_TOKEN_BUDGET`) is checked against. Written with
-   * an attempt's end (`jobTransitions.ts`); old days deleted by `cleanup`.
+   * an attempt's end (the ledger in `admission.ts`); old days deleted by `cleanup`.
    */
   dailyUsage: defineTable({
     userId: v.string(),
@@ -96,7 +100,7 @@ export default defineSchema({
 
   /**
    * The topics a user has questions in (the My Questions filter).
-   * Upserted by `questions.saveBatch` with a job's first saved question and by
+   * Upserted by `batches.saveBatch` with a job's first saved question and by
    * `addQuestions.ts`; renamed and merged by their owner (`topics.ts`);
    * merged by `migrations.mergeTopics` (one row per `key`).
    */
@@ -106,7 +110,7 @@ export default defineSchema({
     lastUsedAt: v.number(),
     /** `topicKey(name)` (`lib/topics.ts`): a new job's topic joins the user's topic with the same key.
      * Absent on topics from before it existed, until `migrations.mergeTopics` has run (started by
-     * `migrations.mergeLegacyTopics`, hourly, while any is left). */
+     * `migrations.startPendingMigrations`, hourly, while any is left). */
     key: v.optional(v.string()),
   })
     .index("by_user_name", ["userId", "name"])

@@ -97,7 +97,7 @@ export async function seedQuestions(t: TestConvex, count: number, topic = "Topic
   for (let i = 0; i < count; i++) {
     vi.setSystemTime(Date.now() + 1000);
     const current = (await getJob(t, job))!;
-    await t.mutation(internal.questions.saveBatch, {
+    await t.mutation(internal.batches.saveBatch, {
       jobId: job,
       userId: tokenIdentifier("alice"),
       questions: [makeQuestion(current.questionsSaved, { question: `${topic} #${current.questionsSaved}` })],

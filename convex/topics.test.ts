@@ -62,7 +62,7 @@ describe("renameTopic", () => {
     expect(await getJob(t, job)).toMatchObject({ topic: "NATO phonetic alphabet" });
     // The job, still running, saves its next question under the new name, and no old topic comes back.
     const current = (await getJob(t, job))!;
-    await t.mutation(internal.questions.saveBatch, {
+    await t.mutation(internal.batches.saveBatch, {
       jobId: job,
       userId: ALICE,
       questions: [makeQuestion(7)],

@@ -9,7 +9,7 @@ import {
   jobStateDiagram,
   isActiveStatus,
   isJobStuck,
-  isTerminalStatus,
+  isFinishedStatus,
   endsAttempt,
   jobProgress,
   plural,
@@ -51,18 +51,18 @@ describe("job state machine", () => {
 
   test("active and terminal statuses", () => {
     expect(JOB_STATUSES.filter(isActiveStatus)).toEqual(["pending", "processing"]);
-    expect(JOB_STATUSES.filter(isTerminalStatus)).toEqual(["completed", "failed", "cancelled"]);
+    expect(JOB_STATUSES.filter(isFinishedStatus)).toEqual(["completed", "failed", "cancelled"]);
     expect(JOB_STATUSES.filter(endsAttempt)).toEqual(["paused", "completed", "failed", "cancelled"]);
   });
 });
 
 describe("jobProgress", () => {
-  test("pending and clarifying have no percentage yet", () => {
-    expect(jobProgress({ status: "pending", phase: "clarifying", questionsSaved: 0 })).toEqual({
+  test("pending and planning have no percentage yet", () => {
+    expect(jobProgress({ status: "pending", phase: "planning", questionsSaved: 0 })).toEqual({
       percent: null,
       label: "Queued",
     });
-    expect(jobProgress({ status: "processing", phase: "clarifying", questionsSaved: 0 }).percent).toBeNull();
+    expect(jobProgress({ status: "processing", phase: "planning", questionsSaved: 0 }).percent).toBeNull();
   });
 
   test("generating shows saved of estimated, never 100% while running", () => {
@@ -84,7 +84,7 @@ describe("jobProgress", () => {
       percent: 50,
       label: "4 questions saved",
     });
-    expect(jobProgress({ status: "failed", phase: "clarifying", questionsSaved: 0 })).toEqual({
+    expect(jobProgress({ status: "failed", phase: "planning", questionsSaved: 0 })).toEqual({
       percent: 0,
       label: "0 questions saved",
     });

@@ -3,7 +3,14 @@
  * and the web app (which shows them): the status state machine, progress
  * math, and plain-words descriptions of failures.
  */
-import { ACTIVE_JOB_STATUSES, type ErrorCode, type JobPhase, type JobStatus, type PublicJob } from "./validators";
+import {
+  ACTIVE_JOB_STATUSES,
+  LEGACY_PLANNING_PHASE,
+  type ErrorCode,
+  type JobPhase,
+  type JobStatus,
+  type PublicJob,
+} from "./validators";
 import { JOB_CONFIG } from "./constants/jobs";
 
 /**
@@ -45,15 +52,16 @@ export function isActiveStatus(status: JobStatus): boolean {
   return (ACTIVE_JOB_STATUSES as readonly JobStatus[]).includes(status);
 }
 
-/** Completed, failed or cancelled: the job is done (it may still be retried,
- * continued or extended, which starts a new attempt). */
-export function isTerminalStatus(status: JobStatus): boolean {
+/** Completed, failed or cancelled: the job is finished (it may still be
+ * retried, continued or extended, which starts a new attempt; a paused one is
+ * waiting, not finished). */
+export function isFinishedStatus(status: JobStatus): boolean {
   return status !== "paused" && !isActiveStatus(status);
 }
 
 /** Whether a move to `to` ends the running attempt (terminal, or paused). */
 export function endsAttempt(to: JobStatus): to is "completed" | "failed" | "cancelled" | "paused" {
-  return to === "paused" || isTerminalStatus(to);
+  return to === "paused" || isFinishedStatus(to);
 }
 
 /** Questions a paused, cancelled or interrupted job would still write if
@@ -82,6 +90,23 @@ export function isJobStuck({ silentForMs, actionState }: { silentForMs: number; 
   if (silentForMs >= JOB_CONFIG.ACTION_TIMEOUT_MS) return true;
   return actionState !== "pending" && actionState !== "inProgress";
 }
+
+/** A stored phase (the old name included) as the phase it is. */
+export function storedPhase(phase: JobPhase | typeof LEGACY_PLANNING_PHASE): JobPhase {
+  return phase === LEGACY_PLANNING_PHASE ? "planning" : phase;
+}
+
+/** Whether a job (stored before or after the phase's rename) is still writing its plan. */
+export function isPlanningPhase(phase: JobPhase | typeof LEGACY_PLANNING_PHASE): boolean {
+  return storedPhase(phase) === "planning";
+}
+
+/** Each phase's name, the one the UI shows everywhere (with "…" while it runs). */
+export const PHASE_NAMES: Record<JobPhase, string> = {
+  planning: "Planning the questions",
+  generating: "Writing questions",
+  finalizing: "Finishing",
+};
 
 type ProgressFields = {
   status: JobStatus;
@@ -114,10 +139,10 @@ export function jobProgress(job: ProgressFields): JobProgress {
       label: `${plural(questionsSaved, "question")} saved`,
     };
   }
-  if (phase === "clarifying" || estimatedTotal === undefined) {
-    return { percent: null, label: "Understanding your topic…" };
+  if (phase === "planning" || estimatedTotal === undefined) {
+    return { percent: null, label: `${PHASE_NAMES.planning}…` };
   }
-  if (phase === "finalizing") return { percent: 99, label: "Finishing up…" };
+  if (phase === "finalizing") return { percent: 99, label: `${PHASE_NAMES.finalizing}…` };
   const percent = Math.min(99, Math.round((questionsSaved / Math.max(1, estimatedTotal)) * 100));
   return { percent, label: `Generating: ${questionsSaved} of ${estimatedTotal} saved` };
 }
@@ -188,27 +213,9 @@ export function plural(count: number, noun: string): string {
 type WithStatus = Pick<PublicJob, "status">;
 type Is<J, S extends JobStatus> = J & { status: S };
 
-export function isPendingJob<J extends WithStatus>(job: J): job is Is<J, "pending"> {
-  return job.status === "pending";
-}
-export function isProcessingJob<J extends WithStatus>(job: J): job is Is<J, "processing"> {
-  return job.status === "processing";
-}
 /** Pending or processing: counts against the limit of 3, can be cancelled. */
 export function isActiveJob<J extends WithStatus>(job: J): job is Is<J, "pending" | "processing"> {
   return isActiveStatus(job.status);
-}
-export function isCompletedJob<J extends WithStatus>(job: J): job is Is<J, "completed"> {
-  return job.status === "completed";
-}
-export function isCancelledJob<J extends WithStatus>(job: J): job is Is<J, "cancelled"> {
-  return job.status === "cancelled";
-}
-export function isPausedJob<J extends WithStatus>(job: J): job is Is<J, "paused"> {
-  return job.status === "paused";
-}
-export function isFailedJob<J extends WithStatus>(job: J): job is Is<J, "failed"> {
-  return job.status === "failed";
 }
 /** A failed job whose action died (crash, restart, timeout) rather than erred. */
 export function isInterruptedJob<J extends Pick<PublicJob, "status" | "errorCode">>(job: J): job is Is<J, "failed"> {
@@ -237,10 +244,9 @@ export function newJobFields(userId: string, prompt: string, now: number) {
     kind: "questions" as const,
     prompt,
     status: "pending" as const,
-    phase: "clarifying" as const,
+    phase: "planning" as const,
     questionsGenerated: 0,
     questionsSaved: 0,
-    questionIds: [],
     createdAt: now,
     lastProgressAt: now,
     attempts: 1,

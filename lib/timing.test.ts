@@ -17,7 +17,7 @@ const job = (fields: Partial<Parameters<typeof jobTiming>[0]> = {}): Parameters<
 describe("jobTiming", () => {
   test("no estimate before the attempt has saved a question", () => {
     expect(jobTiming(job(), T0 + 3000)).toEqual({ elapsedMs: 3000, leftMs: null });
-    expect(jobTiming(job({ estimatedTotal: undefined, phase: "clarifying" }), T0 + 500)).toEqual({
+    expect(jobTiming(job({ estimatedTotal: undefined, phase: "planning" }), T0 + 500)).toEqual({
       elapsedMs: 500,
       leftMs: null,
     });

@@ -2,7 +2,7 @@
  * A topic's name, normalised, and the key that matches two names of the same
  * topic: "40 questions on the NATO alphabet", "The NATO alphabet" and "nato
  * alphabet" are one topic, "NATO alphabet". Pure: used by the plan
- * (`convex/lib/ai/prompts.ts`), saving (`convex/questions.ts`) and the topic
+ * (`convex/lib/ai/prompts.ts`), saving (`convex/batches.ts`), topics (`convex/topics.ts`) and the topic
  * migration (`convex/migrations.ts`); `checkTopicName` checks a name a learner types.
  */
 import { JOB_CONFIG } from "./constants/jobs";

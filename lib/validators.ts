@@ -21,9 +21,14 @@ export type JobStatus = Infer<typeof vJobStatus>;
  * does not: it runs nothing until it is resumed (which counts again). */
 export const ACTIVE_JOB_STATUSES = ["pending", "processing"] as const satisfies readonly JobStatus[];
 
-export const JOB_PHASES = ["clarifying", "generating", "finalizing"] as const;
+/** What a processing job is doing: writing its plan (topic, count), its questions, or its last batch. */
+export const JOB_PHASES = ["planning", "generating", "finalizing"] as const;
 export const vJobPhase = literals(...JOB_PHASES);
 export type JobPhase = Infer<typeof vJobPhase>;
+/** The planning phase's name before it was renamed: only on jobs stored before then, until
+ * `migrations.renamePlanningPhase` has run (`vStoredJobPhase` is what the schema accepts). */
+export const LEGACY_PLANNING_PHASE = "clarifying";
+export const vStoredJobPhase = v.union(vJobPhase, v.literal(LEGACY_PLANNING_PHASE));
 
 /** Why a job failed. `retryable` on the job says whether Retry is offered. */
 export const ERROR_CODES = [
@@ -124,7 +129,7 @@ export const vAttemptRecord = v.object({
 export type AttemptRecord = Infer<typeof vAttemptRecord>;
 
 /** Fields of a job its owner sees. The table adds private bookkeeping
- * (`userId`, `questionIds`, `ipAddress`, `idempotencyKey`, `scheduledFunctionId`). */
+ * (`userId`, `idempotencyKey`, `scheduledFunctionId`). */
 export const publicJobFields = {
   kind: vJobKind,
   prompt: v.string(),

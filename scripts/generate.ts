@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import type { Value } from "convex/values";
 import type { PublicJob, QuestionDoc } from "../lib/validators";
-import { isTerminalStatus } from "../lib/jobs";
+import { isFinishedStatus } from "../lib/jobs";
 
 // Before anything imports convex-test: the engine needs its internals (see the hook).
 register("../local-convex/engine/convexTestHook.ts", import.meta.url);
@@ -102,7 +102,7 @@ const finished = new Promise<PublicJob>((resolve) => {
         if (status !== lastStatus) say(`  … ${(lastStatus = status)}`);
         const questions = await call<QuestionDoc[]>("myQuestions:listJobQuestions", { jobId });
         for (const question of questions.slice(printed)) say(formatQuestion(++printed, question));
-        if (isTerminalStatus(job.status)) resolve(job);
+        if (isFinishedStatus(job.status)) resolve(job);
       } while (again);
       refreshing = null;
     })();
@@ -128,7 +128,7 @@ process.exit(job.status === "completed" ? 0 : 1);
 function describe(job: PublicJob): string {
   if (job.status === "pending") return "queued";
   if (job.status !== "processing") return job.status;
-  if (job.phase === "clarifying") return "clarifying the topic";
+  if (job.phase === "planning") return "planning the questions";
   return `${job.phase}: "${job.topic}", ${job.questionsSaved} of ${job.estimatedTotal} saved`;
 }
 

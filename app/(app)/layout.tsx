@@ -12,7 +12,7 @@ import { AppShell } from "@/components/app-shell";
 import { BackendNotConfigured } from "@/components/backend-not-configured";
 import { ClerkConvexProvider } from "@/components/providers/clerk-convex-provider";
 import { ClerkUserMenu } from "@/components/providers/clerk-user-menu";
-import { LocalConvexProvider } from "@/components/providers/local-convex-provider";
+import { LocalAuthConvexProvider } from "@/components/providers/local-auth-convex-provider";
 import { LocalUserMenu } from "@/components/user-menu";
 import { SIGN_IN_PATH } from "@/app/_lib/local-auth/constants";
 import { readSession } from "@/app/_lib/local-auth/session";
@@ -35,8 +35,8 @@ export default async function SignedInLayout({ children }: { children: ReactNode
   const session = mode === "local" ? await readSession() : null;
   if (!session) redirect(SIGN_IN_PATH); // and with no sign-in configured, that page says so
   return (
-    <LocalConvexProvider convexUrl={url} user={{ name: session.name }}>
+    <LocalAuthConvexProvider convexUrl={url} user={{ name: session.name }}>
       <AppShell userMenu={<LocalUserMenu name={session.name} />}>{children}</AppShell>
-    </LocalConvexProvider>
+    </LocalAuthConvexProvider>
   );
 }

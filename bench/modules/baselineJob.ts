@@ -36,7 +36,7 @@ export const processJobBaseline = internalAction({
     const choice = chooseModel();
     if (choice === null) throw new Error("The baseline needs a model (the benchmark sets one).");
     const started = Date.now();
-    await ctx.runMutation(ref.updateProgress, { jobId, status: "processing", phase: "clarifying" });
+    await ctx.runMutation(ref.updateProgress, { jobId, status: "processing", phase: "planning" });
     const job = (await ctx.runQuery(ref.getJob, { jobId })) as { prompt: string; status: string } | null;
     if (!job || job.status === "cancelled") return null;
     const plan = await clarifyPlan(choice, job.prompt);

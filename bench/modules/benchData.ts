@@ -25,7 +25,6 @@ export const seedJobs = internalMutation({
         questionsSaved: 10,
         estimatedTotal: 10,
         topic: "History",
-        questionIds: [],
         createdAt: createdAt + i,
         lastProgressAt: createdAt + i,
         attempts: 1,

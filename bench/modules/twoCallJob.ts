@@ -6,24 +6,25 @@
  *
  * - a clarify call for the plan (topic, count) must finish before the
  *   questions are asked for: two model round trips before the first question;
- * - `updateProgress` records the plan, batches are saved through the real
- *   `saveBatch`, and a separate `completeJob` ends the job: two function
- *   calls more per job.
+ * - its own `recordPlan` records the plan, batches are saved through the
+ *   engine's `BatchSaver` and `saveBatch`, and a separate `completeJob` ends
+ *   the job: two function calls more per job.
  *
- * Same model seam, prompts, batching policy and question checks.
+ * Same model seam, prompts, checker, batcher and saver as `processJob`.
  */
-import { newJobFields } from "../../lib/jobs";
 import { makeFunctionReference } from "convex/server";
 import { v } from "convex/values";
-import type { GeneratedQuestion } from "../../lib/validators";
+import { newJobFields } from "../../lib/jobs";
+import { vJobPhase } from "../../lib/validators";
 import { internal } from "../../convex/_generated/api";
-import { internalAction, mutation } from "../../convex/_generated/server";
+import { internalAction, internalMutation, mutation } from "../../convex/_generated/server";
 import { AnswerReader, UsageMeter } from "../../convex/lib/ai/answerStream";
 import { streamAnswer } from "../../convex/lib/ai/generate";
 import { chooseModel } from "../../convex/lib/ai/models";
 import { GENERATION_SYSTEM_PROMPT, generationPrompt } from "../../convex/lib/ai/prompts";
-import { isSaveDue } from "../../convex/lib/batching";
-import { checkQuestion, questionKey } from "../../convex/lib/questionQuality";
+import { Batcher } from "../../convex/lib/batching";
+import { BatchSaver } from "../../convex/lib/batchSaver";
+import { QuestionIntake } from "../../convex/lib/questionIntake";
 import { clarifyPlan } from "./clarifyPlan";
 
 export const processJobTwoCalls = internalAction({
@@ -37,7 +38,7 @@ export const processJobTwoCalls = internalAction({
     const meter = new UsageMeter("");
     let clarifyText = "";
     const plan = await clarifyPlan(choice, job.prompt, (text) => (clarifyText = text));
-    await ctx.runMutation(internal.jobTransitions.updateProgress, {
+    await ctx.runMutation(makeFunctionReference<"mutation">("twoCallJob:recordPlan"), {
       jobId,
       phase: "generating",
       topic: plan.topic,
@@ -46,49 +47,30 @@ export const processJobTwoCalls = internalAction({
     const prompt = generationPrompt({ request: job.prompt, plan, avoid: [] });
     const { result } = streamAnswer(choice, prompt, { onChunk: (chunk) => meter.observe(chunk) });
 
+    // The engine's own checker, batcher and saver.
     const reader = new AnswerReader();
-    const seen = new Set<string>();
-    let buffer: GeneratedQuestion[] = [];
-    let oldestBufferedAt: number | null = null;
-    let lastSaveAt = Date.now();
-    let saved = 0;
-    let generated = 0;
+    const intake = new QuestionIntake([]);
+    const batcher = new Batcher(Date.now());
+    const saver = new BatchSaver(ctx, { jobId, userId, attempt: job.attempt, questionsSaved: 0 }, Date.now());
     const take = (elements: unknown[]) => {
-      for (const element of elements) {
-        generated++;
-        const question = checkQuestion(element);
-        if (question && !seen.has(questionKey(question.question)) && saved + buffer.length < plan.questionCount) {
-          seen.add(questionKey(question.question));
-          buffer.push(question);
-          oldestBufferedAt ??= Date.now();
-        }
-      }
+      batcher.add(intake.take(elements), Date.now());
+      batcher.limit(plan.questionCount - saver.savedTotal);
     };
     const save = async () => {
-      const questions = buffer;
-      buffer = [];
-      oldestBufferedAt = null;
-      const res = await ctx.runMutation(internal.questions.saveBatch, {
-        jobId,
-        userId,
-        questions,
-        batchStart: saved,
-        questionsGenerated: generated,
+      const accepted = await saver.save(batcher.drain(), {
+        plan: null,
+        generated: intake.generated,
+        skipped: intake.skipped,
       });
-      saved = res.questionsSaved;
-      lastSaveAt = Date.now();
-      return res.active;
+      batcher.saved(Date.now());
+      return accepted;
     };
     for await (const partial of result.partialOutputStream) {
       take(reader.read(partial).questions);
-      if (
-        isSaveDue({ buffered: buffer.length, oldestBufferedAt, lastSaveAt, savedByAttempt: saved }, Date.now()) &&
-        !(await save())
-      )
-        return null;
+      if (batcher.msUntilDue(saver.savedByAttempt, Date.now()) === 0 && !(await save())) return null;
     }
     take(reader.rest(await result.output));
-    if (buffer.length > 0 && !(await save())) return null;
+    if (batcher.size > 0 && !(await save())) return null;
     const streamed = meter.usage(null);
     const clarify = new UsageMeter(clarifyText).usage(null);
     const usage = {
@@ -96,7 +78,17 @@ export const processJobTwoCalls = internalAction({
       outputTokens: streamed.outputTokens,
       estimated: true,
     };
-    await ctx.runMutation(internal.jobTransitions.completeJob, { jobId, usage });
+    await ctx.runMutation(internal.jobTransitions.completeJob, { jobId, usage, attempt: job.attempt });
+    return null;
+  },
+});
+
+/** The plan, recorded apart from the questions (this design's extra function call per job). */
+export const recordPlan = internalMutation({
+  args: { jobId: v.id("generationJobs"), phase: vJobPhase, topic: v.string(), estimatedTotal: v.number() },
+  returns: v.null(),
+  handler: async (ctx, { jobId, ...plan }) => {
+    await ctx.db.patch("generationJobs", jobId, { ...plan, lastProgressAt: Date.now() });
     return null;
   },
 });

@@ -17,7 +17,7 @@ import { useAppShell } from "@/hooks/use-app-shell";
 import { useArrivals } from "@/hooks/use-arrivals";
 import { useNow } from "@/hooks/use-now";
 import { JOB_CONFIG } from "@/lib/constants/jobs";
-import { describeJobError, isActiveStatus, plural } from "@/lib/jobs";
+import { describeJobError, isActiveStatus, PHASE_NAMES, plural } from "@/lib/jobs";
 import { ServerAwayNote } from "@/components/connection-status";
 import { fullDateTime, relativeTime, tokenCount } from "@/components/format";
 import { jobQuestionsHref } from "@/components/generation-task-card";
@@ -210,7 +210,7 @@ function JobQuestions({ job, now }: { job: PublicJob; now: number }) {
                 role="status"
               >
                 <Spinner />
-                {job.phase === "clarifying" ? "Working out the topic…" : `Writing question ${questions.length + 1}…`}
+                {job.phase === "planning" ? `${PHASE_NAMES.planning}…` : `Writing question ${questions.length + 1}…`}
               </li>
             )}
             {questions

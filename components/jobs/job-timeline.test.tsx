@@ -33,7 +33,7 @@ describe("jobTimelineSteps", () => {
       "Attempt 1: failed",
       "Attempt 2: paused",
       "Started (attempt 3)",
-      "Understanding the topic",
+      "Planning the questions",
       "Writing questions",
       "Done",
     ]);

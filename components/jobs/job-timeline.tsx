@@ -2,7 +2,7 @@
  * A job's life as a timeline: queued, each earlier attempt and how it ended
  * (paused, failed with its code and plain message, cancelled, completed
  * before "more"; the last `MAX_ATTEMPT_HISTORY` are kept on the job), the
- * current attempt's start, understanding the topic, writing questions, and how
+ * current attempt's start, planning the questions, writing them, and how
  * it ended, each with its time when known. Built only from the job document,
  * so it updates live with it.
  */
@@ -10,7 +10,7 @@
 
 import { Check, Circle, CircleAlert, CirclePause, Ban, LoaderCircle } from "lucide-react";
 import type { AttemptRecord, PublicJob } from "@/lib/validators";
-import { describeJobError, plural } from "@/lib/jobs";
+import { describeJobError, PHASE_NAMES, plural } from "@/lib/jobs";
 import { clockTime, fullDateTime, shortDuration } from "@/components/format";
 import { cn } from "@/components/ui/cn";
 
@@ -21,8 +21,8 @@ type Step = { id: string; title: string; detail?: string; at?: number; state: St
 export function jobTimelineSteps(job: PublicJob): Step[] {
   const { status } = job;
   const started = job.startedAt !== undefined && status !== "pending";
-  const phaseIndex = { clarifying: 0, generating: 1, finalizing: 2 }[job.phase];
-  /** State of phase step `index` (0 understanding, 1 writing). */
+  const phaseIndex = { planning: 0, generating: 1, finalizing: 2 }[job.phase];
+  /** State of phase step `index` (0 planning, 1 writing). */
   const stepState = (index: number): StepState => {
     if (!started) return "upcoming";
     if (status === "completed" || index < phaseIndex) return "done";
@@ -42,8 +42,8 @@ export function jobTimelineSteps(job: PublicJob): Step[] {
       ...(status === "pending" ? { detail: "Waiting for a free worker" } : {}),
     },
     {
-      id: "clarifying",
-      title: "Understanding the topic",
+      id: "planning",
+      title: PHASE_NAMES.planning,
       ...(job.topic !== undefined
         ? {
             detail: `Topic: ${job.topic}${job.estimatedTotal !== undefined ? ` · about ${plural(job.estimatedTotal, "question")}` : ""}`,
@@ -53,7 +53,7 @@ export function jobTimelineSteps(job: PublicJob): Step[] {
     },
     {
       id: "generating",
-      title: "Writing questions",
+      title: PHASE_NAMES.generating,
       ...(reached(1)
         ? {
             detail:

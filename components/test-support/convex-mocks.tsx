@@ -110,7 +110,7 @@ export function makeJob(overrides: Partial<PublicJob> = {}): PublicJob {
     kind: "questions",
     prompt: "NATO phonetic alphabet",
     status: "pending",
-    phase: "clarifying",
+    phase: "planning",
     questionsGenerated: 0,
     questionsSaved: 0,
     createdAt: CREATED_AT,

@@ -9,7 +9,9 @@
  */
 
 import type * as addQuestions from "../addQuestions.js";
+import type * as admission from "../admission.js";
 import type * as aiGeneration from "../aiGeneration.js";
+import type * as batches from "../batches.js";
 import type * as crons from "../crons.js";
 import type * as generationJobs from "../generationJobs.js";
 import type * as health from "../health.js";
@@ -21,21 +23,21 @@ import type * as lib_ai_models from "../lib/ai/models.js";
 import type * as lib_ai_prompts from "../lib/ai/prompts.js";
 import type * as lib_ai_questionSchema from "../lib/ai/questionSchema.js";
 import type * as lib_ai_sampleModel from "../lib/ai/sampleModel.js";
+import type * as lib_batchSaver from "../lib/batchSaver.js";
 import type * as lib_batching from "../lib/batching.js";
 import type * as lib_classifyError from "../lib/classifyError.js";
 import type * as lib_env from "../lib/env.js";
 import type * as lib_envVars from "../lib/envVars.js";
 import type * as lib_functions from "../lib/functions.js";
+import type * as lib_questionIntake from "../lib/questionIntake.js";
 import type * as lib_questionListing from "../lib/questionListing.js";
 import type * as lib_questionQuality from "../lib/questionQuality.js";
-import type * as lib_rateLimits from "../lib/rateLimits.js";
 import type * as lib_redact from "../lib/redact.js";
 import type * as lib_searchFields from "../lib/searchFields.js";
 import type * as maintenance from "../maintenance.js";
 import type * as manageQuestions from "../manageQuestions.js";
 import type * as migrations from "../migrations.js";
 import type * as myQuestions from "../myQuestions.js";
-import type * as questions from "../questions.js";
 import type * as review from "../review.js";
 import type * as topics from "../topics.js";
 
@@ -47,7 +49,9 @@ import type {
 
 declare const fullApi: ApiFromModules<{
   addQuestions: typeof addQuestions;
+  admission: typeof admission;
   aiGeneration: typeof aiGeneration;
+  batches: typeof batches;
   crons: typeof crons;
   generationJobs: typeof generationJobs;
   health: typeof health;
@@ -59,21 +63,21 @@ declare const fullApi: ApiFromModules<{
   "lib/ai/prompts": typeof lib_ai_prompts;
   "lib/ai/questionSchema": typeof lib_ai_questionSchema;
   "lib/ai/sampleModel": typeof lib_ai_sampleModel;
+  "lib/batchSaver": typeof lib_batchSaver;
   "lib/batching": typeof lib_batching;
   "lib/classifyError": typeof lib_classifyError;
   "lib/env": typeof lib_env;
   "lib/envVars": typeof lib_envVars;
   "lib/functions": typeof lib_functions;
+  "lib/questionIntake": typeof lib_questionIntake;
   "lib/questionListing": typeof lib_questionListing;
   "lib/questionQuality": typeof lib_questionQuality;
-  "lib/rateLimits": typeof lib_rateLimits;
   "lib/redact": typeof lib_redact;
   "lib/searchFields": typeof lib_searchFields;
   maintenance: typeof maintenance;
   manageQuestions: typeof manageQuestions;
   migrations: typeof migrations;
   myQuestions: typeof myQuestions;
-  questions: typeof questions;
   review: typeof review;
   topics: typeof topics;
 }>;

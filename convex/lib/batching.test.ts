@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { isSaveDue, msUntilSaveDue, type BatchState } from "./batching";
+import { makeQuestion } from "../../tests/support/scriptedModels";
+import { Batcher, isSaveDue, msUntilSaveDue, type BatchState } from "./batching";
 
 const policy = { BATCH_SIZE: 5, BATCH_MAX_WAIT_MS: 1500, HEARTBEAT_INTERVAL_MS: 10_000 };
 const at = (state: Partial<BatchState>): BatchState => ({
@@ -34,5 +35,46 @@ describe("when questions are saved", () => {
   test("the heartbeat also bounds the wait of a buffered question", () => {
     const state = at({ buffered: 1, oldestBufferedAt: 10_500, lastSaveAt: 1000, savedByAttempt: 1 });
     expect(msUntilSaveDue(state, 10_500, policy)).toBe(500);
+  });
+});
+
+describe("Batcher", () => {
+  const question = (i: number) => makeQuestion(i);
+
+  test("holds questions until a save is due, then hands them over in order", () => {
+    const batcher = new Batcher(0, policy);
+    expect(batcher.msUntilDue(0, 0)).toBe(policy.HEARTBEAT_INTERVAL_MS);
+    batcher.add([question(0)], 100);
+    expect(batcher.msUntilDue(0, 100)).toBe(0); // the attempt's first question: at once
+    expect(batcher.drain()).toEqual([question(0)]);
+    batcher.saved(120);
+    batcher.add([question(1), question(2)], 200);
+    expect(batcher.size).toBe(2);
+    expect(batcher.msUntilDue(1, 200)).toBe(policy.BATCH_MAX_WAIT_MS);
+    batcher.add([question(3), question(4), question(5)], 300);
+    expect(batcher.msUntilDue(1, 300)).toBe(0); // a full batch
+    expect(batcher.drain().map((q) => q.question)).toEqual([1, 2, 3, 4, 5].map((i) => question(i).question));
+    expect(batcher.size).toBe(0);
+  });
+
+  test("the wait runs from the oldest waiting question, and a heartbeat from the last save", () => {
+    const batcher = new Batcher(0, policy);
+    batcher.add([question(1)], 1000);
+    batcher.add([question(2)], 2000);
+    expect(batcher.msUntilDue(1, 2000)).toBe(500);
+    batcher.drain();
+    batcher.saved(3000);
+    expect(batcher.msUntilDue(2, 3000)).toBe(policy.HEARTBEAT_INTERVAL_MS);
+  });
+
+  test("limit keeps only what the job still needs", () => {
+    const batcher = new Batcher(0, policy);
+    batcher.add([question(1), question(2), question(3)], 0);
+    batcher.limit(2);
+    expect(batcher.drain()).toEqual([question(1), question(2)]);
+    batcher.add([question(4)], 10);
+    batcher.limit(0);
+    expect(batcher.size).toBe(0);
+    expect(batcher.msUntilDue(1, 10)).toBe(policy.HEARTBEAT_INTERVAL_MS - 10);
   });
 });

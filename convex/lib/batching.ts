@@ -1,9 +1,10 @@
 /**
- * When `processJob` saves the questions it has buffered: the policy behind
- * "the first question is visible at once, then small batches". Pure: the
- * action asks `isSaveDue` after every element and sleeps `msUntilSaveDue`.
+ * The batcher of an attempt: which questions wait to be saved, and when they
+ * are saved (the policy behind "the first question is visible at once, then
+ * small batches", with a heartbeat when nothing arrives). Pure.
  */
 import { JOB_CONFIG } from "../../lib/constants/jobs";
+import type { GeneratedQuestion } from "../../lib/validators";
 
 export type BatchPolicy = { BATCH_SIZE: number; BATCH_MAX_WAIT_MS: number; HEARTBEAT_INTERVAL_MS: number };
 
@@ -31,4 +32,57 @@ export function msUntilSaveDue(state: BatchState, now: number, policy: BatchPoli
   if (state.savedByAttempt === 0 || state.buffered >= policy.BATCH_SIZE) return 0;
   const waitIn = state.oldestBufferedAt + policy.BATCH_MAX_WAIT_MS - now;
   return Math.max(0, Math.min(waitIn, heartbeatIn));
+}
+
+/** The questions waiting to be saved, and when the next save is due (`msUntilSaveDue`). */
+export class Batcher {
+  private buffer: GeneratedQuestion[] = [];
+  private oldestBufferedAt: number | null = null;
+  private lastSaveAt: number;
+
+  constructor(
+    now: number,
+    private readonly policy: BatchPolicy = JOB_CONFIG,
+  ) {
+    this.lastSaveAt = now;
+  }
+
+  get size(): number {
+    return this.buffer.length;
+  }
+
+  add(questions: readonly GeneratedQuestion[], now: number): void {
+    if (questions.length === 0) return;
+    this.buffer.push(...questions);
+    this.oldestBufferedAt ??= now;
+  }
+
+  /** Keeps only the first `count` waiting questions (the rest are beyond what the job needs). */
+  limit(count: number): void {
+    this.buffer = this.buffer.slice(0, Math.max(0, count));
+    if (this.buffer.length === 0) this.oldestBufferedAt = null;
+  }
+
+  /** Milliseconds until a save is due, given how many questions this attempt has saved. */
+  msUntilDue(savedByAttempt: number, now: number): number {
+    return msUntilSaveDue(this.state(savedByAttempt), now, this.policy);
+  }
+
+  /** The waiting questions, taken out for a save. */
+  drain(): GeneratedQuestion[] {
+    const questions = this.buffer;
+    this.buffer = [];
+    this.oldestBufferedAt = null;
+    return questions;
+  }
+
+  /** A save (or heartbeat) has just finished. */
+  saved(now: number): void {
+    this.lastSaveAt = now;
+  }
+
+  private state(savedByAttempt: number): BatchState {
+    const { buffer, oldestBufferedAt, lastSaveAt } = this;
+    return { buffered: buffer.length, oldestBufferedAt, lastSaveAt, savedByAttempt };
+  }
 }

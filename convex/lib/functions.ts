@@ -72,9 +72,9 @@ export function userMutation<Args extends PropertyValidators, Returns extends Ge
 
 /**
  * `raw` as the declared argument types, or a coded `ConvexError` naming the
- * argument that is wrong. Exported for tests.
+ * argument that is wrong.
  */
-export function checkArgs<Args extends PropertyValidators>(
+function checkArgs<Args extends PropertyValidators>(
   db: GenericDatabaseReader<DataModel>,
   { args, argErrorCodes }: { args: Args; argErrorCodes?: Partial<Record<keyof Args, AppErrorCode>> },
   raw: unknown,

@@ -26,8 +26,8 @@ export const JOB_CONFIG = {
   /** Longest client idempotency key (a UUID is 36). */
   MAX_IDEMPOTENCY_KEY_LENGTH: 128,
   /**
-   * Per-user token bucket (`@convex-dev/rate-limiter`) on jobs started
-   * (created or retried): a burst of `capacity`, refilled at `rate` per
+   * Per-user token bucket (`@convex-dev/rate-limiter`) on attempts started
+   * (create, retry, resume, continue, more): a burst of `capacity`, refilled at `rate` per
    * `period`. Each job costs one model call, so this caps spend per user at
    * `rate` jobs per `period` while never getting in the way of normal study.
    * Rejected calls roll back and consume nothing.
@@ -36,13 +36,13 @@ export const JOB_CONFIG = {
   /**
    * Model tokens (input + output) one user may spend per UTC day. A
    * 20-question job uses a few thousand, so this only stops runaway use; it
-   * is checked when a job starts (createJob, retryJob), against what finished
-   * attempts used (`dailyUsage`).
+   * is checked whenever an attempt starts (create, retry, resume, continue,
+   * more), against what earlier attempts used (`dailyUsage`).
    */
   DAILY_TOKEN_BUDGET: 1_000_000,
 
   // ── Generating ───────────────────────────────────────────────────────────
-  /** Bounds of the question count the clarify step may pick. */
+  /** Bounds of the question count a job's plan may pick. */
   MIN_QUESTIONS: 5,
   MAX_QUESTIONS: 50,
   /** Questions a completed job's "more" adds to it (`extendJob`), up to `MAX_QUESTIONS`. */
@@ -63,6 +63,11 @@ export const JOB_CONFIG = {
   /** With no question to save for this long, the action still calls
    * `saveBatch` (empty) to record a heartbeat and check for cancellation. */
   HEARTBEAT_INTERVAL_MS: 10 * SECOND,
+  /** Between saves, a running attempt asks this often whether its job was
+   * paused or cancelled (a query reading one document, no write), so the
+   * model stream of a stopped job ends within a second whether or not the
+   * model is talking. */
+  STOP_CHECK_INTERVAL_MS: 800,
   /** Once a job has its questions, how long the stream may take to finish on
    * its own (so the provider reports the tokens used) before it is aborted. */
   STREAM_FINISH_GRACE_MS: 2 * SECOND,

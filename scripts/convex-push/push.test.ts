@@ -139,7 +139,7 @@ describe("npx convex deploy --yes, against the stand-in", () => {
     expect(nodeModules).toEqual([]);
     const entryPoints = modules.map((m) => m.path).filter((p) => !p.startsWith("_deps/"));
     expect(entryPoints).toEqual(
-      expect.arrayContaining(["generationJobs.js", "questions.js", "aiGeneration.js", "crons.js", "auth.config.js"]),
+      expect.arrayContaining(["generationJobs.js", "batches.js", "admission.js", "aiGeneration.js", "crons.js", "auth.config.js"]),
     );
   });
 
@@ -150,14 +150,18 @@ describe("npx convex deploy --yes, against the stand-in", () => {
     expect(fn("generationJobs.js", "createJob")).toMatchObject({ udfType: "Mutation", visibility: { kind: "public" } });
     // Public functions check their arguments in the handler (convex/lib/functions.ts), so a wrong one gets a coded error.
     expect(JSON.parse(fn("generationJobs.js", "createJob")!.args)).toEqual({ type: "any" });
-    expect(JSON.parse(fn("questions.js", "saveBatch")!.args)).toMatchObject({
+    expect(JSON.parse(fn("batches.js", "saveBatch")!.args)).toMatchObject({
       type: "object",
       value: { jobId: { fieldType: { type: "id", tableName: "generationJobs" } } },
     });
     expect(fn("aiGeneration.js", "processJob")).toMatchObject({ udfType: "Action", visibility: { kind: "internal" } });
     // Every cron of crons.ts names an internal function the analysis found.
     const crons = app.functions["crons.js"]!.cronSpecs!;
-    expect(crons.map((c) => c.identifier)).toEqual(["cleanup old jobs", "merge legacy topics", "recover stuck jobs"]);
+    expect(crons.map((c) => c.identifier)).toEqual([
+      "cleanup old jobs",
+      "recover stuck jobs",
+      "start pending migrations",
+    ]);
     for (const cron of crons) {
       const [module, name] = cron.spec.udfPath.split(":");
       expect(fn(module!, name!)?.visibility).toEqual({ kind: "internal" });

@@ -18,7 +18,7 @@ import type { PublicJob, QuestionDoc } from "../../lib/validators";
 import { startLocalConvex, type LocalConvexProcess } from "../../local-convex/index";
 import { startTestIssuer, type TestIssuer } from "../../local-convex/test/issuer";
 import { markdownTable } from "../support/markdownTable";
-import { isTerminalStatus } from "../../lib/jobs";
+import { isFinishedStatus } from "../../lib/jobs";
 
 const PRELOAD = path.resolve("tests/support/preload-directive-model.ts");
 /** The sweeper runs every minute; 60x makes that every second. */
@@ -95,7 +95,7 @@ async function waitForJob(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
-const terminal = (job: PublicJob) => isTerminalStatus(job.status);
+const terminal = (job: PublicJob) => isFinishedStatus(job.status);
 
 /** Resolves once local-convex's data file holds the documents `ids`. */
 async function savedToDisk(dataFile: string, ids: string[], timeoutMs = 10_000): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * Convex for the local sign-in mode: one `ConvexReactClient` for the page's
+ * Convex (any backend: local-convex or a deployment) for the local sign-in mode: one `ConvexReactClient` for the page's
  * lifetime, authenticated with tokens from `/api/local-auth/token` through
  * `ConvexProviderWithAuth` and `useLocalAuth`.
  */
@@ -10,9 +10,9 @@ import { useState, type ReactNode } from "react";
 import { LocalSessionContext, useLocalAuth, type LocalUser } from "@/hooks/use-local-auth";
 import { clientLogger } from "./client-logger";
 
-type LocalConvexProviderProps = { convexUrl: string; user: LocalUser; children: ReactNode };
+type LocalAuthConvexProviderProps = { convexUrl: string; user: LocalUser; children: ReactNode };
 
-export function LocalConvexProvider({ convexUrl, user, children }: LocalConvexProviderProps) {
+export function LocalAuthConvexProvider({ convexUrl, user, children }: LocalAuthConvexProviderProps) {
   const [client] = useState(() => new ConvexReactClient(convexUrl, { logger: clientLogger }));
   return (
     <LocalSessionContext value={user}>

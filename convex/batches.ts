@@ -1,16 +1,15 @@
 /**
- * Saving a batch: `saveBatch`, through which a running job saves the
- * questions the model streams, with the job's progress, in one transaction.
+ * Saving a batch: `saveBatch`, through which a running attempt saves the
+ * questions the model streams with the job's progress, and, with its last
+ * batch, completes the job, all in one transaction.
  *
- * Tables: inserts `questions`; reads and upserts the user's `topics` (a new
- * job's topic joins an existing one of the same `topicKey`, `topics.ts`); records the job's
- * progress in `generationJobs` through `recordProgress` (`jobTransitions.ts`),
- * never its status. Reads of questions live in `myQuestions.ts` and
- * `review.ts`.
+ * Tables: inserts `questions`; reads and upserts `topics` (`topics.ts`); writes
+ * `generationJobs` through `recordProgress` and `transition` (`jobTransitions.ts`).
  */
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { newCard } from "../lib/fsrs";
+import { isPlanningPhase } from "../lib/jobs";
 import { vGeneratedQuestion, vJobStatus, vTokenUsage } from "../lib/validators";
 import { internalMutation } from "./_generated/server";
 import { isCurrentAttempt, recordProgress, transition } from "./jobTransitions";
@@ -27,7 +26,7 @@ import { resolveTopic, touchTopic } from "./topics";
  * Writes nothing unless the job is still `processing` in the caller's
  * `attempt`: once `cancelJob`, `pauseJob` (or `failJob`, or the sweeper) has
  * committed, no question of that attempt is ever written again, even if the
- * job is resumed meanwhile, and `active: false` tells the action to abort its stream.
+ * job is resumed meanwhile, and `accepted: false` tells the action to abort its stream.
  *
  * Idempotent: `batchStart` is how many questions the action believes the job
  * already has; questions the job already counts are skipped, so a re-sent
@@ -50,17 +49,18 @@ export const saveBatch = internalMutation({
     finish: v.optional(v.object({ usage: vTokenUsage })),
   },
   returns: v.object({
-    active: v.boolean(),
+    /** Whether the batch (and `finish`) was written: the job was processing this attempt. */
+    accepted: v.boolean(),
     status: v.union(vJobStatus, v.null()),
     saved: v.number(),
     questionsSaved: v.number(),
   }),
   handler: async (ctx, args) => {
     const job = await ctx.db.get("generationJobs", args.jobId);
-    if (!job) return { active: false, status: null, saved: 0, questionsSaved: 0 };
+    if (!job) return { accepted: false, status: null, saved: 0, questionsSaved: 0 };
     if (job.userId !== args.userId) throw new Error(`saveBatch: job ${args.jobId} is not owned by the given user`);
     if (job.status !== "processing" || !isCurrentAttempt(job, args.attempt)) {
-      return { active: false, status: job.status, saved: 0, questionsSaved: job.questionsSaved };
+      return { accepted: false, status: job.status, saved: 0, questionsSaved: job.questionsSaved };
     }
     // A new job's topic joins the user's existing topic of the same key ("The NATO alphabet" → "NATO alphabet").
     const topic = job.topic ?? (args.plan ? await resolveTopic(ctx, job.userId, args.plan.topic) : undefined);
@@ -72,36 +72,32 @@ export const saveBatch = internalMutation({
     const fresh = args.questions.slice(alreadySaved, alreadySaved + room);
     const now = Date.now();
     const card = newCard(now);
-    const ids = [];
     for (const question of fresh) {
-      ids.push(
-        await ctx.db.insert("questions", {
-          ...question,
-          ...searchFields(question),
-          userId: job.userId,
-          topic: topic!,
-          generationJobId: job._id,
-          createdAt: now,
-          card,
-        }),
-      );
+      await ctx.db.insert("questions", {
+        ...question,
+        ...searchFields(question),
+        userId: job.userId,
+        topic: topic!,
+        generationJobId: job._id,
+        createdAt: now,
+        card,
+      });
     }
     // A topic joins the user's list with its first saved question (never for a job that saved none).
-    if (job.questionsSaved === 0 && ids.length > 0) await touchTopic(ctx, job.userId, topic!);
-    const questionsSaved = job.questionsSaved + ids.length;
+    if (job.questionsSaved === 0 && fresh.length > 0) await touchTopic(ctx, job.userId, topic!);
+    const questionsSaved = job.questionsSaved + fresh.length;
     const progress = {
       questionsSaved,
       questionsGenerated: Math.max(job.questionsGenerated, args.questionsGenerated),
       questionsSkipped: Math.max(job.questionsSkipped ?? 0, args.questionsSkipped ?? 0),
-      questionIds: [...job.questionIds, ...ids],
       ...(args.plan && job.topic === undefined ? { topic: topic!, estimatedTotal: args.plan.estimatedTotal } : {}),
-      ...(args.plan && job.phase === "clarifying" ? { phase: "generating" as const } : {}),
+      ...(args.plan && isPlanningPhase(job.phase) ? { phase: "generating" as const } : {}),
     };
     if (args.finish) {
       await transition(ctx, job, "completed", { ...progress, phase: "finalizing" }, args.finish.usage);
-      return { active: false, status: "completed" as const, saved: ids.length, questionsSaved };
+      return { accepted: true, status: "completed" as const, saved: fresh.length, questionsSaved };
     }
     await recordProgress(ctx, job, progress);
-    return { active: true, status: job.status, saved: ids.length, questionsSaved };
+    return { accepted: true, status: job.status, saved: fresh.length, questionsSaved };
   },
 });

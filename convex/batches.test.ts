@@ -40,8 +40,8 @@ describe("saveBatch", () => {
     const t = initConvexTest();
     const jobId = await insertJob(t);
     vi.setSystemTime(NOW + 50);
-    const result = await t.mutation(internal.questions.saveBatch, batch(jobId));
-    expect(result).toEqual({ active: true, status: "processing", saved: 2, questionsSaved: 2 });
+    const result = await t.mutation(internal.batches.saveBatch, batch(jobId));
+    expect(result).toEqual({ accepted: true, status: "processing", saved: 2, questionsSaved: 2 });
     const questions = await t.run((ctx) => ctx.db.query("questions").collect());
     expect(questions.map((q) => ({ ...q, _id: undefined, _creationTime: undefined }))).toEqual(
       makeQuestions(2).map((q) => ({
@@ -59,7 +59,6 @@ describe("saveBatch", () => {
     expect(await getJob(t, jobId)).toMatchObject({
       questionsSaved: 2,
       questionsGenerated: 2,
-      questionIds: questions.map((q) => q._id),
       lastProgressAt: NOW + 50,
       phase: "generating",
     });
@@ -71,13 +70,13 @@ describe("saveBatch", () => {
 
   test("the first batch brings the plan: topic, estimate and phase, kept once set", async () => {
     const t = initConvexTest();
-    const jobId = await insertJob(t, { topic: undefined, phase: "clarifying" });
-    await t.mutation(internal.questions.saveBatch, {
+    const jobId = await insertJob(t, { topic: undefined, phase: "planning" });
+    await t.mutation(internal.batches.saveBatch, {
       ...batch(jobId),
       plan: { topic: "Volcanoes", estimatedTotal: 8 },
     });
     expect(await getJob(t, jobId)).toMatchObject({ topic: "Volcanoes", estimatedTotal: 8, phase: "generating" });
-    await t.mutation(internal.questions.saveBatch, {
+    await t.mutation(internal.batches.saveBatch, {
       ...batch(jobId, makeQuestions(1, 2), 2),
       plan: { topic: "Other", estimatedTotal: 3 },
     });
@@ -91,8 +90,8 @@ describe("saveBatch", () => {
 
   test("questions without any plan are refused (the action always sends one)", async () => {
     const t = initConvexTest();
-    const jobId = await insertJob(t, { topic: undefined, phase: "clarifying" });
-    await expect(t.mutation(internal.questions.saveBatch, batch(jobId))).rejects.toThrow(/no plan/);
+    const jobId = await insertJob(t, { topic: undefined, phase: "planning" });
+    await expect(t.mutation(internal.batches.saveBatch, batch(jobId))).rejects.toThrow(/no plan/);
   });
 
   test("the last batch completes the job in the same transaction, with its tokens on the job, its attempt and the user's day", async () => {
@@ -102,12 +101,12 @@ describe("saveBatch", () => {
       attemptHistory: [{ attempt: 1, startedAt: NOW - 1000 }],
     });
     const usage = { inputTokens: 700, outputTokens: 2400, estimated: false };
-    const result = await t.mutation(internal.questions.saveBatch, {
+    const result = await t.mutation(internal.batches.saveBatch, {
       ...batch(jobId),
       questionsSkipped: 1,
       finish: { usage },
     });
-    expect(result).toEqual({ active: false, status: "completed", saved: 2, questionsSaved: 2 });
+    expect(result).toEqual({ accepted: true, status: "completed", saved: 2, questionsSaved: 2 });
     expect(await getJob(t, jobId)).toMatchObject({
       status: "completed",
       phase: "finalizing",
@@ -133,13 +132,13 @@ describe("saveBatch", () => {
   });
 
   test.each(["pending", "completed", "failed", "cancelled"] as const)(
-    "writes nothing to a %s job and says it is no longer active",
+    "writes nothing to a %s job and says it did not take the batch",
     async (status) => {
       const t = initConvexTest();
       const jobId = await insertJob(t, { status, questionsSaved: 3 });
       const before = await getJob(t, jobId);
-      expect(await t.mutation(internal.questions.saveBatch, batch(jobId, makeQuestions(2), 3))).toEqual({
-        active: false,
+      expect(await t.mutation(internal.batches.saveBatch, batch(jobId, makeQuestions(2), 3))).toEqual({
+        accepted: false,
         status,
         saved: 0,
         questionsSaved: 3,
@@ -153,8 +152,8 @@ describe("saveBatch", () => {
     const t = initConvexTest();
     const jobId = await insertJob(t);
     await t.run((ctx) => ctx.db.delete("generationJobs", jobId));
-    expect(await t.mutation(internal.questions.saveBatch, batch(jobId))).toEqual({
-      active: false,
+    expect(await t.mutation(internal.batches.saveBatch, batch(jobId))).toEqual({
+      accepted: false,
       status: null,
       saved: 0,
       questionsSaved: 0,
@@ -166,13 +165,13 @@ describe("saveBatch", () => {
     const t = initConvexTest();
     const jobId = await insertJob(t);
     const questions = makeQuestions(3);
-    await t.mutation(internal.questions.saveBatch, batch(jobId, questions, 0));
+    await t.mutation(internal.batches.saveBatch, batch(jobId, questions, 0));
     // The same batch again (say, the first call's answer was lost), then one that overlaps it.
-    expect(await t.mutation(internal.questions.saveBatch, batch(jobId, questions, 0))).toMatchObject({
+    expect(await t.mutation(internal.batches.saveBatch, batch(jobId, questions, 0))).toMatchObject({
       saved: 0,
       questionsSaved: 3,
     });
-    expect(await t.mutation(internal.questions.saveBatch, batch(jobId, makeQuestions(3, 1), 1))).toMatchObject({
+    expect(await t.mutation(internal.batches.saveBatch, batch(jobId, makeQuestions(3, 1), 1))).toMatchObject({
       saved: 1,
       questionsSaved: 4,
     });
@@ -184,7 +183,7 @@ describe("saveBatch", () => {
     const t = initConvexTest();
     const jobId = await insertJob(t, { questionsSaved: JOB_CONFIG.MAX_QUESTIONS - 2 });
     const result = await t.mutation(
-      internal.questions.saveBatch,
+      internal.batches.saveBatch,
       batch(jobId, makeQuestions(5), JOB_CONFIG.MAX_QUESTIONS - 2),
     );
     expect(result).toMatchObject({ saved: 2, questionsSaved: JOB_CONFIG.MAX_QUESTIONS });
@@ -194,7 +193,7 @@ describe("saveBatch", () => {
     const t = initConvexTest();
     const jobId = await insertJob(t);
     await expect(
-      t.mutation(internal.questions.saveBatch, { ...batch(jobId), userId: tokenIdentifier("mallory") }),
+      t.mutation(internal.batches.saveBatch, { ...batch(jobId), userId: tokenIdentifier("mallory") }),
     ).rejects.toThrow(/not owned/);
     expect(await countQuestions(t)).toBe(0);
   });
@@ -203,7 +202,7 @@ describe("saveBatch", () => {
     const t = initConvexTest();
     const jobId = await insertJob(t);
     const broken = { ...makeQuestion(0), type: "multiple" } as unknown as ReturnType<typeof makeQuestion>;
-    await expect(t.mutation(internal.questions.saveBatch, batch(jobId, [broken]))).rejects.toThrow(/Validator/);
+    await expect(t.mutation(internal.batches.saveBatch, batch(jobId, [broken]))).rejects.toThrow(/Validator/);
     expect(await countQuestions(t)).toBe(0);
   });
 });

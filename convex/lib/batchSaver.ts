@@ -1,0 +1,98 @@
+/**
+ * The saver of an attempt: its one line to the job. It saves batches through
+ * `batches.saveBatch` (each carrying the attempt), keeps count of what the job
+ * holds, and, between saves, asks whether the job is still running this
+ * attempt (`jobTransitions.isAttemptRunning`) at least every
+ * `STOP_CHECK_INTERVAL_MS`, so a paused or cancelled job's stream is stopped
+ * in time whether or not the model is talking.
+ */
+import type { FunctionArgs, FunctionReturnType } from "convex/server";
+import { JOB_CONFIG } from "../../lib/constants/jobs";
+import type { GeneratedQuestion, TokenUsage } from "../../lib/validators";
+import { internal } from "../_generated/api";
+import type { Id } from "../_generated/dataModel";
+
+type SaveBatch = typeof internal.batches.saveBatch;
+type IsAttemptRunning = typeof internal.jobTransitions.isAttemptRunning;
+
+/** What the saver needs of an action's context (an `ActionCtx`, or a fake in unit tests). */
+export type SaverCtx = {
+  runMutation: (ref: SaveBatch, args: FunctionArgs<SaveBatch>) => Promise<FunctionReturnType<SaveBatch>>;
+  runQuery: (ref: IsAttemptRunning, args: FunctionArgs<IsAttemptRunning>) => Promise<boolean>;
+};
+
+export type SaverJob = {
+  jobId: Id<"generationJobs">;
+  userId: string;
+  attempt: number;
+  /** Questions the job held when the attempt started. */
+  questionsSaved: number;
+};
+
+/** Progress that rides on a save: the plan once made, what the model wrote, and, on the last one, the end. */
+export type SaveProgress = {
+  plan: { topic: string; questionCount: number } | null;
+  generated: number;
+  skipped: number;
+  /** The attempt's last batch: the job completes with these tokens. */
+  finish?: TokenUsage;
+};
+
+export class BatchSaver {
+  /** Questions the job holds, as the last save answered. */
+  savedTotal: number;
+  private lastContactAt: number;
+
+  constructor(
+    private readonly ctx: SaverCtx,
+    private readonly job: SaverJob,
+    now: number,
+    private readonly checkIntervalMs: number = JOB_CONFIG.STOP_CHECK_INTERVAL_MS,
+  ) {
+    this.savedTotal = job.questionsSaved;
+    this.lastContactAt = now;
+  }
+
+  get savedByAttempt(): number {
+    return this.savedTotal - this.job.questionsSaved;
+  }
+
+  /**
+   * Saves `questions` with `progress` (an empty batch is a heartbeat). Returns
+   * whether the job took it: false once it is no longer running this attempt
+   * (paused, cancelled, failed, or moved on), and then nothing was written.
+   */
+  async save(questions: GeneratedQuestion[], progress: SaveProgress): Promise<boolean> {
+    const { jobId, userId, attempt, questionsSaved } = this.job;
+    const { plan, finish } = progress;
+    const result = await this.ctx.runMutation(internal.batches.saveBatch, {
+      jobId,
+      userId,
+      questions,
+      batchStart: this.savedTotal,
+      attempt,
+      ...(plan ? { plan: { topic: plan.topic, estimatedTotal: plan.questionCount } } : {}),
+      questionsGenerated: questionsSaved + progress.generated,
+      questionsSkipped: progress.skipped,
+      ...(finish ? { finish: { usage: finish } } : {}),
+    });
+    this.lastContactAt = Date.now();
+    this.savedTotal = result.questionsSaved;
+    return result.accepted;
+  }
+
+  /** Milliseconds until the job should be asked again whether it still runs this attempt. */
+  msUntilCheck(now: number): number {
+    return Math.max(0, this.lastContactAt + this.checkIntervalMs - now);
+  }
+
+  /** Whether the job still runs this attempt (a read, no write). */
+  async isRunning(): Promise<boolean> {
+    const running = await this.ctx.runQuery(internal.jobTransitions.isAttemptRunning, {
+      jobId: this.job.jobId,
+      attempt: this.job.attempt,
+    });
+    this.lastContactAt = Date.now();
+    return running;
+  }
+}
