@@ -17,7 +17,15 @@ const WEB_APP = ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}", "hooks/**/*.{t
 
 /** An import of one of the repository's top-level folders, by `@/` or by a relative path. */
 const folder = (...names) => `^(@/|(\\.\\./)+)(${names.join("|")})(/|$)`;
-const restrict = (...patterns) => ["error", { patterns }];
+/** local-convex is used through its package entry only: not its files, by path or by package subpath. */
+const LOCAL_CONVEX_DEEP = "^(@/|\\./|(\\.\\./)+)local-convex(/|$)|^local-convex/";
+const LOCAL_CONVEX_MESSAGE =
+  'Use local-convex through its package entry (`import … from "local-convex"`); its files are its own.';
+const LOCAL_CONVEX_ENTRY_ONLY = { regex: LOCAL_CONVEX_DEEP, message: LOCAL_CONVEX_MESSAGE };
+/** The same pattern inside an AST selector, where a regular expression may not contain "/". */
+const LOCAL_CONVEX_DEEP_IN_SELECTOR = LOCAL_CONVEX_DEEP.replaceAll("/", "\\x2F");
+/** The rule's patterns for a folder, plus local-convex's boundary (a later config's patterns replace an earlier one's). */
+const restrict = (...patterns) => ["error", { patterns: [...patterns, LOCAL_CONVEX_ENTRY_ONLY] }];
 const NO_ZOD = {
   group: ["zod", "zod/*"],
   message: "zod stays on the server (convex/lib/ai/): it would ship to the browser.",
@@ -49,6 +57,27 @@ export default defineConfig([
 
   convexPlugin.configs.recommended,
 
+  // local-convex's boundary, everywhere outside it (the folder configs below repeat it through `restrict`),
+  // for import and export declarations, `import()` and `import("…").Type`.
+  {
+    files: ["**/*.{ts,tsx,mts,cts,js,mjs,cjs}"],
+    ignores: ["local-convex/**"],
+    rules: {
+      "no-restricted-imports": restrict(),
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: `ImportExpression[source.value=/${LOCAL_CONVEX_DEEP_IN_SELECTOR}/]`,
+          message: LOCAL_CONVEX_MESSAGE,
+        },
+        {
+          selector: `TSImportType[argument.literal.value=/${LOCAL_CONVEX_DEEP_IN_SELECTOR}/]`,
+          message: LOCAL_CONVEX_MESSAGE,
+        },
+      ],
+    },
+  },
+
   // Dependencies flow one way: app → components → hooks → lib, and convex → lib.
   // The web app imports other folders by `@/` (the Convex bundler knows no alias,
   // so convex/ and lib/ import by relative paths), and only `_generated` of convex/.
@@ -57,7 +86,7 @@ export default defineConfig([
     rules: {
       "no-restricted-imports": restrict(
         {
-          regex: folder("convex", "app", "components", "hooks", "local-convex", "tests"),
+          regex: `${folder("convex", "app", "components", "hooks", "local-convex", "tests")}|^local-convex(/|$)`,
           message: "lib/ is imported by both the server and the web app: it imports neither.",
         },
         NO_ZOD,

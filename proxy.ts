@@ -9,11 +9,18 @@
  *   app layout verifies the cookie's signature before rendering anything.
  *
  * Both modes read their env at request time, so the build needs none.
+ *
+ * Every page gets a Content-Security-Policy with a fresh nonce
+ * (`app/_lib/security-headers.ts`): built here in local mode, and by
+ * `clerkMiddleware`'s own `contentSecurityPolicy` (Clerk's sources plus the
+ * app's) in Clerk mode. The request carries the policy too, which is where
+ * Next.js (and Clerk) read the nonce for the scripts they render.
  */
 import { clerkMiddleware } from "@clerk/nextjs/server";
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import { SESSION_COOKIE, SIGN_IN_PATH } from "@/app/_lib/local-auth/constants";
-import { clerkPublishableKey } from "@/app/_lib/runtime-env";
+import { clerkPublishableKey, convexUrl } from "@/app/_lib/runtime-env";
+import { appCspDirectives, contentSecurityPolicy, newNonce } from "@/app/_lib/security-headers";
 
 /** Reachable without signing in (the sign-in page, the local-auth API, static metadata). */
 const PUBLIC_PATHS = [SIGN_IN_PATH, "/api/local-auth", "/favicon.ico", "/icon.svg", "/robots.txt"];
@@ -27,12 +34,16 @@ function isPublicPath(pathname: string): boolean {
 // reads CLERK_SECRET_KEY from the server environment itself.
 const clerkProxy = clerkMiddleware(
   () => undefined,
-  () => ({ publishableKey: clerkPublishableKey(), signInUrl: SIGN_IN_PATH }),
+  () => ({
+    publishableKey: clerkPublishableKey(),
+    signInUrl: SIGN_IN_PATH,
+    contentSecurityPolicy: { strict: true, directives: appCspDirectives(convexUrl()) },
+  }),
 );
 
 function localProxy(request: NextRequest): NextResponse {
   const { pathname, search } = request.nextUrl;
-  if (isPublicPath(pathname) || request.cookies.has(SESSION_COOKIE)) return NextResponse.next();
+  if (isPublicPath(pathname) || request.cookies.has(SESSION_COOKIE)) return withContentSecurityPolicy(request);
   if (pathname.startsWith("/api/")) {
     return NextResponse.json({ error: "Not signed in." }, { status: 401 });
   }
@@ -40,6 +51,16 @@ function localProxy(request: NextRequest): NextResponse {
   const next = `${pathname}${search}`;
   if (next !== "/") signIn.searchParams.set("next", next);
   return NextResponse.redirect(signIn);
+}
+
+/** Lets the request through, with a nonce'd policy on it (for Next.js to read) and on the response. */
+function withContentSecurityPolicy(request: NextRequest): NextResponse {
+  const policy = contentSecurityPolicy(newNonce(), convexUrl());
+  const headers = new Headers(request.headers);
+  headers.set("content-security-policy", policy);
+  const response = NextResponse.next({ request: { headers } });
+  response.headers.set("Content-Security-Policy", policy);
+  return response;
 }
 
 export function proxy(request: NextRequest, event: NextFetchEvent) {

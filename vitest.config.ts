@@ -26,6 +26,7 @@ export default defineConfig({
           environment: "node",
           include: [
             "lib/**/*.test.ts",
+            "app/**/*.test.ts",
             "scripts/**/*.test.ts",
             "local-convex/**/*.test.ts",
             "tests/support/**/*.test.ts",

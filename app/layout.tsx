@@ -1,6 +1,7 @@
 /**
  * Root layout: document shell, global styles, toasts and tooltips. In Clerk
- * mode (a publishable key set at run time) everything sits in ClerkProvider.
+ * mode (a publishable key set at run time) everything sits in ClerkProvider,
+ * `dynamic` so Clerk's script tags carry the request's CSP nonce (`proxy.ts`).
  * Rendered per request, so the auth mode is never frozen at build time.
  */
 import { ClerkProvider } from "@clerk/nextjs";
@@ -37,7 +38,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       {clerkKey ? (
-        <ClerkProvider publishableKey={clerkKey} signInUrl="/sign-in">
+        <ClerkProvider publishableKey={clerkKey} signInUrl="/sign-in" dynamic>
           {body}
         </ClerkProvider>
       ) : (

@@ -46,6 +46,19 @@ describe("BackgroundTasksBadge", () => {
     expect(screen.getByTestId("active-jobs-count")).toBe(slot);
     expect(slot).toHaveTextContent("2");
     expect(slot).toHaveClass("absolute");
+    expect(screen.getByTestId("queued-jobs-count")).toHaveTextContent("");
+  });
+
+  it("counts queued jobs apart from running ones", () => {
+    setQueryResult("generationJobs:getActiveJobs", [
+      makeJob({ _id: "a" as Id<"generationJobs">, status: "processing" }),
+      makeJob({ _id: "b" as Id<"generationJobs">, status: "queued" }),
+      makeJob({ _id: "c" as Id<"generationJobs">, status: "queued" }),
+    ]);
+    renderBadge();
+    expect(screen.getByRole("button", { name: "Background tasks, 1 running, 2 queued" })).toBeInTheDocument();
+    expect(screen.getByTestId("active-jobs-count")).toHaveTextContent("1");
+    expect(screen.getByTestId("queued-jobs-count")).toHaveTextContent("2");
   });
 
   it("while loading, shows no count rather than a wrong one", () => {

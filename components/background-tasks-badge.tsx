@@ -1,8 +1,8 @@
 /**
- * Navbar button for the background tasks panel, with the live count of
- * active jobs. The count sits on top of the icon (absolutely positioned), so
- * it appears and disappears without moving anything; the button's accessible
- * name always says how many are running.
+ * Navbar button for the background tasks panel, with the live counts of
+ * running jobs (top) and queued ones (bottom, muted). The counts sit on top of
+ * the icon (absolutely positioned), so they appear and disappear without
+ * moving anything; the button's accessible name always says how many run and wait.
  */
 "use client";
 
@@ -12,14 +12,20 @@ import { Button } from "./ui/button";
 import { cn } from "./ui/cn";
 import { Tooltip, TooltipContent, TooltipTrigger } from "./ui/tooltip";
 
-export function backgroundTasksLabel(activeCount: number): string {
-  if (activeCount === 0) return "Background tasks, none running";
-  return `Background tasks, ${activeCount} running`;
+/** "2 running, 1 queued", "1 running", "none running". */
+export function runningSummary(runningCount: number, queuedCount: number): string {
+  const running = runningCount === 0 && queuedCount === 0 ? "none running" : `${runningCount} running`;
+  return queuedCount > 0 ? `${running}, ${queuedCount} queued` : running;
+}
+
+export function backgroundTasksLabel(runningCount: number, queuedCount = 0): string {
+  return `Background tasks, ${runningCount === 0 && queuedCount === 0 ? "none running" : runningSummary(runningCount, queuedCount)}`;
 }
 
 export function BackgroundTasksBadge({ onOpenPanel }: { onOpenPanel: () => void }) {
-  const { activeCount, hasActive } = useActiveJobs();
-  const label = backgroundTasksLabel(activeCount);
+  const { runningCount, queuedCount, hasActive } = useActiveJobs();
+  const label = backgroundTasksLabel(runningCount, queuedCount);
+  const hasRunning = runningCount > 0;
 
   return (
     <Tooltip>
@@ -28,19 +34,29 @@ export function BackgroundTasksBadge({ onOpenPanel }: { onOpenPanel: () => void 
           <span className="relative inline-flex">
             <Activity
               aria-hidden="true"
-              className={cn("size-5!", hasActive ? "text-primary" : "text-muted-foreground")}
+              className={cn("size-5!", hasRunning ? "text-primary" : "text-muted-foreground")}
             />
             <span
               aria-hidden="true"
               data-testid="active-jobs-count"
               className={cn(
                 "absolute -top-2 -right-2.5 flex h-4 min-w-4 items-center justify-center rounded-full bg-primary px-1 text-[10px] leading-none font-semibold text-primary-foreground tabular-nums ring-2 ring-background transition-[opacity,scale] duration-200",
-                hasActive ? "scale-100 opacity-100" : "scale-50 opacity-0",
+                hasRunning ? "scale-100 opacity-100" : "scale-50 opacity-0",
               )}
             >
-              {activeCount > 0 ? activeCount : ""}
+              {hasRunning ? runningCount : ""}
             </span>
-            {hasActive && (
+            <span
+              aria-hidden="true"
+              data-testid="queued-jobs-count"
+              className={cn(
+                "absolute -right-2.5 -bottom-2 flex h-4 min-w-4 items-center justify-center rounded-full bg-muted px-1 text-[10px] leading-none font-semibold text-foreground tabular-nums ring-2 ring-background transition-[opacity,scale] duration-200",
+                queuedCount > 0 ? "scale-100 opacity-100" : "scale-50 opacity-0",
+              )}
+            >
+              {queuedCount > 0 ? queuedCount : ""}
+            </span>
+            {hasRunning && (
               <span
                 aria-hidden="true"
                 className="absolute -top-2 -right-2.5 size-4 animate-ping rounded-full bg-primary/40 [animation-iteration-count:2] motion-reduce:hidden"
@@ -49,7 +65,7 @@ export function BackgroundTasksBadge({ onOpenPanel }: { onOpenPanel: () => void 
           </span>
         </Button>
       </TooltipTrigger>
-      <TooltipContent>{hasActive ? `${activeCount} running` : "Background tasks"}</TooltipContent>
+      <TooltipContent>{hasActive ? runningSummary(runningCount, queuedCount) : "Background tasks"}</TooltipContent>
     </Tooltip>
   );
 }

@@ -117,8 +117,8 @@ describe("BackgroundTasksPanel", () => {
     const { rerender } = render(<Harness initialFilter="failed" />);
     expect(screen.getByRole("heading", { name: "Cell biology" })).toBeInTheDocument();
 
-    // Retried: it is no longer failed, and the recent list has it pending.
-    const retried = { ...recent[2]!, status: "pending" as const, attempts: 2 };
+    // Retried: it is no longer failed, and the recent list has it queued.
+    const retried = { ...recent[2]!, status: "queued" as const, attempts: 2 };
     failed = [];
     all = recent.map((j) => (j._id === retried._id ? retried : j));
     rerender(<Harness initialFilter="failed" />);

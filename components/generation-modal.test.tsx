@@ -284,12 +284,43 @@ describe("GenerationModal", () => {
     expect(screen.getByRole("alert")).toHaveTextContent("Can't reach the server. Your prompt is kept");
     expect(field()).toHaveValue("Baroque composers");
     expect(screen.getByRole("button", { name: "Generate questions" })).toBeEnabled();
-    // The request went through after all, once the connection came back.
+    // The request went through after all, once the connection came back: the modal closes as after a success.
     await act(async () => {
       answer.resolve("job_late");
       await answer.promise;
     });
     expect(toast.success).toHaveBeenCalledWith("Generation started", expect.anything());
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    vi.useRealTimers();
+  });
+
+  it("after giving up, Generate again (also from the modal opened again) resends the same key; one toast", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const answers = [deferred<string>(), deferred<string>(), deferred<string>()];
+    const createJob = mockMutation("generationJobs:createJob", () => answers[createJob.mock.calls.length - 1]!.promise);
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    render(<Harness />);
+    await user.type(field(), "Late topic");
+    await user.click(screen.getByRole("button", { name: "Generate questions" }));
+    await act(async () => void (await vi.advanceTimersByTimeAsync(10_000)));
+    expect(screen.getByRole("alert")).toHaveTextContent("Can't reach the server. Your prompt is kept");
+    await user.click(screen.getByRole("button", { name: "Generate questions" }));
+    await act(async () => void (await vi.advanceTimersByTimeAsync(10_000)));
+    // Closed and opened again: the draft is kept, and so is its key.
+    await user.keyboard("{Escape}");
+    await user.click(screen.getByRole("button", { name: "Reopen" }));
+    expect(field()).toHaveValue("Late topic");
+    await user.click(screen.getByRole("button", { name: "Generate questions" }));
+    expect(createJob).toHaveBeenCalledTimes(3);
+    const keys = new Set(createJob.mock.calls.map(([args]) => args.idempotencyKey));
+    expect(keys.size).toBe(1);
+    // Back online: the server answers all three with the one job.
+    await act(async () => {
+      for (const answer of answers) answer.resolve("job_once");
+      await Promise.all(answers.map((answer) => answer.promise));
+    });
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    expect(toast.success).toHaveBeenCalledTimes(1);
     vi.useRealTimers();
   });
 

@@ -4,7 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { ConvexError } from "convex/values";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { GenerationTaskCard } from "./generation-task-card";
-import { makeJob, mockMutation, resetConvexMocks } from "./test-support/convex-mocks";
+import { makeJob, mockMutation, resetConvexMocks, setQueryResult } from "./test-support/convex-mocks";
 
 vi.mock("convex/react", async () => (await import("./test-support/convex-mocks")).convexReactMock);
 vi.mock("next/link", async () => ({ default: (await import("./test-support/convex-mocks")).LinkStub }));
@@ -24,14 +24,26 @@ function card() {
 }
 
 describe("GenerationTaskCard", () => {
-  it("pending: queued, indeterminate progress, cancel offered, nothing to view yet", () => {
-    render(<GenerationTaskCard job={makeJob({ status: "pending" })} />);
-    expect(within(card()).getByText("Queued")).toBeInTheDocument();
-    expect(within(card()).getByText("Waiting to start…")).toBeInTheDocument();
+  it("queued: its place in line and expected start, indeterminate progress, cancel offered, nothing to view yet", () => {
+    const job = makeJob({ status: "queued" });
+    setQueryResult("generationQueue:getQueueStatus", {
+      running: 8,
+      maxParallel: 8,
+      jobs: [{ jobId: job._id, place: 3, placeCapped: false, estimatedStartAt: Date.now() + 95_000 }],
+    });
+    render(<GenerationTaskCard job={job} />);
+    expect(within(card()).getAllByText("Queued").length).toBeGreaterThan(0);
+    expect(within(card()).getByTestId("queue-standing")).toHaveTextContent("3rd in line · starts in about 2 min");
     expect(screen.getByRole("progressbar")).not.toHaveAttribute("aria-valuenow");
     expect(screen.getByRole("button", { name: "Cancel" })).toBeInTheDocument();
     expect(screen.queryByRole("link", { name: /view questions/i })).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Retry" })).not.toBeInTheDocument();
+  });
+
+  it("pending (dispatched, its action about to run): starting", () => {
+    render(<GenerationTaskCard job={makeJob({ status: "pending" })} />);
+    expect(within(card()).getAllByText("Starting").length).toBeGreaterThan(0);
+    expect(screen.getByRole("button", { name: "Cancel" })).toBeInTheDocument();
   });
 
   it("processing: phase label, progress from saved/estimated, live count, links to its questions", () => {

@@ -21,6 +21,7 @@ import { JobActions } from "./job-actions";
 import { jobDisplayState, JobStatusBadge, jobTitle } from "./job-status";
 import { Button } from "./ui/button";
 import { cn } from "./ui/cn";
+import { QueueStanding } from "./queue-standing";
 import { Progress } from "./ui/progress";
 
 type GenerationTaskCardProps = {
@@ -44,12 +45,20 @@ export function GenerationTaskCard({ job, onNavigate, headingLevel = 3, classNam
   const title = jobTitle(job);
   const isActive = isActiveJob(job);
   const timestamp = isActive
-    ? (job.startedAt ?? job.createdAt)
+    ? job.status === "processing"
+      ? (job.startedAt ?? job.createdAt)
+      : (job.queuedAt ?? job.createdAt)
     : job.status === "paused"
       ? job.lastProgressAt
       : (job.completedAt ?? job.createdAt);
   const timeLabel =
-    job.status === "pending" ? "Queued" : isActive ? "Started" : job.status === "paused" ? "Paused" : "Finished";
+    job.status === "queued" || job.status === "pending"
+      ? "Queued"
+      : isActive
+        ? "Started"
+        : job.status === "paused"
+          ? "Paused"
+          : "Finished";
   // When the job changes state, the button that had focus may be gone: keep the keyboard user in this card.
   useKeepFocus(card, job.status);
 
@@ -114,11 +123,20 @@ function JobCardBody({ job }: { job: PublicJob }) {
   const progress = jobProgress(job);
 
   switch (state) {
+    case "queued":
+      return (
+        <div className="mt-3 space-y-1.5">
+          <Progress value={null} tone="muted" label="Queued" valueText="Waiting for its turn" />
+          <p className="text-sm text-muted-foreground">
+            Queued · <QueueStanding jobId={job._id} />
+          </p>
+        </div>
+      );
     case "pending":
       return (
         <div className="mt-3 space-y-1.5">
-          <Progress value={null} tone="muted" label="Queued" valueText="Waiting to start" />
-          <p className="text-sm text-muted-foreground">Waiting to start…</p>
+          <Progress value={null} label="Starting" valueText="Starting" />
+          <p className="text-sm text-muted-foreground">Starting…</p>
         </div>
       );
     case "processing":

@@ -18,6 +18,7 @@ import { formatClock, formatTimeLeft, jobTiming } from "@/lib/timing";
 import { JobActions } from "./job-actions";
 import { JobStatusBadge, jobTitle } from "./job-status";
 import { cn } from "./ui/cn";
+import { QueueStanding } from "./queue-standing";
 import { Progress } from "./ui/progress";
 
 /** Every live job of the user, one row each; nothing when there are none. */
@@ -40,7 +41,8 @@ export function liveJobLabel(job: PublicJob): string {
       ? `${job.questionsSaved} of ${job.estimatedTotal} saved`
       : `${job.questionsSaved} saved`;
   if (job.status === "paused") return `Paused · ${counted}`;
-  if (job.status === "pending") return job.attempts > 1 ? `Queued to continue · ${counted}` : "Queued";
+  if (job.status === "queued") return job.attempts > 1 ? `Queued to continue · ${counted}` : "Queued";
+  if (job.status === "pending") return "Starting…";
   if (job.phase === "planning" || job.estimatedTotal === undefined) return `${PHASE_NAMES.planning}…`;
   if (job.phase === "finalizing") return `${PHASE_NAMES.finalizing} · ${counted}`;
   return counted;
@@ -87,6 +89,12 @@ export function JobLiveRow({ job, compact = false, className }: JobLiveRowProps)
         )}
         <p className={cn("text-sm text-muted-foreground tabular-nums", compact && "flex-1")}>
           <span data-testid="live-label">{label}</span>
+          {job.status === "queued" && (
+            <>
+              {" · "}
+              <QueueStanding jobId={job._id} />
+            </>
+          )}
           {elapsedMs !== null && (
             <span title="Time since this attempt started" data-testid="elapsed">
               {" "}

@@ -22,7 +22,8 @@ export type JobDisplayState = JobStatus | "interrupted";
 type StateMeta = { label: string; tone: "neutral" | "primary" | "success" | "warning" | "danger"; Icon: LucideIcon };
 
 export const JOB_STATE_META: Record<JobDisplayState, StateMeta> = {
-  pending: { label: "Queued", tone: "neutral", Icon: Clock3 },
+  queued: { label: "Queued", tone: "neutral", Icon: Clock3 },
+  pending: { label: "Starting", tone: "primary", Icon: LoaderCircle },
   processing: { label: "Generating", tone: "primary", Icon: LoaderCircle },
   paused: { label: "Paused", tone: "neutral", Icon: CirclePause },
   completed: { label: "Done", tone: "success", Icon: CircleCheck },

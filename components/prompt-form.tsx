@@ -9,7 +9,8 @@
  * the rate limit says wait (a countdown from `getStartAllowance` or the
  * refusal's `retryAfterMs`), the button is disabled and says why. A refusal
  * that still happens (a race), or a server that does not answer, is shown
- * inline next to the prompt, never only as a toast. When the server has no AI
+ * inline next to the prompt, never only as a toast; if a submit given up on
+ * goes through later, the form closes as after a success. When the server has no AI
  * model configured, it says so before submit and the button stays disabled (a
  * job would fail at once with MODEL_NOT_CONFIGURED).
  */
@@ -25,7 +26,8 @@ import { useCreateJob } from "@/hooks/use-create-job";
 import { useIsMac } from "@/hooks/use-is-mac";
 import { useNow } from "@/hooks/use-now";
 import { JOB_CONFIG } from "@/lib/constants/jobs";
-import { promptLength, validatePrompt } from "@/lib/prompt";
+import { validatePrompt } from "@/lib/prompt";
+import { codePointLength } from "@/lib/text";
 import { countdownMs, formatClock } from "@/lib/timing";
 import { relativeTime, tokenCount } from "./format";
 import { Button } from "./ui/button";
@@ -64,7 +66,17 @@ export function PromptForm({
   const messageId = useId();
   const countId = useId();
   const isMac = useIsMac();
-  const { submit, isSubmitting } = useCreateJob();
+  const { submit, isSubmitting } = useCreateJob({
+    // A submit this form gave up on went through after all: done, as if it had answered in time.
+    onLateStart: ({ prompt: submitted, jobId }) => {
+      const current = validatePrompt(prompt);
+      if (!current.ok || current.prompt !== submitted) return false;
+      setRefusal(null);
+      setSubmitError(null);
+      onCreated(jobId);
+      return true;
+    },
+  });
   const noModel = useQuery(api.generationJobs.getModelInfo) === null;
   const allowance = useQuery(api.admission.getStartAllowance);
   const usage = allowance?.tokensToday;
@@ -79,7 +91,7 @@ export function PromptForm({
   const atLimit = allowance != null && allowance.running >= allowance.maxRunning;
   const blocked = noModel || overBudget || atLimit || waitMs > 0;
 
-  const length = promptLength(prompt.trim());
+  const length = codePointLength(prompt.trim());
   const overLimit = length > JOB_CONFIG.MAX_PROMPT_LENGTH;
   const nearLimit = !overLimit && length > JOB_CONFIG.MAX_PROMPT_LENGTH * 0.9;
   // Too long is said at once; too short only after a submit (an empty field is not an error yet).

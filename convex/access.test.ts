@@ -80,6 +80,11 @@ const MATRIX: Record<
     anonymous: [],
     otherUser: [],
   },
+  "generationQueue:getQueueStatus": {
+    call: (c) => c.query(api.generationQueue.getQueueStatus, {}),
+    anonymous: null,
+    otherUser: { running: 0, maxParallel: JOB_CONFIG.DEFAULT_MAX_PARALLEL_GENERATIONS, jobs: [] },
+  },
   "generationJobs:getJobById": {
     call: (c, s) => c.query(api.generationJobs.getJobById, { jobId: s.activeJob }),
     anonymous: null,
@@ -117,7 +122,12 @@ const MATRIX: Record<
       running: 0,
       maxRunning: JOB_CONFIG.MAX_CONCURRENT_PER_USER,
       rateLimitedUntil: null,
-      tokensToday: { usedTokens: 0, budgetTokens: JOB_CONFIG.DAILY_TOKEN_BUDGET, resetsAt: Date.UTC(2026, 10, 24) },
+      tokensToday: {
+        usedTokens: 0,
+        reservedTokens: 0,
+        budgetTokens: JOB_CONFIG.DAILY_TOKEN_BUDGET,
+        resetsAt: Date.UTC(2026, 10, 24),
+      },
     },
   },
   // No data at all: the server-away banner's probe answers its argument to anyone.
@@ -364,6 +374,57 @@ describe("wrong arguments get a coded error", () => {
   ])("%s", async (_what, call, message) => {
     const t = initConvexTest();
     expect(await codeOf(call(asUser(t, "alice")))).toEqual({ code: "INVALID_ARGUMENT", message });
+  });
+
+  describe("a page cursor the list never gave out", () => {
+    const cursors: [string, string][] = [
+      ["garbage", "not a cursor"],
+      ["1 MB", "x".repeat(1024 * 1024)],
+      ["JSON of the wrong shape", '{"a":[1,2,3]}'],
+      ["JSON keys of the wrong kind", '["{\\"$integer\\":\\"AQ==\\"}",7,null]'],
+    ];
+    const views: [string, Record<string, unknown>][] = [
+      ["all questions", {}],
+      ["a topic", { topic: "Secrets" }],
+      ["a job", { jobId: "placeholder" }],
+    ];
+    test.each(
+      views.flatMap(([view, filter]) => cursors.map(([what, cursor]) => [view, what, filter, cursor] as const)),
+    )("listMyQuestions, %s, cursor %s: INVALID_ARGUMENT", async (_view, _what, filter, cursor) => {
+      const t = initConvexTest();
+      const { activeJob } = await seedAlice(t);
+      const args = { ...filter, ...("jobId" in filter ? { jobId: activeJob } : {}) };
+      expect(
+        await codeOf(asUser(t, "alice").query(listMyQuestions, { ...args, paginationOpts: { numItems: 10, cursor } })),
+      ).toEqual({
+        code: "INVALID_ARGUMENT",
+        message:
+          "Invalid argument `paginationOpts.cursor`: not a cursor this list gave out; start again from the first page.",
+      });
+    });
+
+    test("a cursor the list gave out still reads the next page", async () => {
+      const t = initConvexTest();
+      await t.run(async (ctx) => {
+        for (let i = 0; i < 3; i++)
+          await ctx.db.insert("questions", {
+            ...makeQuestion(i),
+            userId: tokenIdentifier("alice"),
+            topic: "Paged",
+            createdAt: NOW + i,
+            card: newCard(NOW),
+          });
+      });
+      const alice = asUser(t, "alice");
+      const first = await alice.query(api.myQuestions.listMyQuestions, {
+        paginationOpts: { numItems: 2, cursor: null },
+      });
+      const second = await alice.query(api.myQuestions.listMyQuestions, {
+        paginationOpts: { numItems: 2, cursor: first.continueCursor },
+      });
+      expect([...first.page, ...second.page].map((q) => q.question)).toHaveLength(3);
+      expect(second.isDone).toBe(true);
+    });
   });
 
   test("a signed-out caller is told to sign in before anything about its arguments", async () => {

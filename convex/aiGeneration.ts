@@ -27,7 +27,7 @@ import { classifyError, InvalidOutputError } from "./lib/classifyError";
 import { QuestionIntake } from "./lib/questionIntake";
 import { redactSecrets } from "./lib/redact";
 
-/** Runs one attempt of a job. Scheduled by every start of an attempt (`createJob`, `restartJob`). */
+/** Runs one attempt of a job. Scheduled when the job is dispatched from the queue into the pool (`transition`). */
 export const processJob = internalAction({
   args: { jobId: v.id("generationJobs"), userId: v.string() },
   returns: v.null(),
@@ -44,6 +44,15 @@ export const processJob = internalAction({
     if (outcome.kind === "failed") {
       const { code, message } = classifyError(outcome.error);
       console.error(`processJob ${jobId} failed (${code}): ${redactSecrets(message)}`);
+      if (code === "RATE_LIMIT") {
+        // The shared quota let it through, yet the provider said 429: back off and queue it again.
+        await ctx.runMutation(internal.jobTransitions.requeueJob, {
+          jobId,
+          attempt: job.attempt,
+          usage: outcome.usage,
+        });
+        return null;
+      }
       await ctx.runMutation(internal.jobTransitions.failJob, {
         jobId,
         errorCode: code,
@@ -88,7 +97,7 @@ async function runAttempt(ctx: ActionCtx, { jobId, userId, job, choice }: Attemp
     avoid: job.existingQuestions,
   });
 
-  const answer = new ModelAnswer(choice, prompt);
+  const answer = new ModelAnswer(choice, prompt, { maxTokens: job.tokenAllowance });
   const reader = new AnswerReader();
   const intake = new QuestionIntake(job.existingQuestions);
   const batcher = new Batcher(Date.now());

@@ -17,7 +17,15 @@ import type { Id } from "./_generated/dataModel";
 import { ModelAnswer } from "./lib/ai/generate";
 import { setModelOverride, type ModelChoice } from "./lib/ai/models";
 import { GENERATION_SYSTEM_PROMPT } from "./lib/ai/prompts";
-import { asUser, initConvexTest, runScheduled, tokenIdentifier, waitFor, type TestConvex } from "./test.setup";
+import {
+  asUser,
+  dropScheduled,
+  initConvexTest,
+  runScheduled,
+  tokenIdentifier,
+  waitFor,
+  type TestConvex,
+} from "./test.setup";
 import { gate, makeQuestion, makeQuestions, plan, questionSteps, scriptedModel } from "../tests/support/scriptedModels";
 import { captureRealErrors } from "../tests/support/wire/realErrors";
 
@@ -280,11 +288,6 @@ describe("failures end the job as failed, with the right code, keeping what was 
       expected: { errorCode: "API_KEY", retryable: false, questionsSaved: 0 },
     },
     {
-      name: "rate limited when the stream starts",
-      script: { stream: [{ error: http.tooManyRequests }] },
-      expected: { errorCode: "RATE_LIMIT", retryable: true, questionsSaved: 0 },
-    },
-    {
       name: "connection dropped mid-stream",
       script: {
         stream: questionSteps(makeQuestions(3), {
@@ -337,6 +340,84 @@ describe("failures end the job as failed, with the right code, keeping what was 
     expect(await asUser(t, "alice").query(api.myQuestions.listMyTopics, {})).toHaveLength(
       expected.questionsSaved > 0 ? 1 : 0,
     );
+  });
+});
+
+describe("the provider's 429", () => {
+  test("sends the job back to the queue, keeping what was saved, and the next attempt continues it", async () => {
+    quietErrors();
+    const t = initConvexTest();
+    const questions = makeQuestions(6);
+    const model = scriptedModel({
+      stream: (call) =>
+        call === 0
+          ? questionSteps(questions.slice(0, 2), {
+              plan: plan(6),
+              end: [{ delayMs: 10 }, { error: http.tooManyRequests }],
+            })
+          : questionSteps(questions.slice(2), { plan: plan(6) }),
+    });
+    const jobId = await start(t, model);
+    const requeued = await waitFor(
+      () => getJob(t, jobId),
+      (job) => job?.status === "queued",
+    );
+    expect(requeued).toMatchObject({ attempts: 2, questionsSaved: 2, rateLimitRequeues: 1 });
+    // Once the backoff is over, the dispatch continues the job where it stopped.
+    await t.run(async (ctx) => {
+      const pool = (await ctx.db.query("generationPool").first())!;
+      await ctx.db.patch("generationPool", pool._id, { backoffUntil: Date.now() });
+    });
+    await dropScheduled(t);
+    await t.mutation(internal.generationQueue.dispatch, {});
+    await runScheduled(t);
+    expect(await getJob(t, jobId)).toMatchObject({ status: "completed", questionsSaved: 6, attempts: 2 });
+    expect((await jobQuestions(t, jobId)).map((q) => q.question)).toEqual(questions.map((q) => q.question));
+  });
+});
+
+describe("the daily budget", () => {
+  test("a runaway model: jobs started with 50k tokens left end within the budget, the last stopped with BUDGET_EXCEEDED", async () => {
+    quietErrors();
+    const t = initConvexTest();
+    const left = 50_000;
+    await t.run((ctx) =>
+      ctx.db.insert("dailyUsage", {
+        userId: ALICE,
+        day: new Date().toISOString().slice(0, 10),
+        inputTokens: 0,
+        outputTokens: JOB_CONFIG.DAILY_TOKEN_BUDGET - left,
+      }),
+    );
+    // Each call would write 400 long questions (about 400k tokens) if nothing stopped it.
+    const long = (i: number) => makeQuestion(i, { explanation: `${"A long explanation. ".repeat(90)}${i}` });
+    const runaway = scriptedModel({
+      stream: questionSteps(
+        Array.from({ length: 400 }, (_, i) => long(i)),
+        { plan: plan(50) },
+      ),
+    });
+    const started: Id<"generationJobs">[] = [];
+    const refused: string[] = [];
+    for (const topic of ["One", "Two", "Three"]) {
+      await start(t, runaway, topic).then(
+        (jobId) => started.push(jobId),
+        (error: { data: { code: string } }) => refused.push(error.data.code),
+      );
+    }
+    await runScheduled(t);
+    const day = await t.run((ctx) => ctx.db.query("dailyUsage").first());
+    expect(day!.inputTokens + day!.outputTokens).toBeLessThanOrEqual(JOB_CONFIG.DAILY_TOKEN_BUDGET * 1.01);
+    expect(day!.reservedTokens ?? 0).toBe(0);
+    const jobs = await Promise.all(started.map((id) => getJob(t, id)));
+    const stopped = jobs.filter((job) => job?.errorCode === "BUDGET_EXCEEDED");
+    expect(stopped.length).toBeGreaterThan(0);
+    for (const job of stopped) expect(job).toMatchObject({ status: "failed", retryable: true });
+    // What they wrote before the budget ran out is kept.
+    expect(stopped.some((job) => job!.questionsSaved > 0)).toBe(true);
+    // A start refused for the budget says so; one that was let in never pushes the day past it.
+    expect(started.length).toBeGreaterThan(1);
+    for (const code of refused) expect(code).toBe("BUDGET_EXCEEDED");
   });
 });
 

@@ -131,7 +131,7 @@ describe("createJob", () => {
   test("daily token budget: a user who has spent it gets BUDGET_EXCEEDED until midnight UTC, others are not affected", async () => {
     const t = initConvexTest();
     const alice = asUser(t, "alice");
-    const spent = JOB_CONFIG.DAILY_TOKEN_BUDGET - 1000;
+    const spent = JOB_CONFIG.DAILY_TOKEN_BUDGET - 10_000;
     await t.run((ctx) =>
       ctx.db.insert("dailyUsage", {
         userId: tokenIdentifier("alice"),
@@ -142,6 +142,7 @@ describe("createJob", () => {
     );
     expect((await alice.query(api.admission.getStartAllowance, {}))?.tokensToday).toEqual({
       usedTokens: spent,
+      reservedTokens: 0,
       budgetTokens: JOB_CONFIG.DAILY_TOKEN_BUDGET,
       resetsAt: Date.UTC(2026, 10, 24),
     });
@@ -149,7 +150,7 @@ describe("createJob", () => {
     await alice.mutation(api.generationJobs.createJob, { prompt: "still under" }); // under the budget: fine
     await t.run(async (ctx) => {
       const day = (await ctx.db.query("dailyUsage").first())!;
-      await ctx.db.patch("dailyUsage", day._id, { outputTokens: day.outputTokens + 1000 });
+      await ctx.db.patch("dailyUsage", day._id, { outputTokens: day.outputTokens + 10_000 });
     });
     const error = await errorOf(alice.mutation(api.generationJobs.createJob, { prompt: "over" }));
     expect(error).toEqual({

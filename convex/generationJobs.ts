@@ -5,20 +5,27 @@
  *
  * Tables: inserts and reads `generationJobs`; reads `_scheduled_functions`.
  */
-import { omit } from "convex-helpers";
+import { pick } from "convex-helpers";
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
-import { canTransition, moreQuestionsCount, newJobFields, questionsLeft, storedPhase } from "../lib/jobs";
+import {
+  canTransition,
+  estimateAttemptTokens,
+  moreQuestionsCount,
+  newJobFields,
+  questionsLeft,
+  storedPhase,
+} from "../lib/jobs";
 import { validatePrompt } from "../lib/prompt";
-import { vJobStatus, vModelKind, vPublicJob, type JobStatus, type PublicJob } from "../lib/validators";
-import { internal } from "./_generated/api";
-import type { Doc, Id } from "./_generated/dataModel";
+import { publicJobFields, vJobStatus, vModelKind, vPublicJob, type JobStatus, type PublicJob } from "../lib/validators";
+import type { Doc } from "./_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "./_generated/server";
 import { chooseModel } from "./lib/ai/models";
+import { GENERATION_SYSTEM_PROMPT } from "./lib/ai/prompts";
 import { userMutation, userQuery } from "./lib/functions";
 import { activeJobDocs, assertCanStartJob } from "./admission";
-import { transition } from "./jobTransitions";
+import { queueNewJob, transition } from "./jobTransitions";
 
 /** Prompts in job lists are cut to this many characters (the detail page shows all). */
 const PROMPT_PREVIEW_LENGTH = 280;
@@ -27,12 +34,14 @@ const PROMPT_PREVIEW_LENGTH = 280;
 
 /**
  * Starts a background generation job for the signed-in user and returns its id
- * at once; `processJob` runs it on the server.
+ * at once: the job joins the queue and starts as soon as the generation pool
+ * has a slot and the model's quota allows (at once when it has room);
+ * `processJob` runs it on the server.
  *
  * - The prompt must be text of `MIN_PROMPT_LENGTH`..`MAX_PROMPT_LENGTH`
  *   characters once trimmed and stripped of invisible ones (`INVALID_PROMPT`).
- * - At most `MAX_CONCURRENT_PER_USER` jobs pending or processing per user
- *   (`CONCURRENCY_LIMIT`).
+ * - At most `MAX_CONCURRENT_PER_USER` jobs queued or running per user
+ *   (`CONCURRENCY_LIMIT`), and within today's token budget (`BUDGET_EXCEEDED`).
  * - Per-user token bucket (`RATE_LIMITED`, with `retryAfterMs`).
  * - The same `idempotencyKey` always returns the same job, so a double-click
  *   or a re-sent request never makes two jobs.
@@ -59,13 +68,17 @@ export const createJob = userMutation({
     }
     const checked = validatePrompt(args.prompt);
     if (!checked.ok) throw appError("INVALID_PROMPT", checked.message);
-    await assertCanStartJob(ctx, userId);
+    await assertCanStartJob(
+      ctx,
+      userId,
+      estimateAttemptTokens({ prompt: checked.prompt, questionsSaved: 0 }, GENERATION_SYSTEM_PROMPT.length),
+    );
 
     const jobId = await ctx.db.insert("generationJobs", {
       ...newJobFields(userId, checked.prompt, Date.now()),
       ...(args.idempotencyKey !== undefined ? { idempotencyKey: args.idempotencyKey } : {}),
     });
-    await scheduleProcessing(ctx, jobId, userId);
+    await queueNewJob(ctx, (await ctx.db.get("generationJobs", jobId))!);
     return jobId;
   },
 });
@@ -151,7 +164,7 @@ export const getJobById = userQuery({
 });
 
 /**
- * Cancels one of the caller's pending, processing or paused jobs. Questions saved so
+ * Cancels one of the caller's queued, running or paused jobs. Questions saved so
  * far are kept; from the moment this returns, the job gets no further writes
  * (`saveBatch` checks the status in its own transaction) and its model stream
  * is aborted at its next batch. Returns how many questions were kept.
@@ -172,7 +185,7 @@ export const cancelJob = userMutation({
 });
 
 /**
- * Pauses one of the caller's pending or processing jobs. Like a cancel, the
+ * Pauses one of the caller's queued or running jobs. Like a cancel, the
  * questions saved so far are kept and no further question of the running
  * attempt is written from the moment this returns; unlike one, the job waits
  * to be resumed (`resumeJob`). A paused job does not count toward
@@ -285,14 +298,14 @@ async function getOwnJob(ctx: QueryCtx, rawJobId: string, userId: string) {
 }
 
 /**
- * A new attempt of `job` (retry, resume, continue, more): checks the limits,
- * moves it back to `pending` with `fields` and schedules `processJob`. The
- * attempt number goes up, so writes of any earlier attempt are refused.
+ * A new attempt of `job` (retry, resume, continue, more): checks the limits
+ * and puts it back in the queue with `fields` (dispatched at once if the pool
+ * has room). The attempt number goes up, so writes of any earlier attempt are refused.
  */
 async function restartJob(ctx: MutationCtx, job: Doc<"generationJobs">, fields: Partial<Doc<"generationJobs">> = {}) {
-  await assertCanStartJob(ctx, job.userId);
   const next = { ...job, ...fields };
-  const moved = await transition(ctx, job, "pending", {
+  await assertCanStartJob(ctx, job.userId, estimateAttemptTokens(next, GENERATION_SYSTEM_PROMPT.length));
+  const moved = await transition(ctx, job, "queued", {
     ...fields,
     attempts: job.attempts + 1,
     phase: next.topic !== undefined && next.estimatedTotal !== undefined ? "generating" : "planning",
@@ -303,7 +316,6 @@ async function restartJob(ctx: MutationCtx, job: Doc<"generationJobs">, fields: 
     durationMs: undefined,
   });
   if (!moved) throw appError("INVALID_STATE", "This generation can't be restarted from its current state.");
-  await scheduleProcessing(ctx, job._id, job.userId);
 }
 
 /** A job's scheduled action that has not started yet is dropped (a running
@@ -314,16 +326,11 @@ async function dropWaitingAction(ctx: MutationCtx, job: Doc<"generationJobs">) {
   if (scheduled?.state.kind === "pending") await ctx.scheduler.cancel(job.scheduledFunctionId);
 }
 
-async function scheduleProcessing(ctx: MutationCtx, jobId: Id<"generationJobs">, userId: string) {
-  const scheduledFunctionId = await ctx.scheduler.runAfter(0, internal.aiGeneration.processJob, { jobId, userId });
-  await ctx.db.patch("generationJobs", jobId, { scheduledFunctionId });
-}
+/** The fields of a job its owner sees (`publicJobFields`): never the table's own bookkeeping. */
+const PUBLIC_JOB_FIELDS = ["_id", "_creationTime", ...Object.keys(publicJobFields)] as (keyof PublicJob)[];
 
 function toPublicJob(job: Doc<"generationJobs">, promptLimit?: number): PublicJob {
-  const visible = {
-    ...omit(job, ["userId", "questionIds", "ipAddress", "idempotencyKey", "scheduledFunctionId"]),
-    phase: storedPhase(job.phase),
-  };
+  const visible = { ...(pick(job, PUBLIC_JOB_FIELDS) as PublicJob), phase: storedPhase(job.phase) };
   if (promptLimit !== undefined && visible.prompt.length > promptLimit) {
     return { ...visible, prompt: `${visible.prompt.slice(0, promptLimit).trimEnd()}…` };
   }

@@ -4,6 +4,7 @@
  * moved on (cancelled, finished), and durations are stamped in one place.
  */
 import { describe, expect, test } from "vitest";
+import { JOB_CONFIG } from "../lib/constants/jobs";
 import { JOB_ERRORS } from "../lib/jobs";
 import { api, internal } from "./_generated/api";
 import { asUser, getJob, initConvexTest, insertJob, NOW, tokenIdentifier, useFakeClock } from "./test.setup";
@@ -27,7 +28,13 @@ describe("internal state changes check the status first", () => {
       userId: alice,
       model: "openai-compatible",
     });
-    expect(started).toEqual({ attempt: 1, prompt: "A topic", questionsSaved: 0, existingQuestions: [] });
+    expect(started).toEqual({
+      attempt: 1,
+      prompt: "A topic",
+      questionsSaved: 0,
+      existingQuestions: [],
+      tokenAllowance: JOB_CONFIG.MAX_ATTEMPT_TOKENS,
+    });
     expect(await getJob(t, jobId)).toMatchObject({ status: "processing", startedAt: NOW, model: "openai-compatible" });
     expect(
       await t.mutation(internal.jobTransitions.startJob, { jobId, userId: alice, model: "openai-compatible" }),

@@ -9,7 +9,14 @@
  */
 import { v, type Infer } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
-import { canTransition, endsAttempt, isFinishedStatus, JOB_ERRORS } from "../lib/jobs";
+import {
+  canTransition,
+  endsAttempt,
+  estimateAttemptTokens,
+  isFinishedStatus,
+  isRunningStatus,
+  JOB_ERRORS,
+} from "../lib/jobs";
 import {
   vErrorCode,
   vModelKind,
@@ -20,8 +27,19 @@ import {
   type TokenUsage,
 } from "../lib/validators";
 import type { Doc } from "./_generated/dataModel";
+import { internal } from "./_generated/api";
 import { internalMutation, internalQuery, type MutationCtx } from "./_generated/server";
-import { addDailyUsage, usageFields } from "./admission";
+import {
+  activeJobDocs,
+  addDailyUsage,
+  attemptAllowance,
+  releaseTokens,
+  reserveTokens,
+  takeModelQuota,
+  usageFields,
+} from "./admission";
+import { GENERATION_SYSTEM_PROMPT } from "./lib/ai/prompts";
+import { dequeue, enqueue, patchPool, poolSettings, queueHead, readPool } from "./lib/queue";
 
 const vStartedJob = v.object({
   /** The attempt this action runs: its writes carry it (see the module header). */
@@ -32,6 +50,8 @@ const vStartedJob = v.object({
   questionsSaved: v.number(),
   /** Questions a previous attempt saved: the model is told to avoid them. */
   existingQuestions: v.array(v.string()),
+  /** The most this attempt may spend (its reservation of the user's day). */
+  tokenAllowance: v.number(),
 });
 export type StartedJob = Infer<typeof vStartedJob>;
 
@@ -61,6 +81,7 @@ export const startJob = internalMutation({
       ...(job.estimatedTotal !== undefined ? { estimatedTotal: job.estimatedTotal } : {}),
       questionsSaved: job.questionsSaved,
       existingQuestions: existing.map((q) => q.question),
+      tokenAllowance: job.tokenReservation?.tokens ?? JOB_CONFIG.MAX_ATTEMPT_TOKENS,
     };
   },
 });
@@ -98,6 +119,41 @@ export const failJob = internalMutation({
   },
 });
 
+/**
+ * The provider answered 429 although the model's quota allowed the attempt:
+ * dispatching backs off (`RATE_LIMIT_BACKOFF_MS`, doubling per 429) and the
+ * job goes back to the queue, keeping its place by age, as a new attempt that
+ * continues where this one stopped. After `MAX_RATE_LIMIT_REQUEUES` it fails
+ * with RATE_LIMIT instead. Returns false, writing nothing, if the job has
+ * moved on from `attempt`.
+ */
+export const requeueJob = internalMutation({
+  args: { jobId: v.id("generationJobs"), attempt: v.number(), usage: vTokenUsage },
+  returns: v.boolean(),
+  handler: async (ctx, { jobId, attempt, usage }) => {
+    const job = await ctx.db.get("generationJobs", jobId);
+    if (!job || job.status !== "processing" || !isCurrentAttempt(job, attempt)) {
+      if (job) await addDailyUsage(ctx, job.userId, usage);
+      return false;
+    }
+    const pool = await readPool(ctx);
+    const { initial, max } = JOB_CONFIG.RATE_LIMIT_BACKOFF_MS;
+    const backoffMs = Math.min(max, pool.backoffMs ? pool.backoffMs * 2 : initial);
+    await patchPool(ctx, { backoffMs, backoffUntil: Date.now() + backoffMs });
+    const requeues = job.rateLimitRequeues ?? 0;
+    if (requeues >= JOB_CONFIG.MAX_RATE_LIMIT_REQUEUES) {
+      return await transition(ctx, job, "failed", failure("RATE_LIMIT"), usage);
+    }
+    return await transition(
+      ctx,
+      job,
+      "queued",
+      { attempts: job.attempts + 1, rateLimitRequeues: requeues + 1, queuedAt: job.queuedAt ?? job.createdAt },
+      usage,
+    );
+  },
+});
+
 /** Whether the job is still processing attempt `attempt`: what a running action
  * asks between saves, so a pause or cancel stops its stream in time (`BatchSaver`). */
 export const isAttemptRunning = internalQuery({
@@ -120,7 +176,10 @@ export function isCurrentAttempt(job: Doc<"generationJobs">, attempt: number | u
  * and refreshes the heartbeat. A job that finishes (completed, failed,
  * cancelled) gets `completedAt` and, if it had started, `durationMs` (the one
  * place durations are computed); its open attempt is closed in its history
- * then, and when it is paused. `usage`, the attempt's tokens, is added in the same write.
+ * then, and when it is paused or requeued. `usage`, the attempt's tokens, is
+ * added in the same write. The generation pool follows (`poolEffects`): a job
+ * that joins the queue takes its place, one that leaves the pool frees its
+ * slot, and waiting jobs are dispatched into free slots, all in this transaction.
  * Returns whether anything was written.
  */
 export async function transition(
@@ -142,14 +201,127 @@ export async function transition(
       : {}),
   };
   const withUsage = usage ? await usageFields(ctx, { ...next, ...finished }, usage) : {};
+  const pool = await poolEffects(ctx, job, to, now);
   await ctx.db.patch("generationJobs", job._id, {
     ...finished,
     ...fields,
     ...withUsage,
+    ...pool.fields,
     status: to,
     lastProgressAt: now,
   });
+  if (pool.dispatch) await dispatchWaiting(ctx);
   return true;
+}
+
+/**
+ * What a move of `job` to `to` does to the pool, and the job fields that go
+ * with it: joining the queue inserts its row (its round: how many other jobs
+ * its user has queued or running); leaving it deletes the row; entering
+ * `pending` takes a slot, reserves the attempt's tokens from its user's day
+ * and schedules `processJob`; leaving the pool frees the slot, gives the
+ * reservation back and records how long the attempt took.
+ */
+async function poolEffects(
+  ctx: MutationCtx,
+  job: Doc<"generationJobs">,
+  to: JobStatus,
+  now: number,
+): Promise<{ fields: Partial<Doc<"generationJobs">>; dispatch: boolean }> {
+  const from = job.status;
+  const fields: Partial<Doc<"generationJobs">> = {};
+  let dispatch = false;
+  if (from === "queued") await dequeue(ctx, job._id);
+  if (to === "queued") {
+    // A job the provider's 429 sent back keeps its place by age.
+    fields.queuedAt = from === "processing" ? (job.queuedAt ?? now) : now;
+    await takeQueuePlace(ctx, job, fields.queuedAt);
+    dispatch = true;
+  }
+  const wasRunning = isRunningStatus(from);
+  const isRunning = isRunningStatus(to);
+  if (!wasRunning && isRunning) {
+    const pool = await readPool(ctx);
+    await patchPool(ctx, { running: pool.running + 1, changedAt: now });
+    fields.tokenReservation = await reserveTokens(ctx, job.userId, await attemptAllowance(ctx, job.userId));
+    fields.scheduledFunctionId = await ctx.scheduler.runAfter(0, internal.aiGeneration.processJob, {
+      jobId: job._id,
+      userId: job.userId,
+    });
+  }
+  if (wasRunning && !isRunning) {
+    const pool = await readPool(ctx);
+    const took = from === "processing" && job.startedAt !== undefined ? now - job.startedAt : null;
+    await patchPool(ctx, {
+      running: Math.max(0, pool.running - 1),
+      changedAt: now,
+      ...(took !== null && to === "completed"
+        ? { avgAttemptMs: Math.round(pool.avgAttemptMs ? pool.avgAttemptMs * 0.8 + took * 0.2 : took) }
+        : {}),
+      ...(to === "completed" ? { backoffMs: undefined } : {}),
+    });
+    if (job.tokenReservation) await releaseTokens(ctx, job.userId, job.tokenReservation);
+    fields.tokenReservation = undefined;
+    fields.quotaTokens = undefined;
+    dispatch = true;
+  }
+  return { fields, dispatch };
+}
+
+/**
+ * A job created `queued` (`createJob`) takes its place in the queue, and
+ * waiting jobs are dispatched: the start of its life, as `transition` does
+ * for every later attempt.
+ */
+export async function queueNewJob(ctx: MutationCtx, job: Doc<"generationJobs">): Promise<void> {
+  await takeQueuePlace(ctx, job, job.queuedAt ?? job.createdAt);
+  await dispatchWaiting(ctx);
+}
+
+/** The queue row of `job`: its round is how many other jobs its user has queued or running. */
+async function takeQueuePlace(ctx: MutationCtx, job: Doc<"generationJobs">, queuedAt: number): Promise<void> {
+  const others = (await activeJobDocs(ctx, job.userId)).filter((other) => other._id !== job._id);
+  await enqueue(ctx, job, others.length, queuedAt);
+}
+
+/**
+ * Dispatches waiting jobs into the pool's free slots, in queue order, while
+ * the model's quota allows: each moves `queued → pending` (its action is
+ * scheduled). When the quota or a backoff says wait, a `generationQueue.dispatch`
+ * is scheduled for then (one at a time); a job whose user has no budget left
+ * today fails with BUDGET_EXCEEDED. At most `MAX_PARALLEL_GENERATIONS` run.
+ */
+export async function dispatchWaiting(ctx: MutationCtx): Promise<void> {
+  const settings = poolSettings();
+  const now = Date.now();
+  for (let pool = await readPool(ctx); pool.running < settings.maxParallel; pool = await readPool(ctx)) {
+    if (pool.backoffUntil !== undefined && pool.backoffUntil > now) return await dispatchLater(ctx, pool.backoffUntil);
+    const head = await queueHead(ctx);
+    if (!head) return;
+    const job = await ctx.db.get("generationJobs", head.jobId);
+    if (!job || job.status !== "queued") {
+      await ctx.db.delete("generationQueue", head._id); // not waiting any more (never expected: transition keeps them in step)
+      continue;
+    }
+    const estimate = estimateAttemptTokens(job, GENERATION_SYSTEM_PROMPT.length);
+    if ((await attemptAllowance(ctx, job.userId)) < estimate) {
+      // The user's day ran out while the job waited (their other attempts spent it).
+      await transition(ctx, job, "failed", failure("BUDGET_EXCEEDED"));
+      continue;
+    }
+    const quota = await takeModelQuota(ctx, estimate, settings);
+    if (!quota.ok) return await dispatchLater(ctx, now + Math.max(quota.retryAfterMs, 1));
+    await patchPool(ctx, { changedAt: now, dispatchAt: undefined });
+    await transition(ctx, job, "pending", { quotaTokens: estimate });
+  }
+}
+
+/** Schedules `generationQueue.dispatch` at `at`, unless one is already due by then. */
+async function dispatchLater(ctx: MutationCtx, at: number): Promise<void> {
+  const pool = await readPool(ctx);
+  if (pool.dispatchAt !== undefined && pool.dispatchAt <= at && pool.dispatchAt >= Date.now()) return;
+  await ctx.scheduler.runAt(at, internal.generationQueue.dispatch, {});
+  await patchPool(ctx, { dispatchAt: at });
 }
 
 /** The history with its open attempt (the last, if not ended) closed as `outcome`. */
@@ -163,7 +335,7 @@ function closeAttempt(
   const closed: AttemptRecord = {
     ...last,
     endedAt,
-    outcome,
+    outcome: outcome === "queued" ? "requeued" : outcome,
     questionsSaved: next.questionsSaved,
     ...(outcome === "failed" && next.errorCode ? { errorCode: next.errorCode } : {}),
   };

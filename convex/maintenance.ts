@@ -4,8 +4,8 @@
  * token totals.
  *
  * Tables: reads and writes `generationJobs` (status changes through
- * `transition`, deletes in bounded batches); deletes old `dailyUsage`
- * rows; reads `_scheduled_functions`
+ * `transition`, deletes in bounded batches) and `generationPool` (a repair);
+ * deletes old `dailyUsage` rows; reads `generationQueue` and `_scheduled_functions`
  * (is a job's action still running?). Deletes only the `questions` their
  * owner soft-deleted, after the undo window: questions belong to the user,
  * not to the job that wrote them.
@@ -13,17 +13,21 @@
 import { v } from "convex/values";
 import { DAY_MS, JOB_CONFIG } from "../lib/constants/jobs";
 import { isJobStuck, utcDay } from "../lib/jobs";
-import { ACTIVE_JOB_STATUSES, type JobStatus } from "../lib/validators";
+import { RUNNING_JOB_STATUSES, type JobStatus } from "../lib/validators";
 import { internal } from "./_generated/api";
-import { internalMutation } from "./_generated/server";
-import { failure, transition } from "./jobTransitions";
+import { internalMutation, type MutationCtx } from "./_generated/server";
+import { dispatchWaiting, failure, transition } from "./jobTransitions";
+import { patchPool, poolSettings, queueHead, readPool } from "./lib/queue";
 
 /**
- * Fails, as INTERRUPTED and retryable, active jobs whose action is gone (see
+ * Fails, as INTERRUPTED and retryable, running jobs whose action is gone (see
  * `isJobStuck`: no heartbeat for `STALE_JOB_AFTER_MS` and the scheduled
  * `processJob` crashed, was killed by a deploy or restart, or outlived any
- * action). Runs every minute (`crons.ts`); reads only stale active jobs through an index,
- * so it costs nothing while all is well.
+ * action). A queued job is never failed: it is waiting, not stuck. Then, if
+ * jobs wait while the pool has not moved for `STALE_JOB_AFTER_MS`, recounts its
+ * slots and dispatches (a repair: `transition` keeps the count). Runs every
+ * minute (`crons.ts`); reads only stale running jobs through an index and the
+ * pool's row, so it costs nothing while all is well.
  */
 export const recoverStuckJobs = internalMutation({
   args: {},
@@ -31,7 +35,7 @@ export const recoverStuckJobs = internalMutation({
   handler: async (ctx) => {
     const now = Date.now();
     let interrupted = 0;
-    for (const status of ACTIVE_JOB_STATUSES) {
+    for (const status of RUNNING_JOB_STATUSES) {
       const stale = await ctx.db
         .query("generationJobs")
         .withIndex("by_status_progress", (q) =>
@@ -48,9 +52,33 @@ export const recoverStuckJobs = internalMutation({
       }
     }
     if (interrupted > 0) console.warn(`recoverStuckJobs: marked ${interrupted} job(s) INTERRUPTED`);
+    await repairPool(ctx, now);
     return { interrupted };
   },
 });
+
+/** Recounts the pool's slots and dispatches when jobs wait and nothing has moved for a while,
+ * or when a scheduled dispatch is long overdue. */
+async function repairPool(ctx: MutationCtx, now: number): Promise<void> {
+  const pool = await readPool(ctx);
+  const overdue = pool.dispatchAt !== undefined && pool.dispatchAt < now - JOB_CONFIG.STALE_JOB_AFTER_MS;
+  const still = now - pool.changedAt > JOB_CONFIG.STALE_JOB_AFTER_MS;
+  if (!overdue && !(still && (await queueHead(ctx)))) return;
+  const limit = poolSettings().maxParallel + JOB_CONFIG.RECOVERY_BATCH_SIZE;
+  let running = 0;
+  for (const status of RUNNING_JOB_STATUSES) {
+    running += (
+      await ctx.db
+        .query("generationJobs")
+        .withIndex("by_status_progress", (q) => q.eq("status", status))
+        .take(limit)
+    ).length;
+  }
+  if (running !== pool.running)
+    console.warn(`recoverStuckJobs: the pool counted ${pool.running} running, found ${running}`);
+  await patchPool(ctx, { running, changedAt: now, dispatchAt: undefined });
+  await dispatchWaiting(ctx);
+}
 
 const RETENTION: ReadonlyArray<readonly [JobStatus, number]> = [
   ["completed", JOB_CONFIG.COMPLETED_JOB_RETENTION_DAYS],

@@ -46,6 +46,22 @@ async function insertMany(t: TestConvex, count: number, topic: string, perRun = 
   }
 }
 
+/** One question of alice's, and `tryEdit(patch)`: the error of editing it into `base` with `patch`. */
+async function editable(base: GeneratedQuestion = makeQuestion(0)) {
+  const t = initConvexTest();
+  await seedQuestions(t, 1);
+  const [question] = await listed(t);
+  const alice = asUser(t, "alice");
+  const tryEdit = (patch: Partial<GeneratedQuestion>) =>
+    errorOf(
+      alice.mutation(api.manageQuestions.editQuestion, {
+        questionId: question!._id,
+        question: { ...base, ...patch },
+      }),
+    );
+  return { t, question: question!, alice, tryEdit };
+}
+
 describe("editQuestion", () => {
   test("replaces the question, checked like a generated one, and clears a flag; keeps the schedule", async () => {
     const t = initConvexTest();
@@ -75,18 +91,7 @@ describe("editQuestion", () => {
   });
 
   test("refuses an answer that is not an option, an empty question and a single option, with a clear reason", async () => {
-    const t = initConvexTest();
-    await seedQuestions(t, 1);
-    const [question] = await listed(t);
-    const alice = asUser(t, "alice");
-    const base = makeQuestion(0);
-    const tryEdit = (patch: Partial<GeneratedQuestion>) =>
-      errorOf(
-        alice.mutation(api.manageQuestions.editQuestion, {
-          questionId: question!._id,
-          question: { ...base, ...patch },
-        }),
-      );
+    const { t, question, tryEdit } = await editable();
     expect(await tryEdit({ correctAnswer: "Nope" })).toMatchObject({
       code: "INVALID_ARGUMENT",
       message: expect.stringContaining("must be one of the options") as string,
@@ -104,6 +109,84 @@ describe("editQuestion", () => {
       message: "The question is too long.",
     });
     expect((await listed(t))[0]).toEqual(question);
+  });
+
+  test("refuses text that shows nothing: zero-width and other format characters, control characters, lone surrogates", async () => {
+    const base = makeQuestion(0);
+    const { t, question, tryEdit } = await editable(base);
+    const invisible = "\u200B\u200C\u200D\u2060";
+    const cases: [Partial<GeneratedQuestion>, string][] = [
+      [{ question: invisible }, "The question has only invisible characters (like zero-width spaces)."],
+      [{ question: "\u2800\u3164 \u00AD" }, "The question has only invisible characters (like zero-width spaces)."],
+      [{ question: "What\u0000 is this?" }, "The question contains a control character (U+0000); remove it."],
+      [
+        { question: "Broken \uD800 text?" },
+        "The question contains a broken character (half of a surrogate pair); remove it.",
+      ],
+      [{ explanation: invisible }, "The explanation has only invisible characters (like zero-width spaces)."],
+      [{ explanation: "Because\u001B[31m" }, "The explanation contains a control character (U+001B); remove it."],
+      [
+        { options: [base.options[0]!, invisible, ...base.options.slice(2)] },
+        "Option 2 has only invisible characters (like zero-width spaces).",
+      ],
+      [
+        { options: [base.options[0]!, "\uDC00", ...base.options.slice(2)] },
+        "Option 2 contains a broken character (half of a surrogate pair); remove it.",
+      ],
+      [{ correctAnswer: invisible }, "Choose which option is the right answer."],
+    ];
+    for (const [patch, message] of cases) expect(await tryEdit(patch)).toEqual({ code: "INVALID_ARGUMENT", message });
+    expect((await listed(t))[0]).toEqual(question);
+  });
+
+  test("never changes an edit silently: case-twin options, a blank option and a multi-line option are refused; line breaks are kept", async () => {
+    const base: GeneratedQuestion = {
+      question: "Capital of France?",
+      type: "multiple-choice",
+      options: ["Paris", "Lyon", "paris", "Nice"],
+      correctAnswer: "Lyon",
+      explanation: "",
+      difficulty: "easy",
+    };
+    const { t, question, alice, tryEdit } = await editable(base);
+    expect(await tryEdit({})).toEqual({
+      code: "INVALID_ARGUMENT",
+      message: 'Options 1 and 3 differ only in case ("Paris", "paris"); change or remove one.',
+    });
+    expect(await tryEdit({ options: ["Paris", "Lyon", " Paris ", "Nice"] })).toEqual({
+      code: "INVALID_ARGUMENT",
+      message: 'Options 1 and 3 are both "Paris"; change or remove one.',
+    });
+    expect(await tryEdit({ options: ["Paris", "Lyon", "   ", "Nice"] })).toEqual({
+      code: "INVALID_ARGUMENT",
+      message: "Option 3 can't be empty.",
+    });
+    expect(await tryEdit({ options: ["Paris", "Lyon", "Ni\nce"] })).toEqual({
+      code: "INVALID_ARGUMENT",
+      message: "Option 3 has a line break; an option is one line.",
+    });
+    expect(await tryEdit({ options: ["Paris", "Lyon", "Nice"], correctAnswer: "" })).toEqual({
+      code: "INVALID_ARGUMENT",
+      message: "Choose which option is the right answer.",
+    });
+    expect((await listed(t))[0]).toEqual(question);
+
+    await alice.mutation(api.manageQuestions.editQuestion, {
+      questionId: question._id,
+      question: {
+        ...base,
+        question: "Capital of France?\r\n\n\nPick one.  ",
+        options: ["Paris", "Lyon", "Marseille", "Nice"],
+        correctAnswer: "Paris",
+        explanation: "Line one.\nLine two.",
+      },
+    });
+    expect((await listed(t))[0]).toMatchObject({
+      question: "Capital of France?\n\nPick one.",
+      options: ["Paris", "Lyon", "Marseille", "Nice"],
+      correctAnswer: "Paris",
+      explanation: "Line one.\nLine two.",
+    });
   });
 
   test("owner only: someone else's, a deleted or a malformed id is NOT_FOUND; signed out is UNAUTHENTICATED", async () => {
@@ -257,7 +340,7 @@ describe("delete, undo, suspend", () => {
 });
 
 describe("flagQuestion", () => {
-  test("suspends the question and keeps the flag and reason; a too-long reason is refused", async () => {
+  test("suspends the question and keeps the flag and reason; a too-long or invisible reason is refused", async () => {
     const t = initConvexTest();
     await seedQuestions(t, 2);
     const [a] = await idsOf(t);
@@ -272,6 +355,16 @@ describe("flagQuestion", () => {
         )
       ).code,
     ).toBe("INVALID_ARGUMENT");
+    for (const [reason, message] of [
+      ["\u200B\u2060\u200D", "The reason has only invisible characters (like zero-width spaces)."],
+      ["typo\u0000", "The reason contains a control character (U+0000); remove it."],
+      ["typo \uD83D", "The reason contains a broken character (half of a surrogate pair); remove it."],
+    ])
+      expect(await errorOf(alice.mutation(api.manageQuestions.flagQuestion, { questionId: a!, reason }))).toEqual({
+        code: "INVALID_ARGUMENT",
+        message,
+      });
+    expect((await listed(t))[0]!.flag).toBeUndefined();
     await alice.mutation(api.manageQuestions.flagQuestion, { questionId: a!, reason: "  The answer is Paris. " });
     expect((await listed(t))[0]).toMatchObject({
       suspended: true,

@@ -12,6 +12,7 @@
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
+import { textProblem, trimInvisible } from "../lib/text";
 import {
   vBulkAction,
   vGeneratedQuestion,
@@ -57,15 +58,17 @@ export const editQuestion = userMutation({
 
 /**
  * Flags a question as wrong while reviewing, with an optional reason (at most
- * `MAX_FLAG_REASON_LENGTH`): it is suspended (never due) and keeps the flag
- * until it is edited.
+ * `MAX_FLAG_REASON_LENGTH`; one made only of invisible or control characters
+ * is refused): it is suspended (never due) and keeps the flag until it is edited.
  */
 export const flagQuestion = userMutation({
   args: { questionId: v.string(), reason: v.optional(v.string()) },
   returns: v.null(),
   handler: async (ctx, { questionId, reason: rawReason }) => {
     const question = await ownedQuestion(ctx, questionId);
-    const reason = rawReason?.trim() ?? "";
+    const problem = rawReason === undefined ? null : textProblem(rawReason, "The reason", { required: false });
+    if (problem) throw appError("INVALID_ARGUMENT", problem);
+    const reason = trimInvisible(rawReason ?? "");
     if (reason.length > JOB_CONFIG.MAX_FLAG_REASON_LENGTH)
       throw appError("INVALID_ARGUMENT", `The reason can be at most ${JOB_CONFIG.MAX_FLAG_REASON_LENGTH} characters.`);
     await ctx.db.patch("questions", question._id, {

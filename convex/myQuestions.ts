@@ -10,10 +10,11 @@
 import { paginationOptsValidator, paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
+import { appError } from "../lib/errors";
 import { matchesShow } from "../lib/questionFilters";
 import { matchesSearchTerms, searchTerms } from "../lib/questionSearch";
 import { vQuestion, vQuestionShow, vQuestionSort } from "../lib/validators";
-import { userQuery } from "./lib/functions";
+import { NOT_A_CURSOR, userQuery } from "./lib/functions";
 import { jobQuestions, viewQuery } from "./lib/questionListing";
 
 /**
@@ -37,6 +38,9 @@ export const listMyQuestions = userQuery({
     const { userId } = ctx;
     if (userId === null) return empty;
     if (rawJobId !== undefined) {
+      // A job's questions are one page (at most MAX_QUESTIONS): it gives out no cursor.
+      if (paginationOpts.cursor !== null)
+        throw appError("INVALID_ARGUMENT", `Invalid argument \`paginationOpts.cursor\`: ${NOT_A_CURSOR}`);
       const jobId = ctx.db.normalizeId("generationJobs", rawJobId);
       if (jobId === null) return empty;
       return { ...empty, page: await jobQuestions(ctx.db, userId, jobId, { show, topic }, sort, now) };

@@ -22,6 +22,13 @@ export default defineSchema({
     idempotencyKey: v.optional(v.string()),
     /** The scheduled `processJob` of the latest attempt; the sweeper reads its state. */
     scheduledFunctionId: v.optional(v.id("_scheduled_functions")),
+    /** While an attempt holds a slot of the pool: the tokens it reserved from its user's day
+     * (`MAX_ATTEMPT_TOKENS` at most; released when it leaves the pool), and the estimate it took
+     * from the model's shared quota. */
+    tokenReservation: v.optional(v.object({ day: v.string(), tokens: v.number() })),
+    quotaTokens: v.optional(v.number()),
+    /** Times the provider's 429 sent the job back to the queue (`MAX_RATE_LIMIT_REQUEUES` at most). */
+    rateLimitRequeues: v.optional(v.number()),
     /** No longer written or read: left on jobs stored before they were dropped, until
      * `renamePlanningPhase` visits the job or `cleanup` deletes it. Remove once none is left. */
     questionIds: v.optional(v.array(v.id("questions"))),
@@ -94,9 +101,44 @@ export default defineSchema({
     day: v.string(),
     inputTokens: v.number(),
     outputTokens: v.number(),
+    /** Tokens reserved by the user's attempts running now (each `tokenReservation`). */
+    reservedTokens: v.optional(v.number()),
   })
     .index("by_user_day", ["userId", "day"])
     .index("by_day", ["day"]),
+
+  /**
+   * The generation pool, one row: how many attempts hold a slot (`running`,
+   * kept by `transition` as jobs enter and leave `pending`/`processing`), how
+   * long attempts take (for the queue's start estimates), the backoff after
+   * the provider's 429, and when a dispatch is scheduled. Created on first use.
+   */
+  generationPool: defineTable({
+    running: v.number(),
+    /** Average duration of recent attempts (ms, exponential moving average). */
+    avgAttemptMs: v.optional(v.number()),
+    /** Dispatching pauses until then after a 429; `backoffMs` doubles per 429 and resets after a success. */
+    backoffUntil: v.optional(v.number()),
+    backoffMs: v.optional(v.number()),
+    /** When the scheduled `generationQueue.dispatch` runs (quota or backoff wait), if one is scheduled. */
+    dispatchAt: v.optional(v.number()),
+    /** The last time `running` changed or a job was dispatched (the sweeper reconciles a pool stuck longer). */
+    changedAt: v.number(),
+  }),
+
+  /**
+   * Jobs waiting for the pool, one row per `queued` job (inserted and deleted by
+   * `transition`), in dispatch order: `round` is how many other jobs its user
+   * had queued or running when it joined (round robin by user), then `queuedAt`.
+   */
+  generationQueue: defineTable({
+    jobId: v.id("generationJobs"),
+    userId: v.string(),
+    round: v.number(),
+    queuedAt: v.number(),
+  })
+    .index("by_order", ["round", "queuedAt"])
+    .index("by_job", ["jobId"]),
 
   /**
    * The topics a user has questions in (the My Questions filter).

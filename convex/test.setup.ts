@@ -56,6 +56,15 @@ export async function runScheduled(t: TestConvex): Promise<void> {
   await t.finishAllScheduledFunctions(() => {});
 }
 
+/** Cancels every scheduled function still waiting (a test that stops while a backoff's dispatch is due). */
+export async function dropScheduled(t: TestConvex): Promise<void> {
+  await t.run(async (ctx) => {
+    for (const scheduled of await ctx.db.system.query("_scheduled_functions").collect()) {
+      if (scheduled.state.kind === "pending") await ctx.scheduler.cancel(scheduled._id);
+    }
+  });
+}
+
 /** Polls `read` until `done` holds, checking every few milliseconds (fails after `timeoutMs`). */
 export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
   const start = Date.now();
@@ -68,10 +77,15 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
   }
 }
 
-/** Inserts a job for `userId` directly (a pending one, unless `fields` say otherwise). */
+/** Inserts a job for `userId` directly (a pending one, unless `fields` say otherwise), past the queue and
+ * the pool's count: for tests of one function on one job. Tests of the queue go through `createJob`. */
 export async function insertJob(t: TestConvex, fields: Partial<Doc<"generationJobs">> & { userId: string }) {
   return await t.run((ctx) =>
-    ctx.db.insert("generationJobs", { ...newJobFields(fields.userId, "A topic", Date.now()), ...fields }),
+    ctx.db.insert("generationJobs", {
+      ...newJobFields(fields.userId, "A topic", Date.now()),
+      status: "pending",
+      ...fields,
+    }),
   );
 }
 

@@ -13,7 +13,15 @@ import { JOB_ERRORS } from "../lib/jobs";
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import { setModelOverride, type ModelChoice } from "./lib/ai/models";
-import { asUser, initConvexTest, runScheduled, tokenIdentifier, waitFor, type TestConvex } from "./test.setup";
+import {
+  asUser,
+  dropScheduled,
+  initConvexTest,
+  runScheduled,
+  tokenIdentifier,
+  waitFor,
+  type TestConvex,
+} from "./test.setup";
 import { makeQuestions } from "../tests/support/scriptedModels";
 import {
   plan,
@@ -125,12 +133,16 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
       expect(stream!.body).toMatchObject({
         generationConfig: { responseMimeType: "application/json", thinkingConfig: { thinkingBudget: 0 } },
       });
+      // The model may write no more than the attempt may spend (its reservation of the user's day).
+      const { generationConfig } = stream!.body as { generationConfig: { maxOutputTokens: number } };
+      expect(generationConfig.maxOutputTokens).toBeLessThan(JOB_CONFIG.MAX_ATTEMPT_TOKENS);
     } else {
       expect(stream!.path).toBe("/v1/chat/completions");
       expect(stream!.headers.authorization).toBe("Bearer sk-stand-in-key");
       expect(stream!.body).toMatchObject({ model: "llama3.1", stream: true, response_format: { type: "json_schema" } });
       // Without `stream_options.include_usage` a streamed call reports no usage (docs/model-errors.md): the app asks for it.
       expect(stream!.body).toMatchObject({ stream_options: { include_usage: true } });
+      expect((stream!.body as { max_tokens: number }).max_tokens).toBeLessThan(JOB_CONFIG.MAX_ATTEMPT_TOKENS);
     }
   });
 
@@ -152,21 +164,24 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
     expect(retry!.at - first!.at).toBeGreaterThanOrEqual(RETRY_AFTER_S * 1000 - 5);
   });
 
-  test("429 on every attempt: RATE_LIMIT, retryable, after the SDK's retries", async () => {
+  test("429 on every attempt: after the SDK's retries (RATE_LIMIT) the job goes back to the queue and dispatching backs off", async () => {
     quietErrors();
     const t = initConvexTest();
     const server = await serve(provider, {
       handler: { stream: () => ({ reply: "status", status: 429, headers: { "retry-after": String(RETRY_AFTER_S) } }) },
     });
-    const jobId = await runJob(t);
-
-    expect(await getJob(t, jobId)).toMatchObject({
-      status: "failed",
-      errorCode: "RATE_LIMIT",
-      retryable: true,
-      questionsSaved: 0,
-    });
+    const jobId = await asUser(t, "alice").mutation(api.generationJobs.createJob, { prompt: "Wire topic" });
+    const job = await waitFor(
+      () => getJob(t, jobId),
+      (job) => job?.status === "queued" && job.attempts === 2,
+    );
+    expect(job).toMatchObject({ questionsSaved: 0, rateLimitRequeues: 1 });
+    expect(job!.attemptHistory?.[0]).toMatchObject({ attempt: 1, outcome: "requeued" });
     expect(streams(server)).toHaveLength(1 + MAX_RETRIES);
+    const pool = await t.run((ctx) => ctx.db.query("generationPool").first());
+    expect(pool).toMatchObject({ running: 0, backoffMs: JOB_CONFIG.RATE_LIMIT_BACKOFF_MS.initial });
+    expect(pool!.backoffUntil).toBeGreaterThan(Date.now());
+    await dropScheduled(t); // the dispatch after the backoff
   });
 
   test.each([401, 403, ...(provider === "gemini" ? [400] : [])])(

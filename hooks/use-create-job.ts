@@ -2,21 +2,26 @@
  * Starting a generation job, shared by the modal and the inline forms.
  *
  * - The prompt is checked with `validatePrompt`, the rule the server enforces.
- * - One idempotency key per submission: the same prompt re-sent before it
- *   succeeded (double click, Enter twice, a retry after a dropped connection)
- *   reuses the key, so the server makes one job; a new prompt or a new
- *   submission after a success gets a new key. A second call while one is in
- *   flight is ignored.
+ * - One idempotency key per submission: the same prompt re-sent before the
+ *   form saw it succeed (double click, Enter twice, a retry after a dropped
+ *   connection or after giving up, also from a form opened again) reuses the
+ *   key, so the server makes one job; a new prompt, or the same one after the
+ *   form saw its job start, gets a new key. The unanswered submission is kept
+ *   outside the form (the modal unmounts its form when closed). A second call
+ *   while one is in flight is ignored.
  * - Success toasts "Generation started" with an action to open the panel.
  *   A refusal comes back as a result for the form to show inline next to the
  *   prompt (with `retryAfterMs` for a rate limit), never as a throw. With no
  *   answer within `START_TIMEOUT_MS` it gives up (`reason: "timeout"`); if the
- *   request still goes through later, a toast says the job started.
+ *   request still goes through later (the client sends it once it
+ *   reconnects), a toast says the job started, once, and `onLateStart` tells
+ *   every mounted form, so one still showing that prompt closes as after a
+ *   success.
  */
 "use client";
 
 import { useMutation } from "convex/react";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
 import type { Id } from "@/convex/_generated/dataModel";
@@ -34,14 +39,32 @@ export type CreateJobResult =
   | { ok: false; reason: "timeout"; message: string }
   | { ok: false; reason: "busy" };
 
+/** A job that started after its form had given up waiting: the prompt it was made from, and its id. */
+export type LateStart = { prompt: string; jobId: Id<"generationJobs"> };
+
 const TIMED_OUT = Symbol("timed out");
 
-export function useCreateJob() {
+/** The last submission no form has seen succeed: the same prompt sent again reuses its key. */
+let unconfirmed: { prompt: string; key: string } | null = null;
+/** Keys whose job start was already announced (a retried request answers twice). */
+const announced = new Set<string>();
+/** The mounted forms' `onLateStart`. */
+const lateStartListeners = new Set<(start: LateStart) => boolean>();
+
+export function useCreateJob({ onLateStart }: { onLateStart?: (start: LateStart) => boolean } = {}) {
   const createJob = useMutation(api.generationJobs.createJob);
   const { openTasksPanel } = useAppShell();
   const [isSubmitting, setIsSubmitting] = useState(false);
   const inFlight = useRef(false);
-  const submission = useRef<{ prompt: string; key: string } | null>(null);
+  const lateStart = useRef(onLateStart);
+  useEffect(() => {
+    lateStart.current = onLateStart;
+  });
+  useEffect(() => {
+    const listener = (start: LateStart) => lateStart.current?.(start) ?? false;
+    lateStartListeners.add(listener);
+    return () => void lateStartListeners.delete(listener);
+  }, []);
 
   function started() {
     toast.success("Generation started", {
@@ -50,18 +73,28 @@ export function useCreateJob() {
     });
   }
 
+  /** A request given up on went through: announce it once; a form still showing the prompt takes it as its success. */
+  function startedLate(submission: { prompt: string; key: string }, jobId: Id<"generationJobs">) {
+    if (announced.has(submission.key)) return;
+    announced.add(submission.key);
+    started();
+    let taken = false;
+    for (const listener of lateStartListeners) taken = listener({ prompt: submission.prompt, jobId }) || taken;
+    if (taken && unconfirmed?.key === submission.key) unconfirmed = null;
+  }
+
   async function submit(rawPrompt: string): Promise<CreateJobResult> {
     const checked = validatePrompt(rawPrompt);
     if (!checked.ok) return { ok: false, reason: "invalid", message: checked.message };
     if (inFlight.current) return { ok: false, reason: "busy" };
 
-    if (submission.current?.prompt !== checked.prompt) {
-      submission.current = { prompt: checked.prompt, key: crypto.randomUUID() };
+    if (unconfirmed?.prompt !== checked.prompt) {
+      unconfirmed = { prompt: checked.prompt, key: crypto.randomUUID() };
     }
-    const current = submission.current;
+    const submission = unconfirmed;
     inFlight.current = true;
     setIsSubmitting(true);
-    const request = createJob({ prompt: checked.prompt, idempotencyKey: current.key });
+    const request = createJob({ prompt: submission.prompt, idempotencyKey: submission.key });
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const jobId = await Promise.race([
@@ -71,12 +104,8 @@ export function useCreateJob() {
         ),
       ]);
       if (jobId === TIMED_OUT) {
-        // The client keeps the request and sends it once it reconnects: say so if it goes through.
         request.then(
-          () => {
-            if (submission.current === current) submission.current = null;
-            started();
-          },
+          (lateJobId) => startedLate(submission, lateJobId),
           () => undefined,
         );
         return {
@@ -85,8 +114,9 @@ export function useCreateJob() {
           message: "Can't reach the server. Your prompt is kept; try again when the connection is back.",
         };
       }
-      submission.current = null;
-      started();
+      if (unconfirmed?.key === submission.key) unconfirmed = null;
+      if (!announced.has(submission.key)) started();
+      announced.add(submission.key);
       return { ok: true, jobId };
     } catch (error) {
       const code = appErrorCode(error);

@@ -38,6 +38,9 @@ describe("toCsv", () => {
   });
 });
 
+/** Lines of headers before the first note of an Anki export. */
+const ANKI_HEADER_LINES = 6;
+
 describe("toAnkiTsv", () => {
   it("Anki's headers, then front (question and options), back (answer and explanation) and the topic as a tag", () => {
     const lines = toAnkiTsv([question()], "NATO alphabet").trimEnd().split("\n");
@@ -64,6 +67,73 @@ describe("toAnkiTsv", () => {
     expect(ankiTag("")).toBe("untagged");
   });
 });
+
+describe("spreadsheet formulas", () => {
+  const formulas = ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", '=HYPERLINK("http://x.test")', "-", "+", "@"];
+  const numbers = ["-40", "+1", "-3.5", "+2e3", "-12%", "-0,5"];
+  const everywhere = (text: string) =>
+    question({ question: text, options: [text, "other"], correctAnswer: text, explanation: text, topic: text });
+
+  it("CSV: a cell that would start a formula starts with ', a signed number is left as it is", () => {
+    for (const text of formulas) {
+      const cells = parseCsvRow(toCsv([everywhere(text)]).split("\r\n")[1]!);
+      for (const column of [0, 2, 3, 4, 6]) expect(cells[column]!.startsWith("'")).toBe(true);
+      expect(cells[0]).toBe(`'${text}`);
+    }
+    for (const text of ["\tindented", "\rreturn"])
+      expect(parseCsvRow(toCsv([everywhere(text)]).split("\r\n")[1]!)[0]).toBe(`'${text}`);
+    for (const text of numbers) {
+      const cells = parseCsvRow(toCsv([everywhere(text)]).split("\r\n")[1]!);
+      expect(cells[0]).toBe(text);
+      expect(cells[3]).toBe(text);
+    }
+  });
+
+  it("Anki: no field starts a formula (the first character as an HTML reference), numbers and text unchanged", () => {
+    for (const text of [...formulas, "\tindented", "\rreturn"]) {
+      const fields = toAnkiTsv([everywhere(text)])
+        .trimEnd()
+        .split("\n")
+        [ANKI_HEADER_LINES]!.split("\t");
+      expect(fields).toHaveLength(3);
+      for (const field of fields) expect(field).not.toMatch(/^[=+\-@\t\r]/);
+    }
+    const [front, back, tag] = toAnkiTsv([everywhere("=1+1")])
+      .trimEnd()
+      .split("\n")
+      [ANKI_HEADER_LINES]!.split("\t");
+    expect(front).toBe("&#61;1+1<br><br>A. =1+1<br>B. other");
+    expect(back).toBe("&#61;1+1<br><br>=1+1");
+    expect(tag).toBe("'=1+1");
+    for (const text of numbers) {
+      // A number alone is left as it is; in a longer field Anki shows the reference as the character itself.
+      const [, back, tag] = toAnkiTsv([{ ...everywhere(text), explanation: "" }])
+        .trimEnd()
+        .split("\n")
+        [ANKI_HEADER_LINES]!.split("\t");
+      expect([back, tag]).toEqual([text, text]);
+      const [front] = toAnkiTsv([everywhere(text)])
+        .trimEnd()
+        .split("\n")
+        [ANKI_HEADER_LINES]!.split("\t");
+      expect(front!.replace(/^&#(\d+);/, (_, code: string) => String.fromCharCode(Number(code)))).toBe(
+        `${text}<br><br>A. ${text}<br>B. other`,
+      );
+    }
+  });
+});
+
+/** The cells of one CSV row (RFC 4180 quoting). */
+function parseCsvRow(row: string): string[] {
+  const cells: string[] = [];
+  const pattern = /("(?:[^"]|"")*"|[^,]*)(,|$)/g;
+  for (const match of row.matchAll(pattern)) {
+    const cell = match[1]!;
+    cells.push(cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell);
+    if (match[2] === "") break;
+  }
+  return cells;
+}
 
 describe("exportFileName", () => {
   it("names the view and the day", () => {

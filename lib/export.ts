@@ -25,10 +25,20 @@ const CSV_COLUMNS = [
   "flag_reason",
 ] as const;
 
-/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; a leading =, +, - or @
- * gets a ' so a spreadsheet never runs it as a formula. */
+/** What a spreadsheet would run as a formula: a cell starting with =, +, -, @, a tab or a carriage return. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A signed number ("-40", "+1", "-3.5", "+2e3", "-12%") is data, not a formula, and is left as it is. */
+const SIGNED_NUMBER = /^[+-](?:\d+(?:[.,]\d+)*|[.,]\d+)(?:e[+-]?\d+)?%?$/i;
+
+/** True when a spreadsheet opening the file would run `value` as a formula (OWASP's CSV injection rule). */
+function startsFormula(value: string): boolean {
+  return FORMULA_START.test(value) && !SIGNED_NUMBER.test(value);
+}
+
+/** One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; a formula (`startsFormula`)
+ * gets a leading ' so a spreadsheet shows it as text. */
 function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const safe = startsFormula(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
@@ -59,14 +69,20 @@ function html(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
-/** A field of Anki's tab-separated text: HTML-escaped, no tabs or line breaks (those would split it). */
+/**
+ * A field of Anki's tab-separated text: HTML-escaped, no tabs or line breaks (those would split it). A field
+ * that would start a formula in a spreadsheet starts with its first character as an HTML character reference
+ * instead (`&#61;` for =), which Anki shows as the character itself.
+ */
 function ankiField(htmlText: string): string {
-  return htmlText.replace(/\t/g, " ").replace(/\r?\n/g, "<br>");
+  const field = htmlText.replace(/\t/g, " ").replace(/\r\n?|\n/g, "<br>");
+  return startsFormula(field) ? `&#${field.charCodeAt(0)};${field.slice(1)}` : field;
 }
 
-/** An Anki tag: one word (spaces become underscores). */
+/** An Anki tag: one word (spaces become underscores); one that would start a formula gets a leading '. */
 export function ankiTag(topic: string): string {
-  return topic.trim().replace(/\s+/g, "_") || "untagged";
+  const tag = topic.trim().replace(/\s+/g, "_") || "untagged";
+  return startsFormula(tag) ? `'${tag}` : tag;
 }
 
 /** The Anki deck an export goes to: "Recall", or "Recall::<view>" (a sub-deck per topic). No tab or line break. */

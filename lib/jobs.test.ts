@@ -10,6 +10,7 @@ import {
   isActiveStatus,
   isJobStuck,
   isFinishedStatus,
+  isRunningStatus,
   endsAttempt,
   jobProgress,
   plural,
@@ -17,6 +18,11 @@ import {
 
 describe("job state machine", () => {
   const allowed: Array<[JobStatus, JobStatus]> = [
+    ["queued", "pending"],
+    ["queued", "paused"],
+    ["queued", "cancelled"],
+    ["queued", "failed"],
+    ["processing", "queued"],
     ["pending", "processing"],
     ["pending", "cancelled"],
     ["pending", "failed"],
@@ -25,11 +31,11 @@ describe("job state machine", () => {
     ["processing", "cancelled"],
     ["pending", "paused"],
     ["processing", "paused"],
-    ["paused", "pending"],
+    ["paused", "queued"],
     ["paused", "cancelled"],
-    ["failed", "pending"],
-    ["completed", "pending"],
-    ["cancelled", "pending"],
+    ["failed", "queued"],
+    ["completed", "queued"],
+    ["cancelled", "queued"],
   ];
 
   test("allows exactly the listed transitions", () => {
@@ -50,17 +56,22 @@ describe("job state machine", () => {
   });
 
   test("active and terminal statuses", () => {
-    expect(JOB_STATUSES.filter(isActiveStatus)).toEqual(["pending", "processing"]);
+    expect(JOB_STATUSES.filter(isActiveStatus)).toEqual(["queued", "pending", "processing"]);
+    expect(JOB_STATUSES.filter(isRunningStatus)).toEqual(["pending", "processing"]);
     expect(JOB_STATUSES.filter(isFinishedStatus)).toEqual(["completed", "failed", "cancelled"]);
-    expect(JOB_STATUSES.filter(endsAttempt)).toEqual(["paused", "completed", "failed", "cancelled"]);
+    expect(JOB_STATUSES.filter(endsAttempt)).toEqual(["queued", "paused", "completed", "failed", "cancelled"]);
   });
 });
 
 describe("jobProgress", () => {
-  test("pending and planning have no percentage yet", () => {
-    expect(jobProgress({ status: "pending", phase: "planning", questionsSaved: 0 })).toEqual({
+  test("queued, starting and planning have no percentage yet", () => {
+    expect(jobProgress({ status: "queued", phase: "planning", questionsSaved: 0 })).toEqual({
       percent: null,
       label: "Queued",
+    });
+    expect(jobProgress({ status: "pending", phase: "planning", questionsSaved: 0 })).toEqual({
+      percent: null,
+      label: "Starting…",
     });
     expect(jobProgress({ status: "processing", phase: "planning", questionsSaved: 0 }).percent).toBeNull();
   });

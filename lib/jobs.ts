@@ -6,6 +6,7 @@
 import {
   ACTIVE_JOB_STATUSES,
   LEGACY_PLANNING_PHASE,
+  RUNNING_JOB_STATUSES,
   type ErrorCode,
   type JobPhase,
   type JobStatus,
@@ -17,20 +18,29 @@ import { JOB_CONFIG } from "./constants/jobs";
  * Allowed status changes, each with what makes it. Every status change checks
  * this (`transition` in `convex/jobTransitions.ts`), so a late `completeJob`
  * can never overwrite `cancelled`, and a job that failed can only go back to
- * `pending` through an explicit retry. CLAUDE.md's state diagram is
- * `jobStateDiagram()` of this table (a test compares them).
+ * the queue through an explicit retry. Every attempt starts in the queue and
+ * is dispatched into the generation pool when it has a slot and the model's
+ * quota allows. CLAUDE.md's state diagram is `jobStateDiagram()` of this table
+ * (a test compares them).
  */
 export const JOB_TRANSITIONS: Record<JobStatus, Partial<Record<JobStatus, string>>> = {
+  queued: { pending: "dispatch", paused: "pauseJob", cancelled: "cancelJob", failed: "dispatch (no budget left)" },
   pending: { processing: "startJob", paused: "pauseJob", cancelled: "cancelJob", failed: "failJob, sweeper" },
-  processing: { completed: "completeJob", paused: "pauseJob", failed: "failJob, sweeper", cancelled: "cancelJob" },
-  paused: { pending: "resumeJob", cancelled: "cancelJob" },
-  failed: { pending: "retryJob" },
-  completed: { pending: "extendJob" },
-  cancelled: { pending: "resumeJob" },
+  processing: {
+    completed: "completeJob",
+    paused: "pauseJob",
+    failed: "failJob, sweeper",
+    cancelled: "cancelJob",
+    queued: "requeueJob",
+  },
+  paused: { queued: "resumeJob", cancelled: "cancelJob" },
+  failed: { queued: "retryJob" },
+  completed: { queued: "extendJob" },
+  cancelled: { queued: "resumeJob" },
 };
 
 /** The task panel's tabs: every job, the active ones, or one other status. */
-export type JobStatusFilter = "all" | "active" | Exclude<JobStatus, "pending" | "processing">;
+export type JobStatusFilter = "all" | "active" | Exclude<JobStatus, "queued" | "pending" | "processing">;
 
 export function canTransition(from: JobStatus, to: JobStatus): boolean {
   return JOB_TRANSITIONS[from][to] !== undefined;
@@ -38,18 +48,25 @@ export function canTransition(from: JobStatus, to: JobStatus): boolean {
 
 /** The state machine as a Mermaid state diagram (CLAUDE.md shows it). */
 export function jobStateDiagram(): string {
-  const lines = ["stateDiagram-v2", "  [*] --> pending: createJob"];
+  const lines = ["stateDiagram-v2", "  [*] --> queued: createJob"];
   for (const [from, targets] of Object.entries(JOB_TRANSITIONS)) {
     for (const [to, by] of Object.entries(targets)) lines.push(`  ${from} --> ${to}: ${by}`);
   }
   for (const status of Object.keys(JOB_TRANSITIONS) as JobStatus[]) {
-    if (endsAttempt(status)) lines.push(`  ${status} --> [*]: cleanup`);
+    // `cleanup` deletes finished and paused jobs after their retention (`convex/maintenance.ts`).
+    if (status === "paused" || isFinishedStatus(status)) lines.push(`  ${status} --> [*]: cleanup`);
   }
   return lines.join("\n");
 }
 
+/** Queued, pending or processing: counts against `MAX_CONCURRENT_PER_USER`, can be paused or cancelled. */
 export function isActiveStatus(status: JobStatus): boolean {
   return (ACTIVE_JOB_STATUSES as readonly JobStatus[]).includes(status);
+}
+
+/** Pending or processing: holds a slot of the generation pool. */
+export function isRunningStatus(status: JobStatus): boolean {
+  return (RUNNING_JOB_STATUSES as readonly JobStatus[]).includes(status);
 }
 
 /** Completed, failed or cancelled: the job is finished (it may still be
@@ -59,15 +76,34 @@ export function isFinishedStatus(status: JobStatus): boolean {
   return status !== "paused" && !isActiveStatus(status);
 }
 
-/** Whether a move to `to` ends the running attempt (terminal, or paused). */
-export function endsAttempt(to: JobStatus): to is "completed" | "failed" | "cancelled" | "paused" {
-  return to === "paused" || isFinishedStatus(to);
+/** Whether a move to `to` ends a running attempt (finished, paused, or back to the queue). */
+export function endsAttempt(to: JobStatus): to is "completed" | "failed" | "cancelled" | "paused" | "queued" {
+  return to === "paused" || to === "queued" || isFinishedStatus(to);
 }
 
 /** Questions a paused, cancelled or interrupted job would still write if
  * continued; null while its plan (the count) is unknown. */
 export function questionsLeft(job: Pick<PublicJob, "questionsSaved" | "estimatedTotal">): number | null {
   return job.estimatedTotal === undefined ? null : Math.max(0, job.estimatedTotal - job.questionsSaved);
+}
+
+/** Characters per token, for estimates (the usual figure for English with these models' tokenizers). */
+export const CHARS_PER_TOKEN = 4;
+
+/**
+ * What an attempt of `job` is expected to cost before its call is made: its
+ * prompt (with the questions it must avoid) and `TOKENS_PER_QUESTION_ESTIMATE`
+ * per question still to write. What the model's shared quota is charged up
+ * front (the difference is settled when the attempt ends).
+ */
+export function estimateAttemptTokens(
+  job: Pick<PublicJob, "prompt" | "questionsSaved"> & { estimatedTotal?: number },
+  systemPromptChars: number,
+): number {
+  const input = Math.ceil((systemPromptChars + job.prompt.length) / CHARS_PER_TOKEN);
+  const avoid = job.questionsSaved * Math.ceil(JOB_CONFIG.TOKENS_PER_QUESTION_ESTIMATE / 2);
+  const left = questionsLeft(job) ?? JOB_CONFIG.DEFAULT_QUESTIONS;
+  return input + avoid + left * JOB_CONFIG.TOKENS_PER_QUESTION_ESTIMATE;
 }
 
 /** How many questions "more" adds to a completed job (0: it is full). */
@@ -128,7 +164,8 @@ export type JobProgress = {
  */
 export function jobProgress(job: ProgressFields): JobProgress {
   const { status, phase, questionsSaved, estimatedTotal } = job;
-  if (status === "pending") return { percent: null, label: "Queued" };
+  if (status === "queued") return { percent: null, label: "Queued" };
+  if (status === "pending") return { percent: null, label: "Starting…" };
   if (status === "completed") {
     return { percent: 100, label: `${plural(questionsSaved, "question")} ready` };
   }
@@ -185,6 +222,13 @@ export const JOB_ERRORS: Record<ErrorCode, { retryable: boolean; title: string; 
     title: "The job was interrupted",
     detail: "The server stopped while generating (a restart or a timeout). Retry to continue where it stopped.",
   },
+  BUDGET_EXCEEDED: {
+    // Continued once the day's budget resets; refused until then.
+    retryable: true,
+    title: "Today's AI budget ran out",
+    detail:
+      "This generation stopped when your daily AI budget was used up. Questions saved so far are kept; continue it after midnight UTC.",
+  },
   MODEL_NOT_CONFIGURED: {
     retryable: false,
     title: "No AI model is configured",
@@ -213,8 +257,8 @@ export function plural(count: number, noun: string): string {
 type WithStatus = Pick<PublicJob, "status">;
 type Is<J, S extends JobStatus> = J & { status: S };
 
-/** Pending or processing: counts against the limit of 3, can be cancelled. */
-export function isActiveJob<J extends WithStatus>(job: J): job is Is<J, "pending" | "processing"> {
+/** Queued, pending or processing: counts against the limit of 3, can be paused or cancelled. */
+export function isActiveJob<J extends WithStatus>(job: J): job is Is<J, "queued" | "pending" | "processing"> {
   return isActiveStatus(job.status);
 }
 /** A failed job whose action died (crash, restart, timeout) rather than erred. */
@@ -237,13 +281,14 @@ export function nextUtcMidnight(ms: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
 }
 
-/** A job as `createJob` inserts it: `pending`, nothing generated yet, its first attempt. */
+/** A job as `createJob` inserts it: `queued`, nothing generated yet, its first attempt. */
 export function newJobFields(userId: string, prompt: string, now: number) {
   return {
     userId,
     kind: "questions" as const,
     prompt,
-    status: "pending" as const,
+    status: "queued" as const,
+    queuedAt: now,
     phase: "planning" as const,
     questionsGenerated: 0,
     questionsSaved: 0,

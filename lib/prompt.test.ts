@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { JOB_CONFIG } from "./constants/jobs";
-import { promptLength, validatePrompt } from "./prompt";
+import { validatePrompt } from "./prompt";
+import { codePointLength } from "./text";
 
 describe("validatePrompt", () => {
   test.each([
@@ -12,6 +13,7 @@ describe("validatePrompt", () => {
     ["\uFEFF \u2060\u00AD\u200D\u3164\u2800", "Type what you want to learn about."],
     ["\u0000\u0001\u0007", "Type what you want to learn about."],
     ["a\u200Bb\u200B", "Use at least 3 characters so the topic is clear."],
+    ["\uDC00\uDC00\uD800", "Type what you want to learn about."],
   ])("rejects %j with a clear message", (raw, message) => {
     expect(validatePrompt(raw)).toEqual({ ok: false, message });
   });
@@ -35,7 +37,7 @@ describe("validatePrompt", () => {
   });
 
   test("counts emoji and non-Latin text as the characters a person sees", () => {
-    expect(promptLength("🧬🧪")).toBe(2);
+    expect(codePointLength("🧬🧪")).toBe(2);
     expect(validatePrompt("🧬🧪").ok).toBe(false);
     expect(validatePrompt("🧬🧪🔬")).toEqual({ ok: true, prompt: "🧬🧪🔬" });
     expect(validatePrompt("עברית")).toEqual({ ok: true, prompt: "עברית" });

@@ -9,7 +9,7 @@ import type { PublicJob } from "./validators";
 type TimedJob = Pick<
   PublicJob,
   "status" | "phase" | "createdAt" | "startedAt" | "lastProgressAt" | "questionsSaved" | "estimatedTotal" | "attempts"
-> & { attemptHistory?: PublicJob["attemptHistory"] };
+> & { attemptHistory?: PublicJob["attemptHistory"]; queuedAt?: number };
 
 export type JobTiming = {
   /** Since the running attempt started (or since the job was queued); null when it is not active. */
@@ -19,7 +19,7 @@ export type JobTiming = {
 };
 
 /**
- * Elapsed time and an estimate of the time left for a pending or processing
+ * Elapsed time and an estimate of the time left for a queued, pending or processing
  * job at `now`. The estimate comes from the job's observed rate in this
  * attempt: the questions it saved since it started, over the time to its
  * latest save (its heartbeat). Until this attempt has saved one question
@@ -27,7 +27,9 @@ export type JobTiming = {
  * goes below zero.
  */
 export function jobTiming(job: TimedJob, now: number): JobTiming {
-  if (job.status === "pending") return { elapsedMs: Math.max(0, now - job.createdAt), leftMs: null };
+  if (job.status === "queued" || job.status === "pending") {
+    return { elapsedMs: Math.max(0, now - (job.queuedAt ?? job.createdAt)), leftMs: null };
+  }
   if (job.status !== "processing") return { elapsedMs: null, leftMs: null };
   const startedAt = job.startedAt ?? job.createdAt;
   const elapsedMs = Math.max(0, now - startedAt);

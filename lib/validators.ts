@@ -13,13 +13,18 @@ import { v, type Infer } from "convex/values";
 
 // ── Job lifecycle ───────────────────────────────────────────────────────────
 
-export const JOB_STATUSES = ["pending", "processing", "paused", "completed", "failed", "cancelled"] as const;
+export const JOB_STATUSES = ["queued", "pending", "processing", "paused", "completed", "failed", "cancelled"] as const;
 export const vJobStatus = literals(...JOB_STATUSES);
 export type JobStatus = Infer<typeof vJobStatus>;
 
-/** Statuses that count against the per-user concurrency limit. A `paused` job
- * does not: it runs nothing until it is resumed (which counts again). */
-export const ACTIVE_JOB_STATUSES = ["pending", "processing"] as const satisfies readonly JobStatus[];
+/** Statuses that count against the per-user concurrency limit: waiting for the
+ * pool, or holding a slot of it. A `paused` job does not: it runs nothing until
+ * it is resumed (which counts again). */
+export const ACTIVE_JOB_STATUSES = ["queued", "pending", "processing"] as const satisfies readonly JobStatus[];
+
+/** Statuses that hold a slot of the generation pool (`MAX_PARALLEL_GENERATIONS`):
+ * dispatched with its action scheduled, or running. */
+export const RUNNING_JOB_STATUSES = ["pending", "processing"] as const satisfies readonly JobStatus[];
 
 /** What a processing job is doing: writing its plan (topic, count), its questions, or its last batch. */
 export const JOB_PHASES = ["planning", "generating", "finalizing"] as const;
@@ -39,6 +44,7 @@ export const ERROR_CODES = [
   "CONTENT_BLOCKED", // the provider's safety filter refused the prompt or stopped the answer: not retryable
   "INTERRUPTED", // the action died (crash, deploy, timeout): retryable
   "MODEL_NOT_CONFIGURED", // the deployment has no model set up: not retryable
+  "BUDGET_EXCEEDED", // the user's daily token budget ran out during the attempt: continued after it resets
   "UNKNOWN", // anything else: not retryable
 ] as const;
 export const vErrorCode = literals(...ERROR_CODES);
@@ -110,8 +116,8 @@ export const vTokenUsage = v.object({
 });
 export type TokenUsage = Infer<typeof vTokenUsage>;
 
-/** How an attempt ended. */
-export const ATTEMPT_OUTCOMES = ["completed", "failed", "cancelled", "paused"] as const;
+/** How an attempt ended (`requeued`: the provider was rate limited, so the job went back to the queue). */
+export const ATTEMPT_OUTCOMES = ["completed", "failed", "cancelled", "paused", "requeued"] as const;
 
 /** One attempt of a job (its first run, and each retry): kept on the job,
  * the latest `MAX_ATTEMPT_HISTORY`, so the timeline shows every failure. */
@@ -145,6 +151,8 @@ export const publicJobFields = {
   errorCode: v.optional(vErrorCode),
   retryable: v.optional(v.boolean()),
   createdAt: v.number(),
+  /** When the job last joined the queue (created, resumed, retried, extended or requeued). */
+  queuedAt: v.optional(v.number()),
   /** When the latest attempt started processing. */
   startedAt: v.optional(v.number()),
   completedAt: v.optional(v.number()),
@@ -236,6 +244,24 @@ export type QuestionScope = Infer<typeof vQuestionScope>;
 export const BULK_ACTIONS = ["delete", "restore", "suspend", "unsuspend"] as const;
 export const vBulkAction = literals(...BULK_ACTIONS);
 export type BulkAction = Infer<typeof vBulkAction>;
+
+// ── Question flaws ──────────────────────────────────────────────────────────
+
+/** Item-writing flaws the question checker reports (`lib/questionFlaws.ts` says what each means and how severe it is). */
+export const QUESTION_FLAW_CODES = [
+  "ANSWER_IN_STEM",
+  "LONGEST_ANSWER",
+  "ALL_OR_NONE_OF_THE_ABOVE",
+  "NEGATIVE_STEM",
+  "ABSOLUTE_TERMS",
+  "GRAMMAR_CUE",
+  "DUPLICATE_OPTIONS",
+  "VAGUE_TERMS",
+  "EXPLANATION_MISMATCH",
+  "DUPLICATE_QUESTION",
+] as const;
+export const vQuestionFlawCode = literals(...QUESTION_FLAW_CODES);
+export type QuestionFlawCode = Infer<typeof vQuestionFlawCode>;
 
 // ── Adding questions ────────────────────────────────────────────────────────
 

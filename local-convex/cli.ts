@@ -15,6 +15,10 @@
  *                         loopback ones (e.g. the web app's URL); repeatable
  *   --wait-for-lock <ms>  if another backend uses the data file, load the app
  *                         and wait up to <ms> for it to exit, then take over
+ *   --max-scheduled-concurrency <n>
+ *                         run at most <n> scheduled functions and cron jobs at
+ *                         once (default: LOCAL_CONVEX_MAX_SCHEDULED_CONCURRENCY,
+ *                         else 10, as on Convex's Starter plan)
  *
  * Started by `startLocalConvex()` (index.ts) with an IPC channel, it reports
  * `{type:"ready", url, port}` or `{type:"error", message}` there, and exits
@@ -28,9 +32,10 @@ register("./engine/convexTestHook.ts", import.meta.url);
 const { createLocalConvex, PortInUseError } = await import("./server");
 const { color, log } = await import("./log");
 const { normalizeOrigin } = await import("./origin");
+const { maxScheduledConcurrency } = await import("./engine/scheduledSlots");
 
 const USAGE =
-  "Usage: tsx local-convex/cli.ts [--port 3210] [--data .local/convex-data.json | --in-memory] [--preload <module>]... [--cron-speed <factor>] [--verbose] [--allow-origin <url>]... [--wait-for-lock <ms>]";
+  "Usage: tsx local-convex/cli.ts [--port 3210] [--data .local/convex-data.json | --in-memory] [--preload <module>]... [--cron-speed <factor>] [--verbose] [--allow-origin <url>]... [--wait-for-lock <ms>] [--max-scheduled-concurrency <n>]";
 
 type ParentMessage = { type: "ready"; url: string; port: number } | { type: "error"; message: string };
 const tellParent = (message: ParentMessage) => process.send?.(message);
@@ -49,6 +54,7 @@ try {
       "ping-after-ms": { type: "string" },
       "allow-origin": { type: "string", multiple: true, default: [] },
       "wait-for-lock": { type: "string", default: "0" },
+      "max-scheduled-concurrency": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -70,6 +76,7 @@ try {
     cronSpeed: number("cron-speed", values["cron-speed"], Number.MIN_VALUE),
     verbose: values.verbose,
     waitForLockMs: number("wait-for-lock", values["wait-for-lock"], 0),
+    maxScheduledConcurrency: maxScheduledConcurrency(values["max-scheduled-concurrency"]),
     allowOrigins: values["allow-origin"].map((origin) => {
       try {
         return normalizeOrigin(origin);

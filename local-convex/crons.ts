@@ -3,7 +3,9 @@
  * object whose `.crons` lists them) as a Convex deployment does: interval
  * jobs first at startup, then every interval after the previous scheduled
  * time; hourly/daily/weekly/monthly jobs and cron strings at their UTC times.
- * A job never overlaps itself: its next run is planned when a run ends.
+ * A job never overlaps itself: its next run is planned when a run ends. A run
+ * takes one of the scheduler's slots, as on Convex (`engine/scheduledSlots.ts`):
+ * while all are busy it waits its turn, by its planned time.
  *
  * `speed` accelerates time for demos and tests: with speed 60 an hourly job
  * runs every minute and "daily at 03:00 UTC" once every 24 minutes (cron
@@ -178,21 +180,26 @@ export class CronRunner {
       () => {
         this.timers.delete(timer);
         if (wait > MAX_TIMER_MS) return this.at(time, job); // a very long wait, in steps
-        void this.run(job).then(() => this.planNext(job, time));
+        void this.run(job, time).then(() => this.planNext(job, time));
       },
       Math.min(wait, MAX_TIMER_MS),
     );
     this.timers.add(timer);
   }
 
-  private async run(job: CronJob): Promise<void> {
+  /** Runs `job`, planned for `time`, once it has a slot. */
+  private async run(job: CronJob, time: number): Promise<void> {
     if (this.stopped) return;
-    await this.engine.call({
-      udfPath: job.udfPath,
-      args: job.args,
-      identity: null,
-      caller: "server",
-      origin: `cron "${job.id}"`,
+    const request = { name: `cron "${job.id}"`, scheduledTime: () => time, wanted: () => !this.stopped };
+    await this.engine.scheduledSlots.run(request, async () => {
+      if (this.stopped) return;
+      await this.engine.call({
+        udfPath: job.udfPath,
+        args: job.args,
+        identity: null,
+        caller: "server",
+        origin: `cron "${job.id}"`,
+      });
     });
   }
 

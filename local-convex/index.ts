@@ -1,20 +1,37 @@
 /**
- * Programmatic API: runs local-convex (`cli.ts`) in a child process, for
- * tests, the end-to-end suite, the benchmark and `npm run dev`.
+ * local-convex's package entry: everything code outside `local-convex/` may
+ * use (ESLint refuses deep imports). What the callers do with it:
  *
- *   const backend = await startLocalConvex({ port: 0, dataFile, env, preload });
- *   new ConvexClient(backend.url, ...);
- *   await backend.close();          // SIGTERM: writes a last snapshot, then exits
- *   await backend.kill();           // SIGKILL: a crash (for recovery tests)
+ * - run a backend in a child process (tests, the end-to-end suite, the
+ *   benchmark, `npm run dev`): `startLocalConvex`;
  *
- * A child process keeps each backend's environment (auth providers and the
- * model are read from `process.env`), its module instances and its loader
- * hook to itself, and lets a test kill it like a crashed server.
+ *     const backend = await startLocalConvex({ port: 0, dataFile, env, preload });
+ *     new ConvexClient(backend.url, ...);
+ *     await backend.close();          // SIGTERM: writes a last snapshot, then exits
+ *     await backend.kill();           // SIGKILL: a crash (for recovery tests)
+ *
+ *   A child process keeps each backend's environment (auth providers and the
+ *   model are read from `process.env`), its module instances and its loader
+ *   hook to itself, and lets a test kill it like a crashed server;
+ * - run the app's functions in this process, without a server (`npm run
+ *   generate`, the benchmark's meters): `loadEngine`;
+ * - sign tokens the backend trusts (tests, the benchmark): `startTestIssuer`;
+ * - decide which browser pages may connect (`npm run dev`): `isLoopbackOrigin`;
+ * - read how many scheduled functions may run at once (a flag's value, else
+ *   `LOCAL_CONVEX_MAX_SCHEDULED_CONCURRENCY`, else the default), refusing a
+ *   bad value: `maxScheduledConcurrency`, `DEFAULT_MAX_SCHEDULED_CONCURRENCY`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createRequire } from "node:module";
+import { createRequire, register } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Engine } from "./engine/engine";
+import { MAX_SCHEDULED_CONCURRENCY_FLAG, maxScheduledConcurrency } from "./engine/scheduledSlots";
+
+export type { Engine } from "./engine/engine";
+export { DEFAULT_MAX_SCHEDULED_CONCURRENCY, maxScheduledConcurrency } from "./engine/scheduledSlots";
+export { isLoopbackOrigin } from "./origin";
+export { startTestIssuer, type TestIssuer } from "./test/issuer";
 
 export type StartOptions = {
   /** Default 0: any free port. */
@@ -26,6 +43,8 @@ export type StartOptions = {
   /** Modules imported into the backend before it serves (e.g. to call `setModelOverride`). */
   preload?: string[];
   cronSpeed?: number;
+  /** Scheduled functions and cron runs at once (`--max-scheduled-concurrency`; default: the env var, else 10). */
+  maxScheduledConcurrency?: number;
   verbose?: boolean;
   pingAfterMs?: number;
   /** Browser origins allowed besides loopback pages (`--allow-origin`). */
@@ -62,6 +81,8 @@ export async function startLocalConvex(options: StartOptions = {}): Promise<Loca
   else args.push("--in-memory");
   for (const module of options.preload ?? []) args.push("--preload", path.resolve(module));
   if (options.cronSpeed !== undefined) args.push("--cron-speed", String(options.cronSpeed));
+  if (options.maxScheduledConcurrency !== undefined)
+    args.push(MAX_SCHEDULED_CONCURRENCY_FLAG, String(options.maxScheduledConcurrency));
   if (options.verbose) args.push("--verbose");
   if (options.pingAfterMs !== undefined) args.push("--ping-after-ms", String(options.pingAfterMs));
   for (const origin of options.allowOrigins ?? []) args.push("--allow-origin", origin);
@@ -119,4 +140,26 @@ export async function startLocalConvex(options: StartOptions = {}): Promise<Loca
       await exited;
     },
   };
+}
+
+let hookRegistered = false;
+
+/**
+ * The app's functions on local-convex's engine in this process: no server,
+ * no data file, scheduled functions and their slots as in a backend, but no
+ * crons. Call it before anything in the process imports convex-test (it
+ * registers the loader hook the engine needs; see `engine/convexTestHook.ts`).
+ */
+export async function loadEngine(
+  options: { projectDir?: string; maxScheduledConcurrency?: number } = {},
+): Promise<Engine> {
+  if (!hookRegistered) {
+    register("./engine/convexTestHook.ts", import.meta.url);
+    hookRegistered = true;
+  }
+  const { Engine } = await import("./engine/engine");
+  return await Engine.load({
+    projectDir: path.resolve(options.projectDir ?? process.cwd()),
+    maxScheduledConcurrency: maxScheduledConcurrency(options.maxScheduledConcurrency),
+  });
 }

@@ -43,6 +43,8 @@ export type LocalConvexOptions = {
   preload?: string[];
   /** Run cron jobs this many times faster (demos, tests). Default 1. */
   cronSpeed?: number;
+  /** How many scheduled functions and cron runs may run at once (`engine/scheduledSlots.ts`). Default 10. */
+  maxScheduledConcurrency?: number;
   /** Log every query run, not only the first of each subscription. */
   verbose?: boolean;
   /** Send a Ping after this long without other messages (the client gives up after 60 s). Default 15 s. */
@@ -137,7 +139,7 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
   let unlockDataFile = dataFilePath && waitForLockMs === 0 ? await lockDataFile(dataFilePath) : null;
   for (const module of options.preload ?? []) await importFile(path.resolve(projectDir, module));
 
-  const engine = await Engine.load({ projectDir });
+  const engine = await Engine.load({ projectDir, maxScheduledConcurrency: options.maxScheduledConcurrency });
   if (dataFilePath && !unlockDataFile) unlockDataFile = await lockDataFile(dataFilePath, { waitMs: waitForLockMs });
   const verifier = TokenVerifier.fromAuthConfig(await engine.importConvexModule("auth.config"));
   const mutations = new MutationLog();
@@ -175,6 +177,7 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
   if (await engine.importConvexModule("http"))
     summary.push("note:       HTTP actions (convex/http.ts) are not served by local-convex");
   for (const line of crons.describe()) summary.push(`cron:       ${line}`);
+  summary.push(`scheduler:  at most ${engine.scheduledSlots.limit} scheduled functions and cron jobs at once`);
 
   // Sync sockets, and the timers that keep them alive (the client gives up after 60 s of silence).
   const hub = new SubscriptionHub(engine, { verbose });

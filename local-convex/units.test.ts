@@ -164,7 +164,9 @@ describe("the convex-test loader hook", () => {
   test("exports every internal local-convex needs from the installed convex-test", () => {
     expect(isConvexTestEntry(`file://${entry}`)).toBe(true);
     const transformed = exposeInternals(source);
-    expect(transformed.startsWith(source)).toBe(true);
+    // convex-test's own code is kept; only runScheduledFunction is renamed, to put the scheduler's slots in front of it.
+    const renamed = "async function __localConvexOriginalRunScheduledFunction(";
+    expect(transformed.startsWith(source.replace("async function runScheduledFunction(", renamed))).toBe(true);
     expect(transformed).toContain(`export { ${EXPOSED_INTERNALS.join(", ")} };`);
     expect(transformed).toContain("__localConvexMissingInternals = [];");
   });
@@ -172,6 +174,10 @@ describe("the convex-test loader hook", () => {
   test("names what a changed convex-test no longer declares instead of breaking the module", () => {
     const changed = source.replace(/\bclass DatabaseFake\b/, "class DatabaseEngine");
     expect(exposeInternals(changed)).toContain('__localConvexMissingInternals = ["DatabaseFake"]');
+    const noScheduledStarts = source.replace(/\bfunction runScheduledFunction\b/, "function startScheduledJob");
+    expect(exposeInternals(noScheduledStarts)).toContain(
+      '__localConvexMissingInternals = ["runScheduledFunction","setScheduledFunctionRunner"]',
+    );
     const alreadyExported = source.replace(/^function tableNameFromId\b/m, "export function tableNameFromId");
     expect(exposeInternals(alreadyExported)).not.toMatch(/export \{[^}]*tableNameFromId/);
   });

@@ -1,9 +1,10 @@
 /**
  * The ESLint rules that keep dependencies flowing one way (app → components →
  * hooks → lib, convex → lib; no zod in the web app; `@/` in the web app,
- * relative paths on the server) really fail on the imports they forbid. Each
- * case lints a snippet as if it were a file where the rule applies, with the
- * project's own config, running that one rule (no type information needed).
+ * relative paths on the server; local-convex only through its package entry)
+ * really fail on the imports they forbid. Each case lints a snippet as if it
+ * were a file where the rule applies, with the project's own config, running
+ * only the import rules (no type information needed).
  */
 import path from "node:path";
 import { ESLint } from "eslint";
@@ -13,13 +14,13 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const eslint = new ESLint({
   cwd: ROOT,
   overrideConfig: { languageOptions: { parserOptions: { projectService: false, project: null } } },
-  ruleFilter: ({ ruleId }) => ruleId === "no-restricted-imports",
+  ruleFilter: ({ ruleId }) => ruleId === "no-restricted-imports" || ruleId === "no-restricted-syntax",
 });
 
 // Loading the config (and its plugins) takes seconds on a busy machine: once, here.
 beforeAll(() => eslint.calculateConfigForFile(path.join(ROOT, "lib/jobs.ts")), 60_000);
 
-/** The `no-restricted-imports` messages ESLint reports for `source` at `file`. */
+/** The import rules' messages ESLint reports for `source` at `file`. */
 async function restrictedImports(file: string, source: string): Promise<string[]> {
   const [result] = await eslint.lintText(source, { filePath: path.join(ROOT, file) });
   return result!.messages.map((m) => m.message);
@@ -74,6 +75,36 @@ test.each([
     `import { cn } from "../../components/ui/cn";\nexport const x = cn;\n`,
     /never on the web app/,
   ],
+  [
+    "a script importing a file of local-convex",
+    "scripts/probe-i/x.ts",
+    `import { isLoopbackOrigin } from "../../local-convex/origin";\nexport const x = isLoopbackOrigin;\n`,
+    /through its package entry/,
+  ],
+  [
+    "a test importing a package subpath of local-convex",
+    "tests/probe-j/x.ts",
+    `import { startTestIssuer } from "local-convex/test/issuer";\nexport const x = startTestIssuer;\n`,
+    /through its package entry/,
+  ],
+  [
+    "the benchmark loading local-convex's engine with import()",
+    "bench/probe-k/x.ts",
+    `export const x = await import("../../local-convex/engine/engine");\n`,
+    /through its package entry/,
+  ],
+  [
+    "a type from a file of local-convex",
+    "bench/probe-l/x.ts",
+    `export type X = import("../../local-convex/engine/engine").Engine;\n`,
+    /through its package entry/,
+  ],
+  [
+    "a component importing a file of local-convex",
+    "components/probe-m/x.ts",
+    `import { log } from "@/local-convex/log";\nexport const x = log;\n`,
+    /through its package entry/,
+  ],
 ])("%s is refused", async (_what, file, source, message) => {
   expect(await restrictedImports(file, source)).toEqual([expect.stringMatching(message)]);
 });
@@ -84,6 +115,15 @@ test("the allowed directions pass", async () => {
       "components/probe-ok/x.ts",
       `import { api } from "@/convex/_generated/api";\nimport { JOB_CONFIG } from "@/lib/constants/jobs";\nexport const x = [api, JOB_CONFIG];\n`,
     ),
+  ).toEqual([]);
+  expect(
+    await restrictedImports(
+      "scripts/probe-ok/x.ts",
+      `import { startLocalConvex, type Engine } from "local-convex";\nexport const x: [unknown, Engine?] = [startLocalConvex];\n`,
+    ),
+  ).toEqual([]);
+  expect(
+    await restrictedImports("local-convex/probe-ok/x.ts", `import { log } from "../log";\nexport const x = log;\n`),
   ).toEqual([]);
   expect(
     await restrictedImports(

@@ -15,6 +15,8 @@
  *   npm run dev -- --no-watch          # offline, without restarting on changes
  *   npm run dev -- --cron-speed 60     # offline, cron jobs 60 times faster (demos)
  *   npm run dev -- --verbose           # offline, log every query run
+ *   npm run dev -- --max-scheduled-concurrency 300   # offline, scheduled functions 300 at once
+ *                                      # (default: LOCAL_CONVEX_MAX_SCHEDULED_CONCURRENCY, else 10, as on Convex Starter)
  */
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -24,8 +26,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, parseEnv } from "node:util";
-import { startLocalConvex, type LocalConvexProcess } from "../local-convex/index";
-import { isLoopbackOrigin } from "../local-convex/origin";
+import { isLoopbackOrigin, maxScheduledConcurrency, startLocalConvex, type LocalConvexProcess } from "local-convex";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
@@ -113,7 +114,7 @@ async function stopChildren(children: ChildProcess[], alreadySignalled: boolean)
   for (const child of running()) child.kill("SIGKILL");
 }
 
-type OfflineOptions = { watch: boolean; cronSpeed: number; verbose: boolean };
+type OfflineOptions = { watch: boolean; cronSpeed: number; verbose: boolean; maxScheduledConcurrency: number };
 
 async function runOffline(env: NodeJS.ProcessEnv, options: OfflineOptions): Promise<void> {
   const convexPort = await freePort(3210);
@@ -143,6 +144,7 @@ async function runOffline(env: NodeJS.ProcessEnv, options: OfflineOptions): Prom
         env: childEnv,
         projectDir: root,
         cronSpeed: options.cronSpeed,
+        maxScheduledConcurrency: options.maxScheduledConcurrency,
         verbose: options.verbose,
         // Browser pages may reach the backend only from loopback origins and these.
         allowOrigins: isLoopbackOrigin(appUrl) ? [] : [appUrl],
@@ -303,6 +305,7 @@ async function main(): Promise<void> {
       "no-watch": { type: "boolean", default: false },
       "cron-speed": { type: "string", default: "1" },
       verbose: { type: "boolean", default: false },
+      "max-scheduled-concurrency": { type: "string" },
     },
   });
   const cronSpeed = Number(flags["cron-speed"]);
@@ -312,7 +315,20 @@ async function main(): Promise<void> {
   if (env.NEXT_PUBLIC_CONVEX_URL || env.CONVEX_DEPLOYMENT) {
     await runWithDeployment(env);
   } else {
-    await runOffline(env, { watch: !flags["no-watch"], cronSpeed, verbose: flags.verbose });
+    // The flag, else LOCAL_CONVEX_MAX_SCHEDULED_CONCURRENCY (also from .env files), else 10; refused at once if bad.
+    let maxScheduled: number;
+    try {
+      maxScheduled = maxScheduledConcurrency(flags["max-scheduled-concurrency"], env);
+    } catch (error) {
+      console.error(red((error as Error).message));
+      process.exit(2);
+    }
+    await runOffline(env, {
+      watch: !flags["no-watch"],
+      cronSpeed,
+      verbose: flags.verbose,
+      maxScheduledConcurrency: maxScheduled,
+    });
   }
 }
 

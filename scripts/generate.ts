@@ -9,17 +9,13 @@
  *
  * Exits 0 when the job completes, 1 otherwise. Nothing is stored on disk.
  */
-import { register } from "node:module";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import type { Value } from "convex/values";
 import type { PublicJob, QuestionDoc } from "../lib/validators";
+import { loadEngine } from "local-convex";
 import { isFinishedStatus } from "../lib/jobs";
-
-// Before anything imports convex-test: the engine needs its internals (see the hook).
-register("../local-convex/engine/convexTestHook.ts", import.meta.url);
-const { Engine } = await import("../local-convex/engine/engine");
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -34,7 +30,8 @@ if (values.help || prompt.trim() === "") {
 // A development tool: with no model configured, use the offline sample model.
 process.env.ENABLE_SAMPLE_MODEL ??= "1";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const engine = await Engine.load({ projectDir: root });
+// Scheduled functions share the same slots as in a backend (LOCAL_CONVEX_MAX_SCHEDULED_CONCURRENCY, default 10).
+const engine = await loadEngine({ projectDir: root });
 const identity = {
   subject: "generate-cli",
   issuer: "https://generate.local",
@@ -126,7 +123,8 @@ if (values.json) {
 process.exit(job.status === "completed" ? 0 : 1);
 
 function describe(job: PublicJob): string {
-  if (job.status === "pending") return "queued";
+  if (job.status === "queued") return "queued";
+  if (job.status === "pending") return "starting";
   if (job.status !== "processing") return job.status;
   if (job.phase === "planning") return "planning the questions";
   return `${job.phase}: "${job.topic}", ${job.questionsSaved} of ${job.estimatedTotal} saved`;

@@ -230,7 +230,7 @@ function JobQuestions({ job, now }: { job: PublicJob; now: number }) {
               ))}
             {!writing && questions.length === 0 && (
               <li className="rounded-xl border border-dashed border-border px-4 py-8 text-center text-sm text-muted-foreground">
-                {job.status === "pending"
+                {job.status === "queued" || job.status === "pending"
                   ? "Questions appear here once the job starts."
                   : "This generation saved no questions."}
               </li>

@@ -20,7 +20,8 @@ type Step = { id: string; title: string; detail?: string; at?: number; state: St
 
 export function jobTimelineSteps(job: PublicJob): Step[] {
   const { status } = job;
-  const started = job.startedAt !== undefined && status !== "pending";
+  const waiting = status === "queued" || status === "pending";
+  const started = job.startedAt !== undefined && !waiting;
   const phaseIndex = { planning: 0, generating: 1, finalizing: 2 }[job.phase];
   /** State of phase step `index` (0 planning, 1 writing). */
   const stepState = (index: number): StepState => {
@@ -38,8 +39,9 @@ export function jobTimelineSteps(job: PublicJob): Step[] {
       id: "started",
       title: job.attempts > 1 ? `Started (attempt ${job.attempts})` : "Started",
       ...(started ? { at: job.startedAt } : {}),
-      state: started ? "done" : status === "pending" ? "current" : "upcoming",
-      ...(status === "pending" ? { detail: "Waiting for a free worker" } : {}),
+      state: started ? "done" : waiting ? "current" : "upcoming",
+      ...(status === "queued" ? { detail: "Waiting for its turn in the queue" } : {}),
+      ...(status === "pending" ? { detail: "Starting" } : {}),
     },
     {
       id: "planning",
@@ -137,6 +139,13 @@ function attemptStep(attempt: AttemptRecord): Step {
       };
     case "completed":
       return { ...base, title: `Attempt ${attempt.attempt}: done`, detail: `Completed${saved}${ran}`, state: "done" };
+    case "requeued":
+      return {
+        ...base,
+        title: `Attempt ${attempt.attempt}: back in the queue`,
+        detail: `The AI service was busy, so it waits for its turn again${saved}${ran}`,
+        state: "stopped",
+      };
     default:
       return {
         ...base,

@@ -1,14 +1,17 @@
 /**
  * Edit one question: its text, options (multiple choice: 2 to 6), which
  * option is the answer (a radio, so the answer is always one of the options),
- * explanation and difficulty. The server checks it like a generated question;
- * its refusal is shown in the dialog, which stays open with the edit kept.
+ * explanation and difficulty. Nothing is changed behind the learner's back:
+ * removing the option marked right leaves no answer chosen until they choose
+ * one, and the server refuses (rather than drops) options that differ only in
+ * case and text that shows nothing. Problems are shown inline in the dialog,
+ * which stays open with the edit kept.
  * `QuestionForm` is the same form for a new question (`add-question-dialog.tsx`).
  */
 "use client";
 
 import { Plus, Trash2 } from "lucide-react";
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useId, useState, type FormEvent, type ReactNode } from "react";
 import type { GeneratedQuestion, QuestionDoc } from "@/lib/validators";
 import { DIFFICULTIES } from "@/lib/validators";
 import { userFacingMessage } from "@/lib/errors";
@@ -28,6 +31,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { Textarea } from "@/components/ui/textarea";
 
 const MAX_OPTIONS = 6;
+const NO_ANSWER = "Choose which option is the right answer before saving.";
 
 type EditQuestionDialogProps = {
   question: QuestionDoc;
@@ -91,7 +95,11 @@ export function QuestionForm({
 }: QuestionFormProps) {
   const [text, setText] = useState(question.question);
   const [options, setOptions] = useState<string[]>(question.options);
-  const [answerIndex, setAnswerIndex] = useState(Math.max(0, question.options.indexOf(question.correctAnswer)));
+  /** The option marked right; null once that option is removed, until another is chosen. */
+  const [answerIndex, setAnswerIndex] = useState<number | null>(() => {
+    const index = question.options.indexOf(question.correctAnswer);
+    return index === -1 ? null : index;
+  });
   const [explanation, setExplanation] = useState(question.explanation);
   const [difficulty, setDifficulty] = useState(question.difficulty);
   const [error, setError] = useState<string | null>(null);
@@ -104,9 +112,14 @@ export function QuestionForm({
     setOptions(next === "true-false" ? ["True", "False"] : ["", "", "", ""]);
     setAnswerIndex(0);
   }
+  const noAnswerId = useId();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    if (answerIndex === null) {
+      setError(NO_ANSWER);
+      return;
+    }
     const edited: GeneratedQuestion = {
       question: text,
       type,
@@ -128,8 +141,13 @@ export function QuestionForm({
 
   function removeOption(index: number) {
     setOptions(options.filter((_, i) => i !== index));
-    if (answerIndex === index) setAnswerIndex(0);
-    else if (answerIndex > index) setAnswerIndex(answerIndex - 1);
+    if (answerIndex === index) setAnswerIndex(null);
+    else if (answerIndex !== null && answerIndex > index) setAnswerIndex(answerIndex - 1);
+  }
+
+  function chooseAnswer(index: number) {
+    setAnswerIndex(index);
+    if (error === NO_ANSWER) setError(null);
   }
 
   return (
@@ -155,15 +173,20 @@ export function QuestionForm({
         <Label htmlFor="edit-question-text">Question</Label>
         <Textarea id="edit-question-text" value={text} onChange={(e) => setText(e.target.value)} rows={3} />
       </div>
-      <fieldset className="space-y-2">
+      <fieldset className="space-y-2" aria-describedby={answerIndex === null ? noAnswerId : undefined}>
         <legend className="text-sm font-medium">Options (choose the right answer)</legend>
+        {answerIndex === null && (
+          <p id={noAnswerId} className="text-sm text-destructive">
+            No option is marked as the right answer. Choose one.
+          </p>
+        )}
         {options.map((option, index) => (
           <div key={index} className="flex items-center gap-2">
             <input
               type="radio"
               name="edit-question-answer"
               checked={answerIndex === index}
-              onChange={() => setAnswerIndex(index)}
+              onChange={() => chooseAnswer(index)}
               aria-label={`Option ${index + 1} is the right answer`}
               className="size-4 accent-primary"
             />

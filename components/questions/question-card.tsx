@@ -91,7 +91,9 @@ export function QuestionCard({
           </>
         )}
       </div>
-      <h3 className="mt-3 text-base leading-snug font-medium text-pretty break-words">{marked(question.question)}</h3>
+      <h3 className="mt-3 text-base leading-snug font-medium text-pretty whitespace-pre-line break-words">
+        {marked(question.question)}
+      </h3>
       <ol className="mt-3 grid gap-1.5 text-sm sm:grid-cols-2">
         {question.options.map((option, index) => (
           <li key={`${index}:${option}`} className="flex gap-2 rounded-lg bg-muted/60 px-3 py-2 break-words">
@@ -110,7 +112,9 @@ export function QuestionCard({
         <div className="mt-2 rounded-lg border-l-2 border-success bg-success-soft/60 px-3 py-2">
           <p className="font-medium break-words">{question.correctAnswer}</p>
           {question.explanation && (
-            <p className="mt-1 leading-relaxed text-muted-foreground">{marked(question.explanation)}</p>
+            <p className="mt-1 leading-relaxed whitespace-pre-line text-muted-foreground">
+              {marked(question.explanation)}
+            </p>
           )}
         </div>
       </details>

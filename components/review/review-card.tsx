@@ -108,7 +108,7 @@ export function ReviewCard({ question, onRate, onAnswer, onFlag, onSkip, order =
 
       <h2
         id="review-question"
-        className="mt-4 text-xl leading-snug font-semibold tracking-tight text-pretty break-words sm:text-2xl"
+        className="mt-4 text-xl leading-snug font-semibold tracking-tight text-pretty whitespace-pre-line break-words sm:text-2xl"
       >
         {question.question}
       </h2>
@@ -186,7 +186,7 @@ export function ReviewCard({ question, onRate, onAnswer, onFlag, onSkip, order =
               {!revealed.correct && <span className="font-normal">The answer is “{question.correctAnswer}”.</span>}
             </p>
             {question.explanation && (
-              <p className="mt-1.5 leading-relaxed text-foreground/85">{question.explanation}</p>
+              <p className="mt-1.5 leading-relaxed whitespace-pre-line text-foreground/85">{question.explanation}</p>
             )}
           </div>
 

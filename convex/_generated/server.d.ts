@@ -41,6 +41,9 @@ type Env = {
   readonly OPENAI_COMPATIBLE_IDLE_TIMEOUT_MS: string | undefined;
   readonly ENABLE_SAMPLE_MODEL: string | undefined;
   readonly SAMPLE_MODEL_CHUNK_DELAY_MS: string | undefined;
+  readonly MAX_PARALLEL_GENERATIONS: string | undefined;
+  readonly MODEL_REQUESTS_PER_MINUTE: string | undefined;
+  readonly MODEL_TOKENS_PER_MINUTE: string | undefined;
 };
 
 /**

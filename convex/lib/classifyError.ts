@@ -26,6 +26,12 @@ export class InvalidOutputError extends Error {
   override name = "InvalidOutputError";
 }
 
+/** Thrown by our own code when an attempt reaches what it may spend of its user's day
+ * (`MAX_ATTEMPT_TOKENS` or what is left of `DAILY_TOKEN_BUDGET`): the stream is stopped. */
+export class BudgetExceededError extends Error {
+  override name = "BudgetExceededError";
+}
+
 /** The job's error code, message and retry flag for whatever a model call threw. */
 export function classifyError(error: unknown): ClassifiedError {
   const code = classify(error);
@@ -90,6 +96,7 @@ const NETWORK_ERROR_CODES = new Set([
 
 /** The code one link of the chain decides on its own, or null to look further. */
 function classifyLink(link: unknown): ErrorCode | null {
+  if (link instanceof BudgetExceededError) return "BUDGET_EXCEEDED";
   if (LoadAPIKeyError.isInstance(link)) return "API_KEY";
   if (APICallError.isInstance(link))
     return classifyStatus(link.statusCode, `${link.message} ${link.responseBody ?? ""}`);

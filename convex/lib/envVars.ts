@@ -34,6 +34,12 @@ export const ENV_VARS = {
   ENABLE_SAMPLE_MODEL: v.optional(v.string()),
   /** The offline sample model's pace, in ms per chunk. */
   SAMPLE_MODEL_CHUNK_DELAY_MS: v.optional(v.string()),
+  /** Attempts that may run at once across all users (default `DEFAULT_MAX_PARALLEL_GENERATIONS`). */
+  MAX_PARALLEL_GENERATIONS: v.optional(v.string()),
+  /** The model provider's requests per minute, shared by all users (default `DEFAULT_MODEL_REQUESTS_PER_MINUTE`). */
+  MODEL_REQUESTS_PER_MINUTE: v.optional(v.string()),
+  /** The model provider's tokens per minute, shared by all users (default `DEFAULT_MODEL_TOKENS_PER_MINUTE`). */
+  MODEL_TOKENS_PER_MINUTE: v.optional(v.string()),
 };
 
 export type EnvVarName = keyof typeof ENV_VARS;

@@ -17,11 +17,23 @@
  * `INVALID_PROMPT`). Unknown fields and non-finite numbers (NaN, ±Infinity)
  * are refused too. The function is registered with `args: v.any()` and typed
  * for clients with the declared validators.
+ *
+ * **Page cursors.** A query whose arguments include `paginationOptsValidator`
+ * refuses a cursor longer than `MAX_CURSOR_LENGTH`, and a cursor that
+ * `paginate` can't read (garbage, or another list's) is an `INVALID_ARGUMENT`
+ * naming `paginationOpts.cursor` instead of the database's uncoded error.
  */
 import { validate, ValidationError } from "convex-helpers/validators";
-import type { Auth, GenericDatabaseReader, RegisteredMutation, RegisteredQuery } from "convex/server";
+import {
+  paginationOptsValidator,
+  type Auth,
+  type GenericDatabaseReader,
+  type RegisteredMutation,
+  type RegisteredQuery,
+} from "convex/server";
 import { v, type GenericValidator, type Infer, type ObjectType, type PropertyValidators } from "convex/values";
-import { appError, type AppErrorCode } from "../../lib/errors";
+import { JOB_CONFIG } from "../../lib/constants/jobs";
+import { appError, isAppError, type AppErrorCode } from "../../lib/errors";
 import type { DataModel } from "../_generated/dataModel";
 import { mutation, query, type MutationCtx, type QueryCtx } from "../_generated/server";
 
@@ -47,7 +59,9 @@ export function userQuery<Args extends PropertyValidators, Returns extends Gener
     returns: definition.returns,
     handler: async (ctx, raw: unknown) => {
       const args = checkArgs(ctx.db, definition, raw);
-      return await definition.handler({ ...ctx, userId: await getUserId(ctx) }, args);
+      const paged = pageCursors(definition.args, args).find(([, cursor]) => cursor !== null);
+      const db = paged ? withCodedCursorErrors(ctx.db, paged[0]) : ctx.db;
+      return await definition.handler({ ...ctx, db, userId: await getUserId(ctx) }, args);
     },
   });
   return registered;
@@ -95,7 +109,65 @@ function checkArgs<Args extends PropertyValidators>(
   const nonFinite = findNonFinite(raw);
   if (nonFinite !== null)
     throw fail(nonFinite.split(/[.[]/)[0]!, `Invalid argument \`${nonFinite}\`: expected a finite number.`);
+  for (const [name, cursor] of pageCursors(args, raw as Record<string, unknown>)) {
+    if (cursor !== null && cursor.length > JOB_CONFIG.MAX_CURSOR_LENGTH)
+      throw fail(name, `Invalid argument \`${name}.cursor\`: ${NOT_A_CURSOR}`);
+  }
   return raw as ObjectType<Args>;
+}
+
+/** What a refused page cursor is called (a list with one page, like a job's, gives out none). */
+export const NOT_A_CURSOR = "not a cursor this list gave out; start again from the first page.";
+
+/** The page arguments (`paginationOptsValidator`) among `args`, each with the cursor sent. */
+function pageCursors(args: PropertyValidators, values: Record<string, unknown>): [string, string | null][] {
+  return Object.entries(args).flatMap(([name, validator]): [string, string | null][] =>
+    validator === paginationOptsValidator ? [[name, (values[name] as { cursor: string | null }).cursor]] : [],
+  );
+}
+
+/**
+ * `db` whose queries' `paginate` answers a coded `INVALID_ARGUMENT` when the
+ * database can't read the cursor (only used when the caller sent one, so a
+ * first page's errors stay what they are).
+ */
+function withCodedCursorErrors<Db extends GenericDatabaseReader<DataModel>>(db: Db, argument: string): Db {
+  const wrap = <Query extends object>(query: Query): Query =>
+    new Proxy(query, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property, target);
+        if (typeof value !== "function") return value;
+        if (property === "paginate") {
+          return async (...args: unknown[]) => {
+            try {
+              return (await value.apply(target, args)) as unknown;
+            } catch (error) {
+              if (isAppError(error)) throw error;
+              throw appError("INVALID_ARGUMENT", `Invalid argument \`${argument}.cursor\`: ${NOT_A_CURSOR}`);
+            }
+          };
+        }
+        return (...args: unknown[]) => {
+          const result: unknown = value.apply(target, args);
+          return isQuery(result) ? wrap(result) : result;
+        };
+      },
+    });
+  return new Proxy(db, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== "function") return value;
+      if (property !== "query") return value.bind(target) as unknown;
+      return (...args: unknown[]) => wrap(value.apply(target, args) as object);
+    },
+  });
+}
+
+/** A query under construction (`withIndex`, `order`, `filter` return one): it can still `paginate`. */
+function isQuery(value: unknown): value is object {
+  return (
+    typeof value === "object" && value !== null && typeof (value as { paginate?: unknown }).paginate === "function"
+  );
 }
 
 /** What a validator accepts, in words: "a string", "one of "again", "hard"". */

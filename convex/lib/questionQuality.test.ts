@@ -28,6 +28,29 @@ describe("normalizeQuestion", () => {
     expect(normalizeQuestion({ ...mc, question: "   " })).toBeNull();
   });
 
+  test("keeps line breaks in the question and explanation; options are one line", () => {
+    expect(
+      normalizeQuestion({
+        ...mc,
+        question: "Which hook\r\n\n\n  adds state? ",
+        options: ["useState", "use\nEffect"],
+        explanation: "One.\nTwo.",
+      }),
+    ).toMatchObject({
+      question: "Which hook\n\nadds state?",
+      options: ["useState", "use Effect"],
+      explanation: "One.\nTwo.",
+    });
+  });
+
+  test("text that shows nothing is not text: an invisible question is rejected, invisible options dropped", () => {
+    expect(normalizeQuestion({ ...mc, question: "\u200B\u200C\u200D\u2060" })).toBeNull();
+    expect(normalizeQuestion({ ...mc, options: ["useState", "\u200B", "useRef"] })).toMatchObject({
+      options: ["useState", "useRef"],
+    });
+    expect(normalizeQuestion({ ...mc, question: "Which\u0000 hook?" })).toMatchObject({ question: "Which hook?" });
+  });
+
   test("true/false questions get canonical options", () => {
     const tf = normalizeQuestion({ ...mc, type: "true-false", options: ["yes", "no"], correctAnswer: "false" });
     expect(tf).toMatchObject({ options: ["True", "False"], correctAnswer: "False" });

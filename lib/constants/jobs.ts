@@ -40,6 +40,44 @@ export const JOB_CONFIG = {
    * more), against what earlier attempts used (`dailyUsage`).
    */
   DAILY_TOKEN_BUDGET: 1_000_000,
+  /** The most one attempt may spend: what it reserves from its user's day when
+   * it starts (released when it ends, its real use counted instead), and the
+   * cap of its model call (input plus `maxOutputTokens`). A 50-question attempt
+   * uses about a third of it, so it never gets in the way; together with the
+   * reservation it keeps a day from overshooting `DAILY_TOKEN_BUDGET`. */
+  MAX_ATTEMPT_TOKENS: 30_000,
+
+  // ── Sharing the deployment (the generation pool and the model's quota) ───
+  /**
+   * Attempts that may run at once across all users, unless the deployment sets
+   * `MAX_PARALLEL_GENERATIONS`. Convex runs 10 scheduled functions at once on
+   * Starter and self-hosted (300 on Professional), and a running attempt holds
+   * one for its whole stream; 8 leaves 2 for the crons, bulk continuations and
+   * component workers, so maintenance never waits behind generation.
+   */
+  DEFAULT_MAX_PARALLEL_GENERATIONS: 8,
+  /** The model provider's quota shared by every user, unless the deployment
+   * sets `MODEL_REQUESTS_PER_MINUTE` / `MODEL_TOKENS_PER_MINUTE`: Gemini 2.5
+   * Flash's first paid tier allows 1,000 requests and 1,000,000 tokens a minute
+   * (the free tier 10 and 250,000: set them lower there). An attempt makes one
+   * request and takes its estimated tokens before it is dispatched; a job that
+   * must wait stays queued. */
+  DEFAULT_MODEL_REQUESTS_PER_MINUTE: 1000,
+  DEFAULT_MODEL_TOKENS_PER_MINUTE: 1_000_000,
+  /** Output tokens one question takes, for estimates before the call (a
+   * question with four options and an explanation is 80-150). */
+  TOKENS_PER_QUESTION_ESTIMATE: 150,
+  /** After the provider answers 429 despite the quota, dispatching pauses for
+   * this long, doubling on each further 429 up to the maximum, and resets
+   * after an attempt completes; the rate-limited job goes back to the queue. */
+  RATE_LIMIT_BACKOFF_MS: { initial: 5 * SECOND, max: 2 * MINUTE },
+  /** Times a job goes back to the queue for the provider's 429 before it fails with RATE_LIMIT. */
+  MAX_RATE_LIMIT_REQUEUES: 5,
+  /** A queued job's place is counted exactly up to this; beyond, "100+ in line". */
+  MAX_QUEUE_PLACE_COUNTED: 100,
+  /** How long an attempt is taken to run before any has finished (the queue's
+   * start estimates use the observed average after that). */
+  DEFAULT_ATTEMPT_MS: 20 * SECOND,
 
   // ── Generating ───────────────────────────────────────────────────────────
   /** Bounds of the question count a job's plan may pick. */
@@ -110,6 +148,9 @@ export const JOB_CONFIG = {
   // ── Reading questions ────────────────────────────────────────────────────
   /** Largest page of questions a query returns. */
   MAX_PAGE_SIZE: 100,
+  /** Longest page cursor a paginated query accepts: a cursor is a position in an index
+   * (a user id, a topic and a few ids: hundreds of characters), so anything longer is not one. */
+  MAX_CURSOR_LENGTH: 8192,
   /** Topics listed in My Questions' filter, most recently used first. */
   MAX_TOPICS_LISTED: 100,
   /** Due questions counted exactly up to this; the UI shows "99+" beyond. */

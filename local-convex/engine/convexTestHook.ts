@@ -5,11 +5,17 @@
  * Why: convex-test keeps its database, transaction manager and async-local
  * stores private, but a backend needs them (persist documents and id
  * counters, react after each commit, track which tables a query read,
- * re-arm scheduled functions after a restart). Editing node_modules or
- * vendoring a copy of convex-test is not an option, so when Node loads
- * `convex-test/dist/index.js` this hook appends one line to its source in
- * memory: `export { DatabaseFake, TransactionManager, ... }`. Nothing else in
- * convex-test changes.
+ * re-arm scheduled functions after a restart, run them a few at a time).
+ * Editing node_modules or vendoring a copy of convex-test is not an option,
+ * so when Node loads `convex-test/dist/index.js` this hook changes its source
+ * in memory, in two places only:
+ *
+ * - it appends `export { DatabaseFake, TransactionManager, ... }`;
+ * - it renames `runScheduledFunction` (what the timer convex-test sets for a
+ *   scheduled function calls when it fires) and declares a stand-in of that
+ *   name, which hands each start to the runner local-convex sets with
+ *   `setScheduledFunctionRunner` (`scheduledSlots.ts`: wait for a slot, then
+ *   call the original). Without a runner it calls the original at once.
  *
  * A name the source no longer declares is not exported (that would be a
  * syntax error); it is listed in `__localConvexMissingInternals` instead, and
@@ -33,15 +39,42 @@ export const EXPOSED_INTERNALS = [
   "tableNameFromId",
   "evaluateRangeFilter",
   "evaluateFieldPath",
+  "setScheduledFunctionRunner",
 ] as const;
+
+/** The name `runScheduledFunction`'s original is renamed to. */
+const ORIGINAL_RUN_SCHEDULED_FUNCTION = "__localConvexOriginalRunScheduledFunction";
+
+/**
+ * `source` with `runScheduledFunction` replaceable (see the header); unchanged
+ * if convex-test no longer declares it that way (`setScheduledFunctionRunner`
+ * is then reported missing).
+ */
+function interceptScheduledStarts(source: string): string {
+  const declaration = /^async function runScheduledFunction\(/m;
+  if (!declaration.test(source)) return source;
+  return (
+    source.replace(declaration, `async function ${ORIGINAL_RUN_SCHEDULED_FUNCTION}(`) +
+    `\nlet __localConvexScheduledFunctionRunner = null;\n` +
+    `function runScheduledFunction(job) {\n` +
+    `  return __localConvexScheduledFunctionRunner === null\n` +
+    `    ? ${ORIGINAL_RUN_SCHEDULED_FUNCTION}(job)\n` +
+    `    : __localConvexScheduledFunctionRunner(job, ${ORIGINAL_RUN_SCHEDULED_FUNCTION});\n` +
+    `}\n` +
+    `function setScheduledFunctionRunner(runner) {\n` +
+    `  __localConvexScheduledFunctionRunner = runner;\n` +
+    `}\n`
+  );
+}
 
 /** Whether `url` is convex-test's entry module. */
 export function isConvexTestEntry(url: string): boolean {
   return url.startsWith("file:") && url.endsWith("/convex-test/dist/index.js");
 }
 
-/** convex-test's source with the internals exported (the whole transformation). */
-export function exposeInternals(source: string): string {
+/** convex-test's source with the internals exported and scheduled starts interceptable (the whole transformation). */
+export function exposeInternals(original: string): string {
+  const source = interceptScheduledStarts(original);
   const declaredAt = (name: string) =>
     new RegExp(`^(export\\s+)?(async\\s+)?(class|function\\*?|const|let|var)\\s+${name}\\b`, "m").exec(source);
   const toExport: string[] = [];

@@ -115,20 +115,32 @@ export type QuerySource =
   | { type: "FullTableScan"; tableName: string; order?: string }
   | { type: "Search"; indexName: string; filters: unknown[] };
 
+/** A scheduled function whose time has come, as convex-test starts it. */
+export type ScheduledFunctionStart = {
+  db: DatabaseFake;
+  jobId: string;
+  componentPath: string;
+  functionPath: FunctionPath;
+  args: Value;
+  name: string;
+};
+
+/** Decides when a due scheduled function starts: calls `start` (convex-test's own) when it may. */
+export type ScheduledFunctionRunner = (
+  job: ScheduledFunctionStart,
+  start: (job: ScheduledFunctionStart) => Promise<void>,
+) => Promise<void>;
+
 export interface ConvexTestInternals {
   DatabaseFake: { new (schema: null, componentPath: string): DatabaseFake; prototype: DatabaseFake };
   TransactionManager: { new (limits?: unknown): TransactionManager; prototype: TransactionManager };
   convexGlobalStorage: AsyncLocalStorage<ConvexGlobal>;
   getConvexGlobal: () => ConvexGlobal;
   executionContextStorage: AsyncLocalStorage<ExecutionContext>;
-  runScheduledFunction: (job: {
-    db: DatabaseFake;
-    jobId: string;
-    componentPath: string;
-    functionPath: FunctionPath;
-    args: Value;
-    name: string;
-  }) => Promise<void>;
+  /** Starts a scheduled function now (through the runner, if one is set). */
+  runScheduledFunction: (job: ScheduledFunctionStart) => Promise<void>;
+  /** Makes every start of a scheduled function go through `runner` (added by `convexTestHook.ts`). */
+  setScheduledFunctionRunner: (runner: ScheduledFunctionRunner | null) => void;
   frameworkSetTimeout: (callback: () => void, ms: number) => unknown;
   tableNameFromId: (id: string) => string | null;
   /** Whether `doc` satisfies one condition of an index range (convex-test's own semantics). */
@@ -220,6 +232,7 @@ function shapeProblems(internals: ConvexTestInternals): string[] {
   if (internals.evaluateFieldPath("a", probe) !== 1) problems.push("evaluateFieldPath no longer reads fields");
   expectFunction("", internals.getConvexGlobal, "getConvexGlobal");
   expectFunction("", internals.runScheduledFunction, "runScheduledFunction");
+  expectFunction("", internals.setScheduledFunctionRunner, "setScheduledFunctionRunner");
   expectFunction("", internals.frameworkSetTimeout, "frameworkSetTimeout");
   expectFunction("convexGlobalStorage", internals.convexGlobalStorage.run.bind(internals.convexGlobalStorage), "run");
   expectFunction(

@@ -17,7 +17,9 @@
  *   starts (scheduled functions, an action's mutations) inherits it;
  * - durability for actions: an action's `ctx.runMutation` (and scheduler
  *   calls) return only once the durability barrier (`setDurabilityBarrier`,
- *   the journal's fsync) says the commit is on disk.
+ *   the journal's fsync) says the commit is on disk;
+ * - scheduled functions start only when one of `scheduledSlots` is free
+ *   (`scheduledSlots.ts`: at most N at once, as on Convex).
  *
  * Requires the loader hook of `convexTestHook.ts` (see `cli.ts`).
  */
@@ -33,9 +35,16 @@ import { convexToJson, type JSONValue, type Value } from "convex/values";
 import { MAX_FUNCTION_NAME_LENGTH } from "../limits";
 import { formatLogLine, log } from "../log";
 import { discoverComponents } from "./components";
-import { convexTestInternals, type ConvexGlobal, type DatabaseFake, type Doc } from "./convexTestInternals";
+import {
+  convexTestInternals,
+  type ConvexGlobal,
+  type DatabaseFake,
+  type Doc,
+  type ScheduledFunctionStart,
+} from "./convexTestInternals";
 import { displayFunctionName, functionNameTooLong } from "./functionPath";
 import { TransactionGate } from "./gate";
+import { DEFAULT_MAX_SCHEDULED_CONCURRENCY, ScheduledSlots, type SlotRequest } from "./scheduledSlots";
 import { convexTestModuleMap, findFunctionModules, importFile, type ModuleFile } from "./modules";
 import {
   buildSortedIndexes,
@@ -147,6 +156,8 @@ export type EngineOptions = {
   projectDir: string;
   /** Enforce Convex's per-transaction limits (reads, writes, scheduled functions). Default true. */
   transactionLimits?: boolean;
+  /** How many scheduled functions and cron runs may run at once (default `DEFAULT_MAX_SCHEDULED_CONCURRENCY`). */
+  maxScheduledConcurrency?: number;
 };
 
 type CallContext = {
@@ -193,6 +204,8 @@ export class Engine {
   private readonly internals = convexTestInternals();
   private readonly calls = new AsyncLocalStorage<CallContext>();
   private readonly gate = new TransactionGate();
+  /** The slots scheduled functions and cron runs share (`scheduledSlots.ts`). */
+  readonly scheduledSlots: ScheduledSlots;
   private readonly commitListeners = new Set<CommitListener>();
   private durabilityBarrier: DurabilityBarrier = () => undefined;
   private totals: UsageTotals = { ...NO_USAGE };
@@ -205,6 +218,7 @@ export class Engine {
   private constructor(options: EngineOptions) {
     this.projectDir = path.resolve(options.projectDir);
     this.convexDir = path.join(this.projectDir, "convex");
+    this.scheduledSlots = new ScheduledSlots(options.maxScheduledConcurrency ?? DEFAULT_MAX_SCHEDULED_CONCURRENCY);
   }
 
   /** Loads the app in `options.projectDir` and returns a ready engine. */
@@ -264,6 +278,9 @@ export class Engine {
       afterTransaction: () => this.gate.release(),
       transactionEnded: ({ committed, usage }) => this.countTransaction(committed, usage),
     });
+    this.internals.setScheduledFunctionRunner((job, start) =>
+      this.scheduledSlots.run(slotRequest(job), () => start(job)),
+    );
     // convex-test keeps its state in an AsyncLocalStorage; read it from inside a (read-only) call.
     await this.t.query(() => {
       this.convex = this.internals.getConvexGlobal();
@@ -731,6 +748,18 @@ async function registerFunctions(modules: ModuleFile[], dir: string): Promise<Ma
     }
   }
   return functions;
+}
+
+/** A due scheduled function as it waits for a slot: due at its document's `scheduledTime`; not wanted once canceled. */
+function slotRequest(job: ScheduledFunctionStart): SlotRequest {
+  const arrivedAt = Date.now();
+  // The committed document (the transaction that scheduled it may not have committed yet: then it is due now).
+  const stored = () => job.db._documents[job.jobId];
+  return {
+    name: job.componentPath ? `${job.componentPath}/${job.name}` : job.name,
+    scheduledTime: () => (stored()?.scheduledTime as number | undefined) ?? arrivedAt,
+    wanted: () => (stored()?.state as { kind: string } | undefined)?.kind !== "canceled",
+  };
 }
 
 async function importDefault(...candidates: string[]): Promise<unknown> {

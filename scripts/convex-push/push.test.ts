@@ -139,7 +139,14 @@ describe("npx convex deploy --yes, against the stand-in", () => {
     expect(nodeModules).toEqual([]);
     const entryPoints = modules.map((m) => m.path).filter((p) => !p.startsWith("_deps/"));
     expect(entryPoints).toEqual(
-      expect.arrayContaining(["generationJobs.js", "batches.js", "admission.js", "aiGeneration.js", "crons.js", "auth.config.js"]),
+      expect.arrayContaining([
+        "generationJobs.js",
+        "batches.js",
+        "admission.js",
+        "aiGeneration.js",
+        "crons.js",
+        "auth.config.js",
+      ]),
     );
   });
 

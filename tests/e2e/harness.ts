@@ -13,7 +13,7 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
-import { startLocalConvex, type LocalConvexProcess } from "../../local-convex/index";
+import { startLocalConvex, type LocalConvexProcess } from "local-convex";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -70,16 +70,19 @@ export async function startWeb(
   };
 }
 
-/** local-convex with the directive model, the production web app with the local sign-in enabled (as `npm run dev` does), and Chromium. */
-export async function startApp(): Promise<App> {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run \`npx tsx scripts/ensure-browser.ts\`.`);
-
+/**
+ * local-convex with the directive model, the production web app with the local sign-in enabled (as `npm run dev`
+ * does), and Chromium. `maxScheduledConcurrency`: scheduled functions at once (default: local-convex's, 10, as on
+ * Convex Starter).
+ */
+export async function startApp({ maxScheduledConcurrency }: { maxScheduledConcurrency?: number } = {}): Promise<App> {
   const webPort = await freePort();
   const issuer = `http://127.0.0.1:${webPort}`;
   const backend = await startLocalConvex({
     env: { LOCAL_AUTH_ISSUER: issuer },
     preload: [path.join(ROOT, "tests/support/preload-directive-model.ts")],
     cronSpeed: 60,
+    maxScheduledConcurrency,
     startTimeoutMs: 60_000,
   });
   let web: WebApp;
@@ -97,7 +100,30 @@ export async function startApp(): Promise<App> {
     await backend.close();
     throw error;
   }
-  const browser = await chromium.launch({
+  let browser: Browser;
+  try {
+    browser = await launchChromium();
+  } catch (error) {
+    await web.close();
+    await backend.close();
+    throw error;
+  }
+  return {
+    baseURL: issuer,
+    backend,
+    browser,
+    async close() {
+      await browser.close();
+      await web.close();
+      await backend.close();
+    },
+  };
+}
+
+/** The system Chromium, headless, as the suites run it. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run \`npx tsx scripts/ensure-browser.ts\`.`);
+  return await chromium.launch({
     executablePath: CHROMIUM,
     args: [
       "--no-sandbox",
@@ -109,16 +135,6 @@ export async function startApp(): Promise<App> {
       "--no-first-run",
     ],
   });
-  return {
-    baseURL: issuer,
-    backend,
-    browser,
-    async close() {
-      await browser.close();
-      await web.close();
-      await backend.close();
-    },
-  };
 }
 
 export async function freePort(): Promise<number> {

@@ -128,3 +128,69 @@ describe("what users see", () => {
     expect(await edsger.page.getByRole("heading", { level: 2 }).first().innerText()).not.toBe(first);
   });
 });
+
+describe("safe by default", () => {
+  /** `next` values that name another site once a browser reads them (tabs and line breaks dropped, `\` read as `/`);
+   * `safeNextPath`'s unit test has many more. The last one is on this site and is kept. */
+  const NEXT = {
+    withJavaScript: ["/%09/evil.example", "/%0A/evil.example", "/%5C/evil.example"],
+    withoutJavaScript: ["/%09/evil.example"],
+    onSite: "/my-questions%3Ftopic%3DKept",
+  };
+
+  test("after signing in, a `next` that points off-site stays on this site, with and without JavaScript", async () => {
+    const origin = new URL(suite.app.baseURL).origin;
+    let users = 0;
+    for (const javaScriptEnabled of [true, false]) {
+      const values = javaScriptEnabled ? NEXT.withJavaScript : NEXT.withoutJavaScript;
+      for (const next of [...values, NEXT.onSite]) {
+        const context = await suite.app.browser.newContext({ baseURL: suite.app.baseURL, javaScriptEnabled });
+        const page = await context.newPage();
+        suite.track(page);
+        const offSite: string[] = [];
+        await context.route(
+          (url) => url.hostname.endsWith("evil.example"),
+          async (route) => {
+            offSite.push(route.request().url());
+            await route.abort();
+          },
+        );
+        await page.goto(`/sign-in?next=${next}`);
+        await page.getByLabel("Display name").fill(`Redirected ${++users}`);
+        await page.getByRole("button", { name: "Continue" }).click();
+        const expected = next === NEXT.onSite ? "/my-questions?topic=Kept" : "/";
+        await page.waitForURL((url) => url.origin === origin && `${url.pathname}${url.search}` === expected, {
+          waitUntil: "commit",
+        });
+        expect(offSite, `next=${next}, JavaScript ${javaScriptEnabled ? "on" : "off"}`).toEqual([]);
+      }
+    }
+  });
+
+  test("pages carry a nonce'd CSP that lets the backend's WebSocket through: a job streams with nothing blocked", async () => {
+    const grace = await signIn("Policy");
+    const response = await grace.page.goto("/my-questions");
+    const policy = response!.headers()["content-security-policy"] ?? "";
+    const backend = new URL(suite.app.backend.url);
+    expect(policy).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/]+=*' 'strict-dynamic'/);
+    expect(policy).toContain(`connect-src 'self' ${backend.origin} ws://${backend.host}`);
+    expect(response!.headers()["permissions-policy"]).toContain("microphone=()");
+
+    await grace.generate("Policed topic [[count:3]] [[pace:10]]");
+    await grace.expectRunning(0, 30_000);
+    await expect.poll(() => grace.questions.count()).toBe(3);
+    expect(grace.cspViolations).toEqual([]);
+
+    // The policy is enforced: injected markup's inline script (an event handler) does not run, and the console says why.
+    const ran = await grace.page.evaluate(() => {
+      const injected = document.createElement("div");
+      injected.setAttribute("onclick", "window.__injected = true");
+      document.body.append(injected);
+      injected.click();
+      return "__injected" in window;
+    });
+    expect(ran).toBe(false);
+    await expect.poll(() => grace.cspViolations.length).toBe(1);
+    grace.cspViolations.splice(0); // expected: not a failure of this test
+  });
+});

@@ -142,6 +142,37 @@ describe("server away", () => {
     await visible(linus.page.getByText("Can't load this generation until the server answers."), 10_000);
   });
 
+  test("a submit made while the server was away starts one job once it is back, and the form closes", async () => {
+    const alan = await signIn("Alan");
+    let blocked = true;
+    const silent: WebSocketRoute[] = [];
+    await alan.page.routeWebSocket(SYNC_SOCKET, (ws) => {
+      if (blocked) return void silent.push(ws); // accepted, never answered
+      ws.connectToServer();
+    });
+    await alan.page.reload();
+    await visible(alan.serverAway, 10_000);
+    await alan.startTyping("Reconnect topic [[count:3]] [[pace:10]]");
+    await alan.submit();
+    await visible(alan.modal.getByRole("alert").getByText(/Can't reach the server\. Your prompt is kept/), 15_000);
+
+    // The server comes back: the client resends the queued request, and the job starts.
+    blocked = false;
+    await Promise.all(silent.splice(0).map((ws) => ws.close()));
+    await visible(alan.toast("Generation started"), 20_000);
+    // The warning said "try again": doing so while the form is still up must not make a second job.
+    const leftOpen = await alan.modal.waitFor({ state: "hidden", timeout: 3000 }).then(
+      () => false,
+      () => true,
+    );
+    if (leftOpen) await alan.submit();
+    await alan.expectRunning(0, 30_000);
+    await alan.gotoMyQuestions();
+    await expect.poll(() => alan.questions.count()).toBe(3);
+    expect(new Set(await questionTexts(alan)).size).toBe(3);
+    expect(leftOpen).toBe(false);
+  });
+
   test("a connection lost after loading: the page keeps what it had, the banner says it is retrying, and goes once it is back", async () => {
     const margaret = await signIn("Margaret");
     let blocked = false;

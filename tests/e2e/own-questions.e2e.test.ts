@@ -44,6 +44,45 @@ describe("owning questions", () => {
     expect(await ada.questions.count()).toBe(5);
   });
 
+  test("an edit is never changed silently: case twins refused, a removed answer must be chosen again, line breaks kept", async () => {
+    const barbara = await signIn("Barbara");
+    await generated(barbara, "Careful topic", 5);
+    await barbara.gotoMyQuestions();
+    await barbara.questionCard("Careful topic question 1").getByRole("button", { name: "Edit" }).click();
+    const dialog = barbara.page.getByRole("dialog", { name: "Edit question" });
+    await visible(dialog);
+    const save = dialog.getByRole("button", { name: "Save" });
+    const option = (n: number) => dialog.getByLabel(`Option ${n}`, { exact: true });
+
+    const first = await option(1).inputValue();
+    await option(2).fill(first.toUpperCase());
+    await save.click();
+    await visible(dialog.getByRole("alert").getByText(/^Options 1 and 2 differ only in case/));
+    await option(2).fill("A different option");
+
+    await dialog.getByLabel("Question", { exact: true }).fill("\u200B\u200D\u2060");
+    await save.click();
+    await visible(
+      dialog.getByRole("alert").getByText("The question has only invisible characters (like zero-width spaces)."),
+    );
+    await dialog.getByLabel("Question", { exact: true }).fill("Careful: line one\nline two");
+
+    const answer = dialog.locator("input[type=radio]:checked");
+    const right = Number((await answer.getAttribute("aria-label"))!.match(/Option (\d+)/)![1]);
+    await dialog.getByRole("button", { name: `Remove option ${right}` }).click();
+    expect(await answer.count()).toBe(0);
+    await visible(dialog.getByText("No option is marked as the right answer. Choose one."));
+    await save.click();
+    await visible(dialog.getByRole("alert").getByText("Choose which option is the right answer before saving."));
+    await dialog.getByLabel("Option 1 is the right answer").check();
+    await save.click();
+    await hidden(dialog);
+
+    const edited = barbara.questionCard(/^Careful: line one/);
+    expect(await edited.getByRole("heading", { level: 3 }).innerText()).toBe("Careful: line one\nline two");
+    expect(await edited.getByRole("listitem").count()).toBe(3);
+  });
+
   test("delete one with Undo, suspend one (no longer due), and delete a selection", async () => {
     const grace = await signIn("Grace");
     await generated(grace, "Deletable topic");

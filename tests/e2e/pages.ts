@@ -3,16 +3,31 @@
  * app, by role and accessible name, as a screen reader would. The tests say
  * what the user does; these say how.
  */
-import type { Browser, BrowserContextOptions, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from "playwright-core";
 
 /** Waits until `locator` is visible (or hidden). playwright-core has no `expect`; vitest's `expect.poll` covers the rest. */
 export const visible = (locator: Locator, timeout = 15_000) => locator.first().waitFor({ state: "visible", timeout });
 export const hidden = (locator: Locator, timeout = 15_000) => locator.first().waitFor({ state: "hidden", timeout });
 
+/**
+ * What the Content-Security-Policy blocked in `target` (a context: all its
+ * pages from the start), as Chromium reports it in the console; fills as it
+ * happens.
+ */
+export function cspViolations(target: BrowserContext | Page): string[] {
+  const found: string[] = [];
+  target.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) found.push(message.text());
+  });
+  return found;
+}
+
 export class App {
   private constructor(
     readonly page: Page,
     readonly baseURL: string,
+    /** CSP violations reported in this user's pages (`cspViolations`). */
+    readonly cspViolations: string[],
   ) {}
 
   /** A new browser context (its own cookies), signed in with the local sign-in. */
@@ -23,12 +38,13 @@ export class App {
     options: BrowserContextOptions = {},
   ): Promise<App> {
     const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 }, ...options });
+    const violations = cspViolations(context);
     const page = await context.newPage();
     await page.goto("/sign-in");
     await page.getByLabel("Display name").fill(name);
     await page.getByRole("button", { name: "Continue" }).click();
     await page.waitForURL(`${baseURL}/`);
-    const app = new App(page, baseURL);
+    const app = new App(page, baseURL, violations);
     await visible(app.badge);
     return app;
   }

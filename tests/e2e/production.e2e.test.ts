@@ -7,9 +7,14 @@
  *   the log, sessions under a day, and sign-out revoking the session itself;
  * - Clerk keys: Clerk's sign-in renders (with a test key, no Clerk servers
  *   needed), and the local sign-in is off.
+ * In every mode pages carry a Content-Security-Policy (a fresh nonce per
+ * request) and a Permissions-Policy, and in Chromium the sign-in page loads
+ * with nothing blocked (Clerk's script included).
  */
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startWeb, type WebApp } from "./harness";
+import { launchChromium, startWeb, type WebApp } from "./harness";
+import { cspViolations } from "./pages";
 
 const SESSION_COOKIE = "qj_local_session";
 const DAY_SECONDS = 24 * 60 * 60;
@@ -28,6 +33,53 @@ async function signIn(web: WebApp, name: string) {
 
 const get = (web: WebApp, path: string, cookie?: string | null) =>
   fetch(`${web.url}${path}`, { redirect: "manual", headers: cookie ? { cookie } : {} });
+
+const signOut = (web: WebApp, cookie?: string | null) =>
+  fetch(`${web.url}/api/local-auth/sign-out`, { method: "POST", headers: cookie ? { cookie } : {} });
+
+let browser: Browser | undefined;
+afterAll(async () => await browser?.close());
+
+/**
+ * `/sign-in` in Chromium: its policy headers, what the CSP blocked (nothing,
+ * or the test fails), and the URLs of the requests to `host` (answered with
+ * an error: no network here).
+ */
+async function signInPageInChromium(
+  web: WebApp,
+  { host, cookies = {} }: { host?: string; cookies?: Record<string, string> } = {},
+) {
+  browser ??= await launchChromium();
+  const context = await browser.newContext();
+  try {
+    await context.addCookies(Object.entries(cookies).map(([name, value]) => ({ name, value, url: web.url })));
+    const blocked = cspViolations(context);
+    const requested: string[] = [];
+    if (host)
+      await context.route(`https://${host}/**`, async (route) => {
+        requested.push(route.request().url());
+        await route.abort();
+      });
+    const page = await context.newPage();
+    const response = await page.goto(`${web.url}/sign-in`);
+    await page.waitForLoadState("networkidle");
+    const headers = response!.headers();
+    const scriptsWithoutNonce = await page.$$eval("script", (scripts) => scripts.filter((s) => !s.nonce).length);
+    return { headers, blocked, requested, scriptsWithoutNonce };
+  } finally {
+    await context.close();
+  }
+}
+
+/** The CSP's directives by name. */
+function directives(policy: string | undefined): Map<string, string[]> {
+  return new Map(
+    (policy ?? "").split(";").map((directive) => {
+      const [name, ...sources] = directive.trim().split(/\s+/);
+      return [name!, sources] as const;
+    }),
+  );
+}
 
 describe("with the local sign-in enabled (what npm run dev sets)", () => {
   let web: WebApp;
@@ -118,6 +170,31 @@ describe("with no Clerk keys and no flag (a production deploy as is)", () => {
     expect(home.headers.get("location")).toMatch(/\/sign-in$/);
   });
 
+  test("sign-out is off too: 404 and no Set-Cookie, with or without a cookie", async () => {
+    for (const cookie of [null, earlierCookie]) {
+      const response = await signOut(web, cookie);
+      expect(response.status).toBe(404);
+      expect(response.headers.get("set-cookie")).toBeNull();
+    }
+  });
+
+  test("in Chromium the sign-in page loads under its CSP (a nonce on every script) with nothing blocked", async () => {
+    const first = await signInPageInChromium(web);
+    const policy = directives(first.headers["content-security-policy"]);
+    expect(policy.get("script-src")).toEqual(expect.arrayContaining(["'self'", "'strict-dynamic'"]));
+    expect(policy.get("script-src")!.some((source) => /^'nonce-[A-Za-z0-9+/]+=*'$/.test(source))).toBe(true);
+    expect(policy.get("script-src")).not.toContain("'unsafe-inline'");
+    expect(policy.get("connect-src")).toEqual(["'self'", "http://127.0.0.1:9", "ws://127.0.0.1:9"]);
+    expect(policy.get("object-src")).toEqual(["'none'"]);
+    expect(policy.get("frame-ancestors")).toEqual(["'none'"]);
+    expect(first.headers["permissions-policy"]).toContain("camera=()");
+    expect(first.scriptsWithoutNonce).toBe(0);
+    expect(first.blocked).toEqual([]);
+    // A fresh nonce per request.
+    const second = await signInPageInChromium(web);
+    expect(second.headers["content-security-policy"]).not.toBe(first.headers["content-security-policy"]);
+  });
+
   test("nothing warns about the local sign-in, because it is off", () => {
     expect(web.output.join("")).not.toContain("ENABLE_LOCAL_SIGN_IN is set");
   });
@@ -153,5 +230,26 @@ describe("in Clerk mode", () => {
   test("the local sign-in is off", async () => {
     expect((await signIn(web, "alice")).status).toBe(404);
     expect((await get(web, "/api/local-auth/token")).status).toBe(404);
+    const out = await signOut(web);
+    expect(out.status).toBe(404);
+    expect(out.headers.get("set-cookie") ?? "").not.toContain(SESSION_COOKIE);
+  });
+
+  test("in Chromium the sign-in page loads Clerk's script under the CSP, with nothing blocked", async () => {
+    // A development key makes a browser without Clerk's dev-browser cookie go to Clerk for one first (no network here).
+    const { headers, blocked, requested, scriptsWithoutNonce } = await signInPageInChromium(web, {
+      host: "clerk.recall.test",
+      cookies: { __clerk_db_jwt: "dvb_offline" },
+    });
+    const policy = directives(headers["content-security-policy"]);
+    expect(policy.get("script-src")).toEqual(expect.arrayContaining(["'strict-dynamic'"]));
+    expect(policy.get("connect-src")).toEqual(
+      expect.arrayContaining(["clerk.recall.test", "http://127.0.0.1:9", "ws://127.0.0.1:9"]),
+    );
+    expect(policy.get("frame-ancestors")).toEqual(["'none'"]);
+    expect(headers["permissions-policy"]).toContain("camera=()");
+    expect(requested.some((url) => /clerk.*\.js/.test(url))).toBe(true);
+    expect(scriptsWithoutNonce).toBe(0);
+    expect(blocked).toEqual([]);
   });
 });

@@ -2,13 +2,14 @@
  * What every browser suite sets up the same way: one app for the file
  * (`startApp`: the local backend, `next start` and Chromium), a new user per
  * `signIn`, and, when a test fails, a full-page screenshot of each page it
- * opened in `test-results/e2e/`. Every page is closed after its test.
+ * opened in `test-results/e2e/`. Every page is closed after its test. A test
+ * fails when the Content-Security-Policy blocked anything in its pages.
  */
 import { mkdirSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { startApp, type App as RunningApp } from "./harness";
-import { App } from "./pages";
+import { App, cspViolations } from "./pages";
 
 const SCREENSHOTS = "test-results/e2e";
 
@@ -21,14 +22,15 @@ export type BrowserSuite = {
   track: (page: Page) => void;
 };
 
-/** Registers the file's hooks; call once at the top of a test file. */
-export function browserSuite(): BrowserSuite {
+/** Registers the file's hooks; call once at the top of a test file. `options` go to `startApp`. */
+export function browserSuite(options: Parameters<typeof startApp>[0] = {}): BrowserSuite {
   let app: RunningApp | undefined;
   const pages: Page[] = [];
+  const violations: string[][] = [];
   let users = 0;
 
   beforeAll(async () => {
-    app = await startApp();
+    app = await startApp(options);
   });
   afterAll(async () => {
     await app?.close();
@@ -44,6 +46,8 @@ export function browserSuite(): BrowserSuite {
       );
     }
     await Promise.all(pages.splice(0).map((page) => page.context().close()));
+    const blocked = violations.splice(0).flat();
+    if (blocked.length > 0) throw new Error(`The Content-Security-Policy blocked:\n${blocked.join("\n")}`);
   });
 
   const running = () => {
@@ -57,10 +61,12 @@ export function browserSuite(): BrowserSuite {
     signIn: async (name, options = {}) => {
       const user = await App.signIn(running().browser, running().baseURL, `${name} ${++users}`, options);
       pages.push(user.page);
+      violations.push(user.cspViolations);
       return user;
     },
     track: (page) => {
       pages.push(page);
+      violations.push(cspViolations(page));
     },
   };
 }

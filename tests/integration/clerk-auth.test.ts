@@ -8,7 +8,7 @@
 import { ConvexHttpClient } from "convex/browser";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { api } from "../../convex/_generated/api";
-import { startLocalConvex, type LocalConvexProcess } from "../../local-convex/index";
+import { startLocalConvex, type LocalConvexProcess } from "local-convex";
 import { startClerkIssuer, type ClerkIssuer } from "../support/clerkIssuer";
 
 let clerk: ClerkIssuer;

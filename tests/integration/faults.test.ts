@@ -15,8 +15,13 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { api } from "../../convex/_generated/api";
 import type { Id } from "../../convex/_generated/dataModel";
 import type { PublicJob, QuestionDoc } from "../../lib/validators";
-import { startLocalConvex, type LocalConvexProcess } from "../../local-convex/index";
-import { startTestIssuer, type TestIssuer } from "../../local-convex/test/issuer";
+import {
+  DEFAULT_MAX_SCHEDULED_CONCURRENCY,
+  startLocalConvex,
+  startTestIssuer,
+  type LocalConvexProcess,
+  type TestIssuer,
+} from "local-convex";
 import { markdownTable } from "../support/markdownTable";
 import { isFinishedStatus } from "../../lib/jobs";
 
@@ -37,6 +42,8 @@ beforeAll(async () => {
     env: { LOCAL_AUTH_ISSUER: issuer.issuer },
     preload: [PRELOAD],
     cronSpeed: CRON_SPEED,
+    // As on Convex Starter: no case here runs more than a few jobs at once, so none waits for a slot.
+    maxScheduledConcurrency: DEFAULT_MAX_SCHEDULED_CONCURRENCY,
   });
 }, 60_000);
 

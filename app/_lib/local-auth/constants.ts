@@ -22,12 +22,28 @@ export const MAX_DISPLAY_NAME_LENGTH = 40;
 
 export const SIGN_IN_PATH = "/sign-in";
 
+/** An origin no request has: `safeNextPath` resolves a path against it and keeps it only if it stays there. */
+const PROBE_ORIGIN = "http://next-path.invalid";
+
 /**
- * Where to go after signing in: only a path on this site (never `//host` or
- * an absolute URL, so the sign-in page cannot be used as an open redirect).
+ * Where to go after signing in: a path on this site, as the browser will read
+ * it, or "/". Resolved the way a browser resolves a link (which drops tabs and
+ * line breaks, reads `\` as `/`, and collapses `/./`), it must stay on this
+ * origin and must not start with `//`, so `/%09/evil.example`, `/\evil.example`
+ * or `/.//evil.example` cannot make the sign-in an open redirect. Control
+ * characters and backslashes are refused outright. The sign-in page itself is
+ * never a destination.
  */
 export function safeNextPath(raw: string | null | undefined): string {
-  if (!raw || !raw.startsWith("/") || raw.startsWith("//") || raw.startsWith("/\\")) return "/";
-  if (raw === SIGN_IN_PATH || raw.startsWith(`${SIGN_IN_PATH}/`) || raw.startsWith(`${SIGN_IN_PATH}?`)) return "/";
-  return raw;
+  if (!raw || !raw.startsWith("/") || /[\u0000-\u001F\u007F\\]/.test(raw)) return "/";
+  let url: URL;
+  try {
+    url = new URL(raw, PROBE_ORIGIN);
+  } catch {
+    return "/";
+  }
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  if (url.origin !== PROBE_ORIGIN || !path.startsWith("/") || path.startsWith("//")) return "/";
+  if (url.pathname === SIGN_IN_PATH || url.pathname.startsWith(`${SIGN_IN_PATH}/`)) return "/";
+  return path;
 }

@@ -29,6 +29,17 @@ export function isHttps(request: Request): boolean {
 
 export const NO_STORE = { "Cache-Control": "no-store" } as const;
 
+/**
+ * A 303 to `path` on this site, as a relative `Location`: a route handler's
+ * `request.url` names the host Next.js listens on (e.g. `localhost`), not the
+ * one the browser used, and a form sent to another origin breaks the session
+ * cookie and the CSP's `form-action 'self'`. `path` must be a safe path
+ * (`safeNextPath`, or one built here).
+ */
+export function seeOther(path: string): NextResponse {
+  return new NextResponse(null, { status: 303, headers: { Location: path, ...NO_STORE } });
+}
+
 /** The answer of every local-auth route while the local sign-in is off (Clerk mode, or not enabled). */
 export function localSignInOff(): NextResponse {
   return NextResponse.json(

@@ -4,6 +4,7 @@
  * `generationOutputSchema` describes), and counting the tokens it used.
  * Pure: unit-tested without a model.
  */
+import { CHARS_PER_TOKEN } from "../../../lib/jobs";
 import type { TokenUsage } from "../../../lib/validators";
 
 type Answer = { plan?: unknown; questions?: unknown };
@@ -50,9 +51,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Characters per token, for estimates (the usual figure for English with these models' tokenizers). */
-const CHARS_PER_TOKEN = 4;
-
 /**
  * The tokens a call used: what the provider reported, or, when it reported
  * nothing (an aborted stream, a provider without usage), an estimate from the
@@ -66,6 +64,12 @@ export class UsageMeter {
   /** Counts a chunk of `streamText`'s `onChunk`. */
   observe(chunk: { type: string; text?: string }): void {
     if (chunk.type === "text-delta" && typeof chunk.text === "string") this.streamedChars += chunk.text.length;
+  }
+
+  /** The tokens used so far, estimated: the prompt and the text streamed. */
+  soFar(): number {
+    const { inputTokens, outputTokens } = this.usage(null);
+    return inputTokens + outputTokens;
   }
 
   usage(reported: { inputTokens?: number; outputTokens?: number } | null): TokenUsage {

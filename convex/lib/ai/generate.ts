@@ -8,6 +8,7 @@
 import { Output, streamText, type StreamTextResult, type ToolSet } from "ai";
 import { JOB_CONFIG } from "../../../lib/constants/jobs";
 import type { TokenUsage } from "../../../lib/validators";
+import { BudgetExceededError } from "../classifyError";
 import { UsageMeter } from "./answerStream";
 import type { ModelChoice } from "./models";
 import { GENERATION_SYSTEM_PROMPT } from "./prompts";
@@ -26,13 +27,20 @@ export function streamAnswer(
   {
     abortSignal,
     onChunk,
-  }: { abortSignal?: AbortSignal; onChunk?: (chunk: { type: string; text?: string }) => void } = {},
+    maxOutputTokens,
+  }: {
+    abortSignal?: AbortSignal;
+    onChunk?: (chunk: { type: string; text?: string }) => void;
+    /** The most the model may write (what the attempt may still spend). */
+    maxOutputTokens?: number;
+  } = {},
 ): AnswerStream {
   let streamError: unknown = undefined;
   const result = streamText({
     model: choice.model,
     maxRetries: choice.maxRetries,
     ...(abortSignal ? { abortSignal } : {}),
+    ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
     timeout: { chunkMs: choice.streamIdleTimeoutMs ?? JOB_CONFIG.STREAM_IDLE_TIMEOUT_MS },
     ...(choice.providerOptions ? { providerOptions: choice.providerOptions } : {}),
     system: GENERATION_SYSTEM_PROMPT,
@@ -53,7 +61,9 @@ export type AnswerStep = { kind: "partial"; value: unknown } | { kind: "wait" } 
  * The reader's side of the generation call while it streams: partial answers
  * one at a time with a deadline, an abort, the tokens used, and the error it
  * ended with. A server that sends nothing at all is given up on after the
- * idle timeout (the SDK's own timeout starts only at the first chunk).
+ * idle timeout (the SDK's own timeout starts only at the first chunk). With
+ * `maxTokens` (what the attempt may spend), the model may write no more than
+ * that less the prompt, and the stream is stopped once it has cost that much.
  */
 export class ModelAnswer {
   private readonly controller = new AbortController();
@@ -62,17 +72,27 @@ export class ModelAnswer {
   private readonly partials: AsyncIterator<unknown>;
   private pending: Promise<IteratorResult<unknown>>;
   private answered = false;
+  private abortReason: unknown = undefined;
   private readonly idleMs: number;
   private readonly silentUntil: number;
 
-  constructor(choice: ModelChoice, prompt: string, now: number = Date.now()) {
+  constructor(
+    choice: ModelChoice,
+    prompt: string,
+    { maxTokens, now = Date.now() }: { maxTokens?: number; now?: number } = {},
+  ) {
     this.meter = new UsageMeter(GENERATION_SYSTEM_PROMPT + prompt);
+    const inputTokens = this.meter.soFar();
     this.stream = streamAnswer(choice, prompt, {
       abortSignal: this.controller.signal,
       onChunk: (chunk) => {
         this.answered = true;
         this.meter.observe(chunk);
+        if (maxTokens !== undefined && this.meter.soFar() > maxTokens) {
+          this.abort(new BudgetExceededError(`The attempt reached the ${maxTokens} tokens it may spend`));
+        }
       },
+      ...(maxTokens !== undefined ? { maxOutputTokens: Math.max(MIN_OUTPUT_TOKENS, maxTokens - inputTokens) } : {}),
     });
     this.partials = this.stream.result.partialOutputStream[Symbol.asyncIterator]();
     this.pending = this.partials.next();
@@ -108,13 +128,15 @@ export class ModelAnswer {
     this.abort();
   }
 
+  /** Ends the stream; with a `reason`, that is what the attempt failed with. */
   abort(reason?: unknown): void {
+    if (reason !== undefined) this.abortReason ??= reason;
     this.controller.abort(reason);
   }
 
-  /** What the stream failed with: the provider's error if it reported one, else `caught`. */
+  /** What the stream failed with: why it was aborted, or the provider's error if it reported one, else `caught`. */
   failure(caught: unknown): unknown {
-    return this.stream.streamError() ?? caught;
+    return this.abortReason ?? this.stream.streamError() ?? caught;
   }
 
   /** Stops reading: a read abandoned by the abort may still reject. */
@@ -142,6 +164,9 @@ export class ModelAnswer {
     return this.meter.usage(reported);
   }
 }
+
+/** Output tokens a call is always allowed (a question or two), however little the attempt has left. */
+const MIN_OUTPUT_TOKENS = 256;
 
 const TIMER = Symbol("timer");
 

@@ -1,7 +1,7 @@
 /**
- * The model's contract for one question: the zod schema given to
- * `streamText` + `Output.array`, so the JSON Schema the provider sees carries
- * the limits and descriptions. Only complete elements that parse against it
+ * The model's contract for one question: part of the zod schema given to
+ * `streamText` + `Output.object`, so the JSON Schema the provider sees carries
+ * the limits and descriptions. Only complete questions that parse against it
  * are saved; `normalizeQuestion` then checks what JSON Schema cannot express.
  *
  * Server-only (zod never reaches the browser). Its shape is the database's

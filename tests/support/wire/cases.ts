@@ -36,7 +36,7 @@ export type WireCase = {
   maxRetries?: number;
   /** The job's code and retry flag; null: no error ever comes. */
   expected: { code: ErrorCode; retryable: boolean } | null;
-  /** Complete questions the element stream yielded before the failure. */
+  /** Complete, usable questions read from the partial answers before the failure. */
   kept: number;
   /** HTTP requests the stand-in received (the SDK's retries included); default 1. */
   requests?: number;

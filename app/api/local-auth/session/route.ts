@@ -7,7 +7,14 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { authMode } from "@/app/_lib/runtime-env";
 import { safeNextPath, SESSION_COOKIE, SIGN_IN_PATH } from "@/app/_lib/local-auth/constants";
-import { isFormPost, isHttps, isSameOriginPost, localSignInOff, NO_STORE } from "@/app/_lib/local-auth/request-guards";
+import {
+  isFormPost,
+  isHttps,
+  isSameOriginPost,
+  localSignInOff,
+  NO_STORE,
+  seeOther,
+} from "@/app/_lib/local-auth/request-guards";
 import { checkDisplayName, createSessionToken, readSession, sessionCookieOptions } from "@/app/_lib/local-auth/session";
 
 export async function GET() {
@@ -32,17 +39,15 @@ export async function POST(request: NextRequest) {
 
   if (!checked.ok) {
     if (form) {
-      const back = new URL(SIGN_IN_PATH, request.url);
-      back.searchParams.set("error", checked.message);
-      if (next !== "/") back.searchParams.set("next", next);
-      return NextResponse.redirect(back, 303);
+      const back = new URLSearchParams({ error: checked.message, ...(next !== "/" ? { next } : {}) });
+      return seeOther(`${SIGN_IN_PATH}?${back.toString()}`);
     }
     return NextResponse.json({ error: checked.message }, { status: 400, headers: NO_STORE });
   }
 
   const token = await createSessionToken(checked.name);
   const response = form
-    ? NextResponse.redirect(new URL(next, request.url), 303)
+    ? seeOther(next)
     : NextResponse.json({ user: { name: checked.name }, next }, { headers: NO_STORE });
   response.cookies.set(SESSION_COOKIE, token, sessionCookieOptions(isHttps(request)));
   return response;
