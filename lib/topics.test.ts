@@ -25,6 +25,10 @@ describe("checkTopicName", () => {
   it("tidies spaces; refuses an empty or too long name", () => {
     expect(checkTopicName("  Spanish   verbs ")).toEqual({ name: "Spanish verbs" });
     expect(checkTopicName(" \n ")).toEqual({ problem: "Give the topic a name." });
+    expect(checkTopicName("\u200B\u200B")).toEqual({ problem: "Give the topic a name." });
+    expect(checkTopicName("Bio\u0000logy")).toEqual({
+      problem: "The topic name contains a control character (U+0000); remove it.",
+    });
     expect(checkTopicName("x".repeat(61))).toEqual({ problem: "A topic name can be at most 60 characters." });
   });
 });

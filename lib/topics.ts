@@ -6,6 +6,7 @@
  * migration (`convex/migrations.ts`); `checkTopicName` checks a name a learner types.
  */
 import { JOB_CONFIG } from "./constants/jobs";
+import { textProblem, trimInvisible } from "./text";
 
 /** "40 questions on", "a quiz about", "flashcards for", "true/false questions about"… */
 const LEAD_IN =
@@ -27,10 +28,12 @@ export function topicKey(name: string): string {
   return normalizeTopic(name).normalize("NFKC").toLowerCase();
 }
 
-/** A topic name a learner typed (a new topic, a rename), spaces tidied, or why it can't be one. */
+/** A topic name a learner typed (a new topic, a rename), spaces and invisible edges tidied, or why it can't be one. */
 export function checkTopicName(name: string): { name: string } | { problem: string } {
-  const tidy = name.replace(/\s+/g, " ").trim();
+  const tidy = trimInvisible(name.replace(/\s+/g, " "));
   if (tidy.length === 0) return { problem: "Give the topic a name." };
+  const problem = textProblem(tidy, "The topic name", { required: true });
+  if (problem) return { problem };
   if (tidy.length > JOB_CONFIG.MAX_TOPIC_LENGTH)
     return { problem: `A topic name can be at most ${JOB_CONFIG.MAX_TOPIC_LENGTH} characters.` };
   return { name: tidy };
