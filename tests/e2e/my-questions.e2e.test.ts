@@ -59,7 +59,7 @@ describe("adding questions", () => {
     await dialog.getByLabel("Topic").fill("Chemistry");
     await dialog.getByLabel("Option 4 is the right answer").check();
     await dialog.getByRole("button", { name: "Add", exact: true }).click();
-    await visible(dialog.getByRole("alert").getByText("The answer can't be empty."));
+    await visible(dialog.getByRole("alert").getByText("Choose which option is the right answer."));
     await dialog.getByLabel("Option 1 is the right answer").check();
     await dialog.getByRole("button", { name: "Add", exact: true }).click();
     await hidden(dialog);
