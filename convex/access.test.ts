@@ -12,6 +12,10 @@ import { api } from "./_generated/api";
 import { asUser, initConvexTest, modules, NOW, tokenIdentifier, useFakeClock, type TestConvex } from "./test.setup";
 import { makeQuestion } from "../tests/support/scriptedModels";
 import { searchFields } from "./lib/searchFields";
+import { sourceContentHash } from "../lib/sources";
+
+/** Alice's stored notes (a ready source); bob begins a source with the same text in the matrix. */
+const ALICE_NOTES = "Alice's secret notes. ".repeat(20).trim();
 
 useFakeClock();
 
@@ -48,7 +52,21 @@ async function seedAlice(t: TestConvex) {
       card: newCard(NOW),
     });
     await ctx.db.insert("topics", { userId: alice, name: "Secrets", lastUsedAt: NOW });
-    return { activeJob, failedJob, questionId };
+    const sourceId = await ctx.db.insert("sources", {
+      userId: alice,
+      name: "Secret notes",
+      kind: "text",
+      contentHash: sourceContentHash(ALICE_NOTES),
+      charCount: ALICE_NOTES.length,
+      chunkCount: 1,
+      status: "ready",
+      sectionCount: 1,
+      createdAt: NOW,
+      lastUsedAt: NOW,
+    });
+    await ctx.db.insert("sourceChunks", { sourceId, index: 0, text: ALICE_NOTES, start: 0 });
+    await ctx.db.insert("sourceSections", { sourceId, index: 0, start: 0, end: ALICE_NOTES.length });
+    return { activeJob, failedJob, questionId, sourceId };
   });
 }
 
@@ -240,6 +258,40 @@ const MATRIX: Record<
     anonymous: { code: "UNAUTHENTICATED" },
     otherUser: { changed: 0, continuing: false },
   },
+  "sources:beginSource": {
+    // Bob's own new upload, even of the same text: alice's source is never offered to him.
+    call: (c) =>
+      c.mutation(api.sources.beginSource, {
+        name: "notes.txt",
+        kind: "text",
+        contentHash: sourceContentHash(ALICE_NOTES),
+        charCount: ALICE_NOTES.length,
+        chunkCount: 1,
+      }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { sourceId: expect.any(String) as unknown, ready: false },
+  },
+  "sources:appendSourceChunks": {
+    call: (c, s) => c.mutation(api.sources.appendSourceChunks, { sourceId: s.sourceId, firstIndex: 0, chunks: ["x"] }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
+  "sources:finishSource": {
+    call: (c, s) => c.mutation(api.sources.finishSource, { sourceId: s.sourceId }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
+  "sources:listMySources": { call: (c) => c.query(api.sources.listMySources, {}), anonymous: [], otherUser: [] },
+  "sources:getSource": {
+    call: (c, s) => c.query(api.sources.getSource, { sourceId: s.sourceId }),
+    anonymous: null,
+    otherUser: null,
+  },
+  "sources:deleteSource": {
+    call: (c, s) => c.mutation(api.sources.deleteSource, { sourceId: s.sourceId }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
   // App configuration, no user data: the same answer for everyone by design (no model in tests).
   "generationJobs:getModelInfo": {
     call: (c) => c.query(api.generationJobs.getModelInfo, {}),
@@ -274,6 +326,27 @@ const snapshot = (t: TestConvex) =>
         .query("topics")
         .withIndex("by_user_name", (q) => q.eq("userId", alice))
         .collect(),
+      sources: await ctx.db
+        .query("sources")
+        .withIndex("by_user_hash", (q) => q.eq("userId", alice))
+        .collect(),
+      sourceParts: await Promise.all(
+        (
+          await ctx.db
+            .query("sources")
+            .withIndex("by_user_hash", (q) => q.eq("userId", alice))
+            .collect()
+        ).map(async ({ _id }) => ({
+          chunks: await ctx.db
+            .query("sourceChunks")
+            .withIndex("by_source_index", (q) => q.eq("sourceId", _id))
+            .collect(),
+          sections: await ctx.db
+            .query("sourceSections")
+            .withIndex("by_source_index", (q) => q.eq("sourceId", _id))
+            .collect(),
+        })),
+      ),
     };
   });
 

@@ -1,6 +1,6 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
-import { publicJobFields, questionFields, vStoredJobPhase } from "../lib/validators";
+import { publicJobFields, questionFields, sectionPlaceFields, sourceFields, vStoredJobPhase } from "../lib/validators";
 
 /**
  * `userId` everywhere is the caller's `tokenIdentifier` (issuer + subject), so
@@ -159,4 +159,39 @@ export default defineSchema({
     .index("by_user_last_used", ["userId", "lastUsedAt"])
     .index("by_user_key", ["userId", "key"])
     .index("by_key", ["key"]),
+
+  /**
+   * A learner's own material (notes, a Markdown or text file, a PDF's text), once per user and text
+   * (`contentHash`). Written by `sources.ts` only: begun `uploading` (`beginSource`), `ready` once
+   * `finishSource` has checked the text whole and written its sections; deleted by `deleteSource`, or
+   * by `discardDraft` when an upload is abandoned. Only ready sources are listed or read.
+   */
+  sources: defineTable(sourceFields)
+    // One source per user and text; a user's sources (the per-user limit).
+    .index("by_user_hash", ["userId", "contentHash"])
+    // The caller's ready sources, most recently used first.
+    .index("by_user_status_used", ["userId", "status", "lastUsedAt"]),
+
+  /**
+   * A source's text in pieces within the document size limit (`SOURCE_CHUNK_CHARS`), written by
+   * `sources.appendSourceChunks` (by `index`, so a retried upload rewrites them) and given their `start`
+   * offset by `finishSource`. Deleted with their source.
+   */
+  sourceChunks: defineTable({
+    sourceId: v.id("sources"),
+    index: v.number(),
+    text: v.string(),
+    /** Offset of the chunk's first character in the source's text; set when the source is finished. */
+    start: v.optional(v.number()),
+  })
+    .index("by_source_index", ["sourceId", "index"])
+    // The chunks holding a span of the text (a section).
+    .index("by_source_start", ["sourceId", "start"]),
+
+  /** The places of a ready source's sections (`sectionSource`), written by `sources.finishSource`; deleted with their source. */
+  sourceSections: defineTable({
+    sourceId: v.id("sources"),
+    index: v.number(),
+    ...sectionPlaceFields,
+  }).index("by_source_index", ["sourceId", "index"]),
 });

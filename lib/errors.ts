@@ -13,6 +13,7 @@ export const APP_ERROR_CODES = [
   "BUDGET_EXCEEDED",
   "NOT_FOUND",
   "INVALID_STATE",
+  "SOURCE_LIMIT",
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 

@@ -263,6 +263,66 @@ export const QUESTION_FLAW_CODES = [
 export const vQuestionFlawCode = literals(...QUESTION_FLAW_CODES);
 export type QuestionFlawCode = Infer<typeof vQuestionFlawCode>;
 
+// ── Sources (a learner's own material) ──────────────────────────────────────
+
+/** What a source was read from: a Markdown file (or pasted Markdown), plain text, or a PDF's text layer. */
+export const SOURCE_KINDS = ["markdown", "text", "pdf"] as const;
+export const vSourceKind = literals(...SOURCE_KINDS);
+export type SourceKind = Infer<typeof vSourceKind>;
+
+/** Where a section of a source is: its heading, its pages (PDFs), and its span of the text (`start` inclusive, `end` exclusive). */
+export const sectionPlaceFields = {
+  heading: v.optional(v.string()),
+  pageStart: v.optional(v.number()),
+  pageEnd: v.optional(v.number()),
+  start: v.number(),
+  end: v.number(),
+};
+export const vSectionPlace = v.object(sectionPlaceFields);
+export type SectionPlace = Infer<typeof vSectionPlace>;
+
+/** A source is `uploading` until `finishSource` has checked its text whole; only then is it `ready` (usable). */
+export const SOURCE_STATUSES = ["uploading", "ready"] as const;
+export const vSourceStatus = literals(...SOURCE_STATUSES);
+export type SourceStatus = Infer<typeof vSourceStatus>;
+
+/** Fields of a source its owner sees (the table adds `userId`, `status`, `chunkCount`). */
+export const publicSourceFields = {
+  /** A file's name, or the first line of pasted text (`MAX_SOURCE_NAME_LENGTH`). */
+  name: v.string(),
+  kind: vSourceKind,
+  /** SHA-256 of its text (`sourceContentHash`): one source per user and hash. */
+  contentHash: v.string(),
+  charCount: v.number(),
+  /** PDFs only: pages, separated in the text by `PAGE_BREAK`. */
+  pageCount: v.optional(v.number()),
+  /** 0 until it is ready. */
+  sectionCount: v.number(),
+  createdAt: v.number(),
+  /** When it was last added or reused (begun again with the same text). */
+  lastUsedAt: v.number(),
+};
+
+export const sourceFields = {
+  userId: v.string(),
+  ...publicSourceFields,
+  status: vSourceStatus,
+  /** How many `sourceChunks` hold its text. */
+  chunkCount: v.number(),
+};
+
+/** A ready source as its owner sees it in a list (its text and sections are read separately). */
+export const vSourceSummary = v.object({ _id: v.id("sources"), ...publicSourceFields });
+export type SourceSummary = Infer<typeof vSourceSummary>;
+
+/** A ready source with the places of its sections, in order. */
+export const vSourceWithSections = v.object({
+  _id: v.id("sources"),
+  ...publicSourceFields,
+  sections: v.array(vSectionPlace),
+});
+export type SourceWithSections = Infer<typeof vSourceWithSections>;
+
 // ── Adding questions ────────────────────────────────────────────────────────
 
 /** One question read from an import file (`lib/importFile.ts`): the line it starts on, and its topic if the file names one. */

@@ -41,6 +41,7 @@ import type * as manageQuestions from "../manageQuestions.js";
 import type * as migrations from "../migrations.js";
 import type * as myQuestions from "../myQuestions.js";
 import type * as review from "../review.js";
+import type * as sources from "../sources.js";
 import type * as topics from "../topics.js";
 
 import type {
@@ -83,6 +84,7 @@ declare const fullApi: ApiFromModules<{
   migrations: typeof migrations;
   myQuestions: typeof myQuestions;
   review: typeof review;
+  sources: typeof sources;
   topics: typeof topics;
 }>;
 

@@ -1,6 +1,7 @@
 /**
  * No page ships zod: the model's schema lives in `convex/` and `lib/` imports
- * nothing from there (ESLint enforces it), so the browser never loads it.
+ * nothing from there (ESLint enforces it), so the browser never loads it. No
+ * page's first load ships PDF.js either: it is imported when a PDF is chosen.
  * Prints each route's first-load JavaScript (the README's table).
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -16,17 +17,18 @@ afterAll(() => web?.close());
 
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
-test("no route's first-load JavaScript contains zod", async () => {
+test("no route's first-load JavaScript contains zod or PDF.js", async () => {
   const routes: RouteBundle[] = await measureRoutes(web);
   console.log(
     `\nFirst-load JavaScript per route (production build)\n${markdownTable(
-      ["route", "chunks", "KB", "KB gzipped", "chunks with zod"],
-      routes.map((r) => [r.route, r.chunks, kb(r.rawBytes), kb(r.gzipBytes), r.zodChunks.length]),
+      ["route", "chunks", "KB", "KB gzipped", "chunks with zod", "with PDF.js"],
+      routes.map((r) => [r.route, r.chunks, kb(r.rawBytes), kb(r.gzipBytes), r.zodChunks.length, r.pdfjsChunks.length]),
       { alignNumbers: true },
     )}`,
   );
   for (const route of routes) {
     expect(route.chunks, route.route).toBeGreaterThan(0);
     expect(route.zodChunks, route.route).toEqual([]);
+    expect(route.pdfjsChunks, route.route).toEqual([]);
   }
 });

@@ -3,13 +3,20 @@
  * gets it: the `<script src>` chunks of the page's HTML (served by `next
  * start`, signed in where the route needs it), their raw and gzipped sizes,
  * and which of them carry zod (its core's `$ZodType` constructor name
- * survives minification). Next.js 16 no longer prints these sizes in its
+ * survives minification) or PDF.js (loaded only when a PDF is chosen). Next.js 16 no longer prints these sizes in its
  * build output, so they are read off the build's own pages.
  */
 import { gzipSync } from "node:zlib";
 import type { WebApp } from "./harness";
 
-export type RouteBundle = { route: string; chunks: number; rawBytes: number; gzipBytes: number; zodChunks: string[] };
+export type RouteBundle = {
+  route: string;
+  chunks: number;
+  rawBytes: number;
+  gzipBytes: number;
+  zodChunks: string[];
+  pdfjsChunks: string[];
+};
 
 /** The routes a visitor can open, with a path that renders each. */
 export const ROUTES = [
@@ -20,6 +27,8 @@ export const ROUTES = [
 ] as const;
 
 const ZOD_MARKER = "$ZodType";
+/** A PDF.js internal id prefix, kept by minification (its worker is a separate file, never in a page's scripts). */
+const PDFJS_MARKER = "pdfjs_internal_id_";
 
 /** Measures every route of `web` (which must have the local sign-in enabled). */
 export async function measureRoutes(web: WebApp): Promise<RouteBundle[]> {
@@ -35,14 +44,16 @@ export async function measureRoutes(web: WebApp): Promise<RouteBundle[]> {
     let rawBytes = 0;
     let gzipBytes = 0;
     const zodChunks: string[] = [];
+    const pdfjsChunks: string[] = [];
     for (const src of sources) {
       if (!cache.has(src)) cache.set(src, await (await fetch(new URL(src, web.url))).text());
       const code = cache.get(src)!;
       rawBytes += Buffer.byteLength(code);
       gzipBytes += gzipSync(code).length;
       if (code.includes(ZOD_MARKER)) zodChunks.push(src);
+      if (code.includes(PDFJS_MARKER)) pdfjsChunks.push(src);
     }
-    results.push({ route, chunks: sources.length, rawBytes, gzipBytes, zodChunks });
+    results.push({ route, chunks: sources.length, rawBytes, gzipBytes, zodChunks, pdfjsChunks });
   }
   return results;
 }

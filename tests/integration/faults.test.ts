@@ -315,11 +315,6 @@ describe("abuse", () => {
 
 describe("model faults: every job ends terminal, with the right code, keeping what it saved", () => {
   const faults: Array<{ name: string; prompt: string; expected: string }> = [
-    {
-      name: "429 on every attempt",
-      prompt: "Busy model [[fail:429]]",
-      expected: "failed RATE_LIMIT retryable, 0 kept",
-    },
     { name: "401 bad key", prompt: "Bad key [[fail:401]]", expected: "failed API_KEY final, 0 kept" },
     {
       name: "connection dropped mid-stream",
@@ -346,19 +341,6 @@ describe("model faults: every job ends terminal, with the right code, keeping wh
     const job = await waitForJob(http, jobId, terminal);
     report(name, expected, describeJob(job));
     await assertQuestionsIntact(http, job);
-  });
-
-  test("429 again on retry: fails again the same way, nothing duplicated", async () => {
-    const { http } = await newUser();
-    const jobId = await http.mutation(api.generationJobs.createJob, { prompt: "Still busy [[fail:429]]" });
-    await waitForJob(http, jobId, terminal);
-    await http.mutation(api.generationJobs.retryJob, { jobId });
-    const job = await waitForJob(http, jobId, (j) => terminal(j) && j.attempts === 2);
-    report(
-      "429 again on retry",
-      "failed RATE_LIMIT retryable, 0 kept, attempt 2",
-      `${describeJob(job)}, attempt ${job.attempts}`,
-    );
   });
 
   test("a dropped connection, then a retry: completes without duplicates", async () => {
@@ -496,6 +478,25 @@ describe("a deployment with no model configured", () => {
     );
     report("no model: failed within 1 s of createJob", "yes", elapsed < 1000 ? "yes" : `no (${elapsed} ms)`);
   }, 60_000); // starts a backend of its own
+});
+
+describe("the provider's 429 (last: it holds every dispatch back for a while)", () => {
+  test("a 429 despite the quota sends the job back to the queue, not to failure; its owner can still cancel it", async () => {
+    const { http } = await newUser();
+    const jobId = await http.mutation(api.generationJobs.createJob, { prompt: "Busy model [[count:6]] [[fail:429]]" });
+    const job = await waitForJob(http, jobId, (j) => j.status === "queued" && j.attempts === 2);
+    report(
+      "429 on the first attempt",
+      "queued again, attempt 2, 0 kept, last attempt requeued",
+      `${job.status} again, attempt ${job.attempts}, ${job.questionsSaved} kept, last attempt ${job.attemptHistory?.at(-1)?.outcome}`,
+    );
+    const { questionsSaved } = await http.mutation(api.generationJobs.cancelJob, { jobId });
+    report(
+      "cancel while it waits",
+      "cancelled, 0 kept",
+      `${(await http.query(api.generationJobs.getJobById, { jobId }))?.status}, ${questionsSaved} kept`,
+    );
+  });
 });
 
 describe("afterwards", () => {
