@@ -11,6 +11,7 @@ import { newCard } from "../lib/fsrs";
 import { api } from "./_generated/api";
 import { asUser, initConvexTest, modules, NOW, tokenIdentifier, useFakeClock, type TestConvex } from "./test.setup";
 import { makeQuestion } from "../tests/support/scriptedModels";
+import { searchFields } from "./lib/searchFields";
 import { sourceContentHash } from "../lib/sources";
 
 /** Alice's stored notes (a ready source); bob begins a source with the same text in the matrix. */
@@ -43,6 +44,7 @@ async function seedAlice(t: TestConvex) {
     });
     const questionId = await ctx.db.insert("questions", {
       ...makeQuestion(0),
+      ...searchFields(makeQuestion(0)),
       userId: alice,
       topic: "Secrets",
       generationJobId: activeJob,
@@ -193,6 +195,42 @@ const MATRIX: Record<
     otherUser: [],
   },
   "myQuestions:listMyTopics": { call: (c) => c.query(api.myQuestions.listMyTopics, {}), anonymous: [], otherUser: [] },
+  "myQuestions:searchMyQuestions": {
+    call: (c) => c.query(api.myQuestions.searchMyQuestions, { search: "scripted option" }),
+    anonymous: { questions: [], more: false },
+    otherUser: { questions: [], more: false },
+  },
+  "addQuestions:createQuestion": {
+    // Bob's own new question (alice's same text is no duplicate of his); alice's data stays as it was.
+    call: (c) => c.mutation(api.addQuestions.createQuestion, { question: makeQuestion(0), topic: "Secrets" }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: expect.any(String),
+  },
+  "addQuestions:previewImport": {
+    call: (c) =>
+      c.query(api.addQuestions.previewImport, { rows: [{ line: 2, question: makeQuestion(0) }], topic: "Secrets" }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { imported: 1, duplicates: 0, duplicateLines: [], invalid: [], topics: ["Secrets"] },
+  },
+  "addQuestions:importQuestions": {
+    call: (c) =>
+      c.mutation(api.addQuestions.importQuestions, {
+        rows: [{ line: 2, question: makeQuestion(0) }],
+        topic: "Secrets",
+      }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { imported: 1, duplicates: 0, duplicateLines: [], invalid: [], topics: ["Secrets"] },
+  },
+  "topics:renameTopic": {
+    call: (c) => c.mutation(api.topics.renameTopic, { topic: "Secrets", name: "Not secret" }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
+  "topics:mergeTopic": {
+    call: (c) => c.mutation(api.topics.mergeTopic, { topic: "Secrets", into: "Secrets" }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
   "review:getReviewQueue": {
     call: (c) => c.query(api.review.getReviewQueue, { now: NOW }),
     anonymous: EMPTY_QUEUE,

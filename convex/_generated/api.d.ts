@@ -8,6 +8,7 @@
  * @module
  */
 
+import type * as addQuestions from "../addQuestions.js";
 import type * as admission from "../admission.js";
 import type * as aiGeneration from "../aiGeneration.js";
 import type * as batches from "../batches.js";
@@ -31,9 +32,11 @@ import type * as lib_env from "../lib/env.js";
 import type * as lib_envVars from "../lib/envVars.js";
 import type * as lib_functions from "../lib/functions.js";
 import type * as lib_questionIntake from "../lib/questionIntake.js";
+import type * as lib_questionListing from "../lib/questionListing.js";
 import type * as lib_questionQuality from "../lib/questionQuality.js";
 import type * as lib_queue from "../lib/queue.js";
 import type * as lib_redact from "../lib/redact.js";
+import type * as lib_searchFields from "../lib/searchFields.js";
 import type * as maintenance from "../maintenance.js";
 import type * as manageQuestions from "../manageQuestions.js";
 import type * as migrations from "../migrations.js";
@@ -42,6 +45,7 @@ import type * as review from "../review.js";
 import type * as settings from "../settings.js";
 import type * as sources from "../sources.js";
 import type * as statistics from "../statistics.js";
+import type * as topics from "../topics.js";
 
 import type {
   ApiFromModules,
@@ -50,6 +54,7 @@ import type {
 } from "convex/server";
 
 declare const fullApi: ApiFromModules<{
+  addQuestions: typeof addQuestions;
   admission: typeof admission;
   aiGeneration: typeof aiGeneration;
   batches: typeof batches;
@@ -73,9 +78,11 @@ declare const fullApi: ApiFromModules<{
   "lib/envVars": typeof lib_envVars;
   "lib/functions": typeof lib_functions;
   "lib/questionIntake": typeof lib_questionIntake;
+  "lib/questionListing": typeof lib_questionListing;
   "lib/questionQuality": typeof lib_questionQuality;
   "lib/queue": typeof lib_queue;
   "lib/redact": typeof lib_redact;
+  "lib/searchFields": typeof lib_searchFields;
   maintenance: typeof maintenance;
   manageQuestions: typeof manageQuestions;
   migrations: typeof migrations;
@@ -84,6 +91,7 @@ declare const fullApi: ApiFromModules<{
   settings: typeof settings;
   sources: typeof sources;
   statistics: typeof statistics;
+  topics: typeof topics;
 }>;
 
 /**

@@ -10,6 +10,7 @@
 //
 // A fourth argument `live-strip` captures only light-live-strip.png (a fresh
 // user: one job paused, one running with its estimate and a question just added);
+// `my-questions` only light-my-questions.png, light-search.png and light-import.png.
 // `statistics` only light-statistics.png and mobile-dark-statistics.png (a fresh
 // user who generated a job and reviewed some of it).
 //
@@ -151,11 +152,60 @@ async function captureStatistics(session) {
   await phone.context().close();
 }
 
+/** An Anki "Notes in Plain Text" export to import: cards with only an answer, a repeated one, a cloze card. */
+const ANKI_FILE = [
+  "#separator:tab",
+  "#html:true",
+  "#deck:Languages::Spanish verbs",
+  "#notetype:Basic",
+  "#columns:Front\tBack\tTags",
+  "#tags column:3",
+  "to eat\tcomer<br><br>Regular -er verb.\tverbs",
+  "to drink\tbeber\tverbs",
+  "to live\tvivir<br><br>Regular -ir verb.\tverbs",
+  "to speak\thablar\tverbs",
+  "to be (lasting)\tser<br><br>Irregular.\tverbs",
+  "to be (a state)\testar\tverbs",
+  "to have\ttener\tverbs",
+  "To eat\tcomer\tverbs",
+  "{{c1::Ir}} means to go.\t\tverbs",
+].join("\n");
+
+/** My Questions as it is, then searched, then the import dialog's preview of an Anki file. */
+async function captureMyQuestions(page) {
+  await page.goto(`${base}/my-questions`);
+  await page.getByRole("article").first().waitFor();
+  await page.mouse.move(0, 0);
+  await shot(page, "light-my-questions");
+  await page.getByRole("searchbox", { name: "Search questions" }).fill("helium");
+  await page.waitForURL(/q=helium/);
+  await page.getByText(/^\d+ (best )?match/).waitFor();
+  await shot(page, "light-search");
+  await page.getByRole("searchbox", { name: "Search questions" }).fill("");
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Import questions" });
+  await dialog
+    .locator("input[type=file]")
+    .setInputFiles({ name: "Spanish verbs.txt", mimeType: "text/plain", buffer: Buffer.from(ANKI_FILE) });
+  await dialog.getByRole("region", { name: "Preview" }).waitFor();
+  await page.setViewportSize({ ...DESKTOP, height: 960 }); // the whole dialog
+  await shot(page, "light-import");
+  await page.setViewportSize(DESKTOP);
+  await page.keyboard.press("Escape");
+}
+
 try {
   if (only === "live-strip") {
     await captureLiveStrip();
   } else if (only === "statistics") {
     await captureStatistics();
+  } else if (only === "my-questions") {
+    const page = await openPage({ colorScheme: "light", viewport: DESKTOP });
+    await generate(page, "NATO phonetic alphabet");
+    await generate(page, "The periodic table: first 20 elements");
+    await waitForIdle(page);
+    await captureMyQuestions(page);
+    await page.context().close();
   } else {
     // ── Data: one finished job, two failures, a cancelled one, one running ──
     const page = await openPage({ colorScheme: "light", viewport: DESKTOP });
@@ -191,9 +241,7 @@ try {
     await page.getByRole("heading", { name: /Questions/ }).waitFor();
     await page.waitForTimeout(1500);
     await shot(page, "light-job-detail");
-    await page.goto(`${base}/my-questions`);
-    await page.getByRole("article").first().waitFor();
-    await shot(page, "light-my-questions");
+    await captureMyQuestions(page);
     await page.getByRole("button", { name: "Generate questions" }).first().click();
     await page.keyboard.type("Photosynthesis: the light and dark reactions, for a biology exam");
     await shot(page, "light-generate");

@@ -124,6 +124,9 @@ export const JOB_CONFIG = {
   /** An active job with no heartbeat for this long is checked by the
    * sweeper: if its action is no longer running, it fails as INTERRUPTED. */
   STALE_JOB_AFTER_MS: 2 * MINUTE,
+  /** A running job whose action is known to be gone (failed, cancelled: a crash, a deploy) is failed
+   * once it has missed two heartbeats (`HEARTBEAT_INTERVAL_MS`), so its slot of the pool frees soon. */
+  DEAD_ACTION_AFTER_MS: 20 * SECOND,
   /** Convex stops any action after 10 minutes; a job silent for longer than
    * that cannot have a live action, whatever its scheduler state says. */
   ACTION_TIMEOUT_MS: 10 * MINUTE,
@@ -195,6 +198,32 @@ export const JOB_CONFIG = {
   DELETED_QUESTION_RETENTION_DAYS: 1,
   /** Longest reason a learner may give when flagging a question as wrong. */
   MAX_FLAG_REASON_LENGTH: 500,
+
+  // ── Adding questions ─────────────────────────────────────────────────────
+  /**
+   * Questions one import may hold. An import is written in one transaction, so it lands whole or not at
+   * all; 1,000 questions cost 1,000 duplicate look-ups and 1,000 inserts, far inside Convex's 4,096 index
+   * reads and 16,000 writes. A larger file is split by the learner (the import dialog says so).
+   */
+  MAX_IMPORT_QUESTIONS: 1000,
+  /** Text one import may hold (UTF-8 bytes of the questions, options, answers and explanations). A question
+   * is stored with its search text, about twice its size, so an import writes at most ~9 MiB of the
+   * transaction's 16 MiB, whatever the script. */
+  MAX_IMPORT_TEXT_BYTES: 4 * 1024 * 1024,
+  /** Largest file the import dialog reads. */
+  MAX_IMPORT_FILE_BYTES: 8 * 1024 * 1024,
+  /** Topics one import may name (each is looked up and upserted in the import's transaction). */
+  MAX_IMPORT_TOPICS: 50,
+
+  // ── Searching ────────────────────────────────────────────────────────────
+  /** Matches a search shows, best first: as many as one selection holds, so "select all" covers them all. */
+  MAX_SEARCH_RESULTS: 100,
+  /** Results read from the search index per search, before the filters the index can't apply (all words,
+   * due, flagged). Convex scans at most 1,024; the best matches come first. */
+  SEARCH_SCAN_LIMIT: 256,
+  /** Longest search text; Convex reads at most 16 terms of it (`MAX_SEARCH_TERMS`). */
+  MAX_SEARCH_LENGTH: 200,
+  MAX_SEARCH_TERMS: 16,
 } as const;
 
 export const DAY_MS = 24 * HOUR;

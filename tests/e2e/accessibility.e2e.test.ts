@@ -60,11 +60,37 @@ describe("accessibility (axe)", () => {
         await user.gotoMyQuestions("?topic=Accessible%20topic");
         await expect.poll(() => user.questions.count()).toBe(5);
         await check("My Questions, filtered by topic");
-        await user.page.getByRole("checkbox").first().check();
+        await user.page.getByRole("checkbox", { name: "Select all shown" }).check();
         await check("My Questions, a selection");
         await user.questions.first().getByRole("button", { name: "Edit" }).click();
         await visible(user.page.getByRole("dialog", { name: "Edit question" }));
         await check("edit dialog open");
+        await user.page.keyboard.press("Escape");
+        await user.page.getByRole("button", { name: "Rename or merge “Accessible topic”" }).click();
+        await user.page.getByRole("menuitem", { name: "Rename topic…" }).click();
+        await visible(user.page.getByRole("dialog", { name: "Rename topic" }));
+        await check("rename topic dialog open");
+        await user.page.keyboard.press("Escape");
+
+        await user.gotoMyQuestions("?q=accessible+question+2");
+        await visible(user.page.getByText(/^\d+ match/));
+        await check("My Questions, a search and its marked words");
+        await user.gotoMyQuestions("?q=nothing+like+this&show=flagged");
+        await visible(user.page.getByText("No question here matches “nothing like this”."));
+        await check("My Questions, a search with no match");
+        await user.page.getByRole("button", { name: "Add a question" }).click();
+        await visible(user.page.getByRole("dialog", { name: "Add a question" }));
+        await check("add question dialog open");
+        await user.page.keyboard.press("Escape");
+        await user.page.getByRole("button", { name: "Import", exact: true }).click();
+        const importDialog = user.page.getByRole("dialog", { name: "Import questions" });
+        await importDialog.locator("input[type=file]").setInputFiles({
+          name: "notes.csv",
+          mimeType: "text/csv",
+          buffer: Buffer.from("question,options,answer\nAccessible topic question 1,a|b,a\nNew one?,a|b,a\n,a|b,a\n"),
+        });
+        await visible(importDialog.getByRole("region", { name: "Preview" }));
+        await check("import dialog, the preview");
         await user.page.keyboard.press("Escape");
 
         await user.page.goto(`/jobs/${jobId}`);
