@@ -28,15 +28,16 @@ export function ExportMenu({ view, questions, viewName }: ExportMenuProps) {
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
-        <Button variant="secondary" disabled={exporting}>
+        {/* Not disabled while exporting: a trigger disabled as its non-modal menu closes never opens it again (Radix). */}
+        <Button variant="secondary" aria-busy={exporting}>
           {exporting ? <Spinner /> : <Download aria-hidden="true" />} Export
         </Button>
       </DropdownMenuTrigger>
       <DropdownMenuContent>
-        <DropdownMenuItem onSelect={() => void exportQuestions("csv", filter, viewName)}>
+        <DropdownMenuItem disabled={exporting} onSelect={() => void exportQuestions("csv", filter, viewName)}>
           CSV (spreadsheet)
         </DropdownMenuItem>
-        <DropdownMenuItem onSelect={() => void exportQuestions("anki", filter, viewName)}>
+        <DropdownMenuItem disabled={exporting} onSelect={() => void exportQuestions("anki", filter, viewName)}>
           Anki (tab-separated text)
         </DropdownMenuItem>
       </DropdownMenuContent>
