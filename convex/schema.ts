@@ -1,6 +1,13 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
-import { publicJobFields, questionFields, sectionPlaceFields, sourceFields, vStoredJobPhase } from "../lib/validators";
+import {
+  publicJobFields,
+  questionFields,
+  sectionPlaceFields,
+  sourceFields,
+  vSourcePlan,
+  vStoredJobPhase,
+} from "../lib/validators";
 
 /**
  * `userId` everywhere is the caller's `tokenIdentifier` (issuer + subject), so
@@ -29,6 +36,12 @@ export default defineSchema({
     quotaTokens: v.optional(v.number()),
     /** Times the provider's 429 sent the job back to the queue (`MAX_RATE_LIMIT_REQUEUES` at most). */
     rateLimitRequeues: v.optional(v.number()),
+    /** A job over a learner's source (`source`): its sections' plan and the step it is on. Each step is one
+     * dispatch of the pool; the job goes back to the queue between steps, its attempt still open. */
+    sourcePlan: v.optional(vSourcePlan),
+    /** When the current dispatch started processing (a source's step; else the attempt's start): how
+     * long it held its slot of the pool. */
+    runStartedAt: v.optional(v.number()),
     /** No longer written or read: left on jobs stored before they were dropped, until
      * `renamePlanningPhase` visits the job or `cleanup` deletes it. Remove once none is left. */
     questionIds: v.optional(v.array(v.id("questions"))),
@@ -45,7 +58,9 @@ export default defineSchema({
     // createJob: same idempotency key, same job.
     .index("by_user_idempotency", ["userId", "idempotencyKey"])
     // migrations.renamePlanningPhase: jobs still in the planning phase's old name.
-    .index("by_phase", ["phase"]),
+    .index("by_phase", ["phase"])
+    // deleteSource: the jobs over a source, by status (one running or paused keeps it).
+    .index("by_source_status", ["source.sourceId", "status"]),
 
   /**
    * A study question with its FSRS card.
@@ -68,7 +83,9 @@ export default defineSchema({
     .index("by_user_review", ["userId", "deletedAt", "suspended", "card.due"])
     .index("by_user_topic_review", ["userId", "topic", "deletedAt", "suspended", "card.due"])
     // cleanup: soft-deleted questions, oldest delete first.
-    .index("by_deleted", ["deletedAt"]),
+    .index("by_deleted", ["deletedAt"])
+    // My Questions filtered by source: live questions written from one source, newest first.
+    .index("by_user_source_live", ["userId", "source.sourceId", "deletedAt", "createdAt"]),
 
   /**
    * Model tokens a user's finished attempts used, per UTC day: what the daily
