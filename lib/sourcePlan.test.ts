@@ -1,7 +1,14 @@
 /** A job's plan over a source: steps from the spread, what each step must reach, where the job shows it is. */
 import { describe, expect, it } from "vitest";
 import { JOB_CONFIG } from "./constants/jobs";
-import { estimateRemainingTokens, estimateStepTokens, jobSourceAt, planSourceJob, stepTarget } from "./sourcePlan";
+import {
+  estimateRemainingTokens,
+  estimateStepTokens,
+  jobSourceAt,
+  planSourceJob,
+  stepTarget,
+  suggestedQuestionCount,
+} from "./sourcePlan";
 import type { JobSource, SectionPlace } from "./validators";
 
 const SOURCE_ID = "k17source" as JobSource["sourceId"];
@@ -80,5 +87,13 @@ describe("estimates", () => {
     expect(half).toBeLessThan(whole);
     expect(estimateStepTokens(job, 1000, 5)).toBe(0);
     expect(whole).toBeLessThan(JOB_CONFIG.MAX_ATTEMPT_TOKENS);
+  });
+});
+
+describe("suggestedQuestionCount", () => {
+  it("suggests a question per stretch of text, within the job's bounds", () => {
+    expect(suggestedQuestionCount(14_000)).toBe(9);
+    expect(suggestedQuestionCount(300)).toBe(JOB_CONFIG.MIN_QUESTIONS);
+    expect(suggestedQuestionCount(300_000)).toBe(JOB_CONFIG.MAX_QUESTIONS);
   });
 });

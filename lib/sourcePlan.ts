@@ -97,3 +97,12 @@ export function estimateRemainingTokens(job: EstimatedJob, systemPromptChars: nu
     total += estimateStepTokens(job, systemPromptChars, step);
   return total;
 }
+
+/** How many questions the Generate form suggests for material of `chars` characters (`CHARS_PER_SUGGESTED_QUESTION`). */
+export function suggestedQuestionCount(chars: number): number {
+  const { MIN_QUESTIONS, MAX_QUESTIONS } = JOB_CONFIG;
+  return Math.min(
+    MAX_QUESTIONS,
+    Math.max(MIN_QUESTIONS, Math.round(chars / SOURCE_CONFIG.CHARS_PER_SUGGESTED_QUESTION)),
+  );
+}

@@ -27,7 +27,10 @@
  * socket, and what reaches `processJob` is what the SDK really throws.
  *
  * Questions are numbered from the job's saved count, so a retry continues
- * the sequence instead of repeating it. `*-once` directives remember, per
+ * the sequence instead of repeating it. A call over a section of a learner's
+ * material (a job over a source; its directives are in the learner's request)
+ * is answered with the sample model's questions from that section, each
+ * quoting it. `*-once` directives remember, per
  * prompt, that they fired (in memory: a restarted backend forgets).
  */
 import { wrapLanguageModel, type LanguageModelMiddleware } from "ai";
@@ -35,6 +38,8 @@ import type { LanguageModelV3, LanguageModelV3StreamPart } from "@ai-sdk/provide
 import { promptText, type StreamStep } from "../../convex/lib/ai/modelStream";
 import type { ModelChoice } from "../../convex/lib/ai/models";
 import { parseGenerationPrompt, parseRequest } from "../../convex/lib/ai/prompts";
+import { sampleSourceQuestions } from "../../convex/lib/ai/sampleSourceQuestions";
+import { parseSectionText } from "../../convex/lib/ai/sourcePrompts";
 import { makeQuestion, questionSteps } from "./scriptedModels";
 import { JOB_CONFIG } from "../../lib/constants/jobs";
 import { startProviderStandIn, wireChoice, wireSteps } from "./wire/providers";
@@ -125,9 +130,14 @@ function directiveScenarios(): (request: WireRequest) => Scenario {
     const already = given.avoid.length;
     const wanted = hasPlan ? given.count : d.count;
     const plan = { topic, questionCount: wanted };
-    const questions = Array.from({ length: wanted }, (_, i) =>
-      makeQuestion(already + i, { question: `${topic} question ${already + i + 1}` }),
-    );
+    // A call over a section of a learner's material: the sample model's questions from it, with real quotes.
+    const section = parseSectionText(prompt);
+    const questions =
+      section !== null
+        ? sampleSourceQuestions(section, wanted, given.avoid)
+        : Array.from({ length: wanted }, (_, i) =>
+            makeQuestion(already + i, { question: `${topic} question ${already + i + 1}` }),
+          );
     /** The first `after` questions (counting saved ones), half of the next, then `then`. */
     const upTo = (after: number, then: StreamStep[] = []) =>
       wireSteps(
