@@ -6,7 +6,8 @@
  *
  *   [[count:N]]          questions in the plan (default 5)
  *   [[pace:MS]]          time between questions (default 100 ms; keep it under
- *                        the 1 s idle timeout, or the job fails as a hang)
+ *                        the 1 s idle timeout, or the job fails as a hang), and,
+ *                        over a section of a learner's material, before the first
  *   [[fail:429]]         every attempt: the stream fails with HTTP 429
  *   [[fail-once:429]]    the first attempt fails with 429, a retry succeeds
  *   [[fail:401]]         every attempt: the call fails with HTTP 401 (bad key)
@@ -157,7 +158,13 @@ function directiveScenarios(): (request: WireRequest) => Scenario {
     // The server drops the connection; `crashMiddleware` turns that into the crash.
     if (d.crashAfter !== undefined && already < d.crashAfter)
       return cut(d.crashAfter, "drop", [{ delayMs: FAILURE_DELAY_MS }]);
-    return { reply: "content", steps: wireSteps(questionSteps(questions, { plan, delayMs: d.paceMs })), end: "finish" };
+    // A section's call also waits a pace before its first question, so a job over many sections is paced too.
+    const lead = section !== null ? [{ delayMs: d.paceMs }] : [];
+    return {
+      reply: "content",
+      steps: wireSteps([...lead, ...questionSteps(questions, { plan, delayMs: d.paceMs })]),
+      end: "finish",
+    };
   };
 }
 
