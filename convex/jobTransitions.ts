@@ -62,6 +62,8 @@ const vStartedJob = v.object({
       steps: v.array(vSourcePlanStep),
       /** Questions the job holds once this step is done. */
       target: v.number(),
+      /** Of `existingQuestions`, those written from this section: the ones its call is told to avoid. */
+      existingQuestions: v.array(v.string()),
     }),
   ),
   /** Questions a previous attempt saved: the model is told to avoid them. */
@@ -119,6 +121,9 @@ export const startJob = internalMutation({
               step: job.sourcePlan.step,
               steps: job.sourcePlan.steps,
               target: stepTarget(job.sourcePlan),
+              existingQuestions: existing
+                .filter((q) => q.source?.sectionIndex === job.sourcePlan!.steps[job.sourcePlan!.step]?.section)
+                .map((q) => q.question),
             },
           }
         : {}),

@@ -71,18 +71,21 @@ type EstimatedJob = { prompt: string; questionsSaved: number; sourcePlan: Source
 
 /**
  * What the call of step `step` is expected to cost before it is made: the
- * system prompt, the request, the plan's outline and the section's text in,
- * and the step's questions still to write (with their quotes) out. What the
+ * system prompt, the request, the plan's outline, the section's text and the
+ * questions already written from it in, and the step's questions still to
+ * write (with their quotes) out. What the
  * model's shared quota is charged when the step is dispatched.
  */
 export function estimateStepTokens(job: EstimatedJob, systemPromptChars: number, step = job.sourcePlan.step): number {
   const { sourcePlan: plan } = job;
   const current = plan.steps[step];
   if (!current) return 0;
-  const savedBefore = Math.max(job.questionsSaved, stepTarget(plan, step - 1));
+  const stepStart = stepTarget(plan, step - 1);
+  const savedBefore = Math.max(job.questionsSaved, stepStart);
   const left = Math.max(0, stepTarget(plan, step) - savedBefore);
   const inputChars = systemPromptChars + job.prompt.length + current.chars + OUTLINE_CHARS_PER_STEP * plan.steps.length;
-  const avoid = savedBefore * Math.ceil(JOB_CONFIG.TOKENS_PER_QUESTION_ESTIMATE / 2);
+  // The call is shown the questions already written from its own section (a retry's), to avoid.
+  const avoid = (savedBefore - stepStart) * Math.ceil(JOB_CONFIG.TOKENS_PER_QUESTION_ESTIMATE / 2);
   return (
     Math.ceil(inputChars / CHARS_PER_TOKEN) +
     avoid +

@@ -73,7 +73,8 @@ export async function sectionCall(
       steps,
       step,
       text: read.text,
-      avoid: job.existingQuestions,
+      // Only this section's questions: other sections' are about other text (the checker still drops a repeat of any).
+      avoid: job.section.existingQuestions,
     }),
     sourced: true,
     support: new SectionSupport({ sourceId, sourceName, index: current.section, place: read.place, text: read.text }),
