@@ -16,6 +16,7 @@ import { useKeepFocus } from "@/hooks/use-keep-focus";
 import { useNow } from "@/hooks/use-now";
 import { describeJobError, isBetweenSections, jobProgress, plural } from "@/lib/jobs";
 import { isActiveJob } from "@/lib/jobs";
+import { tryNumber } from "@/lib/timing";
 import { fullDateTime, relativeTime, shortDuration } from "./format";
 import { JobActions } from "./job-actions";
 import { JobSourceLine } from "./job-source";
@@ -80,7 +81,7 @@ export function GenerationTaskCard({ job, onNavigate, headingLevel = 3, classNam
             {timeLabel} {relativeTime(timestamp, now)}
           </time>
         )}
-        {job.attempts > 1 && <span>· attempt {job.attempts}</span>}
+        {tryNumber(job) > 1 && <span>· attempt {tryNumber(job)}</span>}
       </div>
 
       <Heading id={titleId} className="mt-2 text-[15px] leading-snug font-medium break-words">

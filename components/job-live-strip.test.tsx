@@ -53,6 +53,14 @@ describe("JobLiveRow", () => {
     expect(screen.getByTestId("live-label")).toHaveTextContent("Paused · Section 3 of 12 · 2 of 40 saved");
   });
 
+  it("a job not heard from past two heartbeats says how long, instead of counting down", () => {
+    render(<JobLiveRow job={{ ...running, questionsSaved: 9 }} />);
+    expect(screen.getByTestId("time-left")).toBeInTheDocument();
+    act(() => void vi.advanceTimersByTime(40_000));
+    expect(screen.queryByTestId("time-left")).not.toBeInTheDocument();
+    expect(screen.getByTestId("stalled")).toHaveTextContent("no progress for 40 s");
+  });
+
   it("no estimate while the topic is being planned", () => {
     render(<JobLiveRow job={makeJob({ status: "processing", phase: "planning", startedAt: T0 })} />);
     expect(screen.getByTestId("live-label")).toHaveTextContent("Planning the questions…");

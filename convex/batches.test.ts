@@ -5,6 +5,7 @@ import { JOB_CONFIG } from "../lib/constants/jobs";
 import { newCard } from "../lib/fsrs";
 import { api, internal } from "./_generated/api";
 import type { Doc, Id } from "./_generated/dataModel";
+import { searchFields } from "./lib/searchFields";
 import { asUser, initConvexTest, NOW, tokenIdentifier, useFakeClock, type TestConvex } from "./test.setup";
 import { makeQuestion, makeQuestions } from "../tests/support/scriptedModels";
 
@@ -45,6 +46,7 @@ describe("saveBatch", () => {
     expect(questions.map((q) => ({ ...q, _id: undefined, _creationTime: undefined }))).toEqual(
       makeQuestions(2).map((q) => ({
         ...q,
+        ...searchFields(q),
         _id: undefined,
         _creationTime: undefined,
         userId: ALICE,

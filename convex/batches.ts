@@ -3,17 +3,18 @@
  * questions the model streams with the job's progress, and, with its last
  * batch, completes the job, all in one transaction.
  *
- * Tables: inserts `questions`; reads and upserts `topics`; writes
+ * Tables: inserts `questions`; reads and upserts `topics` (`topics.ts`); writes
  * `generationJobs` through `recordProgress` and `finishStep` (`jobTransitions.ts`).
  */
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { newCard } from "../lib/fsrs";
 import { isPlanningPhase } from "../lib/jobs";
-import { topicKey } from "../lib/topics";
 import { vJobStatus, vQuestionToSave, vTokenUsage } from "../lib/validators";
-import { internalMutation, type MutationCtx } from "./_generated/server";
+import { internalMutation } from "./_generated/server";
 import { finishStep, isCurrentAttempt, recordProgress } from "./jobTransitions";
+import { searchFields } from "./lib/searchFields";
+import { resolveTopic, touchTopic } from "./topics";
 
 /**
  * Saves a batch of complete, validated questions of a job and records the
@@ -85,6 +86,7 @@ export const saveBatch = internalMutation({
     for (const question of fresh) {
       await ctx.db.insert("questions", {
         ...question,
+        ...searchFields(question),
         userId: job.userId,
         topic: topic!,
         generationJobId: job._id,
@@ -110,29 +112,3 @@ export const saveBatch = internalMutation({
     return { accepted: true, status: job.status, saved: fresh.length, questionsSaved };
   },
 });
-
-/** The name of the user's topic with the same key as `name` (case and request words aside), or `name`. */
-async function resolveTopic(ctx: MutationCtx, userId: string, name: string): Promise<string> {
-  const key = topicKey(name);
-  const existing = await ctx.db
-    .query("topics")
-    .withIndex("by_user_key", (q) => q.eq("userId", userId).eq("key", key))
-    .first();
-  return existing?.name ?? name;
-}
-
-async function touchTopic(ctx: MutationCtx, userId: string, name: string) {
-  const key = topicKey(name);
-  const existing =
-    (await ctx.db
-      .query("topics")
-      .withIndex("by_user_key", (q) => q.eq("userId", userId).eq("key", key))
-      .first()) ??
-    (await ctx.db
-      .query("topics")
-      .withIndex("by_user_name", (q) => q.eq("userId", userId).eq("name", name))
-      .first());
-  const now = Date.now();
-  if (existing) await ctx.db.patch("topics", existing._id, { lastUsedAt: now, key });
-  else await ctx.db.insert("topics", { userId, name, lastUsedAt: now, key });
-}

@@ -1,13 +1,13 @@
 /**
  * Owning questions: the caller edits, deletes (soft, undoable), restores,
- * suspends and unsuspends their questions, one, a selection, a job's or a
- * topic's, and flags one as wrong while reviewing.
+ * suspends and unsuspends their questions, one, a selection, a job's, a
+ * topic's or every one of a My Questions view, and flags one as wrong while reviewing.
  *
  * Tables: reads and patches `questions` (never inserts; the purge of
- * soft-deleted ones is `maintenance.cleanup`). A topic's questions are changed
- * `BULK_BATCH_SIZE` per transaction, the rest in scheduled steps
- * (`continueTopicAction`), so a 10,000-question topic never exceeds a
- * transaction's limits.
+ * soft-deleted ones is `maintenance.cleanup`). A topic's or a view's questions
+ * are changed `BULK_BATCH_SIZE` per transaction, the rest in scheduled steps
+ * (`continueTopicAction`, `continueFilterAction`), so a 10,000-question topic
+ * never exceeds a transaction's limits.
  */
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
@@ -16,8 +16,10 @@ import { textProblem, trimInvisible } from "../lib/text";
 import {
   vBulkAction,
   vGeneratedQuestion,
+  vQuestionFilter,
   vQuestionScope,
   type BulkAction,
+  type QuestionFilter,
   type QuestionScope,
 } from "../lib/validators";
 import { internal } from "./_generated/api";
@@ -25,6 +27,8 @@ import type { Doc, Id } from "./_generated/dataModel";
 import { internalMutation, type MutationCtx } from "./_generated/server";
 import { userMutation } from "./lib/functions";
 import { checkEditedQuestion } from "./lib/questionQuality";
+import { jobQuestions, viewQuery } from "./lib/questionListing";
+import { searchFields } from "./lib/searchFields";
 
 const vBulkResult = v.object({
   /** Questions changed in this transaction. */
@@ -42,7 +46,12 @@ export const editQuestion = userMutation({
     const question = await ownedQuestion(ctx, questionId);
     const checked = checkEditedQuestion(edit);
     if ("problem" in checked) throw appError("INVALID_ARGUMENT", checked.problem);
-    await ctx.db.patch("questions", question._id, { ...checked.question, editedAt: Date.now(), flag: undefined });
+    await ctx.db.patch("questions", question._id, {
+      ...checked.question,
+      ...searchFields(checked.question),
+      editedAt: Date.now(),
+      flag: undefined,
+    });
     return null;
   },
 });
@@ -107,6 +116,20 @@ export const continueTopicAction = internalMutation({
   handler: async (ctx, { userId, topic, action, at }) => await applyToTopic(ctx, userId, topic, action, at),
 });
 
+/** The next `BULK_BATCH_SIZE` of a view's bulk action, from `cursor`; schedules itself until the view is done. */
+export const continueFilterAction = internalMutation({
+  args: {
+    userId: v.string(),
+    filter: vQuestionFilter,
+    action: vBulkAction,
+    at: v.number(),
+    cursor: v.union(v.string(), v.null()),
+  },
+  returns: vBulkResult,
+  handler: async (ctx, { userId, filter, action, at, cursor }) =>
+    await applyToFilter(ctx, userId, filter, action, at, cursor),
+});
+
 /** The caller's live question `rawId`, or NOT_FOUND (also for someone else's, or a deleted one). */
 async function ownedQuestion(ctx: MutationCtx & { userId: string }, rawId: string): Promise<Doc<"questions">> {
   const id = ctx.db.normalizeId("questions", rawId);
@@ -124,6 +147,7 @@ async function applyToScope(
   at: number,
 ): Promise<{ changed: number; continuing: boolean }> {
   if (scope.kind === "topic") return await applyToTopic(ctx, userId, scope.topic, action, at);
+  if (scope.kind === "filter") return await applyToFilter(ctx, userId, scope.filter, action, at, null);
   let questions: Doc<"questions">[];
   if (scope.kind === "job") {
     const jobId = ctx.db.normalizeId("generationJobs", scope.jobId);
@@ -208,4 +232,59 @@ async function applyToTopic(ctx: MutationCtx, userId: string, topic: string, act
   if (continuing)
     await ctx.scheduler.runAfter(0, internal.manageQuestions.continueTopicAction, { userId, topic, action, at });
   return { changed, continuing };
+}
+
+/**
+ * Every question of a My Questions view (as it is at `at`: "due" means due by then), a batch at a time: a job's
+ * at once (at most `MAX_QUESTIONS`); otherwise `BULK_BATCH_SIZE` of the view's index range from `cursor`, the
+ * rest in scheduled steps. An undo (`restore`) brings back what that delete took, in the view's topic or job.
+ */
+async function applyToFilter(
+  ctx: MutationCtx,
+  userId: string,
+  filter: QuestionFilter,
+  action: BulkAction,
+  at: number,
+  cursor: string | null,
+): Promise<{ changed: number; continuing: boolean }> {
+  const batch = JOB_CONFIG.BULK_BATCH_SIZE;
+  let questions: Doc<"questions">[];
+  let next: string | null = null;
+  if (filter.jobId !== undefined) {
+    const jobId = ctx.db.normalizeId("generationJobs", filter.jobId);
+    if (jobId === null) throw appError("NOT_FOUND", "That job doesn't exist.");
+    questions =
+      action === "restore"
+        ? await ctx.db
+            .query("questions")
+            .withIndex("by_user_job", (q) => q.eq("userId", userId).eq("generationJobId", jobId))
+            .take(JOB_CONFIG.MAX_QUESTIONS)
+        : await jobQuestions(ctx.db, userId, jobId, filter, undefined, at);
+  } else if (action === "restore") {
+    // Restoring moves them out of the range read, so the next batch starts where this one ended.
+    const { topic } = filter;
+    questions = await (
+      topic === undefined
+        ? ctx.db.query("questions").withIndex("by_user_live", (q) => q.eq("userId", userId).eq("deletedAt", at))
+        : ctx.db
+            .query("questions")
+            .withIndex("by_user_topic_live", (q) => q.eq("userId", userId).eq("topic", topic).eq("deletedAt", at))
+    ).take(batch);
+    if (questions.length === batch) next = "";
+  } else {
+    const page = await viewQuery(ctx.db, userId, filter, undefined, at).paginate({ cursor, numItems: batch });
+    questions = page.page;
+    if (!page.isDone) next = page.continueCursor;
+  }
+  let changed = 0;
+  for (const question of questions) if (await applyToQuestion(ctx, question, action, at)) changed++;
+  if (next !== null)
+    await ctx.scheduler.runAfter(0, internal.manageQuestions.continueFilterAction, {
+      userId,
+      filter,
+      action,
+      at,
+      cursor: next === "" ? null : next,
+    });
+  return { changed, continuing: next !== null };
 }

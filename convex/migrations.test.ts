@@ -1,4 +1,4 @@
-/** Topics matched case-insensitively (`questions.saveBatch`) and merged (`migrations.mergeTopics`), in bounded steps. */
+/** Topics matched case-insensitively (`batches.saveBatch`) and merged (`migrations.mergeTopics`), in bounded steps. */
 import { describe, expect, test, vi } from "vitest";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { newCard } from "../lib/fsrs";
@@ -17,9 +17,10 @@ import {
   useFakeClock,
   type TestConvex,
 } from "./test.setup";
+import { SEARCH_FIELDS_VERSION, searchFields } from "./lib/searchFields";
 
 const ALICE = tokenIdentifier("alice");
-const NOTHING_PENDING = { mergeTopics: false, renamePlanningPhase: false };
+const NOTHING_PENDING = { mergeTopics: false, renamePlanningPhase: false, backfillSearchFields: false };
 
 useFakeClock();
 
@@ -40,13 +41,14 @@ async function savedJob(t: TestConvex, topic: string, count = 2) {
   return jobId;
 }
 
-/** Topic rows and questions as they were before topics had keys. */
+/** Topic rows and questions as they were before topics had keys (with today's search fields). */
 async function legacyTopic(t: TestConvex, name: string, questions: number, lastUsedAt = NOW) {
   await t.run(async (ctx) => {
     await ctx.db.insert("topics", { userId: ALICE, name, lastUsedAt });
     for (let i = 0; i < questions; i++)
       await ctx.db.insert("questions", {
         ...makeQuestion(i),
+        ...searchFields(makeQuestion(i)),
         userId: ALICE,
         topic: name,
         createdAt: NOW + i,
@@ -163,5 +165,44 @@ describe("renamePlanningPhase", () => {
     expect(await asUser(t, "alice").query(api.generationJobs.getJobById, { jobId })).toMatchObject({
       phase: "planning",
     });
+  });
+});
+
+describe("backfillSearchFields", () => {
+  test("questions from before search get their fields in bounded steps, then are found; then nothing is pending", async () => {
+    const t = initConvexTest();
+    const COUNT = JOB_CONFIG.BULK_BATCH_SIZE + 20;
+    await t.run(async (ctx) => {
+      for (let i = 0; i < COUNT; i++)
+        await ctx.db.insert("questions", {
+          ...makeQuestion(i),
+          userId: ALICE,
+          topic: "Volcanoes",
+          createdAt: NOW + i,
+          card: newCard(NOW),
+        });
+    });
+    expect(await t.mutation(internal.migrations.startPendingMigrations, {})).toEqual({
+      ...NOTHING_PENDING,
+      backfillSearchFields: true,
+    });
+    expect(await t.mutation(internal.migrations.backfillSearchFields, {})).toEqual({
+      updated: JOB_CONFIG.BULK_BATCH_SIZE,
+      done: false,
+    });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    const fields = await t.run(async (ctx) =>
+      (await ctx.db.query("questions").collect()).map((q) => [q.searchVersion, q.textKey, q.searchText]),
+    );
+    expect(fields).toHaveLength(COUNT);
+    expect(fields[0]).toEqual([
+      SEARCH_FIELDS_VERSION,
+      expect.any(String),
+      expect.stringContaining("scripted question"),
+    ]);
+    expect(fields.every(([version]) => version === SEARCH_FIELDS_VERSION)).toBe(true);
+    const found = await asUser(t, "alice").query(api.myQuestions.searchMyQuestions, { search: "odd" });
+    expect(found.questions.length).toBeGreaterThan(0);
+    expect(await t.mutation(internal.migrations.startPendingMigrations, {})).toEqual(NOTHING_PENDING);
   });
 });

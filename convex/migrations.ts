@@ -4,7 +4,8 @@
  * deployment, the offline one included, migrates without anyone running anything.
  *
  * Tables: `mergeTopics` reads and writes `topics` and patches the `topic` of
- * `questions`; `renamePlanningPhase` reads and patches `generationJobs`.
+ * `questions`; `renamePlanningPhase` reads and patches `generationJobs`;
+ * `backfillSearchFields` reads and patches `questions` (their search fields).
  */
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
@@ -12,6 +13,7 @@ import { normalizeTopic, topicKey } from "../lib/topics";
 import { LEGACY_PLANNING_PHASE } from "../lib/validators";
 import { internal } from "./_generated/api";
 import { internalMutation } from "./_generated/server";
+import { SEARCH_FIELDS_VERSION, searchFields } from "./lib/searchFields";
 
 /** Topic rows looked at per step (each may rename up to the step's question budget). */
 const TOPICS_PER_STEP = 50;
@@ -100,12 +102,17 @@ export const renamePlanningPhase = internalMutation({
 /**
  * Starts each migration that has work left: `mergeTopics` while a topic without
  * a `key` (from before keys) is left, `renamePlanningPhase` while a job with the
- * phase's old name is. One indexed read each, so the hourly cron costs nothing
- * once all is migrated. Returns which it started.
+ * phase's old name is, `backfillSearchFields` while a question's search fields
+ * are missing or older than `SEARCH_FIELDS_VERSION`. One indexed read each, so
+ * the hourly cron costs nothing once all is migrated. Returns which it started.
  */
 export const startPendingMigrations = internalMutation({
   args: {},
-  returns: v.object({ mergeTopics: v.boolean(), renamePlanningPhase: v.boolean() }),
+  returns: v.object({
+    mergeTopics: v.boolean(),
+    renamePlanningPhase: v.boolean(),
+    backfillSearchFields: v.boolean(),
+  }),
   handler: async (ctx) => {
     const legacyTopic = await ctx.db
       .query("topics")
@@ -117,6 +124,36 @@ export const startPendingMigrations = internalMutation({
       .withIndex("by_phase", (q) => q.eq("phase", LEGACY_PLANNING_PHASE))
       .first();
     if (legacyJob) await ctx.scheduler.runAfter(0, internal.migrations.renamePlanningPhase, {});
-    return { mergeTopics: legacyTopic !== null, renamePlanningPhase: legacyJob !== null };
+    // An absent version sorts before every number, so this range holds the questions from before search too.
+    const unsearchable = await ctx.db
+      .query("questions")
+      .withIndex("by_search_version", (q) => q.lt("searchVersion", SEARCH_FIELDS_VERSION))
+      .first();
+    if (unsearchable) await ctx.scheduler.runAfter(0, internal.migrations.backfillSearchFields, {});
+    return {
+      mergeTopics: legacyTopic !== null,
+      renamePlanningPhase: legacyJob !== null,
+      backfillSearchFields: unsearchable !== null,
+    };
+  },
+});
+
+/**
+ * Writes the search fields (`searchFields`) of questions that lack them or have an older
+ * `SEARCH_FIELDS_VERSION`, `BULK_BATCH_SIZE` per transaction, rescheduling itself while a batch is full. Each
+ * patched question leaves the index range read, so a step never reads one twice.
+ */
+export const backfillSearchFields = internalMutation({
+  args: {},
+  returns: v.object({ updated: v.number(), done: v.boolean() }),
+  handler: async (ctx) => {
+    const questions = await ctx.db
+      .query("questions")
+      .withIndex("by_search_version", (q) => q.lt("searchVersion", SEARCH_FIELDS_VERSION))
+      .take(JOB_CONFIG.BULK_BATCH_SIZE);
+    for (const question of questions) await ctx.db.patch("questions", question._id, searchFields(question));
+    const done = questions.length < JOB_CONFIG.BULK_BATCH_SIZE;
+    if (!done) await ctx.scheduler.runAfter(0, internal.migrations.backfillSearchFields, {});
+    return { updated: questions.length, done };
   },
 });

@@ -3,10 +3,13 @@ import { v } from "convex/values";
 import {
   publicJobFields,
   questionFields,
+  reviewLogFields,
   sectionPlaceFields,
   sourceFields,
+  vReviewDay,
   vSourcePlan,
   vStoredJobPhase,
+  vStudySettings,
 } from "../lib/validators";
 
 /**
@@ -59,14 +62,17 @@ export default defineSchema({
     .index("by_user_idempotency", ["userId", "idempotencyKey"])
     // migrations.renamePlanningPhase: jobs still in the planning phase's old name.
     .index("by_phase", ["phase"])
+    // renameTopic, mergeTopic: a topic's jobs move with its questions.
+    .index("by_user_topic", ["userId", "topic"])
     // deleteSource: the jobs over a source, by status (one running or paused keeps it).
     .index("by_source_status", ["source.sourceId", "status"]),
 
   /**
    * A study question with its FSRS card.
-   * Written by `batches.saveBatch` (insert, from a job),
-   * `review.recordReview` (the card) and `manageQuestions.ts` (edit, soft
-   * delete, suspend, flag). Purged by `maintenance.cleanup` only once
+   * Written by `batches.saveBatch` (insert, from a job), `addQuestions.ts`
+   * (insert: by hand, imported), `review.recordReview` (the card),
+   * `manageQuestions.ts` (edit, soft delete, suspend, flag), `topics.ts` (rename,
+   * merge) and `migrations.ts`. Purged by `maintenance.cleanup` only once
    * soft-deleted; never deleted with their job.
    */
   questions: defineTable(questionFields)
@@ -85,7 +91,43 @@ export default defineSchema({
     // cleanup: soft-deleted questions, oldest delete first.
     .index("by_deleted", ["deletedAt"])
     // My Questions filtered by source: live questions written from one source, newest first.
-    .index("by_user_source_live", ["userId", "source.sourceId", "deletedAt", "createdAt"]),
+    .index("by_user_source_live", ["userId", "source.sourceId", "deletedAt", "createdAt"])
+    // Review with the new-cards limit, and the due forecast: studied and new cards apart, by due time.
+    .index("by_user_state_due", ["userId", "deletedAt", "suspended", "card.state", "card.due"])
+    .index("by_user_topic_state_due", ["userId", "topic", "deletedAt", "suspended", "card.state", "card.due"])
+    // My Questions' other views and orders (`convex/lib/questionListing.ts`): every list is an index range.
+    .index("by_user_live_due", ["userId", "deletedAt", "card.due"])
+    .index("by_user_live_topic", ["userId", "deletedAt", "topic", "createdAt"])
+    .index("by_user_topic_live_due", ["userId", "topic", "deletedAt", "card.due"])
+    .index("by_user_flagged", ["userId", "deletedAt", "flag.flaggedAt"])
+    .index("by_user_topic_flagged", ["userId", "topic", "deletedAt", "flag.flaggedAt"])
+    .index("by_user_suspended", ["userId", "deletedAt", "suspended", "createdAt"])
+    .index("by_user_topic_suspended", ["userId", "topic", "deletedAt", "suspended", "createdAt"])
+    // Adding and importing: the caller's live question with the same text (`textKey`), if any.
+    .index("by_user_text_key", ["userId", "textKey", "deletedAt"])
+    // migrations.backfillSearchFields: questions whose search fields are missing or older than SEARCH_FIELDS_VERSION.
+    .index("by_search_version", ["searchVersion"])
+    // Search over text, options and explanations, within the caller's live questions.
+    .searchIndex("search_text", {
+      searchField: "searchText",
+      filterFields: ["userId", "deletedAt", "suspended", "topic", "generationJobId"],
+    }),
+
+  /**
+   * Every rating a learner gave, newest last: undo reads and deletes the latest
+   * (`review.undoLastReview`). Inserted by `review.recordReview`.
+   */
+  reviewLog: defineTable(reviewLogFields).index("by_user_reviewed", ["userId", "reviewedAt"]),
+
+  /**
+   * A learner's review totals per local day: the statistics page and today's
+   * new-card count read these instead of the log. Kept in step with the log by
+   * `review.recordReview` and `review.undoLastReview`.
+   */
+  reviewDays: defineTable({ userId: v.string(), ...vReviewDay.fields }).index("by_user_day", ["userId", "day"]),
+
+  /** What a learner chose (absent: the defaults). Written by `settings.updateSettings`. */
+  userSettings: defineTable({ userId: v.string(), ...vStudySettings.fields }).index("by_user", ["userId"]),
 
   /**
    * Model tokens a user's finished attempts used, per UTC day: what the daily
@@ -138,8 +180,9 @@ export default defineSchema({
     .index("by_job", ["jobId"]),
 
   /**
-   * The topics a user has generated questions for (the My Questions filter).
-   * Upserted by `batches.saveBatch` with a job's first saved question;
+   * The topics a user has questions in (the My Questions filter).
+   * Upserted by `batches.saveBatch` with a job's first saved question and by
+   * `addQuestions.ts`; renamed and merged by their owner (`topics.ts`);
    * merged by `migrations.mergeTopics` (one row per `key`).
    */
   topics: defineTable({

@@ -145,7 +145,16 @@ describe("isJobStuck", () => {
 
   test("a job heard from recently is never stuck, whatever its action says", () => {
     for (const actionState of ["pending", "inProgress", "success", "failed", "canceled", null] as const) {
+      expect(isJobStuck({ silentForMs: JOB_CONFIG.DEAD_ACTION_AFTER_MS - 1, actionState })).toBe(false);
+    }
+    for (const actionState of ["pending", "inProgress", "success", null] as const) {
       expect(isJobStuck({ silentForMs: stale - 1, actionState })).toBe(false);
+    }
+  });
+
+  test("a job whose action failed or was cancelled is stuck once it has missed two heartbeats", () => {
+    for (const actionState of ["failed", "canceled"] as const) {
+      expect(isJobStuck({ silentForMs: JOB_CONFIG.DEAD_ACTION_AFTER_MS, actionState })).toBe(true);
     }
   });
 

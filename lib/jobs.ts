@@ -117,12 +117,18 @@ export function moreQuestionsCount(job: Pick<PublicJob, "questionsSaved">): numb
 export type ActionState = "pending" | "inProgress" | "success" | "failed" | "canceled" | null;
 
 /**
- * Whether the sweeper should fail an active job as INTERRUPTED: it has been
- * silent past `STALE_JOB_AFTER_MS` and its action is no longer waiting or
+ * Whether the sweeper should fail a running job as INTERRUPTED: its action
+ * failed or was cancelled and the job has been silent past
+ * `DEAD_ACTION_AFTER_MS`; or it has been silent past `STALE_JOB_AFTER_MS` and
+ * its action is no longer waiting or
  * running (it crashed, was killed, or ended without finishing the job), or it
  * has been silent longer than any Convex action may live.
  */
 export function isJobStuck({ silentForMs, actionState }: { silentForMs: number; actionState: ActionState }): boolean {
+  // An action that failed or was cancelled is gone for good (a crash, a deploy, a restart): once its job has
+  // missed a couple of heartbeats, there is no reason to hold its slot of the pool any longer.
+  if ((actionState === "failed" || actionState === "canceled") && silentForMs >= JOB_CONFIG.DEAD_ACTION_AFTER_MS)
+    return true;
   if (silentForMs < JOB_CONFIG.STALE_JOB_AFTER_MS) return false;
   if (silentForMs >= JOB_CONFIG.ACTION_TIMEOUT_MS) return true;
   return actionState !== "pending" && actionState !== "inProgress";

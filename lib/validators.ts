@@ -285,6 +285,12 @@ export const questionFields = {
   flag: v.optional(v.object({ reason: v.optional(v.string()), flaggedAt: v.number() })),
   /** When its owner last edited it. */
   editedAt: v.optional(v.number()),
+  /** Derived from the text on every insert and edit (`searchFields`, `convex/lib/searchFields.ts`): the words of
+   * its text, options and explanation for the search index; the key duplicates are found by; the version of
+   * both (`migrations.backfillSearchFields` fills in older questions). Absent only on questions from before them. */
+  searchText: v.optional(v.string()),
+  textKey: v.optional(v.string()),
+  searchVersion: v.optional(v.number()),
 };
 export const vQuestion = v.object({
   _id: v.id("questions"),
@@ -293,12 +299,35 @@ export const vQuestion = v.object({
 });
 export type QuestionDoc = Infer<typeof vQuestion>;
 
+/**
+ * Which questions My Questions shows (`lib/questionFilters.ts` has their labels and orders): all live ones,
+ * those due now, those flagged as wrong, the suspended ones. A new kind is one entry here, one in
+ * `SHOW_FILTERS` and its index plan in `convex/lib/questionListing.ts`.
+ */
+export const QUESTION_SHOWS = ["all", "due", "flagged", "suspended"] as const;
+export const vQuestionShow = literals(...QUESTION_SHOWS);
+export type QuestionShow = Infer<typeof vQuestionShow>;
+
+/** How My Questions orders a list (a search is ordered by relevance). */
+export const QUESTION_SORTS = ["newest", "oldest", "due", "topic"] as const;
+export const vQuestionSort = literals(...QUESTION_SORTS);
+export type QuestionSort = Infer<typeof vQuestionSort>;
+
+/** A My Questions view's filter: what to show (default "all"), optionally only one topic's or one job's. */
+export const vQuestionFilter = v.object({
+  show: v.optional(vQuestionShow),
+  topic: v.optional(v.string()),
+  jobId: v.optional(v.string()),
+});
+export type QuestionFilter = Infer<typeof vQuestionFilter>;
+
 /** Which of the caller's questions a bulk action, a review session or an export covers:
- * a selection (ids, at most `MAX_SELECTION`), one job's, or one topic's. */
+ * a selection (ids, at most `MAX_SELECTION`), one job's, one topic's, or every one a filter matches. */
 export const vQuestionScope = v.union(
   v.object({ kind: v.literal("questions"), ids: v.array(v.string()) }),
   v.object({ kind: v.literal("job"), jobId: v.string() }),
   v.object({ kind: v.literal("topic"), topic: v.string() }),
+  v.object({ kind: v.literal("filter"), filter: vQuestionFilter }),
 );
 export type QuestionScope = Infer<typeof vQuestionScope>;
 
@@ -306,6 +335,43 @@ export type QuestionScope = Infer<typeof vQuestionScope>;
 export const BULK_ACTIONS = ["delete", "restore", "suspend", "unsuspend"] as const;
 export const vBulkAction = literals(...BULK_ACTIONS);
 export type BulkAction = Infer<typeof vBulkAction>;
+
+// ── Review history and settings ─────────────────────────────────────────────
+
+/** One rating, as the review log keeps it: enough to undo it exactly (`cardBefore`). */
+export const reviewLogFields = {
+  userId: v.string(),
+  questionId: v.id("questions"),
+  reviewedAt: v.number(),
+  /** The learner's local day of the review ("YYYY-MM-DD", `lib/days.ts`). */
+  day: v.string(),
+  rating: vReviewRating,
+  /** Whether the chosen answer was the right one. */
+  correct: v.boolean(),
+  /** The card was new: this was its first review (it counts against the day's new cards). */
+  wasNew: v.boolean(),
+  /** The question's card before the rating; undo puts it back. */
+  cardBefore: vCard,
+};
+
+/** A learner's totals for one local day (what the statistics page charts). */
+export const vReviewDay = v.object({
+  day: v.string(),
+  /** Ratings given. */
+  reviews: v.number(),
+  /** Of those, answered right. */
+  correct: v.number(),
+  /** Of those, first reviews of new cards. */
+  newCards: v.number(),
+});
+export type ReviewDay = Infer<typeof vReviewDay>;
+
+/** What a learner can set. */
+export const vStudySettings = v.object({
+  /** New questions the review queue introduces per day (0 pauses new cards). */
+  newCardsPerDay: v.number(),
+});
+export type StudySettings = Infer<typeof vStudySettings>;
 
 // ── Question flaws ──────────────────────────────────────────────────────────
 
@@ -384,3 +450,21 @@ export const vSourceWithSections = v.object({
   sections: v.array(vSectionPlace),
 });
 export type SourceWithSections = Infer<typeof vSourceWithSections>;
+
+// ── Adding questions ────────────────────────────────────────────────────────
+
+/** One question read from an import file (`lib/importFile.ts`): the line it starts on, and its topic if the file names one. */
+export const vImportRow = v.object({ line: v.number(), question: vGeneratedQuestion, topic: v.optional(v.string()) });
+export type ImportRow = Infer<typeof vImportRow>;
+
+/** What an import adds (or would add): questions, duplicates skipped, rows refused with their line and why. */
+export const vImportReport = v.object({
+  imported: v.number(),
+  duplicates: v.number(),
+  /** The lines of the duplicates (of an earlier row, or of a question the learner owns). */
+  duplicateLines: v.array(v.number()),
+  invalid: v.array(v.object({ line: v.number(), problem: v.string() })),
+  /** The topics the questions go to, as they are named (an existing topic of the same key keeps its name). */
+  topics: v.array(v.string()),
+});
+export type ImportReport = Infer<typeof vImportReport>;

@@ -51,6 +51,10 @@ export type StartOptions = {
   allowOrigins?: string[];
   /** If another backend uses the data file, load meanwhile and wait this long for it to exit (`--wait-for-lock`). */
   waitForLockMs?: number;
+  /** Start from a damaged journal: the records before the bad one, the rest moved to a kept file (`--salvage`). */
+  salvage?: boolean;
+  /** The memory ceiling in MB (`--max-memory`, default 1024). */
+  maxMemoryMb?: number;
   /** The app's root (default: the current directory). */
   projectDir?: string;
   /** Receives every output line of the backend (default: kept in `output` only). */
@@ -87,6 +91,8 @@ export async function startLocalConvex(options: StartOptions = {}): Promise<Loca
   if (options.pingAfterMs !== undefined) args.push("--ping-after-ms", String(options.pingAfterMs));
   for (const origin of options.allowOrigins ?? []) args.push("--allow-origin", origin);
   if (options.waitForLockMs !== undefined) args.push("--wait-for-lock", String(options.waitForLockMs));
+  if (options.salvage) args.push("--salvage");
+  if (options.maxMemoryMb !== undefined) args.push("--max-memory", String(options.maxMemoryMb));
 
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   const child = spawn(process.execPath, ["--import", tsx, CLI, ...args], {

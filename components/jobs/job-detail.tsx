@@ -11,10 +11,12 @@
 import { useQuery } from "convex/react";
 import { ArrowLeft, BookOpen, Copy, FileQuestion, ListChecks } from "lucide-react";
 import Link from "next/link";
+import { useRef } from "react";
 import { api } from "@/convex/_generated/api";
 import type { PublicJob } from "@/lib/validators";
 import { useAppShell } from "@/hooks/use-app-shell";
 import { useArrivals } from "@/hooks/use-arrivals";
+import { useKeepFocus } from "@/hooks/use-keep-focus";
 import { useNow } from "@/hooks/use-now";
 import { JOB_CONFIG } from "@/lib/constants/jobs";
 import { describeJobError, isActiveStatus, PHASE_NAMES, plural } from "@/lib/jobs";
@@ -81,8 +83,11 @@ function BackLink() {
 function JobHeader({ job, now }: { job: PublicJob; now: number }) {
   const { openGenerate } = useAppShell();
   const live = isActiveStatus(job.status) || job.status === "paused";
+  // "Stop generation" (or the job ending) swaps the live row's buttons for others: focus stays here.
+  const header = useRef<HTMLElement>(null);
+  useKeepFocus(header, job.status);
   return (
-    <header className="mt-4">
+    <header ref={header} className="mt-4">
       <div className="flex flex-wrap items-center gap-2 text-sm text-muted-foreground">
         <JobStatusBadge job={job} />
         {now > 0 && (
@@ -212,15 +217,17 @@ function JobQuestions({ job, now }: { job: PublicJob; now: number }) {
               view={{ kind: "job", jobId: job._id }}
             />
           )}
-          // Newest first, like My Questions: what arrives shows where the eye is, not below the fold.
+          {/* Newest first, like My Questions: what arrives shows where the eye is, not below the fold. */}
           <ol className="space-y-3">
             {writing && (
-              <li
-                className="flex items-center gap-2 rounded-xl border border-dashed border-border px-4 py-4 text-sm text-muted-foreground"
-                role="status"
-              >
-                <Spinner />
-                {job.phase === "planning" ? `${PHASE_NAMES.planning}…` : `Writing question ${questions.length + 1}…`}
+              <li>
+                <div
+                  role="status"
+                  className="flex items-center gap-2 rounded-xl border border-dashed border-border px-4 py-4 text-sm text-muted-foreground"
+                >
+                  <Spinner />
+                  {job.phase === "planning" ? `${PHASE_NAMES.planning}…` : `Writing question ${questions.length + 1}…`}
+                </div>
               </li>
             )}
             {questions

@@ -6,11 +6,12 @@
  * one, and the server refuses (rather than drops) options that differ only in
  * case and text that shows nothing. Problems are shown inline in the dialog,
  * which stays open with the edit kept.
+ * `QuestionForm` is the same form for a new question (`add-question-dialog.tsx`).
  */
 "use client";
 
 import { Plus, Trash2 } from "lucide-react";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent, type ReactNode } from "react";
 import type { GeneratedQuestion, QuestionDoc } from "@/lib/validators";
 import { DIFFICULTIES } from "@/lib/validators";
 import { userFacingMessage } from "@/lib/errors";
@@ -54,6 +55,44 @@ export function EditQuestionDialog({ question, open, onOpenChange }: EditQuestio
 
 function EditQuestionForm({ question, onDone }: { question: QuestionDoc; onDone: () => void }) {
   const { edit } = useQuestionActions();
+  return (
+    <QuestionForm
+      label="Edit question"
+      initial={question}
+      submitLabel="Save"
+      onSubmit={async (edited) => {
+        await edit(question._id, edited);
+        onDone();
+      }}
+      onCancel={onDone}
+    />
+  );
+}
+
+type QuestionFormProps = {
+  /** The form's accessible name. */
+  label: string;
+  initial: GeneratedQuestion;
+  submitLabel: string;
+  /** Saves the question; a throw is shown in the form, which keeps what was typed. */
+  onSubmit: (question: GeneratedQuestion) => Promise<void>;
+  onCancel: () => void;
+  /** A new question: its type can be chosen. */
+  chooseType?: boolean;
+  /** More fields, after the difficulty (a new question's topic). */
+  children?: ReactNode;
+};
+
+/** A question's fields, its answer chosen among its options; the server's refusal shown inline. */
+export function QuestionForm({
+  label,
+  initial: question,
+  submitLabel,
+  onSubmit,
+  onCancel,
+  chooseType = false,
+  children,
+}: QuestionFormProps) {
   const [text, setText] = useState(question.question);
   const [options, setOptions] = useState<string[]>(question.options);
   /** The option marked right; null once that option is removed, until another is chosen. */
@@ -65,7 +104,14 @@ function EditQuestionForm({ question, onDone }: { question: QuestionDoc; onDone:
   const [difficulty, setDifficulty] = useState(question.difficulty);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const trueFalse = question.type === "true-false";
+  const [type, setType] = useState(question.type);
+  const trueFalse = type === "true-false";
+
+  function chooseQuestionType(next: GeneratedQuestion["type"]) {
+    setType(next);
+    setOptions(next === "true-false" ? ["True", "False"] : ["", "", "", ""]);
+    setAnswerIndex(0);
+  }
   const noAnswerId = useId();
 
   async function submit(event: FormEvent) {
@@ -76,7 +122,7 @@ function EditQuestionForm({ question, onDone }: { question: QuestionDoc; onDone:
     }
     const edited: GeneratedQuestion = {
       question: text,
-      type: question.type,
+      type,
       options,
       correctAnswer: options[answerIndex] ?? "",
       explanation,
@@ -85,8 +131,7 @@ function EditQuestionForm({ question, onDone }: { question: QuestionDoc; onDone:
     setSaving(true);
     setError(null);
     try {
-      await edit(question._id, edited);
-      onDone();
+      await onSubmit(edited);
     } catch (caught) {
       setError(userFacingMessage(caught));
     } finally {
@@ -106,7 +151,24 @@ function EditQuestionForm({ question, onDone }: { question: QuestionDoc; onDone:
   }
 
   return (
-    <form onSubmit={(event) => void submit(event)} className="space-y-4" aria-label="Edit question">
+    <form onSubmit={(event) => void submit(event)} className="space-y-4" aria-label={label}>
+      {chooseType && (
+        <fieldset className="flex flex-wrap gap-x-5 gap-y-2">
+          <legend className="mb-1.5 text-sm font-medium">Type</legend>
+          {(["multiple-choice", "true-false"] as const).map((value) => (
+            <label key={value} className="flex items-center gap-2 text-sm">
+              <input
+                type="radio"
+                name="question-type"
+                className="size-4 accent-primary"
+                checked={type === value}
+                onChange={() => chooseQuestionType(value)}
+              />
+              {value === "multiple-choice" ? "Multiple choice" : "True or false"}
+            </label>
+          ))}
+        </fieldset>
+      )}
       <div className="space-y-1.5">
         <Label htmlFor="edit-question-text">Question</Label>
         <Textarea id="edit-question-text" value={text} onChange={(e) => setText(e.target.value)} rows={3} />
@@ -176,17 +238,18 @@ function EditQuestionForm({ question, onDone }: { question: QuestionDoc; onDone:
           ))}
         </select>
       </div>
+      {children}
       {error && (
         <p role="alert" className="rounded-lg bg-destructive-soft px-3 py-2 text-sm text-destructive-soft-foreground">
           {error}
         </p>
       )}
       <DialogFooter>
-        <Button variant="secondary" onClick={onDone} disabled={saving}>
+        <Button variant="secondary" onClick={onCancel} disabled={saving}>
           Cancel
         </Button>
         <Button type="submit" disabled={saving}>
-          {saving && <Spinner />} Save
+          {saving && <Spinner />} {submitLabel}
         </Button>
       </DialogFooter>
     </form>

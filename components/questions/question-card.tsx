@@ -25,6 +25,8 @@ type QuestionCardProps = {
   actions?: ReactNode;
   /** It arrived while the list was open: highlighted and marked "Just added" for a moment. */
   arrived?: boolean;
+  /** The words of a search: marked where a word of the question, its options or explanation starts with one. */
+  highlight?: readonly string[];
   className?: string;
 };
 
@@ -36,9 +38,11 @@ export function QuestionCard({
   leading,
   actions,
   arrived = false,
+  highlight = [],
   className,
 }: QuestionCardProps) {
   const due = question.card.due;
+  const marked = (text: string) => <Highlighted text={text} terms={highlight} />;
   return (
     <article
       data-arrived={arrived || undefined}
@@ -91,7 +95,7 @@ export function QuestionCard({
         )}
       </div>
       <h3 className="mt-3 text-base leading-snug font-medium text-pretty whitespace-pre-line break-words">
-        {question.question}
+        {marked(question.question)}
       </h3>
       <ol className="mt-3 grid gap-1.5 text-sm sm:grid-cols-2">
         {question.options.map((option, index) => (
@@ -99,7 +103,7 @@ export function QuestionCard({
             <span aria-hidden="true" className="font-medium text-muted-foreground">
               {OPTION_LETTERS[index]}
             </span>
-            <span className="min-w-0">{option}</span>
+            <span className="min-w-0">{marked(option)}</span>
           </li>
         ))}
       </ol>
@@ -111,7 +115,9 @@ export function QuestionCard({
         <div className="mt-2 rounded-lg border-l-2 border-success bg-success-soft/60 px-3 py-2">
           <p className="font-medium break-words">{question.correctAnswer}</p>
           {question.explanation && (
-            <p className="mt-1 leading-relaxed whitespace-pre-line text-muted-foreground">{question.explanation}</p>
+            <p className="mt-1 leading-relaxed whitespace-pre-line text-muted-foreground">
+              {marked(question.explanation)}
+            </p>
           )}
         </div>
       </details>
@@ -123,6 +129,22 @@ export function QuestionCard({
       )}
       {actions && <div className="mt-3 border-t border-border pt-2">{actions}</div>}
     </article>
+  );
+}
+
+/** `text` with the start of each word that begins with one of `terms` marked (case aside). */
+function Highlighted({ text, terms }: { text: string; terms: readonly string[] }) {
+  if (terms.length === 0) return text;
+  const escaped = terms.map((term) => term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const parts = text.split(new RegExp(`(?<![\\p{L}\\p{N}])(${escaped.join("|")})`, "giu"));
+  return parts.map((part, i) =>
+    i % 2 === 1 ? (
+      <mark key={i} className="rounded-sm bg-warning-soft px-0.5 text-inherit">
+        {part}
+      </mark>
+    ) : (
+      part
+    ),
   );
 }
 

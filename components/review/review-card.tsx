@@ -38,9 +38,19 @@ type ReviewCardProps = {
   onSkip?: () => void;
   /** The order to show the options in (default: a fresh shuffle). */
   order?: (options: readonly string[]) => string[];
+  /** Take keyboard focus when shown (after a rating, the next question; the rated one's buttons are gone). */
+  focusOnMount?: boolean;
 };
 
-export function ReviewCard({ question, onRate, onAnswer, onFlag, onSkip, order = shuffled }: ReviewCardProps) {
+export function ReviewCard({
+  question,
+  onRate,
+  onAnswer,
+  onFlag,
+  onSkip,
+  order = shuffled,
+  focusOnMount = false,
+}: ReviewCardProps) {
   const [options] = useState(() => order(question.options));
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   const [rating, setRating] = useState<ReviewRating | null>(null);
@@ -59,9 +69,17 @@ export function ReviewCard({ question, onRate, onAnswer, onFlag, onSkip, order =
     void onRate(value).finally(() => setRating(null));
   }
 
+  const questionRef = useRef<HTMLHeadingElement>(null);
+
   useEffect(() => {
     if (revealed) feedbackRef.current?.focus();
   }, [revealed]);
+
+  useEffect(() => {
+    // Only when focus has nowhere better to be: on the page, or on a button that is gone.
+    const active = document.activeElement;
+    if (focusOnMount && (!active || active === document.body || !active.isConnected)) questionRef.current?.focus();
+  }, [focusOnMount]);
 
   // Number keys: answer first, then rate. Ignored while typing or inside a dialog.
   useEffect(() => {
@@ -111,8 +129,10 @@ export function ReviewCard({ question, onRate, onAnswer, onFlag, onSkip, order =
       </div>
 
       <h2
+        ref={questionRef}
+        tabIndex={-1}
         id="review-question"
-        className="mt-4 text-xl leading-snug font-semibold tracking-tight text-pretty whitespace-pre-line break-words sm:text-2xl"
+        className="mt-4 text-xl leading-snug font-semibold tracking-tight text-pretty whitespace-pre-line break-words focus:outline-none sm:text-2xl"
       >
         {question.question}
       </h2>

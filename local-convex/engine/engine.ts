@@ -12,9 +12,11 @@
  *   re-sent mutation), snapshot-consistent groups of queries
  *   (`runExclusive`), and access to the stored documents for persistence
  *   and the scheduler;
- * - fair turns at the database: each call names whose turn it is (a client
- *   session, an HTTP client; `gate.ts` serves them round-robin), and what it
+ * - fair turns at the database: each call names whose turn it is (its
+ *   client, `clients.ts`; `gate.ts` serves them round-robin), and what it
  *   starts (scheduled functions, an action's mutations) inherits it;
+ * - where commits are saved: a recorder (the journal) hears of each commit
+ *   first and may undo it (`setCommitRecorder`: while the disk is full);
  * - durability for actions: an action's `ctx.runMutation` (and scheduler
  *   calls) return only once the durability barrier (`setDurabilityBarrier`,
  *   the journal's fsync) says the commit is on disk;
@@ -48,6 +50,7 @@ import { DEFAULT_MAX_SCHEDULED_CONCURRENCY, ScheduledSlots, type SlotRequest } f
 import { convexTestModuleMap, findFunctionModules, importFile, type ModuleFile } from "./modules";
 import {
   buildSortedIndexes,
+  CommitNotSaved,
   documentsByTable,
   installPatches,
   ReadSet,
@@ -88,8 +91,8 @@ export type CallRequest = {
 /** Called after each commit with its timestamp and writes (and both, with more, as `commit`). */
 export type CommitListener = (ts: bigint, writes: Write[], commit: Commit) => void;
 
-/** A request of a client session. */
-export type RequestKey = { sessionId: string; requestId: number };
+/** A request of a client session, and who made it (the tokenIdentifier, null signed out). */
+export type RequestKey = { sessionId: string; requestId: number; caller: string | null };
 
 /** A committed top-level transaction. */
 export type Commit = {
@@ -208,6 +211,8 @@ export class Engine {
   readonly scheduledSlots: ScheduledSlots;
   private readonly commitListeners = new Set<CommitListener>();
   private durabilityBarrier: DurabilityBarrier = () => undefined;
+  private commitGuard: () => Error | null = () => null;
+  private commitRecorder: (commit: Commit) => void = () => {};
   private totals: UsageTotals = { ...NO_USAGE };
   /** componentPath → udfPath → info. */
   private readonly functions = new Map<string, Map<string, FunctionInfo>>();
@@ -258,6 +263,10 @@ export class Engine {
       for (const listener of this.commitListeners) listener(commit.ts, commit.writes, commit);
     });
     installPatches(this.internals, {
+      beforeCommit: () => {
+        const refusal = this.commitGuard();
+        if (refusal) throw refusal;
+      },
       committed: (ts, writes) => {
         const call = this.calls.getStore();
         let clientMutation: Commit["clientMutation"];
@@ -265,7 +274,13 @@ export class Engine {
           call.commitTs = ts;
           clientMutation = this.clientMutationResult(call);
         }
-        emitCommit({ ts, writes, ...(clientMutation ? { clientMutation } : {}) });
+        const commit = { ts, writes, ...(clientMutation ? { clientMutation } : {}) };
+        try {
+          this.commitRecorder(commit);
+        } catch (error) {
+          throw new CommitNotSaved(error as Error);
+        }
+        emitCommit(commit);
       },
       readSet: () => this.calls.getStore()?.reads,
       journalSlot: () => {
@@ -477,6 +492,18 @@ export class Engine {
   onCommit(listener: CommitListener): () => void {
     this.commitListeners.add(listener);
     return () => this.commitListeners.delete(listener);
+  }
+
+  /**
+   * Sets where commits are saved (the journal): `record` is called with each
+   * top-level commit before anybody else hears of it (`onCommit`); when it
+   * throws, the commit is undone and its transaction fails with that error.
+   * `refusal`, asked before each commit, is an error to fail it with
+   * beforehand (e.g. while nothing can be saved), or null.
+   */
+  setCommitRecorder(record: (commit: Commit) => void, refusal: () => Error | null): void {
+    this.commitRecorder = record;
+    this.commitGuard = refusal;
   }
 
   /**

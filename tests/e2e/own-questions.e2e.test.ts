@@ -258,7 +258,7 @@ describe("export", () => {
     await expect.poll(() => katherine.questions.count()).toBe(5);
 
     const download = async (item: string) => {
-      await katherine.page.getByRole("button", { name: "Export" }).click();
+      await katherine.page.getByRole("button", { name: "Export", exact: true }).click();
       const [file] = await Promise.all([
         katherine.page.waitForEvent("download"),
         katherine.page.getByRole("menuitem", { name: item }).click(),
@@ -280,8 +280,15 @@ describe("export", () => {
     const anki = await download("Anki (tab-separated text)");
     expect(anki.name).toMatch(/\.txt$/);
     const lines = anki.text.trimEnd().split("\n");
-    expect(lines.slice(0, 3)).toEqual(["#separator:tab", "#html:true", "#tags column:3"]);
-    const notes = lines.slice(3).map((line) => line.split("\t"));
+    expect(lines.slice(0, 6)).toEqual([
+      "#separator:tab",
+      "#html:true",
+      "#notetype:Basic",
+      "#deck:Recall::Exportable topic",
+      "#columns:Front\tBack\tTags",
+      "#tags column:3",
+    ]);
+    const notes = lines.slice(6).map((line) => line.split("\t"));
     expect(notes).toHaveLength(5);
     for (const [front, back, tags] of notes) {
       expect(front).toMatch(/^Exportable topic question \d<br><br>A\. /);

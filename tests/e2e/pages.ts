@@ -3,7 +3,10 @@
  * app, by role and accessible name, as a screen reader would. The tests say
  * what the user does; these say how.
  */
-import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page, WebSocketRoute } from "playwright-core";
+
+/** The backend's sync socket (the web app itself uses none). */
+export const SYNC_SOCKET = /\/api\/[^/]+\/sync/;
 
 /** Waits until `locator` is visible (or hidden). playwright-core has no `expect`; vitest's `expect.poll` covers the rest. */
 export const visible = (locator: Locator, timeout = 15_000) => locator.first().waitFor({ state: "visible", timeout });
@@ -146,6 +149,30 @@ export class App {
   /** The live row of the job whose title contains `text` (in the strip). */
   liveRow(text: string): Locator {
     return this.strip.getByTestId("job-live-row").filter({ hasText: text });
+  }
+
+  /**
+   * Routes the backend's sync socket through the test (before the page loads
+   * it again): `cut()` closes it and refuses new ones, as a server gone away
+   * would; `restore()` lets the client reconnect.
+   */
+  async controlSyncSocket(): Promise<{ cut: () => Promise<void>; restore: () => void }> {
+    let blocked = false;
+    const open: WebSocketRoute[] = [];
+    await this.page.routeWebSocket(SYNC_SOCKET, (ws) => {
+      if (blocked) return void ws.close();
+      ws.connectToServer();
+      open.push(ws);
+    });
+    return {
+      cut: async () => {
+        blocked = true;
+        await Promise.all(open.splice(0).map((ws) => ws.close()));
+      },
+      restore: () => {
+        blocked = false;
+      },
+    };
   }
 
   /** The server-away banner. */
