@@ -1,12 +1,13 @@
 /**
  * Starting a job over a source (`createSourceJob`): the plan of its sections, the limits, who may use which
- * source, and what one dispatch of the pool costs. Fake timers: scheduled actions stay queued
+ * source, and what one dispatch of the pool costs; My Questions filtered by source. Fake timers: scheduled actions stay queued
  * (`sourceJobs.integration.test.ts` runs them).
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { SOURCE_CONFIG } from "../lib/constants/sources";
+import { newCard } from "../lib/fsrs";
 import { sectionSource, spreadQuestions } from "../lib/sections";
 import { estimateStepTokens } from "../lib/sourcePlan";
 import { normalizeSourceText, PAGE_BREAK, uploadSource } from "../lib/sources";
@@ -15,7 +16,19 @@ import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import { dispatchEstimate } from "./jobTransitions";
 import { SOURCED_SYSTEM_PROMPT } from "./lib/ai/sourcePrompts";
-import { allJobs, asUser, errorOf, getJob, initConvexTest, NOW, useFakeClock, type TestConvex } from "./test.setup";
+import { searchFields } from "./lib/searchFields";
+import {
+  allJobs,
+  asUser,
+  errorOf,
+  getJob,
+  initConvexTest,
+  NOW,
+  tokenIdentifier,
+  useFakeClock,
+  type TestConvex,
+} from "./test.setup";
+import { makeQuestion } from "../tests/support/scriptedModels";
 
 useFakeClock();
 
@@ -161,5 +174,75 @@ describe("createSourceJob", () => {
     const first = await asUser(t, "alice").mutation(api.generationJobs.createSourceJob, args);
     expect(await asUser(t, "alice").mutation(api.generationJobs.createSourceJob, args)).toBe(first);
     expect(await allJobs(t)).toHaveLength(1);
+  });
+});
+
+describe("My Questions filtered by source", () => {
+  /** Alice's questions: `count` written from `sourceId` (or none), a minute apart, with their search fields. */
+  async function seed(t: TestConvex, sourceId: Id<"sources"> | null, count: number, from = 0) {
+    return await t.run(async (ctx) => {
+      const ids: Id<"questions">[] = [];
+      for (let i = from; i < from + count; i++) {
+        const content = makeQuestion(i, { question: `Tide question ${i}` });
+        ids.push(
+          await ctx.db.insert("questions", {
+            ...content,
+            ...searchFields(content),
+            userId: tokenIdentifier("alice"),
+            topic: "Tides",
+            createdAt: NOW + i * 60_000,
+            card: newCard(NOW),
+            ...(sourceId ? { source: { sourceId, name: "tides.md", sectionIndex: 0, quote: QUOTE } } : {}),
+          }),
+        );
+      }
+      return ids;
+    });
+  }
+  const QUOTE = { text: "The tide rises twice a day", before: "", after: ".", cutBefore: false, cutAfter: false };
+  const list = (t: TestConvex, args: Record<string, unknown>, user = "alice") =>
+    asUser(t, user).query(api.myQuestions.listMyQuestions, {
+      paginationOpts: { numItems: 20, cursor: null },
+      ...args,
+    });
+
+  test("lists the questions written from one source, newest or oldest first, through its index", async () => {
+    const t = initConvexTest();
+    const sourceId = await upload(t);
+    const other = await upload(t, `${CHAPTER}\n\nMore.`, "markdown", "other.md");
+    const ours = await seed(t, sourceId, 3);
+    await seed(t, other, 2, 3);
+    await seed(t, null, 2, 5);
+    const newest = await list(t, { sourceId });
+    expect(newest.page.map((q) => q._id)).toEqual([...ours].reverse());
+    expect((await list(t, { sourceId, sort: "oldest" })).page.map((q) => q._id)).toEqual(ours);
+    // Someone else's source, or no source at all: nothing.
+    expect((await list(t, { sourceId }, "bob")).page).toEqual([]);
+    expect((await list(t, { sourceId: "not-an-id" })).page).toEqual([]);
+    // Search within the source.
+    const found = await asUser(t, "alice").query(api.myQuestions.searchMyQuestions, { search: "tide", sourceId });
+    expect(found.questions.map((q) => q._id).sort()).toEqual([...ours].sort());
+  });
+
+  test("a source's questions are listed all together: with another view or scope it is refused", async () => {
+    const t = initConvexTest();
+    const sourceId = await upload(t);
+    expect(await errorOf(list(t, { sourceId, show: "due", now: NOW }))).toMatchObject({ code: "INVALID_ARGUMENT" });
+    expect(await errorOf(list(t, { sourceId, topic: "Tides" }))).toMatchObject({ code: "INVALID_ARGUMENT" });
+  });
+
+  test("a bulk action on the view deletes exactly the source's questions; Undo brings them back", async () => {
+    const t = initConvexTest();
+    const sourceId = await upload(t);
+    const ours = await seed(t, sourceId, 3);
+    const others = await seed(t, null, 2, 3);
+    const alice = asUser(t, "alice");
+    const scope = { kind: "filter" as const, filter: { sourceId } };
+    const { deletedAt, changed } = await alice.mutation(api.manageQuestions.deleteQuestions, { scope });
+    expect(changed).toBe(3);
+    expect((await list(t, { sourceId })).page).toEqual([]);
+    expect((await list(t, {})).page.map((q) => q._id).sort()).toEqual([...others].sort());
+    await alice.mutation(api.manageQuestions.restoreQuestions, { scope, deletedAt });
+    expect((await list(t, { sourceId })).page.map((q) => q._id).sort()).toEqual([...ours].sort());
   });
 });

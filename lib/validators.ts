@@ -313,11 +313,13 @@ export const QUESTION_SORTS = ["newest", "oldest", "due", "topic"] as const;
 export const vQuestionSort = literals(...QUESTION_SORTS);
 export type QuestionSort = Infer<typeof vQuestionSort>;
 
-/** A My Questions view's filter: what to show (default "all"), optionally only one topic's or one job's. */
+/** A My Questions view's filter: what to show (default "all"), optionally only one topic's, one job's, or those
+ * written from one of the learner's sources (`sourceId`: all of them, newest or oldest first). */
 export const vQuestionFilter = v.object({
   show: v.optional(vQuestionShow),
   topic: v.optional(v.string()),
   jobId: v.optional(v.string()),
+  sourceId: v.optional(v.string()),
 });
 export type QuestionFilter = Infer<typeof vQuestionFilter>;
 

@@ -51,7 +51,11 @@ describe("a question's source", () => {
     );
     expect(screen.queryByText("General knowledge")).not.toBeInTheDocument();
     await user.click(screen.getByText("Source"));
-    expect(screen.getByText("From “timekeeping.pdf” · “Water and Fire”, pages 2–3")).toBeVisible();
+    expect(screen.getByText(/^From “timekeeping\.pdf” · “Water and Fire”, pages 2–3 ·/)).toBeVisible();
+    expect(screen.getByRole("link", { name: "All its questions" })).toHaveAttribute(
+      "href",
+      "/my-questions?source=src_1",
+    );
     const quote = screen.getByText(/^In 1088, the scholar/);
     expect(quote.tagName).toBe("MARK");
     expect(quote.closest("blockquote")).toHaveTextContent(

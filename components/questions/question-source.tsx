@@ -8,7 +8,9 @@
 "use client";
 
 import { BookOpenText } from "lucide-react";
+import Link from "next/link";
 import { placeLabel } from "@/lib/jobs";
+import { viewHref } from "@/lib/questionFilters";
 import type { QuestionSource } from "@/lib/validators";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
@@ -38,6 +40,13 @@ export function QuestionSourceView({ source, className }: { source: QuestionSour
       <figure className="mt-2 rounded-lg border-l-2 border-primary/60 bg-muted/50 px-3 py-2">
         <figcaption className="text-xs text-muted-foreground">
           From “{source.name}”{place && ` · ${place}`}
+          {" · "}
+          <Link
+            href={viewHref({ sourceId: source.sourceId })}
+            className="font-medium text-primary underline-offset-4 hover:underline"
+          >
+            All its questions
+          </Link>
         </figcaption>
         <blockquote className="mt-1.5 leading-relaxed break-words whitespace-pre-line text-muted-foreground">
           {quote.cutBefore && "… "}

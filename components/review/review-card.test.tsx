@@ -56,7 +56,7 @@ describe("ReviewCard", () => {
     await user.click(screen.getByRole("button", { name: "S" }));
     await user.click(screen.getByText("Source"));
     expect(screen.getByText("T is Tango, U is Uniform").tagName).toBe("MARK");
-    expect(screen.getByText("From “alphabets.md” · “The NATO alphabet”")).toBeVisible();
+    expect(screen.getByText(/^From “alphabets\.md” · “The NATO alphabet” ·/)).toBeVisible();
   });
 
   it("a right answer: says so, explains, and suggests Good", async () => {

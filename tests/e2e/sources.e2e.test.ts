@@ -49,6 +49,15 @@ describe("a job over your own material", () => {
     expect(quote.length).toBeGreaterThan(20);
     expect(await source.locator("blockquote").innerText()).toContain(quote);
     expect(await axeViolations(ada.page)).toEqual([]);
+
+    // My Questions filtered by the material: its 10 questions, not those of a job on a prompt.
+    await ada.generate("Unrelated topic [[count:5]] [[pace:10]]");
+    await expect.poll(() => ada.questions.count(), { timeout: 20_000 }).toBe(15);
+    await ada.page.getByRole("combobox", { name: "Topic" }).click();
+    await ada.page.getByRole("option", { name: "From “photosynthesis.md”" }).click();
+    await ada.page.waitForURL(/[?&]source=/);
+    await expect.poll(() => ada.questions.count()).toBe(10);
+    expect(await ada.questions.getByTestId("question-source").count()).toBe(10);
   });
 
   test("a text PDF read in the page under the CSP: the job shows its pages; review shows the source once answered", async () => {
