@@ -9,7 +9,7 @@
 "use client";
 
 import { useMutation, useQuery } from "convex/react";
-import { BookOpen, FileText, Trash2, TriangleAlert, X } from "lucide-react";
+import { BookOpen, Trash2, X } from "lucide-react";
 import { useId, useState } from "react";
 import { api } from "@/convex/_generated/api";
 import type { ChosenSource } from "@/hooks/use-create-source-job";
@@ -17,7 +17,7 @@ import { JOB_CONFIG } from "@/lib/constants/jobs";
 import { userFacingMessage } from "@/lib/errors";
 import { plural } from "@/lib/jobs";
 import type { SourceSummary } from "@/lib/validators";
-import { SourceInput } from "./source-input";
+import { MaterialCard, Refusal, SOURCE_KIND_LABEL, SourceInput } from "./source-input";
 import { Button } from "./ui/button";
 import { Input } from "./ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "./ui/select";
@@ -32,7 +32,6 @@ type SourceFieldProps = {
   disabled?: boolean;
 };
 
-const KIND_LABEL: Record<SourceSummary["kind"], string> = { markdown: "Markdown", text: "Text", pdf: "PDF" };
 const NEW = "new";
 
 export function SourceField({
@@ -156,11 +155,11 @@ function StoredSourceCard({
   const [refusal, setRefusal] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
   const details = [
-    KIND_LABEL[source.kind],
+    SOURCE_KIND_LABEL[source.kind],
     source.pageCount !== undefined ? plural(source.pageCount, "page") : null,
     plural(source.sectionCount, "section"),
     `${source.charCount.toLocaleString("en-US")} characters`,
-  ].filter((detail) => detail !== null);
+  ];
 
   async function remove() {
     setDeleting(true);
@@ -177,36 +176,23 @@ function StoredSourceCard({
 
   return (
     <div>
-      <div
-        data-testid="stored-source-card"
-        className="flex items-start gap-3 rounded-lg border border-border bg-card px-3 py-2.5"
-      >
-        <FileText aria-hidden="true" className="mt-0.5 size-5 shrink-0 text-muted-foreground" />
-        <div className="min-w-0 flex-1">
-          <p className="truncate text-sm font-medium" title={source.name}>
-            {source.name}
-          </p>
-          <p className="text-xs text-muted-foreground">{details.join(" · ")}</p>
-        </div>
-        <Button
-          variant="ghost"
-          size="icon-sm"
-          aria-label={`Delete ${source.name}`}
-          disabled={disabled || deleting}
-          onClick={() => void remove()}
-        >
-          <Trash2 aria-hidden="true" />
-        </Button>
-      </div>
-      {refusal && (
-        <p
-          role="alert"
-          className="mt-3 flex gap-2 rounded-lg border border-warning/40 bg-warning-soft px-3 py-2 text-sm text-warning-soft-foreground"
-        >
-          <TriangleAlert aria-hidden="true" className="mt-0.5 size-4 shrink-0" />
-          <span>{refusal}</span>
-        </p>
-      )}
+      <MaterialCard
+        testId="stored-source-card"
+        name={source.name}
+        details={details}
+        action={
+          <Button
+            variant="ghost"
+            size="icon-sm"
+            aria-label={`Delete ${source.name}`}
+            disabled={disabled || deleting}
+            onClick={() => void remove()}
+          >
+            <Trash2 aria-hidden="true" />
+          </Button>
+        }
+      />
+      {refusal && <Refusal message={refusal} />}
     </div>
   );
 }

@@ -19,11 +19,10 @@ import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
 import type { Id } from "@/convex/_generated/dataModel";
 import { JOB_CONFIG } from "@/lib/constants/jobs";
-import { appErrorCode, isAppError, userFacingMessage } from "@/lib/errors";
 import { validatePrompt } from "@/lib/prompt";
 import { sourceContentHash, uploadSource, type ExtractedSource } from "@/lib/sources";
 import type { SourceSummary } from "@/lib/validators";
-import type { CreateJobResult } from "./use-create-job";
+import { refusedStart, type CreateJobResult } from "./use-create-job";
 import { useAppShell } from "./use-app-shell";
 
 /** The material a job is asked over: read just now (stored on submit), or stored before. */
@@ -97,11 +96,7 @@ export function useCreateSourceJob() {
       });
       return { ok: true, jobId };
     } catch (error) {
-      const code = appErrorCode(error);
-      const message = userFacingMessage(error);
-      if (code === "INVALID_PROMPT") return { ok: false, reason: "invalid", message };
-      const retryAfterMs = isAppError(error) ? error.data.retryAfterMs : undefined;
-      return { ok: false, reason: "server", code, message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+      return refusedStart(error);
     } finally {
       clearTimeout(timer);
       inFlight.current = false;
