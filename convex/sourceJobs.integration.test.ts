@@ -18,7 +18,16 @@ import { parseGenerationPrompt } from "./lib/ai/prompts";
 import { sampleSourceQuestions } from "./lib/ai/sampleSourceQuestions";
 import { parseSectionText } from "./lib/ai/sourcePrompts";
 import type { StreamStep } from "./lib/ai/modelStream";
-import { asUser, errorOf, initConvexTest, runScheduled, tokenIdentifier, waitFor, type TestConvex } from "./test.setup";
+import {
+  asUser,
+  errorOf,
+  getJob,
+  initConvexTest,
+  runScheduled,
+  tokenIdentifier,
+  waitFor,
+  type TestConvex,
+} from "./test.setup";
 import { gate, questionSteps, scriptedModel } from "../tests/support/scriptedModels";
 import { captureRealErrors } from "../tests/support/wire/realErrors";
 
@@ -73,7 +82,6 @@ async function startJob(t: TestConvex, sourceId: Id<"sources">, questionCount: n
   return { jobId, model };
 }
 
-const getJob = (t: TestConvex, jobId: Id<"generationJobs">) => t.run((ctx) => ctx.db.get("generationJobs", jobId));
 const jobQuestions = (t: TestConvex, jobId: Id<"generationJobs">) =>
   t.run((ctx) =>
     ctx.db
