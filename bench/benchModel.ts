@@ -4,14 +4,17 @@
  * is the time to the first token of every call, as a real provider's round
  * trip), reporting through `onEvent` each call it gets, the moment each
  * question is complete in the stream and the moment the stream is aborted.
- * It answers the generation call (plan, then questions) and, for the
- * two-call designs the benchmark compares, a separate plan call. Used
+ * It answers the generation call (plan, then questions; over a section of a
+ * learner's material, questions quoting it) and, for the two-call designs the
+ * benchmark compares, a separate plan call. Used
  * in-process and, through `preload-bench-model.ts`, inside a local-convex
  * backend.
  */
 import { codeModel, promptText } from "../convex/lib/ai/modelStream";
 import type { ModelChoice } from "../convex/lib/ai/models";
 import { parseGenerationPrompt, parseRequest } from "../convex/lib/ai/prompts";
+import { sampleSourceQuestions } from "../convex/lib/ai/sampleSourceQuestions";
+import { parseSectionText } from "../convex/lib/ai/sourcePrompts";
 import { makeQuestion, questionSteps } from "../tests/support/scriptedModels";
 import { parseDirectives } from "../tests/support/directiveModel";
 
@@ -49,9 +52,12 @@ export function createBenchModel(onEvent: (event: BenchEvent) => void): ModelCho
         call.abortSignal?.addEventListener("abort", () => onEvent({ type: "abort", key, at: Date.now() }), {
           once: true,
         });
-        const questions = Array.from({ length: count }, (_, i) =>
-          makeQuestion(i, { question: `Bench ${key} question ${i}` }),
-        );
+        // Over a section of a learner's material: the sample model's questions from it, each quoting it.
+        const section = parseSectionText(text);
+        const questions =
+          section !== null
+            ? sampleSourceQuestions(section, count, given?.avoid ?? [])
+            : Array.from({ length: count }, (_, i) => makeQuestion(i, { question: `Bench ${key} question ${i}` }));
         return [
           { delayMs: firstTokenMs(request) },
           ...questionSteps(questions, {

@@ -21,7 +21,7 @@ type AppShellProps = { userMenu: ReactNode; children: ReactNode };
 
 export function AppShell({ userMenu, children }: AppShellProps) {
   const [generateOpen, setGenerateOpen] = useState(false);
-  const [prefill, setPrefill] = useState<{ text: string; nonce: number }>();
+  const [prefill, setPrefill] = useState<{ text: string; nonce: number; sourceId?: string }>();
   const [panelOpen, setPanelOpen] = useState(false);
   const [panelFilter, setPanelFilter] = useState<JobStatusFilter>("all");
 
@@ -47,9 +47,14 @@ export function AppShell({ userMenu, children }: AppShellProps) {
 
   const actions = useMemo<AppShellActions>(
     () => ({
-      openGenerate: (text) => {
+      openGenerate: (text, options) => {
         rememberFocus();
-        if (text !== undefined) setPrefill((current) => ({ text, nonce: (current?.nonce ?? 0) + 1 }));
+        if (text !== undefined || options?.sourceId !== undefined)
+          setPrefill((current) => ({
+            text: text ?? "",
+            nonce: (current?.nonce ?? 0) + 1,
+            ...(options?.sourceId !== undefined ? { sourceId: options.sourceId } : {}),
+          }));
         setPanelOpen(false);
         setGenerateOpen(true);
       },

@@ -43,6 +43,16 @@ describe("JobLiveRow", () => {
     expect(screen.getByText(/0:10/)).toBeInTheDocument();
   });
 
+  it("a job over a source says which section it is on, also while it waits between two sections", () => {
+    const source = { sourceId: "src_1" as never, name: "notes.md", step: 3, steps: 12, heading: "Tides" };
+    const { rerender } = render(<JobLiveRow job={{ ...running, source, estimatedTotal: 40, questionsSaved: 9 }} />);
+    expect(screen.getByTestId("live-label")).toHaveTextContent("Section 3 of 12 · 9 of 40 saved");
+    rerender(<JobLiveRow job={{ ...running, status: "queued", source: { ...source, step: 4 }, estimatedTotal: 40 }} />);
+    expect(screen.getByTestId("live-label")).toHaveTextContent("Section 4 of 12 · 2 of 40 saved");
+    rerender(<JobLiveRow job={{ ...running, status: "paused", source, estimatedTotal: 40 }} />);
+    expect(screen.getByTestId("live-label")).toHaveTextContent("Paused · Section 3 of 12 · 2 of 40 saved");
+  });
+
   it("a job not heard from past two heartbeats says how long, instead of counting down", () => {
     render(<JobLiveRow job={{ ...running, questionsSaved: 9 }} />);
     expect(screen.getByTestId("time-left")).toBeInTheDocument();

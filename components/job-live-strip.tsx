@@ -16,7 +16,7 @@ import type { PublicJob } from "@/lib/validators";
 import { useLiveJobs } from "@/hooks/use-live-jobs";
 import { useKeepFocus } from "@/hooks/use-keep-focus";
 import { useNow } from "@/hooks/use-now";
-import { isActiveJob, jobProgress, PHASE_NAMES } from "@/lib/jobs";
+import { isActiveJob, isBetweenSections, jobProgress, PHASE_NAMES, sectionLabel } from "@/lib/jobs";
 import { formatClock, formatStalled, formatTimeLeft, jobTiming } from "@/lib/timing";
 import { JobActions } from "./job-actions";
 import { JobStatusBadge, jobTitle } from "./job-status";
@@ -60,15 +60,19 @@ function useFocusAfterRowLeaves(strip: React.RefObject<HTMLElement | null>, ids:
   }, [strip, ids]);
 }
 
-/** What a live job is doing, in words: "Planning…", "3 of 10 saved", "Paused · 3 of 10 saved". */
+/** What a live job is doing, in words: "Planning…", "3 of 10 saved", "Paused · 3 of 10 saved", and for a job
+ * over a source, which section it is on: "Section 3 of 12 · 9 of 40 saved" (also between two sections). */
 export function liveJobLabel(job: PublicJob): string {
   const counted =
     job.estimatedTotal !== undefined
       ? `${job.questionsSaved} of ${job.estimatedTotal} saved`
       : `${job.questionsSaved} saved`;
-  if (job.status === "paused") return `Paused · ${counted}`;
+  const section = job.source ? `${sectionLabel(job.source)} · ` : "";
+  if (section && isBetweenSections(job)) return `${section}${counted}`;
+  if (job.status === "paused") return `Paused · ${section}${counted}`;
   if (job.status === "queued") return job.attempts > 1 ? `Queued to continue · ${counted}` : "Queued";
   if (job.status === "pending") return "Starting…";
+  if (section && job.phase !== "finalizing") return `${section}${counted}`;
   if (job.phase === "planning" || job.estimatedTotal === undefined) return `${PHASE_NAMES.planning}…`;
   if (job.phase === "finalizing") return `${PHASE_NAMES.finalizing} · ${counted}`;
   return counted;

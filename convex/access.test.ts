@@ -107,6 +107,11 @@ const MATRIX: Record<
     anonymous: { code: "UNAUTHENTICATED" },
     otherUser: expect.any(String), // bob's own new job; alice's data stays as it was
   },
+  "generationJobs:createSourceJob": {
+    call: (c, s) => c.mutation(api.generationJobs.createSourceJob, { sourceId: s.sourceId, questionCount: 5 }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" }, // alice's material is never read for bob
+  },
   "generationJobs:getRecentJobs": {
     call: (c) => c.query(api.generationJobs.getRecentJobs, {}),
     anonymous: [],

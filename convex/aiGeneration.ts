@@ -1,8 +1,11 @@
 /**
  * `processJob`: the background action that runs one attempt of a job with ONE
  * model call, whose answer is the plan (topic, count) and then the questions:
- * reader (`AnswerReader`) → checker (`QuestionIntake`) → batcher (`Batcher`)
- * → saver (`BatchSaver`). The last batch completes the job.
+ * reader (`AnswerReader`) → checker (`QuestionIntake`) → support
+ * (`SupportCheck`: a source's quotes) → batcher (`Batcher`) → saver
+ * (`BatchSaver`). The last batch completes the job. A job over a learner's
+ * source runs one step of its plan per run, one section per call
+ * (`sectionCall`); its last batch moves the job on to the next section.
  *
  * Writes nothing itself: every write is a mutation (`jobTransitions.ts`,
  * `batches.saveBatch`, the ledger of `admission.ts`) that checks the job's
@@ -20,7 +23,8 @@ import type { StartedJob } from "./jobTransitions";
 import { AnswerReader } from "./lib/ai/answerStream";
 import { ModelAnswer } from "./lib/ai/generate";
 import { chooseModel, type ModelChoice } from "./lib/ai/models";
-import { generationPrompt, settlePlan, type Plan } from "./lib/ai/prompts";
+import { settlePlan } from "./lib/ai/prompts";
+import { promptCall, sectionCall, type AttemptCall } from "./lib/attemptCall";
 import { Batcher } from "./lib/batching";
 import { BatchSaver } from "./lib/batchSaver";
 import { classifyError, InvalidOutputError } from "./lib/classifyError";
@@ -40,7 +44,14 @@ export const processJob = internalAction({
     }
     const job = await ctx.runMutation(internal.jobTransitions.startJob, { jobId, userId, model: choice.kind });
     if (job === null) return null; // cancelled (or already taken) before it started
-    const outcome = await runAttempt(ctx, { jobId, userId, job, choice });
+    const call = job.section ? await sectionCall(ctx, userId, { ...job, section: job.section }) : promptCall(job);
+    if (call === null) {
+      // Never expected: a source is not deleted while a job over it may run (`sources.deleteSource`).
+      console.error(`processJob ${jobId}: its source's section is gone`);
+      await ctx.runMutation(internal.jobTransitions.failJob, { jobId, errorCode: "UNKNOWN", attempt: job.attempt });
+      return null;
+    }
+    const outcome = await runAttempt(ctx, { jobId, userId, job, choice }, call);
     if (outcome.kind === "failed") {
       const { code, message } = classifyError(outcome.error);
       console.error(`processJob ${jobId} failed (${code}): ${redactSecrets(message)}`);
@@ -68,6 +79,9 @@ export const processJob = internalAction({
 
 type Attempt = { jobId: Id<"generationJobs">; userId: string; job: StartedJob; choice: ModelChoice };
 
+/** A step that made no call used no tokens. */
+const NO_TOKENS: TokenUsage = { inputTokens: 0, outputTokens: 0, estimated: false };
+
 /** How an attempt ended: completed (by its last batch), stopped (the job was
  * paused, cancelled or moved on under it), or failed with `error`; with the
  * tokens it used where no transition recorded them. */
@@ -81,39 +95,40 @@ type Outcome =
  * a failure comes back as an outcome, after what was complete before it has
  * been saved.
  */
-async function runAttempt(ctx: ActionCtx, { jobId, userId, job, choice }: Attempt): Promise<Outcome> {
-  const known: Plan | null =
-    job.topic !== undefined && job.estimatedTotal !== undefined
-      ? { topic: job.topic, questionCount: job.estimatedTotal }
-      : null;
-  if (known && job.questionsSaved >= known.questionCount) {
-    // A retry with nothing left to write.
-    await ctx.runMutation(internal.jobTransitions.completeJob, { jobId, attempt: job.attempt });
-    return { kind: "completed" };
+async function runAttempt(
+  ctx: ActionCtx,
+  { jobId, userId, job, choice }: Attempt,
+  { known, prompt, sourced, support, ...call }: AttemptCall,
+): Promise<Outcome> {
+  const saver = new BatchSaver(
+    ctx,
+    { jobId, userId, attempt: job.attempt, questionsSaved: job.questionsSaved, ...call.saver },
+    Date.now(),
+  );
+  const done = call.target ?? known?.questionCount;
+  if (done !== undefined && job.questionsSaved >= done) {
+    // A retry (or a source's step) with nothing left to write.
+    if (call.saver.step === undefined) {
+      await ctx.runMutation(internal.jobTransitions.completeJob, { jobId, attempt: job.attempt });
+      return { kind: "completed" };
+    }
+    const finished = await saver.save([], { plan: known, generated: 0, skipped: 0, finish: NO_TOKENS });
+    return finished ? { kind: "completed" } : { kind: "stopped", usage: NO_TOKENS };
   }
-  const prompt = generationPrompt({
-    request: job.prompt,
-    ...(known ? { plan: known, count: known.questionCount - job.questionsSaved } : {}),
-    avoid: job.existingQuestions,
-  });
 
-  const answer = new ModelAnswer(choice, prompt, { maxTokens: job.tokenAllowance });
+  const answer = new ModelAnswer(choice, prompt, { maxTokens: job.tokenAllowance, sourced });
   const reader = new AnswerReader();
   const intake = new QuestionIntake(job.existingQuestions);
   const batcher = new Batcher(Date.now());
-  const saver = new BatchSaver(
-    ctx,
-    { jobId, userId, attempt: job.attempt, questionsSaved: job.questionsSaved },
-    Date.now(),
-  );
   let plan = known;
-  const target = () => plan?.questionCount ?? JOB_CONFIG.MAX_QUESTIONS;
-  const take = (elements: unknown[]) => batcher.add(intake.take(elements), Date.now());
+  const target = () => call.target ?? plan?.questionCount ?? JOB_CONFIG.MAX_QUESTIONS;
+  const skipped = () => intake.skipped + support.unsupported;
+  const take = (elements: unknown[]) => batcher.add(support.keep(intake.take(elements)), Date.now());
   const save = async (finish?: TokenUsage) => {
     const accepted = await saver.save(batcher.drain(), {
       plan,
       generated: intake.generated,
-      skipped: intake.skipped,
+      skipped: skipped(),
       ...(finish ? { finish } : {}),
     });
     batcher.saved(Date.now());
@@ -161,11 +176,11 @@ async function runAttempt(ctx: ActionCtx, { jobId, userId, job, choice }: Attemp
   const usage = await answer.usage();
   batcher.limit(target() - saver.savedTotal);
   const usable = saver.savedByAttempt + batcher.size;
-  if (failure === null && (usable === 0 || intake.skipped > usable)) {
+  if (failure === null && (usable === 0 || skipped() > usable)) {
     failure = new InvalidOutputError(
       usable === 0
         ? "The model produced no usable questions."
-        : `Most questions were unusable (${intake.skipped} of ${intake.skipped + usable}).`,
+        : `Most questions were unusable (${skipped()} of ${skipped() + usable}).`,
     );
   }
   if (failure !== null) {

@@ -4,15 +4,15 @@
  * batch, completes the job, all in one transaction.
  *
  * Tables: inserts `questions`; reads and upserts `topics` (`topics.ts`); writes
- * `generationJobs` through `recordProgress` and `transition` (`jobTransitions.ts`).
+ * `generationJobs` through `recordProgress` and `finishStep` (`jobTransitions.ts`).
  */
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { newCard } from "../lib/fsrs";
 import { isPlanningPhase } from "../lib/jobs";
-import { vGeneratedQuestion, vJobStatus, vTokenUsage } from "../lib/validators";
+import { vJobStatus, vQuestionToSave, vTokenUsage } from "../lib/validators";
 import { internalMutation } from "./_generated/server";
-import { isCurrentAttempt, recordProgress, transition } from "./jobTransitions";
+import { finishStep, isCurrentAttempt, recordProgress } from "./jobTransitions";
 import { searchFields } from "./lib/searchFields";
 import { resolveTopic, touchTopic } from "./topics";
 
@@ -21,7 +21,9 @@ import { resolveTopic, touchTopic } from "./topics";
  * job's progress, in one transaction: the plan once the model has made it
  * (`plan`: topic, estimate, phase "generating"), counts of what the model
  * wrote, and, with the attempt's last batch, its end (`finish`: the job
- * completes with its token usage), so a job costs one call per batch.
+ * completes with its token usage; a job over a source completes after its last
+ * section, and moves on to its next one before that: `finishStep`), so a job
+ * costs one call per batch.
  *
  * Writes nothing unless the job is still `processing` in the caller's
  * `attempt`: once `cancelJob`, `pauseJob` (or `failJob`, or the sweeper) has
@@ -37,10 +39,13 @@ export const saveBatch = internalMutation({
   args: {
     jobId: v.id("generationJobs"),
     userId: v.string(),
-    questions: v.array(vGeneratedQuestion),
+    /** From a source: each with where it comes from (its verified quote, or general knowledge). */
+    questions: v.array(vQuestionToSave),
     batchStart: v.number(),
     /** The attempt the action runs (`startJob`'s answer); a batch of an older attempt writes nothing. */
     attempt: v.optional(v.number()),
+    /** A job over a source: the step of its plan the action writes; a batch of another step writes nothing. */
+    step: v.optional(v.number()),
     /** The plan, once made (required with questions, unless the job already has one). */
     plan: v.optional(v.object({ topic: v.string(), estimatedTotal: v.number() })),
     questionsGenerated: v.number(),
@@ -59,8 +64,14 @@ export const saveBatch = internalMutation({
     const job = await ctx.db.get("generationJobs", args.jobId);
     if (!job) return { accepted: false, status: null, saved: 0, questionsSaved: 0 };
     if (job.userId !== args.userId) throw new Error(`saveBatch: job ${args.jobId} is not owned by the given user`);
-    if (job.status !== "processing" || !isCurrentAttempt(job, args.attempt)) {
+    if (job.status !== "processing" || !isCurrentAttempt(job, args.attempt, args.step)) {
       return { accepted: false, status: job.status, saved: 0, questionsSaved: job.questionsSaved };
+    }
+    const section = job.sourcePlan?.steps[job.sourcePlan.step]?.section;
+    for (const question of args.questions) {
+      const from = question.source;
+      if (from !== undefined && (from.sourceId !== job.source?.sourceId || from.sectionIndex !== section))
+        throw new Error(`saveBatch: a question of job ${args.jobId} says it comes from another source or section`);
     }
     // A new job's topic joins the user's existing topic of the same key ("The NATO alphabet" → "NATO alphabet").
     const topic = job.topic ?? (args.plan ? await resolveTopic(ctx, job.userId, args.plan.topic) : undefined);
@@ -94,8 +105,8 @@ export const saveBatch = internalMutation({
       ...(args.plan && isPlanningPhase(job.phase) ? { phase: "generating" as const } : {}),
     };
     if (args.finish) {
-      await transition(ctx, job, "completed", { ...progress, phase: "finalizing" }, args.finish.usage);
-      return { accepted: true, status: "completed" as const, saved: fresh.length, questionsSaved };
+      const status = await finishStep(ctx, job, progress, args.finish.usage);
+      return { accepted: true, status, saved: fresh.length, questionsSaved };
     }
     await recordProgress(ctx, job, progress);
     return { accepted: true, status: job.status, saved: fresh.length, questionsSaved };

@@ -12,6 +12,7 @@
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
+import { filterProblem } from "../lib/questionFilters";
 import { textProblem, trimInvisible } from "../lib/text";
 import {
   vBulkAction,
@@ -237,7 +238,7 @@ async function applyToTopic(ctx: MutationCtx, userId: string, topic: string, act
 /**
  * Every question of a My Questions view (as it is at `at`: "due" means due by then), a batch at a time: a job's
  * at once (at most `MAX_QUESTIONS`); otherwise `BULK_BATCH_SIZE` of the view's index range from `cursor`, the
- * rest in scheduled steps. An undo (`restore`) brings back what that delete took, in the view's topic or job.
+ * rest in scheduled steps. An undo (`restore`) brings back what that delete took, in the view's topic, job or source.
  */
 async function applyToFilter(
   ctx: MutationCtx,
@@ -247,6 +248,8 @@ async function applyToFilter(
   at: number,
   cursor: string | null,
 ): Promise<{ changed: number; continuing: boolean }> {
+  const problem = filterProblem(filter);
+  if (problem) throw appError("INVALID_ARGUMENT", problem);
   const batch = JOB_CONFIG.BULK_BATCH_SIZE;
   let questions: Doc<"questions">[];
   let next: string | null = null;
@@ -263,12 +266,20 @@ async function applyToFilter(
   } else if (action === "restore") {
     // Restoring moves them out of the range read, so the next batch starts where this one ended.
     const { topic } = filter;
+    const sourceId = filter.sourceId === undefined ? undefined : ctx.db.normalizeId("sources", filter.sourceId);
+    if (sourceId === null) throw appError("NOT_FOUND", "That source doesn't exist.");
     questions = await (
-      topic === undefined
-        ? ctx.db.query("questions").withIndex("by_user_live", (q) => q.eq("userId", userId).eq("deletedAt", at))
-        : ctx.db
+      sourceId !== undefined
+        ? ctx.db
             .query("questions")
-            .withIndex("by_user_topic_live", (q) => q.eq("userId", userId).eq("topic", topic).eq("deletedAt", at))
+            .withIndex("by_user_source_live", (q) =>
+              q.eq("userId", userId).eq("source.sourceId", sourceId).eq("deletedAt", at),
+            )
+        : topic === undefined
+          ? ctx.db.query("questions").withIndex("by_user_live", (q) => q.eq("userId", userId).eq("deletedAt", at))
+          : ctx.db
+              .query("questions")
+              .withIndex("by_user_topic_live", (q) => q.eq("userId", userId).eq("topic", topic).eq("deletedAt", at))
     ).take(batch);
     if (questions.length === batch) next = "";
   } else {

@@ -1,7 +1,8 @@
 /**
  * My Questions: what the web app reads of the caller's questions (a view:
- * all, due, flagged or suspended, of one topic or job, in an order; or a
- * search over their text, options and explanations) and their topics.
+ * all, due, flagged or suspended, of one topic or job, in an order; all those
+ * written from one source; or a search over their text, options and
+ * explanations) and their topics.
  *
  * Tables: reads `questions` (through the indexes of `lib/questionListing.ts`,
  * and the `search_text` search index) and `topics`, a bounded page at a time.
@@ -11,7 +12,7 @@ import { paginationOptsValidator, paginationResultValidator } from "convex/serve
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
-import { matchesShow } from "../lib/questionFilters";
+import { filterProblem, matchesShow } from "../lib/questionFilters";
 import { matchesSearchTerms, searchTerms } from "../lib/questionSearch";
 import { vQuestion, vQuestionShow, vQuestionSort } from "../lib/validators";
 import { NOT_A_CURSOR, userQuery } from "./lib/functions";
@@ -19,24 +20,28 @@ import { jobQuestions, viewQuery } from "./lib/questionListing";
 
 /**
  * The caller's live questions (not deleted ones) of a view, a page at a time (at most `MAX_PAGE_SIZE`): `show`
- * (default all; `due` needs `now`, the client's clock), one `topic` or one job's (`jobId`; read whole, at most
- * `MAX_QUESTIONS`), in `sort` order (default newest first; a view that doesn't offer it uses its own). New
- * questions of a running job appear live. Signed-out callers get an empty page.
+ * (default all; `due` needs `now`, the client's clock), one `topic`, one job's (`jobId`; read whole, at most
+ * `MAX_QUESTIONS`) or those written from one of their sources (`sourceId`: all of them), in `sort` order
+ * (default newest first; a view that doesn't offer it uses its own). New questions of a running job appear live.
+ * Signed-out callers get an empty page; a filter `filterProblem` refuses is INVALID_ARGUMENT.
  */
 export const listMyQuestions = userQuery({
   args: {
     paginationOpts: paginationOptsValidator,
     topic: v.optional(v.string()),
     jobId: v.optional(v.string()),
+    sourceId: v.optional(v.string()),
     show: v.optional(vQuestionShow),
     sort: v.optional(vQuestionSort),
     now: v.optional(v.number()),
   },
   returns: paginationResultValidator(vQuestion),
-  handler: async (ctx, { paginationOpts, topic, jobId: rawJobId, show, sort, now = Date.now() }) => {
+  handler: async (ctx, { paginationOpts, topic, jobId: rawJobId, sourceId, show, sort, now = Date.now() }) => {
     const empty = { page: [], isDone: true, continueCursor: "" };
     const { userId } = ctx;
     if (userId === null) return empty;
+    const problem = filterProblem({ topic, jobId: rawJobId, sourceId, show });
+    if (problem) throw appError("INVALID_ARGUMENT", problem);
     if (rawJobId !== undefined) {
       // A job's questions are one page (at most MAX_QUESTIONS): it gives out no cursor.
       if (paginationOpts.cursor !== null)
@@ -46,26 +51,31 @@ export const listMyQuestions = userQuery({
       return { ...empty, page: await jobQuestions(ctx.db, userId, jobId, { show, topic }, sort, now) };
     }
     const numItems = Math.max(1, Math.min(paginationOpts.numItems, JOB_CONFIG.MAX_PAGE_SIZE));
-    return await viewQuery(ctx.db, userId, { show, topic }, sort, now).paginate({ ...paginationOpts, numItems });
+    return await viewQuery(ctx.db, userId, { show, topic, sourceId }, sort, now).paginate({
+      ...paginationOpts,
+      numItems,
+    });
   },
 });
 
 /**
  * The caller's live questions whose text, options or explanation hold every word of `search` (the last one as
  * typed so far), most relevant first: at most `MAX_SEARCH_RESULTS`, from the `SEARCH_SCAN_LIMIT` best matches of
- * the search index, within a view's `show`, `topic` or job. `more` says some matches were left out (the search
- * can be narrowed). Signed-out callers and searches without words get nothing.
+ * the search index, within a view's `show`, `topic` or job (filtered in the index), or source (among those
+ * matches). `more` says some matches were left out (the search can be narrowed). Signed-out callers and
+ * searches without words get nothing.
  */
 export const searchMyQuestions = userQuery({
   args: {
     search: v.string(),
     topic: v.optional(v.string()),
     jobId: v.optional(v.string()),
+    sourceId: v.optional(v.string()),
     show: v.optional(vQuestionShow),
     now: v.optional(v.number()),
   },
   returns: v.object({ questions: v.array(vQuestion), more: v.boolean() }),
-  handler: async (ctx, { search, topic, jobId: rawJobId, show = "all", now = Date.now() }) => {
+  handler: async (ctx, { search, topic, jobId: rawJobId, sourceId, show = "all", now = Date.now() }) => {
     const none = { questions: [], more: false };
     const { userId } = ctx;
     const terms = searchTerms(search);
@@ -84,7 +94,10 @@ export const searchMyQuestions = userQuery({
       })
       .take(JOB_CONFIG.SEARCH_SCAN_LIMIT);
     const matches = scanned.filter(
-      (question) => matchesSearchTerms(question.searchText ?? "", terms) && matchesShow(question, show, now),
+      (question) =>
+        matchesSearchTerms(question.searchText ?? "", terms) &&
+        matchesShow(question, show, now) &&
+        (sourceId === undefined || question.source?.sourceId === sourceId),
     );
     return {
       questions: matches.slice(0, JOB_CONFIG.MAX_SEARCH_RESULTS),

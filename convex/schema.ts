@@ -7,6 +7,7 @@ import {
   sectionPlaceFields,
   sourceFields,
   vReviewDay,
+  vSourcePlan,
   vStoredJobPhase,
   vStudySettings,
 } from "../lib/validators";
@@ -38,6 +39,12 @@ export default defineSchema({
     quotaTokens: v.optional(v.number()),
     /** Times the provider's 429 sent the job back to the queue (`MAX_RATE_LIMIT_REQUEUES` at most). */
     rateLimitRequeues: v.optional(v.number()),
+    /** A job over a learner's source (`source`): its sections' plan and the step it is on. Each step is one
+     * dispatch of the pool; the job goes back to the queue between steps, its attempt still open. */
+    sourcePlan: v.optional(vSourcePlan),
+    /** When the current dispatch started processing (a source's step; else the attempt's start): how
+     * long it held its slot of the pool. */
+    runStartedAt: v.optional(v.number()),
     /** No longer written or read: left on jobs stored before they were dropped, until
      * `renamePlanningPhase` visits the job or `cleanup` deletes it. Remove once none is left. */
     questionIds: v.optional(v.array(v.id("questions"))),
@@ -56,7 +63,9 @@ export default defineSchema({
     // migrations.renamePlanningPhase: jobs still in the planning phase's old name.
     .index("by_phase", ["phase"])
     // renameTopic, mergeTopic: a topic's jobs move with its questions.
-    .index("by_user_topic", ["userId", "topic"]),
+    .index("by_user_topic", ["userId", "topic"])
+    // deleteSource: the jobs over a source, by status (one running or paused keeps it).
+    .index("by_source_status", ["source.sourceId", "status"]),
 
   /**
    * A study question with its FSRS card.
@@ -81,6 +90,8 @@ export default defineSchema({
     .index("by_user_topic_review", ["userId", "topic", "deletedAt", "suspended", "card.due"])
     // cleanup: soft-deleted questions, oldest delete first.
     .index("by_deleted", ["deletedAt"])
+    // My Questions filtered by source: live questions written from one source, newest first.
+    .index("by_user_source_live", ["userId", "source.sourceId", "deletedAt", "createdAt"])
     // Review with the new-cards limit, and the due forecast: studied and new cards apart, by due time.
     .index("by_user_state_due", ["userId", "deletedAt", "suspended", "card.state", "card.due"])
     .index("by_user_topic_state_due", ["userId", "topic", "deletedAt", "suspended", "card.state", "card.due"])

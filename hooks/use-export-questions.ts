@@ -35,12 +35,13 @@ export function useExportQuestions() {
       const questions: QuestionDoc[] = Array.isArray(source) ? [...source] : [];
       let cursor: string | null = null;
       while (!Array.isArray(source)) {
-        const { show, topic, jobId, sort } = source;
+        const { show, topic, jobId, sourceId, sort } = source;
         const page: PaginationResult<QuestionDoc> = await convex.query(api.myQuestions.listMyQuestions, {
           paginationOpts: { numItems: JOB_CONFIG.MAX_PAGE_SIZE, cursor },
           ...(show !== undefined ? { show, now: Date.now() } : {}),
           ...(topic !== undefined ? { topic } : {}),
           ...(jobId !== undefined ? { jobId } : {}),
+          ...(sourceId !== undefined ? { sourceId } : {}),
           ...(sort !== undefined ? { sort } : {}),
         });
         questions.push(...page.page);

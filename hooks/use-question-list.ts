@@ -30,6 +30,7 @@ export function useQuestionList(view: QuestionView, now: number, pageSize: numbe
     ...(view.show !== undefined && view.show !== "all" ? { show: view.show } : {}),
     ...(view.topic !== undefined ? { topic: view.topic } : {}),
     ...(view.jobId !== undefined ? { jobId: view.jobId } : {}),
+    ...(view.sourceId !== undefined ? { sourceId: view.sourceId } : {}),
     ...(view.show === "due" ? { now } : {}),
   };
   const paginated = usePaginatedQuery(

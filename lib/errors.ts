@@ -14,6 +14,7 @@ export const APP_ERROR_CODES = [
   "NOT_FOUND",
   "INVALID_STATE",
   "SOURCE_LIMIT",
+  "SOURCE_IN_USE",
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 

@@ -13,6 +13,7 @@ import {
   isRunningStatus,
   endsAttempt,
   jobProgress,
+  placeLabel,
   plural,
 } from "./jobs";
 
@@ -84,6 +85,28 @@ describe("jobProgress", () => {
     expect(
       jobProgress({ status: "processing", phase: "generating", questionsSaved: 12, estimatedTotal: 12 }).percent,
     ).toBe(99);
+  });
+
+  test("a job over a source says which section it is writing, also between two sections", () => {
+    const source = { sourceId: "k1" as never, name: "notes.md", step: 3, steps: 12 };
+    const open = { attempts: 1, attemptHistory: [{ attempt: 1, startedAt: 0 }], source, estimatedTotal: 40 };
+    expect(jobProgress({ status: "processing", phase: "planning", questionsSaved: 0, ...open })).toEqual({
+      percent: 0,
+      label: "Section 3 of 12 · 0 of 40 saved",
+    });
+    expect(jobProgress({ status: "processing", phase: "generating", questionsSaved: 9, ...open })).toEqual({
+      percent: 23,
+      label: "Section 3 of 12 · 9 of 40 saved",
+    });
+    expect(jobProgress({ status: "queued", phase: "generating", questionsSaved: 9, ...open }).label).toBe(
+      "Section 3 of 12 · 9 of 40 saved",
+    );
+    // A new attempt waiting for the pool is queued as any job is.
+    const closed = { ...open, attempts: 2, attemptHistory: [{ attempt: 1, startedAt: 0, endedAt: 1 }] };
+    expect(jobProgress({ status: "queued", phase: "generating", questionsSaved: 9, ...closed }).label).toBe("Queued");
+    expect(placeLabel({ heading: "The Calvin cycle", pageStart: 3, pageEnd: 4 })).toBe("“The Calvin cycle”, pages 3–4");
+    expect(placeLabel({ pageStart: 2, pageEnd: 2 })).toBe("page 2");
+    expect(placeLabel({})).toBeNull();
   });
 
   test("completed is 100%; cancelled and failed show what was kept", () => {

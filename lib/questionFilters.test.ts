@@ -1,7 +1,15 @@
 /** My Questions' views: the orders each offers, what each shows, and the view in the URL. */
 import { describe, expect, it } from "vitest";
 import { newCard } from "./fsrs";
-import { compareQuestions, effectiveSort, matchesShow, sortsFor, viewFromParams, viewHref } from "./questionFilters";
+import {
+  compareQuestions,
+  effectiveSort,
+  filterProblem,
+  matchesShow,
+  sortsFor,
+  viewFromParams,
+  viewHref,
+} from "./questionFilters";
 import type { QuestionDoc } from "./validators";
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -24,6 +32,17 @@ describe("views", () => {
     expect(effectiveSort({ show: "flagged" }, "due")).toBe("newest");
     expect(effectiveSort({ jobId: "j" }, "topic")).toBe("newest");
     expect(effectiveSort({}, "topic")).toBe("topic");
+  });
+
+  it("a source's questions: all of them, newest or oldest first, never with another view or scope", () => {
+    expect(sortsFor({ sourceId: "s" })).toEqual(["newest", "oldest"]);
+    expect(effectiveSort({ sourceId: "s" }, "due")).toBe("newest");
+    expect(viewFromParams({ source: "s", show: "due", sort: "oldest" })).toEqual({ sourceId: "s", sort: "oldest" });
+    expect(viewFromParams({ topic: "T", source: "s" })).toEqual({ topic: "T" });
+    expect(viewHref({ sourceId: "s" })).toBe("/my-questions?source=s");
+    expect(filterProblem({ sourceId: "s" })).toBeNull();
+    expect(filterProblem({ sourceId: "s", show: "flagged" })).toMatch(/listed all together/);
+    expect(filterProblem({ sourceId: "s", jobId: "j" })).toMatch(/not several/);
   });
 
   it("what each view shows", () => {

@@ -1,6 +1,6 @@
 /**
  * My Questions' views: what each filter shows and the orders it offers, and the view as it is kept in the
- * URL (`?q=…&show=…&sort=…&topic=…&job=…`). Pure: the server lists through it (`convex/lib/questionListing.ts`),
+ * URL (`?q=…&show=…&sort=…&topic=…&job=…&source=…`). Pure: the server lists through it (`convex/lib/questionListing.ts`),
  * the page reads and writes it.
  */
 import type { QuestionDoc, QuestionFilter, QuestionShow, QuestionSort } from "./validators";
@@ -25,8 +25,12 @@ export const SORT_LABELS: Record<QuestionSort, string> = {
   topic: "Topic A–Z",
 };
 
-/** The orders a view offers: "Topic A–Z" only across topics. */
+/** The orders of the questions written from one source (`by_user_source_live`): all of them, by when they were written. */
+export const SOURCE_SORTS: readonly QuestionSort[] = ["newest", "oldest"];
+
+/** The orders a view offers: "Topic A–Z" only across topics; a source's questions by when they were written. */
 export function sortsFor(filter: QuestionFilter): QuestionSort[] {
+  if (filter.sourceId !== undefined) return [...SOURCE_SORTS];
   const sorts = SHOW_FILTERS[filter.show ?? "all"].sorts;
   const oneTopic = filter.topic !== undefined || filter.jobId !== undefined;
   return sorts.filter((sort) => !(sort === "topic" && oneTopic));
@@ -70,6 +74,18 @@ export function compareQuestions(show: QuestionShow, sort: QuestionSort): (a: Qu
 /** A My Questions view: the filter, the order, and a search (which orders by relevance instead). */
 export type QuestionView = QuestionFilter & { sort?: QuestionSort; search?: string };
 
+/**
+ * Why a filter can't be listed, or null: it names one of a topic, a job and a source at most, and a source's
+ * questions are listed all together (no other view of them has an index).
+ */
+export function filterProblem(filter: QuestionFilter): string | null {
+  const scopes = [filter.topic, filter.jobId, filter.sourceId].filter((scope) => scope !== undefined).length;
+  if (scopes > 1) return "Choose one topic, one generation or one source, not several.";
+  if (filter.sourceId !== undefined && (filter.show ?? "all") !== "all")
+    return "A source's questions are listed all together: show all questions to see them.";
+  return null;
+}
+
 /** The view a URL's query names (unknown values are left out, so the defaults apply). */
 export function viewFromParams(params: Record<string, string | undefined>): QuestionView {
   const pick = <T extends string>(value: string | undefined, allowed: readonly T[]) =>
@@ -81,6 +97,10 @@ export function viewFromParams(params: Record<string, string | undefined>): Ques
   if (sort !== undefined) view.sort = sort;
   if (params.topic) view.topic = params.topic;
   else if (params.job) view.jobId = params.job;
+  else if (params.source) {
+    view.sourceId = params.source;
+    delete view.show; // a source's questions are listed all together
+  }
   if (params.q?.trim()) view.search = params.q;
   return view;
 }
@@ -93,6 +113,7 @@ export function viewHref(view: QuestionView): string {
   if (view.sort !== undefined) params.set("sort", view.sort);
   if (view.topic !== undefined) params.set("topic", view.topic);
   else if (view.jobId !== undefined) params.set("job", view.jobId);
+  else if (view.sourceId !== undefined) params.set("source", view.sourceId);
   const query = params.toString();
   return query ? `/my-questions?${query}` : "/my-questions";
 }

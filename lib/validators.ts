@@ -66,20 +66,66 @@ export type ModelKind = Infer<typeof vModelKind>;
 export const QUESTION_TYPES = ["multiple-choice", "true-false"] as const;
 export const DIFFICULTIES = ["easy", "medium", "hard"] as const;
 
-/**
- * A question as the model writes it and the database keeps it. The model's
- * zod contract (with its length limits and descriptions) must match it:
- * `convex/lib/ai/questionSchema.test.ts`.
- */
-export const vGeneratedQuestion = v.object({
+/** What a question says: the part a learner edits and the database keeps. */
+export const questionContentFields = {
   question: v.string(),
   type: literals(...QUESTION_TYPES),
   options: v.array(v.string()),
   correctAnswer: v.string(),
   explanation: v.string(),
   difficulty: literals(...DIFFICULTIES),
+};
+export const vQuestionContent = v.object(questionContentFields);
+export type QuestionContent = Infer<typeof vQuestionContent>;
+
+/**
+ * A question as the model writes it. The model's zod contract (with its
+ * length limits and descriptions) must match it:
+ * `convex/lib/ai/questionSchema.test.ts`. A question written from a section of
+ * the learner's source also says what supports its answer: the words of the
+ * section it rests on (`quote`, checked against the section before it is
+ * kept), or that it rests on general knowledge instead.
+ */
+export const vGeneratedQuestion = v.object({
+  ...questionContentFields,
+  quote: v.optional(v.string()),
+  generalKnowledge: v.optional(v.boolean()),
 });
 export type GeneratedQuestion = Infer<typeof vGeneratedQuestion>;
+
+/**
+ * Where a question written from a learner's source comes from: the source, its
+ * section and that section's place (heading, pages), and the verified quote
+ * with some of the section around it (`quoteInContext`), kept on the question
+ * so it shows even after the source is deleted. No `quote`: the question rests
+ * on general knowledge, and is never shown as sourced.
+ */
+export const vQuestionSource = v.object({
+  sourceId: v.id("sources"),
+  /** The source's name when the question was written (a file name, or pasted text's first line). */
+  name: v.string(),
+  sectionIndex: v.number(),
+  heading: v.optional(v.string()),
+  pageStart: v.optional(v.number()),
+  pageEnd: v.optional(v.number()),
+  quote: v.optional(
+    v.object({
+      /** The quoted words exactly as the section has them. */
+      text: v.string(),
+      /** Up to `QUOTE_CONTEXT_CHARS` of the section before and after them, cut at word boundaries. */
+      before: v.string(),
+      after: v.string(),
+      /** Whether the section goes on beyond `before` / `after`. */
+      cutBefore: v.boolean(),
+      cutAfter: v.boolean(),
+    }),
+  ),
+});
+export type QuestionSource = Infer<typeof vQuestionSource>;
+
+/** A question as a running attempt saves it (`saveBatch`): what it says, and, from a source, where from. */
+export const vQuestionToSave = v.object({ ...questionContentFields, source: v.optional(vQuestionSource) });
+export type QuestionToSave = Infer<typeof vQuestionToSave>;
 
 export const CARD_STATES = ["new", "learning", "review", "relearning"] as const;
 export const vCardState = literals(...CARD_STATES);
@@ -134,6 +180,47 @@ export const vAttemptRecord = v.object({
 });
 export type AttemptRecord = Infer<typeof vAttemptRecord>;
 
+/**
+ * A job over a learner's source, as its owner sees it: the source, and where
+ * the job is in its plan. `steps` counts the sections it writes questions from
+ * (those the spread gave at least one); `step` is the one it is on, from 1, and
+ * `heading`/pages say where that section is.
+ */
+export const vJobSource = v.object({
+  sourceId: v.id("sources"),
+  name: v.string(),
+  step: v.number(),
+  steps: v.number(),
+  heading: v.optional(v.string()),
+  pageStart: v.optional(v.number()),
+  pageEnd: v.optional(v.number()),
+});
+export type JobSource = Infer<typeof vJobSource>;
+
+/**
+ * A job's plan over its source (kept on the job, not shown): one step per
+ * section that gets questions, in the source's order, with how many it gets
+ * (`spreadQuestions`), its length (for estimates) and its place; the job holds
+ * `base` plus the questions of steps 0..k once step k is done.
+ */
+export const vSourcePlanStep = v.object({
+  section: v.number(),
+  questions: v.number(),
+  chars: v.number(),
+  heading: v.optional(v.string()),
+  pageStart: v.optional(v.number()),
+  pageEnd: v.optional(v.number()),
+});
+export type SourcePlanStep = Infer<typeof vSourcePlanStep>;
+export const vSourcePlan = v.object({
+  steps: v.array(vSourcePlanStep),
+  /** Questions the job held when this plan began (0, or when "more" extended it). */
+  base: v.number(),
+  /** The step being written, from 0. */
+  step: v.number(),
+});
+export type SourcePlan = Infer<typeof vSourcePlan>;
+
 /** Fields of a job its owner sees. The table adds private bookkeeping
  * (`userId`, `idempotencyKey`, `scheduledFunctionId`). */
 export const publicJobFields = {
@@ -170,6 +257,8 @@ export const publicJobFields = {
   usageEstimated: v.optional(v.boolean()),
   /** The latest attempts, oldest first. */
   attemptHistory: v.optional(v.array(vAttemptRecord)),
+  /** A job over a learner's source: which, and which of its sections it is writing ("section 3 of 12"). */
+  source: v.optional(vJobSource),
 };
 export const vPublicJob = v.object({
   _id: v.id("generationJobs"),
@@ -180,7 +269,9 @@ export type PublicJob = Infer<typeof vPublicJob>;
 
 export const questionFields = {
   userId: v.string(),
-  ...vGeneratedQuestion.fields,
+  ...questionContentFields,
+  /** Written from a learner's source: where from (the verified quote, or general knowledge). */
+  source: v.optional(vQuestionSource),
   topic: v.string(),
   generationJobId: v.optional(v.id("generationJobs")),
   createdAt: v.number(),
@@ -222,11 +313,13 @@ export const QUESTION_SORTS = ["newest", "oldest", "due", "topic"] as const;
 export const vQuestionSort = literals(...QUESTION_SORTS);
 export type QuestionSort = Infer<typeof vQuestionSort>;
 
-/** A My Questions view's filter: what to show (default "all"), optionally only one topic's or one job's. */
+/** A My Questions view's filter: what to show (default "all"), optionally only one topic's, one job's, or those
+ * written from one of the learner's sources (`sourceId`: all of them, newest or oldest first). */
 export const vQuestionFilter = v.object({
   show: v.optional(vQuestionShow),
   topic: v.optional(v.string()),
   jobId: v.optional(v.string()),
+  sourceId: v.optional(v.string()),
 });
 export type QuestionFilter = Infer<typeof vQuestionFilter>;
 

@@ -9,7 +9,7 @@
 "use client";
 
 import { useQuery } from "convex/react";
-import { ArrowLeft, Copy, FileQuestion, ListChecks } from "lucide-react";
+import { ArrowLeft, BookOpen, Copy, FileQuestion, ListChecks } from "lucide-react";
 import Link from "next/link";
 import { useRef } from "react";
 import { api } from "@/convex/_generated/api";
@@ -25,6 +25,7 @@ import { fullDateTime, relativeTime, tokenCount } from "@/components/format";
 import { jobQuestionsHref } from "@/components/generation-task-card";
 import { JobActions } from "@/components/job-actions";
 import { JobLiveRow } from "@/components/job-live-strip";
+import { JobSourceLine } from "@/components/job-source";
 import { jobDisplayState, JobStatusBadge, jobTitle } from "@/components/job-status";
 import { BulkActions } from "@/components/questions/bulk-actions";
 import { QuestionActions } from "@/components/questions/question-actions";
@@ -126,6 +127,8 @@ function JobHeader({ job, now }: { job: PublicJob; now: number }) {
         </blockquote>
       </figure>
 
+      {job.source && <JobSourceLine source={job.source} running={live} className="mt-3 text-sm" />}
+
       {live && <JobLiveRow job={job} compact className="mt-5" />}
 
       <div className="mt-5 flex flex-wrap gap-2">
@@ -138,10 +141,17 @@ function JobHeader({ job, now }: { job: PublicJob; now: number }) {
             </Link>
           </Button>
         )}
-        <Button variant="ghost" onClick={() => openGenerate(job.prompt)}>
-          <Copy aria-hidden="true" />
-          Use this prompt again
-        </Button>
+        {job.source ? (
+          <Button variant="ghost" onClick={() => openGenerate("", { sourceId: job.source!.sourceId })}>
+            <BookOpen aria-hidden="true" />
+            More from this source
+          </Button>
+        ) : (
+          <Button variant="ghost" onClick={() => openGenerate(job.prompt)}>
+            <Copy aria-hidden="true" />
+            Use this prompt again
+          </Button>
+        )}
       </div>
     </header>
   );

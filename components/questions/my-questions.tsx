@@ -72,7 +72,12 @@ export function MyQuestions({ view }: { view: QuestionView }) {
 
   const searching = list.searching;
   const highlight = searching ? searchTerms(view.search ?? "") : undefined;
-  const filtered = searching || view.show !== undefined || view.topic !== undefined || view.jobId !== undefined;
+  const filtered =
+    searching ||
+    view.show !== undefined ||
+    view.topic !== undefined ||
+    view.jobId !== undefined ||
+    view.sourceId !== undefined;
   const scopeView =
     view.jobId !== undefined
       ? { kind: "job" as const, jobId: view.jobId }
@@ -85,6 +90,7 @@ export function MyQuestions({ view }: { view: QuestionView }) {
       ...(view.show !== undefined ? { show: view.show } : {}),
       ...(view.topic !== undefined ? { topic: view.topic } : {}),
       ...(view.jobId !== undefined ? { jobId: view.jobId } : {}),
+      ...(view.sourceId !== undefined ? { sourceId: view.sourceId } : {}),
     },
   };
 
@@ -141,7 +147,10 @@ export function MyQuestions({ view }: { view: QuestionView }) {
               <ExportMenu
                 view={view}
                 questions={searching ? results : undefined}
-                viewName={view.topic ?? (view.jobId !== undefined ? "generation" : undefined)}
+                viewName={
+                  view.topic ??
+                  (view.jobId !== undefined ? "generation" : view.sourceId !== undefined ? "material" : undefined)
+                }
               />
             )}
           </div>

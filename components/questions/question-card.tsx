@@ -1,4 +1,5 @@
-/** One saved question in a list: the question, its options, and the answer behind "Show answer". */
+/** One saved question in a list: the question, its options, the answer behind "Show answer", and, written
+ * from the learner's material, its quote behind "Source". */
 "use client";
 
 import Link from "next/link";
@@ -8,6 +9,7 @@ import { fullDateTime, relativeTime, timeUntil } from "@/components/format";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 import { Skeleton } from "@/components/ui/skeleton";
+import { GeneralKnowledgeBadge, QuestionSourceView } from "./question-source";
 
 const OPTION_LETTERS = "ABCDEF";
 
@@ -70,6 +72,7 @@ export function QuestionCard({
           {question.difficulty}
         </Badge>
         <Badge tone="outline">{question.type === "true-false" ? "True / false" : "Multiple choice"}</Badge>
+        {question.source && <GeneralKnowledgeBadge source={question.source} />}
         {question.suspended && <Badge tone="warning">Suspended</Badge>}
         {question.flag && <Badge tone="danger">Flagged as wrong</Badge>}
         {now > 0 && (
@@ -118,6 +121,7 @@ export function QuestionCard({
           )}
         </div>
       </details>
+      {question.source && <QuestionSourceView source={question.source} className="mt-2" />}
       {question.flag?.reason && (
         <p className="mt-2 text-sm text-muted-foreground">
           <span className="font-medium text-foreground">Why it was flagged:</span> {question.flag.reason}

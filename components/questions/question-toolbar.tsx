@@ -1,5 +1,6 @@
 /**
- * My Questions' controls: search, what to show (all, due, flagged, suspended), which topic or generation, and
+ * My Questions' controls: search, what to show (all, due, flagged, suspended), which topic, generation or
+ * material (a source's questions are shown all together), and
  * the order (the ones the view offers; a search orders by best match). Every choice lives in the URL.
  */
 "use client";
@@ -50,6 +51,8 @@ export function QuestionToolbar({ view, onChange, className }: QuestionToolbarPr
         <LabelledSelect
           label="Show"
           value={view.show ?? "all"}
+          // A source's questions are listed all together (`filterProblem`).
+          disabled={view.sourceId !== undefined}
           onChange={(show) => onChange({ ...view, show: show as QuestionShow })}
         >
           {QUESTION_SHOWS.map((show) => (
@@ -170,21 +173,33 @@ function LabelledSelect({
   );
 }
 
-/** All topics, one topic, or a recent generation. */
+/** All topics, one topic, a recent generation, or the learner's material the questions were written from. */
 function ScopeSelect({ view, onChange }: QuestionToolbarProps) {
   const topics = useQuery(api.myQuestions.listMyTopics);
+  const sources = useQuery(api.sources.listMySources);
   const { jobs } = useActiveJobs();
-  const { topic, jobId } = view;
-  const value = jobId !== undefined ? `job:${jobId}` : topic !== undefined ? `topic:${topic}` : ALL;
+  const { topic, jobId, sourceId } = view;
+  const value =
+    jobId !== undefined
+      ? `job:${jobId}`
+      : topic !== undefined
+        ? `topic:${topic}`
+        : sourceId !== undefined
+          ? `source:${sourceId}`
+          : ALL;
   const jobsWithQuestions = jobs.filter((job) => job.questionsSaved > 0 || job._id === jobId);
   const topicNames = topics?.map((t) => t.name) ?? [];
   if (topic !== undefined && !topicNames.includes(topic)) topicNames.unshift(topic);
 
   function choose(next: string) {
-    const { topic: _topic, jobId: _jobId, ...rest } = view;
+    const { topic: _topic, jobId: _jobId, sourceId: _sourceId, ...rest } = view;
     if (next.startsWith("topic:")) onChange({ ...rest, topic: next.slice("topic:".length) });
     else if (next.startsWith("job:")) onChange({ ...rest, jobId: next.slice("job:".length) });
-    else onChange(rest);
+    else if (next.startsWith("source:")) {
+      // A source's questions are listed all together.
+      const { show: _show, ...all } = rest;
+      onChange({ ...all, sourceId: next.slice("source:".length) });
+    } else onChange(rest);
   }
 
   return (
@@ -214,6 +229,22 @@ function ScopeSelect({ view, onChange }: QuestionToolbarProps) {
             {jobsWithQuestions.map((job) => (
               <SelectItem key={job._id} value={`job:${job._id}`}>
                 {jobTitle(job)} · {plural(job.questionsSaved, "question")}
+              </SelectItem>
+            ))}
+          </SelectGroup>
+        </>
+      )}
+      {((sources?.length ?? 0) > 0 || sourceId !== undefined) && (
+        <>
+          <SelectSeparator />
+          <SelectGroup>
+            <SelectLabel>Your material</SelectLabel>
+            {sourceId !== undefined && !sources?.some((source) => source._id === sourceId) && (
+              <SelectItem value={`source:${sourceId}`}>This material</SelectItem>
+            )}
+            {sources?.map((source) => (
+              <SelectItem key={source._id} value={`source:${source._id}`}>
+                From “{source.name}”
               </SelectItem>
             ))}
           </SelectGroup>

@@ -8,6 +8,8 @@
  * the shown order). Once answered, the rating row sticks to the bottom of the
  * screen while the card is longer than it, so it is never below the fold.
  * "This question is wrong" flags it (with an optional reason) at any point.
+ * Once answered, a question written from the learner's material shows its
+ * "Source": the quote that supports the answer, in its context.
  */
 "use client";
 
@@ -19,6 +21,7 @@ import { shuffled } from "@/lib/shuffle";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { GeneralKnowledgeBadge, QuestionSourceView } from "@/components/questions/question-source";
 import { FlagQuestionButton } from "./flag-question-button";
 import { RatingButtons } from "./rating-buttons";
 
@@ -121,6 +124,7 @@ export function ReviewCard({
           {question.difficulty}
         </Badge>
         {question.card.state === "new" && <Badge tone="primary">New</Badge>}
+        {question.source && <GeneralKnowledgeBadge source={question.source} />}
         {onFlag && <FlagQuestionButton className="ml-auto" onFlag={onFlag} />}
       </div>
 
@@ -209,6 +213,7 @@ export function ReviewCard({
               <p className="mt-1.5 leading-relaxed whitespace-pre-line text-foreground/85">{question.explanation}</p>
             )}
           </div>
+          {question.source && <QuestionSourceView source={question.source} className="mt-3" />}
 
           <div className="sticky bottom-0 z-10 -mx-5 mt-4 border-t border-border bg-card px-5 pt-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] sm:-mx-8 sm:px-8">
             <RatingButtons

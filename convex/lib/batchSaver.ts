@@ -8,7 +8,7 @@
  */
 import type { FunctionArgs, FunctionReturnType } from "convex/server";
 import { JOB_CONFIG } from "../../lib/constants/jobs";
-import type { GeneratedQuestion, TokenUsage } from "../../lib/validators";
+import type { QuestionToSave, TokenUsage } from "../../lib/validators";
 import { internal } from "../_generated/api";
 import type { Id } from "../_generated/dataModel";
 
@@ -27,6 +27,12 @@ export type SaverJob = {
   attempt: number;
   /** Questions the job held when the attempt started. */
   questionsSaved: number;
+  /** A job over a learner's source: the step (section) this action writes; its writes carry it too. */
+  step?: number;
+  /** Counts the job had when this action started, to which this one's are added (a source's later
+   * steps; by default a retry's count starts from the questions saved). */
+  generatedBefore?: number;
+  skippedBefore?: number;
 };
 
 /** Progress that rides on a save: the plan once made, what the model wrote, and, on the last one, the end. */
@@ -34,7 +40,8 @@ export type SaveProgress = {
   plan: { topic: string; questionCount: number } | null;
   generated: number;
   skipped: number;
-  /** The attempt's last batch: the job completes with these tokens. */
+  /** The attempt's last batch: the job completes with these tokens (a source's step: the job moves on
+   * to its next section, or completes after the last). */
   finish?: TokenUsage;
 };
 
@@ -62,8 +69,8 @@ export class BatchSaver {
    * whether the job took it: false once it is no longer running this attempt
    * (paused, cancelled, failed, or moved on), and then nothing was written.
    */
-  async save(questions: GeneratedQuestion[], progress: SaveProgress): Promise<boolean> {
-    const { jobId, userId, attempt, questionsSaved } = this.job;
+  async save(questions: QuestionToSave[], progress: SaveProgress): Promise<boolean> {
+    const { jobId, userId, attempt, questionsSaved, step, generatedBefore, skippedBefore } = this.job;
     const { plan, finish } = progress;
     const result = await this.ctx.runMutation(internal.batches.saveBatch, {
       jobId,
@@ -71,9 +78,10 @@ export class BatchSaver {
       questions,
       batchStart: this.savedTotal,
       attempt,
+      ...(step !== undefined ? { step } : {}),
       ...(plan ? { plan: { topic: plan.topic, estimatedTotal: plan.questionCount } } : {}),
-      questionsGenerated: questionsSaved + progress.generated,
-      questionsSkipped: progress.skipped,
+      questionsGenerated: (generatedBefore ?? questionsSaved) + progress.generated,
+      questionsSkipped: (skippedBefore ?? 0) + progress.skipped,
       ...(finish ? { finish: { usage: finish } } : {}),
     });
     this.lastContactAt = Date.now();
@@ -88,9 +96,11 @@ export class BatchSaver {
 
   /** Whether the job still runs this attempt (a read, no write). */
   async isRunning(): Promise<boolean> {
+    const { jobId, attempt, step } = this.job;
     const running = await this.ctx.runQuery(internal.jobTransitions.isAttemptRunning, {
-      jobId: this.job.jobId,
-      attempt: this.job.attempt,
+      jobId,
+      attempt,
+      ...(step !== undefined ? { step } : {}),
     });
     this.lastContactAt = Date.now();
     return running;

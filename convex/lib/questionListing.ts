@@ -1,6 +1,6 @@
 /**
  * How My Questions reads each view (`lib/questionFilters.ts`): every view and order across a user's questions,
- * or one topic's, is one index range, so a page costs what it returns whatever the user owns. A job's
+ * or one topic's, or (all of) one source's, is one index range, so a page costs what it returns whatever the user owns. A job's
  * questions (at most `MAX_QUESTIONS`) are read whole and sorted in memory. Used by `myQuestions.ts` (pages) and
  * `manageQuestions.ts` (bulk actions on every question of a view).
  */
@@ -86,7 +86,8 @@ const VIEW_QUERIES: Record<
     ).order(sort === "oldest" ? "asc" : "desc"),
 };
 
-/** The caller's live questions of a view (not a job's: `jobQuestions`), in `sort`'s order, as one index range. */
+/** The caller's live questions of a view (not a job's: `jobQuestions`), in `sort`'s order, as one index range.
+ * Written from one source (`sourceId`): all of them, newest or oldest first; none for an id that is not a source's. */
 export function viewQuery(
   db: Reader,
   userId: string,
@@ -94,6 +95,19 @@ export function viewQuery(
   sort: QuestionSort | undefined,
   now: number,
 ): Questions {
+  if (filter.sourceId !== undefined) {
+    const sourceId = db.normalizeId("sources", filter.sourceId);
+    return db
+      .query("questions")
+      .withIndex("by_user_source_live", (q) =>
+        // No user's id is empty: a malformed source id matches nothing.
+        q
+          .eq("userId", sourceId === null ? "" : userId)
+          .eq("source.sourceId", sourceId ?? undefined)
+          .eq("deletedAt", undefined),
+      )
+      .order(effectiveSort(filter, sort) === "oldest" ? "asc" : "desc");
+  }
   const show = filter.show ?? "all";
   return VIEW_QUERIES[show](db, userId, filter.topic, effectiveSort(filter, sort), now);
 }

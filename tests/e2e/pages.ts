@@ -95,6 +95,19 @@ export class App {
     await hidden(this.modal);
   }
 
+  /** Opens the modal, chooses "Use your own material" and the file at `path` (read in the page: nothing is sent). */
+  async chooseMaterial(path: string): Promise<void> {
+    await this.page.getByRole("button", { name: "Generate questions" }).first().click();
+    await visible(this.modal);
+    await this.modal.getByRole("button", { name: "Use your own material" }).click();
+    await this.modal.getByLabel("Choose a file").setInputFiles(path);
+  }
+
+  /** The card of the material read in the modal. */
+  get materialCard(): Locator {
+    return this.modal.getByTestId("source-card");
+  }
+
   toast(text: string | RegExp): Locator {
     return this.page.locator("[data-sonner-toast]").filter({ hasText: text });
   }

@@ -8,7 +8,8 @@
  *   [[from:K]]           number the questions from K + 1 (default 0): jobs
  *                        of one topic then write different questions
  *   [[pace:MS]]          time between questions (default 100 ms; keep it under
- *                        the 1 s idle timeout, or the job fails as a hang)
+ *                        the 1 s idle timeout, or the job fails as a hang), and,
+ *                        over a section of a learner's material, before the first
  *   [[fail:429]]         every attempt: the stream fails with HTTP 429
  *   [[fail-once:429]]    the first attempt fails with 429, a retry succeeds
  *   [[fail:401]]         every attempt: the call fails with HTTP 401 (bad key)
@@ -29,7 +30,10 @@
  * socket, and what reaches `processJob` is what the SDK really throws.
  *
  * Questions are numbered from the job's saved count, so a retry continues
- * the sequence instead of repeating it. `*-once` directives remember, per
+ * the sequence instead of repeating it. A call over a section of a learner's
+ * material (a job over a source; its directives are in the learner's request)
+ * is answered with the sample model's questions from that section, each
+ * quoting it. `*-once` directives remember, per
  * prompt, that they fired (in memory: a restarted backend forgets).
  */
 import { wrapLanguageModel, type LanguageModelMiddleware } from "ai";
@@ -37,6 +41,8 @@ import type { LanguageModelV3, LanguageModelV3StreamPart } from "@ai-sdk/provide
 import { promptText, type StreamStep } from "../../convex/lib/ai/modelStream";
 import type { ModelChoice } from "../../convex/lib/ai/models";
 import { parseGenerationPrompt, parseRequest } from "../../convex/lib/ai/prompts";
+import { sampleSourceQuestions } from "../../convex/lib/ai/sampleSourceQuestions";
+import { parseSectionText } from "../../convex/lib/ai/sourcePrompts";
 import { makeQuestion, questionSteps } from "./scriptedModels";
 import { JOB_CONFIG } from "../../lib/constants/jobs";
 import { startProviderStandIn, wireChoice, wireSteps } from "./wire/providers";
@@ -130,9 +136,14 @@ function directiveScenarios(): (request: WireRequest) => Scenario {
     const already = given.avoid.length;
     const wanted = hasPlan ? given.count : d.count;
     const plan = { topic, questionCount: wanted };
-    const questions = Array.from({ length: wanted }, (_, i) =>
-      makeQuestion(d.from + already + i, { question: `${topic} question ${d.from + already + i + 1}` }),
-    );
+    // A call over a section of a learner's material: the sample model's questions from it, with real quotes.
+    const section = parseSectionText(prompt);
+    const questions =
+      section !== null
+        ? sampleSourceQuestions(section, wanted, given.avoid)
+        : Array.from({ length: wanted }, (_, i) =>
+            makeQuestion(d.from + already + i, { question: `${topic} question ${d.from + already + i + 1}` }),
+          );
     /** The first `after` questions (counting saved ones), half of the next, then `then`. */
     const upTo = (after: number, then: StreamStep[] = []) =>
       wireSteps(
@@ -152,7 +163,13 @@ function directiveScenarios(): (request: WireRequest) => Scenario {
     // The server drops the connection; `crashMiddleware` turns that into the crash.
     if (d.crashAfter !== undefined && already < d.crashAfter)
       return cut(d.crashAfter, "drop", [{ delayMs: FAILURE_DELAY_MS }]);
-    return { reply: "content", steps: wireSteps(questionSteps(questions, { plan, delayMs: d.paceMs })), end: "finish" };
+    // A section's call also waits a pace before its first question, so a job over many sections is paced too.
+    const lead = section !== null ? [{ delayMs: d.paceMs }] : [];
+    return {
+      reply: "content",
+      steps: wireSteps([...lead, ...questionSteps(questions, { plan, delayMs: d.paceMs })]),
+      end: "finish",
+    };
   };
 }
 

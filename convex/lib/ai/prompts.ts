@@ -107,14 +107,9 @@ export function parseGenerationPrompt(prompt: string): { topic: string; count: n
   const topic = given ?? fallback.topic;
   const count = given && Number.isFinite(givenCount) ? givenCount : fallback.questionCount;
   const avoidStart = prompt.indexOf("These questions already exist");
-  const avoid =
-    avoidStart === -1
-      ? []
-      : prompt
-          .slice(avoidStart)
-          .split("\n")
-          .filter((line) => line.startsWith("- "))
-          .map((line) => line.slice(2));
+  const avoidLines = avoidStart === -1 ? [] : prompt.slice(avoidStart).split("\n").slice(1);
+  const listEnd = avoidLines.findIndex((line) => !line.startsWith("- "));
+  const avoid = avoidLines.slice(0, listEnd === -1 ? undefined : listEnd).map((line) => line.slice(2));
   return { topic, count, avoid };
 }
 
@@ -125,7 +120,8 @@ export function parseRequest(prompt: string): string | null {
   return start === -1 || end <= start ? null : prompt.slice(start + REQUEST_START.length, end).trim();
 }
 
-function fence(request: string): string {
+/** The learner's text between markers it cannot close early. */
+export function fence(request: string): string {
   // The learner cannot close the fence early: markers inside the request are defused.
   const safe = request.replaceAll(REQUEST_START, "<<").replaceAll(REQUEST_END, ">>");
   return `${REQUEST_START}\n${safe}\n${REQUEST_END}`;

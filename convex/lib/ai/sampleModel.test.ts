@@ -1,4 +1,11 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
+import { findQuote } from "../../../lib/quotes";
+import { sectionSource } from "../../../lib/sections";
+import { normalizeSourceText } from "../../../lib/sources";
+import { checkQuestion } from "../questionQuality";
+import { SAMPLE_SOURCE_NOTE, sampleSourceQuestions } from "./sampleSourceQuestions";
+import { sectionPrompt } from "./sourcePrompts";
 import { generatedQuestionSchema } from "./questionSchema";
 import { normalizeQuestion } from "../questionQuality";
 import { generationPrompt } from "./prompts";
@@ -38,10 +45,14 @@ describe("sample questions", () => {
   });
 });
 
-describe("the sample model through the AI SDK", () => {
-  const model = createSampleModel({ chunkDelayMs: 0 });
-  const choice = { kind: "sample" as const, name: "sample", model, maxRetries: 0 };
+const choice = {
+  kind: "sample" as const,
+  name: "sample",
+  model: createSampleModel({ chunkDelayMs: 0 }),
+  maxRetries: 0,
+};
 
+describe("the sample model through the AI SDK", () => {
   test("answers the one generation call: a plan read off the request, then that many complete questions", async () => {
     const { elements, error } = await generateLikeProcessJob(
       choice,
@@ -63,5 +74,52 @@ describe("the sample model through the AI SDK", () => {
     const { elements } = await generateLikeProcessJob(choice, prompt);
     expect(elements).toHaveLength(5);
     for (const q of elements as Array<{ question: string }>) expect(first).not.toContain(q.question);
+  });
+});
+
+describe("the sample model over a learner's material", () => {
+  const chapters = [
+    normalizeSourceText(readFileSync("tests/fixtures/sources/photosynthesis.md", "utf8"), "markdown"),
+    normalizeSourceText(readFileSync("tests/fixtures/sources/timekeeping.source.md", "utf8"), "markdown"),
+  ];
+
+  test.each(chapters.flatMap((text) => sectionSource(text, "markdown").map((s) => text.slice(s.start, s.end))))(
+    "a section's questions are valid, distinct, and quote the section word for word",
+    (section) => {
+      const questions = sampleSourceQuestions(section, 6);
+      expect(questions.length).toBeGreaterThan(0);
+      expect(new Set(questions.map((q) => q.question)).size).toBe(questions.length);
+      for (const q of questions) {
+        expect(checkQuestion(q)).toEqual(q);
+        expect(section).toContain(q.quote);
+        expect(findQuote(section, q.quote!)).not.toBeNull();
+        expect(q).toMatchObject({ generalKnowledge: false });
+        expect(q.explanation).toContain(SAMPLE_SOURCE_NOTE);
+      }
+    },
+  );
+
+  test("answers a section's call with its quotes, and avoids the questions it is shown", async () => {
+    const [text] = chapters;
+    const place = sectionSource(text!, "markdown")[1]!;
+    const section = text!.slice(place.start, place.end);
+    const request = (avoid: string[]) =>
+      sectionPrompt({
+        request: "Questions from “photosynthesis.md”",
+        plan: { topic: "Photosynthesis", questionCount: 6 },
+        count: 3,
+        sourceName: "photosynthesis.md",
+        steps: [{ questions: 3 }, { questions: 3 }],
+        step: 1,
+        text: section,
+        avoid,
+      });
+    const { elements, error } = await generateLikeProcessJob(choice, request([]), { sourced: true });
+    expect(error).toBeNull();
+    expect(elements).toHaveLength(3);
+    for (const q of elements as Array<{ quote: string }>) expect(findQuote(section, q.quote)).not.toBeNull();
+    const shown = (elements as Array<{ question: string }>).map((q) => q.question);
+    const { elements: more } = await generateLikeProcessJob(choice, request(shown), { sourced: true });
+    for (const q of more as Array<{ question: string }>) expect(shown).not.toContain(q.question);
   });
 });

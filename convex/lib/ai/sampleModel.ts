@@ -7,13 +7,17 @@
  *
  * It knows three demo topics for real (the NATO alphabet, the first elements
  * of the periodic table, React hooks); for anything else it writes questions
- * about studying the topic. Every explanation says it is sample output, and
- * the UI shows that the sample model is in use.
+ * about studying the topic. Asked about a section of a learner's material, it
+ * writes questions from the section's own sentences, each quoting its
+ * sentence (`sampleSourceQuestions`), so the quotes verify. Every explanation
+ * says it is sample output, and the UI shows that the sample model is in use.
  */
 import type { GeneratedQuestion } from "../../../lib/validators";
 import { JOB_CONFIG } from "../../../lib/constants/jobs";
 import { chunked, codeModel, promptText } from "./modelStream";
 import { parseGenerationPrompt } from "./prompts";
+import { sampleSourceQuestions } from "./sampleSourceQuestions";
+import { parseSectionText } from "./sourcePrompts";
 
 export const SAMPLE_NOTE = "(Sample question from the offline model: set GOOGLE_GENERATIVE_AI_API_KEY for real ones.)";
 
@@ -25,7 +29,10 @@ export function createSampleModel(options: { chunkDelayMs?: number } = {}) {
   const delayMs = options.chunkDelayMs ?? DEFAULT_CHUNK_DELAY_MS;
   const answer = (prompt: string) => {
     const { topic, count, avoid } = parseGenerationPrompt(prompt);
-    return JSON.stringify({ plan: { topic, questionCount: count }, questions: sampleQuestions(topic, count, avoid) });
+    const section = parseSectionText(prompt);
+    const questions =
+      section === null ? sampleQuestions(topic, count, avoid) : sampleSourceQuestions(section, count, avoid);
+    return JSON.stringify({ plan: { topic, questionCount: count }, questions });
   };
   return codeModel({
     provider: "sample",
