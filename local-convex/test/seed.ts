@@ -3,29 +3,37 @@
  * written as a stopped backend's snapshot, before the backend starts.
  */
 import { writeFileSync } from "node:fs";
+import { searchFields } from "../../convex/lib/searchFields";
 import { newCard } from "../../lib/fsrs";
 
-/** How many questions `seedBigPage` writes, each ~5.5 kB: the page of 100 (`listMyQuestions`) is ~550 kB. */
+/** How many questions `seedBigPage` writes, each ~5.5 kB as a client gets it: the page of 100 (`listMyQuestions`) is ~550 kB. */
 export const SEEDED_QUESTIONS = 100;
 
 /** Writes a data file at `file` where user `userId` (a tokenIdentifier) has `SEEDED_QUESTIONS` big questions. */
 export function seedBigPage(file: string, userId: string): void {
   const now = Date.now();
   const card = newCard(now);
-  const questions = Array.from({ length: SEEDED_QUESTIONS }, (_, i) => ({
-    _id: `${String(10000 + i).padStart(32 - "questions".length, "0")}questions`,
-    _creationTime: now - SEEDED_QUESTIONS + i,
-    userId,
-    question: `Seeded question ${i}?`,
-    type: "multiple-choice",
-    options: ["A", "B", "C", "D"],
-    correctAnswer: "A",
-    explanation: "A long explanation. ".repeat(270),
-    difficulty: "easy",
-    topic: "Seeded",
-    createdAt: now - SEEDED_QUESTIONS + i,
-    card,
-  }));
+  const questions = Array.from({ length: SEEDED_QUESTIONS }, (_, i) => {
+    const text = {
+      question: `Seeded question ${i}?`,
+      options: ["A", "B", "C", "D"],
+      explanation: "A long explanation. ".repeat(270),
+    };
+    return {
+      _id: `${String(10000 + i).padStart(32 - "questions".length, "0")}questions`,
+      _creationTime: now - SEEDED_QUESTIONS + i,
+      userId,
+      ...text,
+      type: "multiple-choice",
+      correctAnswer: "A",
+      difficulty: "easy",
+      topic: "Seeded",
+      createdAt: now - SEEDED_QUESTIONS + i,
+      card,
+      // As the app stores them, so no migration rewrites the seed when the backend starts.
+      ...searchFields(text),
+    };
+  });
   const root = { nextDocId: 10000 + SEEDED_QUESTIONS, lastCreationTime: now, tables: { questions } };
   const snapshot = {
     format: "local-convex-data",
