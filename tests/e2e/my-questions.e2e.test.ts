@@ -25,7 +25,9 @@ function csvOf(topic: string, count: number, from = 1): string {
 /** My Questions of a user who has none yet (its first-run state). */
 async function gotoFirstRun(user: App): Promise<void> {
   await user.page.goto("/my-questions");
-  await visible(user.page.getByRole("heading", { name: "No questions yet", level: 1 }));
+  const heading = user.page.getByRole("heading", { name: "No questions yet", level: 1 });
+  await visible(heading);
+  await user.hydrated();
 }
 
 /** Imports `text` as a file named `name` through the dialog; returns the dialog (still open, previewed). */

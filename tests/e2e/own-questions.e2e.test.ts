@@ -263,6 +263,8 @@ describe("export", () => {
         katherine.page.waitForEvent("download"),
         katherine.page.getByRole("menuitem", { name: item }).click(),
       ]);
+      // Closed (its fade-out over) before the next export: a press on Export while it fades dismisses the new menu.
+      await hidden(katherine.page.getByRole("menu"));
       return { name: file.suggestedFilename(), text: readFileSync(await file.path(), "utf8") };
     };
 

@@ -191,7 +191,19 @@ export class App {
 
   async gotoMyQuestions(query = ""): Promise<void> {
     await this.page.goto(`/my-questions${query}`);
-    await visible(this.page.getByRole("heading", { name: "My Questions", level: 1 }));
+    const heading = this.page.getByRole("heading", { name: "My Questions", level: 1 });
+    await visible(heading);
+    await this.hydrated();
+  }
+
+  /**
+   * Waits until React has hydrated the page: server-rendered HTML shows before the page's script has run, and
+   * text typed into a field before then is reset when React takes it over (a click does nothing).
+   */
+  async hydrated(): Promise<void> {
+    await this.page.waitForFunction(() =>
+      Object.keys(document.documentElement).some((key) => key.startsWith("__reactFiber")),
+    );
   }
 
   /** The question cards shown on the page. */
