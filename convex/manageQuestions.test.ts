@@ -406,7 +406,7 @@ describe("10,000 questions for one user", () => {
     const deleted = await alice.mutation(api.manageQuestions.deleteQuestions, {
       scope: { kind: "topic", topic: "Big" },
     });
-    expect(deleted).toMatchObject({ changed: JOB_CONFIG.BULK_BATCH_SIZE, continuing: true });
+    expect(deleted).toMatchObject({ changed: JOB_CONFIG.SIGNATURE_BATCH_SIZE, continuing: true });
     await t.finishAllScheduledFunctions(vi.runAllTimers);
     expect(await listed(t, { topic: "Big" })).toEqual([]);
     expect((await listed(t)).map((q) => q.topic)).toEqual(["Small", "Small", "Small"]);

@@ -4,14 +4,18 @@
  * topic's, and flags one as wrong while reviewing.
  *
  * Tables: reads and patches `questions` (never inserts; the purge of
- * soft-deleted ones is `maintenance.cleanup`). A topic's questions are changed
- * `BULK_BATCH_SIZE` per transaction, the rest in scheduled steps
- * (`continueTopicAction`), so a 10,000-question topic never exceeds a
- * transaction's limits.
+ * soft-deleted ones is `maintenance.cleanup`), and keeps their
+ * `questionSignatures` in step (an edit rewrites them, a delete removes them,
+ * a restore writes them again). A topic's questions are changed
+ * `BULK_BATCH_SIZE` per transaction (`SIGNATURE_BATCH_SIZE` for a delete or
+ * restore), the rest in scheduled steps (`continueTopicAction`), so a
+ * 10,000-question topic never exceeds a transaction's limits.
  */
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
+import { DUPLICATE_SIGNATURE_VERSION, duplicateBandKeys } from "../lib/questionDuplicates";
+import { duplicateQuestionReason, findQuestionFlaws, gateVerdict } from "../lib/questionFlaws";
 import { textProblem, trimInvisible } from "../lib/text";
 import {
   vBulkAction,
@@ -25,6 +29,7 @@ import type { Doc, Id } from "./_generated/dataModel";
 import { internalMutation, type MutationCtx } from "./_generated/server";
 import { userMutation } from "./lib/functions";
 import { checkEditedQuestion } from "./lib/questionQuality";
+import { addSignatures, findOwnedDuplicate, removeSignatures, resignQuestion } from "./lib/questionSignatures";
 
 const vBulkResult = v.object({
   /** Questions changed in this transaction. */
@@ -33,8 +38,13 @@ const vBulkResult = v.object({
   continuing: v.boolean(),
 });
 
-/** Replaces a question's text, options, answer, explanation and difficulty, checked like a generated
- * question (the answer must be one of the options). Clears a "wrong" flag; keeps its schedule. */
+/**
+ * Replaces a question's text, options, answer, explanation and difficulty, checked like a generated
+ * question (the answer must be one of the options) and by the same quality gate: an edit with a
+ * severe item-writing flaw, or that asks what another of the learner's questions asks, is refused
+ * (`QUESTION_FLAWED`, each reason in `flaws`); mild flaws are saved as its "Needs a look" mark, and
+ * a clean edit clears it. Clears a "wrong" flag; keeps its schedule.
+ */
 export const editQuestion = userMutation({
   args: { questionId: v.string(), question: vGeneratedQuestion },
   returns: v.null(),
@@ -42,7 +52,38 @@ export const editQuestion = userMutation({
     const question = await ownedQuestion(ctx, questionId);
     const checked = checkEditedQuestion(edit);
     if ("problem" in checked) throw appError("INVALID_ARGUMENT", checked.problem);
-    await ctx.db.patch("questions", question._id, { ...checked.question, editedAt: Date.now(), flag: undefined });
+    const edited = checked.question;
+    const keys = duplicateBandKeys(edited);
+    const duplicate = await findOwnedDuplicate(ctx, ctx.userId, edited, keys, question._id);
+    const flaws = [
+      ...findQuestionFlaws(edited),
+      ...(duplicate
+        ? [
+            {
+              code: "DUPLICATE_QUESTION" as const,
+              severity: "severe" as const,
+              reason: duplicateQuestionReason(duplicate),
+            },
+          ]
+        : []),
+    ];
+    const verdict = gateVerdict(flaws);
+    if ("rejected" in verdict) {
+      throw appError("QUESTION_FLAWED", verdict.rejected.map((flaw) => flaw.reason).join(" "), {
+        flaws: verdict.rejected,
+      });
+    }
+    await removeSignatures(ctx, question._id);
+    await addSignatures(ctx, ctx.userId, question._id, keys);
+    const marked = verdict.advice.length > 0;
+    await ctx.db.patch("questions", question._id, {
+      ...edited,
+      editedAt: Date.now(),
+      flag: undefined,
+      flaws: marked ? verdict.advice : undefined,
+      needsLook: marked ? true : undefined,
+      signatureVersion: DUPLICATE_SIGNATURE_VERSION,
+    });
     return null;
   },
 });
@@ -158,10 +199,12 @@ async function applyToQuestion(ctx: MutationCtx, question: Doc<"questions">, act
     case "delete":
       if (!live) return false;
       await ctx.db.patch("questions", id, { deletedAt: at });
+      await removeSignatures(ctx, id);
       return true;
     case "restore":
       if (question.deletedAt !== at) return false;
       await ctx.db.patch("questions", id, { deletedAt: undefined });
+      await resignQuestion(ctx, question, { deletedAt: undefined });
       return true;
     case "suspend":
       if (!live || question.suspended) return false;
@@ -180,7 +223,9 @@ async function applyToQuestion(ctx: MutationCtx, question: Doc<"questions">, act
  * starts where this one ended); the rest is scheduled.
  */
 async function applyToTopic(ctx: MutationCtx, userId: string, topic: string, action: BulkAction, at: number) {
-  const batch = JOB_CONFIG.BULK_BATCH_SIZE;
+  // A delete or restore also deletes or writes each question's signature rows.
+  const batch =
+    action === "delete" || action === "restore" ? JOB_CONFIG.SIGNATURE_BATCH_SIZE : JOB_CONFIG.BULK_BATCH_SIZE;
   const questions =
     action === "delete" || action === "restore"
       ? await ctx.db

@@ -4,14 +4,18 @@
  * deployment, the offline one included, migrates without anyone running anything.
  *
  * Tables: `mergeTopics` reads and writes `topics` and patches the `topic` of
- * `questions`; `renamePlanningPhase` reads and patches `generationJobs`.
+ * `questions`; `renamePlanningPhase` reads and patches `generationJobs`;
+ * `backfillQuestionSignatures` reads `questions`, patches their
+ * `signatureVersion` and writes `questionSignatures`.
  */
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
+import { DUPLICATE_SIGNATURE_VERSION } from "../lib/questionDuplicates";
 import { normalizeTopic, topicKey } from "../lib/topics";
 import { LEGACY_PLANNING_PHASE } from "../lib/validators";
 import { internal } from "./_generated/api";
-import { internalMutation } from "./_generated/server";
+import { internalMutation, type QueryCtx } from "./_generated/server";
+import { resignQuestion } from "./lib/questionSignatures";
 
 /** Topic rows looked at per step (each may rename up to the step's question budget). */
 const TOPICS_PER_STEP = 50;
@@ -98,14 +102,45 @@ export const renamePlanningPhase = internalMutation({
 });
 
 /**
+ * Gives questions saved before the duplicate finder's index (no `signatureVersion`), or under an
+ * older `DUPLICATE_SIGNATURE_VERSION`, their `questionSignatures` rows, so duplicates of them are
+ * found: `SIGNATURE_BATCH_SIZE` questions per transaction, rescheduling itself while any is left.
+ * A deleted question is only stamped (a restore writes its rows). Started by the hourly cron while
+ * one is left (one indexed read); safe to run again. Returns how many questions this step visited.
+ */
+export const backfillQuestionSignatures = internalMutation({
+  args: {},
+  returns: v.object({ visited: v.number(), done: v.boolean() }),
+  handler: async (ctx) => {
+    const questions = await unsignedQuestions(ctx).take(JOB_CONFIG.SIGNATURE_BATCH_SIZE);
+    for (const question of questions) await resignQuestion(ctx, question);
+    const done = questions.length < JOB_CONFIG.SIGNATURE_BATCH_SIZE;
+    if (!done) await ctx.scheduler.runAfter(0, internal.migrations.backfillQuestionSignatures, {});
+    return { visited: questions.length, done };
+  },
+});
+
+/** Questions whose signatures are missing (no version: absent sorts first) or of an older version. */
+function unsignedQuestions(ctx: QueryCtx) {
+  return ctx.db
+    .query("questions")
+    .withIndex("by_signature_version", (q) => q.lt("signatureVersion", DUPLICATE_SIGNATURE_VERSION));
+}
+
+/**
  * Starts each migration that has work left: `mergeTopics` while a topic without
  * a `key` (from before keys) is left, `renamePlanningPhase` while a job with the
- * phase's old name is. One indexed read each, so the hourly cron costs nothing
+ * phase's old name is, `backfillQuestionSignatures` while a question without its
+ * current signatures is. One indexed read each, so the hourly cron costs nothing
  * once all is migrated. Returns which it started.
  */
 export const startPendingMigrations = internalMutation({
   args: {},
-  returns: v.object({ mergeTopics: v.boolean(), renamePlanningPhase: v.boolean() }),
+  returns: v.object({
+    mergeTopics: v.boolean(),
+    renamePlanningPhase: v.boolean(),
+    backfillQuestionSignatures: v.boolean(),
+  }),
   handler: async (ctx) => {
     const legacyTopic = await ctx.db
       .query("topics")
@@ -117,6 +152,12 @@ export const startPendingMigrations = internalMutation({
       .withIndex("by_phase", (q) => q.eq("phase", LEGACY_PLANNING_PHASE))
       .first();
     if (legacyJob) await ctx.scheduler.runAfter(0, internal.migrations.renamePlanningPhase, {});
-    return { mergeTopics: legacyTopic !== null, renamePlanningPhase: legacyJob !== null };
+    const unsigned = await unsignedQuestions(ctx).first();
+    if (unsigned) await ctx.scheduler.runAfter(0, internal.migrations.backfillQuestionSignatures, {});
+    return {
+      mergeTopics: legacyTopic !== null,
+      renamePlanningPhase: legacyJob !== null,
+      backfillQuestionSignatures: unsigned !== null,
+    };
   },
 });

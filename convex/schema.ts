@@ -48,7 +48,7 @@ export default defineSchema({
     .index("by_phase", ["phase"]),
 
   /**
-   * A study question with its FSRS card.
+   * A study question with its FSRS card (and its duplicate signatures in `questionSignatures`).
    * Written by `batches.saveBatch` (insert, from a job),
    * `review.recordReview` (the card) and `manageQuestions.ts` (edit, soft
    * delete, suspend, flag). Purged by `maintenance.cleanup` only once
@@ -68,7 +68,28 @@ export default defineSchema({
     .index("by_user_review", ["userId", "deletedAt", "suspended", "card.due"])
     .index("by_user_topic_review", ["userId", "topic", "deletedAt", "suspended", "card.due"])
     // cleanup: soft-deleted questions, oldest delete first.
-    .index("by_deleted", ["deletedAt"]),
+    .index("by_deleted", ["deletedAt"])
+    // My Questions' "Needs a look": live questions saved with mild flaws, newest first.
+    .index("by_user_needs_look", ["userId", "needsLook", "deletedAt", "createdAt"])
+    // migrations.backfillQuestionSignatures: questions whose signatures are missing or of an older version.
+    .index("by_signature_version", ["signatureVersion"]),
+
+  /**
+   * The duplicate finder's index of each live question: one row per MinHash band key
+   * (`duplicateBandKeys`, `lib/questionDuplicates.ts`). Kept in step with `questions` by
+   * `convex/lib/questionSignatures.ts`: written by `batches.saveBatch` (insert),
+   * `manageQuestions.ts` (edit, delete, restore) and `migrations.backfillQuestionSignatures`; deleted
+   * with a question's soft delete and by the purge (`maintenance.cleanup`).
+   */
+  questionSignatures: defineTable({
+    userId: v.string(),
+    questionId: v.id("questions"),
+    bandKey: v.string(),
+  })
+    // A new or edited question's candidates: the owner's questions sharing a band key.
+    .index("by_user_band", ["userId", "bandKey"])
+    // A question's rows (edit, delete, purge).
+    .index("by_question", ["questionId"]),
 
   /**
    * Model tokens a user's finished attempts used, per UTC day: what the daily

@@ -6,6 +6,7 @@ import {
   duplicateBandKeys,
   findDuplicateQuestion,
   isDuplicateQuestion,
+  mostSharedCandidates,
   questionFacts,
   questionSimilarity,
   type ComparableQuestion,
@@ -110,6 +111,14 @@ describe("questionSimilarity and isDuplicateQuestion", () => {
     [tf("Paris is the capital of France.", "True"), tf("Madrid is the capital of Spain.", "True")],
   ])("%j does not ask what %j asks", (a, b) => {
     expect(isDuplicateQuestion(a, b)).toBe(false);
+  });
+});
+
+describe("mostSharedCandidates", () => {
+  it("keeps the candidates found under the most band keys, ties in the order first met, each once", () => {
+    const underKeys = [["a", "b", "b"], ["c", "b"], ["c", "d"], ["e"]];
+    expect(mostSharedCandidates(underKeys, 3)).toEqual(["b", "c", "a"]);
+    expect(mostSharedCandidates(underKeys)).toEqual(["b", "c", "a", "d", "e"]);
   });
 });
 

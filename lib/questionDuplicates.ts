@@ -275,6 +275,32 @@ export function duplicateBandKeys(question: ComparableQuestion | QuestionFacts):
  */
 export const DUPLICATE_BAND_READ_LIMIT = 16;
 
+/**
+ * Candidates judged per lookup at most: those sharing the most band keys with the new question
+ * (a true duplicate shares most of its bands; a question met under one crowded key rarely is
+ * one). Each is one more read of a document, and Convex allows 4,096 index ranges read per
+ * transaction, so a batch of `MAX_QUESTIONS` costs at most 50 × (16 + 16) of them.
+ */
+export const DUPLICATE_CANDIDATE_LIMIT = 16;
+
+/**
+ * The candidates of a lookup from what it read under each band key (`rowsPerKey`: the ids,
+ * or questions, found under each key, in the order read): the ones under the most keys first
+ * (ties: the first met), at most `limit`.
+ */
+export function mostSharedCandidates<T>(
+  rowsPerKey: ReadonlyArray<readonly T[]>,
+  limit = DUPLICATE_CANDIDATE_LIMIT,
+): T[] {
+  const shared = new Map<T, number>();
+  for (const rows of rowsPerKey) for (const row of new Set(rows)) shared.set(row, (shared.get(row) ?? 0) + 1);
+  // Map keeps insertion order, and the sort is stable: ties stay in the order first met.
+  return [...shared.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([row]) => row);
+}
+
 // ── The judgement ───────────────────────────────────────────────────────────
 
 /** Similarity at or above which two questions ask the same thing. */
@@ -405,15 +431,14 @@ export class DuplicateIndex<C extends ComparableQuestion> {
   }
 
   /**
-   * The questions sharing at least one band key with `question`, each once: under each key,
-   * the first `readLimit` added (what `take` on the index returns).
+   * The questions a lookup judges, as the database's would: under each of the question's band
+   * keys, the first `readLimit` added (what `take` on the index returns); of those, the
+   * `DUPLICATE_CANDIDATE_LIMIT` sharing the most keys with it (`mostSharedCandidates`).
    */
   candidates(question: ComparableQuestion | QuestionFacts, readLimit = DUPLICATE_BAND_READ_LIMIT): C[] {
-    const found = new Set<C>();
-    for (const key of duplicateBandKeys(question)) {
-      for (const candidate of (this.byKey.get(key) ?? []).slice(0, readLimit)) found.add(candidate);
-    }
-    return [...found];
+    return mostSharedCandidates(
+      duplicateBandKeys(question).map((key) => (this.byKey.get(key) ?? []).slice(0, readLimit)),
+    );
   }
 
   /** The owned question that `question` duplicates, or null (`findDuplicateQuestion` over the candidates). */

@@ -31,6 +31,8 @@ import type * as lib_envVars from "../lib/envVars.js";
 import type * as lib_functions from "../lib/functions.js";
 import type * as lib_questionIntake from "../lib/questionIntake.js";
 import type * as lib_questionQuality from "../lib/questionQuality.js";
+import type * as lib_questionRewrite from "../lib/questionRewrite.js";
+import type * as lib_questionSignatures from "../lib/questionSignatures.js";
 import type * as lib_queue from "../lib/queue.js";
 import type * as lib_redact from "../lib/redact.js";
 import type * as maintenance from "../maintenance.js";
@@ -70,6 +72,8 @@ declare const fullApi: ApiFromModules<{
   "lib/functions": typeof lib_functions;
   "lib/questionIntake": typeof lib_questionIntake;
   "lib/questionQuality": typeof lib_questionQuality;
+  "lib/questionRewrite": typeof lib_questionRewrite;
+  "lib/questionSignatures": typeof lib_questionSignatures;
   "lib/queue": typeof lib_queue;
   "lib/redact": typeof lib_redact;
   maintenance: typeof maintenance;

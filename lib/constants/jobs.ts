@@ -170,6 +170,15 @@ export const JOB_CONFIG = {
   DELETED_QUESTION_RETENTION_DAYS: 1,
   /** Longest reason a learner may give when flagging a question as wrong. */
   MAX_FLAG_REASON_LENGTH: 500,
+
+  // ── The quality gate ─────────────────────────────────────────────────────
+  /** Questions whose duplicate signatures (`DUPLICATE_BAND_COUNT` rows each, `questionSignatures`) one
+   * transaction writes or deletes: a topic's delete or restore, and the signature backfill. 200 × 16 =
+   * 3,200 rows, well inside Convex's 16,000 writes per transaction. */
+  SIGNATURE_BATCH_SIZE: 200,
+  /** Rejected questions a job lists with their reasons (the latest; the counts cover all). Keeps a job's
+   * document small, since the task panel reads many. */
+  MAX_GATE_NOTES: 20,
 } as const;
 
 export const DAY_MS = 24 * HOUR;

@@ -142,7 +142,7 @@ describe("review", () => {
     await visible(edsger.page.getByText("5 due"));
     await visible(edsger.page.getByRole("heading", { name: "Shuffled topic question 1", level: 2 }));
 
-    // The first question is stored as Option 0..3 with "Option 0" right; its shown order changes between showings.
+    // The first question is stored as Option A..D with "Option A" right; its shown order changes between showings.
     const orders = new Set<string>();
     for (let i = 0; i < 12 && orders.size < 2; i++) {
       await edsger.page.reload();
@@ -156,7 +156,7 @@ describe("review", () => {
     const shown = await edsger.shownOptions();
     await edsger.page.keyboard.press("3");
     await visible(edsger.ratings);
-    const right = shown[2] === "Option 0";
+    const right = shown[2] === "Option A";
     await visible(edsger.page.getByText(right ? "Correct." : "Not quite."));
     const box = await edsger.ratings.boundingBox();
     expect(box!.y + box!.height).toBeLessThanOrEqual(800);

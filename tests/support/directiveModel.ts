@@ -19,6 +19,12 @@
  *   [[crash:K]]          after K questions the stream throws something that
  *                        even the action's error handling cannot survive: the
  *                        action dies mid-job, as on a crash
+ *   [[flaw:K]]           question K (from 1) has "All of the above" among its
+ *                        options (a severe flaw: the quality gate rejects it,
+ *                        and the attempt's rewrite replaces it with a clean one)
+ *   [[flaw-again:K]]     the same, and its rewrite is flawed too (dropped)
+ *   [[advice:K]]         question K asks "Generally, ..." (a mild flaw: saved,
+ *                        marked "Needs a look")
  *
  * It is the real `@ai-sdk/openai-compatible` provider talking HTTP to an
  * OpenAI-compatible stand-in (`wire/openai.ts`) started in the same process:
@@ -34,6 +40,7 @@ import { wrapLanguageModel, type LanguageModelMiddleware } from "ai";
 import type { LanguageModelV3, LanguageModelV3StreamPart } from "@ai-sdk/provider";
 import { promptText, type StreamStep } from "../../convex/lib/ai/modelStream";
 import type { ModelChoice } from "../../convex/lib/ai/models";
+import type { GeneratedQuestion } from "../../lib/validators";
 import { parseGenerationPrompt, parseRequest } from "../../convex/lib/ai/prompts";
 import { makeQuestion, questionSteps } from "./scriptedModels";
 import { JOB_CONFIG } from "../../lib/constants/jobs";
@@ -49,10 +56,16 @@ export type Directives = {
   hangAfter?: number;
   stallAfter?: number;
   crashAfter?: number;
+  /** Questions (from 1) written with a severe flaw; `flawAgain`: their rewrite too. */
+  flawed: number[];
+  flawAgain: number[];
+  advice: number[];
 };
 
 export function parseDirectives(text: string): Directives {
   const get = (name: string) => text.match(new RegExp(`\\[\\[${name}:(\\d+)\\]\\]`))?.[1];
+  const all = (name: string) =>
+    [...text.matchAll(new RegExp(`\\[\\[${name}:(\\d+)\\]\\]`, "g"))].map((match) => Number(match[1]));
   const number = (name: string) => (get(name) === undefined ? undefined : Number(get(name)));
   const failEvery = number("fail");
   const failOnce = number("fail-once");
@@ -72,7 +85,16 @@ export function parseDirectives(text: string): Directives {
     ...(number("hang") !== undefined ? { hangAfter: number("hang")! } : {}),
     ...(number("stall") !== undefined ? { stallAfter: number("stall")! } : {}),
     ...(number("crash") !== undefined ? { crashAfter: number("crash")! } : {}),
+    flawed: [...all("flaw"), ...all("flaw-again")],
+    flawAgain: all("flaw-again"),
+    advice: all("advice"),
   };
+}
+
+/** `question` with "All of the above" in place of its last wrong option (a severe flaw); true/false ones stay. */
+function withAllOfTheAbove(question: GeneratedQuestion): GeneratedQuestion {
+  if (question.type !== "multiple-choice") return question;
+  return { ...question, options: [...question.options.slice(0, -1), "All of the above"] };
 }
 
 /** The idle timeout of the directive model: short, so `[[hang:K]]` fails in a second. */
@@ -111,10 +133,23 @@ function directiveScenarios(): (request: WireRequest) => Scenario {
   return ({ prompt }) => {
     const request = parseRequest(prompt) ?? "";
     const d = parseDirectives(request);
+    const given = parseGenerationPrompt(prompt);
+    if (given.rewrite.length > 0) {
+      // The attempt's rewrite: a clean question in place of each rejected one (flawed again for [[flaw-again:K]]).
+      const replacements = given.rewrite.map(({ question }) => {
+        const clean = makeQuestion(0, { question: `${question}, rewritten` });
+        return d.flawAgain.some((k) => question.endsWith(` question ${k}`)) ? withAllOfTheAbove(clean) : clean;
+      });
+      const plan = { topic: given.topic, questionCount: replacements.length };
+      return {
+        reply: "content",
+        steps: wireSteps(questionSteps(replacements, { plan, delayMs: d.paceMs })),
+        end: "finish",
+      };
+    }
     if (d.fail?.status === 401) return { reply: "status", status: 401 };
     if (d.fail?.status === 429 && (!d.fail.once || once(`fail:${request}`))) return { reply: "status", status: 429 };
     // The plan: the one the prompt gives (a retry), else the request without its directives and the asked count.
-    const given = parseGenerationPrompt(prompt);
     const hasPlan = /^Topic: /m.test(prompt);
     const topic = hasPlan
       ? given.topic
@@ -125,9 +160,14 @@ function directiveScenarios(): (request: WireRequest) => Scenario {
     const already = given.avoid.length;
     const wanted = hasPlan ? given.count : d.count;
     const plan = { topic, questionCount: wanted };
-    const questions = Array.from({ length: wanted }, (_, i) =>
-      makeQuestion(already + i, { question: `${topic} question ${already + i + 1}` }),
-    );
+    const questions = Array.from({ length: wanted }, (_, i) => {
+      const n = already + i + 1;
+      const text = `${d.advice.includes(n) ? "Generally, " : ""}${topic} question ${n}`;
+      // A flawed question is a multiple-choice one, whatever its number.
+      return d.flawed.includes(n)
+        ? withAllOfTheAbove(makeQuestion(0, { question: text }))
+        : makeQuestion(n - 1, { question: text });
+    });
     /** The first `after` questions (counting saved ones), half of the next, then `then`. */
     const upTo = (after: number, then: StreamStep[] = []) =>
       wireSteps(
