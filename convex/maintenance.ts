@@ -7,8 +7,8 @@
  * `transition`, deletes in bounded batches) and `generationPool` (a repair);
  * deletes old `dailyUsage` rows; reads `generationQueue` and `_scheduled_functions`
  * (is a job's action still running?). Deletes only the `questions` their
- * owner soft-deleted, after the undo window (with any `questionSignatures`
- * row left of them): questions belong to the user, not to the job that wrote them.
+ * owner soft-deleted, after the undo window: questions belong to the user,
+ * not to the job that wrote them.
  */
 import { v } from "convex/values";
 import { DAY_MS, JOB_CONFIG } from "../lib/constants/jobs";
@@ -17,7 +17,6 @@ import { RUNNING_JOB_STATUSES, type JobStatus } from "../lib/validators";
 import { internal } from "./_generated/api";
 import { internalMutation, type MutationCtx } from "./_generated/server";
 import { dispatchWaiting, failure, transition } from "./jobTransitions";
-import { removeSignatures } from "./lib/questionSignatures";
 import { patchPool, poolSettings, queueHead, readPool } from "./lib/queue";
 
 /**
@@ -143,10 +142,8 @@ export const cleanup = internalMutation({
               q.gt("deletedAt", 0).lt("deletedAt", now - JOB_CONFIG.DELETED_QUESTION_RETENTION_DAYS * DAY_MS),
             )
             .take(budget);
-    for (const question of purged) {
-      await ctx.db.delete("questions", question._id);
-      await removeSignatures(ctx, question._id); // none normally: the soft delete removed them
-    }
+    // Their `questionSignatures` went with the soft delete (`convex/lib/questionSignatures.ts`).
+    for (const question of purged) await ctx.db.delete("questions", question._id);
     budget -= purged.length;
     const hasMore = budget === 0;
     if (hasMore) await ctx.scheduler.runAfter(0, internal.maintenance.cleanup, {});

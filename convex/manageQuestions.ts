@@ -29,7 +29,7 @@ import type { Doc, Id } from "./_generated/dataModel";
 import { internalMutation, type MutationCtx } from "./_generated/server";
 import { userMutation } from "./lib/functions";
 import { checkEditedQuestion } from "./lib/questionQuality";
-import { addSignatures, findOwnedDuplicate, removeSignatures, resignQuestion } from "./lib/questionSignatures";
+import { addSignatures, findOwnedDuplicate, removeSignatures, restoreSignatures } from "./lib/questionSignatures";
 
 const vBulkResult = v.object({
   /** Questions changed in this transaction. */
@@ -73,7 +73,7 @@ export const editQuestion = userMutation({
         flaws: verdict.rejected,
       });
     }
-    await removeSignatures(ctx, question._id);
+    await removeSignatures(ctx, [question]);
     await addSignatures(ctx, ctx.userId, question._id, keys);
     const marked = verdict.advice.length > 0;
     await ctx.db.patch("questions", question._id, {
@@ -186,9 +186,15 @@ async function applyToScope(
       questions.push(question);
     }
   }
+  return { changed: await applyToQuestions(ctx, questions, action, at), continuing: false };
+}
+
+/** How many of `questions` the action changed. A delete removes their signatures first (all read, then deleted). */
+async function applyToQuestions(ctx: MutationCtx, questions: Doc<"questions">[], action: BulkAction, at: number) {
+  if (action === "delete") await removeSignatures(ctx, questions);
   let changed = 0;
   for (const question of questions) if (await applyToQuestion(ctx, question, action, at)) changed++;
-  return { changed, continuing: false };
+  return changed;
 }
 
 /** One question: true if the action changed it. */
@@ -199,12 +205,11 @@ async function applyToQuestion(ctx: MutationCtx, question: Doc<"questions">, act
     case "delete":
       if (!live) return false;
       await ctx.db.patch("questions", id, { deletedAt: at });
-      await removeSignatures(ctx, id);
       return true;
     case "restore":
       if (question.deletedAt !== at) return false;
       await ctx.db.patch("questions", id, { deletedAt: undefined });
-      await resignQuestion(ctx, question, { deletedAt: undefined });
+      await restoreSignatures(ctx, question);
       return true;
     case "suspend":
       if (!live || question.suspended) return false;
@@ -247,8 +252,7 @@ async function applyToTopic(ctx: MutationCtx, userId: string, topic: string, act
               .eq("suspended", action === "suspend" ? undefined : true),
           )
           .take(batch);
-  let changed = 0;
-  for (const question of questions) if (await applyToQuestion(ctx, question, action, at)) changed++;
+  const changed = await applyToQuestions(ctx, questions, action, at);
   const continuing = questions.length === batch;
   if (continuing)
     await ctx.scheduler.runAfter(0, internal.manageQuestions.continueTopicAction, { userId, topic, action, at });

@@ -50,8 +50,8 @@ export default defineSchema({
   /**
    * A study question with its FSRS card (and its duplicate signatures in `questionSignatures`).
    * Written by `batches.saveBatch` (insert, from a job),
-   * `review.recordReview` (the card) and `manageQuestions.ts` (edit, soft
-   * delete, suspend, flag). Purged by `maintenance.cleanup` only once
+   * `review.recordReview` (the card), `manageQuestions.ts` (edit, soft
+   * delete, suspend, flag) and `migrations.ts` (topic, `signatureVersion`). Purged by `maintenance.cleanup` only once
    * soft-deleted; never deleted with their job.
    */
   questions: defineTable(questionFields)
@@ -79,7 +79,7 @@ export default defineSchema({
    * (`duplicateBandKeys`, `lib/questionDuplicates.ts`). Kept in step with `questions` by
    * `convex/lib/questionSignatures.ts`: written by `batches.saveBatch` (insert),
    * `manageQuestions.ts` (edit, delete, restore) and `migrations.backfillQuestionSignatures`; deleted
-   * with a question's soft delete and by the purge (`maintenance.cleanup`).
+   * with a question's soft delete (so a purged question has none left).
    */
   questionSignatures: defineTable({
     userId: v.string(),
@@ -88,7 +88,7 @@ export default defineSchema({
   })
     // A new or edited question's candidates: the owner's questions sharing a band key.
     .index("by_user_band", ["userId", "bandKey"])
-    // A question's rows (edit, delete, purge).
+    // A question's rows (edit, delete).
     .index("by_question", ["questionId"]),
 
   /**

@@ -1,4 +1,5 @@
-/** One saved question in a list: the question, its options, and the answer behind "Show answer". */
+/** One saved question in a list: the question, its options, the answer behind "Show answer", and its marks
+ * (suspended, flagged as wrong, "Needs a look" with the quality check's advice). */
 "use client";
 
 import Link from "next/link";
@@ -68,6 +69,7 @@ export function QuestionCard({
         <Badge tone="outline">{question.type === "true-false" ? "True / false" : "Multiple choice"}</Badge>
         {question.suspended && <Badge tone="warning">Suspended</Badge>}
         {question.flag && <Badge tone="danger">Flagged as wrong</Badge>}
+        {question.needsLook && <Badge tone="warning">Needs a look</Badge>}
         {now > 0 && (
           <>
             {question.suspended ? null : question.card.state === "new" ? (
@@ -116,6 +118,16 @@ export function QuestionCard({
         <p className="mt-2 text-sm text-muted-foreground">
           <span className="font-medium text-foreground">Why it was flagged:</span> {question.flag.reason}
         </p>
+      )}
+      {question.flaws && question.flaws.length > 0 && (
+        <div className="mt-2 text-sm text-muted-foreground">
+          <p className="font-medium text-foreground">Why it needs a look:</p>
+          <ul className="mt-0.5 list-disc space-y-0.5 pl-5">
+            {question.flaws.map((flaw) => (
+              <li key={flaw.code}>{flaw.reason}</li>
+            ))}
+          </ul>
+        </div>
       )}
       {actions && <div className="mt-3 border-t border-border pt-2">{actions}</div>}
     </article>

@@ -6,6 +6,13 @@
  * `DUPLICATE_BAND_READ_LIMIT` rows, then at most `DUPLICATE_CANDIDATE_LIMIT` questions,
  * those sharing the most keys).
  *
+ * A question's `signatureVersion` says it has been signed: while it is live it has the rows
+ * of that version; a deleted one has none (its delete removed them, a restore writes them
+ * again), so the purge has nothing to remove. A question without it (saved before the index)
+ * has no rows until `migrations.backfillQuestionSignatures` signs it. Each helper reads
+ * before it writes: the offline backend answers an indexed read from its sorted index only
+ * while the transaction has not written to that table.
+ *
  * Tables: reads and writes `questionSignatures`; reads `questions` and patches their
  * `signatureVersion`.
  */
@@ -21,8 +28,8 @@ import {
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 
-/** Rows a question can have: its keys, and those of one older version not yet replaced. */
-const MAX_ROWS_PER_QUESTION = 2 * DUPLICATE_BAND_COUNT;
+/** Rows a question can have: the keys of the version it was signed with. */
+const MAX_ROWS_PER_QUESTION = DUPLICATE_BAND_COUNT;
 
 /**
  * The owner's live question that `question` duplicates, or null. `keys` are its band keys
@@ -54,7 +61,7 @@ export async function findOwnedDuplicate(
   return findDuplicateQuestion(question, candidates)?.duplicateOf ?? null;
 }
 
-/** Stores the band keys of a question just inserted with `signatureVersion` set. */
+/** Stores the band keys of a live question (inserted, edited or restored) signed with the current version. */
 export async function addSignatures(
   ctx: MutationCtx,
   userId: string,
@@ -64,30 +71,32 @@ export async function addSignatures(
   for (const bandKey of keys) await ctx.db.insert("questionSignatures", { userId, questionId, bandKey });
 }
 
-/** Deletes a question's rows (it was deleted, or its text changed); returns how many there were. */
-export async function removeSignatures(ctx: MutationCtx, questionId: Id<"questions">): Promise<number> {
-  const rows = await ctx.db
-    .query("questionSignatures")
-    .withIndex("by_question", (q) => q.eq("questionId", questionId))
-    .take(MAX_ROWS_PER_QUESTION);
-  for (const row of rows) await ctx.db.delete("questionSignatures", row._id);
-  return rows.length;
+/** Deletes the rows of `questions` (they are being deleted, or their text changes): all read first, then deleted. */
+export async function removeSignatures(ctx: MutationCtx, questions: readonly Doc<"questions">[]): Promise<void> {
+  const signed = questions.filter((question) => question.signatureVersion !== undefined && !question.deletedAt);
+  const rows = await Promise.all(
+    signed.map((question) =>
+      ctx.db
+        .query("questionSignatures")
+        .withIndex("by_question", (q) => q.eq("questionId", question._id))
+        .take(MAX_ROWS_PER_QUESTION),
+    ),
+  );
+  for (const row of rows.flat()) await ctx.db.delete("questionSignatures", row._id);
 }
 
-/**
- * Makes a question's rows match it as it is now (after an edit, a restore, or for the backfill):
- * the old rows go, the current keys are written while it is live, and it is stamped with
- * `DUPLICATE_SIGNATURE_VERSION`. `fields` are what the caller is about to patch in (an edit's
- * new text), so the keys are those of the question as saved.
- */
-export async function resignQuestion(
-  ctx: MutationCtx,
-  question: Doc<"questions">,
-  fields: Partial<Doc<"questions">> = {},
-): Promise<void> {
-  const next = { ...question, ...fields };
-  await removeSignatures(ctx, question._id);
-  if (next.deletedAt === undefined) await addSignatures(ctx, next.userId, question._id, duplicateBandKeys(next));
+/** A live question's rows made current: the old ones go, its keys are written, it is stamped (the backfill). */
+export async function resignQuestion(ctx: MutationCtx, question: Doc<"questions">): Promise<void> {
+  await removeSignatures(ctx, [question]);
+  if (question.deletedAt === undefined)
+    await addSignatures(ctx, question.userId, question._id, duplicateBandKeys(question));
+  await ctx.db.patch("questions", question._id, { signatureVersion: DUPLICATE_SIGNATURE_VERSION });
+}
+
+/** A restored question's rows written again, if it had been signed (an unsigned one waits for the backfill). */
+export async function restoreSignatures(ctx: MutationCtx, question: Doc<"questions">): Promise<void> {
+  if (question.signatureVersion === undefined) return;
+  await addSignatures(ctx, question.userId, question._id, duplicateBandKeys(question));
   if (question.signatureVersion !== DUPLICATE_SIGNATURE_VERSION)
     await ctx.db.patch("questions", question._id, { signatureVersion: DUPLICATE_SIGNATURE_VERSION });
 }

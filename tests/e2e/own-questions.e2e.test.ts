@@ -1,7 +1,9 @@
 /**
  * Questions a learner can trust and own, in Chromium: edit, delete + undo,
  * suspend, bulk actions, flag in review, shuffled options, the rating row
- * above the fold, the end-of-session summary, topic review and practice.
+ * above the fold, the end-of-session summary, topic review and practice; the
+ * quality check in a job (rewritten, skipped and marked questions on the card,
+ * the job page and My Questions) and in the edit dialog.
  * Same harness as `journey.e2e.test.ts`; each test signs in as its own user.
  */
 import { readFileSync } from "node:fs";
@@ -42,6 +44,70 @@ describe("owning questions", () => {
     await edited.getByText("Show answer").click();
     await visible(edited.getByText("My own option").last());
     expect(await ada.questions.count()).toBe(5);
+  });
+
+  test("the quality check in a job: a flawed question rewritten, one skipped, one marked; the card, the job page and My Questions say so", async () => {
+    const grace = await signIn("Grace");
+    await grace.generate("Checked topic [[count:5]] [[pace:10]] [[flaw:3]] [[flaw-again:5]] [[advice:4]]");
+    await grace.expectRunning(0, 30_000);
+    await grace.openPanel();
+    const card = grace.card("Checked topic");
+    await visible(card.getByText("4 questions ready · 1 rewritten · 1 skipped"));
+
+    await card.getByRole("link", { name: "Details" }).click();
+    const report = grace.page.getByRole("region", { name: "Quality check" });
+    await visible(report);
+    const notes = report.getByRole("list", { name: "Rewritten and skipped questions" }).locator(":scope > li");
+    const elimination = '"All of the above" can be answered by elimination, without knowing the fact.';
+    await visible(notes.filter({ hasText: "Checked topic question 3" }).getByText("Rewritten", { exact: true }));
+    await visible(notes.filter({ hasText: "Checked topic question 3" }).getByText(elimination));
+    await visible(report.getByText("Rewritten as: Checked topic question 3, rewritten"));
+    await visible(notes.filter({ hasText: "Checked topic question 5" }).getByText("Skipped", { exact: true }));
+    await visible(grace.questionCard("Checked topic question 3, rewritten"));
+
+    await grace.gotoMyQuestions();
+    expect(await grace.questions.count()).toBe(4);
+    const marked = grace.questionCard("Generally, Checked topic question 4");
+    await visible(marked.getByText("Needs a look"));
+    await visible(marked.getByText('"generally" makes the question vague: it has no clear right or wrong answer.'));
+    await hidden(grace.questionCard("Checked topic question 1").getByText("Needs a look"));
+  });
+
+  test("an edit goes through the quality check: a severe flaw is explained and refused, a mild one is advice; a duplicate is refused by the server", async () => {
+    const hopper = await signIn("Hopper");
+    await generated(hopper, "Edit check topic", 5);
+    await hopper.gotoMyQuestions();
+    await hopper.questionCard("Edit check topic question 1").getByRole("button", { name: "Edit" }).click();
+    const dialog = hopper.page.getByRole("dialog", { name: "Edit question" });
+    const save = dialog.getByRole("button", { name: "Save" });
+    await visible(dialog);
+
+    await dialog.getByLabel("Option 4", { exact: true }).fill("All of the above");
+    await visible(dialog.getByText("This question can't be saved yet:"));
+    await visible(dialog.getByText('"All of the above" can be answered by elimination, without knowing the fact.'));
+    await save.click();
+    await visible(dialog);
+    await dialog.getByLabel("Option 4", { exact: true }).fill("Option D");
+    await hidden(dialog.getByText("This question can't be saved yet:"));
+
+    await dialog.getByLabel("Question", { exact: true }).fill("Which option is usually the right one?");
+    await visible(dialog.getByText("Worth a look (you can still save):"));
+    await save.click();
+    await hidden(dialog);
+    await visible(hopper.toast("Question saved"));
+    await visible(hopper.questionCard("Which option is usually the right one?").getByText("Needs a look"));
+
+    // What only the server knows: the learner's other questions.
+    await hopper.questionCard("Edit check topic question 2").getByRole("button", { name: "Edit" }).click();
+    await visible(dialog);
+    await dialog.getByLabel("Question", { exact: true }).fill("EDIT CHECK TOPIC question 4!");
+    await save.click();
+    await visible(
+      dialog.getByRole("alert").getByText('You already have a question that asks this: "Edit check topic question 4"'),
+    );
+    await expect(dialog.getByLabel("Question", { exact: true }).inputValue()).resolves.toBe(
+      "EDIT CHECK TOPIC question 4!",
+    );
   });
 
   test("an edit is never changed silently: case twins refused, a removed answer must be chosen again, line breaks kept", async () => {

@@ -92,7 +92,7 @@ export function parseDirectives(text: string): Directives {
 }
 
 /** `question` with "All of the above" in place of its last wrong option (a severe flaw); true/false ones stay. */
-function withAllOfTheAbove(question: GeneratedQuestion): GeneratedQuestion {
+export function withAllOfTheAbove(question: GeneratedQuestion): GeneratedQuestion {
   if (question.type !== "multiple-choice") return question;
   return { ...question, options: [...question.options.slice(0, -1), "All of the above"] };
 }

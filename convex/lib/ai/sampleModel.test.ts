@@ -3,7 +3,8 @@ import { generatedQuestionSchema } from "./questionSchema";
 import { normalizeQuestion } from "../questionQuality";
 import { generationPrompt } from "./prompts";
 import { generateLikeProcessJob } from "../../../tests/support/wire/capture";
-import { createSampleModel, sampleQuestions, SAMPLE_NOTE } from "./sampleModel";
+import { findQuestionFlaws } from "../../../lib/questionFlaws";
+import { createSampleModel, SAMPLE_FLAW_INTERVAL, sampleQuestions, SAMPLE_NOTE } from "./sampleModel";
 
 describe("sample questions", () => {
   test.each(["NATO alphabet", "Periodic table", "React hooks", "Medieval castles"])(
@@ -50,6 +51,38 @@ describe("the sample model through the AI SDK", () => {
     expect(error).toBeNull();
     expect(elements).toHaveLength(12);
     expect(elements[0]).toMatchObject({ question: "Which hook adds local state to a function component?" });
+  });
+
+  test(`writes a flawed question now and then (of every ${SAMPLE_FLAW_INTERVAL}: the 4th multiple-choice one severely, the 7th mildly), and a rewrite clean`, async () => {
+    const { elements } = await generateLikeProcessJob(
+      choice,
+      generationPrompt({ request: "NATO alphabet", avoid: [] }),
+    );
+    const flaws = (elements as Array<Parameters<typeof findQuestionFlaws>[0]>).map((q) =>
+      findQuestionFlaws(q).map((flaw) => flaw.code),
+    );
+    expect(flaws).toEqual([[], [], [], ["ALL_OR_NONE_OF_THE_ABOVE"], [], [], ["VAGUE_TERMS"], [], [], []]);
+    const flawed = elements[3] as { question: string };
+    const duplicate = elements[0] as { question: string };
+    const rewrite = await generateLikeProcessJob(
+      choice,
+      generationPrompt({
+        request: "NATO alphabet",
+        plan: { topic: "NATO alphabet", questionCount: 10 },
+        count: 2,
+        avoid: (elements as Array<{ question: string }>).map((q) => q.question),
+        rewrite: [
+          { question: flawed.question, problems: ["It offers all of the above."] },
+          { question: duplicate.question, problems: [`You already have a question that asks this: "..."`] },
+        ],
+      }),
+    );
+    const [fixed, fresh] = rewrite.elements as Array<Parameters<typeof findQuestionFlaws>[0]>;
+    // The flawed one as it should have been written; for the duplicate, a question not asked yet.
+    expect(fixed).toMatchObject({ question: flawed.question });
+    expect(findQuestionFlaws(fixed!)).toEqual([]);
+    expect((elements as Array<{ question: string }>).map((q) => q.question)).not.toContain(fresh!.question);
+    expect(findQuestionFlaws(fresh!)).toEqual([]);
   });
 
   test("keeps a given plan and avoids the questions it is shown", async () => {
