@@ -266,6 +266,13 @@ describe("editQuestion: the quality gate", () => {
     expect((await listed(t))[0]).toMatchObject({ needsLook: true, flaws: [{ code: "VAGUE_TERMS" }] });
     expect(await rowsOf(t, question._id)).toEqual(duplicateBandKeys(vague));
 
+    // "Keep as it is" clears the mark and keeps the question; an edit checks it again.
+    await alice.mutation(api.manageQuestions.clearQuestionAdvice, { questionId: question._id });
+    expect((await listed(t))[0]).toMatchObject({ question: vague.question });
+    expect((await listed(t))[0]).not.toHaveProperty("needsLook");
+    await alice.mutation(api.manageQuestions.editQuestion, { questionId: question._id, question: vague });
+    expect((await listed(t))[0]).toMatchObject({ needsLook: true });
+
     const clean = makeQuestion(0, { question: "Which option is the right one here?" });
     await alice.mutation(api.manageQuestions.editQuestion, { questionId: question._id, question: clean });
     const [edited] = await listed(t);

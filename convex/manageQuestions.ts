@@ -1,7 +1,8 @@
 /**
  * Owning questions: the caller edits, deletes (soft, undoable), restores,
  * suspends and unsuspends their questions, one, a selection, a job's or a
- * topic's, and flags one as wrong while reviewing.
+ * topic's, flags one as wrong while reviewing, and clears the quality check's
+ * "Needs a look" mark of one they keep as it is.
  *
  * Tables: reads and patches `questions` (never inserts; the purge of
  * soft-deleted ones is `maintenance.cleanup`), and keeps their
@@ -84,6 +85,17 @@ export const editQuestion = userMutation({
       needsLook: marked ? true : undefined,
       signatureVersion: DUPLICATE_SIGNATURE_VERSION,
     });
+    return null;
+  },
+});
+
+/** Clears a question's "Needs a look" mark: its owner has looked, and keeps it as it is. */
+export const clearQuestionAdvice = userMutation({
+  args: { questionId: v.string() },
+  returns: v.null(),
+  handler: async (ctx, { questionId }) => {
+    const question = await ownedQuestion(ctx, questionId);
+    if (question.needsLook) await ctx.db.patch("questions", question._id, { flaws: undefined, needsLook: undefined });
     return null;
   },
 });

@@ -101,7 +101,12 @@ export const createTwoCallJob = mutation({
     const identity = await ctx.auth.getUserIdentity();
     if (!identity) throw new Error("sign in");
     const now = Date.now();
-    const jobId = await ctx.db.insert("generationJobs", newJobFields(identity.tokenIdentifier, prompt, now));
+    // Straight to `pending`: this design predates the queue (every attempt now waits its turn in it), which would
+    // leave the job queued for ever, since nothing here dispatches it.
+    const jobId = await ctx.db.insert("generationJobs", {
+      ...newJobFields(identity.tokenIdentifier, prompt, now),
+      status: "pending",
+    });
     await ctx.scheduler.runAfter(0, makeFunctionReference<"action">("twoCallJob:processJobTwoCalls"), {
       jobId,
       userId: identity.tokenIdentifier,

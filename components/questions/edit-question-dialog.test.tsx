@@ -99,7 +99,7 @@ describe("EditQuestionDialog: the quality check", () => {
   });
 });
 
-describe("QuestionCard", () => {
+describe("QuestionCard: the quality check's mark", () => {
   it('marks a question saved with mild flaws "Needs a look", with the reasons', () => {
     const reason = 'The question rests on a vague word ("usually").';
     render(
@@ -108,5 +108,20 @@ describe("QuestionCard", () => {
     expect(screen.getByText("Needs a look")).toBeInTheDocument();
     expect(screen.getByText("Why it needs a look:")).toBeInTheDocument();
     expect(screen.getByText(reason)).toBeInTheDocument();
+  });
+
+  it('"Keep as it is" clears the mark, where the question can be acted on', async () => {
+    const clear = mockMutation("manageQuestions:clearQuestionAdvice");
+    const marked = {
+      ...question,
+      needsLook: true as const,
+      flaws: [{ code: "VAGUE_TERMS" as const, reason: "Vague." }],
+    };
+    const { rerender } = render(<QuestionCard question={marked} now={NOW} />);
+    expect(screen.queryByRole("button", { name: "Keep as it is" })).not.toBeInTheDocument();
+    rerender(<QuestionCard question={marked} now={NOW} actions={<span />} />);
+    await userEvent.setup().click(screen.getByRole("button", { name: "Keep as it is" }));
+    expect(clear).toHaveBeenCalledWith({ questionId: "q_1" });
+    expect(toast.success).toHaveBeenCalledWith("Kept as it is");
   });
 });

@@ -3,10 +3,12 @@
 "use client";
 
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import type { QuestionDoc } from "@/lib/validators";
 import { fullDateTime, relativeTime, timeUntil } from "@/components/format";
+import { useQuestionActions } from "@/hooks/use-question-actions";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Skeleton } from "@/components/ui/skeleton";
 
@@ -119,7 +121,7 @@ export function QuestionCard({
           <span className="font-medium text-foreground">Why it was flagged:</span> {question.flag.reason}
         </p>
       )}
-      {question.flaws && question.flaws.length > 0 && (
+      {question.needsLook && question.flaws && question.flaws.length > 0 && (
         <div className="mt-2 text-sm text-muted-foreground">
           <p className="font-medium text-foreground">Why it needs a look:</p>
           <ul className="mt-0.5 list-disc space-y-0.5 pl-5">
@@ -127,10 +129,31 @@ export function QuestionCard({
               <li key={flaw.code}>{flaw.reason}</li>
             ))}
           </ul>
+          {actions && <KeepAsIsButton questionId={question._id} />}
         </div>
       )}
       {actions && <div className="mt-3 border-t border-border pt-2">{actions}</div>}
     </article>
+  );
+}
+
+/** Clears the "Needs a look" mark of a question its owner keeps as it is (edit it to change it instead). */
+function KeepAsIsButton({ questionId }: { questionId: string }) {
+  const { keepAsIs } = useQuestionActions();
+  const [busy, setBusy] = useState(false);
+  return (
+    <Button
+      variant="ghost"
+      size="sm"
+      className="mt-1 -ml-2"
+      disabled={busy}
+      onClick={() => {
+        setBusy(true);
+        void keepAsIs(questionId).finally(() => setBusy(false));
+      }}
+    >
+      Keep as it is
+    </Button>
   );
 }
 

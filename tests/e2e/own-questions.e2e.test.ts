@@ -71,6 +71,10 @@ describe("owning questions", () => {
     await visible(marked.getByText("Needs a look"));
     await visible(marked.getByText('"generally" makes the question vague: it has no clear right or wrong answer.'));
     await hidden(grace.questionCard("Checked topic question 1").getByText("Needs a look"));
+    // Looked at, and kept as it is: the mark goes.
+    await marked.getByRole("button", { name: "Keep as it is" }).click();
+    await visible(grace.toast("Kept as it is"));
+    await hidden(marked.getByText("Needs a look"));
   });
 
   test("an edit goes through the quality check: a severe flaw is explained and refused, a mild one is advice; a duplicate is refused by the server", async () => {
