@@ -31,6 +31,7 @@ export default defineConfig({
             "local-convex/**/*.test.ts",
             "tests/support/**/*.test.ts",
             "tests/integration/**/*.test.ts",
+            "bench/**/*.test.ts",
           ],
         },
       },

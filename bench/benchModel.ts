@@ -4,17 +4,22 @@
  * is the time to the first token of every call, as a real provider's round
  * trip), reporting through `onEvent` each call it gets, the moment each
  * question is complete in the stream and the moment the stream is aborted.
- * It answers the generation call (plan, then questions) and, for the
- * two-call designs the benchmark compares, a separate plan call; with
- * `[[flaw:K]]`, question K has a severe flaw, and the quality gate's rewrite
- * request gets clean replacements. Each job's questions carry a number of
- * their own (from its key), so no job's questions duplicate another's. Used
+ * It answers the generation call (plan, then questions; over a section of a
+ * learner's material, questions quoting it) and, for the two-call designs the
+ * benchmark compares, a separate plan call; with `[[flaw:K]]`, question K has
+ * a severe flaw, and the quality gate's rewrite request gets clean
+ * replacements. Each job's questions carry a number of their own (from its
+ * key), so no job's questions duplicate another's. Used
  * in-process and, through `preload-bench-model.ts`, inside a local-convex
  * backend.
  */
+import { JOB_CONFIG } from "../lib/constants/jobs";
 import { codeModel, promptText } from "../convex/lib/ai/modelStream";
 import type { ModelChoice } from "../convex/lib/ai/models";
 import { parseGenerationPrompt, parseRequest } from "../convex/lib/ai/prompts";
+import { sampleRewrites } from "../convex/lib/ai/sampleModel";
+import { sampleSourceQuestions } from "../convex/lib/ai/sampleSourceQuestions";
+import { parseSectionText } from "../convex/lib/ai/sourcePrompts";
 import { makeQuestion, questionSteps } from "../tests/support/scriptedModels";
 import { parseDirectives, withAllOfTheAbove } from "../tests/support/directiveModel";
 
@@ -56,15 +61,21 @@ export function createBenchModel(onEvent: (event: BenchEvent) => void): ModelCho
         call.abortSignal?.addEventListener("abort", () => onEvent({ type: "abort", key, at: Date.now() }), {
           once: true,
         });
+        // Over a section of a learner's material: the sample model's questions from it, each quoting it.
+        const section = parseSectionText(text);
         const questions =
-          rewrite.length > 0
-            ? rewrite.map(({ question }) => makeQuestion(0, { question: `${question}, rewritten` }))
-            : Array.from({ length: count }, (_, i) => {
-                const question = `Bench #${tagOf(key)} question ${i}`;
-                return flawed.includes(i + 1)
-                  ? withAllOfTheAbove(makeQuestion(0, { question }))
-                  : makeQuestion(i, { question });
-              });
+          section !== null
+            ? rewrite.length > 0
+              ? sampleRewrites(sampleSourceQuestions(section, JOB_CONFIG.MAX_QUESTIONS), rewrite, given?.avoid ?? [])
+              : sampleSourceQuestions(section, count, given?.avoid ?? [])
+            : rewrite.length > 0
+              ? rewrite.map(({ question }) => makeQuestion(0, { question: `${question}, rewritten` }))
+              : Array.from({ length: count }, (_, i) => {
+                  const question = `Bench #${tagOf(key)} question ${i}`;
+                  return flawed.includes(i + 1)
+                    ? withAllOfTheAbove(makeQuestion(0, { question }))
+                    : makeQuestion(i, { question });
+                });
         return [
           { delayMs: firstTokenMs(request) },
           ...questionSteps(questions, {

@@ -14,9 +14,13 @@
  *     transaction, total time.
  *  4. Over the real client (local-convex in a child process, ConvexClient
  *     subscriptions): model-to-screen latency, cancel latency and writes after
- *     cancel, throughput with 1, 10 and 50 users running 3 jobs each, and the
- *     time to the first question, one model call vs two, with a fixed
- *     first-token latency per call.
+ *     cancel, throughput with 1, 10 and 50 users running 3 jobs each (the
+ *     app's pool raised to all but 10 of the scheduler's 300 slots, so the
+ *     150 jobs of the last run at once), and the time to the first question,
+ *     one model call vs two, with a fixed first-token latency per call.
+ *  5. A job over a learner's source: 40 questions over a 50-page text,
+ *     one model call per section: its cost, the time to the first question
+ *     and what each section adds beyond the model's own time.
  *
  * 1-3 run in this process on local-convex's engine (convex-test with Convex's
  * transaction limits on), over a scratch copy of the project that adds the
@@ -25,9 +29,11 @@
  *
  *   npm run bench            # everything
  *   npm run bench -- --quick # smaller sizes, for a smoke run
+ *   npm run bench -- --only source   # some sections only (cost, badge, cleanup, wire, source), merged into results.json
  *   npm run bench -- --max-scheduled-concurrency 10   # section 4 as on Convex Starter (default 300, Professional)
+ *   npm run bench -- --max-parallel-generations 8     # section 4 with the app's default pool (default: all but 10 slots)
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -40,15 +46,29 @@ const { createBenchModel } = await import("./benchModel");
 const { markdownTable } = await import("../tests/support/markdownTable");
 const { isFinishedStatus } = await import("../lib/jobs");
 const { benchQuestionChecker } = await import("./questionChecker");
+const { JOB_CONFIG } = await import("../lib/constants/jobs");
 type BenchEvent = import("./benchModel").BenchEvent;
 const { getConvexSize } = await import("convex/values");
 const { makeFunctionReference } = await import("convex/server");
 type Value = import("convex/values").Value;
 
+const { normalizeSourceText, uploadSource } = await import("../lib/sources");
+
+const SECTIONS = ["cost", "gate", "badge", "cleanup", "wire", "source"] as const;
 const { values: flags } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, "max-scheduled-concurrency": { type: "string" } },
+  options: {
+    quick: { type: "boolean", default: false },
+    "max-scheduled-concurrency": { type: "string" },
+    "max-parallel-generations": { type: "string" },
+    only: { type: "string" },
+  },
 });
 const QUICK = flags.quick;
+/** `--only source` (or a comma-separated list of `SECTIONS`): run those, and merge their figures into `bench/results.json`. */
+const ONLY = flags.only?.split(",") ?? null;
+if (ONLY?.some((name) => !(SECTIONS as readonly string[]).includes(name)))
+  throw new Error(`--only takes some of: ${SECTIONS.join(", ")}`);
+const runs = (section: (typeof SECTIONS)[number]) => ONLY === null || ONLY.includes(section);
 /**
  * Scheduled functions at once in section 4's backend: Convex Professional's 300 unless set. Its load test
  * starts up to 150 jobs at once to measure the backend and the app under that load; at Starter's 10 it
@@ -56,17 +76,32 @@ const QUICK = flags.quick;
  * one job at a time).
  */
 const WIRE_MAX_SCHEDULED_CONCURRENCY = maxScheduledConcurrency(flags["max-scheduled-concurrency"] ?? 300);
+/**
+ * The app's pool in section 4's backend (`MAX_PARALLEL_GENERATIONS`): all but 10 of the scheduler's slots, so
+ * its 150 jobs run at once and the section measures them running, not waiting in the queue (`npm run
+ * bench:scale` measures the queue); the app's default, 8, at Starter's 10. `--max-parallel-generations` sets it.
+ */
+const WIRE_MAX_PARALLEL_GENERATIONS =
+  flags["max-parallel-generations"] ??
+  String(
+    WIRE_MAX_SCHEDULED_CONCURRENCY > 20
+      ? WIRE_MAX_SCHEDULED_CONCURRENCY - 10
+      : Math.min(WIRE_MAX_SCHEDULED_CONCURRENCY, JOB_CONFIG.DEFAULT_MAX_PARALLEL_GENERATIONS),
+  );
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** Gemini Flash streams a question every ~0.3-0.6 s; the benchmark model keeps a fixed 300 ms. */
 const PACE_MS = 300;
 /** A provider's time to the first token of a call (a Gemini Flash round trip). */
 const FIRST_TOKEN_MS = 800;
+/** The fields of `results` that describe the run rather than a section's figures. */
+const RUN_FIELDS = ["date", "machine", "paceMs", "quick", "maxScheduledConcurrency", "maxParallelGenerations"];
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
   machine: `${process.platform} ${process.arch}, node ${process.version}`,
   paceMs: PACE_MS,
   quick: QUICK,
   maxScheduledConcurrency: WIRE_MAX_SCHEDULED_CONCURRENCY,
+  maxParallelGenerations: Number(WIRE_MAX_PARALLEL_GENERATIONS),
 };
 
 // ── Helpers ─────────────────────────────────────────────────────────────────
@@ -427,7 +462,7 @@ async function overTheWire(project: string) {
   const issuer = await startTestIssuer();
   const events: BenchEvent[] = [];
   const backend = await startLocalConvex({
-    env: { LOCAL_AUTH_ISSUER: issuer.issuer },
+    env: { LOCAL_AUTH_ISSUER: issuer.issuer, MAX_PARALLEL_GENERATIONS: WIRE_MAX_PARALLEL_GENERATIONS },
     projectDir: project,
     preload: [path.join(project, "bench/preload-bench-model.ts")],
     maxScheduledConcurrency: WIRE_MAX_SCHEDULED_CONCURRENCY,
@@ -577,7 +612,7 @@ async function overTheWire(project: string) {
       };
     }
     table(
-      `4c. Throughput (10-question jobs at 100 ms per question; at most ${WIRE_MAX_SCHEDULED_CONCURRENCY} scheduled functions at once)`,
+      `4c. Throughput (10-question jobs at 100 ms per question; at most ${WIRE_MAX_SCHEDULED_CONCURRENCY} scheduled functions and ${WIRE_MAX_PARALLEL_GENERATIONS} generations at once)`,
       ["load", "jobs", "questions", "questions/s", "update p50", "update p95"],
       rows,
     );
@@ -647,6 +682,159 @@ function summary(values: number[]) {
   return { p50: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values), samples: values.length };
 }
 
+// ── 5. A job over a learner's source ───────────────────────────────────────
+
+/** A page of dense prose (a printed page holds about 3,000 characters). */
+const CHARS_PER_PAGE = 3_000;
+
+/**
+ * `pages` pages of varied prose in Markdown, a chapter every two pages: what a
+ * learner's 50-page PDF reads like once its text is out (deterministic).
+ */
+function benchSource(pages: number): string {
+  const words = {
+    who: ["the council", "the guild", "a merchant", "the abbey", "the engineer", "the surveyor", "the academy"],
+    what: ["measured", "recorded", "rebuilt", "surveyed", "described", "financed", "replaced"],
+    thing: ["the harbour", "the aqueduct", "the granary", "the bridge", "the observatory", "the canal", "the mill"],
+    why: ["after the floods", "before the winter", "during the famine", "for the new market", "despite the war"],
+    place: ["Verona", "Lübeck", "Antwerp", "Toledo", "Bergen", "Ragusa", "Gdańsk", "Marseille"],
+  };
+  let seed = 7;
+  const pick = <T>(list: readonly T[]) => list[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % list.length]!;
+  const sentence = (year: number) =>
+    `In ${year}, ${pick(words.who)} of ${pick(words.place)} ${pick(words.what)} ${pick(words.thing)} ${pick(words.why)}, and its ${pick(["accounts", "letters", "ledgers", "charters"])} survive in ${pick(words.place)}.`;
+  const chapters: string[] = [];
+  let year = 1200;
+  for (let chapter = 1; chapter <= Math.ceil(pages / 2); chapter++) {
+    const paragraphs: string[] = [];
+    while (paragraphs.join("\n\n").length < 2 * CHARS_PER_PAGE) {
+      paragraphs.push(Array.from({ length: 5 }, () => sentence(year++)).join(" "));
+    }
+    chapters.push(
+      `# Chapter ${chapter}: ${pick(words.place)} and ${pick(words.thing).slice(4)}\n\n${paragraphs.join("\n\n")}`,
+    );
+  }
+  return normalizeSourceText(chapters.join("\n\n"), "markdown");
+}
+
+async function sourceJob(engine: Engine, modelEvents: BenchEvent[]) {
+  const pages = QUICK ? 10 : 50;
+  const count = QUICK ? 10 : 40;
+  const key = `source-${count}`;
+  const text = benchSource(pages);
+  const value = async (udfPath: string, args: Record<string, unknown>) => (await call(engine, udfPath, args)).value;
+
+  const uploadMeter = startMeter(engine);
+  const uploadStarted = performance.now();
+  const { sourceId } = await uploadSource(
+    {
+      begin: async (args) => (await value("sources:beginSource", args)) as { sourceId: string; ready: boolean },
+      append: async (args) => (await value("sources:appendSourceChunks", args)) as null,
+      finish: (args) => value("sources:finishSource", args),
+    },
+    { name: "bench.md", kind: "markdown", text },
+  );
+  const uploadMs = performance.now() - uploadStarted;
+  uploadMeter.stop();
+
+  engine.resetUsage();
+  const meter = startMeter(engine);
+  let firstQuestionAt: number | null = null;
+  const stopFirst = engine.onCommit((_ts, writes) => {
+    if (firstQuestionAt === null && writes.some((w) => w.table === "questions" && w.previous === null))
+      firstQuestionAt = performance.now();
+  });
+  const started = performance.now();
+  const jobId = (await value("generationJobs:createSourceJob", {
+    sourceId,
+    questionCount: count,
+    prompt: `Bench source [[pace:${PACE_MS}]] [[first:${FIRST_TOKEN_MS}]] [[key:${key}]]`,
+  })) as string;
+  await jobFinished(engine, jobId);
+  const totalMs = performance.now() - started;
+  await new Promise((resolve) => setTimeout(resolve, 50)); // let the action return
+  stopFirst();
+  meter.stop();
+  const queries = engine.usage().rolledBack;
+  const job = (await value("generationJobs:getJobById", { jobId })) as {
+    status: string;
+    questionsSaved: number;
+    attempts: number;
+    inputTokens?: number;
+    outputTokens?: number;
+    source?: { steps: number };
+  };
+  if (job.status !== "completed" || job.questionsSaved !== count)
+    throw new Error(`the source job ended ${job.status} with ${job.questionsSaved} questions`);
+  const questions = (await value("myQuestions:listJobQuestions", { jobId })) as Array<{
+    source?: { quote?: unknown };
+  }>;
+  const sections = job.source!.steps;
+  const modelCalls = modelEvents.filter((e) => e.type === "call" && e.key === key).length;
+  // The model's own time: each call's first token, then a question every PACE_MS after its first.
+  const modelMs = sections * FIRST_TOKEN_MS + (count - sections) * PACE_MS;
+  const metered = meter.read();
+  const upload = uploadMeter.read();
+  const figures = {
+    pages,
+    characters: text.length,
+    questions: count,
+    sections,
+    modelCalls,
+    attempts: job.attempts,
+    verifiedQuotes: questions.filter((q) => q.source?.quote !== undefined).length,
+    upload: {
+      mutations: upload.mutations,
+      documentsWritten: upload.documentsWritten,
+      bytesWritten: upload.bytesWritten,
+      ms: uploadMs,
+    },
+    job: {
+      functionCalls: metered.mutations + queries + sections,
+      mutations: metered.mutations,
+      queries,
+      documentsWritten: metered.documentsWritten,
+      bytesWritten: metered.bytesWritten,
+      inputTokens: job.inputTokens ?? null,
+      outputTokens: job.outputTokens ?? null,
+    },
+    firstQuestionMs: firstQuestionAt === null ? null : firstQuestionAt - started,
+    totalMs,
+    modelMs,
+    overheadPerSectionMs: (totalMs - modelMs) / sections,
+  };
+  table(
+    `5. A job over a learner's source: ${count} questions over ${pages} pages (${text.length.toLocaleString("en-US")} characters), in process (${FIRST_TOKEN_MS} ms to each call's first token, ${PACE_MS} ms per question)`,
+    ["", "value"],
+    [
+      [
+        "sections written from (one model call each)",
+        `${sections} (${modelCalls} calls, attempt count ${job.attempts})`,
+      ],
+      ["questions with a verified quote", `${figures.verifiedQuotes} of ${count}`],
+      [
+        "upload: mutations, documents, bytes written",
+        `${upload.mutations}, ${upload.documentsWritten}, ${kb(upload.bytesWritten)}`,
+      ],
+      ["job: function calls (mutations + queries + one action per section)", figures.job.functionCalls],
+      ["job: mutations, queries", `${metered.mutations}, ${queries}`],
+      ["job: documents, bytes written", `${metered.documentsWritten}, ${kb(metered.bytesWritten)}`],
+      [
+        "job: tokens in, out (estimated at 4 characters a token)",
+        `${figures.job.inputTokens ?? "?"}, ${figures.job.outputTokens ?? "?"}`,
+      ],
+      ["createSourceJob → first question saved", ms(figures.firstQuestionMs ?? NaN)],
+      ["createSourceJob → completed", ms(totalMs)],
+      ["of which the model's own time", ms(modelMs)],
+      [
+        "overhead per section (back to the queue, dispatch, start, read the section, saves)",
+        ms(figures.overheadPerSectionMs),
+      ],
+    ],
+  );
+  results.sourceJob = figures;
+}
+
 // ── Run ─────────────────────────────────────────────────────────────────────
 
 const project = scratchProject();
@@ -659,12 +847,23 @@ try {
   const model = createBenchModel((event) => modelEvents.push(event));
   setModelOverride(() => model);
   console.log(`Benchmark: ${results.machine as string}${QUICK ? " (quick)" : ""}`);
-  await costPerJob(engine, modelEvents);
-  await gateCost(engine, modelEvents);
-  await badgeQuery(engine);
-  await cleanupBacklog(engine);
-  await overTheWire(project);
-  writeFileSync(path.join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  if (runs("cost")) await costPerJob(engine, modelEvents);
+  if (runs("gate")) await gateCost(engine, modelEvents);
+  if (runs("badge")) await badgeQuery(engine);
+  if (runs("cleanup")) await cleanupBacklog(engine);
+  if (runs("source")) await sourceJob(engine, modelEvents);
+  if (runs("wire")) await overTheWire(project);
+  const file = path.join(root, "bench/results.json");
+  // With --only, the sections run replace theirs in the last full run's file, each with the date it was measured.
+  const measured = Object.keys(results).filter((name) => !RUN_FIELDS.includes(name));
+  const merged =
+    ONLY === null
+      ? results
+      : {
+          ...(JSON.parse(readFileSync(file, "utf8")) as object),
+          ...Object.fromEntries(measured.map((name) => [name, { ...(results[name] as object), date: results.date }])),
+        };
+  writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`);
   console.log("\nWrote bench/results.json");
 } finally {
   rmSync(project, { recursive: true, force: true });

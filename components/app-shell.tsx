@@ -21,31 +21,40 @@ type AppShellProps = { userMenu: ReactNode; children: ReactNode };
 
 export function AppShell({ userMenu, children }: AppShellProps) {
   const [generateOpen, setGenerateOpen] = useState(false);
-  const [prefill, setPrefill] = useState<{ text: string; nonce: number }>();
+  const [prefill, setPrefill] = useState<{ text: string; nonce: number; sourceId?: string }>();
   const [panelOpen, setPanelOpen] = useState(false);
   const [panelFilter, setPanelFilter] = useState<JobStatusFilter>("all");
 
   // The modal and the panel are opened from many places (navbar, toasts,
-  // empty states), not from a Radix trigger: remember what had focus and
-  // give it back on close, as a trigger would.
+  // empty states, the G key), not from a Radix trigger: remember what had
+  // focus and give it back on close, as a trigger would; when nothing had it
+  // (opened with G) or it is gone, focus goes to the page's content, never
+  // to nowhere. A restored focus is marked `data-focus-restored` while it
+  // happens, so a tooltip does not take it for the user arriving (navbar).
   const returnFocus = useRef<HTMLElement | null>(null);
   const rememberFocus = () => {
     const active = document.activeElement;
-    if (active instanceof HTMLElement && active !== document.body) returnFocus.current = active;
+    returnFocus.current = active instanceof HTMLElement && active !== document.body ? active : null;
   };
   const restoreFocus = (event: Event) => {
-    const target = returnFocus.current;
-    if (target?.isConnected) {
-      event.preventDefault();
-      target.focus();
-    }
+    event.preventDefault();
+    const target = returnFocus.current?.isConnected ? returnFocus.current : document.getElementById("main");
+    if (!target) return;
+    target.dataset.focusRestored = "";
+    target.focus();
+    delete target.dataset.focusRestored;
   };
 
   const actions = useMemo<AppShellActions>(
     () => ({
-      openGenerate: (text) => {
+      openGenerate: (text, options) => {
         rememberFocus();
-        if (text !== undefined) setPrefill((current) => ({ text, nonce: (current?.nonce ?? 0) + 1 }));
+        if (text !== undefined || options?.sourceId !== undefined)
+          setPrefill((current) => ({
+            text: text ?? "",
+            nonce: (current?.nonce ?? 0) + 1,
+            ...(options?.sourceId !== undefined ? { sourceId: options.sourceId } : {}),
+          }));
         setPanelOpen(false);
         setGenerateOpen(true);
       },

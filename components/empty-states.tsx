@@ -7,7 +7,7 @@
 
 import { CalendarCheck, ListChecks, Plus, Sparkles } from "lucide-react";
 import Link from "next/link";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { useActiveJobs } from "@/hooks/use-active-jobs";
 import { useAppShell } from "@/hooks/use-app-shell";
 import { jobProgress } from "@/lib/jobs";
@@ -20,7 +20,14 @@ import { Progress } from "./ui/progress";
 /** Starting points for a first generation (one click fills the prompt). */
 const SUGGESTED_PROMPTS = ["NATO phonetic alphabet", "React hooks", "The periodic table: first 20 elements"];
 
-export function NoQuestionsEmptyState({ context }: { context: "review" | "my-questions" }) {
+export function NoQuestionsEmptyState({
+  context,
+  children,
+}: {
+  context: "review" | "my-questions";
+  /** Other ways to start, under the form (My Questions: add a question, import a file). */
+  children?: ReactNode;
+}) {
   const [prompt, setPrompt] = useState("");
   const { hasActive } = useActiveJobs();
 
@@ -59,6 +66,7 @@ export function NoQuestionsEmptyState({ context }: { context: "review" | "my-que
           </div>
         </div>
       )}
+      {children && <div className="mt-6">{children}</div>}
     </section>
   );
 }

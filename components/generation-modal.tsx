@@ -1,6 +1,7 @@
 /**
- * The generation modal: one prompt, submitted as a background job. Closes the
- * moment the job exists ("Generation started" toast, with a way to the
+ * The generation modal: one prompt, or the learner's own material (a file,
+ * pasted text, or material stored before) with what to focus on, submitted as
+ * a background job. Closes the moment the job exists ("Generation started" toast, with a way to the
  * panel); on a server error it stays open with the prompt as typed. The draft
  * survives closing the modal until a job is created from it.
  */
@@ -14,8 +15,8 @@ import { Dialog, DialogClose, DialogContent, DialogDescription, DialogHeader, Di
 type GenerationModalProps = {
   open: boolean;
   onOpenChange: (open: boolean) => void;
-  /** A prompt to start from; a new `nonce` replaces the draft with `text`. */
-  prefill?: { text: string; nonce: number };
+  /** A prompt to start from; a new `nonce` replaces the draft with `text` (and chooses the stored material `sourceId`). */
+  prefill?: { text: string; nonce: number; sourceId?: string };
   /** Where focus goes on close (the modal has no Radix trigger to return to). */
   onCloseAutoFocus?: (event: Event) => void;
 };
@@ -30,20 +31,24 @@ export function GenerationModal({ open, onOpenChange, prefill, onCloseAutoFocus 
 
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent onCloseAutoFocus={onCloseAutoFocus}>
+      <DialogContent onCloseAutoFocus={onCloseAutoFocus} className="sm:max-h-[80dvh]">
         <DialogHeader>
           <DialogTitle>
             {/* The id stays on an inner span: Radix names the dialog by the title's own id. */}
             <span id="generation-modal-title">Generate questions</span>
           </DialogTitle>
           <DialogDescription>
-            Name a topic or paste your notes. Questions are written in the background and appear in My Questions one by
-            one.
+            Name a topic, or use your own material: notes, a chapter, a PDF. Questions are written in the background and
+            appear in My Questions one by one.
           </DialogDescription>
         </DialogHeader>
         <PromptForm
           prompt={prompt}
           onPromptChange={setPrompt}
+          withSource
+          {...(prefill?.sourceId !== undefined
+            ? { presetSource: { sourceId: prefill.sourceId, nonce: prefill.nonce } }
+            : {})}
           labelledBy="generation-modal-title"
           rows={5}
           onCreated={() => {

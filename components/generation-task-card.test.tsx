@@ -11,6 +11,9 @@ vi.mock("next/link", async () => ({ default: (await import("./test-support/conve
 const toast = vi.hoisted(() => Object.assign(vi.fn(), { success: vi.fn(), error: vi.fn() }));
 vi.mock("sonner", () => ({ toast }));
 
+/** Tokens used today: well inside the budget. */
+const TOKENS_TODAY = { usedTokens: 0, budgetTokens: 1_000_000, resetsAt: Date.now() + 3_600_000 };
+
 beforeEach(() => {
   resetConvexMocks();
   toast.mockClear();
@@ -169,6 +172,41 @@ describe("GenerationTaskCard", () => {
     expect(screen.getByText("The job was interrupted")).toBeInTheDocument();
     expect(screen.getByText(/attempt 2/)).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Continue: 28 left" })).toBeInTheDocument();
+  });
+
+  it("paused and resumed is not another attempt; a retry after a failure is", () => {
+    const history = [
+      { attempt: 1, startedAt: 1, endedAt: 2, outcome: "paused" as const },
+      { attempt: 2, startedAt: 3 },
+    ];
+    const { rerender } = render(
+      <GenerationTaskCard job={makeJob({ status: "processing", attempts: 2, attemptHistory: history })} />,
+    );
+    expect(screen.queryByText(/attempt/)).not.toBeInTheDocument();
+    rerender(
+      <GenerationTaskCard
+        job={makeJob({
+          status: "processing",
+          attempts: 2,
+          attemptHistory: [{ ...history[0]!, outcome: "failed", errorCode: "NETWORK" }, history[1]!],
+        })}
+      />,
+    );
+    expect(screen.getByText(/attempt 2/)).toBeInTheDocument();
+  });
+
+  it("at the concurrency limit, Retry is disabled with the reason beside it", () => {
+    setQueryResult("admission:getStartAllowance", {
+      running: 3,
+      maxRunning: 3,
+      rateLimitedUntil: null,
+      tokensToday: TOKENS_TODAY,
+    });
+    render(<GenerationTaskCard job={makeJob({ status: "failed", errorCode: "NETWORK", retryable: true })} />);
+    expect(screen.getByRole("button", { name: "Retry" })).toBeDisabled();
+    expect(screen.getByRole("button", { name: "Retry" })).toHaveAccessibleDescription(
+      "All 3 generations are running; wait for one to finish.",
+    );
   });
 
   it("running: Pause pauses the job and says what was kept", async () => {

@@ -14,10 +14,12 @@ import { useId, useRef } from "react";
 import type { PublicJob } from "@/lib/validators";
 import { useKeepFocus } from "@/hooks/use-keep-focus";
 import { useNow } from "@/hooks/use-now";
-import { describeJobError, gateCounts, jobProgress, plural } from "@/lib/jobs";
+import { describeJobError, gateCounts, isBetweenSections, jobProgress, plural } from "@/lib/jobs";
 import { isActiveJob } from "@/lib/jobs";
+import { tryNumber } from "@/lib/timing";
 import { fullDateTime, relativeTime, shortDuration } from "./format";
 import { JobActions } from "./job-actions";
+import { JobSourceLine } from "./job-source";
 import { jobDisplayState, JobStatusBadge, jobTitle } from "./job-status";
 import { Button } from "./ui/button";
 import { cn } from "./ui/cn";
@@ -79,7 +81,7 @@ export function GenerationTaskCard({ job, onNavigate, headingLevel = 3, classNam
             {timeLabel} {relativeTime(timestamp, now)}
           </time>
         )}
-        {job.attempts > 1 && <span>· attempt {job.attempts}</span>}
+        {tryNumber(job) > 1 && <span>· attempt {tryNumber(job)}</span>}
       </div>
 
       <Heading id={titleId} className="mt-2 text-[15px] leading-snug font-medium break-words">
@@ -93,6 +95,9 @@ export function GenerationTaskCard({ job, onNavigate, headingLevel = 3, classNam
       </Heading>
       {job.topic !== undefined && job.topic !== job.prompt && (
         <p className="mt-1 line-clamp-2 text-sm break-words text-muted-foreground">“{job.prompt}”</p>
+      )}
+      {job.source && (
+        <JobSourceLine source={job.source} running={isActive || job.status === "paused"} className="mt-1.5" />
       )}
 
       <JobCardBody job={job} />
@@ -119,7 +124,8 @@ export function GenerationTaskCard({ job, onNavigate, headingLevel = 3, classNam
 }
 
 function JobCardBody({ job }: { job: PublicJob }) {
-  const state = jobDisplayState(job);
+  // Between two sections a job over a source goes back to the queue, but it is still writing.
+  const state = isBetweenSections(job) ? "processing" : jobDisplayState(job);
   const progress = jobProgress(job);
 
   switch (state) {

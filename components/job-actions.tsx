@@ -4,13 +4,18 @@
  * questions are left), Retry (another retryable failure), "10 more"
  * (completed, until the job is full) and Cancel (queued, running or paused).
  * Shared by the task card, the live strip and the job page, so a job offers
- * the same actions everywhere.
+ * the same actions everywhere. The actions that start an attempt (Resume,
+ * Continue, Retry, "10 more") are disabled ahead of a refusal, with the reason
+ * beside them and the rate limit's countdown, exactly as the generation form
+ * shows it (`useStartBlock`).
  */
 "use client";
 
 import { CirclePause, CirclePlay, Plus } from "lucide-react";
+import { useId } from "react";
 import type { PublicJob } from "@/lib/validators";
 import { useJobActions } from "@/hooks/use-job-actions";
+import { useStartBlock } from "@/hooks/use-start-block";
 import { isActiveJob, isInterruptedJob, isRetryableJob, moreQuestionsCount, questionsLeft } from "@/lib/jobs";
 import { CancelJobButton } from "./cancel-job-button";
 import { RetryJobButton } from "./retry-job-button";
@@ -29,6 +34,13 @@ export function JobActions({ job, size = "sm", withCancel = true }: JobActionsPr
   const left = questionsLeft(job);
   const continueLabel = left === null ? "Continue" : `Continue: ${left} left`;
   const more = moreQuestionsCount(job);
+  const canResume = job.status === "paused" || (job.status === "cancelled" && left !== 0);
+  const canMore = job.status === "completed" && more > 0;
+  const restarts = canResume || isRetryableJob(job) || canMore;
+  const block = useStartBlock();
+  const blocked = restarts && block !== null;
+  const reasonId = useId();
+  const describedBy = blocked ? reasonId : undefined;
 
   return (
     <>
@@ -43,12 +55,13 @@ export function JobActions({ job, size = "sm", withCancel = true }: JobActionsPr
           {actions.isPausing ? "Pausing…" : "Pause"}
         </Button>
       )}
-      {(job.status === "paused" || (job.status === "cancelled" && left !== 0)) && (
+      {canResume && (
         <Button
           variant="primary"
           size={size}
           data-focus-next
-          disabled={actions.isResuming}
+          disabled={actions.isResuming || blocked}
+          aria-describedby={describedBy}
           onClick={() => void actions.resume(job._id)}
         >
           {actions.isResuming ? <Spinner /> : <CirclePlay aria-hidden="true" />}
@@ -56,13 +69,20 @@ export function JobActions({ job, size = "sm", withCancel = true }: JobActionsPr
         </Button>
       )}
       {isRetryableJob(job) && (
-        <RetryJobButton jobId={job._id} size={size} label={isInterruptedJob(job) ? continueLabel : "Retry"} />
+        <RetryJobButton
+          jobId={job._id}
+          size={size}
+          label={isInterruptedJob(job) ? continueLabel : "Retry"}
+          disabled={blocked}
+          describedBy={describedBy}
+        />
       )}
-      {job.status === "completed" && more > 0 && (
+      {canMore && (
         <Button
           variant="secondary"
           size={size}
-          disabled={actions.isExtending}
+          disabled={actions.isExtending || blocked}
+          aria-describedby={describedBy}
           onClick={() => void actions.extend(job._id)}
         >
           {actions.isExtending ? <Spinner /> : <Plus aria-hidden="true" />}
@@ -70,6 +90,11 @@ export function JobActions({ job, size = "sm", withCancel = true }: JobActionsPr
         </Button>
       )}
       {withCancel && (isActiveJob(job) || job.status === "paused") && <CancelJobButton job={job} size={size} />}
+      {blocked && (
+        <p id={reasonId} data-testid="start-blocked" className="basis-full text-xs text-muted-foreground tabular-nums">
+          {block.message}
+        </p>
+      )}
     </>
   );
 }

@@ -43,6 +43,24 @@ describe("JobLiveRow", () => {
     expect(screen.getByText(/0:10/)).toBeInTheDocument();
   });
 
+  it("a job over a source says which section it is on, also while it waits between two sections", () => {
+    const source = { sourceId: "src_1" as never, name: "notes.md", step: 3, steps: 12, heading: "Tides" };
+    const { rerender } = render(<JobLiveRow job={{ ...running, source, estimatedTotal: 40, questionsSaved: 9 }} />);
+    expect(screen.getByTestId("live-label")).toHaveTextContent("Section 3 of 12 · 9 of 40 saved");
+    rerender(<JobLiveRow job={{ ...running, status: "queued", source: { ...source, step: 4 }, estimatedTotal: 40 }} />);
+    expect(screen.getByTestId("live-label")).toHaveTextContent("Section 4 of 12 · 2 of 40 saved");
+    rerender(<JobLiveRow job={{ ...running, status: "paused", source, estimatedTotal: 40 }} />);
+    expect(screen.getByTestId("live-label")).toHaveTextContent("Paused · Section 3 of 12 · 2 of 40 saved");
+  });
+
+  it("a job not heard from past two heartbeats says how long, instead of counting down", () => {
+    render(<JobLiveRow job={{ ...running, questionsSaved: 9 }} />);
+    expect(screen.getByTestId("time-left")).toBeInTheDocument();
+    act(() => void vi.advanceTimersByTime(40_000));
+    expect(screen.queryByTestId("time-left")).not.toBeInTheDocument();
+    expect(screen.getByTestId("stalled")).toHaveTextContent("no progress for 40 s");
+  });
+
   it("no estimate while the topic is being planned", () => {
     render(<JobLiveRow job={makeJob({ status: "processing", phase: "planning", startedAt: T0 })} />);
     expect(screen.getByTestId("live-label")).toHaveTextContent("Planning the questions…");

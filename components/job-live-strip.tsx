@@ -2,19 +2,22 @@
  * The live strip: where each of the user's running, queued and paused jobs
  * is, shown above My Questions, Review and on the job page. Per job: its
  * phase, n of N, the elapsed time, an estimate of the time left from the
- * job's observed rate ("about 8 s left", `jobTiming`), and its actions
- * (pause, resume, cancel). Ticks once a second; shows nothing when nothing runs.
+ * job's observed rate ("about 8 s left", `jobTiming`; a job whose heartbeat is
+ * late says "no progress for 40 s" instead), and its actions (pause, resume,
+ * cancel). Ticks once a second; shows nothing when nothing runs. When a row
+ * that had keyboard focus goes (cancelled, finished), focus moves to the next
+ * row, or to the page's content, never to nowhere.
  */
 "use client";
 
 import Link from "next/link";
-import { useRef } from "react";
+import { useEffect, useRef } from "react";
 import type { PublicJob } from "@/lib/validators";
 import { useLiveJobs } from "@/hooks/use-live-jobs";
 import { useKeepFocus } from "@/hooks/use-keep-focus";
 import { useNow } from "@/hooks/use-now";
-import { isActiveJob, jobProgress, PHASE_NAMES } from "@/lib/jobs";
-import { formatClock, formatTimeLeft, jobTiming } from "@/lib/timing";
+import { isActiveJob, isBetweenSections, jobProgress, PHASE_NAMES, sectionLabel } from "@/lib/jobs";
+import { formatClock, formatStalled, formatTimeLeft, jobTiming } from "@/lib/timing";
 import { JobActions } from "./job-actions";
 import { JobStatusBadge, jobTitle } from "./job-status";
 import { cn } from "./ui/cn";
@@ -24,9 +27,11 @@ import { Progress } from "./ui/progress";
 /** Every live job of the user, one row each; nothing when there are none. */
 export function ActiveJobsStrip({ className }: { className?: string }) {
   const live = useLiveJobs();
+  const strip = useRef<HTMLElement>(null);
+  useFocusAfterRowLeaves(strip, live.map((job) => job._id).join(" "));
   if (live.length === 0) return null;
   return (
-    <section aria-label="Generations in progress" className={cn("space-y-2", className)}>
+    <section ref={strip} aria-label="Generations in progress" className={cn("space-y-2", className)}>
       {live.map((job) => (
         <JobLiveRow key={job._id} job={job} />
       ))}
@@ -34,15 +39,40 @@ export function ActiveJobsStrip({ className }: { className?: string }) {
   );
 }
 
-/** What a live job is doing, in words: "Planning…", "3 of 10 saved", "Paused · 3 of 10 saved". */
+/**
+ * When the rows (`ids`) change and keyboard focus was inside one that left (or
+ * in a dialog it opened, like "Stop generation", that gave focus back to a
+ * button now gone), focus goes to the first row's first button, or to the
+ * page's main content when no row is left.
+ */
+function useFocusAfterRowLeaves(strip: React.RefObject<HTMLElement | null>, ids: string) {
+  const previous = useRef(ids);
+  useEffect(() => {
+    if (previous.current === ids) return;
+    previous.current = ids;
+    const frame = requestAnimationFrame(() => {
+      const active = document.activeElement;
+      if (active && active !== document.body && active.isConnected) return;
+      const next = strip.current?.querySelector<HTMLElement>("[data-focus-next], button, a[href]");
+      (next ?? document.getElementById("main"))?.focus();
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [strip, ids]);
+}
+
+/** What a live job is doing, in words: "Planning…", "3 of 10 saved", "Paused · 3 of 10 saved", and for a job
+ * over a source, which section it is on: "Section 3 of 12 · 9 of 40 saved" (also between two sections). */
 export function liveJobLabel(job: PublicJob): string {
   const counted =
     job.estimatedTotal !== undefined
       ? `${job.questionsSaved} of ${job.estimatedTotal} saved`
       : `${job.questionsSaved} saved`;
-  if (job.status === "paused") return `Paused · ${counted}`;
+  const section = job.source ? `${sectionLabel(job.source)} · ` : "";
+  if (section && isBetweenSections(job)) return `${section}${counted}`;
+  if (job.status === "paused") return `Paused · ${section}${counted}`;
   if (job.status === "queued") return job.attempts > 1 ? `Queued to continue · ${counted}` : "Queued";
   if (job.status === "pending") return "Starting…";
+  if (section && job.phase !== "finalizing") return `${section}${counted}`;
   if (job.phase === "planning" || job.estimatedTotal === undefined) return `${PHASE_NAMES.planning}…`;
   if (job.phase === "finalizing") return `${PHASE_NAMES.finalizing} · ${counted}`;
   return counted;
@@ -61,7 +91,8 @@ export function JobLiveRow({ job, compact = false, className }: JobLiveRowProps)
   const container = useRef<HTMLDivElement>(null);
   useKeepFocus(container, job.status);
   const { percent } = jobProgress(job);
-  const { elapsedMs, leftMs } = now > 0 ? jobTiming(job, now) : { elapsedMs: null, leftMs: null };
+  const { elapsedMs, leftMs, stalledMs } =
+    now > 0 ? jobTiming(job, now) : { elapsedMs: null, leftMs: null, stalledMs: null };
   const label = liveJobLabel(job);
 
   return (
@@ -77,8 +108,9 @@ export function JobLiveRow({ job, compact = false, className }: JobLiveRowProps)
     >
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
         {!compact && (
-          <div className="flex min-w-0 flex-1 items-center gap-2">
-            <JobStatusBadge job={job} />
+          // A row of its own on a phone, so the title never shrinks to nothing beside the count.
+          <div className="flex w-full min-w-0 items-center gap-2 sm:w-auto sm:flex-1">
+            <JobStatusBadge job={job} className="shrink-0" />
             <Link
               href={`/jobs/${job._id}`}
               className="min-w-0 truncate text-sm font-medium underline-offset-4 hover:underline"
@@ -87,7 +119,7 @@ export function JobLiveRow({ job, compact = false, className }: JobLiveRowProps)
             </Link>
           </div>
         )}
-        <p className={cn("text-sm text-muted-foreground tabular-nums", compact && "flex-1")}>
+        <p className={cn("min-w-0 text-sm text-muted-foreground tabular-nums", compact && "flex-1")}>
           <span data-testid="live-label">{label}</span>
           {job.status === "queued" && (
             <>
@@ -96,13 +128,19 @@ export function JobLiveRow({ job, compact = false, className }: JobLiveRowProps)
             </>
           )}
           {elapsedMs !== null && (
-            <span title="Time since this attempt started" data-testid="elapsed">
+            <span title="Time spent generating (a pause does not count)" data-testid="elapsed">
               {" "}
               · <span className="sr-only">elapsed </span>
               {formatClock(elapsedMs)}
             </span>
           )}
           {isActiveJob(job) && leftMs !== null && <span data-testid="time-left"> · {formatTimeLeft(leftMs)}</span>}
+          {isActiveJob(job) && stalledMs !== null && (
+            <span data-testid="stalled" className="font-medium text-warning-soft-foreground">
+              {" "}
+              · {formatStalled(stalledMs)}
+            </span>
+          )}
         </p>
         <div className="flex flex-wrap gap-2">
           <JobActions job={job} />

@@ -1,7 +1,8 @@
 /**
- * Top navigation: app name, the two screens, "Generate", the live background
+ * Top navigation: app name, the three screens, "Generate", the live background
  * tasks badge and the user menu. On phones the screen links move to a second
- * row and "Generate" shrinks to its icon.
+ * row and "Generate" shrinks to its icon. The "Generate" tooltip shows its
+ * shortcut (G) only where there is a keyboard-like pointer.
  */
 "use client";
 
@@ -19,6 +20,7 @@ import { Tooltip, TooltipContent, TooltipTrigger } from "./ui/tooltip";
 const LINKS = [
   { href: "/", label: "Review" },
   { href: "/my-questions", label: "My Questions" },
+  { href: "/statistics", label: "Statistics" },
 ] as const;
 
 type NavbarProps = {
@@ -67,6 +69,12 @@ export function Navbar({ onGenerate, onOpenTasks, userMenu }: NavbarProps) {
             <TooltipTrigger asChild>
               <Button
                 onClick={onGenerate}
+                // The tooltip opens on focus only when the user moved focus here with the keyboard,
+                // not when it comes back from the closing modal (`data-focus-restored`, app-shell).
+                onFocus={(event) => {
+                  const button = event.currentTarget;
+                  if ("focusRestored" in button.dataset || !button.matches(":focus-visible")) event.preventDefault();
+                }}
                 size="sm"
                 className="max-sm:size-9 max-sm:px-0"
                 aria-label="Generate questions"
@@ -77,8 +85,10 @@ export function Navbar({ onGenerate, onOpenTasks, userMenu }: NavbarProps) {
               </Button>
             </TooltipTrigger>
             <TooltipContent>
-              Generate questions{" "}
-              <kbd className="ml-1 rounded border border-border px-1 font-sans">{GENERATE_SHORTCUT.toUpperCase()}</kbd>
+              Generate questions {/* No shortcut to advertise where there is no keyboard. */}
+              <kbd className="ml-1 rounded border border-border px-1 font-sans pointer-coarse:hidden">
+                {GENERATE_SHORTCUT.toUpperCase()}
+              </kbd>
             </TooltipContent>
           </Tooltip>
           <BackgroundTasksBadge onOpenPanel={onOpenTasks} />

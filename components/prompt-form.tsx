@@ -13,6 +13,12 @@
  * goes through later, the form closes as after a success. When the server has no AI
  * model configured, it says so before submit and the button stays disabled (a
  * job would fail at once with MODEL_NOT_CONFIGURED).
+ *
+ * In the Generate modal (`withSource`), "Use your own material" adds a file,
+ * pasted text or material stored before (`SourceField`) and a question count
+ * (suggested from its length); the prompt then says what to focus on and may
+ * stay empty, and the submit stores the material and starts a job over it
+ * (`useCreateSourceJob`), its stage on the button ("Uploading your material…").
  */
 "use client";
 
@@ -23,13 +29,16 @@ import { api } from "@/convex/_generated/api";
 import type { Id } from "@/convex/_generated/dataModel";
 import { useAppShell } from "@/hooks/use-app-shell";
 import { useCreateJob } from "@/hooks/use-create-job";
+import { useCreateSourceJob, type ChosenSource } from "@/hooks/use-create-source-job";
 import { useIsMac } from "@/hooks/use-is-mac";
 import { useNow } from "@/hooks/use-now";
 import { JOB_CONFIG } from "@/lib/constants/jobs";
 import { validatePrompt } from "@/lib/prompt";
+import { suggestedQuestionCount } from "@/lib/sourcePlan";
 import { codePointLength } from "@/lib/text";
 import { countdownMs, formatClock } from "@/lib/timing";
 import { relativeTime, tokenCount } from "./format";
+import { SourceField } from "./source-field";
 import { Button } from "./ui/button";
 import { cn } from "./ui/cn";
 import { Spinner } from "./ui/spinner";
@@ -37,10 +46,16 @@ import { Textarea } from "./ui/textarea";
 
 export const PROMPT_PLACEHOLDER =
   "What would you like to learn about? (e.g., 'NATO alphabet', 'React hooks', 'Periodic table')";
+/** With the learner's material chosen, the prompt is optional: what to focus on. */
+export const FOCUS_PLACEHOLDER = "What should the questions focus on? (optional)";
 
 type PromptFormProps = {
   prompt: string;
   onPromptChange: (prompt: string) => void;
+  /** Offer "Use your own material" beside the prompt (the Generate modal). */
+  withSource?: boolean;
+  /** Start with this stored material chosen ("More from this source"); a new `nonce` chooses again. */
+  presetSource?: { sourceId: string; nonce: number };
   /** Called once the job exists (the modal closes, the inline form clears). */
   onCreated: (jobId: Id<"generationJobs">) => void;
   /** Id of the element that labels the field (a dialog title); otherwise a visible label is shown. */
@@ -55,6 +70,8 @@ type PromptFormProps = {
 export function PromptForm({
   prompt,
   onPromptChange,
+  withSource = false,
+  presetSource,
   onCreated,
   labelledBy,
   label = "What do you want to learn?",
@@ -77,6 +94,32 @@ export function PromptForm({
       return true;
     },
   });
+  const sourceJob = useCreateSourceJob();
+  const [chosen, setChosen] = useState<ChosenSource | null>(null);
+  const [questionCount, setQuestionCount] = useState<number>(JOB_CONFIG.DEFAULT_QUESTIONS);
+  const [countTouched, setCountTouched] = useState(false);
+  // "More from this source": once the learner's material is listed, the preset one is chosen.
+  const stored = useQuery(api.sources.listMySources, presetSource ? {} : "skip");
+  const [appliedPreset, setAppliedPreset] = useState<number | undefined>(undefined);
+  if (presetSource && stored && appliedPreset !== presetSource.nonce) {
+    setAppliedPreset(presetSource.nonce);
+    const source = stored.find((s) => s._id === presetSource.sourceId);
+    if (source) choose({ kind: "stored", source });
+  }
+  function choose(next: ChosenSource | null) {
+    setChosen(next);
+    if (next && !countTouched) {
+      setQuestionCount(suggestedQuestionCount(next.kind === "new" ? next.source.text.length : next.source.charCount));
+    }
+  }
+  const countProblem =
+    chosen &&
+    (!Number.isInteger(questionCount) ||
+      questionCount < JOB_CONFIG.MIN_QUESTIONS ||
+      questionCount > JOB_CONFIG.MAX_QUESTIONS)
+      ? `Ask for ${JOB_CONFIG.MIN_QUESTIONS} to ${JOB_CONFIG.MAX_QUESTIONS} questions.`
+      : null;
+  const busy = isSubmitting || sourceJob.stage !== null;
   const noModel = useQuery(api.generationJobs.getModelInfo) === null;
   const allowance = useQuery(api.admission.getStartAllowance);
   const usage = allowance?.tokensToday;
@@ -97,15 +140,20 @@ export function PromptForm({
   // Too long is said at once; too short only after a submit (an empty field is not an error yet).
   const liveCheck = validatePrompt(prompt);
   const error =
-    submitError?.prompt === prompt ? submitError.message : overLimit && !liveCheck.ok ? liveCheck.message : null;
+    submitError?.prompt === prompt
+      ? submitError.message
+      : overLimit && !liveCheck.ok
+        ? liveCheck.message
+        : countProblem;
 
   async function handleSubmit(event?: FormEvent) {
     event?.preventDefault();
-    if (isSubmitting || blocked) return;
+    if (busy || blocked || countProblem) return;
     setRefusal(null);
-    const result = await submit(prompt);
+    const result = chosen ? await sourceJob.submit(chosen, questionCount, prompt) : await submit(prompt);
     if (result.ok) {
       setSubmitError(null);
+      setChosen(null);
       onCreated(result.jobId);
     } else if (result.reason === "invalid") {
       setSubmitError({ prompt, message: result.message });
@@ -137,7 +185,7 @@ export function PromptForm({
         value={prompt}
         onChange={(event) => onPromptChange(event.target.value)}
         onKeyDown={handleKeyDown}
-        placeholder={PROMPT_PLACEHOLDER}
+        placeholder={chosen ? FOCUS_PLACEHOLDER : PROMPT_PLACEHOLDER}
         rows={rows}
         aria-labelledby={labelledBy}
         aria-invalid={error !== null}
@@ -171,6 +219,20 @@ export function PromptForm({
           {length.toLocaleString("en-US")} / {JOB_CONFIG.MAX_PROMPT_LENGTH.toLocaleString("en-US")}
         </p>
       </div>
+      {withSource && (
+        <SourceField
+          key={presetSource?.nonce}
+          chosen={chosen}
+          onChosenChange={choose}
+          questionCount={questionCount}
+          onQuestionCountChange={(count) => {
+            setCountTouched(true);
+            setQuestionCount(count);
+          }}
+          defaultOpen={presetSource !== undefined}
+          disabled={busy}
+        />
+      )}
       {noModel && <NoModelNotice />}
       {!noModel && overBudget && <BudgetNotice resetsAt={usage.resetsAt} />}
       {!noModel && !overBudget && (
@@ -195,15 +257,15 @@ export function PromptForm({
             </p>
           )}
         </div>
-        <Button type="submit" disabled={isSubmitting || blocked} aria-disabled={isSubmitting || blocked}>
-          {isSubmitting ? (
-            <Spinner />
-          ) : waitMs > 0 ? (
-            <TimerReset aria-hidden="true" />
-          ) : (
-            <Sparkles aria-hidden="true" />
-          )}
-          {isSubmitting ? "Starting…" : waitMs > 0 ? `Try again in ${formatClock(waitMs)}` : "Generate questions"}
+        <Button type="submit" disabled={busy || blocked} aria-disabled={busy || blocked}>
+          {busy ? <Spinner /> : waitMs > 0 ? <TimerReset aria-hidden="true" /> : <Sparkles aria-hidden="true" />}
+          {sourceJob.stage?.stage === "uploading"
+            ? `Uploading your material${sourceJob.stage.total > 1 ? ` (${sourceJob.stage.sent} of ${sourceJob.stage.total})` : ""}…`
+            : busy
+              ? "Starting…"
+              : waitMs > 0
+                ? `Try again in ${formatClock(waitMs)}`
+                : "Generate questions"}
         </Button>
       </div>
     </form>

@@ -1,6 +1,7 @@
 /**
  * Says plainly when new jobs run on the built-in offline sample model (no AI
- * key configured), so nobody mistakes its questions for real AI output.
+ * key configured), so nobody mistakes its questions for real AI output, and
+ * that questions from the learner's material are its own sentences, quoted.
  */
 "use client";
 
@@ -21,7 +22,7 @@ export function SampleModelNotice() {
         <FlaskConical aria-hidden="true" className="mt-0.5 size-4 shrink-0 sm:mt-0" />
         <span>
           <strong className="font-semibold">Offline sample model:</strong> questions are sample data, not written by an
-          AI.
+          AI. From your own material it builds them out of its sentences, each quoting the sentence it came from.
           <span className="hidden sm:inline">
             {" "}
             Set <code className="font-mono text-[12px]">GOOGLE_GENERATIVE_AI_API_KEY</code> for real ones.

@@ -10,7 +10,7 @@
 "use client";
 
 import { ClipboardPaste, FileText, FileUp, TriangleAlert, X } from "lucide-react";
-import { useEffect, useId, useRef, useState, type DragEvent } from "react";
+import { useEffect, useId, useRef, useState, type DragEvent, type ReactNode } from "react";
 import { useSourceFile, type SourceFileState } from "@/hooks/use-source-file";
 import { SOURCE_CONFIG } from "@/lib/constants/sources";
 import { ACCEPTED_SOURCE_FILES, formatBytes, type ExtractedSource } from "@/lib/sources";
@@ -30,7 +30,11 @@ type SourceInputProps = {
 
 type Mode = "file" | "paste";
 
-const KIND_LABEL: Record<ExtractedSource["kind"], string> = { markdown: "Markdown", text: "Text", pdf: "PDF" };
+export const SOURCE_KIND_LABEL: Record<ExtractedSource["kind"], string> = {
+  markdown: "Markdown",
+  text: "Text",
+  pdf: "PDF",
+};
 const count = (n: number) => n.toLocaleString("en-US");
 
 export function SourceInput({ onSourceChange, disabled = false, className }: SourceInputProps) {
@@ -174,7 +178,7 @@ function PasteBox({ state, onText, onClear, disabled }: TabProps & { onText: (te
       />
       <p id={messageId} className="mt-2 text-xs text-muted-foreground tabular-nums">
         {count(length)} / {count(SOURCE_CONFIG.MAX_SOURCE_CHARS)} characters
-        {state.status === "ready" && ` · ${KIND_LABEL[state.source.kind]}`}
+        {state.status === "ready" && ` · ${SOURCE_KIND_LABEL[state.source.kind]}`}
       </p>
       {refusal && <Refusal message={refusal.message} />}
     </div>
@@ -191,43 +195,69 @@ function SourceCard({
   disabled: boolean;
 }) {
   const details = [
-    KIND_LABEL[source.kind],
+    SOURCE_KIND_LABEL[source.kind],
     source.pageCount !== undefined ? plural(source.pageCount, "page") : null,
     source.fileBytes !== undefined ? formatBytes(source.fileBytes) : null,
     `${count(source.text.length)} characters`,
-  ].filter((detail) => detail !== null);
+  ];
   return (
-    <div
-      data-testid="source-card"
-      className="flex items-start gap-3 rounded-lg border border-border bg-card px-3 py-2.5"
+    <MaterialCard
+      testId="source-card"
+      name={source.name}
+      details={details}
+      action={
+        <Button
+          variant="ghost"
+          size="icon-sm"
+          aria-label={`Remove ${source.name}`}
+          onClick={onRemove}
+          disabled={disabled}
+        >
+          <X aria-hidden="true" />
+        </Button>
+      }
     >
+      {source.pagesWithoutText ? (
+        <p className="mt-1 text-xs text-warning-soft-foreground">
+          {plural(source.pagesWithoutText, "page")} had no text (pictures only) and{" "}
+          {source.pagesWithoutText === 1 ? "was" : "were"} skipped.
+        </p>
+      ) : null}
+    </MaterialCard>
+  );
+}
+
+/** A learner's material as a card: its name, what it is (kind, pages, size...), a note, and one action. */
+export function MaterialCard({
+  testId,
+  name,
+  details,
+  action,
+  children,
+}: {
+  testId: string;
+  name: string;
+  details: readonly (string | null)[];
+  action: ReactNode;
+  children?: ReactNode;
+}) {
+  return (
+    <div data-testid={testId} className="flex items-start gap-3 rounded-lg border border-border bg-card px-3 py-2.5">
       <FileText aria-hidden="true" className="mt-0.5 size-5 shrink-0 text-muted-foreground" />
       <div className="min-w-0 flex-1">
-        <p className="truncate text-sm font-medium" title={source.name}>
-          {source.name}
+        <p className="truncate text-sm font-medium" title={name}>
+          {name}
         </p>
-        <p className="text-xs text-muted-foreground">{details.join(" · ")}</p>
-        {source.pagesWithoutText ? (
-          <p className="mt-1 text-xs text-warning-soft-foreground">
-            {plural(source.pagesWithoutText, "page")} had no text (pictures only) and{" "}
-            {source.pagesWithoutText === 1 ? "was" : "were"} skipped.
-          </p>
-        ) : null}
+        <p className="text-xs text-muted-foreground">{details.filter((detail) => detail !== null).join(" · ")}</p>
+        {children}
       </div>
-      <Button
-        variant="ghost"
-        size="icon-sm"
-        aria-label={`Remove ${source.name}`}
-        onClick={onRemove}
-        disabled={disabled}
-      >
-        <X aria-hidden="true" />
-      </Button>
+      {action}
     </div>
   );
 }
 
-function Refusal({ message, fileName }: { message: string; fileName?: string }) {
+/** A refusal, inline (a file or text that cannot be used, a delete refused). */
+export function Refusal({ message, fileName }: { message: string; fileName?: string }) {
   return (
     <p
       role="alert"

@@ -11,6 +11,7 @@ import { newCard } from "../lib/fsrs";
 import { api } from "./_generated/api";
 import { asUser, initConvexTest, modules, NOW, tokenIdentifier, useFakeClock, type TestConvex } from "./test.setup";
 import { makeQuestion } from "../tests/support/scriptedModels";
+import { searchFields } from "./lib/searchFields";
 import { sourceContentHash } from "../lib/sources";
 
 /** Alice's stored notes (a ready source); bob begins a source with the same text in the matrix. */
@@ -43,6 +44,7 @@ async function seedAlice(t: TestConvex) {
     });
     const questionId = await ctx.db.insert("questions", {
       ...makeQuestion(0),
+      ...searchFields(makeQuestion(0)),
       userId: alice,
       topic: "Secrets",
       generationJobId: activeJob,
@@ -50,6 +52,18 @@ async function seedAlice(t: TestConvex) {
       card: newCard(NOW),
     });
     await ctx.db.insert("topics", { userId: alice, name: "Secrets", lastUsedAt: NOW });
+    const reviewId = await ctx.db.insert("reviewLog", {
+      userId: alice,
+      questionId,
+      reviewedAt: NOW,
+      day: "2026-11-23",
+      rating: "good",
+      correct: true,
+      wasNew: true,
+      cardBefore: newCard(NOW),
+    });
+    await ctx.db.insert("reviewDays", { userId: alice, day: "2026-11-23", reviews: 1, correct: 1, newCards: 1 });
+    await ctx.db.insert("userSettings", { userId: alice, newCardsPerDay: 7 });
     const sourceId = await ctx.db.insert("sources", {
       userId: alice,
       name: "Secret notes",
@@ -64,11 +78,23 @@ async function seedAlice(t: TestConvex) {
     });
     await ctx.db.insert("sourceChunks", { sourceId, index: 0, text: ALICE_NOTES, start: 0 });
     await ctx.db.insert("sourceSections", { sourceId, index: 0, start: 0, end: ALICE_NOTES.length });
-    return { activeJob, failedJob, questionId, sourceId };
+    return { activeJob, failedJob, questionId, reviewId, sourceId };
   });
 }
 
 type Seed = Awaited<ReturnType<typeof seedAlice>>;
+
+const EMPTY_QUEUE = {
+  question: null,
+  dueCount: 0,
+  dueCountIsCapped: false,
+  nextDueAt: null,
+  hasQuestions: false,
+  newToday: 0,
+  newCardsPerDay: JOB_CONFIG.NEW_CARDS_PER_DAY_DEFAULT,
+  newHeldBack: false,
+};
+const EMPTY_FORECAST = { today: "2026-11-23", counts: new Array(JOB_CONFIG.FORECAST_DAYS).fill(0), capped: false };
 type Caller = ReturnType<typeof asUser> | TestConvex;
 
 /** How to call each public function, and what a caller with no right to alice's data gets. */
@@ -80,6 +106,11 @@ const MATRIX: Record<
     call: (c) => c.mutation(api.generationJobs.createJob, { prompt: "A new topic" }),
     anonymous: { code: "UNAUTHENTICATED" },
     otherUser: expect.any(String), // bob's own new job; alice's data stays as it was
+  },
+  "generationJobs:createSourceJob": {
+    call: (c, s) => c.mutation(api.generationJobs.createSourceJob, { sourceId: s.sourceId, questionCount: 5 }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" }, // alice's material is never read for bob
   },
   "generationJobs:getRecentJobs": {
     call: (c) => c.query(api.generationJobs.getRecentJobs, {}),
@@ -169,10 +200,71 @@ const MATRIX: Record<
     otherUser: [],
   },
   "myQuestions:listMyTopics": { call: (c) => c.query(api.myQuestions.listMyTopics, {}), anonymous: [], otherUser: [] },
+  "myQuestions:searchMyQuestions": {
+    call: (c) => c.query(api.myQuestions.searchMyQuestions, { search: "scripted option" }),
+    anonymous: { questions: [], more: false },
+    otherUser: { questions: [], more: false },
+  },
+  "addQuestions:createQuestion": {
+    // Bob's own new question (alice's same text is no duplicate of his); alice's data stays as it was.
+    call: (c) => c.mutation(api.addQuestions.createQuestion, { question: makeQuestion(0), topic: "Secrets" }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: expect.any(String),
+  },
+  "addQuestions:previewImport": {
+    call: (c) =>
+      c.query(api.addQuestions.previewImport, { rows: [{ line: 2, question: makeQuestion(0) }], topic: "Secrets" }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { imported: 1, duplicates: 0, duplicateLines: [], invalid: [], topics: ["Secrets"] },
+  },
+  "addQuestions:importQuestions": {
+    call: (c) =>
+      c.mutation(api.addQuestions.importQuestions, {
+        rows: [{ line: 2, question: makeQuestion(0) }],
+        topic: "Secrets",
+      }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { imported: 1, duplicates: 0, duplicateLines: [], invalid: [], topics: ["Secrets"] },
+  },
+  "topics:renameTopic": {
+    call: (c) => c.mutation(api.topics.renameTopic, { topic: "Secrets", name: "Not secret" }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
+  "topics:mergeTopic": {
+    call: (c) => c.mutation(api.topics.mergeTopic, { topic: "Secrets", into: "Secrets" }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
   "review:getReviewQueue": {
     call: (c) => c.query(api.review.getReviewQueue, { now: NOW }),
-    anonymous: { question: null, dueCount: 0, dueCountIsCapped: false, nextDueAt: null, hasQuestions: false },
-    otherUser: { question: null, dueCount: 0, dueCountIsCapped: false, nextDueAt: null, hasQuestions: false },
+    anonymous: EMPTY_QUEUE,
+    otherUser: EMPTY_QUEUE,
+  },
+  "review:undoLastReview": {
+    call: (c, s) => c.mutation(api.review.undoLastReview, { reviewId: s.reviewId }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
+  "settings:getSettings": {
+    call: (c) => c.query(api.settings.getSettings, {}),
+    anonymous: null,
+    otherUser: { newCardsPerDay: JOB_CONFIG.NEW_CARDS_PER_DAY_DEFAULT },
+  },
+  "settings:updateSettings": {
+    call: (c) => c.mutation(api.settings.updateSettings, { newCardsPerDay: 3 }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { newCardsPerDay: 3 }, // bob's own setting; alice's stays 7
+  },
+  "statistics:getReviewHistory": {
+    call: (c) => c.query(api.statistics.getReviewHistory, { now: NOW }),
+    anonymous: { today: "2026-11-23", days: [] },
+    otherUser: { today: "2026-11-23", days: [] },
+  },
+  "statistics:getDueForecast": {
+    call: (c) => c.query(api.statistics.getDueForecast, { now: NOW }),
+    anonymous: EMPTY_FORECAST,
+    otherUser: EMPTY_FORECAST,
   },
   "review:recordReview": {
     call: (c, s) => c.mutation(api.review.recordReview, { questionId: s.questionId, rating: "easy" }),
@@ -292,6 +384,18 @@ const snapshot = (t: TestConvex) =>
       topics: await ctx.db
         .query("topics")
         .withIndex("by_user_name", (q) => q.eq("userId", alice))
+        .collect(),
+      reviews: await ctx.db
+        .query("reviewLog")
+        .withIndex("by_user_reviewed", (q) => q.eq("userId", alice))
+        .collect(),
+      reviewDays: await ctx.db
+        .query("reviewDays")
+        .withIndex("by_user_day", (q) => q.eq("userId", alice))
+        .collect(),
+      settings: await ctx.db
+        .query("userSettings")
+        .withIndex("by_user", (q) => q.eq("userId", alice))
         .collect(),
       sources: await ctx.db
         .query("sources")

@@ -2,9 +2,12 @@
  * `processJob`: the background action that runs one attempt of a job with ONE
  * model call, whose answer is the plan (topic, count) and then the questions:
  * reader (`AnswerReader`) → checker (`QuestionIntake`, the quality gate) →
- * batcher (`Batcher`) → saver (`BatchSaver`). The last batch completes the
- * job; when the gate rejected questions, one more call asks for replacements
- * first (`rewriteRejected`).
+ * support (`SupportCheck`: a source's quotes) → batcher (`Batcher`) → saver
+ * (`BatchSaver`). The last batch completes the job; when the gate rejected
+ * questions, one more call asks for replacements first (`rewriteRejected`).
+ * A job over a learner's source runs one step of its plan per run, one
+ * section per call (`sectionCall`), each with its own rewrite when needed; its
+ * last batch moves the job on to the next section.
  *
  * Writes nothing itself: every write is a mutation (`jobTransitions.ts`,
  * `batches.saveBatch`, the ledger of `admission.ts`) that checks the job's
@@ -14,7 +17,7 @@
  */
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
-import type { GatedQuestion, TokenUsage } from "../lib/validators";
+import type { QuestionToSave, TokenUsage } from "../lib/validators";
 import { internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import { internalAction, type ActionCtx } from "./_generated/server";
@@ -22,7 +25,8 @@ import type { StartedJob } from "./jobTransitions";
 import { AnswerReader } from "./lib/ai/answerStream";
 import { ModelAnswer } from "./lib/ai/generate";
 import { chooseModel, type ModelChoice } from "./lib/ai/models";
-import { generationPrompt, settlePlan, type Plan } from "./lib/ai/prompts";
+import { settlePlan } from "./lib/ai/prompts";
+import { promptCall, sectionCall, type AttemptCall } from "./lib/attemptCall";
 import { Batcher } from "./lib/batching";
 import { BatchSaver, type SaveProgress } from "./lib/batchSaver";
 import { classifyError, InvalidOutputError } from "./lib/classifyError";
@@ -43,7 +47,14 @@ export const processJob = internalAction({
     }
     const job = await ctx.runMutation(internal.jobTransitions.startJob, { jobId, userId, model: choice.kind });
     if (job === null) return null; // cancelled (or already taken) before it started
-    const outcome = await runAttempt(ctx, { jobId, userId, job, choice });
+    const call = job.section ? await sectionCall(ctx, userId, { ...job, section: job.section }) : promptCall(job);
+    if (call === null) {
+      // Never expected: a source is not deleted while a job over it may run (`sources.deleteSource`).
+      console.error(`processJob ${jobId}: its source's section is gone`);
+      await ctx.runMutation(internal.jobTransitions.failJob, { jobId, errorCode: "UNKNOWN", attempt: job.attempt });
+      return null;
+    }
+    const outcome = await runAttempt(ctx, { jobId, userId, job, choice }, call);
     if (outcome.kind === "failed") {
       const { code, message } = classifyError(outcome.error);
       console.error(`processJob ${jobId} failed (${code}): ${redactSecrets(message)}`);
@@ -71,6 +82,9 @@ export const processJob = internalAction({
 
 type Attempt = { jobId: Id<"generationJobs">; userId: string; job: StartedJob; choice: ModelChoice };
 
+/** A step that made no call used no tokens. */
+const NO_TOKENS: TokenUsage = { inputTokens: 0, outputTokens: 0, estimated: false };
+
 /** How an attempt ended: completed (by its last batch), stopped (the job was
  * paused, cancelled or moved on under it), or failed with `error`; with the
  * tokens it used where no transition recorded them. */
@@ -84,39 +98,40 @@ type Outcome =
  * a failure comes back as an outcome, after what was complete before it has
  * been saved.
  */
-async function runAttempt(ctx: ActionCtx, { jobId, userId, job, choice }: Attempt): Promise<Outcome> {
-  const known: Plan | null =
-    job.topic !== undefined && job.estimatedTotal !== undefined
-      ? { topic: job.topic, questionCount: job.estimatedTotal }
-      : null;
-  if (known && job.questionsSaved >= known.questionCount) {
-    // A retry with nothing left to write.
-    await ctx.runMutation(internal.jobTransitions.completeJob, { jobId, attempt: job.attempt });
-    return { kind: "completed" };
+async function runAttempt(
+  ctx: ActionCtx,
+  { jobId, userId, job, choice }: Attempt,
+  { known, prompt, sourced, support, ...call }: AttemptCall,
+): Promise<Outcome> {
+  const saver = new BatchSaver(
+    ctx,
+    { jobId, userId, attempt: job.attempt, questionsSaved: job.questionsSaved, ...call.saver },
+    Date.now(),
+  );
+  const done = call.target ?? known?.questionCount;
+  if (done !== undefined && job.questionsSaved >= done) {
+    // A retry (or a source's step) with nothing left to write.
+    if (call.saver.step === undefined) {
+      await ctx.runMutation(internal.jobTransitions.completeJob, { jobId, attempt: job.attempt });
+      return { kind: "completed" };
+    }
+    const finished = await saver.save([], { plan: known, generated: 0, skipped: 0, finish: NO_TOKENS });
+    return finished ? { kind: "completed" } : { kind: "stopped", usage: NO_TOKENS };
   }
-  const prompt = generationPrompt({
-    request: job.prompt,
-    ...(known ? { plan: known, count: known.questionCount - job.questionsSaved } : {}),
-    avoid: job.existingQuestions,
-  });
 
-  const answer = new ModelAnswer(choice, prompt, { maxTokens: job.tokenAllowance });
+  const answer = new ModelAnswer(choice, prompt, { maxTokens: job.tokenAllowance, sourced });
   const reader = new AnswerReader();
   const intake = new QuestionIntake(job.existingQuestions);
   const batcher = new Batcher(Date.now());
-  const saver = new BatchSaver(
-    ctx,
-    { jobId, userId, attempt: job.attempt, questionsSaved: job.questionsSaved },
-    Date.now(),
-  );
   let plan = known;
-  const target = () => plan?.questionCount ?? JOB_CONFIG.MAX_QUESTIONS;
-  const take = (elements: unknown[]) => batcher.add(intake.take(elements), Date.now());
+  const target = () => call.target ?? plan?.questionCount ?? JOB_CONFIG.MAX_QUESTIONS;
+  const skipped = () => intake.skipped + support.unsupported;
+  const take = (elements: unknown[]) => batcher.add(support.keep(intake.take(elements)), Date.now());
   const save = async (finish?: TokenUsage, extra: Pick<SaveProgress, "unlessRefused" | "gate"> = {}) => {
     const accepted = await saver.save(batcher.drain(), {
       plan,
       generated: intake.generated,
-      skipped: intake.skipped,
+      skipped: skipped(),
       ...(finish ? { finish } : {}),
       ...extra,
     });
@@ -166,11 +181,11 @@ async function runAttempt(ctx: ActionCtx, { jobId, userId, job, choice }: Attemp
   batcher.limit(target() - saver.savedTotal);
   const invalidOutput = () => {
     const usable = saver.savedByAttempt + batcher.size;
-    if (usable > 0 && intake.skipped <= usable) return null;
+    if (usable > 0 && skipped() <= usable) return null;
     return new InvalidOutputError(
       usable === 0
         ? "The model produced no usable questions."
-        : `Most questions were unusable (${intake.skipped} of ${intake.skipped + usable}).`,
+        : `Most questions were unusable (${skipped()} of ${skipped() + usable}).`,
     );
   };
   if (failure !== null) {
@@ -178,28 +193,28 @@ async function runAttempt(ctx: ActionCtx, { jobId, userId, job, choice }: Attemp
     if ((batcher.size > 0 || report) && !(await save(undefined, { gate: report }))) return { kind: "stopped", usage };
     return { kind: "failed", error: failure, usage };
   }
-  // The last batch completes the job, unless the gate has rejected questions (or `saveBatch` refuses some of
-  // it): then ONE more call asks for their replacements, and the batch after it completes the job. If the
-  // job was stopped meanwhile, the tokens still count.
+  // The last batch completes the job (or a source's step), unless the gate has rejected questions (or
+  // `saveBatch` refuses some of it): then ONE more call asks for their replacements, and the batch after it
+  // completes the job. If the job was stopped meanwhile, the tokens still count.
   if (intake.rejected.length === 0 && saver.refused.length === 0 && invalidOutput() === null) {
     if (!(await save(usage, { unlessRefused: true }))) return { kind: "stopped", usage };
-    if (saver.completed) return { kind: "completed" };
+    if (saver.finished) return { kind: "completed" };
   } else if (batcher.size > 0 && !(await save())) return { kind: "stopped", usage };
   const rejected = [...intake.rejected, ...saver.refused];
   const allowance = job.tokenAllowance - usage.inputTokens - usage.outputTokens;
   const room = target() - saver.savedTotal;
-  let replacements: Array<GatedQuestion | null> = [];
+  let replacements: Array<QuestionToSave | null> = [];
   if (rejected.length > 0 && room > 0 && allowance > 0) {
+    const settled = plan ?? settlePlan(undefined, job.prompt);
     const rewrite = await rewriteRejected(
       {
         choice,
-        request: job.prompt,
-        avoid: [...job.existingQuestions, ...intake.taken],
-        plan: plan ?? settlePlan(undefined, job.prompt),
+        prompt: (rewriting) => call.rewritePrompt(rewriting, intake.taken, settled),
+        sourced,
         rejected: rejected.slice(0, room),
         maxTokens: allowance,
       },
-      intake,
+      { intake, support },
       saver,
     );
     usage = addUsage(usage, rewrite.usage);

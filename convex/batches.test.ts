@@ -12,6 +12,7 @@ import {
 import { generateCollection } from "../tests/support/questionCollection";
 import { api, internal } from "./_generated/api";
 import type { Doc, Id } from "./_generated/dataModel";
+import { searchFields } from "./lib/searchFields";
 import { asUser, initConvexTest, modules, NOW, tokenIdentifier, useFakeClock, type TestConvex } from "./test.setup";
 import { convexTest } from "convex-test";
 import schema from "./schema";
@@ -55,6 +56,7 @@ describe("saveBatch", () => {
     expect(questions.map((q) => ({ ...q, _id: undefined, _creationTime: undefined }))).toEqual(
       makeQuestions(2).map((q) => ({
         ...q,
+        ...searchFields(q),
         _id: undefined,
         _creationTime: undefined,
         userId: ALICE,

@@ -7,8 +7,8 @@
  * `questionSignatures`) is refused.
  *
  * Tables: inserts `questions` and their `questionSignatures` (reading both);
- * reads and upserts `topics`; writes `generationJobs` through `recordProgress`
- * and `transition` (`jobTransitions.ts`).
+ * reads and upserts `topics` (`topics.ts`); writes `generationJobs` through
+ * `recordProgress` and `finishStep` (`jobTransitions.ts`).
  */
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
@@ -16,31 +16,36 @@ import { newCard } from "../lib/fsrs";
 import { isPlanningPhase } from "../lib/jobs";
 import { DUPLICATE_SIGNATURE_VERSION, duplicateBandKeys, findDuplicateQuestion } from "../lib/questionDuplicates";
 import { duplicateQuestionReason } from "../lib/questionFlaws";
-import { topicKey } from "../lib/topics";
 import {
   vFlawNote,
-  vGatedQuestion,
   vGateReport,
   vJobStatus,
+  vQuestionToSave,
   vTokenUsage,
   type FlawNote,
   type GateNote,
-  type GeneratedQuestion,
   type GateReport,
   type QualityGateRecord,
+  type QuestionContent,
+  type QuestionToSave,
 } from "../lib/validators";
 import type { Doc } from "./_generated/dataModel";
-import { internalMutation, type MutationCtx } from "./_generated/server";
-import { isCurrentAttempt, recordProgress, transition } from "./jobTransitions";
+import { internalMutation } from "./_generated/server";
+import { finishStep, isCurrentAttempt, recordProgress } from "./jobTransitions";
 import { addSignatures, findOwnedDuplicate } from "./lib/questionSignatures";
 import { questionKey } from "./lib/questionQuality";
+import { searchFields } from "./lib/searchFields";
+import { resolveTopic, touchTopic } from "./topics";
 
 /**
  * Saves a batch of complete, validated questions of a job and records the
  * job's progress, in one transaction: the plan once the model has made it
  * (`plan`: topic, estimate, phase "generating"), counts of what the model
  * wrote, and, with the attempt's last batch, its end (`finish`: the job
- * completes with its token usage), so a job costs one call per batch.
+ * completes with its token usage; a job over a source completes after its last
+ * section, and moves on to its next one before that: `finishStep`), so a job
+ * costs one call per batch. A question from a source must come from the job's
+ * source and current section (the step guard), or the batch is refused whole.
  *
  * Writes nothing unless the job is still `processing` in the caller's
  * `attempt`: once `cancelJob`, `pauseJob` (or `failJob`, or the sweeper) has
@@ -66,10 +71,13 @@ export const saveBatch = internalMutation({
   args: {
     jobId: v.id("generationJobs"),
     userId: v.string(),
-    questions: v.array(vGatedQuestion),
+    /** From a source: each with where it comes from (its verified quote, or general knowledge). */
+    questions: v.array(vQuestionToSave),
     batchStart: v.number(),
     /** The attempt the action runs (`startJob`'s answer); a batch of an older attempt writes nothing. */
     attempt: v.optional(v.number()),
+    /** A job over a source: the step of its plan the action writes; a batch of another step writes nothing. */
+    step: v.optional(v.number()),
     /** The plan, once made (required with questions, unless the job already has one). */
     plan: v.optional(v.object({ topic: v.string(), estimatedTotal: v.number() })),
     questionsGenerated: v.number(),
@@ -93,8 +101,14 @@ export const saveBatch = internalMutation({
     const job = await ctx.db.get("generationJobs", args.jobId);
     if (!job) return { accepted: false, status: null, saved: 0, questionsSaved: 0, refused: [] };
     if (job.userId !== args.userId) throw new Error(`saveBatch: job ${args.jobId} is not owned by the given user`);
-    if (job.status !== "processing" || !isCurrentAttempt(job, args.attempt)) {
+    if (job.status !== "processing" || !isCurrentAttempt(job, args.attempt, args.step)) {
       return { accepted: false, status: job.status, saved: 0, questionsSaved: job.questionsSaved, refused: [] };
+    }
+    const section = job.sourcePlan?.steps[job.sourcePlan.step]?.section;
+    for (const question of args.questions) {
+      const from = question.source;
+      if (from !== undefined && (from.sourceId !== job.source?.sourceId || from.sectionIndex !== section))
+        throw new Error(`saveBatch: a question of job ${args.jobId} says it comes from another source or section`);
     }
     // A new job's topic joins the user's existing topic of the same key ("The NATO alphabet" → "NATO alphabet").
     const topic = job.topic ?? (args.plan ? await resolveTopic(ctx, job.userId, args.plan.topic) : undefined);
@@ -108,7 +122,12 @@ export const saveBatch = internalMutation({
     const refused: Array<{ index: number; flaws: FlawNote[] }> = [];
     const savedAt = new Map<number, string>(); // index in `questions` → the text saved
     // Every lookup before any write: each judges the collection as it was, and the batch's earlier questions here.
-    const accepted: Array<{ index: number; question: GeneratedQuestion; flaws?: FlawNote[]; keys: string[] }> = [];
+    const accepted: Array<{
+      index: number;
+      question: Omit<QuestionToSave, "flaws">;
+      flaws?: FlawNote[];
+      keys: string[];
+    }> = [];
     for (let index = alreadySaved; index < args.questions.length && accepted.length < room; index++) {
       const { flaws, ...question } = args.questions[index]!;
       const keys = duplicateBandKeys(question);
@@ -129,6 +148,7 @@ export const saveBatch = internalMutation({
     for (const { index, question, flaws, keys } of accepted) {
       const questionId = await ctx.db.insert("questions", {
         ...question,
+        ...searchFields(question),
         userId: job.userId,
         topic: topic!,
         generationJobId: job._id,
@@ -155,8 +175,8 @@ export const saveBatch = internalMutation({
       ...(qualityGate ? { qualityGate } : {}),
     };
     if (args.finish && !(args.finish.unlessRefused && refused.length > 0)) {
-      await transition(ctx, job, "completed", { ...progress, phase: "finalizing" }, args.finish.usage);
-      return { accepted: true, status: "completed" as const, saved, questionsSaved, refused };
+      const status = await finishStep(ctx, job, progress, args.finish.usage);
+      return { accepted: true, status, saved, questionsSaved, refused };
     }
     await recordProgress(ctx, job, progress);
     return { accepted: true, status: job.status, saved, questionsSaved, refused };
@@ -164,11 +184,11 @@ export const saveBatch = internalMutation({
 });
 
 /** A question this job already holds word for word: a re-sent batch, not a duplicate to refuse. */
-function isReplay(job: Doc<"generationJobs">, saved: Doc<"questions">, question: GeneratedQuestion): boolean {
+function isReplay(job: Doc<"generationJobs">, saved: Doc<"questions">, question: QuestionContent): boolean {
   return saved.generationJobId === job._id && questionKey(saved.question) === questionKey(question.question);
 }
 
-function duplicateNote(duplicateOf: Pick<GeneratedQuestion, "question">): FlawNote {
+function duplicateNote(duplicateOf: Pick<QuestionContent, "question">): FlawNote {
   return { code: "DUPLICATE_QUESTION", reason: duplicateQuestionReason(duplicateOf) };
 }
 
@@ -194,30 +214,4 @@ function nextQualityGate(
     marked: base.marked + marked,
     notes: [...base.notes, ...notes].slice(-JOB_CONFIG.MAX_GATE_NOTES),
   };
-}
-
-/** The name of the user's topic with the same key as `name` (case and request words aside), or `name`. */
-async function resolveTopic(ctx: MutationCtx, userId: string, name: string): Promise<string> {
-  const key = topicKey(name);
-  const existing = await ctx.db
-    .query("topics")
-    .withIndex("by_user_key", (q) => q.eq("userId", userId).eq("key", key))
-    .first();
-  return existing?.name ?? name;
-}
-
-async function touchTopic(ctx: MutationCtx, userId: string, name: string) {
-  const key = topicKey(name);
-  const existing =
-    (await ctx.db
-      .query("topics")
-      .withIndex("by_user_key", (q) => q.eq("userId", userId).eq("key", key))
-      .first()) ??
-    (await ctx.db
-      .query("topics")
-      .withIndex("by_user_name", (q) => q.eq("userId", userId).eq("name", name))
-      .first());
-  const now = Date.now();
-  if (existing) await ctx.db.patch("topics", existing._id, { lastUsedAt: now, key });
-  else await ctx.db.insert("topics", { userId, name, lastUsedAt: now, key });
 }

@@ -3,7 +3,8 @@
  * generation jobs, and which model they run on. Whether a user may start one
  * is `admission.ts`'s; every status change goes through `transition`.
  *
- * Tables: inserts and reads `generationJobs`; reads `_scheduled_functions`.
+ * Tables: inserts and reads `generationJobs`; reads `_scheduled_functions`; reads a job's source
+ * through `sources.ts` (and marks it used).
  */
 import { pick } from "convex-helpers";
 import { v } from "convex/values";
@@ -18,6 +19,7 @@ import {
   storedPhase,
 } from "../lib/jobs";
 import { validatePrompt } from "../lib/prompt";
+import { estimateRemainingTokens, jobSourceAt, planSourceJob } from "../lib/sourcePlan";
 import { publicJobFields, vJobStatus, vModelKind, vPublicJob, type JobStatus, type PublicJob } from "../lib/validators";
 import type { Doc } from "./_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "./_generated/server";
@@ -25,7 +27,9 @@ import { chooseModel } from "./lib/ai/models";
 import { GENERATION_SYSTEM_PROMPT } from "./lib/ai/prompts";
 import { userMutation, userQuery } from "./lib/functions";
 import { activeJobDocs, assertCanStartJob } from "./admission";
-import { queueNewJob, transition } from "./jobTransitions";
+import { queueNewJob, startEstimate, transition } from "./jobTransitions";
+import { SOURCED_SYSTEM_PROMPT } from "./lib/ai/sourcePrompts";
+import { markSourceUsed, readySource, sectionPlaces } from "./sources";
 
 /** Prompts in job lists are cut to this many characters (the detail page shows all). */
 const PROMPT_PREVIEW_LENGTH = 280;
@@ -52,20 +56,8 @@ export const createJob = userMutation({
   returns: v.id("generationJobs"),
   handler: async (ctx, args) => {
     const { userId } = ctx;
-    if (args.idempotencyKey !== undefined) {
-      const key = args.idempotencyKey;
-      if (key.length === 0 || key.length > JOB_CONFIG.MAX_IDEMPOTENCY_KEY_LENGTH) {
-        throw appError(
-          "INVALID_ARGUMENT",
-          `idempotencyKey must be 1..${JOB_CONFIG.MAX_IDEMPOTENCY_KEY_LENGTH} characters.`,
-        );
-      }
-      const existing = await ctx.db
-        .query("generationJobs")
-        .withIndex("by_user_idempotency", (q) => q.eq("userId", userId).eq("idempotencyKey", key))
-        .first();
-      if (existing) return existing._id;
-    }
+    const existing = await jobOfKey(ctx, userId, args.idempotencyKey);
+    if (existing) return existing;
     const checked = validatePrompt(args.prompt);
     if (!checked.ok) throw appError("INVALID_PROMPT", checked.message);
     await assertCanStartJob(
@@ -78,6 +70,66 @@ export const createJob = userMutation({
       ...newJobFields(userId, checked.prompt, Date.now()),
       ...(args.idempotencyKey !== undefined ? { idempotencyKey: args.idempotencyKey } : {}),
     });
+    await queueNewJob(ctx, (await ctx.db.get("generationJobs", jobId))!);
+    return jobId;
+  },
+});
+
+/**
+ * Starts a job over one of the caller's ready sources (`sources.ts`) and
+ * returns its id at once, like `createJob`: `questionCount` questions
+ * (`MIN_QUESTIONS`..`MAX_QUESTIONS`) spread over the source's sections in
+ * proportion to their length (`planSourceJob`). Each section is one step,
+ * written by its own model call that sees only that section and the plan, and
+ * one dispatch of the pool: between steps the job goes back to the queue,
+ * keeping its place. Every question comes with its verified quote (or is
+ * labelled general knowledge).
+ *
+ * - `prompt`, optional, says what to focus on (checked like `createJob`'s).
+ * - The same limits as `createJob` (the budget check counts every section's
+ *   call), and the same `idempotencyKey` rule.
+ * - A source that is not the caller's, not ready or deleted is NOT_FOUND.
+ */
+export const createSourceJob = userMutation({
+  args: {
+    sourceId: v.string(),
+    questionCount: v.number(),
+    prompt: v.optional(v.string()),
+    idempotencyKey: v.optional(v.string()),
+  },
+  argErrorCodes: { prompt: "INVALID_PROMPT" },
+  returns: v.id("generationJobs"),
+  handler: async (ctx, args) => {
+    const { userId } = ctx;
+    const existing = await jobOfKey(ctx, userId, args.idempotencyKey);
+    if (existing) return existing;
+    const source = await readySource(ctx.db, userId, args.sourceId);
+    if (source === null) throw appError("NOT_FOUND", "That material doesn't exist (it may have been deleted).");
+    const { MIN_QUESTIONS, MAX_QUESTIONS } = JOB_CONFIG;
+    if (
+      !Number.isInteger(args.questionCount) ||
+      args.questionCount < MIN_QUESTIONS ||
+      args.questionCount > MAX_QUESTIONS
+    )
+      throw appError("INVALID_ARGUMENT", `Ask for ${MIN_QUESTIONS} to ${MAX_QUESTIONS} questions.`);
+    let prompt = `Questions from “${source.name}”`;
+    if (args.prompt !== undefined && args.prompt.trim() !== "") {
+      const checked = validatePrompt(args.prompt);
+      if (!checked.ok) throw appError("INVALID_PROMPT", checked.message);
+      prompt = checked.prompt;
+    }
+    const now = Date.now();
+    const sourcePlan = planSourceJob(await sectionPlaces(ctx.db, source._id), args.questionCount);
+    const fields = {
+      ...newJobFields(userId, prompt, now),
+      estimatedTotal: args.questionCount,
+      sourcePlan,
+      source: jobSourceAt(sourcePlan, { sourceId: source._id, name: source.name }),
+      ...(args.idempotencyKey !== undefined ? { idempotencyKey: args.idempotencyKey } : {}),
+    };
+    await assertCanStartJob(ctx, userId, estimateRemainingTokens(fields, SOURCED_SYSTEM_PROMPT.length));
+    await markSourceUsed(ctx, source._id);
+    const jobId = await ctx.db.insert("generationJobs", fields);
     await queueNewJob(ctx, (await ctx.db.get("generationJobs", jobId))!);
     return jobId;
   },
@@ -248,7 +300,15 @@ export const extendJob = userMutation({
         `A generation holds at most ${JOB_CONFIG.MAX_QUESTIONS} questions. Start a new one for more on this topic.`,
       );
     }
-    await restartJob(ctx, job, { estimatedTotal: job.questionsSaved + added });
+    const more = { estimatedTotal: job.questionsSaved + added };
+    if (job.source === undefined) {
+      await restartJob(ctx, job, more);
+      return { jobId: job._id, added };
+    }
+    // Over a source: the new questions are spread over its sections again, after those the job holds.
+    const source = await sourceToContinue(ctx, job);
+    const sourcePlan = planSourceJob(await sectionPlaces(ctx.db, source._id), added, job.questionsSaved);
+    await restartJob(ctx, job, { ...more, sourcePlan, source: jobSourceAt(sourcePlan, job.source) });
     return { jobId: job._id, added };
   },
 });
@@ -304,7 +364,8 @@ async function getOwnJob(ctx: QueryCtx, rawJobId: string, userId: string) {
  */
 async function restartJob(ctx: MutationCtx, job: Doc<"generationJobs">, fields: Partial<Doc<"generationJobs">> = {}) {
   const next = { ...job, ...fields };
-  await assertCanStartJob(ctx, job.userId, estimateAttemptTokens(next, GENERATION_SYSTEM_PROMPT.length));
+  if (job.source !== undefined) await sourceToContinue(ctx, job);
+  await assertCanStartJob(ctx, job.userId, startEstimate(next));
   const moved = await transition(ctx, job, "queued", {
     ...fields,
     attempts: job.attempts + 1,
@@ -316,6 +377,33 @@ async function restartJob(ctx: MutationCtx, job: Doc<"generationJobs">, fields: 
     durationMs: undefined,
   });
   if (!moved) throw appError("INVALID_STATE", "This generation can't be restarted from its current state.");
+}
+
+/** The job with `idempotencyKey` (the same key always returns the same job), or null; refuses a malformed key. */
+async function jobOfKey(ctx: QueryCtx, userId: string, key: string | undefined) {
+  if (key === undefined) return null;
+  if (key.length === 0 || key.length > JOB_CONFIG.MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw appError(
+      "INVALID_ARGUMENT",
+      `idempotencyKey must be 1..${JOB_CONFIG.MAX_IDEMPOTENCY_KEY_LENGTH} characters.`,
+    );
+  }
+  const existing = await ctx.db
+    .query("generationJobs")
+    .withIndex("by_user_idempotency", (q) => q.eq("userId", userId).eq("idempotencyKey", key))
+    .first();
+  return existing?._id ?? null;
+}
+
+/** The source a job over one continues from, or INVALID_STATE when its owner has deleted it since. */
+async function sourceToContinue(ctx: QueryCtx, job: Doc<"generationJobs">) {
+  const source = job.source ? await readySource(ctx.db, job.userId, job.source.sourceId) : null;
+  if (source === null)
+    throw appError(
+      "INVALID_STATE",
+      "The material this generation wrote from has been deleted, so it can't go on. Its questions are kept.",
+    );
+  return source;
 }
 
 /** A job's scheduled action that has not started yet is dropped (a running

@@ -211,6 +211,47 @@ describe("the model's shared quota", () => {
     await expectPoolInStep(t);
   });
 
+  test("while the quota holds jobs back, one dispatch is scheduled at a time, however often slots free", async () => {
+    vi.stubEnv("MODEL_REQUESTS_PER_MINUTE", "2");
+    const t = initConvexTest();
+    const running = [await create(t, "ann"), await create(t, "bob")]; // the minute's two requests
+    const waiting = [await create(t, "cat"), await create(t, "dan"), await create(t, "eve")];
+    const scheduledDispatches = () =>
+      t.run(
+        async (ctx) =>
+          (await ctx.db.system.query("_scheduled_functions").collect()).filter(
+            (f) => f.name === "generationQueue:dispatch" && f.state.kind === "pending",
+          ).length,
+      );
+    expect(await scheduledDispatches()).toBe(1);
+    const firstDispatchAt = (await pool(t))!.dispatchAt;
+    // A request comes back every 30 s, and a slot frees each time, before the scheduled dispatch has run (as on
+    // a busy deployment): each end dispatches what the quota allows, and schedules nothing more.
+    for (const [i, jobId] of running.entries()) {
+      const started = await start(t, jobId);
+      vi.setSystemTime(NOW + (i + 1) * 30_000); // the clock only: no timer fires
+      await t.mutation(internal.jobTransitions.completeJob, { jobId, attempt: started.attempt });
+      expect(await scheduledDispatches()).toBe(1);
+    }
+    expect(await Promise.all(waiting.map((jobId) => statusOf(t, jobId)))).toEqual(["pending", "pending", "queued"]);
+    expect((await pool(t))!.dispatchAt).toBe(firstDispatchAt);
+    await expectPoolInStep(t);
+  });
+
+  test("a scheduled dispatch that never runs is replaced by the sweeper once long overdue", async () => {
+    vi.stubEnv("MODEL_REQUESTS_PER_MINUTE", "1");
+    const t = initConvexTest();
+    await create(t, "ann");
+    const waiting = await create(t, "bob");
+    const { dispatchId, dispatchAt } = (await pool(t))!;
+    await t.run((ctx) => ctx.scheduler.cancel(dispatchId!)); // lost
+    vi.setSystemTime(dispatchAt! + JOB_CONFIG.STALE_JOB_AFTER_MS + 1);
+    await t.mutation(internal.maintenance.recoverStuckJobs, {});
+    expect(await statusOf(t, waiting)).toBe("pending");
+    const repaired = (await pool(t))!;
+    expect([repaired.dispatchAt, repaired.dispatchId]).toEqual([undefined, undefined]);
+  });
+
   test("the provider's 429 sends the job back to the queue and holds dispatching back, doubling; a job past MAX_RATE_LIMIT_REQUEUES fails", async () => {
     const t = initConvexTest();
     const jobId = await create(t, "ann");

@@ -20,7 +20,7 @@ export const dispatch = internalMutation({
   args: {},
   returns: v.null(),
   handler: async (ctx) => {
-    await patchPool(ctx, { dispatchAt: undefined });
+    await patchPool(ctx, { dispatchAt: undefined, dispatchId: undefined });
     await dispatchWaiting(ctx);
     return null;
   },

@@ -32,6 +32,8 @@ describe("internal state changes check the status first", () => {
       attempt: 1,
       prompt: "A topic",
       questionsSaved: 0,
+      questionsGenerated: 0,
+      questionsSkipped: 0,
       existingQuestions: [],
       tokenAllowance: JOB_CONFIG.MAX_ATTEMPT_TOKENS,
     });

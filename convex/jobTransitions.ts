@@ -17,9 +17,11 @@ import {
   isRunningStatus,
   JOB_ERRORS,
 } from "../lib/jobs";
+import { estimateRemainingTokens, estimateStepTokens, jobSourceAt, stepTarget } from "../lib/sourcePlan";
 import {
   vErrorCode,
   vModelKind,
+  vSourcePlanStep,
   vTokenUsage,
   type AttemptRecord,
   type ErrorCode,
@@ -39,6 +41,7 @@ import {
   usageFields,
 } from "./admission";
 import { GENERATION_SYSTEM_PROMPT } from "./lib/ai/prompts";
+import { SOURCED_SYSTEM_PROMPT } from "./lib/ai/sourcePrompts";
 import { dequeue, enqueue, patchPool, poolSettings, queueHead, readPool } from "./lib/queue";
 
 const vStartedJob = v.object({
@@ -48,6 +51,21 @@ const vStartedJob = v.object({
   topic: v.optional(v.string()),
   estimatedTotal: v.optional(v.number()),
   questionsSaved: v.number(),
+  questionsGenerated: v.number(),
+  questionsSkipped: v.number(),
+  /** A job over a learner's source: the step of its plan this action writes (one section), and the plan. */
+  section: v.optional(
+    v.object({
+      sourceId: v.id("sources"),
+      sourceName: v.string(),
+      step: v.number(),
+      steps: v.array(vSourcePlanStep),
+      /** Questions the job holds once this step is done. */
+      target: v.number(),
+      /** Of `existingQuestions`, those written from this section: the ones its call is told to avoid. */
+      existingQuestions: v.array(v.string()),
+    }),
+  ),
   /** Questions a previous attempt saved: the model is told to avoid them. */
   existingQuestions: v.array(v.string()),
   /** The most this attempt may spend (its reservation of the user's day). */
@@ -56,7 +74,9 @@ const vStartedJob = v.object({
 export type StartedJob = Infer<typeof vStartedJob>;
 
 /** pending → processing. Returns what the action needs, or null if the job is
- * no longer pending (cancelled before it started, or already taken). */
+ * no longer pending (cancelled before it started, or already taken). A job over
+ * a source that moves on to its next step continues its open attempt (its
+ * history and `startedAt` unchanged: sections are not attempts). */
 export const startJob = internalMutation({
   args: { jobId: v.id("generationJobs"), userId: v.string(), model: vModelKind },
   returns: v.union(vStartedJob, v.null()),
@@ -64,9 +84,18 @@ export const startJob = internalMutation({
     const job = await ctx.db.get("generationJobs", jobId);
     if (!job || job.userId !== userId) return null;
     const now = Date.now();
-    const opened: AttemptRecord = { attempt: job.attempts, startedAt: now };
-    const attemptHistory = [...(job.attemptHistory ?? []), opened].slice(-JOB_CONFIG.MAX_ATTEMPT_HISTORY);
-    if (!(await transition(ctx, job, "processing", { startedAt: now, model, attemptHistory }))) return null;
+    const run = job.sourcePlan ? { runStartedAt: now } : {};
+    const moved = continuesAttempt(job)
+      ? await transition(ctx, job, "processing", { model, ...run })
+      : await transition(ctx, job, "processing", {
+          startedAt: now,
+          model,
+          ...run,
+          attemptHistory: [...(job.attemptHistory ?? []), { attempt: job.attempts, startedAt: now }].slice(
+            -JOB_CONFIG.MAX_ATTEMPT_HISTORY,
+          ),
+        });
+    if (!moved) return null;
     const existing =
       job.questionsSaved > 0
         ? await ctx.db
@@ -80,11 +109,65 @@ export const startJob = internalMutation({
       ...(job.topic !== undefined ? { topic: job.topic } : {}),
       ...(job.estimatedTotal !== undefined ? { estimatedTotal: job.estimatedTotal } : {}),
       questionsSaved: job.questionsSaved,
+      questionsGenerated: job.questionsGenerated,
+      questionsSkipped: job.questionsSkipped ?? 0,
       existingQuestions: existing.map((q) => q.question),
       tokenAllowance: job.tokenReservation?.tokens ?? JOB_CONFIG.MAX_ATTEMPT_TOKENS,
+      ...(job.sourcePlan && job.source
+        ? {
+            section: {
+              sourceId: job.source.sourceId,
+              sourceName: job.source.name,
+              step: job.sourcePlan.step,
+              steps: job.sourcePlan.steps,
+              target: stepTarget(job.sourcePlan),
+              existingQuestions: existing
+                .filter((q) => q.source?.sectionIndex === job.sourcePlan!.steps[job.sourcePlan!.step]?.section)
+                .map((q) => q.question),
+            },
+          }
+        : {}),
     };
   },
 });
+
+/** Whether `job`, a job over a source dispatched for its next step, continues its attempt (still open). */
+function continuesAttempt(job: Doc<"generationJobs">): boolean {
+  const last = job.attemptHistory?.at(-1);
+  return job.sourcePlan !== undefined && last?.attempt === job.attempts && last.endedAt === undefined;
+}
+
+/**
+ * A job over a source has saved the questions of its current step (its
+ * attempt's last batch of that section, `saveBatch`'s `finish`): it completes
+ * after its last step; otherwise it moves on to the next, back in the queue
+ * (keeping its place by age, its attempt still open), so a long source never
+ * holds a slot of the pool for more than one section, and each section's call
+ * takes its own share of the model's quota and of its user's day. The step's
+ * tokens are counted either way. Returns the job's new status.
+ */
+export async function finishStep(
+  ctx: MutationCtx,
+  job: Doc<"generationJobs">,
+  progress: Partial<Doc<"generationJobs">>,
+  usage: TokenUsage,
+): Promise<JobStatus> {
+  const plan = job.sourcePlan;
+  if (plan && job.source && plan.step + 1 < plan.steps.length) {
+    const next = { ...plan, step: plan.step + 1 };
+    const moved = await transition(
+      ctx,
+      job,
+      "queued",
+      { ...progress, sourcePlan: next, source: jobSourceAt(next, job.source) },
+      usage,
+      { continueAttempt: true },
+    );
+    if (moved) return "queued";
+  }
+  await transition(ctx, job, "completed", { ...progress, phase: "finalizing" }, usage);
+  return "completed";
+}
 
 /** processing → completed, with the attempt's token usage. Returns false,
  * writing nothing, otherwise. (Most attempts complete with their last
@@ -157,18 +240,20 @@ export const requeueJob = internalMutation({
 /** Whether the job is still processing attempt `attempt`: what a running action
  * asks between saves, so a pause or cancel stops its stream in time (`BatchSaver`). */
 export const isAttemptRunning = internalQuery({
-  args: { jobId: v.id("generationJobs"), attempt: v.number() },
+  args: { jobId: v.id("generationJobs"), attempt: v.number(), step: v.optional(v.number()) },
   returns: v.boolean(),
-  handler: async (ctx, { jobId, attempt }) => {
+  handler: async (ctx, { jobId, attempt, step }) => {
     const job = await ctx.db.get("generationJobs", jobId);
-    return job !== null && job.status === "processing" && isCurrentAttempt(job, attempt);
+    return job !== null && job.status === "processing" && isCurrentAttempt(job, attempt, step);
   },
 });
 
 /** Whether a write of attempt `attempt` (when the caller runs one) may touch the job:
- * not once the job has moved on to a newer attempt. */
-export function isCurrentAttempt(job: Doc<"generationJobs">, attempt: number | undefined): boolean {
-  return attempt === undefined || attempt === job.attempts;
+ * not once the job has moved on to a newer attempt, nor, for a job over a
+ * source, to another `step` of its plan (each step is written by its own action). */
+export function isCurrentAttempt(job: Doc<"generationJobs">, attempt: number | undefined, step?: number): boolean {
+  if (attempt !== undefined && attempt !== job.attempts) return false;
+  return step === undefined || step === job.sourcePlan?.step;
 }
 
 /**
@@ -176,8 +261,9 @@ export function isCurrentAttempt(job: Doc<"generationJobs">, attempt: number | u
  * and refreshes the heartbeat. A job that finishes (completed, failed,
  * cancelled) gets `completedAt` and, if it had started, `durationMs` (the one
  * place durations are computed); its open attempt is closed in its history
- * then, and when it is paused or requeued. `usage`, the attempt's tokens, is
- * added in the same write. The generation pool follows (`poolEffects`): a job
+ * then, and when it is paused or requeued (not when a job over a source goes
+ * back to the queue for its next step: `continueAttempt`). `usage`, the
+ * attempt's tokens, is added in the same write. The generation pool follows (`poolEffects`): a job
  * that joins the queue takes its place, one that leaves the pool frees its
  * slot, and waiting jobs are dispatched into free slots, all in this transaction.
  * Returns whether anything was written.
@@ -188,6 +274,7 @@ export async function transition(
   to: JobStatus,
   fields: Partial<Doc<"generationJobs">> = {},
   usage?: TokenUsage,
+  { continueAttempt = false }: { continueAttempt?: boolean } = {},
 ): Promise<boolean> {
   if (!canTransition(job.status, to)) return false;
   const now = Date.now();
@@ -196,12 +283,12 @@ export async function transition(
     ...(isFinishedStatus(to)
       ? { completedAt: now, ...(job.startedAt !== undefined ? { durationMs: now - job.startedAt } : {}) }
       : {}),
-    ...(endsAttempt(to)
+    ...(endsAttempt(to) && !continueAttempt
       ? { attemptHistory: closeAttempt(next.attemptHistory, { endedAt: now, outcome: to, next }) }
       : {}),
   };
   const withUsage = usage ? await usageFields(ctx, { ...next, ...finished }, usage) : {};
-  const pool = await poolEffects(ctx, job, to, now);
+  const pool = await poolEffects(ctx, job, to, now, continueAttempt);
   await ctx.db.patch("generationJobs", job._id, {
     ...finished,
     ...fields,
@@ -227,6 +314,7 @@ async function poolEffects(
   job: Doc<"generationJobs">,
   to: JobStatus,
   now: number,
+  stepDone: boolean,
 ): Promise<{ fields: Partial<Doc<"generationJobs">>; dispatch: boolean }> {
   const from = job.status;
   const fields: Partial<Doc<"generationJobs">> = {};
@@ -251,14 +339,17 @@ async function poolEffects(
   }
   if (wasRunning && !isRunning) {
     const pool = await readPool(ctx);
-    const took = from === "processing" && job.startedAt !== undefined ? now - job.startedAt : null;
+    // How long the slot was held: the attempt, or, for a job over a source, this step of it.
+    const heldSince = job.runStartedAt ?? job.startedAt;
+    const took = from === "processing" && heldSince !== undefined ? now - heldSince : null;
+    const succeeded = to === "completed" || stepDone;
     await patchPool(ctx, {
       running: Math.max(0, pool.running - 1),
       changedAt: now,
-      ...(took !== null && to === "completed"
+      ...(took !== null && succeeded
         ? { avgAttemptMs: Math.round(pool.avgAttemptMs ? pool.avgAttemptMs * 0.8 + took * 0.2 : took) }
         : {}),
-      ...(to === "completed" ? { backoffMs: undefined } : {}),
+      ...(succeeded ? { backoffMs: undefined } : {}),
     });
     if (job.tokenReservation) await releaseTokens(ctx, job.userId, job.tokenReservation);
     fields.tokenReservation = undefined;
@@ -288,7 +379,7 @@ async function takeQueuePlace(ctx: MutationCtx, job: Doc<"generationJobs">, queu
  * Dispatches waiting jobs into the pool's free slots, in queue order, while
  * the model's quota allows: each moves `queued → pending` (its action is
  * scheduled). When the quota or a backoff says wait, a `generationQueue.dispatch`
- * is scheduled for then (one at a time); a job whose user has no budget left
+ * is scheduled for then (one at a time: `dispatchLater`); a job whose user has no budget left
  * today fails with BUDGET_EXCEEDED. At most `MAX_PARALLEL_GENERATIONS` run.
  */
 export async function dispatchWaiting(ctx: MutationCtx): Promise<void> {
@@ -303,7 +394,7 @@ export async function dispatchWaiting(ctx: MutationCtx): Promise<void> {
       await ctx.db.delete("generationQueue", head._id); // not waiting any more (never expected: transition keeps them in step)
       continue;
     }
-    const estimate = estimateAttemptTokens(job, GENERATION_SYSTEM_PROMPT.length);
+    const estimate = dispatchEstimate(job);
     if ((await attemptAllowance(ctx, job.userId)) < estimate) {
       // The user's day ran out while the job waited (their other attempts spent it).
       await transition(ctx, job, "failed", failure("BUDGET_EXCEEDED"));
@@ -311,17 +402,38 @@ export async function dispatchWaiting(ctx: MutationCtx): Promise<void> {
     }
     const quota = await takeModelQuota(ctx, estimate, settings);
     if (!quota.ok) return await dispatchLater(ctx, now + Math.max(quota.retryAfterMs, 1));
-    await patchPool(ctx, { changedAt: now, dispatchAt: undefined });
+    // A dispatch still scheduled stays so (only it clears `dispatchAt`): the next wait needs no other.
+    await patchPool(ctx, { changedAt: now });
     await transition(ctx, job, "pending", { quotaTokens: estimate });
   }
 }
 
-/** Schedules `generationQueue.dispatch` at `at`, unless one is already due by then. */
+/** What a dispatch of `job` is expected to cost (its call; for a job over a source, its current step's). */
+export function dispatchEstimate(job: Doc<"generationJobs">): number {
+  return job.sourcePlan
+    ? estimateStepTokens({ ...job, sourcePlan: job.sourcePlan }, SOURCED_SYSTEM_PROMPT.length)
+    : estimateAttemptTokens(job, GENERATION_SYSTEM_PROMPT.length);
+}
+
+/** What the rest of `job` is expected to cost, for the budget check when it starts (`assertCanStartJob`):
+ * its attempt, or, for a job over a source, the steps it still has to run. */
+export function startEstimate(job: Doc<"generationJobs">): number {
+  return job.sourcePlan
+    ? estimateRemainingTokens({ ...job, sourcePlan: job.sourcePlan }, SOURCED_SYSTEM_PROMPT.length)
+    : estimateAttemptTokens(job, GENERATION_SYSTEM_PROMPT.length);
+}
+
+/**
+ * Schedules `generationQueue.dispatch` at `at`, unless the one scheduled runs by then (or is due and waits for
+ * the scheduler: it runs soon, and the sweeper replaces one long overdue). One scheduled later is replaced. So
+ * at most one is scheduled however often slots free while the quota says wait.
+ */
 async function dispatchLater(ctx: MutationCtx, at: number): Promise<void> {
   const pool = await readPool(ctx);
-  if (pool.dispatchAt !== undefined && pool.dispatchAt <= at && pool.dispatchAt >= Date.now()) return;
-  await ctx.scheduler.runAt(at, internal.generationQueue.dispatch, {});
-  await patchPool(ctx, { dispatchAt: at });
+  if (pool.dispatchAt !== undefined && pool.dispatchAt <= at) return;
+  if (pool.dispatchId !== undefined) await ctx.scheduler.cancel(pool.dispatchId);
+  const dispatchId = await ctx.scheduler.runAt(at, internal.generationQueue.dispatch, {});
+  await patchPool(ctx, { dispatchAt: at, dispatchId });
 }
 
 /** The history with its open attempt (the last, if not ended) closed as `outcome`. */

@@ -21,9 +21,9 @@ import { patchPool, poolSettings, queueHead, readPool } from "./lib/queue";
 
 /**
  * Fails, as INTERRUPTED and retryable, running jobs whose action is gone (see
- * `isJobStuck`: no heartbeat for `STALE_JOB_AFTER_MS` and the scheduled
- * `processJob` crashed, was killed by a deploy or restart, or outlived any
- * action). A queued job is never failed: it is waiting, not stuck. Then, if
+ * `isJobStuck`: the scheduled `processJob` failed or was cancelled and the job
+ * missed two heartbeats, or no heartbeat for `STALE_JOB_AFTER_MS` and the
+ * action crashed, was killed by a deploy or restart, or outlived any action). A queued job is never failed: it is waiting, not stuck. Then, if
  * jobs wait while the pool has not moved for `STALE_JOB_AFTER_MS`, recounts its
  * slots and dispatches (a repair: `transition` keeps the count). Runs every
  * minute (`crons.ts`); reads only stale running jobs through an index and the
@@ -39,7 +39,7 @@ export const recoverStuckJobs = internalMutation({
       const stale = await ctx.db
         .query("generationJobs")
         .withIndex("by_status_progress", (q) =>
-          q.eq("status", status).lt("lastProgressAt", now - JOB_CONFIG.STALE_JOB_AFTER_MS),
+          q.eq("status", status).lt("lastProgressAt", now - JOB_CONFIG.DEAD_ACTION_AFTER_MS),
         )
         .take(JOB_CONFIG.RECOVERY_BATCH_SIZE);
       for (const job of stale) {
@@ -76,7 +76,10 @@ async function repairPool(ctx: MutationCtx, now: number): Promise<void> {
   }
   if (running !== pool.running)
     console.warn(`recoverStuckJobs: the pool counted ${pool.running} running, found ${running}`);
-  await patchPool(ctx, { running, changedAt: now, dispatchAt: undefined });
+  // A scheduled dispatch long overdue is taken as lost (and cancelled, in case it is not); one still to come stays.
+  if (overdue && pool.dispatchId !== undefined) await ctx.scheduler.cancel(pool.dispatchId);
+  const lost = overdue ? { dispatchAt: undefined, dispatchId: undefined } : {};
+  await patchPool(ctx, { running, changedAt: now, ...lost });
   await dispatchWaiting(ctx);
 }
 

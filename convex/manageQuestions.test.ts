@@ -518,6 +518,8 @@ describe("10,000 questions for one user", () => {
     await insertMany(t, COUNT, "Big");
     await insertMany(t, 3, "Small");
     const alice = asUser(t, "alice");
+    // Every new card may be due at once (the daily limit is tested in review.test.ts).
+    await alice.mutation(api.settings.updateSettings, { newCardsPerDay: JOB_CONFIG.NEW_CARDS_PER_DAY_MAX });
     const first = await alice.query(api.myQuestions.listMyQuestions, { paginationOpts: page, topic: "Big" });
     expect(first.page).toHaveLength(100);
 

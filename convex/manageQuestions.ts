@@ -1,28 +1,32 @@
 /**
  * Owning questions: the caller edits, deletes (soft, undoable), restores,
- * suspends and unsuspends their questions, one, a selection, a job's or a
- * topic's, flags one as wrong while reviewing, and clears the quality check's
- * "Needs a look" mark of one they keep as it is.
+ * suspends and unsuspends their questions, one, a selection, a job's, a
+ * topic's or every one of a My Questions view, flags one as wrong while
+ * reviewing, and clears the quality check's "Needs a look" mark of one they
+ * keep as it is.
  *
  * Tables: reads and patches `questions` (never inserts; the purge of
  * soft-deleted ones is `maintenance.cleanup`), and keeps their
  * `questionSignatures` in step (an edit rewrites them, a delete removes them,
- * a restore writes them again). A topic's questions are changed
+ * a restore writes them again). A topic's or a view's questions are changed
  * `BULK_BATCH_SIZE` per transaction (`SIGNATURE_BATCH_SIZE` for a delete or
- * restore), the rest in scheduled steps (`continueTopicAction`), so a
- * 10,000-question topic never exceeds a transaction's limits.
+ * restore), the rest in scheduled steps (`continueTopicAction`,
+ * `continueFilterAction`), so a 10,000-question topic never exceeds a
+ * transaction's limits.
  */
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
-import { DUPLICATE_SIGNATURE_VERSION, duplicateBandKeys } from "../lib/questionDuplicates";
-import { duplicateQuestionReason, findQuestionFlaws, gateVerdict } from "../lib/questionFlaws";
+import { DUPLICATE_SIGNATURE_VERSION } from "../lib/questionDuplicates";
+import { filterProblem } from "../lib/questionFilters";
 import { textProblem, trimInvisible } from "../lib/text";
 import {
   vBulkAction,
   vGeneratedQuestion,
+  vQuestionFilter,
   vQuestionScope,
   type BulkAction,
+  type QuestionFilter,
   type QuestionScope,
 } from "../lib/validators";
 import { internal } from "./_generated/api";
@@ -30,7 +34,9 @@ import type { Doc, Id } from "./_generated/dataModel";
 import { internalMutation, type MutationCtx } from "./_generated/server";
 import { userMutation } from "./lib/functions";
 import { checkEditedQuestion } from "./lib/questionQuality";
-import { addSignatures, findOwnedDuplicate, removeSignatures, restoreSignatures } from "./lib/questionSignatures";
+import { jobQuestions, viewQuery } from "./lib/questionListing";
+import { addSignatures, gateOwnQuestion, removeSignatures, restoreSignatures } from "./lib/questionSignatures";
+import { searchFields } from "./lib/searchFields";
 
 const vBulkResult = v.object({
   /** Questions changed in this transaction. */
@@ -54,34 +60,16 @@ export const editQuestion = userMutation({
     const checked = checkEditedQuestion(edit);
     if ("problem" in checked) throw appError("INVALID_ARGUMENT", checked.problem);
     const edited = checked.question;
-    const keys = duplicateBandKeys(edited);
-    const duplicate = await findOwnedDuplicate(ctx, ctx.userId, edited, keys, question._id);
-    const flaws = [
-      ...findQuestionFlaws(edited),
-      ...(duplicate
-        ? [
-            {
-              code: "DUPLICATE_QUESTION" as const,
-              severity: "severe" as const,
-              reason: duplicateQuestionReason(duplicate),
-            },
-          ]
-        : []),
-    ];
-    const verdict = gateVerdict(flaws);
-    if ("rejected" in verdict) {
-      throw appError("QUESTION_FLAWED", verdict.rejected.map((flaw) => flaw.reason).join(" "), {
-        flaws: verdict.rejected,
-      });
-    }
+    const { keys, advice } = await gateOwnQuestion(ctx, ctx.userId, edited, question._id);
     await removeSignatures(ctx, [question]);
     await addSignatures(ctx, ctx.userId, question._id, keys);
-    const marked = verdict.advice.length > 0;
+    const marked = advice.length > 0;
     await ctx.db.patch("questions", question._id, {
       ...edited,
+      ...searchFields(edited),
       editedAt: Date.now(),
       flag: undefined,
-      flaws: marked ? verdict.advice : undefined,
+      flaws: marked ? advice : undefined,
       needsLook: marked ? true : undefined,
       signatureVersion: DUPLICATE_SIGNATURE_VERSION,
     });
@@ -160,6 +148,20 @@ export const continueTopicAction = internalMutation({
   handler: async (ctx, { userId, topic, action, at }) => await applyToTopic(ctx, userId, topic, action, at),
 });
 
+/** The next `BULK_BATCH_SIZE` of a view's bulk action, from `cursor`; schedules itself until the view is done. */
+export const continueFilterAction = internalMutation({
+  args: {
+    userId: v.string(),
+    filter: vQuestionFilter,
+    action: vBulkAction,
+    at: v.number(),
+    cursor: v.union(v.string(), v.null()),
+  },
+  returns: vBulkResult,
+  handler: async (ctx, { userId, filter, action, at, cursor }) =>
+    await applyToFilter(ctx, userId, filter, action, at, cursor),
+});
+
 /** The caller's live question `rawId`, or NOT_FOUND (also for someone else's, or a deleted one). */
 async function ownedQuestion(ctx: MutationCtx & { userId: string }, rawId: string): Promise<Doc<"questions">> {
   const id = ctx.db.normalizeId("questions", rawId);
@@ -177,6 +179,7 @@ async function applyToScope(
   at: number,
 ): Promise<{ changed: number; continuing: boolean }> {
   if (scope.kind === "topic") return await applyToTopic(ctx, userId, scope.topic, action, at);
+  if (scope.kind === "filter") return await applyToFilter(ctx, userId, scope.filter, action, at, null);
   let questions: Doc<"questions">[];
   if (scope.kind === "job") {
     const jobId = ctx.db.normalizeId("generationJobs", scope.jobId);
@@ -207,6 +210,12 @@ async function applyToQuestions(ctx: MutationCtx, questions: Doc<"questions">[],
   let changed = 0;
   for (const question of questions) if (await applyToQuestion(ctx, question, action, at)) changed++;
   return changed;
+}
+
+/** Questions one transaction of a topic's or a view's bulk action changes: fewer for a delete or restore, which
+ * also deletes or writes each question's signature rows. */
+function bulkBatchSize(action: BulkAction): number {
+  return action === "delete" || action === "restore" ? JOB_CONFIG.SIGNATURE_BATCH_SIZE : JOB_CONFIG.BULK_BATCH_SIZE;
 }
 
 /** One question: true if the action changed it. */
@@ -240,9 +249,7 @@ async function applyToQuestion(ctx: MutationCtx, question: Doc<"questions">, act
  * starts where this one ended); the rest is scheduled.
  */
 async function applyToTopic(ctx: MutationCtx, userId: string, topic: string, action: BulkAction, at: number) {
-  // A delete or restore also deletes or writes each question's signature rows.
-  const batch =
-    action === "delete" || action === "restore" ? JOB_CONFIG.SIGNATURE_BATCH_SIZE : JOB_CONFIG.BULK_BATCH_SIZE;
+  const batch = bulkBatchSize(action);
   const questions =
     action === "delete" || action === "restore"
       ? await ctx.db
@@ -269,4 +276,68 @@ async function applyToTopic(ctx: MutationCtx, userId: string, topic: string, act
   if (continuing)
     await ctx.scheduler.runAfter(0, internal.manageQuestions.continueTopicAction, { userId, topic, action, at });
   return { changed, continuing };
+}
+
+/**
+ * Every question of a My Questions view (as it is at `at`: "due" means due by then), a batch at a time: a job's
+ * at once (at most `MAX_QUESTIONS`); otherwise a batch (`bulkBatchSize`) of the view's index range from `cursor`, the
+ * rest in scheduled steps. An undo (`restore`) brings back what that delete took, in the view's topic, job or source.
+ */
+async function applyToFilter(
+  ctx: MutationCtx,
+  userId: string,
+  filter: QuestionFilter,
+  action: BulkAction,
+  at: number,
+  cursor: string | null,
+): Promise<{ changed: number; continuing: boolean }> {
+  const problem = filterProblem(filter);
+  if (problem) throw appError("INVALID_ARGUMENT", problem);
+  const batch = bulkBatchSize(action);
+  let questions: Doc<"questions">[];
+  let next: string | null = null;
+  if (filter.jobId !== undefined) {
+    const jobId = ctx.db.normalizeId("generationJobs", filter.jobId);
+    if (jobId === null) throw appError("NOT_FOUND", "That job doesn't exist.");
+    questions =
+      action === "restore"
+        ? await ctx.db
+            .query("questions")
+            .withIndex("by_user_job", (q) => q.eq("userId", userId).eq("generationJobId", jobId))
+            .take(JOB_CONFIG.MAX_QUESTIONS)
+        : await jobQuestions(ctx.db, userId, jobId, filter, undefined, at);
+  } else if (action === "restore") {
+    // Restoring moves them out of the range read, so the next batch starts where this one ended.
+    const { topic } = filter;
+    const sourceId = filter.sourceId === undefined ? undefined : ctx.db.normalizeId("sources", filter.sourceId);
+    if (sourceId === null) throw appError("NOT_FOUND", "That source doesn't exist.");
+    questions = await (
+      sourceId !== undefined
+        ? ctx.db
+            .query("questions")
+            .withIndex("by_user_source_live", (q) =>
+              q.eq("userId", userId).eq("source.sourceId", sourceId).eq("deletedAt", at),
+            )
+        : topic === undefined
+          ? ctx.db.query("questions").withIndex("by_user_live", (q) => q.eq("userId", userId).eq("deletedAt", at))
+          : ctx.db
+              .query("questions")
+              .withIndex("by_user_topic_live", (q) => q.eq("userId", userId).eq("topic", topic).eq("deletedAt", at))
+    ).take(batch);
+    if (questions.length === batch) next = "";
+  } else {
+    const page = await viewQuery(ctx.db, userId, filter, undefined, at).paginate({ cursor, numItems: batch });
+    questions = page.page;
+    if (!page.isDone) next = page.continueCursor;
+  }
+  const changed = await applyToQuestions(ctx, questions, action, at);
+  if (next !== null)
+    await ctx.scheduler.runAfter(0, internal.manageQuestions.continueFilterAction, {
+      userId,
+      filter,
+      action,
+      at,
+      cursor: next === "" ? null : next,
+    });
+  return { changed, continuing: next !== null };
 }

@@ -1,4 +1,4 @@
-/** Topics matched case-insensitively (`questions.saveBatch`) and merged (`migrations.mergeTopics`), in bounded steps. */
+/** Topics matched case-insensitively (`batches.saveBatch`) and merged (`migrations.mergeTopics`), in bounded steps. */
 import { describe, expect, test, vi } from "vitest";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { newCard } from "../lib/fsrs";
@@ -18,9 +18,15 @@ import {
   useFakeClock,
   type TestConvex,
 } from "./test.setup";
+import { SEARCH_FIELDS_VERSION, searchFields } from "./lib/searchFields";
 
 const ALICE = tokenIdentifier("alice");
-const NOTHING_PENDING = { mergeTopics: false, renamePlanningPhase: false, backfillQuestionSignatures: false };
+const NOTHING_PENDING = {
+  mergeTopics: false,
+  renamePlanningPhase: false,
+  backfillQuestionSignatures: false,
+  backfillSearchFields: false,
+};
 
 useFakeClock();
 
@@ -41,14 +47,15 @@ async function savedJob(t: TestConvex, topic: string, count = 2, from = 0) {
   return jobId;
 }
 
-/** Topic rows and questions as they were before topics had keys (with their signatures: `backfillQuestionSignatures`
- * has its own test). */
+/** Topic rows and questions as they were before topics had keys (with today's search fields, and their signatures:
+ * `backfillQuestionSignatures` has its own test). */
 async function legacyTopic(t: TestConvex, name: string, questions: number, lastUsedAt = NOW) {
   await t.run(async (ctx) => {
     await ctx.db.insert("topics", { userId: ALICE, name, lastUsedAt });
     for (let i = 0; i < questions; i++)
       await ctx.db.insert("questions", {
         ...makeQuestion(i),
+        ...searchFields(makeQuestion(i)),
         userId: ALICE,
         topic: name,
         createdAt: NOW + i,
@@ -177,6 +184,7 @@ describe("backfillQuestionSignatures", () => {
       for (let i = 0; i < legacy; i++)
         await ctx.db.insert("questions", {
           ...makeQuestion(i),
+          ...searchFields(makeQuestion(i)),
           userId: ALICE,
           topic: "Old",
           createdAt: NOW,
@@ -184,6 +192,7 @@ describe("backfillQuestionSignatures", () => {
         });
       return await ctx.db.insert("questions", {
         ...makeQuestion(legacy),
+        ...searchFields(makeQuestion(legacy)),
         userId: ALICE,
         topic: "Old",
         createdAt: NOW,
@@ -223,5 +232,45 @@ describe("backfillQuestionSignatures", () => {
       questionsGenerated: 1,
     });
     expect(result).toMatchObject({ saved: 0, refused: [{ index: 0, flaws: [{ code: "DUPLICATE_QUESTION" }] }] });
+  });
+});
+
+describe("backfillSearchFields", () => {
+  test("questions from before search get their fields in bounded steps, then are found; then nothing is pending", async () => {
+    const t = initConvexTest();
+    const COUNT = JOB_CONFIG.BULK_BATCH_SIZE + 20;
+    await t.run(async (ctx) => {
+      for (let i = 0; i < COUNT; i++)
+        await ctx.db.insert("questions", {
+          ...makeQuestion(i),
+          userId: ALICE,
+          topic: "Volcanoes",
+          createdAt: NOW + i,
+          card: newCard(NOW),
+          signatureVersion: DUPLICATE_SIGNATURE_VERSION, // unsigned questions have their own test
+        });
+    });
+    expect(await t.mutation(internal.migrations.startPendingMigrations, {})).toEqual({
+      ...NOTHING_PENDING,
+      backfillSearchFields: true,
+    });
+    expect(await t.mutation(internal.migrations.backfillSearchFields, {})).toEqual({
+      updated: JOB_CONFIG.BULK_BATCH_SIZE,
+      done: false,
+    });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    const fields = await t.run(async (ctx) =>
+      (await ctx.db.query("questions").collect()).map((q) => [q.searchVersion, q.textKey, q.searchText]),
+    );
+    expect(fields).toHaveLength(COUNT);
+    expect(fields[0]).toEqual([
+      SEARCH_FIELDS_VERSION,
+      expect.any(String),
+      expect.stringContaining("scripted question"),
+    ]);
+    expect(fields.every(([version]) => version === SEARCH_FIELDS_VERSION)).toBe(true);
+    const found = await asUser(t, "alice").query(api.myQuestions.searchMyQuestions, { search: "odd" });
+    expect(found.questions.length).toBeGreaterThan(0);
+    expect(await t.mutation(internal.migrations.startPendingMigrations, {})).toEqual(NOTHING_PENDING);
   });
 });

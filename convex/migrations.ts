@@ -6,7 +6,8 @@
  * Tables: `mergeTopics` reads and writes `topics` and patches the `topic` of
  * `questions`; `renamePlanningPhase` reads and patches `generationJobs`;
  * `backfillQuestionSignatures` reads `questions`, patches their
- * `signatureVersion` and writes `questionSignatures`.
+ * `signatureVersion` and writes `questionSignatures`; `backfillSearchFields`
+ * reads and patches `questions` (their search fields).
  */
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
@@ -16,6 +17,7 @@ import { LEGACY_PLANNING_PHASE } from "../lib/validators";
 import { internal } from "./_generated/api";
 import { internalMutation, type QueryCtx } from "./_generated/server";
 import { resignQuestion } from "./lib/questionSignatures";
+import { SEARCH_FIELDS_VERSION, searchFields } from "./lib/searchFields";
 
 /** Topic rows looked at per step (each may rename up to the step's question budget). */
 const TOPICS_PER_STEP = 50;
@@ -131,8 +133,9 @@ function unsignedQuestions(ctx: QueryCtx) {
  * Starts each migration that has work left: `mergeTopics` while a topic without
  * a `key` (from before keys) is left, `renamePlanningPhase` while a job with the
  * phase's old name is, `backfillQuestionSignatures` while a question without its
- * current signatures is. One indexed read each, so the hourly cron costs nothing
- * once all is migrated. Returns which it started.
+ * current signatures is, `backfillSearchFields` while a question's search fields
+ * are missing or older than `SEARCH_FIELDS_VERSION`. One indexed read each, so
+ * the hourly cron costs nothing once all is migrated. Returns which it started.
  */
 export const startPendingMigrations = internalMutation({
   args: {},
@@ -140,6 +143,7 @@ export const startPendingMigrations = internalMutation({
     mergeTopics: v.boolean(),
     renamePlanningPhase: v.boolean(),
     backfillQuestionSignatures: v.boolean(),
+    backfillSearchFields: v.boolean(),
   }),
   handler: async (ctx) => {
     const legacyTopic = await ctx.db
@@ -154,10 +158,37 @@ export const startPendingMigrations = internalMutation({
     if (legacyJob) await ctx.scheduler.runAfter(0, internal.migrations.renamePlanningPhase, {});
     const unsigned = await unsignedQuestions(ctx).first();
     if (unsigned) await ctx.scheduler.runAfter(0, internal.migrations.backfillQuestionSignatures, {});
+    // An absent version sorts before every number, so this range holds the questions from before search too.
+    const unsearchable = await ctx.db
+      .query("questions")
+      .withIndex("by_search_version", (q) => q.lt("searchVersion", SEARCH_FIELDS_VERSION))
+      .first();
+    if (unsearchable) await ctx.scheduler.runAfter(0, internal.migrations.backfillSearchFields, {});
     return {
       mergeTopics: legacyTopic !== null,
       renamePlanningPhase: legacyJob !== null,
       backfillQuestionSignatures: unsigned !== null,
+      backfillSearchFields: unsearchable !== null,
     };
+  },
+});
+
+/**
+ * Writes the search fields (`searchFields`) of questions that lack them or have an older
+ * `SEARCH_FIELDS_VERSION`, `BULK_BATCH_SIZE` per transaction, rescheduling itself while a batch is full. Each
+ * patched question leaves the index range read, so a step never reads one twice.
+ */
+export const backfillSearchFields = internalMutation({
+  args: {},
+  returns: v.object({ updated: v.number(), done: v.boolean() }),
+  handler: async (ctx) => {
+    const questions = await ctx.db
+      .query("questions")
+      .withIndex("by_search_version", (q) => q.lt("searchVersion", SEARCH_FIELDS_VERSION))
+      .take(JOB_CONFIG.BULK_BATCH_SIZE);
+    for (const question of questions) await ctx.db.patch("questions", question._id, searchFields(question));
+    const done = questions.length < JOB_CONFIG.BULK_BATCH_SIZE;
+    if (!done) await ctx.scheduler.runAfter(0, internal.migrations.backfillSearchFields, {});
+    return { updated: questions.length, done };
   },
 });

@@ -1,60 +1,108 @@
 /**
- * My Questions: what the web app reads of the caller's questions (newest
- * first, by topic or by job) and their topics.
+ * My Questions: what the web app reads of the caller's questions (a view:
+ * all, due, flagged, suspended or "Needs a look", of one topic or job, in an order; all those
+ * written from one source; or a search over their text, options and
+ * explanations) and their topics.
  *
- * Tables: reads `questions` and `topics`, through indexes, a bounded page at
- * a time. Writes nothing.
+ * Tables: reads `questions` (through the indexes of `lib/questionListing.ts`,
+ * and the `search_text` search index) and `topics`, a bounded page at a time.
+ * Writes nothing.
  */
 import { paginationOptsValidator, paginationResultValidator } from "convex/server";
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
-import { vQuestion } from "../lib/validators";
-import { userQuery } from "./lib/functions";
+import { appError } from "../lib/errors";
+import { filterProblem, matchesShow } from "../lib/questionFilters";
+import { matchesSearchTerms, searchTerms } from "../lib/questionSearch";
+import { vQuestion, vQuestionShow, vQuestionSort } from "../lib/validators";
+import { NOT_A_CURSOR, userQuery } from "./lib/functions";
+import { jobQuestions, viewQuery } from "./lib/questionListing";
 
 /**
- * The caller's questions (not deleted ones; suspended ones included), newest first, a page at a
- * time (at most `MAX_PAGE_SIZE` per page), optionally only one topic or one job's. New questions of a running
- * job appear at the top live. Signed-out callers get an empty page.
+ * The caller's live questions (not deleted ones) of a view, a page at a time (at most `MAX_PAGE_SIZE`): `show`
+ * (default all; `due` needs `now`, the client's clock), one `topic`, one job's (`jobId`; read whole, at most
+ * `MAX_QUESTIONS`) or those written from one of their sources (`sourceId`: all of them), in `sort` order
+ * (default newest first; a view that doesn't offer it uses its own). New questions of a running job appear live.
+ * Signed-out callers get an empty page; a filter `filterProblem` refuses is INVALID_ARGUMENT.
  */
 export const listMyQuestions = userQuery({
   args: {
     paginationOpts: paginationOptsValidator,
     topic: v.optional(v.string()),
     jobId: v.optional(v.string()),
+    sourceId: v.optional(v.string()),
+    show: v.optional(vQuestionShow),
+    sort: v.optional(vQuestionSort),
+    now: v.optional(v.number()),
   },
   returns: paginationResultValidator(vQuestion),
-  handler: async (ctx, { paginationOpts, topic, jobId: rawJobId }) => {
+  handler: async (ctx, { paginationOpts, topic, jobId: rawJobId, sourceId, show, sort, now = Date.now() }) => {
     const empty = { page: [], isDone: true, continueCursor: "" };
     const { userId } = ctx;
     if (userId === null) return empty;
-    const opts = {
-      ...paginationOpts,
-      numItems: Math.max(1, Math.min(paginationOpts.numItems, JOB_CONFIG.MAX_PAGE_SIZE)),
-    };
+    const problem = filterProblem({ topic, jobId: rawJobId, sourceId, show });
+    if (problem) throw appError("INVALID_ARGUMENT", problem);
     if (rawJobId !== undefined) {
+      // A job's questions are one page (at most MAX_QUESTIONS): it gives out no cursor.
+      if (paginationOpts.cursor !== null)
+        throw appError("INVALID_ARGUMENT", `Invalid argument \`paginationOpts.cursor\`: ${NOT_A_CURSOR}`);
       const jobId = ctx.db.normalizeId("generationJobs", rawJobId);
       if (jobId === null) return empty;
-      // A job holds at most MAX_QUESTIONS, so filtering out its deleted ones reads little.
-      return await ctx.db
-        .query("questions")
-        .withIndex("by_user_job", (q) => q.eq("userId", userId).eq("generationJobId", jobId))
-        .order("desc")
-        // eslint-disable-next-line @convex-dev/no-filter-in-query -- bounded: a job holds at most MAX_QUESTIONS
-        .filter((q) => q.eq(q.field("deletedAt"), undefined))
-        .paginate(opts);
+      return { ...empty, page: await jobQuestions(ctx.db, userId, jobId, { show, topic }, sort, now) };
     }
-    if (topic !== undefined) {
-      return await ctx.db
-        .query("questions")
-        .withIndex("by_user_topic_live", (q) => q.eq("userId", userId).eq("topic", topic).eq("deletedAt", undefined))
-        .order("desc")
-        .paginate(opts);
-    }
-    return await ctx.db
+    const numItems = Math.max(1, Math.min(paginationOpts.numItems, JOB_CONFIG.MAX_PAGE_SIZE));
+    return await viewQuery(ctx.db, userId, { show, topic, sourceId }, sort, now).paginate({
+      ...paginationOpts,
+      numItems,
+    });
+  },
+});
+
+/**
+ * The caller's live questions whose text, options or explanation hold every word of `search` (the last one as
+ * typed so far), most relevant first: at most `MAX_SEARCH_RESULTS`, from the `SEARCH_SCAN_LIMIT` best matches of
+ * the search index, within a view's `show`, `topic` or job (filtered in the index), or source (among those
+ * matches). `more` says some matches were left out (the search can be narrowed). Signed-out callers and
+ * searches without words get nothing.
+ */
+export const searchMyQuestions = userQuery({
+  args: {
+    search: v.string(),
+    topic: v.optional(v.string()),
+    jobId: v.optional(v.string()),
+    sourceId: v.optional(v.string()),
+    show: v.optional(vQuestionShow),
+    now: v.optional(v.number()),
+  },
+  returns: v.object({ questions: v.array(vQuestion), more: v.boolean() }),
+  handler: async (ctx, { search, topic, jobId: rawJobId, sourceId, show = "all", now = Date.now() }) => {
+    const none = { questions: [], more: false };
+    const { userId } = ctx;
+    const terms = searchTerms(search);
+    if (userId === null || terms.length === 0) return none;
+    const jobId = rawJobId === undefined ? undefined : ctx.db.normalizeId("generationJobs", rawJobId);
+    if (jobId === null) return none;
+    const scanned = await ctx.db
       .query("questions")
-      .withIndex("by_user_live", (q) => q.eq("userId", userId).eq("deletedAt", undefined))
-      .order("desc")
-      .paginate(opts);
+      .withSearchIndex("search_text", (q) => {
+        let query = q.search("searchText", terms.join(" ")).eq("userId", userId).eq("deletedAt", undefined);
+        if (topic !== undefined) query = query.eq("topic", topic);
+        if (jobId !== undefined) query = query.eq("generationJobId", jobId);
+        if (show === "suspended") query = query.eq("suspended", true);
+        if (show === "due") query = query.eq("suspended", undefined);
+        return query;
+      })
+      .take(JOB_CONFIG.SEARCH_SCAN_LIMIT);
+    const matches = scanned.filter(
+      (question) =>
+        matchesSearchTerms(question.searchText ?? "", terms) &&
+        matchesShow(question, show, now) &&
+        (sourceId === undefined || question.source?.sourceId === sourceId),
+    );
+    return {
+      questions: matches.slice(0, JOB_CONFIG.MAX_SEARCH_RESULTS),
+      more: matches.length > JOB_CONFIG.MAX_SEARCH_RESULTS || scanned.length === JOB_CONFIG.SEARCH_SCAN_LIMIT,
+    };
   },
 });
 

@@ -1,6 +1,16 @@
 import { defineSchema, defineTable } from "convex/server";
 import { v } from "convex/values";
-import { publicJobFields, questionFields, sectionPlaceFields, sourceFields, vStoredJobPhase } from "../lib/validators";
+import {
+  publicJobFields,
+  questionFields,
+  reviewLogFields,
+  sectionPlaceFields,
+  sourceFields,
+  vReviewDay,
+  vSourcePlan,
+  vStoredJobPhase,
+  vStudySettings,
+} from "../lib/validators";
 
 /**
  * `userId` everywhere is the caller's `tokenIdentifier` (issuer + subject), so
@@ -29,6 +39,12 @@ export default defineSchema({
     quotaTokens: v.optional(v.number()),
     /** Times the provider's 429 sent the job back to the queue (`MAX_RATE_LIMIT_REQUEUES` at most). */
     rateLimitRequeues: v.optional(v.number()),
+    /** A job over a learner's source (`source`): its sections' plan and the step it is on. Each step is one
+     * dispatch of the pool; the job goes back to the queue between steps, its attempt still open. */
+    sourcePlan: v.optional(vSourcePlan),
+    /** When the current dispatch started processing (a source's step; else the attempt's start): how
+     * long it held its slot of the pool. */
+    runStartedAt: v.optional(v.number()),
     /** No longer written or read: left on jobs stored before they were dropped, until
      * `renamePlanningPhase` visits the job or `cleanup` deletes it. Remove once none is left. */
     questionIds: v.optional(v.array(v.id("questions"))),
@@ -45,13 +61,18 @@ export default defineSchema({
     // createJob: same idempotency key, same job.
     .index("by_user_idempotency", ["userId", "idempotencyKey"])
     // migrations.renamePlanningPhase: jobs still in the planning phase's old name.
-    .index("by_phase", ["phase"]),
+    .index("by_phase", ["phase"])
+    // renameTopic, mergeTopic: a topic's jobs move with its questions.
+    .index("by_user_topic", ["userId", "topic"])
+    // deleteSource: the jobs over a source, by status (one running or paused keeps it).
+    .index("by_source_status", ["source.sourceId", "status"]),
 
   /**
    * A study question with its FSRS card (and its duplicate signatures in `questionSignatures`).
-   * Written by `batches.saveBatch` (insert, from a job),
-   * `review.recordReview` (the card), `manageQuestions.ts` (edit, soft
-   * delete, suspend, flag) and `migrations.ts` (topic, `signatureVersion`). Purged by `maintenance.cleanup` only once
+   * Written by `batches.saveBatch` (insert, from a job), `addQuestions.ts`
+   * (insert: by hand, imported), `review.recordReview` (the card),
+   * `manageQuestions.ts` (edit, soft delete, suspend, flag), `topics.ts` (rename,
+   * merge) and `migrations.ts` (topic, search fields, `signatureVersion`). Purged by `maintenance.cleanup` only once
    * soft-deleted; never deleted with their job.
    */
   questions: defineTable(questionFields)
@@ -69,16 +90,39 @@ export default defineSchema({
     .index("by_user_topic_review", ["userId", "topic", "deletedAt", "suspended", "card.due"])
     // cleanup: soft-deleted questions, oldest delete first.
     .index("by_deleted", ["deletedAt"])
-    // My Questions' "Needs a look": live questions saved with mild flaws, newest first.
-    .index("by_user_needs_look", ["userId", "needsLook", "deletedAt", "createdAt"])
     // migrations.backfillQuestionSignatures: questions whose signatures are missing or of an older version.
-    .index("by_signature_version", ["signatureVersion"]),
+    .index("by_signature_version", ["signatureVersion"])
+    // My Questions filtered by source: live questions written from one source, newest first.
+    .index("by_user_source_live", ["userId", "source.sourceId", "deletedAt", "createdAt"])
+    // Review with the new-cards limit, and the due forecast: studied and new cards apart, by due time.
+    .index("by_user_state_due", ["userId", "deletedAt", "suspended", "card.state", "card.due"])
+    .index("by_user_topic_state_due", ["userId", "topic", "deletedAt", "suspended", "card.state", "card.due"])
+    // My Questions' other views and orders (`convex/lib/questionListing.ts`): every list is an index range.
+    .index("by_user_live_due", ["userId", "deletedAt", "card.due"])
+    .index("by_user_live_topic", ["userId", "deletedAt", "topic", "createdAt"])
+    .index("by_user_topic_live_due", ["userId", "topic", "deletedAt", "card.due"])
+    .index("by_user_flagged", ["userId", "deletedAt", "flag.flaggedAt"])
+    .index("by_user_topic_flagged", ["userId", "topic", "deletedAt", "flag.flaggedAt"])
+    .index("by_user_suspended", ["userId", "deletedAt", "suspended", "createdAt"])
+    .index("by_user_topic_suspended", ["userId", "topic", "deletedAt", "suspended", "createdAt"])
+    .index("by_user_needs_look", ["userId", "deletedAt", "needsLook", "createdAt"])
+    .index("by_user_topic_needs_look", ["userId", "topic", "deletedAt", "needsLook", "createdAt"])
+    // Adding and importing: the caller's live question with the same text (`textKey`), if any.
+    .index("by_user_text_key", ["userId", "textKey", "deletedAt"])
+    // migrations.backfillSearchFields: questions whose search fields are missing or older than SEARCH_FIELDS_VERSION.
+    .index("by_search_version", ["searchVersion"])
+    // Search over text, options and explanations, within the caller's live questions.
+    .searchIndex("search_text", {
+      searchField: "searchText",
+      filterFields: ["userId", "deletedAt", "suspended", "topic", "generationJobId"],
+    }),
 
   /**
    * The duplicate finder's index of each live question: one row per MinHash band key
    * (`duplicateBandKeys`, `lib/questionDuplicates.ts`). Kept in step with `questions` by
-   * `convex/lib/questionSignatures.ts`: written by `batches.saveBatch` (insert),
-   * `manageQuestions.ts` (edit, delete, restore) and `migrations.backfillQuestionSignatures`; deleted
+   * `convex/lib/questionSignatures.ts`: written by `batches.saveBatch` (insert), `addQuestions.createQuestion`
+   * (insert), `manageQuestions.ts` (edit, delete, restore) and `migrations.backfillQuestionSignatures`
+   * (older and imported questions); deleted
    * with a question's soft delete (so a purged question has none left).
    */
   questionSignatures: defineTable({
@@ -90,6 +134,22 @@ export default defineSchema({
     .index("by_user_band", ["userId", "bandKey"])
     // A question's rows (edit, delete).
     .index("by_question", ["questionId"]),
+
+  /**
+   * Every rating a learner gave, newest last: undo reads and deletes the latest
+   * (`review.undoLastReview`). Inserted by `review.recordReview`.
+   */
+  reviewLog: defineTable(reviewLogFields).index("by_user_reviewed", ["userId", "reviewedAt"]),
+
+  /**
+   * A learner's review totals per local day: the statistics page and today's
+   * new-card count read these instead of the log. Kept in step with the log by
+   * `review.recordReview` and `review.undoLastReview`.
+   */
+  reviewDays: defineTable({ userId: v.string(), ...vReviewDay.fields }).index("by_user_day", ["userId", "day"]),
+
+  /** What a learner chose (absent: the defaults). Written by `settings.updateSettings`. */
+  userSettings: defineTable({ userId: v.string(), ...vStudySettings.fields }).index("by_user", ["userId"]),
 
   /**
    * Model tokens a user's finished attempts used, per UTC day: what the daily
@@ -121,8 +181,10 @@ export default defineSchema({
     /** Dispatching pauses until then after a 429; `backoffMs` doubles per 429 and resets after a success. */
     backoffUntil: v.optional(v.number()),
     backoffMs: v.optional(v.number()),
-    /** When the scheduled `generationQueue.dispatch` runs (quota or backoff wait), if one is scheduled. */
+    /** When the scheduled `generationQueue.dispatch` runs (quota or backoff wait), if one is scheduled: at most one is. */
     dispatchAt: v.optional(v.number()),
+    /** That scheduled dispatch, so an earlier one can replace it. */
+    dispatchId: v.optional(v.id("_scheduled_functions")),
     /** The last time `running` changed or a job was dispatched (the sweeper reconciles a pool stuck longer). */
     changedAt: v.number(),
   }),
@@ -142,8 +204,9 @@ export default defineSchema({
     .index("by_job", ["jobId"]),
 
   /**
-   * The topics a user has generated questions for (the My Questions filter).
-   * Upserted by `batches.saveBatch` with a job's first saved question;
+   * The topics a user has questions in (the My Questions filter).
+   * Upserted by `batches.saveBatch` with a job's first saved question and by
+   * `addQuestions.ts`; renamed and merged by their owner (`topics.ts`);
    * merged by `migrations.mergeTopics` (one row per `key`).
    */
   topics: defineTable({

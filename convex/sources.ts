@@ -3,7 +3,7 @@
  * whole), the caller's sources, one with its sections' places, delete; and a section's text for a job.
  *
  * Tables: reads and writes `sources`, `sourceChunks`, `sourceSections`, through indexes, bounded by the
- * per-source limits (`MAX_SOURCE_CHUNKS`, `MAX_SECTIONS`).
+ * per-source limits (`MAX_SOURCE_CHUNKS`, `MAX_SECTIONS`); reads `generationJobs` (a source in use is not deleted).
  */
 import { v } from "convex/values";
 import { MAX_SECTIONS, MAX_SOURCE_CHUNKS, SOURCE_CONFIG } from "../lib/constants/sources";
@@ -15,6 +15,7 @@ import {
   vSourceKind,
   vSourceSummary,
   vSourceWithSections,
+  type JobStatus,
   type SectionPlace,
   type SourceSummary,
 } from "../lib/validators";
@@ -213,16 +214,34 @@ export const getSource = userQuery({
   },
 });
 
-/** Deletes one of the caller's sources (ready or being uploaded) with its chunks and sections. */
+/**
+ * Deletes one of the caller's sources (ready or being uploaded) with its chunks and sections. Refused
+ * (`SOURCE_IN_USE`) while a job over it is queued, running or paused: its next sections would have nothing
+ * to read. Questions already written from it keep their quotes.
+ */
 export const deleteSource = userMutation({
   args: { sourceId: v.string() },
   returns: v.null(),
   handler: async (ctx, { sourceId: rawId }) => {
     const source = await ownedSource(ctx.db, ctx.userId, rawId);
+    for (const status of JOBS_USING_A_SOURCE) {
+      const job = await ctx.db
+        .query("generationJobs")
+        .withIndex("by_source_status", (q) => q.eq("source.sourceId", source._id).eq("status", status))
+        .first();
+      if (job)
+        throw appError(
+          "SOURCE_IN_USE",
+          `A generation is ${status === "paused" ? "paused" : "writing questions"} from “${source.name}”. Cancel it or let it finish, then delete the material.`,
+        );
+    }
     await deleteWithParts(ctx, source._id);
     return null;
   },
 });
+
+/** Statuses of a job that will still read its source's sections (a paused one, once resumed). */
+const JOBS_USING_A_SOURCE = ["queued", "pending", "processing", "paused"] as const satisfies readonly JobStatus[];
 
 /** Deletes an upload still unfinished `SOURCE_DRAFT_TTL_MS` after it was last begun (scheduled by `beginSource`). */
 export const discardDraft = internalMutation({
@@ -268,6 +287,11 @@ async function ownedSource(db: DatabaseReader, userId: string, rawId: string): P
   const source = sourceId === null ? null : await db.get("sources", sourceId);
   if (source === null || source.userId !== userId) throw appError("NOT_FOUND", "This source does not exist.");
   return source;
+}
+
+/** A job has started from the source: it goes to the top of its owner's list. */
+export async function markSourceUsed(ctx: MutationCtx, sourceId: Id<"sources">): Promise<void> {
+  await ctx.db.patch("sources", sourceId, { lastUsedAt: Date.now() });
 }
 
 /** A user's ready source, or null (not theirs, unfinished, gone, not an id). */

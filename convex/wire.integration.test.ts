@@ -7,12 +7,19 @@
  * retry flag and what it kept; the requests the stand-in received show what
  * the SDK sent and how often it retried.
  */
+import { readFileSync } from "node:fs";
+import type { FunctionArgs } from "convex/server";
 import { afterEach, describe, expect, test, vi } from "vitest";
+import { sectionSource } from "../lib/sections";
+import { normalizeSourceText, uploadSource } from "../lib/sources";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { JOB_ERRORS } from "../lib/jobs";
 import { api } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import { setModelOverride, type ModelChoice } from "./lib/ai/models";
+import { parseGenerationPrompt } from "./lib/ai/prompts";
+import { sampleSourceQuestions } from "./lib/ai/sampleSourceQuestions";
+import { parseSectionText } from "./lib/ai/sourcePrompts";
 import {
   asUser,
   dropScheduled,
@@ -86,6 +93,20 @@ const savedQuestions = async (t: TestConvex, jobId: Id<"generationJobs">) =>
     )
   ).map((q) => q.question);
 const streams = (server: StandIn) => server.requests.filter((request) => request.streaming);
+
+const CHAPTER = normalizeSourceText(readFileSync("tests/fixtures/sources/photosynthesis.md", "utf8"), "markdown");
+const SECTIONS = sectionSource(CHAPTER, "markdown");
+
+async function uploadChapter(t: TestConvex) {
+  const alice = asUser(t, "alice");
+  const calls = {
+    begin: (args: FunctionArgs<typeof api.sources.beginSource>) => alice.mutation(api.sources.beginSource, args),
+    append: (args: FunctionArgs<typeof api.sources.appendSourceChunks>) =>
+      alice.mutation(api.sources.appendSourceChunks, args),
+    finish: (args: FunctionArgs<typeof api.sources.finishSource>) => alice.mutation(api.sources.finishSource, args),
+  };
+  return (await uploadSource(calls, { name: "photosynthesis.md", kind: "markdown", text: CHAPTER })).sourceId;
+}
 const texts = (count: number, from = 0) => makeQuestions(count, from).map((q) => q.question);
 
 /** Failed jobs log their error; keep test output clean. */
@@ -144,6 +165,49 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
       expect(stream!.body).toMatchObject({ stream_options: { include_usage: true } });
       expect((stream!.body as { max_tokens: number }).max_tokens).toBeLessThan(JOB_CONFIG.MAX_ATTEMPT_TOKENS);
     }
+  });
+
+  test("a job over a source: one request per section, each holding only its section; every call's usage counted", async () => {
+    const t = initConvexTest();
+    const server = await serve(provider, {
+      handler: (request) => {
+        const { topic, count, avoid } = parseGenerationPrompt(request.prompt);
+        const section = parseSectionText(request.prompt)!;
+        return questionsReply(sampleSourceQuestions(section, count, avoid), { plan: plan(count, topic) });
+      },
+    });
+    const sourceId = await uploadChapter(t);
+    const jobId = await asUser(t, "alice").mutation(api.generationJobs.createSourceJob, { sourceId, questionCount: 9 });
+    await runScheduled(t);
+
+    const job = (await getJob(t, jobId))!;
+    expect(job).toMatchObject({ status: "completed", model: kind, questionsSaved: 9, attempts: 1 });
+    const steps = job.sourcePlan!.steps;
+    const requests = streams(server);
+    expect(server.requests).toHaveLength(steps.length);
+    requests.forEach((request, i) => {
+      const own = SECTIONS[steps[i]!.section]!;
+      expect(parseSectionText(request.prompt)).toBe(CHAPTER.slice(own.start, own.end));
+      for (const other of SECTIONS.filter((section) => section !== own))
+        expect(request.prompt.includes(CHAPTER.slice(other.start, other.end))).toBe(false);
+      // The provider is asked for each question's quote (the sourced output schema).
+      expect(JSON.stringify(request.body)).toContain("generalKnowledge");
+    });
+    // The provider's counts (about a token per 4 characters), summed over every section's call, on the job and the day.
+    expect(job.usageEstimated).toBeUndefined();
+    expect(job.inputTokens).toBe(requests.reduce((sum, r) => sum + Math.ceil(r.prompt.length / 4), 0));
+    expect(job.attemptHistory).toEqual([
+      expect.objectContaining({ outcome: "completed", inputTokens: job.inputTokens, outputTokens: job.outputTokens }),
+    ]);
+    const day = await t.run((ctx) => ctx.db.query("dailyUsage").first());
+    expect(day).toMatchObject({ inputTokens: job.inputTokens, outputTokens: job.outputTokens, reservedTokens: 0 });
+    const saved = await t.run((ctx) =>
+      ctx.db
+        .query("questions")
+        .withIndex("by_user_job", (q) => q.eq("userId", ALICE).eq("generationJobId", jobId))
+        .collect(),
+    );
+    expect(saved.every((q) => q.source?.quote !== undefined)).toBe(true);
   });
 
   test("429 with Retry-After: the SDK waits as told, retries, and the job completes", async () => {

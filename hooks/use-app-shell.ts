@@ -1,6 +1,7 @@
 /**
  * What any screen may ask of the app shell: open the generation modal
- * (optionally with a prompt filled in) or the background tasks panel.
+ * (optionally with a prompt filled in, or the learner's stored material
+ * chosen: "More from this source") or the background tasks panel.
  */
 "use client";
 
@@ -8,7 +9,7 @@ import { createContext, useContext } from "react";
 import type { JobStatusFilter } from "@/lib/jobs";
 
 export type AppShellActions = {
-  openGenerate: (prefill?: string) => void;
+  openGenerate: (prefill?: string, options?: { sourceId?: string }) => void;
   openTasksPanel: (filter?: JobStatusFilter) => void;
 };
 

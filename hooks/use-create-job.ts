@@ -39,6 +39,15 @@ export type CreateJobResult =
   | { ok: false; reason: "timeout"; message: string }
   | { ok: false; reason: "busy" };
 
+/** What a form shows when starting a job threw: a prompt refused (next to the field), or the server's refusal. */
+export function refusedStart(error: unknown): CreateJobResult {
+  const code = appErrorCode(error);
+  const message = userFacingMessage(error);
+  if (code === "INVALID_PROMPT") return { ok: false, reason: "invalid", message };
+  const retryAfterMs = isAppError(error) ? error.data.retryAfterMs : undefined;
+  return { ok: false, reason: "server", code, message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+}
+
 /** A job that started after its form had given up waiting: the prompt it was made from, and its id. */
 export type LateStart = { prompt: string; jobId: Id<"generationJobs"> };
 
@@ -119,11 +128,7 @@ export function useCreateJob({ onLateStart }: { onLateStart?: (start: LateStart)
       announced.add(submission.key);
       return { ok: true, jobId };
     } catch (error) {
-      const code = appErrorCode(error);
-      const message = userFacingMessage(error);
-      if (code === "INVALID_PROMPT") return { ok: false, reason: "invalid", message };
-      const retryAfterMs = isAppError(error) ? error.data.retryAfterMs : undefined;
-      return { ok: false, reason: "server", code, message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+      return refusedStart(error);
     } finally {
       clearTimeout(timer);
       inFlight.current = false;

@@ -1,7 +1,8 @@
 /**
  * Export the questions of a My Questions view as a file: the client walks
- * `listMyQuestions` a page (`MAX_PAGE_SIZE`) at a time, so any number exports
- * without one query reading them all, then builds the file in the browser
+ * `listMyQuestions` a page (`MAX_PAGE_SIZE`) at a time, in the view's filter and
+ * order, so any number exports without one query reading them all (a search's
+ * matches are already in hand), then builds the file in the browser
  * (`lib/export.ts`) and downloads it. A toast follows the progress.
  */
 "use client";
@@ -15,27 +16,33 @@ import { JOB_CONFIG } from "@/lib/constants/jobs";
 import { userFacingMessage } from "@/lib/errors";
 import { exportFileName, toAnkiTsv, toCsv, type ExportFormat } from "@/lib/export";
 import { plural } from "@/lib/jobs";
+import type { QuestionView } from "@/lib/questionFilters";
 import type { QuestionDoc } from "@/lib/validators";
 
 export function useExportQuestions() {
   const convex = useConvex();
   const [exporting, setExporting] = useState(false);
 
-  /** Downloads the questions of `filter` (a topic, a job, or all) as `format`; `viewName` names the file. */
+  /** Downloads the questions of a view (its filter and order), or `source`'s own, as `format`; `viewName` names the file. */
   async function exportQuestions(
     format: ExportFormat,
-    filter: { topic?: string; jobId?: string },
+    source: QuestionView | QuestionDoc[],
     viewName?: string,
   ): Promise<void> {
     setExporting(true);
     const toastId = toast.loading("Exporting…");
     try {
-      const questions: QuestionDoc[] = [];
+      const questions: QuestionDoc[] = Array.isArray(source) ? [...source] : [];
       let cursor: string | null = null;
-      for (;;) {
+      while (!Array.isArray(source)) {
+        const { show, topic, jobId, sourceId, sort } = source;
         const page: PaginationResult<QuestionDoc> = await convex.query(api.myQuestions.listMyQuestions, {
           paginationOpts: { numItems: JOB_CONFIG.MAX_PAGE_SIZE, cursor },
-          ...filter,
+          ...(show !== undefined ? { show, now: Date.now() } : {}),
+          ...(topic !== undefined ? { topic } : {}),
+          ...(jobId !== undefined ? { jobId } : {}),
+          ...(sourceId !== undefined ? { sourceId } : {}),
+          ...(sort !== undefined ? { sort } : {}),
         });
         questions.push(...page.page);
         toast.loading(`Exporting… ${plural(questions.length, "question")}`, { id: toastId });
@@ -43,7 +50,7 @@ export function useExportQuestions() {
         cursor = page.continueCursor;
       }
       // A byte-order mark lets spreadsheets read the CSV as UTF-8; Anki reads its headers from the first byte.
-      const text = format === "csv" ? `\uFEFF${toCsv(questions)}` : toAnkiTsv(questions);
+      const text = format === "csv" ? `\uFEFF${toCsv(questions)}` : toAnkiTsv(questions, viewName);
       download(
         text,
         exportFileName(format, viewName, new Date()),

@@ -12,7 +12,17 @@ import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
 import type { Id } from "@/convex/_generated/dataModel";
 import { plural } from "@/lib/jobs";
-import { userFacingMessage } from "@/lib/errors";
+import { isAppError, userFacingMessage } from "@/lib/errors";
+import { countdownMs, formatClock } from "@/lib/timing";
+
+/** A refusal in words; a rate limit's wait to the second ("2:08"), as the form counts it down, never rounded up. */
+function refusalMessage(error: unknown): string {
+  if (isAppError(error) && error.data.code === "RATE_LIMITED" && error.data.retryAfterMs !== undefined) {
+    const now = Date.now();
+    return `You're starting generations quickly; the next can start in ${formatClock(countdownMs(now + error.data.retryAfterMs, now))}.`;
+  }
+  return userFacingMessage(error);
+}
 
 type Action = "cancel" | "pause" | "resume" | "retry" | "extend";
 
@@ -30,7 +40,7 @@ export function useJobActions() {
       await work();
       return true;
     } catch (error) {
-      toast.error(failure, { description: userFacingMessage(error) });
+      toast.error(failure, { description: refusalMessage(error) });
       return false;
     } finally {
       setBusy(null);

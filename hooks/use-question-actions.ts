@@ -7,11 +7,14 @@
 "use client";
 
 import { useMutation } from "convex/react";
+import Link from "next/link";
+import { createElement } from "react";
 import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
 import type { GeneratedQuestion, QuestionScope } from "@/lib/validators";
 import { plural } from "@/lib/jobs";
 import { userFacingMessage } from "@/lib/errors";
+import { viewHref } from "@/lib/questionFilters";
 
 /** How many a scope's action changed, in words ("3 questions", "all of them"). */
 function changedText(changed: number, continuing: boolean): string {
@@ -74,7 +77,11 @@ export function useQuestionActions() {
   async function flag(questionId: string, reason: string): Promise<boolean> {
     try {
       await flagQuestion({ questionId, ...(reason.trim() ? { reason } : {}) });
-      toast("Flagged as wrong", { description: "It is suspended: fix it from My Questions, or delete it." });
+      toast("Flagged as wrong", {
+        description: "It is suspended: fix it from My Questions, or delete it.",
+        // A link (styled as the toast's button) to My Questions' flagged view.
+        action: createElement(Link, { href: viewHref({ show: "flagged" }), ...{ "data-button": "" } }, "Show flagged"),
+      });
       return true;
     } catch (error) {
       toast.error("Couldn't flag the question", { description: userFacingMessage(error) });

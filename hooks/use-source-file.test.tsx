@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { SOURCE_CONFIG } from "@/lib/constants/sources";
 import { sectionSource } from "@/lib/sections";
 import { PAGE_BREAK } from "@/lib/sources";
-import { readPastedText, readSourceFile, useSourceFile, type SourceReading } from "./use-source-file";
+import { readPastedText, type SourceReading } from "@/lib/sourceFile";
+import { readSourceFile, useSourceFile } from "./use-source-file";
 
 const fixture = (name: string, type = "") => new File([readFileSync(`tests/fixtures/sources/${name}`)], name, { type });
 

@@ -11,86 +11,24 @@
 "use client";
 
 import { useCallback, useRef, useState } from "react";
-import { SOURCE_CONFIG } from "@/lib/constants/sources";
-import { pageTextFromItems } from "@/lib/pdfText";
-import {
-  checkSourceText,
-  nameFromText,
-  normalizeSourceText,
-  PAGE_BREAK,
-  pastedTextKind,
-  shortenName,
-  sourceKindOf,
-  sourceRefusal,
-  visibleLength,
-  type ExtractedSource,
-  type SourceRefusal,
-} from "@/lib/sources";
+import { readPastedText, readSourceBytes, type PdfJs, type SourceReading } from "@/lib/sourceFile";
+import type { ExtractedSource, SourceRefusal } from "@/lib/sources";
 
-export type SourceReading = { ok: true; source: ExtractedSource } | { ok: false; refusal: SourceRefusal };
-
-/** A file's text as a source, or why it cannot be one. Never throws. */
-export async function readSourceFile(file: File): Promise<SourceReading> {
-  const fileName = file.name;
-  const kind = sourceKindOf(fileName, file.type);
-  if (kind === null) return refused(sourceRefusal("WRONG_TYPE", { fileName }));
-  if (file.size === 0) return refused(sourceRefusal("EMPTY", { fileName }));
-  if (file.size > SOURCE_CONFIG.MAX_FILE_BYTES) return refused(sourceRefusal("FILE_TOO_LARGE", { bytes: file.size }));
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const base = { name: shortenName(fileName), kind, fileBytes: file.size };
-  if (kind === "pdf") {
-    const pdf = await readPdf(bytes);
-    if (!pdf.ok) return pdf;
-    return checked(
-      {
-        ...base,
-        text: normalizeSourceText(pdf.pages.join(PAGE_BREAK), "pdf"),
-        pageCount: pdf.pages.length,
-        pagesWithoutText: pdf.pagesWithoutText,
-      },
-      fileName,
-    );
-  }
-  const raw = decodeText(bytes);
-  if (raw === null) return refused(sourceRefusal("UNREADABLE", { kind }));
-  return checked({ ...base, text: normalizeSourceText(raw, kind) }, fileName);
+/**
+ * A chosen or dropped file's text as a source, or why it cannot be one
+ * (`readSourceBytes`, with PDF.js loaded on demand). Never throws.
+ */
+export function readSourceFile(file: File): Promise<SourceReading> {
+  return readSourceBytes(
+    { name: file.name, type: file.type, size: file.size, bytes: async () => new Uint8Array(await file.arrayBuffer()) },
+    loadPdfJs,
+  );
 }
 
-/** Pasted text as a source (Markdown when it has Markdown headings), named by its first line. */
-export function readPastedText(raw: string): SourceReading {
-  const kind = pastedTextKind(raw);
-  const text = normalizeSourceText(raw, kind);
-  return checked({ name: nameFromText(text), kind, text });
-}
-
-function refused(refusal: SourceRefusal): { ok: false; refusal: SourceRefusal } {
-  return { ok: false, refusal };
-}
-
-function checked(source: ExtractedSource, fileName?: string): SourceReading {
-  const refusal = checkSourceText(source.text, fileName !== undefined ? { fileName } : {});
-  return refusal ? refused(refusal) : { ok: true, source };
-}
-
-/** UTF-8 (or UTF-16 with a byte-order mark) text, or null for bytes that are not text. */
-function decodeText(bytes: Uint8Array): string | null {
-  const utf16 =
-    bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : null;
-  try {
-    const text = new TextDecoder(utf16 ?? "utf-8", { fatal: true }).decode(bytes);
-    return text.includes("\u0000") ? null : text;
-  } catch {
-    return null;
-  }
-}
-
-type PdfReading = { ok: true; pages: string[]; pagesWithoutText: number } | { ok: false; refusal: SourceRefusal };
-
-/** The text of each page of a PDF; refuses encrypted, damaged and picture-only PDFs, and stops reading past the limit. */
-async function readPdf(bytes: Uint8Array): Promise<PdfReading> {
-  if (!isPdf(bytes)) return refused(sourceRefusal("UNREADABLE", { kind: "pdf" }));
+/** PDF.js in the browser: imported only now, its worker bundled and served by the app; null on the server. */
+async function loadPdfJs(): Promise<PdfJs | null> {
   // `typeof window` is settled when the app is built, so the server's bundle holds no PDF.js at all.
-  if (typeof window === "undefined") return refused(sourceRefusal("UNREADABLE", { kind: "pdf" }));
+  if (typeof window === "undefined") return null;
   const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
   if (typeof Worker !== "undefined" && pdfjs.GlobalWorkerOptions.workerPort === null) {
     // In Node (the tests) PDF.js runs its worker in the same thread instead.
@@ -99,41 +37,7 @@ async function readPdf(bytes: Uint8Array): Promise<PdfReading> {
       { type: "module" },
     );
   }
-  const task = pdfjs.getDocument({ data: bytes, isEvalSupported: false, verbosity: pdfjs.VerbosityLevel.ERRORS });
-  try {
-    const document = await task.promise.catch((error: unknown) => {
-      const code = (error as { name?: string }).name === "PasswordException" ? "ENCRYPTED" : "UNREADABLE";
-      return sourceRefusal(code, { kind: "pdf" });
-    });
-    if ("code" in document) return refused(document);
-    const pages: string[] = [];
-    let pagesWithoutText = 0;
-    let chars = 0;
-    for (let number = 1; number <= document.numPages; number++) {
-      const page = await document.getPage(number);
-      const content = await page.getTextContent();
-      const text = pageTextFromItems(content.items, page.view[3]! - page.view[1]!);
-      page.cleanup();
-      pages.push(text);
-      if (visibleLength(text) === 0) pagesWithoutText++;
-      chars += text.length + 1;
-      if (chars > SOURCE_CONFIG.MAX_SOURCE_CHARS)
-        return refused(sourceRefusal("TOO_LONG", { chars: SOURCE_CONFIG.MAX_SOURCE_CHARS, charsAtLeast: true }));
-    }
-    if (pagesWithoutText > 0 && visibleLength(pages.join(" ")) < SOURCE_CONFIG.MIN_SOURCE_CHARS)
-      return refused(sourceRefusal("NO_TEXT_LAYER"));
-    return { ok: true, pages, pagesWithoutText };
-  } catch {
-    return refused(sourceRefusal("UNREADABLE", { kind: "pdf" }));
-  } finally {
-    await task.destroy();
-  }
-}
-
-/** A PDF starts with `%PDF-` within its first kilobyte. */
-function isPdf(bytes: Uint8Array): boolean {
-  const head = new TextDecoder("latin1").decode(bytes.subarray(0, 1024));
-  return head.includes("%PDF-");
+  return pdfjs;
 }
 
 export type SourceFileState =

@@ -19,3 +19,13 @@ test("other errors are not app errors and get a generic message", () => {
     /Can't reach the server/,
   );
 });
+
+test("the backend unable to save (its coded StorageUnavailable) is said plainly, not as something went wrong", () => {
+  const error = new ConvexError({
+    code: "StorageUnavailable",
+    message: "The backend can't save data (ENOSPC: no space left on device), so nothing was changed.",
+  });
+  expect(userFacingMessage(error)).toBe(
+    "The server can't save data right now, so nothing was changed. Try again in a moment.",
+  );
+});

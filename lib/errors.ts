@@ -16,6 +16,7 @@ export const APP_ERROR_CODES = [
   "INVALID_STATE",
   "SOURCE_LIMIT",
   "QUESTION_FLAWED",
+  "SOURCE_IN_USE",
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 
@@ -57,6 +58,10 @@ export function appErrorCode(error: unknown): AppErrorCode | null {
 /** A sentence to show a user for any error a Convex call threw. */
 export function userFacingMessage(error: unknown): string {
   if (isAppError(error)) return error.data.message;
+  // The backend itself could not write (local-convex with a full disk): nothing changed, and it recovers by itself.
+  if (error instanceof ConvexError && (error.data as { code?: unknown } | null)?.code === "StorageUnavailable") {
+    return "The server can't save data right now, so nothing was changed. Try again in a moment.";
+  }
   if (error instanceof Error && /Connection lost|Failed to fetch|NetworkError/i.test(error.message)) {
     return "Can't reach the server. Check your connection and try again.";
   }

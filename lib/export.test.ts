@@ -38,17 +38,28 @@ describe("toCsv", () => {
   });
 });
 
+/** Lines of headers before the first note of an Anki export. */
+const ANKI_HEADER_LINES = 6;
+
 describe("toAnkiTsv", () => {
   it("Anki's headers, then front (question and options), back (answer and explanation) and the topic as a tag", () => {
-    const lines = toAnkiTsv([question()]).trimEnd().split("\n");
-    expect(lines.slice(0, 3)).toEqual(["#separator:tab", "#html:true", "#tags column:3"]);
-    const fields = lines[3]!.split("\t");
+    const lines = toAnkiTsv([question()], "NATO alphabet").trimEnd().split("\n");
+    expect(lines.slice(0, 6)).toEqual([
+      "#separator:tab",
+      "#html:true",
+      "#notetype:Basic",
+      "#deck:Recall::NATO alphabet",
+      "#columns:Front\tBack\tTags",
+      "#tags column:3",
+    ]);
+    const fields = lines[6]!.split("\t");
     expect(fields).toEqual([
       "Which is &quot;right&quot;, A or B?<br><br>A. A, of course<br>B. =B",
       "A, of course<br><br>Line one<br>line two with a tab &lt;b&gt;",
       "NATO_alphabet",
     ]);
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(7);
+    expect(toAnkiTsv([])).toContain("#deck:Recall\n");
   });
 
   it("tags are one word", () => {
@@ -82,15 +93,15 @@ describe("spreadsheet formulas", () => {
     for (const text of [...formulas, "\tindented", "\rreturn"]) {
       const fields = toAnkiTsv([everywhere(text)])
         .trimEnd()
-        .split("\n")[3]!
-        .split("\t");
+        .split("\n")
+        [ANKI_HEADER_LINES]!.split("\t");
       expect(fields).toHaveLength(3);
       for (const field of fields) expect(field).not.toMatch(/^[=+\-@\t\r]/);
     }
     const [front, back, tag] = toAnkiTsv([everywhere("=1+1")])
       .trimEnd()
-      .split("\n")[3]!
-      .split("\t");
+      .split("\n")
+      [ANKI_HEADER_LINES]!.split("\t");
     expect(front).toBe("&#61;1+1<br><br>A. =1+1<br>B. other");
     expect(back).toBe("&#61;1+1<br><br>=1+1");
     expect(tag).toBe("'=1+1");
@@ -98,13 +109,13 @@ describe("spreadsheet formulas", () => {
       // A number alone is left as it is; in a longer field Anki shows the reference as the character itself.
       const [, back, tag] = toAnkiTsv([{ ...everywhere(text), explanation: "" }])
         .trimEnd()
-        .split("\n")[3]!
-        .split("\t");
+        .split("\n")
+        [ANKI_HEADER_LINES]!.split("\t");
       expect([back, tag]).toEqual([text, text]);
       const [front] = toAnkiTsv([everywhere(text)])
         .trimEnd()
-        .split("\n")[3]!
-        .split("\t");
+        .split("\n")
+        [ANKI_HEADER_LINES]!.split("\t");
       expect(front!.replace(/^&#(\d+);/, (_, code: string) => String.fromCharCode(Number(code)))).toBe(
         `${text}<br><br>A. ${text}<br>B. other`,
       );

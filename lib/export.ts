@@ -85,14 +85,32 @@ export function ankiTag(topic: string): string {
   return startsFormula(tag) ? `'${tag}` : tag;
 }
 
-/** Anki's headers (tab separator, HTML fields, tags in column 3), then front, back and tags per line. */
-export function toAnkiTsv(questions: readonly QuestionDoc[]): string {
+/** The Anki deck an export goes to: "Recall", or "Recall::<view>" (a sub-deck per topic). No tab or line break. */
+export function ankiDeck(view: string | undefined): string {
+  const name = view?.replace(/\s+/g, " ").trim();
+  return name ? `Recall::${name}` : "Recall";
+}
+
+/**
+ * Anki's file headers, so its "Import File" maps everything without a question: tab-separated, HTML fields,
+ * Anki's built-in "Basic" note type, the deck (`ankiDeck`), the columns by name and tags in column 3; then
+ * front, back and tags per line.
+ */
+export function toAnkiTsv(questions: readonly QuestionDoc[], view?: string): string {
   const lines = questions.map((q) => {
     const front = `${html(q.question)}<br><br>${q.options.map((o, i) => `${String.fromCharCode(65 + i)}. ${html(o)}`).join("<br>")}`;
     const back = `${html(q.correctAnswer)}${q.explanation ? `<br><br>${html(q.explanation)}` : ""}`;
     return [ankiField(front), ankiField(back), ankiTag(q.topic)].join("\t");
   });
-  return ["#separator:tab", "#html:true", "#tags column:3", ...lines].join("\n") + "\n";
+  const headers = [
+    "#separator:tab",
+    "#html:true",
+    "#notetype:Basic",
+    `#deck:${ankiDeck(view)}`,
+    "#columns:Front\tBack\tTags",
+    "#tags column:3",
+  ];
+  return [...headers, ...lines].join("\n") + "\n";
 }
 
 /** The file's name: what it holds and the day, e.g. `questions-nato-alphabet-2026-11-23.csv`. */

@@ -13,6 +13,7 @@ import {
   isRunningStatus,
   endsAttempt,
   jobProgress,
+  placeLabel,
   plural,
 } from "./jobs";
 
@@ -86,6 +87,28 @@ describe("jobProgress", () => {
     ).toBe(99);
   });
 
+  test("a job over a source says which section it is writing, also between two sections", () => {
+    const source = { sourceId: "k1" as never, name: "notes.md", step: 3, steps: 12 };
+    const open = { attempts: 1, attemptHistory: [{ attempt: 1, startedAt: 0 }], source, estimatedTotal: 40 };
+    expect(jobProgress({ status: "processing", phase: "planning", questionsSaved: 0, ...open })).toEqual({
+      percent: 0,
+      label: "Section 3 of 12 · 0 of 40 saved",
+    });
+    expect(jobProgress({ status: "processing", phase: "generating", questionsSaved: 9, ...open })).toEqual({
+      percent: 23,
+      label: "Section 3 of 12 · 9 of 40 saved",
+    });
+    expect(jobProgress({ status: "queued", phase: "generating", questionsSaved: 9, ...open }).label).toBe(
+      "Section 3 of 12 · 9 of 40 saved",
+    );
+    // A new attempt waiting for the pool is queued as any job is.
+    const closed = { ...open, attempts: 2, attemptHistory: [{ attempt: 1, startedAt: 0, endedAt: 1 }] };
+    expect(jobProgress({ status: "queued", phase: "generating", questionsSaved: 9, ...closed }).label).toBe("Queued");
+    expect(placeLabel({ heading: "The Calvin cycle", pageStart: 3, pageEnd: 4 })).toBe("“The Calvin cycle”, pages 3–4");
+    expect(placeLabel({ pageStart: 2, pageEnd: 2 })).toBe("page 2");
+    expect(placeLabel({})).toBeNull();
+  });
+
   test("completed is 100%; cancelled and failed show what was kept", () => {
     expect(jobProgress({ status: "completed", phase: "finalizing", questionsSaved: 1, estimatedTotal: 5 })).toEqual({
       percent: 100,
@@ -122,7 +145,16 @@ describe("isJobStuck", () => {
 
   test("a job heard from recently is never stuck, whatever its action says", () => {
     for (const actionState of ["pending", "inProgress", "success", "failed", "canceled", null] as const) {
+      expect(isJobStuck({ silentForMs: JOB_CONFIG.DEAD_ACTION_AFTER_MS - 1, actionState })).toBe(false);
+    }
+    for (const actionState of ["pending", "inProgress", "success", null] as const) {
       expect(isJobStuck({ silentForMs: stale - 1, actionState })).toBe(false);
+    }
+  });
+
+  test("a job whose action failed or was cancelled is stuck once it has missed two heartbeats", () => {
+    for (const actionState of ["failed", "canceled"] as const) {
+      expect(isJobStuck({ silentForMs: JOB_CONFIG.DEAD_ACTION_AFTER_MS, actionState })).toBe(true);
     }
   });
 

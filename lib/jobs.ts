@@ -9,6 +9,7 @@ import {
   RUNNING_JOB_STATUSES,
   type ErrorCode,
   type JobPhase,
+  type JobSource,
   type JobStatus,
   type PublicJob,
 } from "./validators";
@@ -31,7 +32,7 @@ export const JOB_TRANSITIONS: Record<JobStatus, Partial<Record<JobStatus, string
     paused: "pauseJob",
     failed: "failJob, sweeper",
     cancelled: "cancelJob",
-    queued: "requeueJob",
+    queued: "requeueJob, finishStep (next section)",
   },
   paused: { queued: "resumeJob", cancelled: "cancelJob" },
   failed: { queued: "retryJob" },
@@ -116,12 +117,18 @@ export function moreQuestionsCount(job: Pick<PublicJob, "questionsSaved">): numb
 export type ActionState = "pending" | "inProgress" | "success" | "failed" | "canceled" | null;
 
 /**
- * Whether the sweeper should fail an active job as INTERRUPTED: it has been
- * silent past `STALE_JOB_AFTER_MS` and its action is no longer waiting or
+ * Whether the sweeper should fail a running job as INTERRUPTED: its action
+ * failed or was cancelled and the job has been silent past
+ * `DEAD_ACTION_AFTER_MS`; or it has been silent past `STALE_JOB_AFTER_MS` and
+ * its action is no longer waiting or
  * running (it crashed, was killed, or ended without finishing the job), or it
  * has been silent longer than any Convex action may live.
  */
 export function isJobStuck({ silentForMs, actionState }: { silentForMs: number; actionState: ActionState }): boolean {
+  // An action that failed or was cancelled is gone for good (a crash, a deploy, a restart): once its job has
+  // missed a couple of heartbeats, there is no reason to hold its slot of the pool any longer.
+  if ((actionState === "failed" || actionState === "canceled") && silentForMs >= JOB_CONFIG.DEAD_ACTION_AFTER_MS)
+    return true;
   if (silentForMs < JOB_CONFIG.STALE_JOB_AFTER_MS) return false;
   if (silentForMs >= JOB_CONFIG.ACTION_TIMEOUT_MS) return true;
   return actionState !== "pending" && actionState !== "inProgress";
@@ -149,7 +156,35 @@ type ProgressFields = {
   phase: JobPhase;
   questionsSaved: number;
   estimatedTotal?: number;
-};
+} & Partial<Pick<PublicJob, "source" | "attempts" | "attemptHistory">>;
+
+/** Where a job over a source is: "Section 3 of 12". */
+export function sectionLabel(source: Pick<JobSource, "step" | "steps">): string {
+  return `Section ${source.step} of ${source.steps}`;
+}
+
+/** A section's place in words: "“The Calvin cycle”, pages 3–4", "page 2", or null when it has neither. */
+export function placeLabel({ heading, pageStart, pageEnd }: Pick<JobSource, "heading" | "pageStart" | "pageEnd">) {
+  const pages =
+    pageStart === undefined
+      ? null
+      : pageEnd !== undefined && pageEnd !== pageStart
+        ? `pages ${pageStart}–${pageEnd}`
+        : `page ${pageStart}`;
+  const parts = [heading !== undefined ? `“${heading}”` : null, pages].filter((part) => part !== null);
+  return parts.length > 0 ? parts.join(", ") : null;
+}
+
+/**
+ * Whether a job over a source is between two of its sections: back in the
+ * queue (or starting) for its next one, its attempt still open. Not a new
+ * attempt, so not "queued" as users know it.
+ */
+export function isBetweenSections(job: ProgressFields): boolean {
+  if (job.source === undefined || (job.status !== "queued" && job.status !== "pending")) return false;
+  const last = job.attemptHistory?.at(-1);
+  return last !== undefined && last.attempt === job.attempts && last.endedAt === undefined;
+}
 
 export type JobProgress = {
   /** 0..100, or null while the total is unknown (show an indeterminate bar). */
@@ -164,6 +199,11 @@ export type JobProgress = {
  */
 export function jobProgress(job: ProgressFields): JobProgress {
   const { status, phase, questionsSaved, estimatedTotal } = job;
+  const section = job.source ? sectionLabel(job.source) : null;
+  const running = (total: number) => Math.min(99, Math.round((questionsSaved / Math.max(1, total)) * 100));
+  if (section && estimatedTotal !== undefined && isBetweenSections(job)) {
+    return { percent: running(estimatedTotal), label: `${section} · ${questionsSaved} of ${estimatedTotal} saved` };
+  }
   if (status === "queued") return { percent: null, label: "Queued" };
   if (status === "pending") return { percent: null, label: "Starting…" };
   if (status === "completed") {
@@ -176,12 +216,15 @@ export function jobProgress(job: ProgressFields): JobProgress {
       label: `${plural(questionsSaved, "question")} saved`,
     };
   }
+  if (section && estimatedTotal !== undefined && phase !== "finalizing") {
+    // A job over a source has its plan from the start: it says which section it is writing.
+    return { percent: running(estimatedTotal), label: `${section} · ${questionsSaved} of ${estimatedTotal} saved` };
+  }
   if (phase === "planning" || estimatedTotal === undefined) {
     return { percent: null, label: `${PHASE_NAMES.planning}…` };
   }
   if (phase === "finalizing") return { percent: 99, label: `${PHASE_NAMES.finalizing}…` };
-  const percent = Math.min(99, Math.round((questionsSaved / Math.max(1, estimatedTotal)) * 100));
-  return { percent, label: `Generating: ${questionsSaved} of ${estimatedTotal} saved` };
+  return { percent: running(estimatedTotal), label: `Generating: ${questionsSaved} of ${estimatedTotal} saved` };
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Quote verification: the words must be in the section, in order; case, spacing and some punctuation may differ. */
 import { describe, expect, it } from "vitest";
 import { SOURCE_CONFIG } from "./constants/sources";
-import { findQuote, quoteInContext } from "./quotes";
+import { findQuote, questionSupport, quoteInContext } from "./quotes";
 
 const SECTION = `## The Calvin cycle
 
@@ -97,5 +97,27 @@ describe("quoteInContext", () => {
       cutAfter: true,
     });
     expect(quoteInContext(section, match, 1000)).toMatchObject({ before: "One two three four ", cutBefore: false });
+  });
+});
+
+describe("questionSupport", () => {
+  it("keeps a quote found in the section, as the section has it, with its context", () => {
+    const support = questionSupport(
+      { quote: "the enzyme RUBISCO attaches a molecule", generalKnowledge: false },
+      SECTION,
+    );
+    expect(support).toEqual({
+      quote: expect.objectContaining({ text: "the enzyme Rubisco attaches a molecule", cutBefore: false }) as unknown,
+    });
+    const { quote } = support as { quote: { before: string; text: string; after: string } };
+    expect(SECTION).toContain(`${quote.before}${quote.text}${quote.after}`);
+  });
+
+  it("a quote not in the section: general knowledge only if labelled so, otherwise nothing", () => {
+    const missing = "Photosynthesis happens mostly at night in most plants.";
+    expect(questionSupport({ quote: missing, generalKnowledge: true }, SECTION)).toEqual({ generalKnowledge: true });
+    expect(questionSupport({ quote: "", generalKnowledge: true }, SECTION)).toEqual({ generalKnowledge: true });
+    expect(questionSupport({ quote: missing, generalKnowledge: false }, SECTION)).toBeNull();
+    expect(questionSupport({}, SECTION)).toBeNull();
   });
 });

@@ -135,3 +135,27 @@ export function quoteInContext(
     cutAfter: to < section.length,
   };
 }
+
+/** Characters of the section kept on each side of a question's quote (`quoteInContext`). */
+export const QUOTE_CONTEXT_CHARS = 240;
+
+/** A verified quote (`text`, as the section has it) with its surroundings, as a question keeps it. */
+export type QuoteInContext = { text: string; before: string; after: string; cutBefore: boolean; cutAfter: boolean };
+
+/**
+ * What supports a question the model wrote from `section`: its quote, found in
+ * the section (`findQuote`) and kept with its context; else, if the model
+ * labelled it so, general knowledge; else nothing (the question is not kept).
+ * A quote that is not in the section never makes a question sourced.
+ */
+export function questionSupport(
+  claim: { quote?: string | undefined; generalKnowledge?: boolean | undefined },
+  section: string,
+): { quote: QuoteInContext } | { generalKnowledge: true } | null {
+  const match = claim.quote ? findQuote(section, claim.quote) : null;
+  if (match) {
+    const { quote, ...context } = quoteInContext(section, match, QUOTE_CONTEXT_CHARS);
+    return { quote: { text: quote, ...context } };
+  }
+  return claim.generalKnowledge === true ? { generalKnowledge: true } : null;
+}

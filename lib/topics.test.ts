@@ -1,6 +1,6 @@
 /** Topic names: request words and articles dropped, matched case-insensitively. */
 import { describe, expect, it } from "vitest";
-import { normalizeTopic, topicKey } from "./topics";
+import { checkTopicName, normalizeTopic, topicKey } from "./topics";
 
 describe("topics", () => {
   it("drops request words and a leading article, keeps the name's own capitals", () => {
@@ -18,5 +18,17 @@ describe("topics", () => {
     for (const name of ["40 questions on the NATO alphabet", "The NATO alphabet", "nato alphabet", "NATO  Alphabet"])
       expect(topicKey(name)).toBe(key);
     expect(topicKey("NATO history")).not.toBe(key);
+  });
+});
+
+describe("checkTopicName", () => {
+  it("tidies spaces; refuses an empty or too long name", () => {
+    expect(checkTopicName("  Spanish   verbs ")).toEqual({ name: "Spanish verbs" });
+    expect(checkTopicName(" \n ")).toEqual({ problem: "Give the topic a name." });
+    expect(checkTopicName("\u200B\u200B")).toEqual({ problem: "Give the topic a name." });
+    expect(checkTopicName("Bio\u0000logy")).toEqual({
+      problem: "The topic name contains a control character (U+0000); remove it.",
+    });
+    expect(checkTopicName("x".repeat(61))).toEqual({ problem: "A topic name can be at most 60 characters." });
   });
 });

@@ -2,9 +2,11 @@
  * A topic's name, normalised, and the key that matches two names of the same
  * topic: "40 questions on the NATO alphabet", "The NATO alphabet" and "nato
  * alphabet" are one topic, "NATO alphabet". Pure: used by the plan
- * (`convex/lib/ai/prompts.ts`), saving (`convex/questions.ts`) and the topic
- * migration (`convex/migrations.ts`).
+ * (`convex/lib/ai/prompts.ts`), saving (`convex/batches.ts`), topics (`convex/topics.ts`) and the topic
+ * migration (`convex/migrations.ts`); `checkTopicName` checks a name a learner types.
  */
+import { JOB_CONFIG } from "./constants/jobs";
+import { textProblem, trimInvisible } from "./text";
 
 /** "40 questions on", "a quiz about", "flashcards for", "true/false questions about"… */
 const LEAD_IN =
@@ -24,4 +26,15 @@ export function normalizeTopic(name: string): string {
 /** Equal for two names of the same topic (normalised, case and width aside). */
 export function topicKey(name: string): string {
   return normalizeTopic(name).normalize("NFKC").toLowerCase();
+}
+
+/** A topic name a learner typed (a new topic, a rename), spaces and invisible edges tidied, or why it can't be one. */
+export function checkTopicName(name: string): { name: string } | { problem: string } {
+  const tidy = trimInvisible(name.replace(/\s+/g, " "));
+  if (tidy.length === 0) return { problem: "Give the topic a name." };
+  const problem = textProblem(tidy, "The topic name", { required: true });
+  if (problem) return { problem };
+  if (tidy.length > JOB_CONFIG.MAX_TOPIC_LENGTH)
+    return { problem: `A topic name can be at most ${JOB_CONFIG.MAX_TOPIC_LENGTH} characters.` };
+  return { name: tidy };
 }

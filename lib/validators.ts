@@ -66,20 +66,62 @@ export type ModelKind = Infer<typeof vModelKind>;
 export const QUESTION_TYPES = ["multiple-choice", "true-false"] as const;
 export const DIFFICULTIES = ["easy", "medium", "hard"] as const;
 
-/**
- * A question as the model writes it and the database keeps it. The model's
- * zod contract (with its length limits and descriptions) must match it:
- * `convex/lib/ai/questionSchema.test.ts`.
- */
-export const vGeneratedQuestion = v.object({
+/** What a question says: the part a learner edits and the database keeps. */
+export const questionContentFields = {
   question: v.string(),
   type: literals(...QUESTION_TYPES),
   options: v.array(v.string()),
   correctAnswer: v.string(),
   explanation: v.string(),
   difficulty: literals(...DIFFICULTIES),
+};
+export const vQuestionContent = v.object(questionContentFields);
+export type QuestionContent = Infer<typeof vQuestionContent>;
+
+/**
+ * A question as the model writes it. The model's zod contract (with its
+ * length limits and descriptions) must match it:
+ * `convex/lib/ai/questionSchema.test.ts`. A question written from a section of
+ * the learner's source also says what supports its answer: the words of the
+ * section it rests on (`quote`, checked against the section before it is
+ * kept), or that it rests on general knowledge instead.
+ */
+export const vGeneratedQuestion = v.object({
+  ...questionContentFields,
+  quote: v.optional(v.string()),
+  generalKnowledge: v.optional(v.boolean()),
 });
 export type GeneratedQuestion = Infer<typeof vGeneratedQuestion>;
+
+/**
+ * Where a question written from a learner's source comes from: the source, its
+ * section and that section's place (heading, pages), and the verified quote
+ * with some of the section around it (`quoteInContext`), kept on the question
+ * so it shows even after the source is deleted. No `quote`: the question rests
+ * on general knowledge, and is never shown as sourced.
+ */
+export const vQuestionSource = v.object({
+  sourceId: v.id("sources"),
+  /** The source's name when the question was written (a file name, or pasted text's first line). */
+  name: v.string(),
+  sectionIndex: v.number(),
+  heading: v.optional(v.string()),
+  pageStart: v.optional(v.number()),
+  pageEnd: v.optional(v.number()),
+  quote: v.optional(
+    v.object({
+      /** The quoted words exactly as the section has them. */
+      text: v.string(),
+      /** Up to `QUOTE_CONTEXT_CHARS` of the section before and after them, cut at word boundaries. */
+      before: v.string(),
+      after: v.string(),
+      /** Whether the section goes on beyond `before` / `after`. */
+      cutBefore: v.boolean(),
+      cutAfter: v.boolean(),
+    }),
+  ),
+});
+export type QuestionSource = Infer<typeof vQuestionSource>;
 
 export const CARD_STATES = ["new", "learning", "review", "relearning"] as const;
 export const vCardState = literals(...CARD_STATES);
@@ -129,6 +171,15 @@ export type FlawNote = Infer<typeof vFlawNote>;
 /** A question that passed the quality gate's checks, with the mild flaws it is saved marked with (none: clean). */
 export const vGatedQuestion = v.object({ ...vGeneratedQuestion.fields, flaws: v.optional(v.array(vFlawNote)) });
 export type GatedQuestion = Infer<typeof vGatedQuestion>;
+
+/** A question as a running attempt saves it (`saveBatch`): what it says, from a source where from, and the
+ * mild flaws the gate found (saved marked with them: "Needs a look"). */
+export const vQuestionToSave = v.object({
+  ...questionContentFields,
+  source: v.optional(vQuestionSource),
+  flaws: v.optional(v.array(vFlawNote)),
+});
+export type QuestionToSave = Infer<typeof vQuestionToSave>;
 
 /** What became of a question the gate rejected: replaced by the attempt's one rewrite, or dropped. */
 export const GATE_OUTCOMES = ["rewritten", "dropped"] as const;
@@ -196,6 +247,47 @@ export const vAttemptRecord = v.object({
 });
 export type AttemptRecord = Infer<typeof vAttemptRecord>;
 
+/**
+ * A job over a learner's source, as its owner sees it: the source, and where
+ * the job is in its plan. `steps` counts the sections it writes questions from
+ * (those the spread gave at least one); `step` is the one it is on, from 1, and
+ * `heading`/pages say where that section is.
+ */
+export const vJobSource = v.object({
+  sourceId: v.id("sources"),
+  name: v.string(),
+  step: v.number(),
+  steps: v.number(),
+  heading: v.optional(v.string()),
+  pageStart: v.optional(v.number()),
+  pageEnd: v.optional(v.number()),
+});
+export type JobSource = Infer<typeof vJobSource>;
+
+/**
+ * A job's plan over its source (kept on the job, not shown): one step per
+ * section that gets questions, in the source's order, with how many it gets
+ * (`spreadQuestions`), its length (for estimates) and its place; the job holds
+ * `base` plus the questions of steps 0..k once step k is done.
+ */
+export const vSourcePlanStep = v.object({
+  section: v.number(),
+  questions: v.number(),
+  chars: v.number(),
+  heading: v.optional(v.string()),
+  pageStart: v.optional(v.number()),
+  pageEnd: v.optional(v.number()),
+});
+export type SourcePlanStep = Infer<typeof vSourcePlanStep>;
+export const vSourcePlan = v.object({
+  steps: v.array(vSourcePlanStep),
+  /** Questions the job held when this plan began (0, or when "more" extended it). */
+  base: v.number(),
+  /** The step being written, from 0. */
+  step: v.number(),
+});
+export type SourcePlan = Infer<typeof vSourcePlan>;
+
 /** Fields of a job its owner sees. The table adds private bookkeeping
  * (`userId`, `idempotencyKey`, `scheduledFunctionId`). */
 export const publicJobFields = {
@@ -234,6 +326,8 @@ export const publicJobFields = {
   attemptHistory: v.optional(v.array(vAttemptRecord)),
   /** What the quality gate rejected, rewrote and marked (absent until it did something). */
   qualityGate: v.optional(vQualityGateRecord),
+  /** A job over a learner's source: which, and which of its sections it is writing ("section 3 of 12"). */
+  source: v.optional(vJobSource),
 };
 export const vPublicJob = v.object({
   _id: v.id("generationJobs"),
@@ -244,7 +338,9 @@ export type PublicJob = Infer<typeof vPublicJob>;
 
 export const questionFields = {
   userId: v.string(),
-  ...vGeneratedQuestion.fields,
+  ...questionContentFields,
+  /** Written from a learner's source: where from (the verified quote, or general knowledge). */
+  source: v.optional(vQuestionSource),
   topic: v.string(),
   generationJobId: v.optional(v.id("generationJobs")),
   createdAt: v.number(),
@@ -265,6 +361,12 @@ export const questionFields = {
   /** The `DUPLICATE_SIGNATURE_VERSION` of its rows in `questionSignatures` (kept while it is live); absent on
    * questions saved before them, until `migrations.backfillQuestionSignatures` has visited it. */
   signatureVersion: v.optional(v.number()),
+  /** Derived from the text on every insert and edit (`searchFields`, `convex/lib/searchFields.ts`): the words of
+   * its text, options and explanation for the search index; the key duplicates are found by; the version of
+   * both (`migrations.backfillSearchFields` fills in older questions). Absent only on questions from before them. */
+  searchText: v.optional(v.string()),
+  textKey: v.optional(v.string()),
+  searchVersion: v.optional(v.number()),
 };
 export const vQuestion = v.object({
   _id: v.id("questions"),
@@ -273,12 +375,37 @@ export const vQuestion = v.object({
 });
 export type QuestionDoc = Infer<typeof vQuestion>;
 
+/**
+ * Which questions My Questions shows (`lib/questionFilters.ts` has their labels and orders): all live ones,
+ * those due now, those flagged as wrong, the suspended ones, those the quality gate marked "Needs a look". A new kind is one entry here, one in
+ * `SHOW_FILTERS` and its index plan in `convex/lib/questionListing.ts`.
+ */
+export const QUESTION_SHOWS = ["all", "due", "flagged", "suspended", "needs-look"] as const;
+export const vQuestionShow = literals(...QUESTION_SHOWS);
+export type QuestionShow = Infer<typeof vQuestionShow>;
+
+/** How My Questions orders a list (a search is ordered by relevance). */
+export const QUESTION_SORTS = ["newest", "oldest", "due", "topic"] as const;
+export const vQuestionSort = literals(...QUESTION_SORTS);
+export type QuestionSort = Infer<typeof vQuestionSort>;
+
+/** A My Questions view's filter: what to show (default "all"), optionally only one topic's, one job's, or those
+ * written from one of the learner's sources (`sourceId`: all of them, newest or oldest first). */
+export const vQuestionFilter = v.object({
+  show: v.optional(vQuestionShow),
+  topic: v.optional(v.string()),
+  jobId: v.optional(v.string()),
+  sourceId: v.optional(v.string()),
+});
+export type QuestionFilter = Infer<typeof vQuestionFilter>;
+
 /** Which of the caller's questions a bulk action, a review session or an export covers:
- * a selection (ids, at most `MAX_SELECTION`), one job's, or one topic's. */
+ * a selection (ids, at most `MAX_SELECTION`), one job's, one topic's, or every one a filter matches. */
 export const vQuestionScope = v.union(
   v.object({ kind: v.literal("questions"), ids: v.array(v.string()) }),
   v.object({ kind: v.literal("job"), jobId: v.string() }),
   v.object({ kind: v.literal("topic"), topic: v.string() }),
+  v.object({ kind: v.literal("filter"), filter: vQuestionFilter }),
 );
 export type QuestionScope = Infer<typeof vQuestionScope>;
 
@@ -286,6 +413,43 @@ export type QuestionScope = Infer<typeof vQuestionScope>;
 export const BULK_ACTIONS = ["delete", "restore", "suspend", "unsuspend"] as const;
 export const vBulkAction = literals(...BULK_ACTIONS);
 export type BulkAction = Infer<typeof vBulkAction>;
+
+// ── Review history and settings ─────────────────────────────────────────────
+
+/** One rating, as the review log keeps it: enough to undo it exactly (`cardBefore`). */
+export const reviewLogFields = {
+  userId: v.string(),
+  questionId: v.id("questions"),
+  reviewedAt: v.number(),
+  /** The learner's local day of the review ("YYYY-MM-DD", `lib/days.ts`). */
+  day: v.string(),
+  rating: vReviewRating,
+  /** Whether the chosen answer was the right one. */
+  correct: v.boolean(),
+  /** The card was new: this was its first review (it counts against the day's new cards). */
+  wasNew: v.boolean(),
+  /** The question's card before the rating; undo puts it back. */
+  cardBefore: vCard,
+};
+
+/** A learner's totals for one local day (what the statistics page charts). */
+export const vReviewDay = v.object({
+  day: v.string(),
+  /** Ratings given. */
+  reviews: v.number(),
+  /** Of those, answered right. */
+  correct: v.number(),
+  /** Of those, first reviews of new cards. */
+  newCards: v.number(),
+});
+export type ReviewDay = Infer<typeof vReviewDay>;
+
+/** What a learner can set. */
+export const vStudySettings = v.object({
+  /** New questions the review queue introduces per day (0 pauses new cards). */
+  newCardsPerDay: v.number(),
+});
+export type StudySettings = Infer<typeof vStudySettings>;
 
 // ── Sources (a learner's own material) ──────────────────────────────────────
 
@@ -346,3 +510,21 @@ export const vSourceWithSections = v.object({
   sections: v.array(vSectionPlace),
 });
 export type SourceWithSections = Infer<typeof vSourceWithSections>;
+
+// ── Adding questions ────────────────────────────────────────────────────────
+
+/** One question read from an import file (`lib/importFile.ts`): the line it starts on, and its topic if the file names one. */
+export const vImportRow = v.object({ line: v.number(), question: vGeneratedQuestion, topic: v.optional(v.string()) });
+export type ImportRow = Infer<typeof vImportRow>;
+
+/** What an import adds (or would add): questions, duplicates skipped, rows refused with their line and why. */
+export const vImportReport = v.object({
+  imported: v.number(),
+  duplicates: v.number(),
+  /** The lines of the duplicates (of an earlier row, or of a question the learner owns). */
+  duplicateLines: v.array(v.number()),
+  invalid: v.array(v.object({ line: v.number(), problem: v.string() })),
+  /** The topics the questions go to, as they are named (an existing topic of the same key keeps its name). */
+  topics: v.array(v.string()),
+});
+export type ImportReport = Infer<typeof vImportReport>;

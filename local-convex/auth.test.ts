@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { AuthFailure, TokenVerifier } from "./auth";
+import { MAX_TOKEN_LIFETIME_MS } from "./limits";
 import { startTestIssuer, type TestIssuer } from "./test/issuer";
 
 let issuer: TestIssuer;
@@ -63,13 +64,26 @@ describe("TokenVerifier", () => {
     expect((none as Error).message).toMatch(/No providers are configured/);
   });
 
+  test("a token must expire, within MAX_TOKEN_LIFETIME_MS", async () => {
+    const verifier = customJwt();
+    const noExpiry = await issuer.token("eve", { expiresIn: null });
+    await expect(verifier.verify(noExpiry)).rejects.toThrow(
+      /^InvalidAuthHeader: The token has no expiry \(`exp`\)\. local-convex accepts only tokens that expire within 24 hours\.$/,
+    );
+    const tenYears = await issuer.token("eve", { expiresIn: "3650d" });
+    await expect(verifier.verify(tenYears)).rejects.toThrow(/The token expires in 3650\.0 days\. .*within 24 hours/);
+    await expect(verifier.verify(await issuer.token("eve", { expiresIn: "25h" }))).rejects.toThrow(AuthFailure);
+    const { expiresAt } = await verifier.verify(await issuer.token("ada", { expiresIn: "23h" }));
+    expect(expiresAt - Date.now()).toBeLessThanOrEqual(MAX_TOKEN_LIFETIME_MS);
+  });
+
   test("a verified token is remembered until it expires", async () => {
     const verifier = customJwt();
     const token = await issuer.token("ada");
     const first = await verifier.verify(token);
     expect(await verifier.verify(token)).toBe(first); // no second signature check
     const now = Date.now();
-    vi.spyOn(Date, "now").mockReturnValue(first.expiresAt! + 1);
+    vi.spyOn(Date, "now").mockReturnValue(first.expiresAt + 1);
     try {
       expect(await verifier.verify(token)).not.toBe(first); // checked again once past its expiry
     } finally {

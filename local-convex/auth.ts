@@ -12,13 +12,15 @@
  * Failures are `AuthFailure`s with a message that says what to fix; they are
  * sent to the client (`AuthError` / HTTP 401), never thrown further.
  *
- * Verified tokens are remembered until they expire (at most
- * `VERIFIED_TOKEN_CACHE_ENTRIES`), so a client's repeated requests do not
- * each pay for a signature check.
+ * Every token must expire (`exp`) within `MAX_TOKEN_LIFETIME_MS`: a
+ * token cannot be revoked, so one without an expiry, or valid for years,
+ * would let whoever copied it in for as long. Verified tokens are remembered
+ * until they expire (at most `VERIFIED_TOKEN_CACHE_ENTRIES`), so a client's
+ * repeated requests do not each pay for a signature check.
  */
 import type { AuthProvider, UserIdentity } from "convex/server";
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
-import { VERIFIED_TOKEN_CACHE_ENTRIES } from "./limits";
+import { MAX_TOKEN_LIFETIME_MS, VERIFIED_TOKEN_CACHE_ENTRIES } from "./limits";
 
 /** A token was refused; `message` is for the client. */
 export class AuthFailure extends Error {
@@ -27,8 +29,8 @@ export class AuthFailure extends Error {
 
 export type VerifiedToken = {
   identity: UserIdentity;
-  /** When the token expires (ms since the epoch), if it says. */
-  expiresAt: number | null;
+  /** When the token expires (ms since the epoch): at most `MAX_TOKEN_LIFETIME_MS` from when it was verified. */
+  expiresAt: number;
 };
 
 type KeySet = ReturnType<typeof createRemoteJWKSet>;
@@ -79,7 +81,7 @@ export class TokenVerifier {
   /** The identity `token` proves, or an `AuthFailure`. */
   async verify(token: string): Promise<VerifiedToken> {
     const known = this.verified.get(token);
-    if (known && (known.expiresAt === null || known.expiresAt > Date.now())) {
+    if (known && known.expiresAt > Date.now()) {
       this.verified.delete(token);
       this.verified.set(token, known);
       return known;
@@ -140,7 +142,7 @@ export class TokenVerifier {
     if (typeof payload.sub !== "string" || typeof payload.iss !== "string") {
       throw new AuthFailure("InvalidAuthHeader: The token has no `sub` or `iss` claim.");
     }
-    return { identity: identityFromClaims(payload), expiresAt: payload.exp !== undefined ? payload.exp * 1000 : null };
+    return { identity: identityFromClaims(payload), expiresAt: expiryOf(payload) };
   }
 
   private keySet(provider: AuthProvider): Promise<KeySet> {
@@ -153,6 +155,24 @@ export class TokenVerifier {
     }
     return keys;
   }
+}
+
+/** When a verified token expires (ms), or an `AuthFailure` if it does not expire soon enough. */
+function expiryOf(payload: JWTPayload): number {
+  const hours = MAX_TOKEN_LIFETIME_MS / 3_600_000;
+  if (typeof payload.exp !== "number") {
+    throw new AuthFailure(
+      `InvalidAuthHeader: The token has no expiry (\`exp\`). local-convex accepts only tokens that expire within ${hours} hours.`,
+    );
+  }
+  const expiresAt = payload.exp * 1000;
+  if (expiresAt - Date.now() > MAX_TOKEN_LIFETIME_MS) {
+    const days = ((expiresAt - Date.now()) / 86_400_000).toFixed(1);
+    throw new AuthFailure(
+      `InvalidAuthHeader: The token expires in ${days} days. local-convex accepts only tokens that expire within ${hours} hours.`,
+    );
+  }
+  return expiresAt;
 }
 
 async function resolveKeySet(provider: AuthProvider): Promise<KeySet> {

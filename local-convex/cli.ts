@@ -19,25 +19,34 @@
  *                         run at most <n> scheduled functions and cron jobs at
  *                         once (default: LOCAL_CONVEX_MAX_SCHEDULED_CONCURRENCY,
  *                         else 10, as on Convex's Starter plan)
+ *   --salvage             start from a damaged journal: replay the records
+ *                         before the bad one, move the rest to a kept file
+ *   --max-memory <MB>     memory ceiling (default 1024): past 90% of it, the
+ *                         client holding the most is disconnected
  *
  * Started by `startLocalConvex()` (index.ts) with an IPC channel, it reports
- * `{type:"ready", url, port}` or `{type:"error", message}` there, and exits
- * when its parent goes away.
+ * `{type:"ready", url, port}` or `{type:"error", message}` there, answers
+ * `{type:"stats", id}` with `{type:"stats", id, stats}` (`engine/backendStats.ts`),
+ * and exits when its parent goes away.
  */
 import { register } from "node:module";
 import { parseArgs } from "node:util";
+import type { BackendStats } from "./engine/backendStats";
 
 // Before anything imports convex-test: expose its internals (see the hook's comment).
 register("./engine/convexTestHook.ts", import.meta.url);
-const { createLocalConvex, PortInUseError } = await import("./server");
+const { createLocalConvex, isStartRefusal } = await import("./server");
 const { color, log } = await import("./log");
 const { normalizeOrigin } = await import("./origin");
 const { maxScheduledConcurrency } = await import("./engine/scheduledSlots");
 
 const USAGE =
-  "Usage: tsx local-convex/cli.ts [--port 3210] [--data .local/convex-data.json | --in-memory] [--preload <module>]... [--cron-speed <factor>] [--verbose] [--allow-origin <url>]... [--wait-for-lock <ms>] [--max-scheduled-concurrency <n>]";
+  "Usage: tsx local-convex/cli.ts [--port 3210] [--data .local/convex-data.json | --in-memory] [--preload <module>]... [--cron-speed <factor>] [--verbose] [--allow-origin <url>]... [--wait-for-lock <ms>] [--max-scheduled-concurrency <n>] [--salvage] [--max-memory <MB>]";
 
-type ParentMessage = { type: "ready"; url: string; port: number } | { type: "error"; message: string };
+type ParentMessage =
+  | { type: "ready"; url: string; port: number }
+  | { type: "error"; message: string }
+  | { type: "stats"; id: number; stats: BackendStats };
 const tellParent = (message: ParentMessage) => process.send?.(message);
 
 let options;
@@ -55,6 +64,8 @@ try {
       "allow-origin": { type: "string", multiple: true, default: [] },
       "wait-for-lock": { type: "string", default: "0" },
       "max-scheduled-concurrency": { type: "string" },
+      salvage: { type: "boolean", default: false },
+      "max-memory": { type: "string" },
       help: { type: "boolean", default: false },
     },
   });
@@ -77,6 +88,10 @@ try {
     verbose: values.verbose,
     waitForLockMs: number("wait-for-lock", values["wait-for-lock"], 0),
     maxScheduledConcurrency: maxScheduledConcurrency(values["max-scheduled-concurrency"]),
+    salvage: values.salvage,
+    ...(values["max-memory"] !== undefined
+      ? { maxMemoryBytes: number("max-memory", values["max-memory"], 64) * 1024 * 1024 }
+      : {}),
     allowOrigins: values["allow-origin"].map((origin) => {
       try {
         return normalizeOrigin(origin);
@@ -104,6 +119,10 @@ try {
   log.info(color.bold(`local-convex ready at ${color.green(server.url)}`));
   for (const line of server.summary) log.info(`  ${line}`);
   tellParent({ type: "ready", url: server.url, port: server.port });
+  process.on("message", (message: { type?: string; id?: number }) => {
+    if (message?.type === "stats" && typeof message.id === "number")
+      tellParent({ type: "stats", id: message.id, stats: server.stats() });
+  });
 
   let stopping = false;
   const stop = async (why: string) => {
@@ -120,10 +139,10 @@ try {
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("disconnect", () => void stop("parent exited"));
 } catch (error) {
-  const message =
-    error instanceof PortInUseError
-      ? error.message
-      : `local-convex could not start: ${(error as Error).stack ?? String(error)}`;
+  // A refusal explains itself (a busy port, a locked or damaged data file); anything else gets its stack.
+  const message = isStartRefusal(error)
+    ? error.message
+    : `local-convex could not start: ${(error as Error).stack ?? String(error)}`;
   log.error(message);
   tellParent({ type: "error", message: error instanceof Error ? error.message : String(error) });
   process.exit(1);

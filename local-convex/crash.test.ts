@@ -7,15 +7,16 @@
  * resolved, a cancel that resolved, every question a subscription showed)
  * and no id a client saw is given to a new document. Also: a mutation the
  * client re-sends after the crash is answered from the journal, not run
- * twice; stray temporary snapshots are removed; the files are owner-only.
+ * twice; stray temporary snapshots are removed; the files are owner-only; a
+ * byte flipped in the middle of the journal is refused, then salvaged.
  *
  * The random moments come from a seeded generator; the seed is printed, and
  * `CRASH_TEST_SEED=<seed>` replays a run. Each next backend is started while
  * the current one runs (`waitForLockMs`): it loads the app meanwhile and
  * reads the data only once the killed one is gone.
  */
-import { randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createHash, randomUUID } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ConvexClient, ConvexHttpClient } from "convex/browser";
@@ -47,13 +48,21 @@ let dir: string;
 let dataFile: string;
 /** Every backend started, to stop whatever a failed test leaves running. */
 const started: Array<Promise<LocalConvexProcess>> = [];
-const start = (file: string, options: { waitForLockMs?: number } = {}) => {
+const start = (file: string, options: { waitForLockMs?: number; salvage?: boolean } = {}) => {
   const backend = startLocalConvex({ dataFile: file, env: env(), ...options });
   backend.catch(() => {});
   started.push(backend);
   return backend;
 };
-const env = () => ({ LOCAL_AUTH_ISSUER: issuer.issuer, ENABLE_SAMPLE_MODEL: "1", SAMPLE_MODEL_CHUNK_DELAY_MS: "1" });
+// Every kill leaves the app's generation pool full of attempts whose actions died, until its sweeper fails them
+// (a minute or more later); kills come every second here, and this test is about durability, not the pool: so the
+// pool is made large enough for new jobs to keep running (and writing) between kills.
+const env = () => ({
+  LOCAL_AUTH_ISSUER: issuer.issuer,
+  ENABLE_SAMPLE_MODEL: "1",
+  SAMPLE_MODEL_CHUNK_DELAY_MS: "1",
+  MAX_PARALLEL_GENERATIONS: "1000",
+});
 
 beforeAll(async () => {
   issuer = await startTestIssuer();
@@ -269,4 +278,146 @@ describe("crashes", () => {
     expect(stored.map((job) => job._id)).toEqual([answer.result]);
     expect(readdirSync(dir).filter((name) => name.startsWith("resend.json.tmp-"))).toEqual([]);
   }, 60_000);
+
+  test("a byte flipped in the middle of the journal: refused untouched, then salvaged; nothing acknowledged before it is lost, no id is reused", async () => {
+    const file = path.join(dir, "flipped.json");
+    let backend = await start(file);
+    // A burst of acknowledged creates (their jobs keep saving questions), then a crash before a compaction takes them.
+    const users = Array.from({ length: 8 }, (_, i) => `flip-${i}`);
+    const clients = await Promise.all(
+      users.map(async (user) => {
+        const client = new ConvexHttpClient(backend.url);
+        client.setAuth(await issuer.token(user));
+        return client;
+      }),
+    );
+    const created = (
+      await Promise.all(
+        clients.flatMap((client) =>
+          [0, 1, 2].map((i) =>
+            client.mutation(api.generationJobs.createJob, { prompt: `Flip topic ${i}` }).catch(() => null),
+          ),
+        ),
+      )
+    ).filter((id) => id !== null);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await backend.kill();
+
+    // Flip one byte in the middle of the journal records the snapshot does not hold.
+    const snapshotSeq = readStoredSnapshotSeq(file);
+    const snapshotText = existsSync(file) ? readFileSync(file, "utf8") : "";
+    const records = journalRecords(file).filter((r) => r.seq > snapshotSeq);
+    expect(records.length, "records in the journal at the crash").toBeGreaterThan(5);
+    const bad = records[Math.floor(records.length / 2)]!;
+    const segment = readFileSync(bad.path);
+    const flipped = bad.offset + Math.floor(bad.length / 2);
+    segment[flipped] = segment[flipped]! ^ 0x01;
+    writeFileSync(bad.path, segment);
+    const dataFiles = () =>
+      Object.fromEntries(
+        readdirSync(dir)
+          .filter((name) => name === "flipped.json" || name.startsWith("flipped.json.journal-"))
+          .map((name) => [
+            name,
+            createHash("sha256")
+              .update(readFileSync(path.join(dir, name)))
+              .digest("hex"),
+          ]),
+      );
+    const before = dataFiles();
+
+    // Refused, saying where and how much follows; no data file touched.
+    const following = records.length - records.indexOf(bad) - 1;
+    await expect(start(file)).rejects.toThrow(
+      new RegExp(
+        `The journal of ${file} is damaged: record ${bad.seq} \\(${bad.path}, byte ${bad.offset}\\) is .*, and ${following} record\\(s\\) follow it\\. local-convex did not start and changed no file\\.`,
+      ),
+    );
+    expect(dataFiles()).toEqual(before);
+
+    // Salvaged: every acknowledged create in the records before the bad one is there; the rest is kept in a file.
+    backend = await start(file, { salvage: true });
+    const salvageLine = backend.output.find((line) => line.includes("Salvaged the journal"))!;
+    const keptFile = / are moved to (\S+)\. /.exec(salvageLine)![1]!;
+    const kept = readFileSync(keptFile, "utf8");
+    expect(kept.startsWith(`{"seq":${bad.seq},`) || kept.includes(`"seq":${bad.seq + 1},`)).toBe(true);
+    const beforeBad = records
+      .slice(0, records.indexOf(bad))
+      .map((r) => r.text)
+      .join("\n");
+    const http = new ConvexHttpClient(backend.url);
+    let acknowledgedBefore = 0;
+    for (const [i, jobId] of created.entries()) {
+      http.setAuth(await issuer.token(users[Math.floor(i / 3)]!));
+      const job = await http.query(api.generationJobs.getJobById, { jobId });
+      const inSnapshotOrBefore =
+        !records.some((r) => r.text.includes(`"${jobId}",{`)) || beforeBad.includes(`"${jobId}",{`);
+      if (inSnapshotOrBefore) {
+        expect(job, `job ${jobId}, acknowledged before the bad record, is gone`).not.toBeNull();
+        acknowledgedBefore++;
+      }
+    }
+    // New ids continue past every id the journal ever held, kept part included; also after another crash.
+    const everyId = new Set(
+      [
+        ...snapshotText.matchAll(/"(\d{5,}[A-Za-z_]\w*)"/g),
+        ...records
+          .map((r) => r.text)
+          .join("\n")
+          .matchAll(/"(\d{5,}[A-Za-z_]\w*)"/g),
+      ].map((m) => m[1]!),
+    );
+    const fresh = new ConvexHttpClient(backend.url);
+    fresh.setAuth(await issuer.token("after-salvage"));
+    const newIds = [await fresh.mutation(api.generationJobs.createJob, { prompt: "After the salvage" })];
+    await backend.kill();
+    backend = await start(file);
+    const again = new ConvexHttpClient(backend.url);
+    again.setAuth(await issuer.token("after-salvage-2"));
+    newIds.push(await again.mutation(api.generationJobs.createJob, { prompt: "After the next crash" }));
+    expect(newIds.filter((id) => everyId.has(id))).toEqual([]);
+    console.log(
+      `flipped byte: record ${bad.seq} of ${records.length} journaled (+ snapshot at ${snapshotSeq}) refused, then salvaged: ` +
+        `${acknowledgedBefore} acknowledged creates before it all there, ${following + 1} records kept in ${path.basename(keptFile)}, ` +
+        `${everyId.size} ids held, none reused`,
+    );
+    expect(await backend.close()).toBe(0);
+  }, 60_000);
 });
+
+/** The `journalSeq` of a data file's snapshot (0 without one). */
+function readStoredSnapshotSeq(file: string): number {
+  try {
+    return (JSON.parse(readFileSync(file, "utf8")) as { journalSeq?: number }).journalSeq ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Every record line of a data file's journal, where it is. */
+function journalRecords(
+  file: string,
+): Array<{ seq: number; path: string; offset: number; length: number; text: string }> {
+  const records = [];
+  for (const name of readdirSync(path.dirname(file))
+    .filter((n) => n.startsWith(`${path.basename(file)}.journal-`))
+    .sort((a, b) => Number(a.split("-").at(-1)) - Number(b.split("-").at(-1)))) {
+    const segmentPath = path.join(path.dirname(file), name);
+    const bytes = readFileSync(segmentPath);
+    let offset = 0;
+    while (offset < bytes.length && bytes[offset] !== 0) {
+      const end = bytes.indexOf(0x0a, offset);
+      if (end === -1) break;
+      const text = bytes.subarray(offset, end).toString("utf8");
+      records.push({
+        seq: (JSON.parse(text) as { seq: number }).seq,
+        path: segmentPath,
+        offset,
+        length: end - offset,
+        text,
+      });
+      offset = end + 1;
+    }
+  }
+  return records;
+}

@@ -7,6 +7,7 @@
  *
  *     const backend = await startLocalConvex({ port: 0, dataFile, env, preload });
  *     new ConvexClient(backend.url, ...);
+ *     await backend.stats();          // executions per function, scheduler start delays, peak memory
  *     await backend.close();          // SIGTERM: writes a last snapshot, then exits
  *     await backend.kill();           // SIGKILL: a crash (for recovery tests)
  *
@@ -16,6 +17,7 @@
  * - run the app's functions in this process, without a server (`npm run
  *   generate`, the benchmark's meters): `loadEngine`;
  * - sign tokens the backend trusts (tests, the benchmark): `startTestIssuer`;
+ * - replay random choices from a seed (tests, `npm run bench:scale`'s arrivals): `seededRandom`;
  * - decide which browser pages may connect (`npm run dev`): `isLoopbackOrigin`;
  * - read how many scheduled functions may run at once (a flag's value, else
  *   `LOCAL_CONVEX_MAX_SCHEDULED_CONCURRENCY`, else the default), refusing a
@@ -25,13 +27,16 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire, register } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { BackendStats } from "./engine/backendStats";
 import type { Engine } from "./engine/engine";
 import { MAX_SCHEDULED_CONCURRENCY_FLAG, maxScheduledConcurrency } from "./engine/scheduledSlots";
 
+export type { BackendStats } from "./engine/backendStats";
 export type { Engine } from "./engine/engine";
 export { DEFAULT_MAX_SCHEDULED_CONCURRENCY, maxScheduledConcurrency } from "./engine/scheduledSlots";
 export { isLoopbackOrigin } from "./origin";
 export { startTestIssuer, type TestIssuer } from "./test/issuer";
+export { seededRandom } from "./test/seededRandom";
 
 export type StartOptions = {
   /** Default 0: any free port. */
@@ -51,6 +56,10 @@ export type StartOptions = {
   allowOrigins?: string[];
   /** If another backend uses the data file, load meanwhile and wait this long for it to exit (`--wait-for-lock`). */
   waitForLockMs?: number;
+  /** Start from a damaged journal: the records before the bad one, the rest moved to a kept file (`--salvage`). */
+  salvage?: boolean;
+  /** The memory ceiling in MB (`--max-memory`, default 1024). */
+  maxMemoryMb?: number;
   /** The app's root (default: the current directory). */
   projectDir?: string;
   /** Receives every output line of the backend (default: kept in `output` only). */
@@ -69,6 +78,8 @@ export type LocalConvexProcess = {
   close(): Promise<number | null>;
   /** Kills it without warning (SIGKILL, a crash): what it acknowledged is in its journal. */
   kill(): Promise<void>;
+  /** What it has run so far: executions per function, scheduled functions' and cron runs' start delays, peak memory. */
+  stats(): Promise<BackendStats>;
 };
 
 const CLI = fileURLToPath(new URL("./cli.ts", import.meta.url));
@@ -87,6 +98,8 @@ export async function startLocalConvex(options: StartOptions = {}): Promise<Loca
   if (options.pingAfterMs !== undefined) args.push("--ping-after-ms", String(options.pingAfterMs));
   for (const origin of options.allowOrigins ?? []) args.push("--allow-origin", origin);
   if (options.waitForLockMs !== undefined) args.push("--wait-for-lock", String(options.waitForLockMs));
+  if (options.salvage) args.push("--salvage");
+  if (options.maxMemoryMb !== undefined) args.push("--max-memory", String(options.maxMemoryMb));
 
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   const child = spawn(process.execPath, ["--import", tsx, CLI, ...args], {
@@ -139,7 +152,30 @@ export async function startLocalConvex(options: StartOptions = {}): Promise<Loca
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;
     },
+    stats: () => askStats(child),
   };
+}
+
+let statsRequests = 0;
+
+/** Asks the backend in `child` for its stats over IPC (`cli.ts` answers). */
+function askStats(child: ChildProcess): Promise<BackendStats> {
+  const id = ++statsRequests;
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { type?: string; id?: number; stats?: BackendStats }) => {
+      if (message?.type !== "stats" || message.id !== id) return;
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+      resolve(message.stats!);
+    };
+    const onExit = () => {
+      child.off("message", onMessage);
+      reject(new Error("local-convex exited before it answered the stats request"));
+    };
+    child.on("message", onMessage);
+    child.once("exit", onExit);
+    child.send({ type: "stats", id });
+  });
 }
 
 let hookRegistered = false;

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ConvexClient, ConvexHttpClient } from "convex/browser";
@@ -18,9 +18,19 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { api } from "../convex/_generated/api";
 import type { Id } from "../convex/_generated/dataModel";
 import { startLocalConvex, type LocalConvexProcess } from "./index";
+import {
+  MAX_HTTP_REQUESTS_PER_CLIENT,
+  MAX_QUERIES_PER_SOCKET,
+  MAX_RESULT_BYTES_PER_CLIENT,
+  MAX_RESULT_BYTES_PER_SOCKET,
+  MAX_SOCKETS_PER_CLIENT,
+  MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS,
+  SIGN_IN_GRACE_MS,
+} from "./limits";
 import { readStoredData } from "./storage/recovery";
 import { decodeU64 } from "./sync/protocol";
 import { startTestIssuer, type TestIssuer } from "./test/issuer";
+import { seedBigPage } from "./test/seed";
 import { RawSyncClient, type Message } from "./test/rawClient";
 
 let issuer: TestIssuer;
@@ -373,7 +383,7 @@ describe("scale", () => {
 });
 
 describe("sync protocol", () => {
-  async function connect(sessionId: string, connectionCount = 0) {
+  async function connect(sessionId: string, connectionCount = 0, user = "judy") {
     const raw = new RawSyncClient(backend.url);
     await raw.send({
       type: "Connect",
@@ -382,7 +392,7 @@ describe("sync protocol", () => {
       lastCloseReason: connectionCount ? "closed" : "InitialConnect",
       clientTs: Date.now(),
     });
-    await raw.send({ type: "Authenticate", baseVersion: 0, tokenType: "User", value: await issuer.token("judy") });
+    await raw.send({ type: "Authenticate", baseVersion: 0, tokenType: "User", value: await issuer.token(user) });
     await raw.send({
       type: "ModifyQuerySet",
       baseVersion: 0,
@@ -469,6 +479,244 @@ describe("sync protocol", () => {
     });
     await raw.closed;
     again.close();
+  });
+
+  test("a mutation re-sent under another identity (a victim's session and request id) is neither answered nor run", async () => {
+    const sessionId = randomUUID();
+    const create = {
+      type: "Mutation",
+      requestId: 0,
+      udfPath: "generationJobs:createJob",
+      args: [{ prompt: "Secret" }],
+    };
+    const victim = await connect(sessionId, 0, "victim");
+    await victim.send(create);
+    expect(await victim.next((m) => m.type === "MutationResponse")).toMatchObject({ success: true });
+    victim.close();
+
+    const intruder = await connect(sessionId, 1, "intruder");
+    await intruder.send(create);
+    expect(await intruder.next((m) => m.type === "MutationResponse")).toMatchObject({
+      success: false,
+      result: expect.stringMatching(
+        /^RequestMadeByAnotherIdentity: request 0 of this session was made by another identity/,
+      ) as unknown,
+    });
+    const jobs = await intruder.next((m) => m.type === "Transition" && (m.modifications as unknown[]).length > 0, {
+      from: 0,
+    });
+    expect((jobs.modifications as Array<{ value: unknown[] }>)[0]!.value).toEqual([]);
+    intruder.close();
+  });
+});
+
+describe("limits per client", () => {
+  /** A raw client of `user` (signed out: null), connected and signed in. */
+  async function rawAs(user: string | null, url = backend.url): Promise<RawSyncClient> {
+    const raw = new RawSyncClient(url);
+    clients.push(raw);
+    await raw.send({ type: "Connect", sessionId: randomUUID(), connectionCount: 0, lastCloseReason: null });
+    if (user)
+      await raw.send({ type: "Authenticate", baseVersion: 0, tokenType: "User", value: await issuer.token(user) });
+    return raw;
+  }
+  /** The first `count` closes of `sockets` (code and reason), waiting at most 15 s for them (a busy machine). */
+  async function firstCloses(
+    sockets: Array<Promise<{ code: number; reason: string }>>,
+    count: number,
+  ): Promise<Array<{ code: number; reason: string }>> {
+    const closes: Array<{ code: number; reason: string }> = [];
+    await new Promise<void>((resolve) => {
+      setTimeout(resolve, 15_000);
+      for (const closed of sockets) void closed.then((close) => closes.push(close) >= count && resolve());
+    });
+    return closes;
+  }
+
+  test("sockets: one client past MAX_SOCKETS_PER_CLIENT is closed (1013), another's are not; idle sockets give way to new ones, after a grace", async () => {
+    const hoarder = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_CLIENT + 6 }, () => rawAs("hoarder")));
+    const refused = await firstCloses(
+      hoarder.map((raw) => raw.closed),
+      6,
+    );
+    expect(refused).toEqual(
+      Array.from({ length: 6 }, () => ({
+        code: 1013,
+        reason: `TooManySockets: this client already has ${MAX_SOCKETS_PER_CLIENT} open connections`,
+      })),
+    );
+    // Another client, meanwhile: served.
+    expect(await clientAs("not-a-hoarder").query(api.generationJobs.getRecentJobs, {})).toEqual([]);
+
+    // Sockets that never sign in or send anything: at MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS, a new one is let in
+    // only once the oldest has had SIGN_IN_GRACE_MS to sign in, and that one is closed.
+    const open = (): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }> } | number> =>
+      new Promise((resolve) => {
+        const ws = new WebSocket(`${backend.url.replace(/^http/, "ws")}/api/1.48.0/sync`);
+        clients.push({ close: () => ws.terminate() });
+        const closed = new Promise<{ code: number; reason: string }>((done) =>
+          ws.once("close", (code, reason) => done({ code, reason: reason.toString() })),
+        );
+        ws.once("open", () => resolve({ ws, closed }));
+        ws.once("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
+        ws.once("error", () => {});
+      });
+    const idle = await Promise.all(Array.from({ length: MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS }, open));
+    expect(idle.every((socket) => typeof socket !== "number")).toBe(true);
+    expect(await open()).toBe(503); // all of them are younger than SIGN_IN_GRACE_MS
+    let late: Awaited<ReturnType<typeof open>> = 503;
+    for (const deadline = Date.now() + SIGN_IN_GRACE_MS + 5000; late === 503 && Date.now() < deadline;)
+      late = await new Promise((resolve) => setTimeout(() => void open().then(resolve), 100));
+    expect(typeof late).not.toBe("number");
+    const oldest = idle[0] as { closed: Promise<{ code: number; reason: string }> };
+    expect(await oldest.closed).toEqual({
+      code: 1013,
+      reason: "TooManySockets: too many connections from this address have not signed in",
+    });
+    for (const raw of hoarder) raw.close();
+  }, 40_000);
+
+  test("query results: a socket holds at most MAX_RESULT_BYTES_PER_SOCKET, a client its share; past them, TooMuchData on that socket only", async () => {
+    const user = "bulky";
+    const client = clientAs(user);
+    await Promise.all(
+      ["Planets", "Rivers", "Mountains"].map((prompt) => client.mutation(api.generationJobs.createJob, { prompt })),
+    );
+    await until<PublicJob[]>(client, api.generationJobs.getRecentJobs, {}, (jobs) =>
+      jobs.every((j) => j.status === "completed"),
+    );
+    const copies = (raw: RawSyncClient, count: number) =>
+      raw.send({
+        type: "ModifyQuerySet",
+        baseVersion: 0,
+        newVersion: 1,
+        modifications: Array.from({ length: count }, (_, queryId) => ({
+          type: "Add",
+          queryId,
+          udfPath: "myQuestions:listMyQuestions",
+          args: [{ paginationOpts: { numItems: 100, cursor: null } }],
+        })),
+      });
+    const served = async (raw: RawSyncClient) => {
+      const transition = await raw.next((m) => m.type === "Transition" && (m.modifications as unknown[]).length > 0, {
+        from: 0,
+      });
+      const modifications = transition.modifications as Array<{ type: string; errorMessage?: string }>;
+      const updated = modifications.filter((m) => m.type === "QueryUpdated");
+      return {
+        size: Buffer.byteLength(JSON.stringify(transition)),
+        results: updated.length,
+        resultBytes: Buffer.byteLength(JSON.stringify(updated)),
+        refusals: modifications.filter((m) => m.type === "QueryFailed").map((m) => m.errorMessage!),
+      };
+    };
+    // One socket, a thousand copies of a ~30 kB result: about 8 MiB of them are served, the rest refused.
+    const first = await rawAs(user);
+    await copies(first, MAX_QUERIES_PER_SOCKET);
+    const one = await served(first);
+    expect(one.size).toBeLessThanOrEqual(MAX_RESULT_BYTES_PER_SOCKET + MAX_QUERIES_PER_SOCKET * 256); // results, refusals
+    // Most of the socket's share is used (however large one result is: it grows with what a question stores).
+    expect(one.resultBytes).toBeGreaterThan(MAX_RESULT_BYTES_PER_SOCKET / 2);
+    expect(one.refusals.length).toBe(MAX_QUERIES_PER_SOCKET - one.results);
+    expect(one.refusals[0]).toMatch(
+      /^TooMuchData: this query's result \(\d+ kB\) would take the results this connection holds past 8\.0 MiB\./,
+    );
+    // More sockets of the same client, each within its own share: past the client's, refusals name the client.
+    const more = await Promise.all(Array.from({ length: 4 }, () => rawAs(user)));
+    await Promise.all(more.map((raw) => copies(raw, one.results)));
+    const others = await Promise.all(more.map(served));
+    expect(others.reduce((sum, s) => sum + s.results, one.results) * (one.size / one.results)).toBeLessThanOrEqual(
+      MAX_RESULT_BYTES_PER_CLIENT * 1.05,
+    );
+    expect(others.flatMap((s) => s.refusals)[0]).toMatch(/this client's connections hold past/);
+    // Another client's same query on a socket of its own: served whole.
+    const neighbour = await rawAs("bulky-neighbour");
+    await copies(neighbour, 10);
+    expect((await served(neighbour)).refusals).toEqual([]);
+    for (const raw of [first, ...more]) raw.close();
+  }, 30_000);
+
+  test("memory: past the ceiling, the client holding the most is disconnected (1013), one holding little is not", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "local-convex-memory-"));
+    const dataFile = path.join(dir, "data.json");
+    seedBigPage(dataFile, `${issuer.issuer}|heavy`);
+    // A ceiling the backend's own baseline is already past: only what clients hold decides who goes.
+    const small = await startLocalConvex({ dataFile, env: { LOCAL_AUTH_ISSUER: issuer.issuer }, maxMemoryMb: 64 });
+    const subscribe = (raw: RawSyncClient, udfPath: string, args: unknown, copies = 1) =>
+      raw.send({
+        type: "ModifyQuerySet",
+        baseVersion: 0,
+        newVersion: 1,
+        modifications: Array.from({ length: copies }, (_, queryId) => ({
+          type: "Add",
+          queryId,
+          udfPath,
+          args: [args],
+        })),
+      });
+    const light = await rawAs("light", small.url);
+    await subscribe(light, "generationJobs:getRecentJobs", {});
+    await light.next((m) => m.type === "Transition");
+    const heavy = await rawAs("heavy", small.url);
+    await subscribe(heavy, "myQuestions:listMyQuestions", { paginationOpts: { numItems: 100, cursor: null } }, 10);
+    expect(await heavy.closed).toEqual({
+      code: 1013,
+      reason: "OverMemoryLimit: the backend is near its memory ceiling",
+    });
+    expect(small.output.join("\n")).toMatch(
+      /Memory at \d+ MB of the 64 MB ceiling: closing the connections of the client holding the most/,
+    );
+    await light.send({
+      type: "ModifyQuerySet",
+      baseVersion: 1,
+      newVersion: 2,
+      modifications: [{ type: "Add", queryId: 1, udfPath: "generationJobs:getRecentJobs", args: [{ limit: 1 }] }],
+    });
+    expect(
+      await light.next((m) => m.type === "Transition" && (m.endVersion as { querySet: number }).querySet === 2),
+    ).toBeTruthy();
+    light.close();
+    expect(await small.close()).toBe(0);
+    rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  test("HTTP: anything but one bearer token is refused; a client sending slowly holds nothing of another's", async () => {
+    const call = (authorization?: string) =>
+      fetch(`${backend.url}/api/query`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...(authorization ? { Authorization: authorization } : {}) },
+        body: JSON.stringify({ path: "generationJobs:getRecentJobs", args: {} }),
+      });
+    const token = await issuer.token("variant");
+    for (const variant of [`Bearer ${token} 1`, `Bearer ${token},x`, `Bearer ${token} Bearer ${token}`]) {
+      const response = await call(variant);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({
+        code: "Unauthenticated",
+        message: "InvalidAuthHeader: Expected `Authorization: Bearer <token>`, one token and nothing after it.",
+      });
+    }
+    expect((await call(`bearer  ${token}`)).status).toBe(200);
+
+    // More requests than MAX_HTTP_REQUESTS_PER_CLIENT, signed out, whose bodies never finish arriving.
+    const { port } = new URL(backend.url);
+    const slow = await Promise.all(
+      Array.from({ length: MAX_HTTP_REQUESTS_PER_CLIENT + 8 }, () => {
+        const socket = connect(Number(port), "127.0.0.1");
+        return new Promise<typeof socket>((resolve) =>
+          socket.once("connect", () => {
+            socket.write(
+              'POST /api/query HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"pa',
+            );
+            resolve(socket);
+          }),
+        );
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const anonymous = await call();
+    expect(anonymous.status).toBe(200);
+    for (const socket of slow) socket.destroy();
   });
 });
 
@@ -559,5 +807,66 @@ describe("restart", () => {
     expect(second.output.join("\n")).toMatch(/mutation maintenance:cleanup .*scheduled/);
     // --cron-speed 600: the one-minute sweeper ran every 100 ms.
     expect(second.output.filter((line) => line.includes("maintenance:recoverStuckJobs")).length).toBeGreaterThan(1);
+  }, 30_000);
+
+  test("a full disk: writes get a coded error, reads go on, and writes are taken again once space is freed, without a restart", async () => {
+    const dataFile = path.join(dir, "full.json");
+    const full = path.join(dir, "disk-is-full");
+    const options = {
+      dataFile,
+      env: { LOCAL_AUTH_ISSUER: issuer.issuer, LOCAL_CONVEX_TEST_DISK_FULL: full },
+      preload: ["local-convex/test/stallingModel.ts", "local-convex/test/diskFull.ts"],
+    };
+    let backend = await startLocalConvex(options);
+    let client = new ConvexClient(backend.url, { logger: false }); // the refusals are expected
+    client.setAuth(() => issuer.token("kim"));
+    const before = await client.mutation(api.generationJobs.createJob, { prompt: "Before the disk filled" });
+    await until<PublicJob | null>(
+      client,
+      api.generationJobs.getJobById,
+      { jobId: before },
+      (j) => j?.questionsSaved === 1,
+    );
+
+    writeFileSync(full, "");
+    const refused = await client
+      .mutation(api.generationJobs.createJob, { prompt: "While it is full" })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ConvexError);
+    expect((refused as ConvexError<{ code: string; message: string }>).data).toEqual({
+      code: "StorageUnavailable",
+      message: expect.stringMatching(
+        /^The backend can't save data \(ENOSPC: no space left on device, write\), so nothing was changed\./,
+      ) as unknown,
+    });
+    const overHttp = await fetch(`${backend.url}/api/mutation`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${await issuer.token("kim")}` },
+      body: JSON.stringify({ path: "generationJobs:createJob", args: { prompt: "Over HTTP" } }),
+    });
+    expect(overHttp.status).toBe(200);
+    expect(await overHttp.json()).toMatchObject({ status: "error", errorData: { code: "StorageUnavailable" } });
+    expect(await client.query(api.generationJobs.getRecentJobs, {})).toHaveLength(1); // reads go on; nothing half-written
+
+    rmSync(full); // space freed: within a retry or two, writes are taken again
+    let after: Id<"generationJobs"> | null = null;
+    for (const deadline = Date.now() + 10_000; after === null && Date.now() < deadline;) {
+      after = await client.mutation(api.generationJobs.createJob, { prompt: "After space was freed" }).catch((e) => {
+        expect((e as ConvexError<{ code: string }>).data.code).toBe("StorageUnavailable");
+        return new Promise<null>((resolve) => setTimeout(() => resolve(null), 100));
+      });
+    }
+    expect(backend.output.join("\n")).toMatch(/Saving to .*full\.json works again/);
+    await client.close();
+
+    // What was acknowledged before and after survives a crash.
+    await backend.kill();
+    backend = await startLocalConvex(options);
+    client = new ConvexClient(backend.url);
+    client.setAuth(() => issuer.token("kim"));
+    const jobs = await client.query(api.generationJobs.getRecentJobs, {});
+    expect(jobs.map((job) => job._id).sort()).toEqual([before, after].sort());
+    await client.close();
+    expect(await backend.close()).toBe(0);
   }, 30_000);
 });

@@ -156,6 +156,21 @@ describe("over the official client", () => {
     );
     for (const label of [...holders.slice(3), "2s-ago", "1s-ago", "now"]) gate.release(label);
     await until("every hold to succeed", async () => Object.values(await stateOf()).every((s) => s === "success"));
+
+    // The backend's counters: each execution, and how late each scheduled run started.
+    const stats = await backend.stats();
+    expect(stats.calls).toMatchObject({ "slots:scheduleHolds": 1, "slots:hold": 13, "slots:cronHold": 1 });
+    expect(stats.calls["slots:states"]).toBeGreaterThanOrEqual(3);
+    const delays = stats.startDelaysMs["slots:hold"]!;
+    expect(delays).toHaveLength(13);
+    // The ten holders started at once; the three that waited started past their time (2 s and 1 s ago, and now).
+    expect(delays.filter((ms) => ms < 1000)).toHaveLength(11);
+    expect(delays.filter((ms) => ms >= 1000 && ms < 2000)).toHaveLength(1);
+    expect(delays.filter((ms) => ms >= 2000)).toHaveLength(1);
+    expect(stats.startDelaysMs['cron "hold"']).toHaveLength(1);
+    expect(stats.maxRssBytes).toBeGreaterThan(10 * 2 ** 20);
+    expect(stats.cpuMs).toBeGreaterThan(0);
+    expect(stats.eventLoopDelayMs.max).toBeGreaterThanOrEqual(stats.eventLoopDelayMs.p50);
   }, 30_000);
 
   test("the limit comes from LOCAL_CONVEX_MAX_SCHEDULED_CONCURRENCY", async () => {

@@ -3,8 +3,10 @@
  * its durable store (snapshot + journal), scheduled functions and crons,
  * token verification, and one HTTP server for the HTTP function API and the
  * WebSocket sync endpoint (`/api/<version>/sync`, `/api/sync`). Browser
- * pages are served only from allowed origins (`origin.ts`); sockets and
- * frames are bounded (`limits.ts`).
+ * pages are served only from allowed origins (`origin.ts`); sockets,
+ * requests, frames and memory are bounded per client (`limits.ts`,
+ * `clients.ts`), and the whole process's memory by a ceiling
+ * (`maxMemoryBytes`, `memory.ts`).
  *
  * Needs the loader hook of `engine/convexTestHook.ts` registered before
  * convex-test is imported: use `cli.ts`, or `startLocalConvex()` from
@@ -16,15 +18,27 @@ import path from "node:path";
 import { WebSocketServer } from "ws";
 import { TokenVerifier } from "./auth";
 import { CronRunner, cronJobsOf } from "./crons";
+import type { BackendStats } from "./engine/backendStats";
 import { Engine, type DurabilityBarrier } from "./engine/engine";
 import { importFile } from "./engine/modules";
 import { ScheduledFunctionMonitor, resumeScheduledFunctions } from "./engine/scheduledFunctions";
 import { handleHttpRequest } from "./http";
 import { InFlightLimiter } from "./inFlight";
-import { MAX_FRAME_BYTES, MAX_HTTP_REQUESTS_PER_CLIENT, MAX_OPEN_SOCKETS } from "./limits";
+import { Clients } from "./clients";
+import {
+  DEFAULT_MAX_MEMORY_BYTES,
+  HTTP_HEADERS_TIMEOUT_MS,
+  HTTP_REQUEST_TIMEOUT_MS,
+  MAX_FRAME_BYTES,
+  MAX_HTTP_REQUESTS_PER_CLIENT,
+  MAX_OPEN_SOCKETS,
+} from "./limits";
+import { watchMemory } from "./memory";
 import { log } from "./log";
 import { OriginPolicy } from "./origin";
-import { lockDataFile } from "./storage/lock";
+import { JournalDamaged } from "./storage/journalScan";
+import { DataFileLocked, lockDataFile } from "./storage/lock";
+import { refuseDamagedJournal } from "./storage/recovery";
 import { DurableStore } from "./storage/store";
 import { MutationLog } from "./sync/mutationLog";
 import { SyncSession } from "./sync/session";
@@ -57,6 +71,10 @@ export type LocalConvexOptions = {
    * refusing at once. Default 0.
    */
   waitForLockMs?: number;
+  /** Start even if the journal is damaged: replay the records before the bad one, move the rest to a kept file. */
+  salvage?: boolean;
+  /** The memory ceiling (resident, bytes). Default `DEFAULT_MAX_MEMORY_BYTES` (1 GiB). */
+  maxMemoryBytes?: number;
 };
 
 export type LocalConvex = {
@@ -67,6 +85,8 @@ export type LocalConvex = {
   dataFile: string | null;
   /** What was loaded, for the startup banner. */
   summary: string[];
+  /** What it has run so far (`engine/backendStats.ts`). */
+  stats(): BackendStats;
   /** Stops serving and writes a last snapshot. */
   close(): Promise<void>;
 };
@@ -74,6 +94,11 @@ export type LocalConvex = {
 /** Thrown when the port is taken, with a message for the user. */
 export class PortInUseError extends Error {
   override readonly name = "PortInUseError";
+}
+
+/** Whether `error` is a refusal to start whose message says all (no stack trace needed). */
+export function isStartRefusal(error: unknown): error is Error {
+  return error instanceof PortInUseError || error instanceof DataFileLocked || error instanceof JournalDamaged;
 }
 
 /** Loads the app and starts serving. */
@@ -86,14 +111,22 @@ export async function createLocalConvex(options: LocalConvexOptions = {}): Promi
   let appReady!: (value: App | Promise<App>) => void;
   const app = new Promise<App>((resolve) => (appReady = resolve));
   app.catch(() => {}); // a failed start is reported by createLocalConvex itself
-  const server = createServer((req, res) => {
-    app
-      .then((a) => handleHttpRequest(req, res, a))
-      .catch((error: unknown) => {
-        log.error("HTTP request failed", error);
-        if (!res.headersSent) res.writeHead(500).end();
-      });
-  });
+  const server = createServer(
+    { headersTimeout: HTTP_HEADERS_TIMEOUT_MS, requestTimeout: HTTP_REQUEST_TIMEOUT_MS },
+    (req, res) => {
+      app
+        .then((a) => handleHttpRequest(req, res, a))
+        .catch((error: unknown) => {
+          log.error("HTTP request failed", error);
+          if (!res.headersSent)
+            res
+              .writeHead(500, { "Content-Type": "application/json" })
+              .end(
+                JSON.stringify({ code: "InternalError", message: `local-convex failed: ${(error as Error).message}` }),
+              );
+        });
+    },
+  );
   server.on("upgrade", (req, socket, head) => {
     if (!origins.allows(req.headers.origin))
       return void socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
@@ -109,6 +142,7 @@ export async function createLocalConvex(options: LocalConvexOptions = {}): Promi
       port,
       dataFile: loaded.dataFile?.file ?? null,
       summary: loaded.summary,
+      stats: () => loaded.engine.stats(),
       close: () => loaded.close(server),
     };
   } catch (error) {
@@ -123,6 +157,7 @@ type App = {
   verifier: TokenVerifier;
   origins: OriginPolicy;
   inFlight: InFlightLimiter;
+  clients: Clients;
   durable: DurabilityBarrier;
   dataFile: DurableStore | null;
   summary: string[];
@@ -137,6 +172,12 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
   // Claim the data file first, so a second backend is refused at once; or, when waiting for it, after loading the app.
   const waitForLockMs = options.waitForLockMs ?? 0;
   let unlockDataFile = dataFilePath && waitForLockMs === 0 ? await lockDataFile(dataFilePath) : null;
+  try {
+    if (unlockDataFile && !options.salvage) refuseDamagedJournal(dataFilePath!); // before the slower loading, too
+  } catch (error) {
+    unlockDataFile?.();
+    throw error;
+  }
   for (const module of options.preload ?? []) await importFile(path.resolve(projectDir, module));
 
   const engine = await Engine.load({ projectDir, maxScheduledConcurrency: options.maxScheduledConcurrency });
@@ -148,7 +189,13 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
 
   // Data: restore (snapshot + journal), repair what the last process left running, then journal every commit.
   const loadStarted = performance.now();
-  const opened = dataFilePath ? DurableStore.open({ file: dataFilePath, engine, mutations }) : null;
+  let opened: ReturnType<typeof DurableStore.open> | null = null;
+  try {
+    if (dataFilePath) opened = DurableStore.open({ file: dataFilePath, engine, mutations, salvage: options.salvage });
+  } catch (error) {
+    unlockDataFile?.();
+    throw error;
+  }
   const dataFile = opened?.store ?? null;
   const restored = opened?.restored ?? null;
   for (const warning of restored?.warnings ?? []) log.warn(warning);
@@ -182,6 +229,8 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
   // Sync sockets, and the timers that keep them alive (the client gives up after 60 s of silence).
   const hub = new SubscriptionHub(engine, { verbose });
   const sessions = new Set<SyncSession>();
+  const clients = new Clients();
+  const memory = watchMemory(options.maxMemoryBytes ?? DEFAULT_MAX_MEMORY_BYTES, clients);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   const pingAfterMs = options.pingAfterMs ?? 15_000;
   const heartbeat = setInterval(
@@ -203,6 +252,7 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
     verifier,
     origins,
     inFlight: new InFlightLimiter(MAX_HTTP_REQUESTS_PER_CLIENT),
+    clients,
     durable,
     dataFile,
     summary,
@@ -211,13 +261,13 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
         socket.end("HTTP/1.1 404 Not Found\r\n\r\n");
         return;
       }
-      if (sessions.size >= MAX_OPEN_SOCKETS) {
+      if (sessions.size >= MAX_OPEN_SOCKETS || !clients.mayOpen(req.socket.remoteAddress ?? null)) {
         socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n");
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
         const request = { ip: req.socket.remoteAddress ?? null, userAgent: req.headers["user-agent"] ?? null };
-        const session = new SyncSession(ws, { engine, hub, verifier, mutations, request, durable });
+        const session = new SyncSession(ws, { engine, hub, verifier, mutations, request, durable, clients });
         sessions.add(session);
         ws.on("close", () => sessions.delete(session));
       });
@@ -225,6 +275,7 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
     close: (server) =>
       (closing ??= (async () => {
         crons.stop();
+        clearInterval(memory);
         clearInterval(heartbeat);
         clearInterval(liveness);
         for (const session of sessions) session.close(1001, "local-convex is shutting down");
@@ -235,6 +286,15 @@ async function loadApp(projectDir: string, options: LocalConvexOptions, origins:
       })()),
   };
 }
+
+/**
+ * Connections the kernel may hold for the server before it accepts them
+ * (Node's default is 511; Linux caps it at `net.core.somaxconn`, 4096 by
+ * default): a client opening thousands of connections at once could
+ * otherwise fill the queue, and everybody else's new connections would be
+ * dropped and retried seconds later.
+ */
+const LISTEN_BACKLOG = 4096;
 
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -247,7 +307,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
           : error,
       );
     });
-    server.listen(port, host, () => {
+    server.listen(port, host, LISTEN_BACKLOG, () => {
       const address = server.address();
       resolve(typeof address === "object" && address ? address.port : port);
     });

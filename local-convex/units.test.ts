@@ -336,16 +336,45 @@ describe("MutationLog", () => {
     let runs = 0;
     const execute = (): Promise<StoredResult> =>
       Promise.resolve({ success: true, value: ++runs, ts: "5", logLines: [] });
-    const first = log.run("session", 0, execute);
-    const again = log.run("session", 0, execute); // while the first still runs
+    const first = log.run("session", 0, "ada", execute);
+    const again = log.run("session", 0, "ada", execute); // while the first still runs
     expect(await first).toEqual(await again);
-    expect(await log.run("session", 0, execute)).toEqual({ success: true, value: 1, ts: "5", logLines: [] });
-    expect(await log.run("other-session", 0, execute)).toMatchObject({ value: 2 });
+    expect(await log.run("session", 0, "ada", execute)).toEqual({ success: true, value: 1, ts: "5", logLines: [] });
+    expect(await log.run("other-session", 0, "ada", execute)).toMatchObject({ value: 2 });
 
     const restored = new MutationLog();
     restored.import(log.export());
-    expect(await restored.run("session", 0, execute)).toMatchObject({ value: 1 });
+    expect(await restored.run("session", 0, "ada", execute)).toMatchObject({ value: 1 });
     expect(runs).toBe(2);
+  });
+
+  test("answers a re-sent request only to the identity that made it, before and after a restart", async () => {
+    const log = new MutationLog();
+    let runs = 0;
+    const execute = (): Promise<StoredResult> =>
+      Promise.resolve({ success: true, value: `secret ${++runs}`, ts: "5", logLines: [] });
+    await log.run("victim-session", 3, "issuer|victim", execute);
+    const restored = new MutationLog();
+    restored.import(log.export());
+    for (const kept of [log, restored]) {
+      for (const intruder of ["issuer|mallory", null]) {
+        expect(kept.has("victim-session", 3, intruder)).toBe(false);
+        const answer = await kept.run("victim-session", 3, intruder, execute);
+        expect(answer).toEqual({
+          success: false,
+          errorMessage: expect.stringMatching(/^RequestMadeByAnotherIdentity: request 3 of this session/) as unknown,
+          logLines: [],
+        });
+      }
+      expect(await kept.run("victim-session", 3, "issuer|victim", execute)).toMatchObject({ value: "secret 1" });
+    }
+    expect(runs).toBe(1);
+    // Results stored before they had a caller are given to nobody.
+    const legacy = new MutationLog();
+    legacy.import([
+      { sessionId: "s", requestId: 0, at: Date.now(), result: { success: true, value: 1, ts: "1", logLines: [] } },
+    ]);
+    expect(legacy.size).toBe(0);
   });
 });
 
@@ -354,17 +383,17 @@ describe("MutationLog limits", () => {
     const log = new MutationLog();
     const ok = (value: number) => () => Promise.resolve<StoredResult>({ success: true, value, ts: "1", logLines: [] });
     for (let requestId = 0; requestId <= MUTATION_LOG_MAX_PER_SESSION; requestId++)
-      await log.run("s", requestId, ok(requestId));
+      await log.run("s", requestId, null, ok(requestId));
     expect(log.size).toBe(MUTATION_LOG_MAX_PER_SESSION);
-    expect(log.has("s", 0)).toBe(false); // the oldest went first
-    expect(log.has("s", MUTATION_LOG_MAX_PER_SESSION)).toBe(true);
+    expect(log.has("s", 0, null)).toBe(false); // the oldest went first
+    expect(log.has("s", MUTATION_LOG_MAX_PER_SESSION, null)).toBe(true);
 
     const longError = "x".repeat(MUTATION_LOG_MAX_ERROR_LENGTH * 2);
-    const failed = await log.run("t", 0, () =>
+    const failed = await log.run("t", 0, null, () =>
       Promise.resolve<StoredResult>({ success: false, errorMessage: longError, logLines: [] }),
     );
     expect(failed).toMatchObject({ errorMessage: longError }); // the first answer is whole
-    const again = await log.run("t", 0, ok(0));
+    const again = await log.run("t", 0, null, ok(0));
     expect(again.success ? "" : again.errorMessage).toHaveLength(MUTATION_LOG_MAX_ERROR_LENGTH + 1); // a re-send gets it shortened
     expect((log.export() as Array<{ sessionId: string }>).every((row) => row.sessionId === "s")).toBe(true);
   });

@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
-import { freePort, loadEnv, watchSources } from "./dev";
+import { freePort, loadEnv, requestedPorts, watchSources } from "./dev";
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -34,6 +34,20 @@ describe("npm run dev", () => {
       CONVEX_DEPLOYMENT: "dev:happy-otter-123",
       DEV_TEST_ONLY: "real",
     });
+  });
+
+  test("ports: --port / PORT for the web app, --backend-port / BACKEND_PORT for the backend, flags first", () => {
+    expect(requestedPorts({}, {})).toEqual({ web: null, backend: null });
+    expect(requestedPorts({}, { PORT: "4000", BACKEND_PORT: "4100" })).toEqual({ web: 4000, backend: 4100 });
+    expect(requestedPorts({ port: "5000", "backend-port": "5100" }, { PORT: "4000", BACKEND_PORT: "4100" })).toEqual({
+      web: 5000,
+      backend: 5100,
+    });
+    expect(() => requestedPorts({ port: "http" }, {})).toThrow(
+      '--port must be a port number from 1 to 65535, got "http".',
+    );
+    expect(() => requestedPorts({}, { BACKEND_PORT: "70000" })).toThrow(/BACKEND_PORT must be a port number/);
+    expect(() => requestedPorts({ port: "4000" }, { BACKEND_PORT: "4000" })).toThrow(/can't share port 4000/);
   });
 
   test("a busy port is skipped", async () => {

@@ -12,6 +12,8 @@
  * - With a deployment configured: `npx convex dev` and `next dev`, as usual.
  *
  *   npm run dev                        # offline, or against the configured deployment
+ *   npm run dev -- --port 4000         # the web app on 4000 (or PORT=4000); it must be free
+ *   npm run dev -- --backend-port 4100 # offline, local-convex on 4100 (or BACKEND_PORT=4100)
  *   npm run dev -- --no-watch          # offline, without restarting on changes
  *   npm run dev -- --cron-speed 60     # offline, cron jobs 60 times faster (demos)
  *   npm run dev -- --verbose           # offline, log every query run
@@ -71,6 +73,41 @@ export async function freePort(from: number, avoid: number[] = []): Promise<numb
   throw new Error(`No free port in ${from}..${from + 99}`);
 }
 
+/** Ports asked for on the command line or in the environment; a flag wins over its variable. */
+export type RequestedPorts = { web: number | null; backend: number | null };
+
+/**
+ * The ports a developer asked for: `--port` or `PORT` for the web app,
+ * `--backend-port` or `BACKEND_PORT` for local-convex; null where none was
+ * asked for (the first free one from the default is taken). Throws with a
+ * plain message for anything that is not a port.
+ */
+export function requestedPorts(
+  flags: { port?: string; "backend-port"?: string },
+  env: Record<string, string | undefined>,
+): RequestedPorts {
+  const parse = (value: string | undefined, name: string): number | null => {
+    if (value === undefined || value === "") return null;
+    const port = Number(value);
+    if (!Number.isInteger(port) || port < 1 || port > 65_535)
+      throw new Error(`${name} must be a port number from 1 to 65535, got "${value}".`);
+    return port;
+  };
+  const web = parse(flags.port ?? env.PORT, flags.port !== undefined ? "--port" : "PORT");
+  const backend = parse(
+    flags["backend-port"] ?? env.BACKEND_PORT,
+    flags["backend-port"] !== undefined ? "--backend-port" : "BACKEND_PORT",
+  );
+  if (web !== null && web === backend) throw new Error(`The web app and the backend can't share port ${web}.`);
+  return { web, backend };
+}
+
+/** `port` when it is free, or a plain error saying how to pick another. */
+async function claimPort(port: number, what: string, flag: string): Promise<number> {
+  if (await isFree(port)) return port;
+  throw new Error(`Port ${port} for the ${what} is in use. Free it, or pick another with ${flag}.`);
+}
+
 /** Prints a child's output lines with a label. */
 function prefixLines(label: string, stream: NodeJS.ReadableStream | null): void {
   if (!stream) return;
@@ -114,11 +151,22 @@ async function stopChildren(children: ChildProcess[], alreadySignalled: boolean)
   for (const child of running()) child.kill("SIGKILL");
 }
 
-type OfflineOptions = { watch: boolean; cronSpeed: number; verbose: boolean; maxScheduledConcurrency: number };
+type OfflineOptions = {
+  watch: boolean;
+  cronSpeed: number;
+  verbose: boolean;
+  maxScheduledConcurrency: number;
+  ports: RequestedPorts;
+};
 
 async function runOffline(env: NodeJS.ProcessEnv, options: OfflineOptions): Promise<void> {
-  const convexPort = await freePort(3210);
-  const nextPort = await freePort(3000, [convexPort]);
+  const { ports } = options;
+  const convexPort =
+    ports.backend !== null
+      ? await claimPort(ports.backend, "backend", "--backend-port")
+      : await freePort(3210, ports.web !== null ? [ports.web] : []);
+  const nextPort =
+    ports.web !== null ? await claimPort(ports.web, "web app", "--port") : await freePort(3000, [convexPort]);
   const convexUrl = `http://127.0.0.1:${convexPort}`;
   const appUrl = `http://localhost:${nextPort}`;
   const shared = {
@@ -271,8 +319,8 @@ export function watchSources(root: string, dirs: string[], onChange: (files: str
   };
 }
 
-async function runWithDeployment(env: NodeJS.ProcessEnv): Promise<void> {
-  const nextPort = await freePort(3000);
+async function runWithDeployment(env: NodeJS.ProcessEnv, ports: RequestedPorts): Promise<void> {
+  const nextPort = ports.web !== null ? await claimPort(ports.web, "web app", "--port") : await freePort(3000);
   const target = env.CONVEX_DEPLOYMENT ? `deployment ${env.CONVEX_DEPLOYMENT}` : env.NEXT_PUBLIC_CONVEX_URL;
   console.log(bold(`Using the Convex ${target}: running \`npx convex dev\` and \`next dev\` (port ${nextPort}).`));
   const convexBin = path.join(root, "node_modules/convex/bin/main.js"); // what `npx convex` runs
@@ -305,6 +353,8 @@ async function main(): Promise<void> {
       "no-watch": { type: "boolean", default: false },
       "cron-speed": { type: "string", default: "1" },
       verbose: { type: "boolean", default: false },
+      port: { type: "string" },
+      "backend-port": { type: "string" },
       "max-scheduled-concurrency": { type: "string" },
     },
   });
@@ -312,8 +362,9 @@ async function main(): Promise<void> {
   if (!(cronSpeed > 0)) throw new Error(`--cron-speed must be a positive number, got ${flags["cron-speed"]}`);
 
   const env = loadEnv(root);
+  const ports = requestedPorts(flags, env);
   if (env.NEXT_PUBLIC_CONVEX_URL || env.CONVEX_DEPLOYMENT) {
-    await runWithDeployment(env);
+    await runWithDeployment(env, ports);
   } else {
     // The flag, else LOCAL_CONVEX_MAX_SCHEDULED_CONCURRENCY (also from .env files), else 10; refused at once if bad.
     let maxScheduled: number;
@@ -327,6 +378,7 @@ async function main(): Promise<void> {
       watch: !flags["no-watch"],
       cronSpeed,
       verbose: flags.verbose,
+      ports,
       maxScheduledConcurrency: maxScheduled,
     });
   }

@@ -101,8 +101,8 @@ export const createTwoCallJob = mutation({
     const identity = await ctx.auth.getUserIdentity();
     if (!identity) throw new Error("sign in");
     const now = Date.now();
-    // Straight to `pending`: this design predates the queue (every attempt now waits its turn in it), which would
-    // leave the job queued for ever, since nothing here dispatches it.
+    // Started `pending`, as jobs were before the generation pool: the benchmark runs one job at a time, so
+    // the pool would dispatch it at once (and dispatching schedules `processJob`, not this design's action).
     const jobId = await ctx.db.insert("generationJobs", {
       ...newJobFields(identity.tokenIdentifier, prompt, now),
       status: "pending",

@@ -10,12 +10,14 @@
 "use client";
 
 import { useQuery } from "convex/react";
-import { ArrowLeft, Copy, FileQuestion, ListChecks } from "lucide-react";
+import { ArrowLeft, BookOpen, Copy, FileQuestion, ListChecks } from "lucide-react";
 import Link from "next/link";
+import { useRef } from "react";
 import { api } from "@/convex/_generated/api";
 import type { PublicJob } from "@/lib/validators";
 import { useAppShell } from "@/hooks/use-app-shell";
 import { useArrivals } from "@/hooks/use-arrivals";
+import { useKeepFocus } from "@/hooks/use-keep-focus";
 import { useNow } from "@/hooks/use-now";
 import { JOB_CONFIG } from "@/lib/constants/jobs";
 import { describeJobError, gateCounts, isActiveStatus, PHASE_NAMES, plural } from "@/lib/jobs";
@@ -24,6 +26,7 @@ import { fullDateTime, relativeTime, tokenCount } from "@/components/format";
 import { jobQuestionsHref } from "@/components/generation-task-card";
 import { JobActions } from "@/components/job-actions";
 import { JobLiveRow } from "@/components/job-live-strip";
+import { JobSourceLine } from "@/components/job-source";
 import { jobDisplayState, JobStatusBadge, jobTitle } from "@/components/job-status";
 import { BulkActions } from "@/components/questions/bulk-actions";
 import { QuestionActions } from "@/components/questions/question-actions";
@@ -84,8 +87,11 @@ function JobHeader({ job, now }: { job: PublicJob; now: number }) {
   const { openGenerate } = useAppShell();
   const live = isActiveStatus(job.status) || job.status === "paused";
   const { rewritten, skipped } = gateCounts(job);
+  // "Stop generation" (or the job ending) swaps the live row's buttons for others: focus stays here.
+  const header = useRef<HTMLElement>(null);
+  useKeepFocus(header, job.status);
   return (
-    <header className="mt-4">
+    <header ref={header} className="mt-4">
       <div className="flex flex-wrap items-center gap-2 text-sm text-muted-foreground">
         <JobStatusBadge job={job} />
         {now > 0 && (
@@ -100,7 +106,7 @@ function JobHeader({ job, now }: { job: PublicJob; now: number }) {
           </span>
         )}
         {skipped > 0 && (
-          <span title="Questions the model wrote that were unusable (malformed, or the answer not among the options), or that the quality check rejected and no rewrite replaced">
+          <span title="Questions the model wrote that were unusable (malformed, the answer not among the options, or not supported by your material), or that the quality check rejected and no rewrite replaced">
             · {plural(skipped, "question")} skipped
           </span>
         )}
@@ -130,6 +136,8 @@ function JobHeader({ job, now }: { job: PublicJob; now: number }) {
         </blockquote>
       </figure>
 
+      {job.source && <JobSourceLine source={job.source} running={live} className="mt-3 text-sm" />}
+
       {live && <JobLiveRow job={job} compact className="mt-5" />}
 
       <div className="mt-5 flex flex-wrap gap-2">
@@ -142,10 +150,17 @@ function JobHeader({ job, now }: { job: PublicJob; now: number }) {
             </Link>
           </Button>
         )}
-        <Button variant="ghost" onClick={() => openGenerate(job.prompt)}>
-          <Copy aria-hidden="true" />
-          Use this prompt again
-        </Button>
+        {job.source ? (
+          <Button variant="ghost" onClick={() => openGenerate("", { sourceId: job.source!.sourceId })}>
+            <BookOpen aria-hidden="true" />
+            More from this source
+          </Button>
+        ) : (
+          <Button variant="ghost" onClick={() => openGenerate(job.prompt)}>
+            <Copy aria-hidden="true" />
+            Use this prompt again
+          </Button>
+        )}
       </div>
     </header>
   );
@@ -214,12 +229,14 @@ function JobQuestions({ job, now }: { job: PublicJob; now: number }) {
           {/* Newest first, like My Questions: what arrives shows where the eye is, not below the fold. */}
           <ol className="space-y-3">
             {writing && (
-              <li
-                className="flex items-center gap-2 rounded-xl border border-dashed border-border px-4 py-4 text-sm text-muted-foreground"
-                role="status"
-              >
-                <Spinner />
-                {job.phase === "planning" ? `${PHASE_NAMES.planning}…` : `Writing question ${questions.length + 1}…`}
+              <li>
+                <div
+                  role="status"
+                  className="flex items-center gap-2 rounded-xl border border-dashed border-border px-4 py-4 text-sm text-muted-foreground"
+                >
+                  <Spinner />
+                  {job.phase === "planning" ? `${PHASE_NAMES.planning}…` : `Writing question ${questions.length + 1}…`}
+                </div>
               </li>
             )}
             {questions

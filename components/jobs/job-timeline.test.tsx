@@ -32,7 +32,7 @@ describe("jobTimelineSteps", () => {
       "Queued",
       "Attempt 1: failed",
       "Attempt 2: paused",
-      "Started (attempt 3)",
+      "Resumed",
       "Planning the questions",
       "Writing questions",
       "Done",

@@ -11,12 +11,23 @@
 import { Check, Circle, CircleAlert, CirclePause, Ban, LoaderCircle } from "lucide-react";
 import type { AttemptRecord, PublicJob } from "@/lib/validators";
 import { describeJobError, PHASE_NAMES, plural } from "@/lib/jobs";
+import { tryNumber } from "@/lib/timing";
 import { clockTime, fullDateTime, shortDuration } from "@/components/format";
 import { cn } from "@/components/ui/cn";
 
 type StepState = "done" | "current" | "upcoming" | "stopped" | "failed" | "interrupted" | "cancelled";
 
 type Step = { id: string; title: string; detail?: string; at?: number; state: StepState };
+
+/** "Started", or how the latest run began: resumed after a pause, continued, "10 more", or another try after a failure. */
+function startedTitle(job: PublicJob): string {
+  if (job.attempts <= 1) return "Started";
+  const previous = job.attemptHistory?.find((a) => a.attempt === job.attempts - 1)?.outcome;
+  if (previous === "paused") return "Resumed";
+  if (previous === "cancelled") return "Continued";
+  if (previous === "completed") return "Started more";
+  return `Started (attempt ${tryNumber(job)})`;
+}
 
 export function jobTimelineSteps(job: PublicJob): Step[] {
   const { status } = job;
@@ -37,7 +48,7 @@ export function jobTimelineSteps(job: PublicJob): Step[] {
     ...(job.attemptHistory ?? []).filter((a) => a.attempt < job.attempts).map(attemptStep),
     {
       id: "started",
-      title: job.attempts > 1 ? `Started (attempt ${job.attempts})` : "Started",
+      title: startedTitle(job),
       ...(started ? { at: job.startedAt } : {}),
       state: started ? "done" : waiting ? "current" : "upcoming",
       ...(status === "queued" ? { detail: "Waiting for its turn in the queue" } : {}),

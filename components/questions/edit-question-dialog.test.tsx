@@ -5,6 +5,7 @@ import userEvent from "@testing-library/user-event";
 import { ConvexError } from "convex/values";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { Id } from "@/convex/_generated/dataModel";
+import { newCard } from "@/lib/fsrs";
 import type { QuestionDoc } from "@/lib/validators";
 import { mockMutation, resetConvexMocks } from "@/components/test-support/convex-mocks";
 import { EditQuestionDialog } from "./edit-question-dialog";
@@ -30,17 +31,7 @@ const question: QuestionDoc = {
   difficulty: "easy",
   topic: "Planets",
   createdAt: NOW,
-  card: {
-    state: "new",
-    due: NOW,
-    stability: 0,
-    difficulty: 0,
-    elapsedDays: 0,
-    scheduledDays: 0,
-    learningSteps: 0,
-    reps: 0,
-    lapses: 0,
-  },
+  card: newCard(NOW),
 };
 
 function openDialog() {

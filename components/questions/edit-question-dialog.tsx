@@ -11,11 +11,12 @@
  * advice, and the edit saves with them (the question is then marked "Needs a
  * look"). The server checks again, and also whether the learner already has a
  * question that asks the same; its refusal is shown inline too.
+ * `QuestionForm` is the same form, with the same checks, for a new question (`add-question-dialog.tsx`).
  */
 "use client";
 
 import { Plus, Trash2 } from "lucide-react";
-import { useId, useRef, useState, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent, type ReactNode } from "react";
 import type { GeneratedQuestion, QuestionDoc } from "@/lib/validators";
 import { findQuestionFlaws, isSevereFlaw } from "@/lib/questionFlaws";
 import { DIFFICULTIES } from "@/lib/validators";
@@ -60,6 +61,44 @@ export function EditQuestionDialog({ question, open, onOpenChange }: EditQuestio
 
 function EditQuestionForm({ question, onDone }: { question: QuestionDoc; onDone: () => void }) {
   const { edit } = useQuestionActions();
+  return (
+    <QuestionForm
+      label="Edit question"
+      initial={question}
+      submitLabel="Save"
+      onSubmit={async (edited) => {
+        await edit(question._id, edited);
+        onDone();
+      }}
+      onCancel={onDone}
+    />
+  );
+}
+
+type QuestionFormProps = {
+  /** The form's accessible name. */
+  label: string;
+  initial: GeneratedQuestion;
+  submitLabel: string;
+  /** Saves the question; a throw is shown in the form, which keeps what was typed. */
+  onSubmit: (question: GeneratedQuestion) => Promise<void>;
+  onCancel: () => void;
+  /** A new question: its type can be chosen. */
+  chooseType?: boolean;
+  /** More fields, after the difficulty (a new question's topic). */
+  children?: ReactNode;
+};
+
+/** A question's fields, its answer chosen among its options; the server's refusal shown inline. */
+export function QuestionForm({
+  label,
+  initial: question,
+  submitLabel,
+  onSubmit,
+  onCancel,
+  chooseType = false,
+  children,
+}: QuestionFormProps) {
   const [text, setText] = useState(question.question);
   const [options, setOptions] = useState<string[]>(question.options);
   /** The option marked right; null once that option is removed, until another is chosen. */
@@ -71,7 +110,14 @@ function EditQuestionForm({ question, onDone }: { question: QuestionDoc; onDone:
   const [difficulty, setDifficulty] = useState(question.difficulty);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const trueFalse = question.type === "true-false";
+  const [type, setType] = useState(question.type);
+  const trueFalse = type === "true-false";
+
+  function chooseQuestionType(next: GeneratedQuestion["type"]) {
+    setType(next);
+    setOptions(next === "true-false" ? ["True", "False"] : ["", "", "", ""]);
+    setAnswerIndex(0);
+  }
   const noAnswerId = useId();
   const checkId = useId();
   const severeBox = useRef<HTMLDivElement>(null);
@@ -80,7 +126,7 @@ function EditQuestionForm({ question, onDone }: { question: QuestionDoc; onDone:
       ? null
       : {
           question: text,
-          type: question.type,
+          type,
           options,
           correctAnswer: options[answerIndex] ?? "",
           explanation,
@@ -104,8 +150,7 @@ function EditQuestionForm({ question, onDone }: { question: QuestionDoc; onDone:
     setSaving(true);
     setError(null);
     try {
-      await edit(question._id, edited);
-      onDone();
+      await onSubmit(edited);
     } catch (caught) {
       setError(userFacingMessage(caught));
     } finally {
@@ -125,7 +170,24 @@ function EditQuestionForm({ question, onDone }: { question: QuestionDoc; onDone:
   }
 
   return (
-    <form onSubmit={(event) => void submit(event)} className="space-y-4" aria-label="Edit question">
+    <form onSubmit={(event) => void submit(event)} className="space-y-4" aria-label={label}>
+      {chooseType && (
+        <fieldset className="flex flex-wrap gap-x-5 gap-y-2">
+          <legend className="mb-1.5 text-sm font-medium">Type</legend>
+          {(["multiple-choice", "true-false"] as const).map((value) => (
+            <label key={value} className="flex items-center gap-2 text-sm">
+              <input
+                type="radio"
+                name="question-type"
+                className="size-4 accent-primary"
+                checked={type === value}
+                onChange={() => chooseQuestionType(value)}
+              />
+              {value === "multiple-choice" ? "Multiple choice" : "True or false"}
+            </label>
+          ))}
+        </fieldset>
+      )}
       <div className="space-y-1.5">
         <Label htmlFor="edit-question-text">Question</Label>
         <Textarea id="edit-question-text" value={text} onChange={(e) => setText(e.target.value)} rows={3} />
@@ -195,6 +257,7 @@ function EditQuestionForm({ question, onDone }: { question: QuestionDoc; onDone:
           ))}
         </select>
       </div>
+      {children}
       <div id={checkId} aria-live="polite" className="space-y-2">
         {severe.length > 0 && (
           <div
@@ -227,11 +290,11 @@ function EditQuestionForm({ question, onDone }: { question: QuestionDoc; onDone:
         </p>
       )}
       <DialogFooter>
-        <Button variant="secondary" onClick={onDone} disabled={saving}>
+        <Button variant="secondary" onClick={onCancel} disabled={saving}>
           Cancel
         </Button>
         <Button type="submit" disabled={saving} aria-describedby={severe.length > 0 ? checkId : undefined}>
-          {saving && <Spinner />} Save
+          {saving && <Spinner />} {submitLabel}
         </Button>
       </DialogFooter>
     </form>

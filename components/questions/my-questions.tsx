@@ -1,228 +1,297 @@
 /**
- * My Questions: every question of the user, newest first, a page at a time,
- * filtered by topic or by the job that wrote them. Live: the strip at the top
- * says which jobs are still writing (and how long they have left), and their
- * new questions appear at the top, marked "Just added" for a moment.
+ * My Questions: every question of the user, a page at a time, live: searched, filtered (due, flagged,
+ * suspended; one topic or the job that wrote them) and ordered, all in the URL. Questions can be added by
+ * hand or imported, selected (a page, or every one of the view) and acted on. The strip at the top says which
+ * jobs are still writing; their new questions appear at the top, marked "Just added" for a moment.
  */
 "use client";
 
-import { usePaginatedQuery, useQuery } from "convex/react";
-import { X } from "lucide-react";
+import { useQuery } from "convex/react";
+import { FileUp, Plus, X } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { api } from "@/convex/_generated/api";
 import { useActiveJobs } from "@/hooks/use-active-jobs";
 import { useArrivals } from "@/hooks/use-arrivals";
-import { useNow } from "@/hooks/use-now";
+import { MINUTE_MS, useNow } from "@/hooks/use-now";
+import { useQuestionList, type QuestionList } from "@/hooks/use-question-list";
 import { isActiveStatus, plural } from "@/lib/jobs";
+import { SHOW_FILTERS, SORT_LABELS, effectiveSort, viewHref, type QuestionView } from "@/lib/questionFilters";
+import { searchTerms } from "@/lib/questionSearch";
+import type { QuestionScope } from "@/lib/validators";
 import { ServerAwayNote } from "@/components/connection-status";
 import { NoQuestionsEmptyState } from "@/components/empty-states";
 import { ActiveJobsStrip, JobLiveRow } from "@/components/job-live-strip";
 import { JobStatusBadge, jobTitle } from "@/components/job-status";
 import { Button } from "@/components/ui/button";
-import {
-  Select,
-  SelectContent,
-  SelectGroup,
-  SelectItem,
-  SelectLabel,
-  SelectSeparator,
-  SelectTrigger,
-  SelectValue,
-} from "@/components/ui/select";
 import { Spinner } from "@/components/ui/spinner";
+import { AddQuestionDialog } from "./add-question-dialog";
 import { BulkActions } from "./bulk-actions";
 import { ExportMenu } from "./export-menu";
+import { ImportDialog } from "./import-dialog";
 import { QuestionActions } from "./question-actions";
 import { QuestionCard, QuestionCardSkeletonList } from "./question-card";
+import { QuestionToolbar } from "./question-toolbar";
 
 const PAGE_SIZE = 20;
 
-type MyQuestionsProps = { topic?: string; jobId?: string };
-
-export function MyQuestions({ topic, jobId }: MyQuestionsProps) {
+export function MyQuestions({ view }: { view: QuestionView }) {
+  const router = useRouter();
   const now = useNow(30_000);
-  // One filter at a time: a job's questions all share its topic anyway.
-  const args = jobId !== undefined ? { jobId } : topic !== undefined ? { topic } : {};
-  const { results, status, loadMore } = usePaginatedQuery(api.myQuestions.listMyQuestions, args, {
-    initialNumItems: PAGE_SIZE,
+  const show = useCallback((next: QuestionView) => router.replace(viewHref(next), { scroll: false }), [router]);
+  // "Due now" is counted as review counts it (to the end of the current minute), from when the view was
+  // opened: a clock in the query would reload its pages every minute.
+  const viewKey = JSON.stringify(view);
+  const minute = useNow(MINUTE_MS);
+  const dueBy = minute === 0 ? 0 : minute + MINUTE_MS;
+  const [asOf, setAsOf] = useState({ key: viewKey, now: dueBy });
+  if (asOf.key !== viewKey || (asOf.now === 0 && dueBy > 0)) setAsOf({ key: viewKey, now: dueBy });
+  const list = useQuestionList(view, asOf.now, PAGE_SIZE);
+  const { results, status } = list;
+  const [adding, setAdding] = useState(false);
+  const [importing, setImporting] = useState(false);
+
+  // The selection, kept only for questions still listed; or every question of the view.
+  const [selection, setSelection] = useState<{ key: string; ids: ReadonlySet<string>; all: boolean }>({
+    key: viewKey,
+    ids: new Set(),
+    all: false,
   });
-  const filtered = jobId !== undefined || topic !== undefined;
-  const view =
-    jobId !== undefined
-      ? { kind: "job" as const, jobId }
-      : topic !== undefined
-        ? { kind: "topic" as const, topic }
-        : null;
-  // The selection, kept only for questions still listed.
-  const [selection, setSelection] = useState<ReadonlySet<string>>(new Set());
-  const selected = results.filter((q) => selection.has(q._id)).map((q) => q._id as string);
+  const current = selection.key === viewKey ? selection : { key: viewKey, ids: new Set<string>(), all: false };
+  const selectable = list.matchIds ?? results.map((q) => q._id as string);
+  const selected = selectable.filter((id) => current.ids.has(id));
+  const select = (ids: ReadonlySet<string>, all = false) => setSelection({ key: viewKey, ids, all });
   function toggle(id: string, on: boolean) {
-    const next = new Set(selection);
+    const next = new Set(current.ids);
     if (on) next.add(id);
     else next.delete(id);
-    setSelection(next);
+    select(next);
   }
-  const arrived = useArrivals(status === "LoadingFirstPage" ? undefined : results, JSON.stringify(args));
+  const arrived = useArrivals(status === "LoadingFirstPage" ? undefined : results, viewKey);
 
+  const searching = list.searching;
+  const highlight = searching ? searchTerms(view.search ?? "") : undefined;
+  const filtered =
+    searching ||
+    view.show !== undefined ||
+    view.topic !== undefined ||
+    view.jobId !== undefined ||
+    view.sourceId !== undefined;
+  const scopeView =
+    view.jobId !== undefined
+      ? { kind: "job" as const, jobId: view.jobId }
+      : view.topic !== undefined && view.show === undefined && !searching
+        ? { kind: "topic" as const, topic: view.topic }
+        : null;
+  const filterScope: QuestionScope = {
+    kind: "filter",
+    filter: {
+      ...(view.show !== undefined ? { show: view.show } : {}),
+      ...(view.topic !== undefined ? { topic: view.topic } : {}),
+      ...(view.jobId !== undefined ? { jobId: view.jobId } : {}),
+      ...(view.sourceId !== undefined ? { sourceId: view.sourceId } : {}),
+    },
+  };
+
+  const dialogs = (
+    <>
+      <AddQuestionDialog open={adding} onOpenChange={setAdding} topic={view.topic} />
+      <ImportDialog
+        open={importing}
+        onOpenChange={setImporting}
+        onImported={(topics) => show(topics.length === 1 ? { topic: topics[0] } : {})}
+      />
+    </>
+  );
+  const addButtons = (
+    <>
+      <Button variant="secondary" onClick={() => setAdding(true)}>
+        <Plus aria-hidden="true" /> Add a question
+      </Button>
+      <Button variant="secondary" onClick={() => setImporting(true)}>
+        <FileUp aria-hidden="true" /> Import
+      </Button>
+    </>
+  );
+
+  // The dialogs stay at one place in the tree whichever content shows (a first question changes it).
   if (!filtered && status === "Exhausted" && results.length === 0) {
     return (
-      <>
-        <ActiveJobsStrip className="mb-6" />
-        <NoQuestionsEmptyState context="my-questions" />
-      </>
+      <div>
+        <div>
+          <ActiveJobsStrip className="mb-6" />
+          <NoQuestionsEmptyState context="my-questions">
+            <p className="text-sm text-muted-foreground">Or bring your own:</p>
+            <div className="mt-2 flex flex-wrap gap-2">{addButtons}</div>
+          </NoQuestionsEmptyState>
+        </div>
+        {dialogs}
+      </div>
     );
   }
 
   return (
     <div>
-      <div className="flex flex-col gap-4 sm:flex-row sm:items-end sm:justify-between">
-        <div>
-          <h1 className="text-2xl font-semibold tracking-tight">My Questions</h1>
-          <p className="mt-1 text-sm text-muted-foreground" aria-live="polite">
-            {status === "LoadingFirstPage"
-              ? "Loading…"
-              : status === "Exhausted"
-                ? `${plural(results.length, "question")}${filtered ? " in this view" : ""}`
-                : `Newest first · ${results.length} shown`}
-          </p>
+      <div>
+        <div className="flex flex-col gap-4 sm:flex-row sm:items-end sm:justify-between">
+          <div>
+            <h1 className="text-2xl font-semibold tracking-tight">My Questions</h1>
+            <p className="mt-1 text-sm text-muted-foreground" aria-live="polite">
+              {countText(list, view, filtered)}
+            </p>
+          </div>
+          <div className="flex flex-wrap items-end gap-2">
+            {addButtons}
+            {results.length > 0 && (
+              <ExportMenu
+                view={view}
+                questions={searching ? results : undefined}
+                viewName={
+                  view.topic ??
+                  (view.jobId !== undefined ? "generation" : view.sourceId !== undefined ? "material" : undefined)
+                }
+              />
+            )}
+          </div>
         </div>
-        <div className="flex items-end gap-2">
-          <QuestionFilter topic={topic} jobId={jobId} />
-          {results.length > 0 && <ExportMenu topic={topic} jobId={jobId} viewName={topic ?? (jobId && "generation")} />}
-        </div>
-      </div>
 
-      {jobId !== undefined ? <JobFilterBanner jobId={jobId} className="mt-5" /> : <ActiveJobsStrip className="mt-5" />}
+        <QuestionToolbar view={view} onChange={show} className="mt-5" />
 
-      {results.length > 0 && (
-        <BulkActions
-          className="mt-5"
-          selected={selected}
-          onClearSelection={() => setSelection(new Set())}
-          view={view}
-        />
-      )}
-
-      <div className="mt-6">
-        <h2 className="sr-only">Questions</h2>
-        {status === "LoadingFirstPage" ? (
-          <ServerAwayNote what="your questions">
-            <QuestionCardSkeletonList />
-          </ServerAwayNote>
-        ) : results.length === 0 ? (
-          <FilteredEmpty jobId={jobId} />
+        {view.jobId !== undefined ? (
+          <JobFilterBanner jobId={view.jobId} className="mt-5" />
         ) : (
-          <ul className="space-y-3">
-            {results.map((question) => (
-              <li key={question._id} className="animate-fade-in">
-                <QuestionCard
-                  question={question}
-                  now={now}
-                  showTopic={topic === undefined}
-                  leading={
-                    <input
-                      type="checkbox"
-                      className="size-4 accent-primary"
-                      aria-label={`Select “${question.question}”`}
-                      checked={selection.has(question._id)}
-                      onChange={(e) => toggle(question._id, e.target.checked)}
-                    />
-                  }
-                  actions={<QuestionActions question={question} />}
-                  arrived={arrived(question)}
-                />
-              </li>
-            ))}
-          </ul>
+          <ActiveJobsStrip className="mt-5" />
+        )}
+
+        {results.length > 0 && (
+          <BulkActions
+            className="mt-5"
+            selected={selected}
+            allMatching={current.all ? (searching ? null : filterScope) : null}
+            onClearSelection={() => select(new Set())}
+            view={scopeView}
+            leading={
+              <SelectAll
+                list={list}
+                selectedCount={selected.length}
+                all={current.all}
+                onSelectShown={(on) => select(on ? new Set(results.map((q) => q._id)) : new Set())}
+                onSelectAll={() => select(new Set(selectable), !searching)}
+              />
+            }
+          />
+        )}
+
+        <div className="mt-6">
+          <h2 className="sr-only">Questions</h2>
+          {status === "LoadingFirstPage" ? (
+            <ServerAwayNote what="your questions">
+              <QuestionCardSkeletonList />
+            </ServerAwayNote>
+          ) : results.length === 0 ? (
+            <FilteredEmpty view={view} onClearSearch={() => show({ ...view, search: undefined })} />
+          ) : (
+            <ul className="space-y-3">
+              {results.map((question) => (
+                <li key={question._id} className="animate-fade-in">
+                  <QuestionCard
+                    question={question}
+                    now={now}
+                    showTopic={view.topic === undefined}
+                    leading={
+                      <input
+                        type="checkbox"
+                        className="size-4 accent-primary"
+                        aria-label={`Select “${question.question}”`}
+                        checked={current.all || current.ids.has(question._id)}
+                        disabled={current.all}
+                        onChange={(e) => toggle(question._id, e.target.checked)}
+                      />
+                    }
+                    actions={<QuestionActions question={question} />}
+                    arrived={arrived(question)}
+                    highlight={highlight}
+                  />
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+
+        {status !== "LoadingFirstPage" && results.length > 0 && (
+          <div className="mt-6 flex justify-center">
+            {status === "CanLoadMore" && (
+              <Button variant="secondary" onClick={list.loadMore}>
+                {searching ? "Show more matches" : "Load more"}
+              </Button>
+            )}
+            {status === "LoadingMore" && (
+              <p className="flex items-center gap-2 text-sm text-muted-foreground" role="status">
+                <Spinner /> Loading more…
+              </p>
+            )}
+            {status === "Exhausted" && results.length > PAGE_SIZE && (
+              <p className="text-sm text-muted-foreground">
+                {list.moreMatches
+                  ? "Those are the best matches: add a word to narrow the search."
+                  : "That's all of them."}
+              </p>
+            )}
+          </div>
         )}
       </div>
-
-      {status !== "LoadingFirstPage" && results.length > 0 && (
-        <div className="mt-6 flex justify-center">
-          {status === "CanLoadMore" && (
-            <Button variant="secondary" onClick={() => loadMore(PAGE_SIZE)}>
-              Load more
-            </Button>
-          )}
-          {status === "LoadingMore" && (
-            <p className="flex items-center gap-2 text-sm text-muted-foreground" role="status">
-              <Spinner /> Loading more…
-            </p>
-          )}
-          {status === "Exhausted" && results.length > PAGE_SIZE && (
-            <p className="text-sm text-muted-foreground">That&apos;s all of them.</p>
-          )}
-        </div>
-      )}
+      {dialogs}
     </div>
   );
 }
 
-const ALL = "all";
-
-/** One select for "all", a topic, or a recent job; the choice lives in the URL. */
-function QuestionFilter({ topic, jobId }: MyQuestionsProps) {
-  const router = useRouter();
-  const topics = useQuery(api.myQuestions.listMyTopics);
-  const { jobs } = useActiveJobs();
-  const value = jobId !== undefined ? `job:${jobId}` : topic !== undefined ? `topic:${topic}` : ALL;
-  const jobsWithQuestions = jobs.filter((job) => job.questionsSaved > 0 || job._id === jobId);
-  const topicNames = topics?.map((t) => t.name) ?? [];
-  if (topic !== undefined && !topicNames.includes(topic)) topicNames.unshift(topic);
-
-  function choose(next: string) {
-    const params = new URLSearchParams();
-    if (next.startsWith("topic:")) params.set("topic", next.slice("topic:".length));
-    if (next.startsWith("job:")) params.set("job", next.slice("job:".length));
-    const query = params.toString();
-    router.replace(query ? `/my-questions?${query}` : "/my-questions", { scroll: false });
+/** What the list holds, in a line under the title. */
+function countText(list: QuestionList, view: QuestionView, filtered: boolean): string {
+  const { status, results } = list;
+  if (status === "LoadingFirstPage") return list.searching ? "Searching…" : "Loading…";
+  if (list.searching) {
+    const count = list.matchIds?.length ?? results.length;
+    const matches = `${count} ${list.moreMatches ? "best " : ""}${count === 1 ? "match" : "matches"}`;
+    return status === "Exhausted" ? matches : `${matches} · ${results.length} shown`;
   }
+  if (status === "Exhausted") return `${plural(results.length, "question")}${filtered ? " in this view" : ""}`;
+  return `${SORT_LABELS[effectiveSort(view, view.sort)]} · ${results.length} shown`;
+}
 
+/** "Select all shown", then "Select all in this view" (across pages, or every match of a search). */
+function SelectAll({
+  list,
+  selectedCount,
+  all,
+  onSelectShown,
+  onSelectAll,
+}: {
+  list: QuestionList;
+  selectedCount: number;
+  all: boolean;
+  onSelectShown: (on: boolean) => void;
+  onSelectAll: () => void;
+}) {
+  const allShown = all || (selectedCount > 0 && selectedCount >= list.results.length);
+  const more = list.status === "CanLoadMore" || list.status === "LoadingMore";
   return (
-    <div className="w-full sm:w-72">
-      <label id="question-filter-label" className="mb-1.5 block text-xs font-medium text-muted-foreground">
-        Show
+    <>
+      <label className="flex items-center gap-2 text-sm">
+        <input
+          type="checkbox"
+          className="size-4 accent-primary"
+          checked={allShown}
+          onChange={(event) => onSelectShown(event.target.checked)}
+        />
+        <span className="sr-only">Select all shown</span>
       </label>
-      <Select value={value} onValueChange={choose}>
-        <SelectTrigger aria-labelledby="question-filter-label">
-          <SelectValue />
-        </SelectTrigger>
-        <SelectContent>
-          <SelectItem value={ALL}>All questions</SelectItem>
-          {topicNames.length > 0 && (
-            <>
-              <SelectSeparator />
-              <SelectGroup>
-                <SelectLabel>Topics</SelectLabel>
-                {topicNames.map((name) => (
-                  <SelectItem key={name} value={`topic:${name}`}>
-                    {name}
-                  </SelectItem>
-                ))}
-              </SelectGroup>
-            </>
-          )}
-          {(jobsWithQuestions.length > 0 || jobId !== undefined) && (
-            <>
-              <SelectSeparator />
-              <SelectGroup>
-                <SelectLabel>Recent generations</SelectLabel>
-                {jobId !== undefined && !jobsWithQuestions.some((job) => job._id === jobId) && (
-                  <SelectItem value={`job:${jobId}`}>This generation</SelectItem>
-                )}
-                {jobsWithQuestions.map((job) => (
-                  <SelectItem key={job._id} value={`job:${job._id}`}>
-                    {jobTitle(job)} · {plural(job.questionsSaved, "question")}
-                  </SelectItem>
-                ))}
-              </SelectGroup>
-            </>
-          )}
-        </SelectContent>
-      </Select>
-    </div>
+      {allShown && !all && more && selectedCount < (list.matchIds?.length ?? Infinity) && (
+        <Button variant="link" size="sm" className="h-auto px-0" onClick={onSelectAll}>
+          {list.searching ? "Select every match" : "Select all in this view"}
+        </Button>
+      )}
+    </>
   );
 }
 
@@ -268,18 +337,26 @@ function JobFilterBanner({ jobId, className }: { jobId: string; className?: stri
   );
 }
 
-function FilteredEmpty({ jobId }: { jobId?: string }) {
+function FilteredEmpty({ view, onClearSearch }: { view: QuestionView; onClearSearch: () => void }) {
   const { activeJobs } = useActiveJobs();
-  const waiting = jobId !== undefined && activeJobs.some((job) => job._id === jobId);
+  const waiting = view.jobId !== undefined && activeJobs.some((job) => job._id === view.jobId);
+  const search = view.search?.trim();
   return (
     <div className="rounded-xl border border-dashed border-border px-6 py-12 text-center">
-      {waiting ? (
+      {waiting && !search ? (
         <p className="flex items-center justify-center gap-2 text-muted-foreground" role="status">
           <Spinner /> Waiting for the first question…
         </p>
+      ) : search ? (
+        <>
+          <p className="text-muted-foreground">No question here matches “{search}”.</p>
+          <Button variant="link" className="mt-2" onClick={onClearSearch}>
+            Clear the search
+          </Button>
+        </>
       ) : (
         <>
-          <p className="text-muted-foreground">No questions here.</p>
+          <p className="text-muted-foreground">{SHOW_FILTERS[view.show ?? "all"].empty}</p>
           <Button asChild variant="link" className="mt-2">
             <Link href="/my-questions">Show all questions</Link>
           </Button>

@@ -1,5 +1,6 @@
-/** One saved question in a list: the question, its options, the answer behind "Show answer", and its marks
- * (suspended, flagged as wrong, "Needs a look" with the quality check's advice). */
+/** One saved question in a list: the question, its options, the answer behind "Show answer", its marks
+ * (suspended, flagged as wrong, "Needs a look" with the quality check's advice) and, written from the
+ * learner's material, its quote behind "Source". */
 "use client";
 
 import Link from "next/link";
@@ -11,6 +12,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Skeleton } from "@/components/ui/skeleton";
+import { GeneralKnowledgeBadge, QuestionSourceView } from "./question-source";
 
 const OPTION_LETTERS = "ABCDEF";
 
@@ -26,6 +28,8 @@ type QuestionCardProps = {
   actions?: ReactNode;
   /** It arrived while the list was open: highlighted and marked "Just added" for a moment. */
   arrived?: boolean;
+  /** The words of a search: marked where a word of the question, its options or explanation starts with one. */
+  highlight?: readonly string[];
   className?: string;
 };
 
@@ -37,9 +41,11 @@ export function QuestionCard({
   leading,
   actions,
   arrived = false,
+  highlight = [],
   className,
 }: QuestionCardProps) {
   const due = question.card.due;
+  const marked = (text: string) => <Highlighted text={text} terms={highlight} />;
   return (
     <article
       data-arrived={arrived || undefined}
@@ -69,6 +75,7 @@ export function QuestionCard({
           {question.difficulty}
         </Badge>
         <Badge tone="outline">{question.type === "true-false" ? "True / false" : "Multiple choice"}</Badge>
+        {question.source && <GeneralKnowledgeBadge source={question.source} />}
         {question.suspended && <Badge tone="warning">Suspended</Badge>}
         {question.flag && <Badge tone="danger">Flagged as wrong</Badge>}
         {question.needsLook && <Badge tone="warning">Needs a look</Badge>}
@@ -92,7 +99,7 @@ export function QuestionCard({
         )}
       </div>
       <h3 className="mt-3 text-base leading-snug font-medium text-pretty whitespace-pre-line break-words">
-        {question.question}
+        {marked(question.question)}
       </h3>
       <ol className="mt-3 grid gap-1.5 text-sm sm:grid-cols-2">
         {question.options.map((option, index) => (
@@ -100,7 +107,7 @@ export function QuestionCard({
             <span aria-hidden="true" className="font-medium text-muted-foreground">
               {OPTION_LETTERS[index]}
             </span>
-            <span className="min-w-0">{option}</span>
+            <span className="min-w-0">{marked(option)}</span>
           </li>
         ))}
       </ol>
@@ -112,10 +119,13 @@ export function QuestionCard({
         <div className="mt-2 rounded-lg border-l-2 border-success bg-success-soft/60 px-3 py-2">
           <p className="font-medium break-words">{question.correctAnswer}</p>
           {question.explanation && (
-            <p className="mt-1 leading-relaxed whitespace-pre-line text-muted-foreground">{question.explanation}</p>
+            <p className="mt-1 leading-relaxed whitespace-pre-line text-muted-foreground">
+              {marked(question.explanation)}
+            </p>
           )}
         </div>
       </details>
+      {question.source && <QuestionSourceView source={question.source} className="mt-2" />}
       {question.flag?.reason && (
         <p className="mt-2 text-sm text-muted-foreground">
           <span className="font-medium text-foreground">Why it was flagged:</span> {question.flag.reason}
@@ -154,6 +164,22 @@ function KeepAsIsButton({ questionId }: { questionId: string }) {
     >
       Keep as it is
     </Button>
+  );
+}
+
+/** `text` with the start of each word that begins with one of `terms` marked (case aside). */
+function Highlighted({ text, terms }: { text: string; terms: readonly string[] }) {
+  if (terms.length === 0) return text;
+  const escaped = terms.map((term) => term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const parts = text.split(new RegExp(`(?<![\\p{L}\\p{N}])(${escaped.join("|")})`, "giu"));
+  return parts.map((part, i) =>
+    i % 2 === 1 ? (
+      <mark key={i} className="rounded-sm bg-warning-soft px-0.5 text-inherit">
+        {part}
+      </mark>
+    ) : (
+      part
+    ),
   );
 }
 

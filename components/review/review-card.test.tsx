@@ -39,6 +39,26 @@ describe("ReviewCard", () => {
     expect(screen.queryByRole("group", { name: "How well did you know it?" })).not.toBeInTheDocument();
   });
 
+  it("a question from the learner's material shows its Source once answered, not before", async () => {
+    const user = userEvent.setup();
+    const sourced: QuestionDoc = {
+      ...question,
+      source: {
+        sourceId: "src_1" as Id<"sources">,
+        name: "alphabets.md",
+        sectionIndex: 0,
+        heading: "The NATO alphabet",
+        quote: { before: "", text: "T is Tango, U is Uniform", after: ".", cutBefore: false, cutAfter: true },
+      },
+    };
+    render(<ReviewCard question={sourced} onRate={vi.fn(() => Promise.resolve())} order={(o) => [...o]} />);
+    expect(screen.queryByText("Source")).not.toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "S" }));
+    await user.click(screen.getByText("Source"));
+    expect(screen.getByText("T is Tango, U is Uniform").tagName).toBe("MARK");
+    expect(screen.getByText(/^From “alphabets\.md” · “The NATO alphabet” ·/)).toBeVisible();
+  });
+
   it("a right answer: says so, explains, and suggests Good", async () => {
     const user = userEvent.setup();
     renderCard();

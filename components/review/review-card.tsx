@@ -8,6 +8,8 @@
  * the shown order). Once answered, the rating row sticks to the bottom of the
  * screen while the card is longer than it, so it is never below the fold.
  * "This question is wrong" flags it (with an optional reason) at any point.
+ * Once answered, a question written from the learner's material shows its
+ * "Source": the quote that supports the answer, in its context.
  */
 "use client";
 
@@ -19,6 +21,7 @@ import { shuffled } from "@/lib/shuffle";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { GeneralKnowledgeBadge, QuestionSourceView } from "@/components/questions/question-source";
 import { FlagQuestionButton } from "./flag-question-button";
 import { RatingButtons } from "./rating-buttons";
 
@@ -35,9 +38,19 @@ type ReviewCardProps = {
   onSkip?: () => void;
   /** The order to show the options in (default: a fresh shuffle). */
   order?: (options: readonly string[]) => string[];
+  /** Take keyboard focus when shown (after a rating, the next question; the rated one's buttons are gone). */
+  focusOnMount?: boolean;
 };
 
-export function ReviewCard({ question, onRate, onAnswer, onFlag, onSkip, order = shuffled }: ReviewCardProps) {
+export function ReviewCard({
+  question,
+  onRate,
+  onAnswer,
+  onFlag,
+  onSkip,
+  order = shuffled,
+  focusOnMount = false,
+}: ReviewCardProps) {
   const [options] = useState(() => order(question.options));
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   const [rating, setRating] = useState<ReviewRating | null>(null);
@@ -56,9 +69,17 @@ export function ReviewCard({ question, onRate, onAnswer, onFlag, onSkip, order =
     void onRate(value).finally(() => setRating(null));
   }
 
+  const questionRef = useRef<HTMLHeadingElement>(null);
+
   useEffect(() => {
     if (revealed) feedbackRef.current?.focus();
   }, [revealed]);
+
+  useEffect(() => {
+    // Only when focus has nowhere better to be: on the page, or on a button that is gone.
+    const active = document.activeElement;
+    if (focusOnMount && (!active || active === document.body || !active.isConnected)) questionRef.current?.focus();
+  }, [focusOnMount]);
 
   // Number keys: answer first, then rate. Ignored while typing or inside a dialog.
   useEffect(() => {
@@ -103,12 +124,15 @@ export function ReviewCard({ question, onRate, onAnswer, onFlag, onSkip, order =
           {question.difficulty}
         </Badge>
         {question.card.state === "new" && <Badge tone="primary">New</Badge>}
+        {question.source && <GeneralKnowledgeBadge source={question.source} />}
         {onFlag && <FlagQuestionButton className="ml-auto" onFlag={onFlag} />}
       </div>
 
       <h2
+        ref={questionRef}
+        tabIndex={-1}
         id="review-question"
-        className="mt-4 text-xl leading-snug font-semibold tracking-tight text-pretty whitespace-pre-line break-words sm:text-2xl"
+        className="mt-4 text-xl leading-snug font-semibold tracking-tight text-pretty whitespace-pre-line break-words focus:outline-none sm:text-2xl"
       >
         {question.question}
       </h2>
@@ -189,6 +213,7 @@ export function ReviewCard({ question, onRate, onAnswer, onFlag, onSkip, order =
               <p className="mt-1.5 leading-relaxed whitespace-pre-line text-foreground/85">{question.explanation}</p>
             )}
           </div>
+          {question.source && <QuestionSourceView source={question.source} className="mt-3" />}
 
           <div className="sticky bottom-0 z-10 -mx-5 mt-4 border-t border-border bg-card px-5 pt-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] sm:-mx-8 sm:px-8">
             <RatingButtons

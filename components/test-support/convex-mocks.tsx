@@ -24,6 +24,19 @@ export function setQueryResult(name: string, result: unknown) {
   queryResults.set(name, result);
 }
 
+/** What `usePaginatedQuery` returns for a function: results and status, or a function of the query's args. */
+export type PaginatedResult = {
+  results: unknown[];
+  status: "LoadingFirstPage" | "CanLoadMore" | "LoadingMore" | "Exhausted";
+};
+/** Paginated query results by function name (missing: the first page is loading). */
+export const paginatedResults = new Map<
+  string,
+  PaginatedResult | ((args: Record<string, unknown>) => PaginatedResult)
+>();
+/** `loadMore` of every paginated query, to assert on. */
+export const loadMore = vi.fn();
+
 export function mockMutation(
   name: string,
   implementation?: (args: Record<string, unknown>) => Promise<unknown>,
@@ -36,6 +49,8 @@ export function mockMutation(
 export function resetConvexMocks() {
   mutations.clear();
   queryResults.clear();
+  paginatedResults.clear();
+  loadMore.mockClear();
 }
 
 /** The module `vi.mock("convex/react", ...)` returns. */
@@ -53,6 +68,16 @@ export const convexReactMock = {
     const result = queryResults.get(getFunctionName(ref));
     return typeof result === "function" ? (result as (args: unknown) => unknown)(args ?? {}) : result;
   },
+  usePaginatedQuery: (ref: FunctionReference<"query">, args: Record<string, unknown> | "skip") => {
+    const loading = { results: [], status: "LoadingFirstPage" as const };
+    const result = args === "skip" ? loading : paginatedResults.get(getFunctionName(ref));
+    const value = typeof result === "function" ? result(args as Record<string, unknown>) : (result ?? loading);
+    return { ...value, isLoading: value.status === "LoadingFirstPage" || value.status === "LoadingMore", loadMore };
+  },
+  /** The client, for one-shot queries (`convex.query`): answered from `queryResults`, like `useQuery`. */
+  useConvex: () => ({
+    query: (ref: FunctionReference<"query">, args: unknown) => Promise.resolve(convexReactMock.useQuery(ref, args)),
+  }),
 };
 
 /** `next/link` as a plain anchor (no app router in jsdom). */

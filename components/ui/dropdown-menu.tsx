@@ -1,11 +1,18 @@
-/** DropdownMenu (Radix): menus with keyboard navigation and type-ahead. */
+/**
+ * DropdownMenu (Radix): menus with keyboard navigation and type-ahead. Not
+ * modal (as WAI-ARIA menus are not): the page stays readable and nothing is
+ * hidden while one is open; Escape, Tab or a click outside closes it. Its
+ * content is rendered in place (no portal), inside the trigger's landmark.
+ */
 "use client";
 
 import * as DropdownMenuPrimitive from "@radix-ui/react-dropdown-menu";
 import type { ComponentProps } from "react";
 import { cn } from "./cn";
 
-export const DropdownMenu = DropdownMenuPrimitive.Root;
+export function DropdownMenu({ modal = false, ...props }: ComponentProps<typeof DropdownMenuPrimitive.Root>) {
+  return <DropdownMenuPrimitive.Root modal={modal} {...props} />;
+}
 export const DropdownMenuTrigger = DropdownMenuPrimitive.Trigger;
 
 export function DropdownMenuContent({
@@ -15,17 +22,15 @@ export function DropdownMenuContent({
   ...props
 }: ComponentProps<typeof DropdownMenuPrimitive.Content>) {
   return (
-    <DropdownMenuPrimitive.Portal>
-      <DropdownMenuPrimitive.Content
-        sideOffset={sideOffset}
-        align={align}
-        className={cn(
-          "z-50 min-w-48 overflow-hidden rounded-xl border border-border bg-popover p-1 text-popover-foreground shadow-lg data-[state=closed]:animate-pop-out data-[state=open]:animate-pop-in",
-          className,
-        )}
-        {...props}
-      />
-    </DropdownMenuPrimitive.Portal>
+    <DropdownMenuPrimitive.Content
+      sideOffset={sideOffset}
+      align={align}
+      className={cn(
+        "z-50 min-w-48 overflow-hidden rounded-xl border border-border bg-popover p-1 text-popover-foreground shadow-lg data-[state=closed]:animate-pop-out data-[state=open]:animate-pop-in",
+        className,
+      )}
+      {...props}
+    />
   );
 }
 

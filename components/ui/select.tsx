@@ -1,12 +1,30 @@
-/** Select (Radix): a listbox with keyboard navigation, styled like the app's fields. */
+/** Select (Radix): a listbox with keyboard navigation, styled like the app's fields. Its list is rendered in
+ * place (inside the trigger's landmark), and what it hides from screen readers while open is inert too (`layer.ts`). */
 "use client";
 
 import * as SelectPrimitive from "@radix-ui/react-select";
 import { Check, ChevronDown } from "lucide-react";
-import type { ComponentProps } from "react";
+import { useState, type ComponentProps } from "react";
 import { cn } from "./cn";
+import { InertOutside } from "./layer";
 
-export const Select = SelectPrimitive.Root;
+/** The select; while its list is open, what Radix hides from screen readers is inert too (`layer.ts`). */
+export function Select({ onOpenChange, children, ...props }: ComponentProps<typeof SelectPrimitive.Root>) {
+  // Counts the openings: each one mounts `InertOutside` afresh.
+  const [opened, setOpened] = useState<number | null>(null);
+  return (
+    <SelectPrimitive.Root
+      {...props}
+      onOpenChange={(next) => {
+        setOpened((count) => (next ? (count ?? 0) + 1 : null));
+        onOpenChange?.(next);
+      }}
+    >
+      {children}
+      {opened !== null && <InertOutside key={opened} />}
+    </SelectPrimitive.Root>
+  );
+}
 export const SelectGroup = SelectPrimitive.Group;
 export const SelectValue = SelectPrimitive.Value;
 
@@ -34,19 +52,18 @@ export function SelectContent({
   ...props
 }: ComponentProps<typeof SelectPrimitive.Content>) {
   return (
-    <SelectPrimitive.Portal>
-      <SelectPrimitive.Content
-        position={position}
-        sideOffset={6}
-        className={cn(
-          "z-50 max-h-[min(var(--radix-select-content-available-height),24rem)] min-w-[var(--radix-select-trigger-width)] overflow-hidden rounded-xl border border-border bg-popover text-popover-foreground shadow-lg data-[state=closed]:animate-pop-out data-[state=open]:animate-pop-in",
-          className,
-        )}
-        {...props}
-      >
-        <SelectPrimitive.Viewport className="p-1">{children}</SelectPrimitive.Viewport>
-      </SelectPrimitive.Content>
-    </SelectPrimitive.Portal>
+    <SelectPrimitive.Content
+      position={position}
+      sideOffset={6}
+      className={cn(
+        "z-50 max-h-[min(var(--radix-select-content-available-height),24rem)] min-w-[var(--radix-select-trigger-width)] overflow-hidden rounded-xl border border-border bg-popover text-popover-foreground shadow-lg data-[state=closed]:animate-pop-out data-[state=open]:animate-pop-in",
+        className,
+      )}
+      {...props}
+    >
+      <InertOutside />
+      <SelectPrimitive.Viewport className="p-1">{children}</SelectPrimitive.Viewport>
+    </SelectPrimitive.Content>
   );
 }
 

@@ -1,4 +1,5 @@
-/** Tooltip (Radix): a short hint on hover and keyboard focus. Never the only place information lives. */
+/** Tooltip (Radix): a short hint on hover and keyboard focus, rendered in place (inside the trigger's landmark).
+ * Never the only place information lives. */
 "use client";
 
 import * as TooltipPrimitive from "@radix-ui/react-tooltip";
@@ -15,15 +16,13 @@ export function TooltipContent({
   ...props
 }: ComponentProps<typeof TooltipPrimitive.Content>) {
   return (
-    <TooltipPrimitive.Portal>
-      <TooltipPrimitive.Content
-        sideOffset={sideOffset}
-        className={cn(
-          "z-50 max-w-64 rounded-md bg-foreground px-2.5 py-1.5 text-xs text-background shadow-md data-[state=closed]:animate-pop-out data-[state=delayed-open]:animate-pop-in",
-          className,
-        )}
-        {...props}
-      />
-    </TooltipPrimitive.Portal>
+    <TooltipPrimitive.Content
+      sideOffset={sideOffset}
+      className={cn(
+        "z-50 max-w-64 rounded-md bg-foreground px-2.5 py-1.5 text-xs text-background shadow-md data-[state=closed]:animate-pop-out data-[state=delayed-open]:animate-pop-in",
+        className,
+      )}
+      {...props}
+    />
   );
 }

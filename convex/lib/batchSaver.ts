@@ -10,7 +10,7 @@
  */
 import type { FunctionArgs, FunctionReturnType } from "convex/server";
 import { JOB_CONFIG } from "../../lib/constants/jobs";
-import type { GatedQuestion, TokenUsage } from "../../lib/validators";
+import type { QuestionToSave, TokenUsage } from "../../lib/validators";
 import { internal } from "../_generated/api";
 import type { Id } from "../_generated/dataModel";
 import type { RejectedQuestion } from "./questionIntake";
@@ -30,6 +30,12 @@ export type SaverJob = {
   attempt: number;
   /** Questions the job held when the attempt started. */
   questionsSaved: number;
+  /** A job over a learner's source: the step (section) this action writes; its writes carry it too. */
+  step?: number;
+  /** Counts the job had when this action started, to which this one's are added (a source's later
+   * steps; by default a retry's count starts from the questions saved). */
+  generatedBefore?: number;
+  skippedBefore?: number;
 };
 
 /** Progress that rides on a save: the plan once made, what the model wrote, and, on the last one, the end. */
@@ -37,7 +43,8 @@ export type SaveProgress = {
   plan: { topic: string; questionCount: number } | null;
   generated: number;
   skipped: number;
-  /** The attempt's last batch: the job completes with these tokens... */
+  /** The attempt's last batch: the job completes with these tokens (a source's step: the job moves on
+   * to its next section, or completes after the last)... */
   finish?: TokenUsage;
   /** ...unless a question of the batch is refused (then the attempt asks for replacements first). */
   unlessRefused?: boolean;
@@ -48,8 +55,9 @@ export type SaveProgress = {
 export class BatchSaver {
   /** Questions the job holds, as the last save answered. */
   savedTotal: number;
-  /** Whether the last save completed the job. */
-  completed = false;
+  /** Whether the last save ended the attempt: its `finish` was written (the job completed, or a job over a
+   * source moved on to its next section). */
+  finished = false;
   /** Questions `saveBatch` refused (duplicates of the learner's), in order. */
   readonly refused: RejectedQuestion[] = [];
   private lastContactAt: number;
@@ -74,8 +82,8 @@ export class BatchSaver {
    * (paused, cancelled, failed, or moved on), and then nothing was written.
    * Refused questions are added to `refused`.
    */
-  async save(questions: GatedQuestion[], progress: SaveProgress): Promise<boolean> {
-    const { jobId, userId, attempt, questionsSaved } = this.job;
+  async save(questions: QuestionToSave[], progress: SaveProgress): Promise<boolean> {
+    const { jobId, userId, attempt, questionsSaved, step, generatedBefore, skippedBefore } = this.job;
     const { plan, finish, unlessRefused, gate } = progress;
     const result = await this.ctx.runMutation(internal.batches.saveBatch, {
       jobId,
@@ -83,15 +91,16 @@ export class BatchSaver {
       questions,
       batchStart: this.savedTotal,
       attempt,
+      ...(step !== undefined ? { step } : {}),
       ...(plan ? { plan: { topic: plan.topic, estimatedTotal: plan.questionCount } } : {}),
-      questionsGenerated: questionsSaved + progress.generated,
-      questionsSkipped: progress.skipped,
+      questionsGenerated: (generatedBefore ?? questionsSaved) + progress.generated,
+      questionsSkipped: (skippedBefore ?? 0) + progress.skipped,
       ...(finish ? { finish: { usage: finish, ...(unlessRefused ? { unlessRefused } : {}) } } : {}),
       ...(gate ? { gate } : {}),
     });
     this.lastContactAt = Date.now();
     this.savedTotal = result.questionsSaved;
-    this.completed = result.status === "completed";
+    this.finished = result.accepted && finish !== undefined && !(unlessRefused && result.refused.length > 0);
     for (const { index, flaws } of result.refused) {
       const { flaws: _advice, ...question } = questions[index]!;
       this.refused.push({ question, flaws });
@@ -106,9 +115,11 @@ export class BatchSaver {
 
   /** Whether the job still runs this attempt (a read, no write). */
   async isRunning(): Promise<boolean> {
+    const { jobId, attempt, step } = this.job;
     const running = await this.ctx.runQuery(internal.jobTransitions.isAttemptRunning, {
-      jobId: this.job.jobId,
-      attempt: this.job.attempt,
+      jobId,
+      attempt,
+      ...(step !== undefined ? { step } : {}),
     });
     this.lastContactAt = Date.now();
     return running;

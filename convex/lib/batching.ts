@@ -4,7 +4,7 @@
  * small batches", with a heartbeat when nothing arrives). Pure.
  */
 import { JOB_CONFIG } from "../../lib/constants/jobs";
-import type { GatedQuestion } from "../../lib/validators";
+import type { QuestionToSave } from "../../lib/validators";
 
 export type BatchPolicy = { BATCH_SIZE: number; BATCH_MAX_WAIT_MS: number; HEARTBEAT_INTERVAL_MS: number };
 
@@ -36,7 +36,7 @@ export function msUntilSaveDue(state: BatchState, now: number, policy: BatchPoli
 
 /** The questions waiting to be saved, and when the next save is due (`msUntilSaveDue`). */
 export class Batcher {
-  private buffer: GatedQuestion[] = [];
+  private buffer: QuestionToSave[] = [];
   private oldestBufferedAt: number | null = null;
   private lastSaveAt: number;
 
@@ -51,7 +51,7 @@ export class Batcher {
     return this.buffer.length;
   }
 
-  add(questions: readonly GatedQuestion[], now: number): void {
+  add(questions: readonly QuestionToSave[], now: number): void {
     if (questions.length === 0) return;
     this.buffer.push(...questions);
     this.oldestBufferedAt ??= now;
@@ -69,7 +69,7 @@ export class Batcher {
   }
 
   /** The waiting questions, taken out for a save. */
-  drain(): GatedQuestion[] {
+  drain(): QuestionToSave[] {
     const questions = this.buffer;
     this.buffer = [];
     this.oldestBufferedAt = null;

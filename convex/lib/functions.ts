@@ -116,7 +116,8 @@ function checkArgs<Args extends PropertyValidators>(
   return raw as ObjectType<Args>;
 }
 
-const NOT_A_CURSOR = "not a cursor this list gave out; start again from the first page.";
+/** What a refused page cursor is called (a list with one page, like a job's, gives out none). */
+export const NOT_A_CURSOR = "not a cursor this list gave out; start again from the first page.";
 
 /** The page arguments (`paginationOptsValidator`) among `args`, each with the cursor sent. */
 function pageCursors(args: PropertyValidators, values: Record<string, unknown>): [string, string | null][] {

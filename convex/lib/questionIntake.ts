@@ -9,11 +9,11 @@
  * of the learner's others asks needs the collection: `saveBatch` judges that.
  */
 import { findQuestionFlaws, gateVerdict } from "../../lib/questionFlaws";
-import type { FlawNote, GatedQuestion, GeneratedQuestion } from "../../lib/validators";
+import type { FlawNote, GatedQuestion, QuestionContent } from "../../lib/validators";
 import { checkQuestion, questionKey } from "./questionQuality";
 
 /** A usable question the gate kept out, with the flaws that did it. */
-export type RejectedQuestion = { question: GeneratedQuestion; flaws: FlawNote[] };
+export type RejectedQuestion = { question: QuestionContent; flaws: FlawNote[] };
 
 export class QuestionIntake {
   /** Complete questions the model wrote in this attempt (usable or not). */

@@ -2,29 +2,32 @@
  * The attempt's one rewrite: after the stream, the questions the quality gate
  * rejected (a severe flaw, or a question the learner already has) go back to
  * the model in ONE more call that names each one's problems and asks for as
- * many replacements, in order. The replacements go through the same checker
- * (`QuestionIntake`), and `saveBatch` judges them against the collection like
- * any other; a replacement that fails again is dropped, never rewritten again.
+ * many replacements, in order (for a job over a source, from the same section:
+ * the attempt's `rewritePrompt`). The replacements go through the same checker
+ * (`QuestionIntake`) and support check (a section's quotes), and `saveBatch`
+ * judges them against the collection like any other; a replacement that fails
+ * again is dropped, never rewritten again.
  * The call may spend only what the attempt has left of its allowance, stops
  * when the job is paused or cancelled under it (`BatchSaver.isRunning`), and
  * never fails the attempt: what it could not replace is dropped.
  */
-import type { GatedQuestion, GateReport, TokenUsage } from "../../lib/validators";
+import type { GateReport, QuestionToSave, TokenUsage } from "../../lib/validators";
 import { AnswerReader } from "./ai/answerStream";
 import { ModelAnswer } from "./ai/generate";
 import type { ModelChoice } from "./ai/models";
-import { generationPrompt, type Plan } from "./ai/prompts";
+import type { RejectedForRewrite } from "./ai/prompts";
 import type { BatchSaver } from "./batchSaver";
 import { classifyError } from "./classifyError";
 import type { QuestionIntake, RejectedQuestion } from "./questionIntake";
+import type { SupportCheck } from "./questionSupport";
 import { redactSecrets } from "./redact";
 
 export type RewriteRequest = {
   choice: ModelChoice;
-  /** The learner's request, and the job's questions so far (the model is told to avoid them). */
-  request: string;
-  avoid: readonly string[];
-  plan: Plan;
+  /** The call's user prompt, given the questions to replace (the attempt's `rewritePrompt`), and whether
+   * it is over a section of a learner's source (its questions carry quotes). */
+  prompt: (rewrite: readonly RejectedForRewrite[]) => string;
+  sourced: boolean;
   /** The questions to replace, in order. */
   rejected: readonly RejectedQuestion[];
   /** Tokens the call may spend (what the attempt has left of its allowance). */
@@ -34,26 +37,21 @@ export type RewriteRequest = {
 /** The rewrite's result: the replacement written for each rejected question (null: none that passed
  * the checker), and the call's tokens; or `stopped` when the job stopped running this attempt. */
 export type RewriteResult =
-  | { kind: "done"; replacements: Array<GatedQuestion | null>; usage: TokenUsage }
+  | { kind: "done"; replacements: Array<QuestionToSave | null>; usage: TokenUsage }
   | { kind: "stopped"; usage: TokenUsage };
 
-/** Runs the rewrite call for `rejected`; the intake checks what it writes, the saver answers "still running?". */
+/** Runs the rewrite call for `rejected`; the intake and the support check judge what it writes, the saver
+ * answers "still running?". */
 export async function rewriteRejected(
-  { choice, request, avoid, plan, rejected, maxTokens }: RewriteRequest,
-  intake: QuestionIntake,
+  { choice, prompt, sourced, rejected, maxTokens }: RewriteRequest,
+  { intake, support }: { intake: QuestionIntake; support: SupportCheck },
   saver: Pick<BatchSaver, "msUntilCheck" | "isRunning">,
 ): Promise<RewriteResult> {
-  const prompt = generationPrompt({
-    request,
-    plan,
-    count: rejected.length,
-    avoid,
-    rewrite: rejected.map(({ question, flaws }) => ({
-      question: question.question,
-      problems: flaws.map((flaw) => flaw.reason),
-    })),
-  });
-  const answer = new ModelAnswer(choice, prompt, { maxTokens });
+  const rewrite = rejected.map(({ question, flaws }) => ({
+    question: question.question,
+    problems: flaws.map((flaw) => flaw.reason),
+  }));
+  const answer = new ModelAnswer(choice, prompt(rewrite), { maxTokens, sourced });
   const reader = new AnswerReader();
   const written: unknown[] = [];
   try {
@@ -83,7 +81,7 @@ export async function rewriteRejected(
   }
   const replacements = rejected.map((_, index) => {
     if (index >= written.length) return null;
-    const [kept] = intake.take([written[index]]);
+    const [kept] = support.keep(intake.take([written[index]]));
     return kept ?? null;
   });
   return { kind: "done", replacements, usage: await answer.usage() };
@@ -96,9 +94,9 @@ export async function rewriteRejected(
  */
 export function gateReport(
   rejected: readonly RejectedQuestion[],
-  replacements: ReadonlyArray<GatedQuestion | null>,
-): { batch: GatedQuestion[]; report?: GateReport } {
-  const batch: GatedQuestion[] = [];
+  replacements: ReadonlyArray<QuestionToSave | null>,
+): { batch: QuestionToSave[]; report?: GateReport } {
+  const batch: QuestionToSave[] = [];
   const entries = rejected.map(({ question, flaws }, index) => {
     const replacement = replacements[index];
     if (!replacement) return { question: question.question, flaws };

@@ -6,6 +6,9 @@
  * `DUPLICATE_BAND_READ_LIMIT` rows, then at most `DUPLICATE_CANDIDATE_LIMIT` questions,
  * those sharing the most keys).
  *
+ * `gateOwnQuestion` is the quality gate on a question the learner writes (an
+ * edit, or one added by hand), with that lookup.
+ *
  * A question's `signatureVersion` says it has been signed: while it is live it has the rows
  * of that version; a deleted one has none (its delete removed them, a restore writes them
  * again), so the purge has nothing to remove. A question without it (saved before the index)
@@ -16,6 +19,7 @@
  * Tables: reads and writes `questionSignatures`; reads `questions` and patches their
  * `signatureVersion`.
  */
+import { appError } from "../../lib/errors";
 import {
   DUPLICATE_BAND_COUNT,
   DUPLICATE_BAND_READ_LIMIT,
@@ -25,6 +29,13 @@ import {
   mostSharedCandidates,
   type ComparableQuestion,
 } from "../../lib/questionDuplicates";
+import {
+  duplicateQuestionReason,
+  findQuestionFlaws,
+  gateVerdict,
+  type CheckableQuestion,
+} from "../../lib/questionFlaws";
+import type { FlawNote } from "../../lib/validators";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 
@@ -59,6 +70,39 @@ export async function findOwnedDuplicate(
     if (candidate && candidate.userId === userId && candidate.deletedAt === undefined) candidates.push(candidate);
   }
   return findDuplicateQuestion(question, candidates)?.duplicateOf ?? null;
+}
+
+/**
+ * The quality gate on a question the learner writes (an edit, or one added by hand): one with a severe
+ * item-writing flaw, or that asks what another of their live questions asks (`exclude`: the one being
+ * edited), is refused with `QUESTION_FLAWED` (each reason in `flaws`). Otherwise its band keys (to
+ * sign it with, once written) and the mild flaws to mark it with (none: it is clean). Reads only.
+ */
+export async function gateOwnQuestion(
+  ctx: QueryCtx,
+  userId: string,
+  question: CheckableQuestion,
+  exclude?: Id<"questions">,
+): Promise<{ keys: string[]; advice: FlawNote[] }> {
+  const keys = duplicateBandKeys(question);
+  const duplicate = await findOwnedDuplicate(ctx, userId, question, keys, exclude);
+  const verdict = gateVerdict([
+    ...findQuestionFlaws(question),
+    ...(duplicate
+      ? [
+          {
+            code: "DUPLICATE_QUESTION" as const,
+            severity: "severe" as const,
+            reason: duplicateQuestionReason(duplicate),
+          },
+        ]
+      : []),
+  ]);
+  if ("rejected" in verdict)
+    throw appError("QUESTION_FLAWED", verdict.rejected.map((flaw) => flaw.reason).join(" "), {
+      flaws: verdict.rejected,
+    });
+  return { keys, advice: verdict.advice };
 }
 
 /** Stores the band keys of a live question (inserted, edited or restored) signed with the current version. */

@@ -9,7 +9,10 @@
 //   node docs/screenshots/capture.mjs http://localhost:3124 docs/screenshots
 //
 // A fourth argument `live-strip` captures only light-live-strip.png (a fresh
-// user: one job paused, one running with its estimate and a question just added).
+// user: one job paused, one running with its estimate and a question just added);
+// `my-questions` only light-my-questions.png, light-search.png and light-import.png.
+// `statistics` only light-statistics.png and mobile-dark-statistics.png (a fresh
+// user who generated a job and reviewed some of it).
 //
 // Needs Chromium at /usr/bin/chromium (apt-get install chromium).
 import { chromium } from "playwright-core";
@@ -110,9 +113,99 @@ async function captureLiveStrip() {
   await page.context().close();
 }
 
+/** Rates the due questions one by one, in a mix of ratings, until `count` are done or none is due. */
+async function review(page, count) {
+  await page.goto(`${base}/`);
+  const ratings = ["3", "4", "2", "3", "1", "4", "3", "4"];
+  for (let i = 0; i < count; i++) {
+    const answers = page.getByRole("list", { name: "Answers" });
+    if (!(await answers.isVisible().catch(() => false))) {
+      await answers.waitFor({ timeout: 5000 }).catch(() => undefined);
+      if (!(await answers.isVisible())) break;
+    }
+    await page.keyboard.press(i % 3 === 2 ? "2" : "1");
+    await page.getByRole("group", { name: "How well did you know it?" }).waitFor();
+    await page.keyboard.press(ratings[i % ratings.length]);
+    await page.getByText(`${i + 1} reviewed`).waitFor();
+    await page.getByRole("group", { name: "How well did you know it?" }).waitFor({ state: "detached" });
+  }
+}
+
+/** The statistics page after a session: today's reviews, retention, the forecast, the calendar. */
+async function captureStatistics(session) {
+  const page = await openPage({ colorScheme: "light", viewport: { width: 1280, height: 1480 } }, session);
+  if (!session) {
+    await generate(page, "NATO phonetic alphabet");
+    await waitForIdle(page);
+  }
+  await review(page, 12);
+  await page.goto(`${base}/statistics`);
+  await page.locator(".recharts-surface").nth(1).waitFor();
+  await page.mouse.move(0, 0);
+  await shot(page, "light-statistics");
+  const state = await page.context().storageState();
+  await page.context().close();
+  const phone = await openPage({ colorScheme: "dark", ...PHONE }, state);
+  await phone.goto(`${base}/statistics`);
+  await phone.locator(".recharts-surface").nth(1).waitFor();
+  await shot(phone, "mobile-dark-statistics");
+  await phone.context().close();
+}
+
+/** An Anki "Notes in Plain Text" export to import: cards with only an answer, a repeated one, a cloze card. */
+const ANKI_FILE = [
+  "#separator:tab",
+  "#html:true",
+  "#deck:Languages::Spanish verbs",
+  "#notetype:Basic",
+  "#columns:Front\tBack\tTags",
+  "#tags column:3",
+  "to eat\tcomer<br><br>Regular -er verb.\tverbs",
+  "to drink\tbeber\tverbs",
+  "to live\tvivir<br><br>Regular -ir verb.\tverbs",
+  "to speak\thablar\tverbs",
+  "to be (lasting)\tser<br><br>Irregular.\tverbs",
+  "to be (a state)\testar\tverbs",
+  "to have\ttener\tverbs",
+  "To eat\tcomer\tverbs",
+  "{{c1::Ir}} means to go.\t\tverbs",
+].join("\n");
+
+/** My Questions as it is, then searched, then the import dialog's preview of an Anki file. */
+async function captureMyQuestions(page) {
+  await page.goto(`${base}/my-questions`);
+  await page.getByRole("article").first().waitFor();
+  await page.mouse.move(0, 0);
+  await shot(page, "light-my-questions");
+  await page.getByRole("searchbox", { name: "Search questions" }).fill("helium");
+  await page.waitForURL(/q=helium/);
+  await page.getByText(/^\d+ (best )?match/).waitFor();
+  await shot(page, "light-search");
+  await page.getByRole("searchbox", { name: "Search questions" }).fill("");
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Import questions" });
+  await dialog
+    .locator("input[type=file]")
+    .setInputFiles({ name: "Spanish verbs.txt", mimeType: "text/plain", buffer: Buffer.from(ANKI_FILE) });
+  await dialog.getByRole("region", { name: "Preview" }).waitFor();
+  await page.setViewportSize({ ...DESKTOP, height: 960 }); // the whole dialog
+  await shot(page, "light-import");
+  await page.setViewportSize(DESKTOP);
+  await page.keyboard.press("Escape");
+}
+
 try {
   if (only === "live-strip") {
     await captureLiveStrip();
+  } else if (only === "statistics") {
+    await captureStatistics();
+  } else if (only === "my-questions") {
+    const page = await openPage({ colorScheme: "light", viewport: DESKTOP });
+    await generate(page, "NATO phonetic alphabet");
+    await generate(page, "The periodic table: first 20 elements");
+    await waitForIdle(page);
+    await captureMyQuestions(page);
+    await page.context().close();
   } else {
     // ── Data: one finished job, two failures, a cancelled one, one running ──
     const page = await openPage({ colorScheme: "light", viewport: DESKTOP });
@@ -148,9 +241,7 @@ try {
     await page.getByRole("heading", { name: /Questions/ }).waitFor();
     await page.waitForTimeout(1500);
     await shot(page, "light-job-detail");
-    await page.goto(`${base}/my-questions`);
-    await page.getByRole("article").first().waitFor();
-    await shot(page, "light-my-questions");
+    await captureMyQuestions(page);
     await page.getByRole("button", { name: "Generate questions" }).first().click();
     await page.keyboard.type("Photosynthesis: the light and dark reactions, for a biology exam");
     await shot(page, "light-generate");
@@ -180,6 +271,8 @@ try {
       await shot(phone, `mobile-${scheme}-tasks-panel`);
       await phone.context().close();
     }
+
+    await captureStatistics(session);
   }
 } catch (error) {
   for (const context of browser.contexts())

@@ -106,6 +106,10 @@ export const JOB_CONFIG = {
    * model stream of a stopped job ends within a second whether or not the
    * model is talking. */
   STOP_CHECK_INTERVAL_MS: 800,
+  /** A running job the UI has heard nothing from for this long (two missed
+   * heartbeats) is shown as stalled ("no progress for 40 s") instead of
+   * counting down: its action or the server may be gone. */
+  STALLED_PROGRESS_AFTER_MS: 20 * SECOND,
   /** Once a job has its questions, how long the stream may take to finish on
    * its own (so the provider reports the tokens used) before it is aborted. */
   STREAM_FINISH_GRACE_MS: 2 * SECOND,
@@ -120,6 +124,9 @@ export const JOB_CONFIG = {
   /** An active job with no heartbeat for this long is checked by the
    * sweeper: if its action is no longer running, it fails as INTERRUPTED. */
   STALE_JOB_AFTER_MS: 2 * MINUTE,
+  /** A running job whose action is known to be gone (failed, cancelled: a crash, a deploy) is failed
+   * once it has missed two heartbeats (`HEARTBEAT_INTERVAL_MS`), so its slot of the pool frees soon. */
+  DEAD_ACTION_AFTER_MS: 20 * SECOND,
   /** Convex stops any action after 10 minutes; a job silent for longer than
    * that cannot have a live action, whatever its scheduler state says. */
   ACTION_TIMEOUT_MS: 10 * MINUTE,
@@ -158,6 +165,27 @@ export const JOB_CONFIG = {
   /** Questions offered by "Practice anyway" when nothing is due, soonest due first. */
   PRACTICE_SESSION_SIZE: 20,
 
+  // ── Reviewing ────────────────────────────────────────────────────────────
+  /** New questions the review queue introduces per day unless the learner
+   * chooses otherwise (Anki's default): one 50-question job then becomes a
+   * few days of study instead of 50 cards due at once, and the reviews they
+   * bring back (each new card returns several times in its first weeks) stay
+   * a steady few minutes a day. */
+  NEW_CARDS_PER_DAY_DEFAULT: 20,
+  /** The most a learner may choose: beyond this the reviews new cards bring
+   * back each day would outgrow any study session. 0 pauses new cards. */
+  NEW_CARDS_PER_DAY_MAX: 500,
+  /** How long after a rating "Undo" may take it back: long enough to notice a
+   * slip, short enough that the undone card's schedule is still today's. */
+  UNDO_REVIEW_WINDOW_MS: 10 * MINUTE,
+  /** Days of review history the statistics page shows (its heatmap year). */
+  STATS_HISTORY_DAYS: 365,
+  /** Days ahead the due forecast covers. */
+  FORECAST_DAYS: 30,
+  /** Studied cards the due forecast reads at most (a question is ~1 KB, so a
+   * few MB; a learner with more due in the next month sees "at least"). */
+  FORECAST_MAX_CARDS: 5000,
+
   // ── Owning questions ─────────────────────────────────────────────────────
   /** Questions one selection may hold (a page of My Questions at most). */
   MAX_SELECTION: 100,
@@ -173,12 +201,38 @@ export const JOB_CONFIG = {
 
   // ── The quality gate ─────────────────────────────────────────────────────
   /** Questions whose duplicate signatures (`DUPLICATE_BAND_COUNT` rows each, `questionSignatures`) one
-   * transaction writes or deletes: a topic's delete or restore, and the signature backfill. 200 × 16 =
+   * transaction writes or deletes: a topic's or a view's delete or restore, and the signature backfill. 200 × 16 =
    * 3,200 rows, well inside Convex's 16,000 writes per transaction. */
   SIGNATURE_BATCH_SIZE: 200,
   /** Rejected questions a job lists with their reasons (the latest; the counts cover all). Keeps a job's
    * document small, since the task panel reads many. */
   MAX_GATE_NOTES: 20,
+
+  // ── Adding questions ─────────────────────────────────────────────────────
+  /**
+   * Questions one import may hold. An import is written in one transaction, so it lands whole or not at
+   * all; 1,000 questions cost 1,000 duplicate look-ups and 1,000 inserts, far inside Convex's 4,096 index
+   * reads and 16,000 writes. A larger file is split by the learner (the import dialog says so).
+   */
+  MAX_IMPORT_QUESTIONS: 1000,
+  /** Text one import may hold (UTF-8 bytes of the questions, options, answers and explanations). A question
+   * is stored with its search text, about twice its size, so an import writes at most ~9 MiB of the
+   * transaction's 16 MiB, whatever the script. */
+  MAX_IMPORT_TEXT_BYTES: 4 * 1024 * 1024,
+  /** Largest file the import dialog reads. */
+  MAX_IMPORT_FILE_BYTES: 8 * 1024 * 1024,
+  /** Topics one import may name (each is looked up and upserted in the import's transaction). */
+  MAX_IMPORT_TOPICS: 50,
+
+  // ── Searching ────────────────────────────────────────────────────────────
+  /** Matches a search shows, best first: as many as one selection holds, so "select all" covers them all. */
+  MAX_SEARCH_RESULTS: 100,
+  /** Results read from the search index per search, before the filters the index can't apply (all words,
+   * due, flagged). Convex scans at most 1,024; the best matches come first. */
+  SEARCH_SCAN_LIMIT: 256,
+  /** Longest search text; Convex reads at most 16 terms of it (`MAX_SEARCH_TERMS`). */
+  MAX_SEARCH_LENGTH: 200,
+  MAX_SEARCH_TERMS: 16,
 } as const;
 
 export const DAY_MS = 24 * HOUR;

@@ -52,6 +52,9 @@ export const SOURCE_CONFIG = {
   MIN_SECTION_CHARS: 1_000,
   /** Longest heading kept as a section's place. */
   MAX_HEADING_LENGTH: 120,
+  /** The Generate form suggests a question per this many characters of material (a long paragraph or
+   * two: a fact worth asking about), within `MIN_QUESTIONS`..`MAX_QUESTIONS`; the learner can change it. */
+  CHARS_PER_SUGGESTED_QUESTION: 1_500,
 
   // ── Quotes: the verbatim support of a question's answer ──────────────────
   /** Shortest quote that counts as support: a phrase, not a word or two

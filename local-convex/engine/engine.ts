@@ -12,9 +12,11 @@
  *   re-sent mutation), snapshot-consistent groups of queries
  *   (`runExclusive`), and access to the stored documents for persistence
  *   and the scheduler;
- * - fair turns at the database: each call names whose turn it is (a client
- *   session, an HTTP client; `gate.ts` serves them round-robin), and what it
+ * - fair turns at the database: each call names whose turn it is (its
+ *   client, `clients.ts`; `gate.ts` serves them round-robin), and what it
  *   starts (scheduled functions, an action's mutations) inherits it;
+ * - where commits are saved: a recorder (the journal) hears of each commit
+ *   first and may undo it (`setCommitRecorder`: while the disk is full);
  * - durability for actions: an action's `ctx.runMutation` (and scheduler
  *   calls) return only once the durability barrier (`setDurabilityBarrier`,
  *   the journal's fsync) says the commit is on disk;
@@ -45,9 +47,11 @@ import {
 import { displayFunctionName, functionNameTooLong } from "./functionPath";
 import { TransactionGate } from "./gate";
 import { DEFAULT_MAX_SCHEDULED_CONCURRENCY, ScheduledSlots, type SlotRequest } from "./scheduledSlots";
+import { StatsRecorder, type BackendStats } from "./backendStats";
 import { convexTestModuleMap, findFunctionModules, importFile, type ModuleFile } from "./modules";
 import {
   buildSortedIndexes,
+  CommitNotSaved,
   documentsByTable,
   installPatches,
   ReadSet,
@@ -88,8 +92,8 @@ export type CallRequest = {
 /** Called after each commit with its timestamp and writes (and both, with more, as `commit`). */
 export type CommitListener = (ts: bigint, writes: Write[], commit: Commit) => void;
 
-/** A request of a client session. */
-export type RequestKey = { sessionId: string; requestId: number };
+/** A request of a client session, and who made it (the tokenIdentifier, null signed out). */
+export type RequestKey = { sessionId: string; requestId: number; caller: string | null };
 
 /** A committed top-level transaction. */
 export type Commit = {
@@ -207,7 +211,11 @@ export class Engine {
   /** The slots scheduled functions and cron runs share (`scheduledSlots.ts`). */
   readonly scheduledSlots: ScheduledSlots;
   private readonly commitListeners = new Set<CommitListener>();
+  /** Executions per function and the scheduler's start delays (`backendStats.ts`). */
+  private readonly recorder = new StatsRecorder();
   private durabilityBarrier: DurabilityBarrier = () => undefined;
+  private commitGuard: () => Error | null = () => null;
+  private commitRecorder: (commit: Commit) => void = () => {};
   private totals: UsageTotals = { ...NO_USAGE };
   /** componentPath → udfPath → info. */
   private readonly functions = new Map<string, Map<string, FunctionInfo>>();
@@ -218,7 +226,12 @@ export class Engine {
   private constructor(options: EngineOptions) {
     this.projectDir = path.resolve(options.projectDir);
     this.convexDir = path.join(this.projectDir, "convex");
-    this.scheduledSlots = new ScheduledSlots(options.maxScheduledConcurrency ?? DEFAULT_MAX_SCHEDULED_CONCURRENCY);
+    this.scheduledSlots = new ScheduledSlots(
+      options.maxScheduledConcurrency ?? DEFAULT_MAX_SCHEDULED_CONCURRENCY,
+      undefined,
+      undefined,
+      (name, delayMs) => this.recorder.started(name, delayMs),
+    );
   }
 
   /** Loads the app in `options.projectDir` and returns a ready engine. */
@@ -258,6 +271,10 @@ export class Engine {
       for (const listener of this.commitListeners) listener(commit.ts, commit.writes, commit);
     });
     installPatches(this.internals, {
+      beforeCommit: () => {
+        const refusal = this.commitGuard();
+        if (refusal) throw refusal;
+      },
       committed: (ts, writes) => {
         const call = this.calls.getStore();
         let clientMutation: Commit["clientMutation"];
@@ -265,7 +282,13 @@ export class Engine {
           call.commitTs = ts;
           clientMutation = this.clientMutationResult(call);
         }
-        emitCommit({ ts, writes, ...(clientMutation ? { clientMutation } : {}) });
+        const commit = { ts, writes, ...(clientMutation ? { clientMutation } : {}) };
+        try {
+          this.commitRecorder(commit);
+        } catch (error) {
+          throw new CommitNotSaved(error as Error);
+        }
+        emitCommit(commit);
       },
       readSet: () => this.calls.getStore()?.reads,
       journalSlot: () => {
@@ -444,6 +467,11 @@ export class Engine {
 
   // ── Transactions and commits ──────────────────────────────────────────────
 
+  /** How many times each of the app's functions ran, how late scheduled ones started, and peak memory. */
+  stats(): BackendStats {
+    return this.recorder.read();
+  }
+
   /** What every transaction since the start (or the last `resetUsage`) read and wrote: the benchmark's meter. */
   usage(): UsageTotals {
     return { ...this.totals };
@@ -480,6 +508,18 @@ export class Engine {
   }
 
   /**
+   * Sets where commits are saved (the journal): `record` is called with each
+   * top-level commit before anybody else hears of it (`onCommit`); when it
+   * throws, the commit is undone and its transaction fails with that error.
+   * `refusal`, asked before each commit, is an error to fail it with
+   * beforehand (e.g. while nothing can be saved), or null.
+   */
+  setCommitRecorder(record: (commit: Commit) => void, refusal: () => Error | null): void {
+    this.commitRecorder = record;
+    this.commitGuard = refusal;
+  }
+
+  /**
    * Sets what an action's `ctx.runMutation` and scheduler calls wait for
    * after committing (the journal's fsync): from then on, what they return
    * is durable. Default: nothing to wait for (data in memory only).
@@ -509,7 +549,13 @@ export class Engine {
         const fn = value as { isMutation?: boolean; isAction?: boolean; _handler?: unknown } | null;
         if ((typeof fn !== "function" && typeof fn !== "object") || fn === null || typeof fn._handler !== "function")
           continue;
-        const handler = fn._handler as (ctx: unknown, args: unknown) => unknown;
+        const own = fn._handler as (ctx: unknown, args: unknown) => unknown;
+        const handler = (ctx: unknown, args: unknown) => {
+          const running = this.internals.executionContextStorage.getStore();
+          if (running?.componentPath === "") this.recorder.called(running.udfPath);
+          return own(ctx, args);
+        };
+        fn._handler = handler;
         if (fn.isMutation) {
           fn._handler = async (ctx: unknown, args: unknown) => {
             const value = await handler(ctx, args);

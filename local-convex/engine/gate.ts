@@ -3,8 +3,9 @@
  * a time, first come first served; this gate decides the order instead, so
  * that one client's flood cannot make everybody else wait behind it:
  *
- * - every top-level transaction names a key (a client session, an HTTP
- *   client, "server" for crons) and waits in that key's queue;
+ * - every top-level transaction names a key (its client, `clients.ts`: a
+ *   signed-in identity however many sessions it has, or an address signed
+ *   out; "server" for crons) and waits in that key's queue;
  * - when the database is free, the next transaction comes from the next key
  *   that has one waiting, round-robin, first in first out within a key; so a
  *   client with 2,000 calls queued gets one turn per round, like anybody else;

@@ -2,8 +2,11 @@
  * The few places where local-convex hooks into convex-test's engine, each a
  * wrapper around one prototype method that calls the original:
  *
- * - `TransactionManager#commit`: after a top-level commit, report its
- *   timestamp and document changes (subscriptions, persistence, logs).
+ * - `TransactionManager#commit`: before a top-level commit, ask whether it
+ *   may happen (`beforeCommit`: not while the data cannot be saved); after
+ *   it, report its timestamp and document changes (persistence,
+ *   subscriptions, logs). If the report throws `CommitNotSaved`, the commit
+ *   is undone and the transaction fails with its error.
  * - `TransactionManager#begin` / `#_endTransaction`: let the engine hold new
  *   top-level transactions back while it re-runs subscriptions, so every
  *   Transition reflects one snapshot.
@@ -91,8 +94,17 @@ export type JournalSlot = {
   recorded?: string;
 };
 
+/** Thrown by `EngineHooks.committed` when a commit could not be saved: it is undone, and its transaction fails with `error`. */
+export class CommitNotSaved extends Error {
+  constructor(readonly error: Error) {
+    super(error.message);
+  }
+}
+
 export interface EngineHooks {
-  /** A top-level transaction committed at `ts` (Unix ns) with these changes. */
+  /** Before a top-level transaction commits: throws to refuse the commit (nothing changes, the transaction fails). */
+  beforeCommit: () => void;
+  /** A top-level transaction committed at `ts` (Unix ns) with these changes (throws `CommitNotSaved` to undo it). */
   committed: (ts: bigint, writes: Write[]) => void;
   /** Where to record what the running query reads, when reads are tracked. */
   readSet: () => ReadSet | undefined;
@@ -194,8 +206,11 @@ export function installPatches(internals: ConvexTestInternals, hooks: EngineHook
   const db = internals.DatabaseFake.prototype;
   const tm = internals.TransactionManager.prototype;
 
-  // Document changes of the top-level commit in progress, across all components.
+  // Document changes of the top-level commit in progress, across all components, and their databases.
   let pendingWrites: Write[] = [];
+  let pendingDatabases: DatabaseFake[] = [];
+  // A commit was undone: the rollback convex-test then calls has nothing left to do.
+  let undone = false;
 
   const dbCommit = db.commit;
   db.commit = function (this: DatabaseFake, commitTs) {
@@ -222,6 +237,7 @@ export function installPatches(internals: ConvexTestInternals, hooks: EngineHook
         if (doc) sortedDocs.insert(doc);
       }
       pendingWrites.push({ componentPath: this._componentPath, table, id, doc, previous: before });
+      pendingDatabases.push(this);
     });
   };
 
@@ -324,25 +340,48 @@ export function installPatches(internals: ConvexTestInternals, hooks: EngineHook
 
   const tmRollback = tm.rollback;
   tm.rollback = function (this, isNested) {
+    if (!isNested && undone) return void (undone = false); // the undone commit already ended the transaction
     if (!isNested) ending = { committed: false, usage: transactionUsage(this) };
     tmRollback.call(this, isNested);
   };
 
   const tmCommit = tm.commit;
   tm.commit = function (this, isNested) {
-    if (!isNested) ending = { committed: true, usage: transactionUsage(this) };
+    if (!isNested) {
+      hooks.beforeCommit(); // convex-test rolls the transaction back when this throws
+      ending = { committed: true, usage: transactionUsage(this) };
+    }
     const ts = tmCommit.call(this, isNested);
     if (ts !== null) {
       const writes = pendingWrites;
+      const databases = pendingDatabases;
       pendingWrites = [];
+      pendingDatabases = [];
       try {
         hooks.committed(ts, writes);
       } catch (error) {
-        log.error("local-convex: error after a commit", error);
+        if (!(error instanceof CommitNotSaved)) {
+          log.error("local-convex: error after a commit", error);
+          return ts;
+        }
+        undo(writes, databases);
+        undone = true;
+        throw error.error;
       }
     }
     return ts;
   };
+}
+
+/** Puts back the documents a commit replaced (its id counters stay moved: an id is never given twice). */
+function undo(writes: Write[], databases: DatabaseFake[]): void {
+  for (let i = writes.length - 1; i >= 0; i--) {
+    const { id, previous } = writes[i]!;
+    const db = databases[i]!;
+    if (previous === null) delete db._documents[id];
+    else db._documents[id] = previous;
+  }
+  for (const db of new Set(databases)) resetDocumentsByTable(db);
 }
 
 function transactionUsage(tm: TransactionManager): TransactionUsage | null {

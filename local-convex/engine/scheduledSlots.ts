@@ -90,6 +90,8 @@ export class ScheduledSlots {
     readonly limit: number,
     private readonly report: (report: SaturationReport) => void = logSaturation,
     private readonly now: () => number = () => performance.now(),
+    /** Told of each start: what started and how long after its scheduled time (ms, wall clock). */
+    private readonly onStart: (name: string, delayMs: number) => void = () => {},
   ) {
     if (!Number.isSafeInteger(limit) || limit < 1)
       throw new Error(`The scheduler's limit must be a positive integer, got ${limit}`);
@@ -108,6 +110,7 @@ export class ScheduledSlots {
   /** Runs `fn` once `request` has a slot (at once if one is free), and frees the slot when it settles. */
   async run<T>(request: SlotRequest, fn: () => Promise<T>): Promise<T> {
     const holdsSlot = await this.acquire(request);
+    if (holdsSlot) this.onStart(request.name, Date.now() - request.scheduledTime());
     try {
       return await fn();
     } finally {

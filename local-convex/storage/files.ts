@@ -5,7 +5,8 @@
  *   <file>                 the snapshot (JSON)
  *   <file>.journal-<n>     journal segments, appended to in order (n = 1, 2, ...)
  *   <file>.tmp-<pid>       a snapshot being written (renamed over <file> when complete)
- *   <file>.lock            the pid of the backend using the file
+ *   <file>.lock-<n>        the backend using the file (`lock.ts`)
+ *   <file>.damaged-<time>  what a salvage moved out of a damaged journal (`journalScan.ts`)
  *
  * Everything is created readable by its owner only (`PRIVATE_FILE_MODE`):
  * the data holds what users wrote and the addresses they wrote it from.

@@ -20,20 +20,23 @@
  * new blocks, which costs several times more. In a segment, a zero byte where
  * a record would start marks the end of its records.
  *
- * Reading (`scanJournal`): the valid records after a given seq, in order; a
- * torn last line (a crash in the middle of a write) or a gap ends the valid
- * part, and `discardInvalidTail` cuts it off so new segments follow valid data.
+ * Each record carries a checksum (`sealRecord`), so a changed byte is found
+ * when it is read back (`journalScan.ts`).
+ *
+ * A write or flush that fails (a full disk) stops the journal (`failure`):
+ * no record is appended until the owner has made everything durable some
+ * other way (a snapshot) and calls `resume()`, which continues in a new
+ * segment. Barriers wait meanwhile; they never report a failure.
  */
 import {
   closeSync,
   fdatasync,
   fdatasyncSync,
   fsync,
+  ftruncateSync,
   open,
   openSync,
-  readFileSync,
   rmSync,
-  truncateSync,
   write,
   writeSync,
 } from "node:fs";
@@ -41,6 +44,7 @@ import { rm } from "node:fs/promises";
 import { promisify } from "node:util";
 import { log } from "../log";
 import { journalSegmentPath, listJournalSegments, PRIVATE_FILE_MODE, syncDirectory, syncDirectorySync } from "./files";
+import { sealRecord } from "./journalScan";
 
 /** Zeros written into a new segment before use: room for thousands of records (a compaction starts a new segment every few seconds under load). */
 const SEGMENT_PREALLOCATED_BYTES = 4 * 1024 * 1024;
@@ -55,7 +59,7 @@ const INLINE_RETRY_EVERY_MS = 2000;
 /** A journal record as read back: any JSON object with its `seq`. */
 export type JournalEntry = { seq: number } & Record<string, unknown>;
 
-type Waiter = { seq: number; resolve: () => void; reject: (error: Error) => void };
+type Waiter = { seq: number; resolve: () => void };
 
 /** An open segment file. */
 type Segment = { n: number; fd: number };
@@ -73,7 +77,11 @@ export class Journal {
   private syncing = false;
   /** Descriptors of earlier segments, closed once no fdatasync on them is in flight. */
   private retired: number[] = [];
+  /** Why the journal cannot be written now (null: it can). */
   private failure: Error | null = null;
+  private closed = false;
+  /** Told when the journal fails. */
+  private readonly onFailure: (error: Error) => void;
   /** How long the last inline fdatasync took, and when. */
   private lastInlineSyncMs = 0;
   private lastInlineSyncAt = 0;
@@ -83,7 +91,9 @@ export class Journal {
     private segment: number,
     lastSeq: number,
     private readonly inlineSyncBelowMs: number,
+    onFailure: (error: Error) => void,
   ) {
+    this.onFailure = onFailure;
     this.lastSeq = this.durableSeq = lastSeq;
     this.fd = openSegment(file, segment, { preallocate: true });
     this.prepareNext();
@@ -92,15 +102,19 @@ export class Journal {
   /**
    * Starts segment `segment` of `file`'s journal (a new file, owner-only, its
    * directory entry made durable); the next record gets `lastSeq + 1`.
-   * `inlineSyncBelowMs` 0 always flushes in the background (tests).
+   * `inlineSyncBelowMs` 0 always flushes in the background (tests);
+   * `onFailure` is told when a write or flush fails.
    */
   static create(
     file: string,
     segment: number,
     lastSeq: number,
-    { inlineSyncBelowMs = INLINE_SYNC_BELOW_MS }: { inlineSyncBelowMs?: number } = {},
+    {
+      inlineSyncBelowMs = INLINE_SYNC_BELOW_MS,
+      onFailure = () => {},
+    }: { inlineSyncBelowMs?: number; onFailure?: (error: Error) => void } = {},
   ): Journal {
-    return new Journal(file, segment, lastSeq, inlineSyncBelowMs);
+    return new Journal(file, segment, lastSeq, inlineSyncBelowMs, onFailure);
   }
 
   /** The seq of the last record appended. */
@@ -113,9 +127,9 @@ export class Journal {
     return this.durableSeq;
   }
 
-  /** Whether the journal can no longer be written (a disk error, or closed). */
-  get failed(): boolean {
-    return this.failure !== null;
+  /** Why records cannot be appended now (a disk error until `resume()`, or closed); null when they can. */
+  get unavailable(): Error | null {
+    return this.failure;
   }
 
   /** Bytes in the current segment (what a compaction would let go of). */
@@ -126,18 +140,24 @@ export class Journal {
   /**
    * Appends one record: `render(seq)` must return one line of JSON (an
    * object whose first key is `seq`). Written at once, durable after the
-   * next `barrier()`. Throws if the journal can no longer be written.
+   * next `barrier()`. Throws if it cannot be written (then nothing of it
+   * is in the journal, and the journal stops: `unavailable`).
    */
   append(render: (seq: number) => string): number {
     if (this.failure) throw this.failure;
     const seq = this.lastSeq + 1;
-    const bytes = Buffer.from(render(seq) + "\n", "utf8");
+    const bytes = Buffer.from(sealRecord(render(seq)) + "\n", "utf8");
     try {
       for (let written = 0; written < bytes.length;)
         written += writeSync(this.fd, bytes, written, bytes.length - written, this.segmentBytes + written);
     } catch (error) {
       this.fail(error as Error);
-      throw error;
+      try {
+        ftruncateSync(this.fd, this.segmentBytes); // what part of the record got written
+      } catch {
+        // then resume() cuts it, or a restart finds it a torn tail
+      }
+      throw this.failure!;
     }
     this.lastSeq = seq;
     this.segmentBytes += bytes.length;
@@ -146,21 +166,33 @@ export class Journal {
 
   /**
    * Undefined when every record up to `seq` (default: every record appended
-   * so far) is durable; otherwise a promise that resolves when they are, or
-   * rejects if they cannot be made so.
+   * so far) is durable; otherwise a promise that resolves when they are
+   * (after a failure: once `resume()` has made them so). Never rejects.
    */
   barrier(seq = this.lastSeq): Promise<void> | undefined {
-    if (this.failure) return Promise.reject(this.failure);
     if (this.durableSeq >= seq) return undefined;
+    if (this.failure) return new Promise<void>((resolve) => this.waiters.push({ seq, resolve }));
     const inline =
       this.lastInlineSyncMs < this.inlineSyncBelowMs ||
       (this.inlineSyncBelowMs > 0 && Date.now() - this.lastInlineSyncAt > INLINE_RETRY_EVERY_MS);
     if (inline && !this.syncing) {
       return this.syncInline();
     }
-    const durable = new Promise<void>((resolve, reject) => this.waiters.push({ seq, resolve, reject }));
+    const durable = new Promise<void>((resolve) => this.waiters.push({ seq, resolve }));
     this.startSync();
     return durable;
+  }
+
+  /** Makes everything appended so far durable before returning (throws if it cannot). */
+  syncNow(): void {
+    if (this.failure) throw this.failure;
+    try {
+      fdatasyncSync(this.fd);
+    } catch (error) {
+      this.fail(error as Error);
+      throw this.failure!;
+    }
+    this.markDurable(this.lastSeq);
   }
 
   /** Flushes now, blocking: everything appended so far is durable when it returns (undefined), or it fails. */
@@ -170,7 +202,7 @@ export class Journal {
       fdatasyncSync(this.fd);
     } catch (error) {
       this.fail(error as Error);
-      return Promise.reject(this.failure!);
+      return this.barrier();
     }
     this.lastInlineSyncMs = performance.now() - started;
     this.lastInlineSyncAt = Date.now();
@@ -194,7 +226,7 @@ export class Journal {
       if (ms > SLOW_SYNC_MS)
         log.warn(`Saving to ${this.file} took ${(ms / 1000).toFixed(1)} s (fdatasync): answers wait for the disk.`);
       for (const fd of this.retired.splice(0)) closeSync(fd);
-      if (error) return this.fail(error);
+      if (error) return this.fail(error); // its waiters wait for resume()
       this.markDurable(target);
       this.startSync();
     });
@@ -210,11 +242,39 @@ export class Journal {
 
   private fail(error: Error): void {
     if (this.failure) return;
-    this.failure = new Error(`local-convex can no longer save data to ${this.file}: ${error.message}`, {
-      cause: error,
-    });
+    this.failure = new Error(`local-convex cannot save data to ${this.file}: ${error.message}`, { cause: error });
     log.error(this.failure.message);
-    for (const waiter of this.waiters.splice(0)) waiter.reject(this.failure);
+    this.onFailure(error);
+  }
+
+  /**
+   * After a failure: continues in a new segment, everything appended so far
+   * counting as durable. Call only once a durable snapshot holds every record
+   * up to `seq`. Returns the new segment's number (the ones before it may be
+   * deleted); throws, still failed, if the new segment cannot be made.
+   */
+  resume(): number {
+    if (!this.failure || this.closed) throw new Error("the journal has not failed");
+    const n = this.prepared?.n ?? this.segment + (this.preparing ? 2 : 1);
+    let fd = this.prepared?.fd ?? -1;
+    if (fd < 0) {
+      try {
+        fd = openSegment(this.file, n, { preallocate: true });
+      } catch {
+        rmSync(journalSegmentPath(this.file, n), { force: true });
+        fd = openSegment(this.file, n, { preallocate: false });
+      }
+    }
+    this.prepared = null;
+    if (this.syncing) this.retired.push(this.fd);
+    else closeSync(this.fd);
+    this.fd = fd;
+    this.segment = n;
+    this.segmentBytes = 0;
+    this.failure = null;
+    this.markDurable(this.lastSeq);
+    this.prepareNext();
+    return n;
   }
 
   /**
@@ -279,6 +339,7 @@ export class Journal {
    */
   async close({ deleteIfEmpty }: { deleteIfEmpty: boolean }): Promise<void> {
     const healthy = this.failure === null;
+    this.closed = true;
     this.failure ??= new Error("local-convex has stopped: the journal is closed."); // no more appends or preparations
     while (this.preparing) await this.preparing;
     if (healthy) {
@@ -322,60 +383,4 @@ async function preallocateSegment(file: string, n: number): Promise<number> {
     rmSync(journalSegmentPath(file, n), { force: true });
     throw error;
   }
-}
-
-// ── Reading ─────────────────────────────────────────────────────────────────
-
-/** What a journal holds after `afterSeq`. */
-export type JournalScan = {
-  /** The valid records after `afterSeq`, in order, seq without gaps. */
-  entries: JournalEntry[];
-  /** The highest segment number present (0 when there is none). */
-  lastSegment: number;
-  /** Where the valid records end, if invalid data follows them. */
-  invalid: { segment: number; offset: number; reason: string } | null;
-};
-
-/** Reads `file`'s journal: the valid records after `afterSeq` (see the header). */
-export function scanJournal(file: string, afterSeq: number): JournalScan {
-  const segments = listJournalSegments(file);
-  const entries: JournalEntry[] = [];
-  let expected = afterSeq + 1;
-  for (const segment of segments) {
-    const text = readFileSync(segment.path);
-    let offset = 0;
-    while (offset < text.length && text[offset] !== 0) {
-      const end = text.indexOf(0x0a, offset);
-      const invalid = (reason: string): JournalScan => ({
-        entries,
-        lastSegment: segments.at(-1)!.n,
-        invalid: { segment: segment.n, offset, reason },
-      });
-      if (end === -1) return invalid("an incomplete last record (a write cut short)");
-      let entry: JournalEntry;
-      try {
-        entry = JSON.parse(text.subarray(offset, end).toString("utf8")) as JournalEntry;
-      } catch {
-        return invalid("a record that is not JSON");
-      }
-      if (!Number.isSafeInteger(entry.seq)) return invalid("a record without a sequence number");
-      if (entry.seq >= expected) {
-        if (entry.seq !== expected) return invalid(`a gap (record ${entry.seq} where ${expected} was expected)`);
-        entries.push(entry);
-        expected++;
-      }
-      offset = end + 1;
-    }
-  }
-  return { entries, lastSegment: segments.at(-1)?.n ?? 0, invalid: null };
-}
-
-/** Cuts off what follows the valid records of `scan` (truncates that segment, deletes later ones). Only with the file locked. */
-export function discardInvalidTail(file: string, scan: JournalScan): void {
-  const { invalid } = scan;
-  if (!invalid) return;
-  truncateSync(journalSegmentPath(file, invalid.segment), invalid.offset);
-  for (const segment of listJournalSegments(file))
-    if (segment.n > invalid.segment) rmSync(segment.path, { force: true });
-  syncDirectorySync(file);
 }

@@ -4,14 +4,19 @@
  * version each record holds, id counters and clocks only move forward, so
  * the result is the state after the last durable commit, and ids continue
  * after every id that commit (or any before it) handed out.
+ *
+ * A torn last record is cut off; a damaged journal is refused
+ * (`JournalDamaged`), or, when salvaging, replayed up to the bad record with
+ * the rest moved to a kept file, and the id counters raised past every id
+ * the moved records hold (`journalScan.ts`).
  */
 import { convexToJson, jsonToConvex, type JSONValue } from "convex/values";
 import type { Doc } from "../engine/convexTestInternals";
 import type { ComponentState } from "../engine/engine";
-import { decodeCommit, type Counters, type MutationResultRecord } from "./commitRecord";
+import { countersIn, decodeCommit, type Counters, type MutationResultRecord } from "./commitRecord";
 import { DocJson } from "./docJson";
-import { discardInvalidTail, scanJournal } from "./journal";
-import { readSnapshot, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotContents } from "./snapshot";
+import { damageMessage, discardTornTail, JournalDamaged, salvageDamagedTail, scanJournal } from "./journalScan";
+import { readSnapshot, snapshotJournalSeq, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type SnapshotContents } from "./snapshot";
 
 export type RecoveredState = {
   /** Whether anything was stored (a snapshot or journal records). */
@@ -30,17 +35,25 @@ export type RecoveredState = {
   extra: Record<string, JSONValue>;
   /** Client mutation results from the replayed records. */
   mutationResults: MutationResultRecord[];
-  /** What was wrong with the journal, if anything (invalid data after the last valid record). */
+  /** What was wrong with the journal, if anything (a torn tail cut off, a salvage). */
   warnings: string[];
+  /** After a salvage: where the damaged part went, and the counters it reached (already applied to `components`). */
+  salvaged: { keptFile: string; counters: Map<string, Counters> } | null;
 };
 
 type Component = Counters & { schemaFingerprint: string | null; docs: Map<string, Doc> };
 
 /**
- * Reads the snapshot and replays the journal of `file`. With `repair`, a
- * torn or inconsistent journal tail is cut off (only with the file locked).
+ * Reads the snapshot and replays the journal of `file`. Throws
+ * `JournalDamaged` if the journal is damaged, unless `salvage`. With
+ * `repair` (only with the file locked), a torn tail is cut off, and a
+ * salvage moves the damaged part away; without, nothing is changed.
  */
-export function recoverState(file: string, docJson: DocJson, { repair }: { repair: boolean }): RecoveredState {
+export function recoverState(
+  file: string,
+  docJson: DocJson,
+  { repair, salvage = false }: { repair: boolean; salvage?: boolean },
+): RecoveredState {
   const snapshot = readSnapshot(file);
   const components = new Map<string, Component>();
   for (const [componentPath, stored] of Object.entries(snapshot?.components ?? {})) {
@@ -69,15 +82,38 @@ export function recoverState(file: string, docJson: DocJson, { repair }: { repai
     return found;
   };
 
+  /** Counters only move forward. */
+  const raiseCounters = (componentPath: string, counters: Counters) => {
+    const target = component(componentPath);
+    target.nextDocId = Math.max(target.nextDocId, counters.nextDocId);
+    target.lastCreationTime = Math.max(target.lastCreationTime, counters.lastCreationTime);
+  };
+
   const snapshotSeq = snapshot?.journalSeq ?? 0;
   const scan = scanJournal(file, snapshotSeq);
+  if (scan.damage && !(salvage && repair)) throw new JournalDamaged(damageMessage(file, scan));
   const warnings: string[] = [];
-  if (scan.invalid) {
+  if (scan.ignored > 0)
     warnings.push(
-      `The journal of ${file} ends with ${scan.invalid.reason} in segment ${scan.invalid.segment} at byte ${scan.invalid.offset}; ` +
-        `the ${scan.entries.length} valid record(s) before it are restored${repair ? ", what follows is discarded" : ""}.`,
+      `Skipped ${scan.ignored} damaged record(s) in the journal of ${file} that the snapshot already holds.`,
     );
-    if (repair) discardInvalidTail(file, scan);
+  if (scan.tornTail) {
+    const { seq, path, offset } = scan.tornTail;
+    warnings.push(
+      `The journal of ${file} ends with record ${seq} cut short (${path}, byte ${offset}), as a crash during a write leaves it; ` +
+        `the ${scan.entries.length} record(s) before it are restored${repair ? ", it is cut off" : ""}.`,
+    );
+    if (repair) discardTornTail(file, scan.tornTail);
+  }
+  let salvaged: RecoveredState["salvaged"] = null;
+  if (scan.damage) {
+    const { seq, reason, following } = scan.damage;
+    const { keptFile, text } = salvageDamagedTail(file, scan.damage);
+    salvaged = { keptFile, counters: countersIn(text) };
+    warnings.push(
+      `Salvaged the journal of ${file}: the ${scan.entries.length} record(s) before record ${seq} are restored; record ${seq} ` +
+        `(${reason}) and the ${following} after it are moved to ${keptFile}. Ids continue after every id they hold.`,
+    );
   }
   let lastCommitTs = snapshot ? BigInt(snapshot.lastCommitTs) : 0n;
   const mutationResults: MutationResultRecord[] = [];
@@ -88,14 +124,11 @@ export function recoverState(file: string, docJson: DocJson, { repair }: { repai
       if (write.doc === null) docs.delete(write.id);
       else docs.set(write.id, write.doc);
     }
-    for (const [componentPath, counters] of commit.counters) {
-      const target = component(componentPath);
-      target.nextDocId = Math.max(target.nextDocId, counters.nextDocId);
-      target.lastCreationTime = Math.max(target.lastCreationTime, counters.lastCreationTime);
-    }
+    for (const [componentPath, counters] of commit.counters) raiseCounters(componentPath, counters);
     if (commit.ts > lastCommitTs) lastCommitTs = commit.ts;
     if (commit.mutation) mutationResults.push(commit.mutation);
   }
+  for (const [componentPath, counters] of salvaged?.counters ?? []) raiseCounters(componentPath, counters);
 
   return {
     found: snapshot !== null || scan.entries.length > 0,
@@ -114,7 +147,17 @@ export function recoverState(file: string, docJson: DocJson, { repair }: { repai
     extra: snapshot?.extra ?? {},
     mutationResults,
     warnings,
+    salvaged,
   };
+}
+
+/**
+ * Throws `JournalDamaged` if `file`'s journal is damaged: a quick check,
+ * without reading the snapshot or replaying anything (`recoverState` checks again).
+ */
+export function refuseDamagedJournal(file: string): void {
+  const scan = scanJournal(file, snapshotJournalSeq(file));
+  if (scan.damage) throw new JournalDamaged(damageMessage(file, scan));
 }
 
 /**

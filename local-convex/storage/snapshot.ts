@@ -17,7 +17,7 @@
  *   {…},
  *   …]}}},"extra":{…}}
  */
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import type { JSONValue } from "convex/values";
 import type { Doc } from "../engine/convexTestInternals";
@@ -76,6 +76,23 @@ export function readSnapshot(file: string): SnapshotContents | null {
     throw new Error(
       `Cannot read the data file ${file}: ${(error as Error).message}. Move it away to start with an empty database.`,
     );
+  }
+}
+
+/** The `journalSeq` at the head of the snapshot at `file` (0 if none), without reading the rest. */
+export function snapshotJournalSeq(file: string): number {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return 0;
+  }
+  try {
+    const head = Buffer.alloc(256);
+    const length = readSync(fd, head, 0, head.length, 0);
+    return Number(/"journalSeq":(\d+)/.exec(head.subarray(0, length).toString("utf8"))?.[1] ?? 0);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -23,11 +23,24 @@
  * - A graceful stop (`close`) writes a last snapshot and leaves no journal
  *   (unless functions still running keep committing: then their last
  *   commits stay journaled).
+ * - When the disk cannot take a write (full): the commit that could not be
+ *   journaled is undone and fails, and every later one is refused before it
+ *   happens, both with `storageUnavailable` (a coded error clients can tell);
+ *   reads go on. Every `STORAGE_RETRY_MS` it tries to write a snapshot and
+ *   continue the journal after it; once that works (space was freed), writes
+ *   are taken again, without a restart.
  */
 import { chmodSync, existsSync } from "node:fs";
+import { ConvexError } from "convex/values";
 import path from "node:path";
 import type { Commit, Engine } from "../engine/engine";
-import { COMPACT_DEBOUNCE_MS, COMPACT_JOURNAL_BYTES, COMPACT_MAX_DELAY_MS, COMPACT_SPACING_FACTOR } from "../limits";
+import {
+  COMPACT_DEBOUNCE_MS,
+  COMPACT_JOURNAL_BYTES,
+  COMPACT_MAX_DELAY_MS,
+  COMPACT_SPACING_FACTOR,
+  STORAGE_RETRY_MS,
+} from "../limits";
 import { log } from "../log";
 import type { MutationLog } from "../sync/mutationLog";
 import { encodeCommit, type Counters, type MutationResultRecord } from "./commitRecord";
@@ -46,6 +59,8 @@ export type StoreOptions = {
   engine: Engine;
   /** Client mutation results: restored, and kept in snapshots. */
   mutations: MutationLog;
+  /** Start from a damaged journal: the records before the bad one, the rest moved to a kept file (`--salvage`). */
+  salvage?: boolean;
 };
 
 /** What `DurableStore.open` found. */
@@ -60,6 +75,15 @@ export type Restored = {
   /** Documents that no longer match the schema, a journal with a torn tail... */
   warnings: string[];
 };
+
+/** What a write gets while the data cannot be saved: a ConvexError whose `code` clients can tell. */
+export function storageUnavailable(failure: Error): ConvexError<{ code: "StorageUnavailable"; message: string }> {
+  const reason = failure.cause instanceof Error ? failure.cause.message : failure.message;
+  return new ConvexError({
+    code: "StorageUnavailable",
+    message: `The backend can't save data (${reason}), so nothing was changed. It tries again every second: free some disk space.`,
+  });
+}
 
 export class DurableStore {
   readonly file: string;
@@ -76,32 +100,44 @@ export class DurableStore {
   private compacting: Promise<void> | null = null;
   /** How long the last compaction took, to space them out on big data. */
   private lastCompactionMs = 0;
+  /** While the journal cannot be written: the timer of the attempts to recover, and whether one runs. */
+  private recovery: ReturnType<typeof setInterval> | null = null;
+  private recovering = false;
 
   private constructor(
     file: string,
     private readonly engine: Engine,
     private readonly mutations: MutationLog,
     docJson: DocJson,
-    journal: Journal,
+    journalFrom: { segment: number; seq: number },
   ) {
     this.file = file;
     this.docJson = docJson;
-    this.journal = journal;
+    this.journal = Journal.create(file, journalFrom.segment, journalFrom.seq, {
+      onFailure: () => this.startRecovery(),
+    });
     this.movedCounters(); // the restored counters are the baseline
-    engine.onCommit((_ts, _writes, commit) => this.record(commit));
+    engine.setCommitRecorder(
+      (commit) => this.record(commit),
+      () => {
+        const failure = this.journal.unavailable;
+        return failure ? storageUnavailable(failure) : null;
+      },
+    );
   }
 
   /**
    * Restores the engine (and the mutation results) from `options.file` and
    * starts journaling its commits. Call with the data file locked, before
-   * serving. Throws if the stored data cannot be read.
+   * serving. Throws if the stored data cannot be read (`JournalDamaged`
+   * for a damaged journal, unless `salvage`), having changed no file.
    */
-  static open({ file, engine, mutations }: StoreOptions): { store: DurableStore; restored: Restored } {
+  static open({ file, engine, mutations, salvage }: StoreOptions): { store: DurableStore; restored: Restored } {
     const resolved = path.resolve(file);
     ensureDirectory(resolved);
-    const removedTemporaryFiles = removeStrayTemporaryFiles(resolved);
     const docJson = new DocJson();
-    const state = recoverState(resolved, docJson, { repair: true });
+    const state = recoverState(resolved, docJson, { repair: true, salvage: salvage ?? false });
+    const removedTemporaryFiles = removeStrayTemporaryFiles(resolved);
     const warnings = [...state.warnings];
     if (state.found) {
       warnings.push(...engine.restore(state.lastCommitTs, state.components));
@@ -109,9 +145,13 @@ export class DurableStore {
       for (const row of state.mutationResults) mutations.record(row);
     }
     if (existsSync(resolved)) chmodSync(resolved, PRIVATE_FILE_MODE); // written world-readable by older versions
-    const journal = Journal.create(resolved, state.lastSegment + 1, state.journalSeq);
-    const store = new DurableStore(resolved, engine, mutations, docJson, journal);
-    if (state.replayed > 0) store.requestSnapshot(); // so the next start replays less
+    const store = new DurableStore(resolved, engine, mutations, docJson, {
+      segment: state.lastSegment + 1,
+      seq: state.journalSeq,
+    });
+    // Raised past the ids of the records a salvage moved away: durable before anything can take an id.
+    if (state.salvaged) store.recordCountersNow(state.lastCommitTs);
+    if (state.replayed > 0 || state.salvaged) store.requestSnapshot(); // so the next start replays less
     return {
       store,
       restored: {
@@ -127,7 +167,7 @@ export class DurableStore {
   /**
    * Undefined when every commit so far (with `ts`: every commit up to that
    * timestamp) is durable; otherwise a promise that resolves once it is
-   * (rejects if the data can no longer be written). A message that reflects
+   * (while the disk fails: once it works again). A message that reflects
    * the database as of `ts` need not wait for commits after it.
    */
   barrier(ts?: bigint): Promise<void> | undefined {
@@ -138,7 +178,7 @@ export class DurableStore {
       if (record.ts > ts) break;
       seq = record.seq;
     }
-    return seq === null ? (this.journal.failed ? this.journal.barrier() : undefined) : this.journal.barrier(seq);
+    return seq === null ? undefined : this.journal.barrier(seq);
   }
 
   /** Asks for a snapshot soon (after changes made outside transactions, e.g. startup repairs). */
@@ -157,32 +197,44 @@ export class DurableStore {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.compacting;
+    if (this.journal.unavailable) await this.tryToRecover(); // a last chance for what the journal could not take
+    if (this.recovery) clearInterval(this.recovery);
     for (let attempt = 0; attempt < CLOSE_SNAPSHOT_ATTEMPTS && this.unsaved; attempt++) await this.compact();
     if (this.timer) clearTimeout(this.timer); // planned by a compaction that saw new commits
     this.timer = null;
     await this.journal.close({ deleteIfEmpty: true });
   }
 
+  /** Journals a commit, before anybody hears of it; throws `storageUnavailable` if it cannot (the commit is then undone). */
   private record(commit: Commit): void {
     const { ts, writes, clientMutation } = commit;
     if (writes.length === 0 && !clientMutation) return;
     let mutation: MutationResultRecord | undefined;
     if (clientMutation) {
-      const { sessionId, requestId, value, logLines } = clientMutation;
-      mutation = { sessionId, requestId, at: Date.now(), result: { success: true, value, ts: String(ts), logLines } };
+      const { sessionId, requestId, caller, value, logLines } = clientMutation;
+      const result = { success: true as const, value, ts: String(ts), logLines };
+      mutation = { sessionId, requestId, caller, at: Date.now(), result };
     }
     const counters = this.movedCounters();
+    let seq: number;
     try {
-      const seq = this.journal.append((n) =>
+      seq = this.journal.append((n) =>
         encodeCommit(n, { ts, writes, counters, ...(mutation ? { mutation } : {}) }, this.docJson),
       );
-      this.forgetDurable();
-      this.notDurable.push({ ts, seq });
-    } catch {
-      return; // the journal has reported it; barriers now reject, so nothing is acknowledged
+    } catch (error) {
+      throw storageUnavailable(error as Error); // the next snapshot has the counters this record had
     }
+    this.forgetDurable();
+    this.notDurable.push({ ts, seq });
     this.unsaved = true;
     this.scheduleCompaction();
+  }
+
+  /** Journals every component's counters, durably, now. */
+  private recordCountersNow(ts: bigint): void {
+    const counters = new Map(this.engine.componentPaths().map((c) => [c, this.engine.counters(c)]));
+    this.journal.append((seq) => encodeCommit(seq, { ts, writes: [], counters }, this.docJson));
+    this.journal.syncNow();
   }
 
   /** Drops the commits known to be durable from `notDurable`. */
@@ -205,6 +257,37 @@ export class DurableStore {
     return moved;
   }
 
+  /** Starts trying to recover from a journal that cannot be written (`tryToRecover`), every `STORAGE_RETRY_MS`. */
+  private startRecovery(): void {
+    if (this.recovery) return;
+    this.recovery = setInterval(() => void this.tryToRecover(), STORAGE_RETRY_MS);
+    this.recovery.unref();
+  }
+
+  /**
+   * Saves everything in a snapshot and continues the journal after it. While
+   * the journal is stopped nothing commits, so the snapshot holds every
+   * record it has. On failure (no space yet) it is tried again later.
+   */
+  private async tryToRecover(): Promise<void> {
+    if (this.recovering || this.compacting || !this.journal.unavailable) return;
+    this.recovering = true;
+    try {
+      await writeSnapshot(this.file, this.snapshot(), this.docJson);
+      const firstKept = this.journal.resume();
+      if (this.recovery) clearInterval(this.recovery);
+      this.recovery = null;
+      this.unsaved = false;
+      this.firstUnsavedAt = null;
+      log.info(`Saving to ${this.file} works again: writes are taken again.`);
+      await this.journal.removeSegmentsBefore(firstKept);
+    } catch {
+      // still failing: tried again at the next interval
+    } finally {
+      this.recovering = false;
+    }
+  }
+
   /** Plans the next compaction: debounced, at most `COMPACT_MAX_DELAY_MS` late, spaced out on big data. */
   private scheduleCompaction(): void {
     if (this.compacting) return; // it schedules the next one when it ends
@@ -225,7 +308,7 @@ export class DurableStore {
   private async compact(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.compacting || !this.unsaved) return;
+    if (this.compacting || !this.unsaved || this.journal.unavailable) return;
     this.unsaved = false;
     this.firstUnsavedAt = null;
     const started = performance.now();
@@ -236,7 +319,7 @@ export class DurableStore {
       await this.journal.removeSegmentsBefore(firstKept);
     };
     this.compacting = run().catch((error: unknown) => {
-      if (this.journal.failed) return; // reported by the journal; nothing more can be saved
+      if (this.journal.unavailable) return; // reported by the journal, which recovers with a snapshot of its own
       this.unsaved = true; // tried again at the next compaction
       log.error(`Could not write a snapshot of ${this.file} (the journal still holds every change)`, error);
     });

@@ -2,7 +2,10 @@
  * Recent mutation results by (client session, request id). On reconnect the
  * client re-sends every mutation it has no final answer for, including ones
  * that already ran; answering those from here (as the Convex backend does)
- * keeps a mutation from running twice.
+ * keeps a mutation from running twice. A result is given only to the identity
+ * that made the request (`caller`: its tokenIdentifier, null signed out): the
+ * same (session, request id) from anyone else is refused, neither run nor
+ * answered.
  *
  * Bounded: results are kept for `MUTATION_LOG_TTL_MS`, at most
  * `MUTATION_LOG_MAX_PER_SESSION` per session and `MUTATION_LOG_MAX_ENTRIES`
@@ -28,9 +31,16 @@ export type StoredResult =
   | { success: false; errorMessage: string; errorData?: JSONValue; logLines: string[] };
 
 /** One stored result, as exported and imported. */
-export type StoredRow = { sessionId: string; requestId: number; at: number; result: StoredResult };
+export type StoredRow = {
+  sessionId: string;
+  requestId: number;
+  /** Who made the request: its identity's tokenIdentifier, null when signed out. */
+  caller: string | null;
+  at: number;
+  result: StoredResult;
+};
 
-type Entry = { at: number; result: Promise<StoredResult>; settled?: StoredResult };
+type Entry = { caller: string | null; at: number; result: Promise<StoredResult>; settled?: StoredResult };
 
 export class MutationLog {
   private readonly sessions = new Map<string, Map<number, Entry>>();
@@ -46,14 +56,21 @@ export class MutationLog {
   }
 
   /**
-   * The result of request `requestId` of session `sessionId`: `execute()`'s
-   * the first time, the same one (even while still running) every later time.
+   * The result of request `requestId` of session `sessionId` made by
+   * `caller`: `execute()`'s the first time, the same one (even while still
+   * running) every later time; a refusal (not stored) if another caller made it.
    */
-  run(sessionId: string, requestId: number, execute: () => Promise<StoredResult>): Promise<StoredResult> {
+  run(
+    sessionId: string,
+    requestId: number,
+    caller: string | null,
+    execute: () => Promise<StoredResult>,
+  ): Promise<StoredResult> {
     this.prune();
     const existing = this.sessions.get(sessionId)?.get(requestId);
+    if (existing && existing.caller !== caller) return Promise.resolve(madeByAnother(requestId));
     if (existing) return existing.settled ? Promise.resolve(existing.settled) : existing.result;
-    const entry: Entry = { at: Date.now(), result: execute() };
+    const entry: Entry = { caller, at: Date.now(), result: execute() };
     void entry.result.then(
       (result) => void (entry.settled = shorten(result)),
       () => this.remove(sessionId, requestId), // nothing to answer a re-send with: it runs again
@@ -62,15 +79,17 @@ export class MutationLog {
     return entry.result;
   }
 
-  /** Whether a result (or a run in progress) is kept for this request. */
-  has(sessionId: string, requestId: number): boolean {
-    return this.sessions.get(sessionId)?.has(requestId) ?? false;
+  /** Whether a result (or a run in progress) of `caller`'s is kept for this request (`run` answers it from here). */
+  has(sessionId: string, requestId: number, caller: string | null): boolean {
+    return this.sessions.get(sessionId)?.get(requestId)?.caller === caller;
   }
 
   /** Keeps a result written before (from the journal or the snapshot), unless one is kept already. */
-  record({ sessionId, requestId, at, result }: StoredRow): void {
-    if (this.has(sessionId, requestId)) return;
-    this.add(sessionId, requestId, { at, result: Promise.resolve(result), settled: result });
+  record({ sessionId, requestId, caller, at, result }: StoredRow): void {
+    if (this.sessions.get(sessionId)?.has(requestId)) return;
+    // Rows written before results had a caller cannot be given to anyone safely.
+    if (caller === undefined) return;
+    this.add(sessionId, requestId, { caller, at, result: Promise.resolve(result), settled: result });
   }
 
   /** Successful results younger than the TTL, for the snapshot. */
@@ -79,7 +98,8 @@ export class MutationLog {
     const rows: StoredRow[] = [];
     for (const [sessionId, requests] of this.sessions) {
       for (const [requestId, entry] of requests) {
-        if (entry.settled?.success) rows.push({ sessionId, requestId, at: entry.at, result: entry.settled });
+        if (entry.settled?.success)
+          rows.push({ sessionId, requestId, caller: entry.caller, at: entry.at, result: entry.settled });
       }
     }
     return rows;
@@ -125,6 +145,15 @@ export class MutationLog {
 
 function orderKey(sessionId: string, requestId: number): string {
   return `${requestId}\u0000${sessionId}`;
+}
+
+/** The answer to a request id that another identity used in this session. */
+function madeByAnother(requestId: number): StoredResult {
+  return {
+    success: false,
+    errorMessage: `RequestMadeByAnotherIdentity: request ${requestId} of this session was made by another identity; it is neither run again nor answered.`,
+    logLines: [],
+  };
 }
 
 /** `result` with its error message cut to `MUTATION_LOG_MAX_ERROR_LENGTH`. */

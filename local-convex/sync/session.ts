@@ -22,23 +22,41 @@
  *   Transition, of their timestamp), so no answer or result reaches the
  *   client before the commits it reflects are on disk.
  *
- * Limits (`limits.ts`), each refusing only this client: no Transition while
- * more than `MAX_UNSENT_BYTES_PER_SOCKET` of its output is unsent; at most
- * `MAX_QUERIES_PER_SOCKET` queries (more get QueryFailed), function names up
+ * Clients: the socket belongs to a client (`clients.ts`: its identity, or
+ * its address signed out) once it authenticates, sends a query or a call, or
+ * has been open `IDENTIFY_WITHIN_MS`; a socket that would take its client
+ * past `MAX_SOCKETS_PER_CLIENT` is closed (1013, TooManySockets).
+ *
+ * Limits (`limits.ts`), each refusing only this client: a Transition is
+ * built only when this socket has nothing unsent, or the output this socket
+ * and its client have not read yet, plus its size, fits
+ * `MAX_UNSENT_BYTES_PER_SOCKET` and the client's share (`Clients.mayQueue`);
+ * until then its results coalesce to the newest. The
+ * query results a socket holds add up to at most
+ * `MAX_RESULT_BYTES_PER_SOCKET` (and its client's room): a query past it
+ * gets QueryFailed (TooMuchData), which also bounds every Transition. At
+ * most `MAX_QUERIES_PER_SOCKET` queries (more get QueryFailed), function names up
  * to `MAX_FUNCTION_NAME_LENGTH`, `MAX_PENDING_REQUESTS_PER_SESSION`
  * mutations and actions waiting for an answer (more are answered with an
  * error at once), frames read ahead only up to `inbound.ts`'s budget (then
  * reading pauses). Its frames are handled in turns (`turns.ts`) and its
- * transactions take turns with other sessions' (`fairnessKey`, see
+ * transactions take turns with other clients' (`fairnessKey`: its client, see
  * `engine/gate.ts`). Refused requests are not kept in the mutation log.
  */
 import type { UserIdentity } from "convex/server";
 import { convexToJson, jsonToConvex, type JSONValue, type Value } from "convex/values";
 import type { RawData, WebSocket } from "ws";
 import { AuthFailure, type TokenVerifier } from "../auth";
+import { clientKey, TRY_AGAIN_LATER, type Clients, type ClientSocket } from "../clients";
 import type { CallOutcome, DurabilityBarrier, Engine } from "../engine/engine";
 import { canonicalizeUdfPath, displayFunctionName } from "../engine/functionPath";
-import { MAX_PENDING_REQUESTS_PER_SESSION, MAX_QUERIES_PER_SOCKET, MAX_UNSENT_BYTES_PER_SOCKET } from "../limits";
+import {
+  IDENTIFY_WITHIN_MS,
+  MAX_PENDING_REQUESTS_PER_SESSION,
+  MAX_QUERIES_PER_SOCKET,
+  MAX_RESULT_BYTES_PER_SOCKET,
+  MAX_UNSENT_BYTES_PER_SOCKET,
+} from "../limits";
 import { log } from "../log";
 import { yieldIfBusy } from "../turns";
 import { decodeInTurn, InboundQueue } from "./inbound";
@@ -54,6 +72,7 @@ import {
   type StateVersion,
 } from "./protocol";
 import {
+  formatBytes,
   refusedSubscription,
   type SubscribeSpec,
   type Subscription,
@@ -63,6 +82,9 @@ import {
 
 /** How often a slow reader's output is looked at again (it gets its Transition once under `MAX_UNSENT_BYTES_PER_SOCKET`). */
 const SLOW_READER_RETRY_MS = 50;
+/** A Transition's size besides its modifications' results (versions, framing), and each modification's besides its result: upper bounds. */
+const TRANSITION_OVERHEAD_BYTES = 256;
+const MODIFICATION_OVERHEAD_BYTES = 32;
 /** A client may claim to have seen timestamps at most this far past our clock (ns). */
 const MAX_CLOCK_SKEW_NS = 5n * 60n * 1_000_000_000n;
 
@@ -72,6 +94,8 @@ export type SessionDeps = {
   verifier: TokenVerifier;
   mutations: MutationLog;
   request: { ip: string | null; userAgent: string | null };
+  /** Whose this socket is, and what each client holds (sockets, unsent output, results). */
+  clients: Clients;
   /** Resolves once every commit so far is durable. */
   durable: DurabilityBarrier;
 };
@@ -87,7 +111,9 @@ type Query = {
   refused: boolean;
 };
 
-export class SyncSession implements SubscriptionUser {
+export class SyncSession implements SubscriptionUser, ClientSocket {
+  /** When it opened. */
+  readonly openedAt = Date.now();
   /** When this socket last sent or received anything (for Pings and dead-peer checks). */
   lastSentAt = Date.now();
   lastReceivedAt = Date.now();
@@ -115,6 +141,10 @@ export class SyncSession implements SubscriptionUser {
   private syncRetry: ReturnType<typeof setTimeout> | null = null;
   /** Messages waiting for the durability barrier, in order; null when none is. */
   private outbox: Promise<void> | null = null;
+  /** Output handed to the socket (or waiting in `outbox`) and not yet written out. */
+  private unsentBytes = 0;
+  /** When, unless it has by then, the socket is identified as its address's (`IDENTIFY_WITHIN_MS`). */
+  private identifyTimer: ReturnType<typeof setTimeout> | null;
   private closed = false;
 
   constructor(
@@ -123,6 +153,12 @@ export class SyncSession implements SubscriptionUser {
   ) {
     this.inbound = new InboundQueue(ws);
     deps.hub.addUser(this);
+    deps.clients.opened(this);
+    this.identifyTimer = setTimeout(() => {
+      this.identifyTimer = null;
+      if (!this.closed && this.clientKey === null) this.identifyAs(null);
+    }, IDENTIFY_WITHIN_MS);
+    this.identifyTimer.unref();
     ws.on("message", (data, isBinary) => {
       this.lastReceivedAt = Date.now();
       if (isBinary) return this.fatal("Binary frames are not part of the protocol");
@@ -146,6 +182,32 @@ export class SyncSession implements SubscriptionUser {
     ws.on("error", () => this.dispose());
   }
 
+  /** The peer's address. */
+  get address(): string | null {
+    return this.deps.request.ip;
+  }
+
+  /** The client this socket belongs to (null until identified). */
+  get clientKey(): string | null {
+    return this.deps.clients.keyOf(this);
+  }
+
+  /** Counts the socket as the client of `identity` (or its address's); false, and the socket closed, if that client is at its cap. */
+  private identifyAs(identity: UserIdentity | null): boolean {
+    const refusal = this.deps.clients.identify(this, clientKey(identity, this.address));
+    if (refusal === null) return true;
+    log.warn(`Closing a client connection: ${refusal}`);
+    this.end(TRY_AGAIN_LATER, refusal);
+    return false;
+  }
+
+  /** Ends the connection at once, with a close code and reason (a limit: the client may try again later). */
+  end(code: number, reason: string): void {
+    if (this.closed) return;
+    this.ws.close(code, reason);
+    this.dispose();
+  }
+
   // ── Incoming ──────────────────────────────────────────────────────────────
 
   private async handle(text: string): Promise<void> {
@@ -157,6 +219,12 @@ export class SyncSession implements SubscriptionUser {
       return this.fatal((error as Error).message);
     }
     if (message.type !== "Connect" && this.sessionId === null) return this.fatal("The first message must be Connect");
+    // Using the backend signed out makes the socket its address's (signing in moves it to its user).
+    const uses =
+      message.type === "Mutation" ||
+      message.type === "Action" ||
+      (message.type === "ModifyQuerySet" && message.modifications.some((m) => m?.type === "Add"));
+    if (uses && this.clientKey === null && !this.identifyAs(null)) return;
     try {
       switch (message.type) {
         case "Connect":
@@ -206,6 +274,7 @@ export class SyncSession implements SubscriptionUser {
         return this.authError(text, message.baseVersion, true);
       }
     }
+    if (this.closed || !this.identifyAs(identity)) return;
     this.received.identity = message.baseVersion + 1;
     this.setIdentity(identity, expiresAt);
     this.deps.hub.requestFlush();
@@ -304,9 +373,10 @@ export class SyncSession implements SubscriptionUser {
 
   private mutation(message: Extract<ClientMessage, { type: "Mutation" }>): void {
     const identity = this.identity;
+    const caller = identity?.tokenIdentifier ?? null;
     const sessionId = this.sessionId!;
-    // A re-sent request is answered from the log, whatever has changed since.
-    const refusal = this.deps.mutations.has(sessionId, message.requestId)
+    // A re-sent request is answered from the log (only to its caller), whatever has changed since.
+    const refusal = this.deps.mutations.has(sessionId, message.requestId, caller)
       ? null
       : this.requestRefusal(message, "mutation");
     if (refusal !== null) {
@@ -321,7 +391,9 @@ export class SyncSession implements SubscriptionUser {
     this.pendingRequests++;
     const run = async () => {
       const result = await this.deps.mutations
-        .run(sessionId, message.requestId, async () => toStored(await this.callFunction(message, "mutation", identity)))
+        .run(sessionId, message.requestId, caller, async () =>
+          toStored(await this.callFunction(message, "mutation", identity)),
+        )
         .finally(() => this.pendingRequests--);
       if (this.closed) return; // the client re-sends it on its next connection
       this.send(
@@ -411,8 +483,16 @@ export class SyncSession implements SubscriptionUser {
       caller: "client",
       origin: "ws",
       request: this.deps.request,
-      fairnessKey: `ws ${this.sessionId}`,
-      ...(kind === "mutation" ? { requestKey: { sessionId: this.sessionId!, requestId: message.requestId } } : {}),
+      fairnessKey: this.clientKey ?? clientKey(null, this.address),
+      ...(kind === "mutation"
+        ? {
+            requestKey: {
+              sessionId: this.sessionId!,
+              requestId: message.requestId,
+              caller: identity?.tokenIdentifier ?? null,
+            },
+          }
+        : {}),
     });
   }
 
@@ -421,24 +501,69 @@ export class SyncSession implements SubscriptionUser {
   /** Called by the hub after each flush: one Transition with whatever changed for this socket. */
   sync(ts: bigint): void {
     if (this.closed || this.sessionId === null) return;
+    this.holdResults(); // also mid-way, so results too big for this socket are let go at once
     // Frames still to handle change what this socket should get: sync once they are handled.
     if (this.inbound.waiting) return void (this.syncDeferred = true);
-    if (this.ws.bufferedAmount > MAX_UNSENT_BYTES_PER_SOCKET) return this.retrySyncLater();
     // Wait until every query has an up-to-date result, so the Transition is complete and at one snapshot.
     for (const query of this.queries.values())
-      if (query.subscription.result === null || query.subscription.stale) return;
-    const modifications = this.removed.map((queryId) => JSON.stringify({ type: "QueryRemoved", queryId }));
-    for (const [queryId, query] of this.queries) {
-      if (query.sentText === query.subscription.resultText) continue;
-      modifications.push(query.subscription.modificationText(queryId));
-      query.sentText = query.subscription.resultText;
-    }
+      if (query.subscription.resultText === null || query.subscription.stale) return;
+    const changed = [...this.queries].filter(([, query]) => query.sentText !== query.subscription.resultText);
     const versionChanged =
       this.received.querySet !== this.sent.querySet || this.received.identity !== this.sent.identity;
     const owed = this.owedTs !== null && this.owedTs <= ts;
-    if (modifications.length === 0 && !versionChanged && !owed) return;
+    if (changed.length === 0 && this.removed.length === 0 && !versionChanged && !owed) return;
+    // Its size, before building it: sent only if it fits what this socket and its client may have unread.
+    const size =
+      TRANSITION_OVERHEAD_BYTES +
+      MODIFICATION_OVERHEAD_BYTES * (changed.length + this.removed.length) +
+      changed.reduce((sum, [, query]) => sum + query.subscription.resultBytes, 0);
+    // (Nothing unsent: one Transition, which the results it holds bound, so a socket that reads is never held back.)
+    const fits =
+      this.unsentBytes === 0 ||
+      (this.unsentBytes + size <= MAX_UNSENT_BYTES_PER_SOCKET && this.deps.clients.mayQueue(this.accountKey(), size));
+    if (!fits) return this.retrySyncLater();
+    const modifications = this.removed.map((queryId) => JSON.stringify({ type: "QueryRemoved", queryId }));
+    for (const [queryId, query] of changed) {
+      modifications.push(query.subscription.modificationText(queryId));
+      query.sentText = query.subscription.resultText;
+    }
     this.removed = [];
     this.transition({ ...this.received, ts: ts > this.sent.ts ? ts : this.sent.ts }, modifications);
+  }
+
+  /**
+   * Keeps the query results this socket holds within its share
+   * (`MAX_RESULT_BYTES_PER_SOCKET`, and what its client has room for),
+   * queries first added first: a query whose result would take it past gets
+   * a QueryFailed instead (on this socket only; subscribing it again tries again).
+   */
+  private holdResults(): void {
+    const clientRoom = this.deps.clients.resultRoom(this);
+    const room = Math.min(MAX_RESULT_BYTES_PER_SOCKET, clientRoom);
+    let held = 0;
+    for (const [queryId, query] of this.queries) {
+      const bytes = query.subscription.resultBytes;
+      if (query.refused || held + bytes <= room) {
+        held += bytes;
+        continue;
+      }
+      const whose =
+        clientRoom < MAX_RESULT_BYTES_PER_SOCKET
+          ? `this client's connections hold past ${formatBytes(clientRoom + held)}`
+          : `this connection holds past ${formatBytes(MAX_RESULT_BYTES_PER_SOCKET)}`;
+      this.forget(query);
+      const refusal = refusedSubscription(
+        `TooMuchData: this query's result (${formatBytes(bytes)}) would take the results ${whose}. Unsubscribe some queries.`,
+      );
+      this.queries.set(queryId, { spec: query.spec, subscription: refusal, sentText: null, refused: true });
+      held += refusal.resultBytes;
+    }
+    this.deps.clients.setResultBytes(this, held);
+  }
+
+  /** The client whose output this socket's is (its address's until it is identified). */
+  private accountKey(): string {
+    return this.clientKey ?? clientKey(null, this.address);
   }
 
   /** A client that reads slowly: look again once it may have caught up. */
@@ -490,11 +615,21 @@ export class SyncSession implements SubscriptionUser {
   private sendText(text: string, asOf?: bigint): void {
     if (this.closed) return;
     this.lastSentAt = Date.now();
+    // Counted as unsent from now until written out (also while it waits for durability).
+    const data = Buffer.from(text, "utf8");
+    const key = this.accountKey();
+    this.unsentBytes += data.length;
+    this.deps.clients.addUnsent(key, data.length);
+    const send = () =>
+      this.ws.send(data, { binary: false }, () => {
+        this.unsentBytes -= data.length;
+        this.deps.clients.addUnsent(key, -data.length);
+      });
     const durable = this.deps.durable(asOf);
-    if (!durable && !this.outbox) return void this.ws.send(text);
+    if (!durable && !this.outbox) return send();
     this.afterOutbox(async () => {
       await durable;
-      this.ws.send(text);
+      send();
     });
   }
 
@@ -536,6 +671,8 @@ export class SyncSession implements SubscriptionUser {
   private dispose(): void {
     if (this.closed) return;
     this.closed = true;
+    this.deps.clients.closed(this);
+    if (this.identifyTimer) clearTimeout(this.identifyTimer);
     this.inbound.close();
     if (this.syncRetry) clearTimeout(this.syncRetry);
     if (this.identityExpiry) clearTimeout(this.identityExpiry);

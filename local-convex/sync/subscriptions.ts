@@ -11,12 +11,18 @@
  * Paginated queries keep a journal, as on Convex: the page's end cursor from
  * the first run, so that re-runs keep the page boundary and documents added
  * to the page make it grow instead of pushing items off its end.
+ *
+ * Memory: a subscription keeps only its latest result, as text (a socket
+ * that cannot take updates yet gets the newest when it can); a result over
+ * `MAX_QUERY_RESULT_BYTES` becomes a QueryFailed. Rounds take the clients
+ * in turn (`clients.ts`: one user's many sockets are one client), a socket's
+ * queries in turn within its client.
  */
 import type { UserIdentity } from "convex/server";
 import { convexToJson, type JSONValue, type Value } from "convex/values";
 import type { CallOutcome, Engine } from "../engine/engine";
 import { ReadSet, tableKey, type JournalSlot, type Write } from "../engine/patches";
-import { SUBSCRIPTION_ROUND_BUDGET_MS } from "../limits";
+import { MAX_QUERY_RESULT_BYTES, SUBSCRIPTION_ROUND_BUDGET_MS } from "../limits";
 import { log } from "../log";
 import { yieldIfBusy } from "../turns";
 
@@ -26,10 +32,12 @@ export type QueryResult =
   | { type: "QueryFailed"; errorMessage: string; errorData?: JSONValue; logLines: string[]; journal: string | null };
 
 export class Subscription {
-  /** The latest result, or null before the first run. */
-  result: QueryResult | null = null;
-  /** `result` as text, to tell whether it changed. */
+  /** The latest result (a `QueryResult`) as JSON text, or null before the first run. */
   resultText: string | null = null;
+  /** Its size in bytes, as sent. */
+  resultBytes = 0;
+  /** The error of the latest result, when it is a QueryFailed (for the logs). */
+  errorMessage: string | null = null;
   /** What the last run read. */
   reads = new ReadSet();
   /** A commit since the last run may have changed the result. */
@@ -46,6 +54,20 @@ export class Subscription {
     public journal: string | null,
   ) {}
 
+  /** Keeps `result` (as text); one over `MAX_QUERY_RESULT_BYTES` is kept as a QueryFailed saying so. */
+  setResult(result: QueryResult): void {
+    let text = JSON.stringify(result);
+    let bytes = Buffer.byteLength(text);
+    if (bytes > MAX_QUERY_RESULT_BYTES) {
+      const errorMessage = `QueryResultTooLarge: the result is ${formatBytes(bytes)}; a query's result may be at most ${formatBytes(MAX_QUERY_RESULT_BYTES)}. Return less (paginate).`;
+      text = JSON.stringify({ type: "QueryFailed", errorMessage, logLines: [], journal: result.journal });
+      bytes = Buffer.byteLength(text);
+    }
+    this.resultText = text;
+    this.resultBytes = bytes;
+    this.errorMessage = result.type === "QueryFailed" ? result.errorMessage : null;
+  }
+
   /** The modification (as JSON text) that gives a client this result for its query `queryId`. */
   modificationText(queryId: number): string {
     return `{"queryId":${queryId},${this.resultText!.slice(1)}`;
@@ -55,14 +77,20 @@ export class Subscription {
 /** A query that gets no subscription (refused): its only result is this error. Never run, never shared. */
 export function refusedSubscription(errorMessage: string): Subscription {
   const subscription = new Subscription("\u0000refused", "", {}, null, null);
-  subscription.result = { type: "QueryFailed", errorMessage, logLines: [], journal: null };
-  subscription.resultText = JSON.stringify(subscription.result);
+  subscription.setResult({ type: "QueryFailed", errorMessage, logLines: [], journal: null });
   subscription.stale = false;
   return subscription;
 }
 
+/** `bytes` for messages: "23 kB", "8.0 MiB". */
+export function formatBytes(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} kB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
 /** What the hub needs from a socket. */
 export interface SubscriptionUser {
+  /** Its client (`clients.ts`), whose sockets take one turn together in a round; null: a turn of its own. */
+  readonly clientKey: string | null;
   /** Sends what changed for this socket, if anything, as of commit `ts` (only when none of its subscriptions is stale). */
   sync(ts: bigint): void;
   /** The subscriptions its queries use. */
@@ -203,29 +231,27 @@ export class SubscriptionHub {
   }
 
   /**
-   * The stale subscriptions in use, one socket's at a time in turn (sockets'
-   * queries added meanwhile included), each once.
+   * The stale subscriptions in use, one client's at a time in turn, and
+   * within a client one socket's at a time (queries added meanwhile
+   * included), each once.
    */
   private *staleInTurn(): Generator<Subscription> {
-    const users = [...this.users];
-    if (users.length === 0) return;
-    const first = this.firstUser++ % users.length;
-    const queues = [...users.slice(first), ...users.slice(0, first)].map((user) =>
-      user.subscriptions()[Symbol.iterator](),
-    );
-    while (queues.length > 0) {
-      for (let i = 0; i < queues.length; i++) {
-        let next = queues[i]!.next();
-        while (!next.done && !(next.value.stale && next.value.users > 0)) next = queues[i]!.next();
-        if (next.done) queues.splice(i--, 1);
-        else yield next.value;
-      }
+    const byClient = new Map<unknown, SubscriptionUser[]>();
+    for (const user of this.users) {
+      const key = user.clientKey ?? user;
+      const group = byClient.get(key);
+      if (group) group.push(user);
+      else byClient.set(key, [user]);
     }
+    const clients = [...byClient.values()];
+    if (clients.length === 0) return;
+    const first = this.firstUser++ % clients.length;
+    yield* inTurn([...clients.slice(first), ...clients.slice(0, first)].map((group) => inTurn(group.map(staleOf))));
   }
 
   private async run(subscription: Subscription): Promise<void> {
-    const firstRun = subscription.result === null;
-    const previousError = subscription.result?.type === "QueryFailed" ? subscription.result.errorMessage : null;
+    const firstRun = subscription.resultText === null;
+    const previousError = subscription.errorMessage;
     const slot: JournalSlot = { endCursor: subscription.journal === null ? null : decodeJournal(subscription.journal) };
     subscription.stale = false;
     const outcome = await this.engine.call({
@@ -243,8 +269,7 @@ export class SubscriptionHub {
     this.indexReads(subscription, outcome.reads ?? new ReadSet());
     if (subscription.journal === null && slot.recorded !== undefined)
       this.setJournal(subscription, encodeJournal(slot.recorded));
-    subscription.result = toQueryResult(outcome, subscription.journal);
-    subscription.resultText = JSON.stringify(subscription.result);
+    subscription.setResult(toQueryResult(outcome, subscription.journal));
   }
 
   /**
@@ -258,6 +283,23 @@ export class SubscriptionHub {
     if (this.subscriptions.has(key)) key = `${key}#${++this.uniqueKeys}`;
     subscription.key = key;
     this.subscriptions.set(key, subscription);
+  }
+}
+
+/** The stale subscriptions a socket uses, as its queries come. */
+function* staleOf(user: SubscriptionUser): Generator<Subscription> {
+  for (const subscription of user.subscriptions()) if (subscription.stale && subscription.users > 0) yield subscription;
+}
+
+/** The items of `sources` taken in turn, one from each, until all are exhausted. */
+function* inTurn<T>(sources: Iterable<Iterator<T>>): Generator<T> {
+  const queues = [...sources];
+  while (queues.length > 0) {
+    for (let i = 0; i < queues.length; i++) {
+      const next = queues[i]!.next();
+      if (next.done) queues.splice(i--, 1);
+      else yield next.value;
+    }
   }
 }
 

@@ -20,6 +20,7 @@ const commits: Array<{ ts: string; tables: string[] }> = [];
 const transactions: Array<{ committed: boolean; read: number; written: number }> = [];
 let reads: InstanceType<typeof ReadSet> | undefined;
 installPatches(internals, {
+  beforeCommit: () => {},
   committed: (ts, writes) => commits.push({ ts: String(ts), tables: [...new Set(writes.map((w) => w.table))] }),
   readSet: () => reads,
   journalSlot: () => undefined,

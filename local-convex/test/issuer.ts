@@ -11,12 +11,14 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 
 export type TestIssuer = {
   issuer: string;
-  /** A valid token for `subject` (expires in `expiresIn`, default 1 hour). */
-  token(subject: string, options?: { name?: string; expiresIn?: string | number; audience?: string }): Promise<string>;
+  /** A valid token for `subject` (expires in `expiresIn`, default 1 hour; null: no `exp` claim). */
+  token(subject: string, options?: TokenOptions): Promise<string>;
   /** A token with the right claims, signed by a key the issuer does not publish. */
   forgedToken(subject: string): Promise<string>;
   close(): Promise<void>;
 };
+
+type TokenOptions = { name?: string; expiresIn?: string | number | null; audience?: string };
 
 export async function startTestIssuer(): Promise<TestIssuer> {
   const { privateKey, publicKey } = await generateKeyPair("RS256");
@@ -37,19 +39,16 @@ export async function startTestIssuer(): Promise<TestIssuer> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const sign = (
-    key: CryptoKey,
-    subject: string,
-    options: { name?: string; expiresIn?: string | number; audience?: string } = {},
-  ) =>
-    new SignJWT({ name: options.name ?? subject })
+  const sign = (key: CryptoKey, subject: string, options: TokenOptions = {}) => {
+    const jwt = new SignJWT({ name: options.name ?? subject })
       .setProtectedHeader({ alg: "RS256", kid: "test-key" })
       .setIssuer(issuer)
       .setAudience(options.audience ?? "convex")
       .setSubject(subject)
-      .setIssuedAt()
-      .setExpirationTime(options.expiresIn ?? "1h")
-      .sign(key);
+      .setIssuedAt();
+    if (options.expiresIn !== null) jwt.setExpirationTime(options.expiresIn ?? "1h");
+    return jwt.sign(key);
+  };
 
   return {
     issuer,

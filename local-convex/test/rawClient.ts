@@ -13,7 +13,7 @@ export class RawSyncClient {
   private readonly ws: WebSocket;
   private waiters: Array<{ match: (m: Message) => boolean; resolve: (m: Message) => void }> = [];
   private readonly opened: Promise<void>;
-  readonly closed: Promise<{ code: number }>;
+  readonly closed: Promise<{ code: number; reason: string }>;
 
   constructor(url: string) {
     this.ws = new WebSocket(`${url.replace(/^http/, "ws")}/api/1.48.0/sync`);
@@ -21,7 +21,9 @@ export class RawSyncClient {
       this.ws.once("open", () => resolve());
       this.ws.once("error", reject);
     });
-    this.closed = new Promise((resolve) => this.ws.once("close", (code) => resolve({ code })));
+    this.closed = new Promise((resolve) =>
+      this.ws.once("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     this.ws.on("message", (data) => {
       const message = JSON.parse(frameText(data)) as Message;
       this.received.push(message);
@@ -49,5 +51,10 @@ export class RawSyncClient {
 
   close(): void {
     this.ws.close();
+  }
+
+  /** Stops reading what the backend sends (as a client that never reads): TCP pushes back on it. */
+  stopReading(): void {
+    (this.ws as unknown as { _socket: { pause(): void } })._socket.pause();
   }
 }

@@ -2,6 +2,7 @@
  * No page ships zod: the model's schema lives in `convex/` and `lib/` imports
  * nothing from there (ESLint enforces it), so the browser never loads it. No
  * page's first load ships PDF.js either: it is imported when a PDF is chosen.
+ * The charting library (recharts) is in the statistics page's JavaScript only.
  * Prints each route's first-load JavaScript (the README's table).
  */
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -29,6 +30,8 @@ test("no route's first-load JavaScript contains zod or PDF.js", async () => {
   for (const route of routes) {
     expect(route.chunks, route.route).toBeGreaterThan(0);
     expect(route.zodChunks, route.route).toEqual([]);
+    if (route.route === "/statistics") expect(route.rechartsChunks.length, route.route).toBeGreaterThan(0);
+    else expect(route.rechartsChunks, route.route).toEqual([]);
     expect(route.pdfjsChunks, route.route).toEqual([]);
   }
 });

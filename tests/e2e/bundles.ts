@@ -3,7 +3,8 @@
  * gets it: the `<script src>` chunks of the page's HTML (served by `next
  * start`, signed in where the route needs it), their raw and gzipped sizes,
  * and which of them carry zod (its core's `$ZodType` constructor name
- * survives minification) or PDF.js (loaded only when a PDF is chosen). Next.js 16 no longer prints these sizes in its
+ * survives minification), PDF.js (loaded only when a PDF is chosen) or recharts (its `recharts-surface` class
+ * name). Next.js 16 no longer prints these sizes in its
  * build output, so they are read off the build's own pages.
  */
 import { gzipSync } from "node:zlib";
@@ -15,6 +16,7 @@ export type RouteBundle = {
   rawBytes: number;
   gzipBytes: number;
   zodChunks: string[];
+  rechartsChunks: string[];
   pdfjsChunks: string[];
 };
 
@@ -24,9 +26,11 @@ export const ROUTES = [
   { route: "/ (review)", path: "/", signedIn: true },
   { route: "/my-questions", path: "/my-questions", signedIn: true },
   { route: "/jobs/[id]", path: "/jobs/j57a4b0wz2c4w3pd4s1xn4q6dh7q2p3r", signedIn: true },
+  { route: "/statistics", path: "/statistics", signedIn: true },
 ] as const;
 
 const ZOD_MARKER = "$ZodType";
+const RECHARTS_MARKER = "recharts-surface";
 /** A PDF.js internal id prefix, kept by minification (its worker is a separate file, never in a page's scripts). */
 const PDFJS_MARKER = "pdfjs_internal_id_";
 
@@ -44,6 +48,7 @@ export async function measureRoutes(web: WebApp): Promise<RouteBundle[]> {
     let rawBytes = 0;
     let gzipBytes = 0;
     const zodChunks: string[] = [];
+    const rechartsChunks: string[] = [];
     const pdfjsChunks: string[] = [];
     for (const src of sources) {
       if (!cache.has(src)) cache.set(src, await (await fetch(new URL(src, web.url))).text());
@@ -51,9 +56,10 @@ export async function measureRoutes(web: WebApp): Promise<RouteBundle[]> {
       rawBytes += Buffer.byteLength(code);
       gzipBytes += gzipSync(code).length;
       if (code.includes(ZOD_MARKER)) zodChunks.push(src);
+      if (code.includes(RECHARTS_MARKER)) rechartsChunks.push(src);
       if (code.includes(PDFJS_MARKER)) pdfjsChunks.push(src);
     }
-    results.push({ route, chunks: sources.length, rawBytes, gzipBytes, zodChunks, pdfjsChunks });
+    results.push({ route, chunks: sources.length, rawBytes, gzipBytes, zodChunks, rechartsChunks, pdfjsChunks });
   }
   return results;
 }

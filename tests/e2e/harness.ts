@@ -73,13 +73,17 @@ export async function startWeb(
 /**
  * local-convex with the directive model, the production web app with the local sign-in enabled (as `npm run dev`
  * does), and Chromium. `maxScheduledConcurrency`: scheduled functions at once (default: local-convex's, 10, as on
- * Convex Starter).
+ * Convex Starter). `backendEnv`: the deployment's variables (e.g. `MAX_PARALLEL_GENERATIONS`), as `npx convex env
+ * set` would set them.
  */
-export async function startApp({ maxScheduledConcurrency }: { maxScheduledConcurrency?: number } = {}): Promise<App> {
+export async function startApp({
+  maxScheduledConcurrency,
+  backendEnv = {},
+}: { maxScheduledConcurrency?: number; backendEnv?: Record<string, string> } = {}): Promise<App> {
   const webPort = await freePort();
   const issuer = `http://127.0.0.1:${webPort}`;
   const backend = await startLocalConvex({
-    env: { LOCAL_AUTH_ISSUER: issuer },
+    env: { ...backendEnv, LOCAL_AUTH_ISSUER: issuer },
     preload: [path.join(ROOT, "tests/support/preload-directive-model.ts")],
     cronSpeed: 60,
     maxScheduledConcurrency,

@@ -67,12 +67,23 @@ describe("generating questions", () => {
 
   test("a failing model: the card says what went wrong and offers Retry, and the retry completes", async () => {
     const katherine = await signIn("Katherine");
-    await katherine.generate("Flaky provider [[count:5]] [[pace:50]] [[fail-once:429]]");
+    await katherine.generate("Flaky provider [[count:5]] [[pace:50]] [[drop-once:2]]");
     await katherine.openPanel();
     const card = katherine.card("Flaky provider");
-    await visible(card.getByText("The AI service is busy"));
+    await visible(card.getByText("Lost the connection to the AI service"));
     await card.getByRole("button", { name: "Retry" }).click();
     await visible(card.getByText("5 questions ready"), 20_000);
+  });
+
+  test("a busy AI service (429): the job waits in the queue and completes by itself, no Retry needed", async () => {
+    const leo = await signIn("Leo");
+    await leo.generate("Busy provider [[count:5]] [[pace:20]] [[fail-once:429]]");
+    await leo.openPanel();
+    const card = leo.card("Busy provider");
+    await visible(card.getByText("5 questions ready"), 30_000);
+    expect(await card.getByRole("button", { name: "Retry" }).count()).toBe(0);
+    await card.getByRole("link", { name: "Details" }).click();
+    await visible(leo.page.getByText("Attempt 1: back in the queue"));
   });
 });
 

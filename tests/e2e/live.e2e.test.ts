@@ -8,13 +8,19 @@
 import type { WebSocketRoute } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import { browserSuite } from "./suite";
-import { App, hidden, visible } from "./pages";
+import { App, hidden, SYNC_SOCKET, visible } from "./pages";
 
 const suite = browserSuite();
 const signIn = suite.signIn;
 
-/** The backend's sync socket (the web app itself uses none). */
-const SYNC_SOCKET = /\/api\/[^/]+\/sync/;
+/** "· elapsed 1:05" → 65. */
+function seconds(clock: string): number {
+  const [m, s] = clock
+    .match(/(\d+):(\d\d)/)!
+    .slice(1)
+    .map(Number);
+  return m! * 60 + s!;
+}
 
 async function questionTexts(user: App): Promise<string[]> {
   return await user.questions.getByRole("heading", { level: 3 }).allInnerTexts();
@@ -41,6 +47,7 @@ describe("the live strip", () => {
     await grace.generate("Pausable topic [[count:16]] [[pace:500]]");
     const row = grace.liveRow("Pausable topic");
     await visible(row.getByText(/\b[2-9] of 16 saved/), 20_000);
+    const clockAtPause = seconds(await row.getByTestId("elapsed").innerText());
     await row.getByRole("button", { name: "Pause" }).click();
     await visible(row.getByText(/Paused · \d+ of 16 saved/));
     await grace.expectRunning(0);
@@ -53,6 +60,18 @@ describe("the live strip", () => {
 
     await row.getByRole("button", { name: "Resume" }).click();
     await grace.expectRunning(1);
+    // The clock goes on from where it stopped, and a pause is not another attempt.
+    await visible(row.getByText(/\b\d+ of 16 saved/));
+    expect(seconds(await row.getByTestId("elapsed").innerText())).toBeGreaterThanOrEqual(clockAtPause);
+    await grace.openPanel();
+    await visible(grace.card("Pausable topic"));
+    expect(
+      await grace
+        .card("Pausable topic")
+        .getByText(/attempt \d/)
+        .count(),
+    ).toBe(0);
+    await grace.closePanel();
     await hidden(grace.strip, 30_000);
     await expect.poll(() => grace.questions.count()).toBe(16);
     const texts = await questionTexts(grace);
@@ -114,6 +133,18 @@ describe("limits before they bite", () => {
     await expect.poll(() => countdown.innerText(), { timeout: 5000 }).not.toBe(first);
     await visible(edsger.modal.getByRole("alert").getByText(/The next one can start in/));
     expect(await edsger.modal.getByRole("textbox").inputValue()).toBe("One too many");
+    await edsger.page.keyboard.press("Escape");
+
+    // The tasks panel knows too: "10 more" is disabled ahead of the refusal, with the same countdown.
+    await edsger.openPanel();
+    const card = edsger.card("Quick 6");
+    const more = card.getByRole("button", { name: "5 more" }).or(card.getByRole("button", { name: "10 more" }));
+    expect(await more.isDisabled()).toBe(true);
+    const reason = card.getByTestId("start-blocked");
+    expect(await reason.innerText()).toMatch(/the next can start in \d+:\d\d\.$/);
+    // It counts down, to the second.
+    const wait = await reason.innerText();
+    await expect.poll(() => reason.innerText(), { timeout: 5000 }).not.toBe(wait);
   });
 });
 
@@ -175,36 +206,105 @@ describe("server away", () => {
 
   test("a connection lost after loading: the page keeps what it had, the banner says it is retrying, and goes once it is back", async () => {
     const margaret = await signIn("Margaret");
-    let blocked = false;
-    const open: WebSocketRoute[] = [];
-    await margaret.page.routeWebSocket(SYNC_SOCKET, (ws) => {
-      if (blocked) return void ws.close();
-      ws.connectToServer();
-      open.push(ws);
-    });
+    const socket = await margaret.controlSyncSocket();
     await margaret.gotoMyQuestions();
     await margaret.generate("Kept topic [[count:3]] [[pace:50]]");
     await margaret.expectRunning(0, 20_000);
     await expect.poll(() => margaret.questions.count()).toBe(3);
 
-    blocked = true;
-    await Promise.all(open.splice(0).map((ws) => ws.close()));
+    await socket.cut();
     await visible(margaret.serverAway, 10_000);
     expect(await margaret.serverAway.innerText()).toMatch(/Connection lost/);
     expect(await margaret.questions.count()).toBe(3);
 
-    blocked = false;
+    socket.restore();
     await hidden(margaret.serverAway, 30_000);
     expect(await margaret.questions.count()).toBe(3);
   });
 });
 
-describe("keys", () => {
-  test("G opens Generate from anywhere outside a text field", async () => {
+describe("keys and focus", () => {
+  test("G opens Generate from anywhere; after submitting, focus is on the page's content, not lost", async () => {
     const ken = await signIn("Ken");
     await ken.gotoReview();
     await ken.page.locator("body").press("g");
     await visible(ken.modal);
-    await visible(ken.modal.getByRole("textbox"));
+    await ken.modal.getByRole("textbox").fill("Keyboard topic [[count:3]] [[pace:1]]");
+    await ken.submit();
+    await hidden(ken.modal);
+    await expect.poll(() => ken.page.evaluate(() => document.activeElement?.id)).toBe("main");
+  });
+
+  test("after Stop generation in the strip, focus stays on the page", async () => {
+    const barbara = await signIn("Barbara S");
+    await barbara.gotoMyQuestions();
+    await barbara.generate("Stopped topic [[count:30]] [[pace:500]]");
+    const row = barbara.liveRow("Stopped topic");
+    await visible(row.getByText(/\b[1-9]\d? of 30 saved/), 20_000);
+    await row.getByRole("button", { name: "Cancel" }).click();
+    await barbara.page.getByRole("alertdialog").getByRole("button", { name: "Stop generation" }).click();
+    await hidden(barbara.strip);
+    await expect
+      .poll(() =>
+        barbara.page.evaluate(() => document.activeElement !== document.body && document.activeElement !== null),
+      )
+      .toBe(true);
+  });
+
+  test("the Generate tooltip: not left open when the modal closes; no keyboard shortcut on a touch screen", async () => {
+    const grace = await signIn("Tooltip");
+    const generate = grace.page.getByRole("banner").getByRole("button", { name: "Generate questions" });
+    await generate.hover();
+    await visible(grace.page.getByRole("tooltip"));
+    await generate.click();
+    await visible(grace.modal);
+    await grace.page.mouse.move(5, 400);
+    await grace.modal.getByRole("button", { name: "Cancel" }).click();
+    await hidden(grace.modal);
+    await expect
+      .poll(() => grace.page.evaluate(() => document.activeElement?.getAttribute("aria-label")))
+      .toBe("Generate questions");
+    await hidden(grace.page.getByRole("tooltip"));
+
+    const phone = await signIn("Touch", { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    expect(await phone.page.evaluate(() => matchMedia("(pointer: coarse)").matches)).toBe(true);
+    await phone.page.getByRole("banner").getByRole("button", { name: "Generate questions" }).focus();
+    await phone.page.keyboard.press("Tab");
+    await phone.page.keyboard.press("Shift+Tab");
+    await visible(phone.page.getByRole("tooltip"));
+    expect(await phone.page.getByRole("tooltip").locator("kbd").isVisible()).toBe(false);
+  });
+});
+
+describe("a job that stops being heard from", () => {
+  test("the strip says how long there has been no progress instead of counting down to almost done", async () => {
+    const margaret = await signIn("Margaret S");
+    await margaret.page.clock.install();
+    const socket = await margaret.controlSyncSocket();
+    await margaret.gotoMyQuestions();
+    await margaret.generate("Silent topic [[count:40]] [[pace:700]]");
+    const row = margaret.liveRow("Silent topic");
+    await visible(row.getByTestId("time-left"), 20_000);
+    await socket.cut();
+    await margaret.page.clock.fastForward(45_000);
+    await visible(row.getByTestId("stalled").getByText(/no progress for \d+ s/));
+    expect(await row.getByTestId("time-left").count()).toBe(0);
+  });
+
+  test("at 390 px the live row keeps its title readable and nothing overlaps", async () => {
+    const phone = await signIn("Narrow", { viewport: { width: 390, height: 844 } });
+    await phone.gotoMyQuestions();
+    await phone.generate("A long topic title for a narrow screen [[count:40]] [[pace:500]]");
+    const row = phone.liveRow("narrow screen");
+    await visible(row.getByText(/\b[1-9]\d? of 40 saved/), 20_000);
+    const title = await row.getByRole("link").boundingBox();
+    const badge = await row.getByText("Generating", { exact: true }).boundingBox();
+    const label = await row.getByTestId("live-label").boundingBox();
+    expect(title!.width).toBeGreaterThan(150);
+    const overlaps = (a: typeof badge, b: typeof label) =>
+      a!.x < b!.x + b!.width && b!.x < a!.x + a!.width && a!.y < b!.y + b!.height && b!.y < a!.y + a!.height;
+    expect(overlaps(badge, label)).toBe(false);
+    expect(overlaps(title, label)).toBe(false);
+    await phone.cancel(row);
   });
 });

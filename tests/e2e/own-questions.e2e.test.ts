@@ -71,10 +71,19 @@ describe("owning questions", () => {
     await visible(marked.getByText("Needs a look"));
     await visible(marked.getByText('"generally" makes the question vague: it has no clear right or wrong answer.'));
     await hidden(grace.questionCard("Checked topic question 1").getByText("Needs a look"));
-    // Looked at, and kept as it is: the mark goes.
+    // My Questions' "Needs a look" view holds the marked question only.
+    await grace.page.getByRole("combobox", { name: "Show" }).click();
+    await grace.page.getByRole("option", { name: "Needs a look" }).click();
+    await grace.page.waitForURL(/show=needs-look/);
+    await expect.poll(() => grace.questions.count()).toBe(1);
+    await visible(marked);
+    // Looked at, and kept as it is: the mark goes, and so does the question from the view.
     await marked.getByRole("button", { name: "Keep as it is" }).click();
     await visible(grace.toast("Kept as it is"));
-    await hidden(marked.getByText("Needs a look"));
+    await expect.poll(() => grace.questions.count()).toBe(0);
+    await visible(grace.page.getByText("No question needs a look."));
+    await grace.gotoMyQuestions();
+    await hidden(grace.questionCard("Generally, Checked topic question 4").getByText("Needs a look"));
   });
 
   test("an edit goes through the quality check: a severe flaw is explained and refused, a mild one is advice; a duplicate is refused by the server", async () => {
@@ -328,7 +337,7 @@ describe("export", () => {
     await expect.poll(() => katherine.questions.count()).toBe(5);
 
     const download = async (item: string) => {
-      await katherine.page.getByRole("button", { name: "Export" }).click();
+      await katherine.page.getByRole("button", { name: "Export", exact: true }).click();
       const [file] = await Promise.all([
         katherine.page.waitForEvent("download"),
         katherine.page.getByRole("menuitem", { name: item }).click(),
@@ -350,8 +359,15 @@ describe("export", () => {
     const anki = await download("Anki (tab-separated text)");
     expect(anki.name).toMatch(/\.txt$/);
     const lines = anki.text.trimEnd().split("\n");
-    expect(lines.slice(0, 3)).toEqual(["#separator:tab", "#html:true", "#tags column:3"]);
-    const notes = lines.slice(3).map((line) => line.split("\t"));
+    expect(lines.slice(0, 6)).toEqual([
+      "#separator:tab",
+      "#html:true",
+      "#notetype:Basic",
+      "#deck:Recall::Exportable topic",
+      "#columns:Front\tBack\tTags",
+      "#tags column:3",
+    ]);
+    const notes = lines.slice(6).map((line) => line.split("\t"));
     expect(notes).toHaveLength(5);
     for (const [front, back, tags] of notes) {
       expect(front).toMatch(/^Exportable topic question \d<br><br>A\. /);

@@ -3,7 +3,10 @@
  * app, by role and accessible name, as a screen reader would. The tests say
  * what the user does; these say how.
  */
-import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page, WebSocketRoute } from "playwright-core";
+
+/** The backend's sync socket (the web app itself uses none). */
+export const SYNC_SOCKET = /\/api\/[^/]+\/sync/;
 
 /** Waits until `locator` is visible (or hidden). playwright-core has no `expect`; vitest's `expect.poll` covers the rest. */
 export const visible = (locator: Locator, timeout = 15_000) => locator.first().waitFor({ state: "visible", timeout });
@@ -60,6 +63,13 @@ export class App {
     await visible(this.page.getByRole("button", { name, exact: true }), timeout);
   }
 
+  /** The badge says how many run and how many wait, apart ("1 running, 2 queued"), and shows both counts. */
+  async expectRunningAndQueued(running: number, queued: number, timeout = 15_000): Promise<void> {
+    const name = `Background tasks, ${running} running, ${queued} queued`;
+    await visible(this.page.getByRole("button", { name, exact: true }), timeout);
+    await visible(this.page.getByTestId("queued-jobs-count").getByText(String(queued), { exact: true }), timeout);
+  }
+
   // ── Generation modal ────────────────────────────────────────────────────
 
   get modal(): Locator {
@@ -83,6 +93,19 @@ export class App {
     await this.startTyping(prompt);
     await this.submit();
     await hidden(this.modal);
+  }
+
+  /** Opens the modal, chooses "Use your own material" and the file at `path` (read in the page: nothing is sent). */
+  async chooseMaterial(path: string): Promise<void> {
+    await this.page.getByRole("button", { name: "Generate questions" }).first().click();
+    await visible(this.modal);
+    await this.modal.getByRole("button", { name: "Use your own material" }).click();
+    await this.modal.getByLabel("Choose a file").setInputFiles(path);
+  }
+
+  /** The card of the material read in the modal. */
+  get materialCard(): Locator {
+    return this.modal.getByTestId("source-card");
   }
 
   toast(text: string | RegExp): Locator {
@@ -133,6 +156,30 @@ export class App {
   /** The live row of the job whose title contains `text` (in the strip). */
   liveRow(text: string): Locator {
     return this.strip.getByTestId("job-live-row").filter({ hasText: text });
+  }
+
+  /**
+   * Routes the backend's sync socket through the test (before the page loads
+   * it again): `cut()` closes it and refuses new ones, as a server gone away
+   * would; `restore()` lets the client reconnect.
+   */
+  async controlSyncSocket(): Promise<{ cut: () => Promise<void>; restore: () => void }> {
+    let blocked = false;
+    const open: WebSocketRoute[] = [];
+    await this.page.routeWebSocket(SYNC_SOCKET, (ws) => {
+      if (blocked) return void ws.close();
+      ws.connectToServer();
+      open.push(ws);
+    });
+    return {
+      cut: async () => {
+        blocked = true;
+        await Promise.all(open.splice(0).map((ws) => ws.close()));
+      },
+      restore: () => {
+        blocked = false;
+      },
+    };
   }
 
   /** The server-away banner. */

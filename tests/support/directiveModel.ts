@@ -5,8 +5,11 @@
  * test types its scenario, e.g. "Roman roads [[count:8]] [[pace:300]]".
  *
  *   [[count:N]]          questions in the plan (default 5)
+ *   [[from:K]]           number the questions from K + 1 (default 0): jobs
+ *                        of one topic then write different questions
  *   [[pace:MS]]          time between questions (default 100 ms; keep it under
- *                        the 1 s idle timeout, or the job fails as a hang)
+ *                        the 1 s idle timeout, or the job fails as a hang), and,
+ *                        over a section of a learner's material, before the first
  *   [[fail:429]]         every attempt: the stream fails with HTTP 429
  *   [[fail-once:429]]    the first attempt fails with 429, a retry succeeds
  *   [[fail:401]]         every attempt: the call fails with HTTP 401 (bad key)
@@ -21,8 +24,11 @@
  *                        action dies mid-job, as on a crash
  *   [[flaw:K]]           question K (from 1) has "All of the above" among its
  *                        options (a severe flaw: the quality gate rejects it,
- *                        and the attempt's rewrite replaces it with a clean one)
- *   [[flaw-again:K]]     the same, and its rewrite is flawed too (dropped)
+ *                        and the attempt's rewrite replaces it with a clean one;
+ *                        over a section of a source: the sample model's question
+ *                        as it wrote it, with its quote)
+ *   [[flaw-again:K]]     the same, and its rewrite is flawed too (dropped; not
+ *                        over a section)
  *   [[advice:K]]         question K asks "Generally, ..." (a mild flaw: saved,
  *                        marked "Needs a look")
  *
@@ -33,7 +39,10 @@
  * socket, and what reaches `processJob` is what the SDK really throws.
  *
  * Questions are numbered from the job's saved count, so a retry continues
- * the sequence instead of repeating it. `*-once` directives remember, per
+ * the sequence instead of repeating it. A call over a section of a learner's
+ * material (a job over a source; its directives are in the learner's request)
+ * is answered with the sample model's questions from that section, each
+ * quoting it. `*-once` directives remember, per
  * prompt, that they fired (in memory: a restarted backend forgets).
  */
 import { wrapLanguageModel, type LanguageModelMiddleware } from "ai";
@@ -42,6 +51,9 @@ import { promptText, type StreamStep } from "../../convex/lib/ai/modelStream";
 import type { ModelChoice } from "../../convex/lib/ai/models";
 import type { GeneratedQuestion } from "../../lib/validators";
 import { parseGenerationPrompt, parseRequest } from "../../convex/lib/ai/prompts";
+import { sampleRewrites } from "../../convex/lib/ai/sampleModel";
+import { sampleSourceQuestions } from "../../convex/lib/ai/sampleSourceQuestions";
+import { parseSectionText } from "../../convex/lib/ai/sourcePrompts";
 import { makeQuestion, questionSteps } from "./scriptedModels";
 import { JOB_CONFIG } from "../../lib/constants/jobs";
 import { startProviderStandIn, wireChoice, wireSteps } from "./wire/providers";
@@ -49,6 +61,8 @@ import type { ContentEnd, Scenario, StandIn, WireRequest, WireStep } from "./wir
 
 export type Directives = {
   count: number;
+  /** Added to every question's number. */
+  from: number;
   paceMs: number;
   fail?: { status: 429 | 401; once: boolean };
   drop?: { after: number; once: boolean };
@@ -74,6 +88,7 @@ export function parseDirectives(text: string): Directives {
   const dropOnce = number("drop-once");
   return {
     count: number("count") ?? 5,
+    from: number("from") ?? 0,
     paceMs: number("pace") ?? 100,
     ...(failStatus === 429 || failStatus === 401
       ? { fail: { status: failStatus, once: failEvery === undefined } }
@@ -95,6 +110,18 @@ export function parseDirectives(text: string): Directives {
 export function withAllOfTheAbove(question: GeneratedQuestion): GeneratedQuestion {
   if (question.type !== "multiple-choice") return question;
   return { ...question, options: [...question.options.slice(0, -1), "All of the above"] };
+}
+
+/**
+ * Question `n` (from 1) as the directives have it: for `[[flaw:n]]` a multiple-choice question (a true/false
+ * one is swapped for one, with its quote) with "All of the above"; for `[[advice:n]]` asking "Generally, ...".
+ */
+function withDirectiveFlaws(question: GeneratedQuestion, n: number, d: Directives): GeneratedQuestion {
+  const { quote, generalKnowledge } = question;
+  const text = `${d.advice.includes(n) ? "Generally, " : ""}${question.question}`;
+  if (!d.flawed.includes(n)) return { ...question, question: text };
+  const choice = question.type === "multiple-choice" ? question : { ...makeQuestion(0), quote, generalKnowledge };
+  return withAllOfTheAbove({ ...choice, question: text });
 }
 
 /** The idle timeout of the directive model: short, so `[[hang:K]]` fails in a second. */
@@ -134,12 +161,17 @@ function directiveScenarios(): (request: WireRequest) => Scenario {
     const request = parseRequest(prompt) ?? "";
     const d = parseDirectives(request);
     const given = parseGenerationPrompt(prompt);
+    const section = parseSectionText(prompt);
     if (given.rewrite.length > 0) {
-      // The attempt's rewrite: a clean question in place of each rejected one (flawed again for [[flaw-again:K]]).
-      const replacements = given.rewrite.map(({ question }) => {
-        const clean = makeQuestion(0, { question: `${question}, rewritten` });
-        return d.flawAgain.some((k) => question.endsWith(` question ${k}`)) ? withAllOfTheAbove(clean) : clean;
-      });
+      // The attempt's rewrite: a clean question in place of each rejected one (flawed again for [[flaw-again:K]]);
+      // over a section, the sample model's (the rejected one as it writes it, with its quote).
+      const replacements =
+        section !== null
+          ? sampleRewrites(sampleSourceQuestions(section, JOB_CONFIG.MAX_QUESTIONS), given.rewrite, given.avoid)
+          : given.rewrite.map(({ question }) => {
+              const clean = makeQuestion(0, { question: `${question}, rewritten` });
+              return d.flawAgain.some((k) => question.endsWith(` question ${k}`)) ? withAllOfTheAbove(clean) : clean;
+            });
       const plan = { topic: given.topic, questionCount: replacements.length };
       return {
         reply: "content",
@@ -160,14 +192,15 @@ function directiveScenarios(): (request: WireRequest) => Scenario {
     const already = given.avoid.length;
     const wanted = hasPlan ? given.count : d.count;
     const plan = { topic, questionCount: wanted };
-    const questions = Array.from({ length: wanted }, (_, i) => {
-      const n = already + i + 1;
-      const text = `${d.advice.includes(n) ? "Generally, " : ""}${topic} question ${n}`;
-      // A flawed question is a multiple-choice one, whatever its number.
-      return d.flawed.includes(n)
-        ? withAllOfTheAbove(makeQuestion(0, { question: text }))
-        : makeQuestion(n - 1, { question: text });
-    });
+    // A call over a section of a learner's material: the sample model's questions from it, with real quotes.
+    const first = d.from + already + 1; // the number of the call's first question
+    const written =
+      section !== null
+        ? sampleSourceQuestions(section, wanted, given.avoid)
+        : Array.from({ length: wanted }, (_, i) =>
+            makeQuestion(first + i - 1, { question: `${topic} question ${first + i}` }),
+          );
+    const questions = written.map((question, i) => withDirectiveFlaws(question, first + i, d));
     /** The first `after` questions (counting saved ones), half of the next, then `then`. */
     const upTo = (after: number, then: StreamStep[] = []) =>
       wireSteps(
@@ -187,7 +220,13 @@ function directiveScenarios(): (request: WireRequest) => Scenario {
     // The server drops the connection; `crashMiddleware` turns that into the crash.
     if (d.crashAfter !== undefined && already < d.crashAfter)
       return cut(d.crashAfter, "drop", [{ delayMs: FAILURE_DELAY_MS }]);
-    return { reply: "content", steps: wireSteps(questionSteps(questions, { plan, delayMs: d.paceMs })), end: "finish" };
+    // A section's call also waits a pace before its first question, so a job over many sections is paced too.
+    const lead = section !== null ? [{ delayMs: d.paceMs }] : [];
+    return {
+      reply: "content",
+      steps: wireSteps([...lead, ...questionSteps(questions, { plan, delayMs: d.paceMs })]),
+      end: "finish",
+    };
   };
 }
 

@@ -1,17 +1,16 @@
-/** `/my-questions`: every question, newest first, filterable by topic or by job (`?topic=`, `?job=`). */
+/** `/my-questions`: every question, searchable, filtered and ordered by the URL (`?q=&show=&sort=&topic=&job=`). */
 import type { Metadata } from "next";
 import { MyQuestions } from "@/components/questions/my-questions";
+import { viewFromParams } from "@/lib/questionFilters";
 
 export const metadata: Metadata = { title: "My Questions" };
 
 type SearchParams = Record<string, string | string[] | undefined>;
 
 export default async function MyQuestionsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const { topic, job } = await searchParams;
-  return <MyQuestions topic={firstValue(topic)} jobId={firstValue(job)} />;
-}
-
-function firstValue(value: string | string[] | undefined): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return first ? first : undefined;
+  const params = await searchParams;
+  const first = Object.fromEntries(
+    Object.entries(params).map(([name, value]) => [name, Array.isArray(value) ? value[0] : value]),
+  );
+  return <MyQuestions view={viewFromParams(first)} />;
 }

@@ -1,5 +1,6 @@
 /**
- * The one model call of a job's attempt, configured in one place: the
+ * The model call of a job's attempt (or of one section of a job over a
+ * learner's source), configured in one place: the
  * choice's retries, idle timeout and provider options, the system prompt,
  * and the lenient output whose questions are checked one by one. `processJob`
  * reads it through `ModelAnswer`; the wire suite's capture
@@ -12,7 +13,8 @@ import { BudgetExceededError } from "../classifyError";
 import { UsageMeter } from "./answerStream";
 import type { ModelChoice } from "./models";
 import { GENERATION_SYSTEM_PROMPT } from "./prompts";
-import { lenientGenerationOutput } from "./questionSchema";
+import { lenientGenerationOutput, lenientSourcedGenerationOutput } from "./questionSchema";
+import { SOURCED_SYSTEM_PROMPT } from "./sourcePrompts";
 
 export type AnswerStream = {
   result: StreamTextResult<ToolSet, Output.Output<unknown, unknown>>;
@@ -20,7 +22,13 @@ export type AnswerStream = {
   streamError: () => unknown;
 };
 
-/** Starts the generation call for `prompt` (the user prompt of `generationPrompt`). */
+/** The system prompt of a call: a job over a prompt, or over one section of a learner's source. */
+export function systemPromptOf(sourced: boolean): string {
+  return sourced ? SOURCED_SYSTEM_PROMPT : GENERATION_SYSTEM_PROMPT;
+}
+
+/** Starts the generation call for `prompt` (the user prompt of `generationPrompt`, or, `sourced`, of
+ * `sectionPrompt`: then every question must say what supports it). */
 export function streamAnswer(
   choice: ModelChoice,
   prompt: string,
@@ -28,11 +36,13 @@ export function streamAnswer(
     abortSignal,
     onChunk,
     maxOutputTokens,
+    sourced = false,
   }: {
     abortSignal?: AbortSignal;
     onChunk?: (chunk: { type: string; text?: string }) => void;
     /** The most the model may write (what the attempt may still spend). */
     maxOutputTokens?: number;
+    sourced?: boolean;
   } = {},
 ): AnswerStream {
   let streamError: unknown = undefined;
@@ -43,9 +53,9 @@ export function streamAnswer(
     ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
     timeout: { chunkMs: choice.streamIdleTimeoutMs ?? JOB_CONFIG.STREAM_IDLE_TIMEOUT_MS },
     ...(choice.providerOptions ? { providerOptions: choice.providerOptions } : {}),
-    system: GENERATION_SYSTEM_PROMPT,
+    system: systemPromptOf(sourced),
     prompt,
-    output: Output.object({ schema: lenientGenerationOutput }),
+    output: Output.object({ schema: sourced ? lenientSourcedGenerationOutput : lenientGenerationOutput }),
     ...(onChunk ? { onChunk: ({ chunk }: { chunk: { type: string; text?: string } }) => onChunk(chunk) } : {}),
     onError: ({ error }) => {
       streamError ??= error;
@@ -79,11 +89,12 @@ export class ModelAnswer {
   constructor(
     choice: ModelChoice,
     prompt: string,
-    { maxTokens, now = Date.now() }: { maxTokens?: number; now?: number } = {},
+    { maxTokens, now = Date.now(), sourced = false }: { maxTokens?: number; now?: number; sourced?: boolean } = {},
   ) {
-    this.meter = new UsageMeter(GENERATION_SYSTEM_PROMPT + prompt);
+    this.meter = new UsageMeter(systemPromptOf(sourced) + prompt);
     const inputTokens = this.meter.soFar();
     this.stream = streamAnswer(choice, prompt, {
+      sourced,
       abortSignal: this.controller.signal,
       onChunk: (chunk) => {
         this.answered = true;

@@ -1,8 +1,16 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
+import { findQuote } from "../../../lib/quotes";
+import { sectionSource } from "../../../lib/sections";
+import { normalizeSourceText } from "../../../lib/sources";
+import { checkQuestion } from "../questionQuality";
+import { SAMPLE_SOURCE_NOTE, sampleSourceQuestions } from "./sampleSourceQuestions";
+import { sectionPrompt } from "./sourcePrompts";
 import { generatedQuestionSchema } from "./questionSchema";
 import { normalizeQuestion } from "../questionQuality";
 import { generationPrompt } from "./prompts";
 import { generateLikeProcessJob } from "../../../tests/support/wire/capture";
+import { findDuplicateQuestion } from "../../../lib/questionDuplicates";
 import { findQuestionFlaws } from "../../../lib/questionFlaws";
 import { createSampleModel, SAMPLE_FLAW_INTERVAL, sampleQuestions, SAMPLE_NOTE } from "./sampleModel";
 
@@ -39,10 +47,14 @@ describe("sample questions", () => {
   });
 });
 
-describe("the sample model through the AI SDK", () => {
-  const model = createSampleModel({ chunkDelayMs: 0 });
-  const choice = { kind: "sample" as const, name: "sample", model, maxRetries: 0 };
+const choice = {
+  kind: "sample" as const,
+  name: "sample",
+  model: createSampleModel({ chunkDelayMs: 0 }),
+  maxRetries: 0,
+};
 
+describe("the sample model through the AI SDK", () => {
   test("answers the one generation call: a plan read off the request, then that many complete questions", async () => {
     const { elements, error } = await generateLikeProcessJob(
       choice,
@@ -96,5 +108,56 @@ describe("the sample model through the AI SDK", () => {
     const { elements } = await generateLikeProcessJob(choice, prompt);
     expect(elements).toHaveLength(5);
     for (const q of elements as Array<{ question: string }>) expect(first).not.toContain(q.question);
+  });
+});
+
+describe("the sample model over a learner's material", () => {
+  const chapters = [
+    normalizeSourceText(readFileSync("tests/fixtures/sources/photosynthesis.md", "utf8"), "markdown"),
+    normalizeSourceText(readFileSync("tests/fixtures/sources/timekeeping.source.md", "utf8"), "markdown"),
+  ];
+
+  test.each(chapters.flatMap((text) => sectionSource(text, "markdown").map((s) => text.slice(s.start, s.end))))(
+    "a section's questions are valid, distinct, pass the quality gate, and quote the section word for word",
+    (section) => {
+      const questions = sampleSourceQuestions(section, 6);
+      expect(questions.length).toBeGreaterThan(0);
+      expect(new Set(questions.map((q) => q.question)).size).toBe(questions.length);
+      questions.forEach((q, i) => {
+        expect(findQuestionFlaws(q)).toEqual([]);
+        expect(findDuplicateQuestion(q, questions.slice(0, i))).toBeNull();
+      });
+      for (const q of questions) {
+        expect(checkQuestion(q)).toEqual(q);
+        expect(section).toContain(q.quote);
+        expect(findQuote(section, q.quote!)).not.toBeNull();
+        expect(q).toMatchObject({ generalKnowledge: false });
+        expect(q.explanation).toContain(SAMPLE_SOURCE_NOTE);
+      }
+    },
+  );
+
+  test("answers a section's call with its quotes, and avoids the questions it is shown", async () => {
+    const [text] = chapters;
+    const place = sectionSource(text!, "markdown")[1]!;
+    const section = text!.slice(place.start, place.end);
+    const request = (avoid: string[]) =>
+      sectionPrompt({
+        request: "Questions from “photosynthesis.md”",
+        plan: { topic: "Photosynthesis", questionCount: 6 },
+        count: 3,
+        sourceName: "photosynthesis.md",
+        steps: [{ questions: 3 }, { questions: 3 }],
+        step: 1,
+        text: section,
+        avoid,
+      });
+    const { elements, error } = await generateLikeProcessJob(choice, request([]), { sourced: true });
+    expect(error).toBeNull();
+    expect(elements).toHaveLength(3);
+    for (const q of elements as Array<{ quote: string }>) expect(findQuote(section, q.quote)).not.toBeNull();
+    const shown = (elements as Array<{ question: string }>).map((q) => q.question);
+    const { elements: more } = await generateLikeProcessJob(choice, request(shown), { sourced: true });
+    for (const q of more as Array<{ question: string }>) expect(shown).not.toContain(q.question);
   });
 });

@@ -8,21 +8,27 @@
  * It knows three demo topics for real (the NATO alphabet, the first elements
  * of the periodic table, React hooks); for anything else it writes questions
  * about studying the topic (16 facts of learning science, then repeats, which
- * the quality gate drops as duplicates). Every explanation says it is sample
- * output, and the UI shows that the sample model is in use.
+ * the quality gate drops as duplicates). Asked about a section of a learner's
+ * material, it writes questions from the section's own sentences, each quoting
+ * its sentence (`sampleSourceQuestions`), so the quotes verify. Every
+ * explanation says it is sample output, and the UI shows that the sample model
+ * is in use.
  *
  * So that the quality gate can be seen offline, it writes a flawed question now
- * and then, always at the same places (`withSampleFlaws`): in each answer, of
- * every `SAMPLE_FLAW_INTERVAL` questions, the 4th multiple-choice one has a
- * distractor replaced by "All of the above" (severe: rejected, then rewritten)
- * and the 7th asks "Generally, ..." (mild: saved, marked "Needs a look"). A
- * rewrite request gets clean questions: the rejected one as it should have been
- * written, or, for a duplicate, the next question the learner does not have yet.
+ * and then, always at the same places (`withSampleFlaws`), over a prompt and
+ * over a section alike: in each answer, of every `SAMPLE_FLAW_INTERVAL`
+ * questions, the 4th multiple-choice one has a distractor replaced by "All of
+ * the above" (severe: rejected, then rewritten) and the 7th asks "Generally,
+ * ..." (mild: saved, marked "Needs a look"). A rewrite request gets clean
+ * questions: the rejected one as it should have been written, or, for a
+ * duplicate, the next question the learner does not have yet.
  */
 import type { GeneratedQuestion } from "../../../lib/validators";
 import { JOB_CONFIG } from "../../../lib/constants/jobs";
 import { chunked, codeModel, promptText } from "./modelStream";
 import { parseGenerationPrompt, type RejectedForRewrite } from "./prompts";
+import { sampleSourceQuestions } from "./sampleSourceQuestions";
+import { parseSectionText } from "./sourcePrompts";
 
 export const SAMPLE_NOTE = "(Sample question from the offline model: set GOOGLE_GENERATIVE_AI_API_KEY for real ones.)";
 
@@ -34,10 +40,13 @@ export function createSampleModel(options: { chunkDelayMs?: number } = {}) {
   const delayMs = options.chunkDelayMs ?? DEFAULT_CHUNK_DELAY_MS;
   const answer = (prompt: string) => {
     const { topic, count, avoid, rewrite } = parseGenerationPrompt(prompt);
+    const section = parseSectionText(prompt);
+    const write = (n: number, not: readonly string[]) =>
+      section === null ? sampleQuestions(topic, n, not) : sampleSourceQuestions(section, n, not);
     const questions =
       rewrite.length > 0
-        ? sampleRewrites(topic, rewrite, avoid)
-        : withSampleFlaws(sampleQuestions(topic, count, avoid));
+        ? sampleRewrites(write(JOB_CONFIG.MAX_QUESTIONS, []), rewrite, avoid)
+        : withSampleFlaws(write(count, avoid));
     return JSON.stringify({ plan: { topic, questionCount: questions.length }, questions });
   };
   return codeModel({
@@ -95,16 +104,15 @@ export function withSampleFlaws(questions: readonly GeneratedQuestion[]): Genera
 }
 
 /**
- * Clean replacements for the questions a rewrite request names, one each, in order: the
- * rejected question as the bank writes it (its flaw was added by `withSampleFlaws`), or, for a
+ * Clean replacements for the questions a rewrite request names, one each, in order, from `bank` (what the
+ * sample model writes for the topic or the section, unflawed): the rejected question as the bank writes it (its flaw was added by `withSampleFlaws`), or, for a
  * duplicate (or a question the bank does not know), the next bank question not in `avoid`.
  */
 export function sampleRewrites(
-  topic: string,
+  bank: readonly GeneratedQuestion[],
   rejected: readonly RejectedForRewrite[],
   avoid: readonly string[],
 ): GeneratedQuestion[] {
-  const bank = sampleQuestions(topic, JOB_CONFIG.MAX_QUESTIONS);
   const used = new Set([...avoid, ...rejected.map((r) => r.question)]);
   const fresh = bank.filter((q) => !used.has(q.question));
   return rejected.map(({ question, problems }) => {

@@ -19,8 +19,12 @@ export type Generation = { elements: unknown[]; error: unknown };
 export const wirePrompt = (topic = "Wire topic") => generationPrompt({ request: topic, avoid: [] });
 
 /** Makes a job's generation call and returns the usable questions it gave and the error it would classify (null if none). */
-export async function generateLikeProcessJob(choice: ModelChoice, prompt = wirePrompt()): Promise<Generation> {
-  const { result, streamError } = streamAnswer(choice, prompt);
+export async function generateLikeProcessJob(
+  choice: ModelChoice,
+  prompt = wirePrompt(),
+  { sourced = false }: { sourced?: boolean } = {},
+): Promise<Generation> {
+  const { result, streamError } = streamAnswer(choice, prompt, { sourced });
   const reader = new AnswerReader();
   const elements: unknown[] = [];
   const take = (parts: unknown[]) => elements.push(...parts.map(checkQuestion).filter((q) => q !== null));
