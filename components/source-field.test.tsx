@@ -3,7 +3,7 @@
  * the upload protocol on submit and the job started over it with a suggested, editable count; material stored
  * before starts at once ("more from this source"); refusals stay inline. Files are the project's fixtures.
  */
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { ConvexError } from "convex/values";
 import { readFileSync } from "node:fs";
@@ -115,6 +115,37 @@ describe("the Generate modal with your own material", () => {
       idempotencyKey: expect.any(String) as unknown,
     });
     expect(server.begin).not.toHaveBeenCalled();
+  });
+
+  it("a server that does not answer: a retry, also from the modal opened again, resends the same key; one toast", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const answers = Array.from({ length: 2 }, () => {
+      let resolve!: (jobId: string) => void;
+      return { promise: new Promise<string>((r) => (resolve = r)), resolve: (jobId: string) => resolve(jobId) };
+    });
+    const create = mockMutation("generationJobs:createSourceJob", () => answers[create.mock.calls.length - 1]!.promise);
+    setQueryResult("sources:listMySources", [STORED]);
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    const { unmount } = render(
+      <AppShellContext value={{ openGenerate: vi.fn(), openTasksPanel: vi.fn() }}>
+        <GenerationModal open onOpenChange={onOpenChange} prefill={{ text: "", nonce: 1, sourceId: STORED._id }} />
+      </AppShellContext>,
+    );
+    await user.click(await screen.findByRole("button", { name: "Generate questions" }));
+    await act(async () => void (await vi.advanceTimersByTimeAsync(10_000)));
+    expect(screen.getByRole("alert")).toHaveTextContent("Can't reach the server. Your material is kept");
+    unmount(); // the modal closed
+    renderModal({ text: "", nonce: 2, sourceId: STORED._id });
+    await user.click(await screen.findByRole("button", { name: "Generate questions" }));
+    expect(create).toHaveBeenCalledTimes(2);
+    expect(new Set(create.mock.calls.map(([args]) => args.idempotencyKey)).size).toBe(1);
+    // Back online: the server answers both with the one job, announced once.
+    await act(async () => {
+      for (const answer of answers) answer.resolve("job_once");
+      await Promise.all(answers.map((answer) => answer.promise));
+    });
+    expect(toast.success).toHaveBeenCalledTimes(1);
+    vi.useRealTimers();
   });
 
   it("a count out of bounds is refused inline; a refusal from the server stays inline with the material kept", async () => {

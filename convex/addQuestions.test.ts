@@ -48,9 +48,13 @@ describe("createQuestion", () => {
       topic: "European capitals",
       createdAt: NOW,
       card: newCard(NOW),
-      ...searchFields({ ...capital, question: "What is the capital of France?" }),
     });
     expect(added!.generationJobId).toBeUndefined();
+    // Stored with its search fields; a client never gets them.
+    expect(added).not.toHaveProperty("searchText");
+    expect(await t.run((ctx) => ctx.db.get("questions", id))).toMatchObject(
+      searchFields({ ...capital, question: "What is the capital of France?" }),
+    );
     expect(await topicsOf(t)).toEqual(["European capitals"]);
     const found = await alice.query(api.myQuestions.searchMyQuestions, { search: "capital fran" });
     expect(found.questions.map((q) => q._id)).toEqual([id]);

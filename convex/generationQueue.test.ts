@@ -4,7 +4,9 @@
  * then by age), each with its place and expected start; the model's shared
  * quota and the provider's 429 hold dispatching back without failing anyone;
  * the sweeper never fails a job that is only waiting. Fake clock: scheduled
- * actions stay queued, so attempts are ended here with `startJob` and `completeJob`.
+ * actions stay queued, so attempts are ended here with `startJob` and `completeJob`
+ * (time moves with `vi.setSystemTime`, which fires no timer: a fired action would
+ * run beside the one the test plays).
  */
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { JOB_CONFIG } from "../lib/constants/jobs";
@@ -46,7 +48,7 @@ async function start(t: TestConvex, jobId: Id<"generationJobs">) {
 /** Runs `jobId`'s attempt to its end, as its action would: started, then completed. */
 async function finish(t: TestConvex, jobId: Id<"generationJobs">) {
   const started = await start(t, jobId);
-  vi.advanceTimersByTime(20_000);
+  vi.setSystemTime(Date.now() + 20_000);
   expect(await t.mutation(internal.jobTransitions.completeJob, { jobId, attempt: started.attempt })).toBe(true);
 }
 
@@ -98,9 +100,9 @@ describe("the pool", () => {
     vi.stubEnv("MAX_PARALLEL_GENERATIONS", "1");
     const t = initConvexTest();
     const ann = [await create(t, "ann", "one"), await create(t, "ann", "two"), await create(t, "ann", "three")];
-    vi.advanceTimersByTime(1000);
+    vi.setSystemTime(Date.now() + 1000); // the clock only: no scheduled action starts (the test plays them)
     const bob = await create(t, "bob");
-    vi.advanceTimersByTime(1000);
+    vi.setSystemTime(Date.now() + 1000);
     const cat = await create(t, "cat");
     const order: Id<"generationJobs">[] = [];
     for (let running = ann[0]!; ;) {
@@ -150,7 +152,7 @@ describe("the pool", () => {
       userId: tokenIdentifier("ann"),
       model: "sample",
     });
-    vi.advanceTimersByTime(JOB_CONFIG.ACTION_TIMEOUT_MS * 3);
+    vi.setSystemTime(Date.now() + JOB_CONFIG.ACTION_TIMEOUT_MS * 3);
     await t.run(async (ctx) => {
       // The running job's action is long gone: the sweeper fails it, and the waiting job takes its slot.
       const job = (await ctx.db.get("generationJobs", running))!;

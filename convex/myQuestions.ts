@@ -17,6 +17,7 @@ import { matchesSearchTerms, searchTerms } from "../lib/questionSearch";
 import { vQuestion, vQuestionShow, vQuestionSort } from "../lib/validators";
 import { NOT_A_CURSOR, userQuery } from "./lib/functions";
 import { jobQuestions, viewQuery } from "./lib/questionListing";
+import { withoutSearchFields } from "./lib/searchFields";
 
 /**
  * The caller's live questions (not deleted ones) of a view, a page at a time (at most `MAX_PAGE_SIZE`): `show`
@@ -48,13 +49,15 @@ export const listMyQuestions = userQuery({
         throw appError("INVALID_ARGUMENT", `Invalid argument \`paginationOpts.cursor\`: ${NOT_A_CURSOR}`);
       const jobId = ctx.db.normalizeId("generationJobs", rawJobId);
       if (jobId === null) return empty;
-      return { ...empty, page: await jobQuestions(ctx.db, userId, jobId, { show, topic }, sort, now) };
+      const page = await jobQuestions(ctx.db, userId, jobId, { show, topic }, sort, now);
+      return { ...empty, page: page.map(withoutSearchFields) };
     }
     const numItems = Math.max(1, Math.min(paginationOpts.numItems, JOB_CONFIG.MAX_PAGE_SIZE));
-    return await viewQuery(ctx.db, userId, { show, topic, sourceId }, sort, now).paginate({
+    const result = await viewQuery(ctx.db, userId, { show, topic, sourceId }, sort, now).paginate({
       ...paginationOpts,
       numItems,
     });
+    return { ...result, page: result.page.map(withoutSearchFields) };
   },
 });
 
@@ -100,7 +103,7 @@ export const searchMyQuestions = userQuery({
         (sourceId === undefined || question.source?.sourceId === sourceId),
     );
     return {
-      questions: matches.slice(0, JOB_CONFIG.MAX_SEARCH_RESULTS),
+      questions: matches.slice(0, JOB_CONFIG.MAX_SEARCH_RESULTS).map(withoutSearchFields),
       more: matches.length > JOB_CONFIG.MAX_SEARCH_RESULTS || scanned.length === JOB_CONFIG.SEARCH_SCAN_LIMIT,
     };
   },
@@ -115,12 +118,13 @@ export const listJobQuestions = userQuery({
     const { userId } = ctx;
     const jobId = ctx.db.normalizeId("generationJobs", args.jobId);
     if (userId === null || jobId === null) return [];
-    return await ctx.db
+    const questions = await ctx.db
       .query("questions")
       .withIndex("by_user_job", (q) => q.eq("userId", userId).eq("generationJobId", jobId))
       // eslint-disable-next-line @convex-dev/no-filter-in-query -- bounded: a job holds at most MAX_QUESTIONS
       .filter((q) => q.eq(q.field("deletedAt"), undefined))
       .take(JOB_CONFIG.MAX_QUESTIONS);
+    return questions.map(withoutSearchFields);
   },
 });
 

@@ -14,6 +14,7 @@ import { vQuestion, vReviewRating, type QuestionDoc, type ReviewDay } from "../l
 import type { MutationCtx, QueryCtx } from "./_generated/server";
 import { cardsByDue, STUDIED_STATES } from "./lib/cardIndex";
 import { userMutation, userQuery } from "./lib/functions";
+import { withoutSearchFields } from "./lib/searchFields";
 import { studySettings } from "./settings";
 
 const vReviewFilter = {
@@ -202,7 +203,7 @@ export const getReviewQueue = userQuery({
     const due = [...studied, ...fresh];
     if (due.length > 0) {
       return {
-        question: due[0]!,
+        question: withoutSearchFields(due[0]!),
         dueCount: Math.min(due.length, JOB_CONFIG.MAX_DUE_COUNT),
         dueCountIsCapped: due.length > JOB_CONFIG.MAX_DUE_COUNT,
         nextDueAt: null,
@@ -234,7 +235,7 @@ export const getPracticeQuestions = userQuery({
     const { userId } = ctx;
     if (userId === null) return [];
     const { due, upcoming } = await reviewable(ctx, userId, filter, now, JOB_CONFIG.PRACTICE_SESSION_SIZE);
-    return [...due, ...upcoming].slice(0, JOB_CONFIG.PRACTICE_SESSION_SIZE);
+    return [...due, ...upcoming].slice(0, JOB_CONFIG.PRACTICE_SESSION_SIZE).map(withoutSearchFields);
   },
 });
 

@@ -3,6 +3,7 @@ import { v } from "convex/values";
 import {
   publicJobFields,
   questionFields,
+  questionSearchFields,
   reviewLogFields,
   sectionPlaceFields,
   sourceFields,
@@ -75,7 +76,7 @@ export default defineSchema({
    * merge) and `migrations.ts` (topic, search fields, `signatureVersion`). Purged by `maintenance.cleanup` only once
    * soft-deleted; never deleted with their job.
    */
-  questions: defineTable(questionFields)
+  questions: defineTable({ ...questionFields, ...questionSearchFields })
     // My Questions, newest first.
     .index("by_user_created", ["userId", "createdAt"])
     // My Questions filtered by topic.

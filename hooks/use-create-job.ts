@@ -51,7 +51,22 @@ export function refusedStart(error: unknown): CreateJobResult {
 /** A job that started after its form had given up waiting: the prompt it was made from, and its id. */
 export type LateStart = { prompt: string; jobId: Id<"generationJobs"> };
 
-const TIMED_OUT = Symbol("timed out");
+export const TIMED_OUT = Symbol("timed out");
+
+/** `request`'s answer, or `TIMED_OUT` if it has none within `START_TIMEOUT_MS` (it may still go through later). */
+export async function answerInTime<T>(request: Promise<T>): Promise<T | typeof TIMED_OUT> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      request,
+      new Promise<typeof TIMED_OUT>(
+        (resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), JOB_CONFIG.START_TIMEOUT_MS)),
+      ),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** The last submission no form has seen succeed: the same prompt sent again reuses its key. */
 let unconfirmed: { prompt: string; key: string } | null = null;
@@ -104,14 +119,8 @@ export function useCreateJob({ onLateStart }: { onLateStart?: (start: LateStart)
     inFlight.current = true;
     setIsSubmitting(true);
     const request = createJob({ prompt: submission.prompt, idempotencyKey: submission.key });
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const jobId = await Promise.race([
-        request,
-        new Promise<typeof TIMED_OUT>(
-          (resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), JOB_CONFIG.START_TIMEOUT_MS)),
-        ),
-      ]);
+      const jobId = await answerInTime(request);
       if (jobId === TIMED_OUT) {
         request.then(
           (lateJobId) => startedLate(submission, lateJobId),
@@ -130,7 +139,6 @@ export function useCreateJob({ onLateStart }: { onLateStart?: (start: LateStart)
     } catch (error) {
       return refusedStart(error);
     } finally {
-      clearTimeout(timer);
       inFlight.current = false;
       setIsSubmitting(false);
     }

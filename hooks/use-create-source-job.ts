@@ -7,9 +7,12 @@
  *
  * One idempotency key per submission, as in `useCreateJob`: the same
  * material, count and prompt sent again before the form saw it succeed reuse
- * the key, so the server makes one job. A refusal (a limit, the server's check
- * of the text) comes back as a result for the form to show inline; no answer
- * within `START_TIMEOUT_MS` once the material is stored is a timeout.
+ * the key, so the server makes one job. The key is kept outside the form (the
+ * modal unmounts it when closed), so a retry from a form opened again reuses
+ * it too. A refusal (a limit, the server's check of the text) comes back as a
+ * result for the form to show inline; no answer within `START_TIMEOUT_MS` once
+ * the material is stored is a timeout, and a job that starts later is
+ * announced once.
  */
 "use client";
 
@@ -18,11 +21,10 @@ import { useRef, useState } from "react";
 import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
 import type { Id } from "@/convex/_generated/dataModel";
-import { JOB_CONFIG } from "@/lib/constants/jobs";
 import { validatePrompt } from "@/lib/prompt";
 import { sourceContentHash, uploadSource, type ExtractedSource } from "@/lib/sources";
 import type { SourceSummary } from "@/lib/validators";
-import { refusedStart, type CreateJobResult } from "./use-create-job";
+import { answerInTime, refusedStart, TIMED_OUT, type CreateJobResult } from "./use-create-job";
 import { useAppShell } from "./use-app-shell";
 
 /** The material a job is asked over: read just now (stored on submit), or stored before. */
@@ -31,7 +33,10 @@ export type ChosenSource = { kind: "new"; source: ExtractedSource } | { kind: "s
 /** Where a submission is: storing the material (chunks sent of all), or starting the job. */
 export type SourceJobStage = { stage: "uploading"; sent: number; total: number } | { stage: "starting" } | null;
 
-const TIMED_OUT = Symbol("timed out");
+/** The last submission no form has seen succeed: sent again, it reuses its key. */
+let unconfirmed: { payload: string; key: string } | null = null;
+/** Keys whose job start was already announced (a retried request answers twice). */
+const announced = new Set<string>();
 
 export function useCreateSourceJob() {
   const begin = useMutation(api.sources.beginSource);
@@ -41,15 +46,21 @@ export function useCreateSourceJob() {
   const { openTasksPanel } = useAppShell();
   const [stage, setStage] = useState<SourceJobStage>(null);
   const inFlight = useRef(false);
-  /** The last submission not seen to succeed: sent again, it reuses its key. */
-  const unconfirmed = useRef<{ payload: string; key: string } | null>(null);
+
+  function started(key: string) {
+    if (announced.has(key)) return;
+    announced.add(key);
+    toast.success("Generation started", {
+      description: "Questions from your material appear in My Questions as they're written, section by section.",
+      action: { label: "View progress", onClick: () => openTasksPanel() },
+    });
+  }
 
   async function submit(chosen: ChosenSource, questionCount: number, rawPrompt: string): Promise<CreateJobResult> {
     const focus = rawPrompt.trim() === "" ? null : validatePrompt(rawPrompt);
     if (focus && !focus.ok) return { ok: false, reason: "invalid", message: focus.message };
     if (inFlight.current) return { ok: false, reason: "busy" };
     inFlight.current = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       let sourceId: Id<"sources">;
       if (chosen.kind === "stored") sourceId = chosen.source._id;
@@ -67,38 +78,32 @@ export function useCreateSourceJob() {
         questionCount,
         prompt ?? "",
       ]);
-      if (unconfirmed.current?.payload !== payload) unconfirmed.current = { payload, key: crypto.randomUUID() };
-      const { key } = unconfirmed.current;
+      if (unconfirmed?.payload !== payload) unconfirmed = { payload, key: crypto.randomUUID() };
+      const { key } = unconfirmed;
       const request = createSourceJob({
         sourceId,
         questionCount,
         idempotencyKey: key,
         ...(prompt !== undefined ? { prompt } : {}),
       });
-      const jobId = await Promise.race([
-        request,
-        new Promise<typeof TIMED_OUT>(
-          (resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), JOB_CONFIG.START_TIMEOUT_MS)),
-        ),
-      ]);
+      const jobId = await answerInTime(request);
       if (jobId === TIMED_OUT) {
-        request.catch(() => undefined);
+        request.then(
+          () => started(key),
+          () => undefined,
+        );
         return {
           ok: false,
           reason: "timeout",
           message: "Can't reach the server. Your material is kept; try again when the connection is back.",
         };
       }
-      unconfirmed.current = null;
-      toast.success("Generation started", {
-        description: "Questions from your material appear in My Questions as they're written, section by section.",
-        action: { label: "View progress", onClick: () => openTasksPanel() },
-      });
+      if (unconfirmed?.key === key) unconfirmed = null;
+      started(key);
       return { ok: true, jobId };
     } catch (error) {
       return refusedStart(error);
     } finally {
-      clearTimeout(timer);
       inFlight.current = false;
       setStage(null);
     }

@@ -361,13 +361,17 @@ export const questionFields = {
   /** The `DUPLICATE_SIGNATURE_VERSION` of its rows in `questionSignatures` (kept while it is live); absent on
    * questions saved before them, until `migrations.backfillQuestionSignatures` has visited it. */
   signatureVersion: v.optional(v.number()),
-  /** Derived from the text on every insert and edit (`searchFields`, `convex/lib/searchFields.ts`): the words of
-   * its text, options and explanation for the search index; the key duplicates are found by; the version of
-   * both (`migrations.backfillSearchFields` fills in older questions). Absent only on questions from before them. */
+};
+/** Derived from the text on every insert and edit (`searchFields`, `convex/lib/searchFields.ts`): the words of
+ * its text, options and explanation for the search index; the key duplicates are found by; the version of
+ * both (`migrations.backfillSearchFields` fills in older questions). Absent only on questions from before them.
+ * Server-side only: they repeat the text, so a client never gets them (`withoutSearchFields`). */
+export const questionSearchFields = {
   searchText: v.optional(v.string()),
   textKey: v.optional(v.string()),
   searchVersion: v.optional(v.number()),
 };
+/** A question as a client gets it: the stored one without `questionSearchFields`. */
 export const vQuestion = v.object({
   _id: v.id("questions"),
   _creationTime: v.number(),

@@ -88,7 +88,11 @@ test("with the pool full of long generations, a topic's bulk continuation and th
   for (let j = 0; j < TOPIC_JOBS; j++) {
     if (j === JOB_CONFIG.RATE_LIMIT.capacity) {
       await completed(j);
+      const sweeps = async () => (await backend.stats()).startDelaysMs[SWEEPER]?.length ?? 0;
+      const sweepsBefore = await sweeps();
       backend.process.send({ type: "test-clock", offsetMs: 30 * 60_000 });
+      // The sweep planned before the clock moved starts "30 minutes late": let it pass before anything is measured.
+      await until("two sweeps after the clock moved", async () => (await sweeps()) >= sweepsBefore + 2);
     } else if (j >= JOB_CONFIG.MAX_CONCURRENT_PER_USER) {
       await completed(j - JOB_CONFIG.MAX_CONCURRENT_PER_USER + 1);
     }
