@@ -6,17 +6,22 @@
  * question is complete in the stream and the moment the stream is aborted.
  * It answers the generation call (plan, then questions; over a section of a
  * learner's material, questions quoting it) and, for the two-call designs the
- * benchmark compares, a separate plan call. Used
+ * benchmark compares, a separate plan call; with `[[flaw:K]]`, question K has
+ * a severe flaw, and the quality gate's rewrite request gets clean
+ * replacements. Each job's questions carry a number of their own (from its
+ * key), so no job's questions duplicate another's. Used
  * in-process and, through `preload-bench-model.ts`, inside a local-convex
  * backend.
  */
+import { JOB_CONFIG } from "../lib/constants/jobs";
 import { codeModel, promptText } from "../convex/lib/ai/modelStream";
 import type { ModelChoice } from "../convex/lib/ai/models";
 import { parseGenerationPrompt, parseRequest } from "../convex/lib/ai/prompts";
+import { sampleRewrites } from "../convex/lib/ai/sampleModel";
 import { sampleSourceQuestions } from "../convex/lib/ai/sampleSourceQuestions";
 import { parseSectionText } from "../convex/lib/ai/sourcePrompts";
 import { makeQuestion, questionSteps } from "../tests/support/scriptedModels";
-import { parseDirectives } from "../tests/support/directiveModel";
+import { parseDirectives, withAllOfTheAbove } from "../tests/support/directiveModel";
 
 export type BenchEvent =
   | { type: "call"; key: string; at: number }
@@ -25,6 +30,9 @@ export type BenchEvent =
 
 export const keyOf = (request: string) => request.match(/\[\[key:([^\]]+)\]\]/)?.[1] ?? "";
 const firstTokenMs = (request: string) => Number(request.match(/\[\[first:(\d+)\]\]/)?.[1] ?? 0);
+/** A number of the job's own, from its key (FNV-1a), in its questions' text. */
+const tagOf = (key: string) =>
+  [...key].reduce((hash, c) => Math.imul(hash ^ c.charCodeAt(0), 16777619) >>> 0, 2166136261);
 
 export function createBenchModel(onEvent: (event: BenchEvent) => void): ModelChoice {
   return {
@@ -45,9 +53,10 @@ export function createBenchModel(onEvent: (event: BenchEvent) => void): ModelCho
         const text = promptText(call);
         const request = parseRequest(text) ?? "";
         const key = keyOf(request);
-        const { paceMs, count: asked } = parseDirectives(request);
+        const { paceMs, count: asked, flawed } = parseDirectives(request);
         const given = /^Topic: /m.test(text) ? parseGenerationPrompt(text) : null;
         const count = given?.count ?? asked;
+        const rewrite = given?.rewrite ?? [];
         onEvent({ type: "call", key, at: Date.now() });
         call.abortSignal?.addEventListener("abort", () => onEvent({ type: "abort", key, at: Date.now() }), {
           once: true,
@@ -56,8 +65,17 @@ export function createBenchModel(onEvent: (event: BenchEvent) => void): ModelCho
         const section = parseSectionText(text);
         const questions =
           section !== null
-            ? sampleSourceQuestions(section, count, given?.avoid ?? [])
-            : Array.from({ length: count }, (_, i) => makeQuestion(i, { question: `Bench ${key} question ${i}` }));
+            ? rewrite.length > 0
+              ? sampleRewrites(sampleSourceQuestions(section, JOB_CONFIG.MAX_QUESTIONS), rewrite, given?.avoid ?? [])
+              : sampleSourceQuestions(section, count, given?.avoid ?? [])
+            : rewrite.length > 0
+              ? rewrite.map(({ question }) => makeQuestion(0, { question: `${question}, rewritten` }))
+              : Array.from({ length: count }, (_, i) => {
+                  const question = `Bench #${tagOf(key)} question ${i}`;
+                  return flawed.includes(i + 1)
+                    ? withAllOfTheAbove(makeQuestion(0, { question }))
+                    : makeQuestion(i, { question });
+                });
         return [
           { delayMs: firstTokenMs(request) },
           ...questionSteps(questions, {

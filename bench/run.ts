@@ -5,7 +5,10 @@
  *
  *  1. Cost of one job, ours vs the two-call design it replaced and the seed's
  *     per-question design, at 20 and 50 questions: function calls, model
- *     calls, documents and bytes written, tokens.
+ *     calls, documents and bytes written, tokens. 1b: the quality gate's cost
+ *     per 20-question job, without and with a rewrite (function calls, model
+ *     calls, tokens, documents read, time), and the checker's own time per
+ *     question against 10,000 owned questions (`bench:checker`'s figure).
  *  2. Documents the badge query reads as job history grows.
  *  3. Cleanup of 100,000 expired jobs: transactions, most documents in one
  *     transaction, total time.
@@ -42,6 +45,7 @@ const { api } = await import("../convex/_generated/api");
 const { createBenchModel } = await import("./benchModel");
 const { markdownTable } = await import("../tests/support/markdownTable");
 const { isFinishedStatus } = await import("../lib/jobs");
+const { benchQuestionChecker } = await import("./questionChecker");
 const { JOB_CONFIG } = await import("../lib/constants/jobs");
 type BenchEvent = import("./benchModel").BenchEvent;
 const { getConvexSize } = await import("convex/values");
@@ -50,7 +54,7 @@ type Value = import("convex/values").Value;
 
 const { normalizeSourceText, uploadSource } = await import("../lib/sources");
 
-const SECTIONS = ["cost", "badge", "cleanup", "wire", "source"] as const;
+const SECTIONS = ["cost", "gate", "badge", "cleanup", "wire", "source"] as const;
 const { values: flags } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
@@ -90,7 +94,7 @@ const PACE_MS = 300;
 /** A provider's time to the first token of a call (a Gemini Flash round trip). */
 const FIRST_TOKEN_MS = 800;
 /** The fields of `results` that describe the run rather than a section's figures. */
-const RUN_FIELDS = ["date", "machine", "paceMs", "quick", "maxScheduledConcurrency"];
+const RUN_FIELDS = ["date", "machine", "paceMs", "quick", "maxScheduledConcurrency", "maxParallelGenerations"];
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
   machine: `${process.platform} ${process.arch}, node ${process.version}`,
@@ -273,6 +277,84 @@ async function costPerJob(engine: Engine, modelEvents: BenchEvent[]) {
     rows,
   );
   results.costPerJob = figures;
+}
+
+// ── 1b. The quality gate ────────────────────────────────────────────────────
+
+/**
+ * A 20-question job whose questions all pass the gate, and one where it rejects two (`[[flaw:K]]`), so the
+ * attempt makes its one rewrite call: what each costs, createJob to completed. The gate's own work is in
+ * the action (the checker) and in `saveBatch` (the duplicate lookups, in its documents read); the checker's
+ * time per question against a 10,000-question collection comes from `bench:checker`.
+ */
+async function gateCost(engine: Engine, modelEvents: BenchEvent[]) {
+  const variants = [
+    { name: "clean", label: "20 questions, all pass the gate", directives: "", rewritten: 0 },
+    {
+      name: "rewrite",
+      label: "20 questions, 2 rejected: one rewrite call",
+      directives: "[[flaw:4]] [[flaw:12]]",
+      rewritten: 2,
+    },
+  ];
+  const rows: Array<Array<string | number>> = [];
+  const figures: Record<string, unknown> = {};
+  for (const variant of variants) {
+    const key = `gate-${variant.name}`;
+    const prompt = `Gate ${variant.name} [[count:20]] [[pace:${PACE_MS}]] [[key:${key}]] ${variant.directives}`;
+    engine.resetUsage();
+    const meter = startMeter(engine);
+    const started = performance.now();
+    const jobId = (await call(engine, "generationJobs:createJob", { prompt })).value as string;
+    await jobFinished(engine, jobId);
+    const elapsedMs = performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 50)); // let the action return
+    meter.stop();
+    const usage = engine.usage();
+    const job = (await call(engine, "generationJobs:getJobById", { jobId })).value as {
+      questionsSaved: number;
+      status: string;
+      inputTokens?: number;
+      outputTokens?: number;
+      qualityGate?: { rewritten: number };
+    };
+    if (
+      job.status !== "completed" ||
+      job.questionsSaved !== 20 ||
+      (job.qualityGate?.rewritten ?? 0) !== variant.rewritten
+    )
+      throw new Error(`gate ${variant.name}: job ended ${job.status} with ${job.questionsSaved} questions`);
+    const metered = meter.read();
+    const measured = {
+      functionCalls: metered.mutations + usage.rolledBack + 1,
+      modelCalls: modelEvents.filter((e) => e.type === "call" && e.key === key).length,
+      tokens: (job.inputTokens ?? 0) + (job.outputTokens ?? 0),
+      documentsRead: usage.documentsRead,
+      maxDocumentsReadPerTransaction: usage.maxDocumentsRead,
+      jobMs: Math.round(elapsedMs),
+    };
+    figures[variant.name] = measured;
+    rows.push([
+      variant.label,
+      measured.functionCalls,
+      measured.modelCalls,
+      measured.tokens,
+      `${measured.documentsRead} (≤ ${measured.maxDocumentsReadPerTransaction} in one)`,
+      `${(measured.jobMs / 1000).toFixed(1)} s`,
+    ]);
+  }
+  const owned = QUICK ? 2_000 : 10_000;
+  const checker = benchQuestionChecker({ owned, probes: QUICK ? 400 : 2_000 });
+  figures.checkerPerQuestionMs = checker.perQuestionMs;
+  figures.checkerOwned = owned;
+  table(
+    `1b. The quality gate per 20-question job (createJob to completed; model at ${PACE_MS} ms a question). The checker's ` +
+      `own time: ${checker.perQuestionMs.toFixed(2)} ms a question against ${owned.toLocaleString("en-US")} owned questions ` +
+      `(${(20 * checker.perQuestionMs).toFixed(0)} ms a job; bench:checker)`,
+    ["job", "function calls", "model calls", "tokens", "documents read", "time"],
+    rows,
+  );
+  results.qualityGate = figures;
 }
 
 // ── 2. Badge query ──────────────────────────────────────────────────────────
@@ -766,6 +848,7 @@ try {
   setModelOverride(() => model);
   console.log(`Benchmark: ${results.machine as string}${QUICK ? " (quick)" : ""}`);
   if (runs("cost")) await costPerJob(engine, modelEvents);
+  if (runs("gate")) await gateCost(engine, modelEvents);
   if (runs("badge")) await badgeQuery(engine);
   if (runs("cleanup")) await cleanupBacklog(engine);
   if (runs("source")) await sourceJob(engine, modelEvents);

@@ -95,6 +95,24 @@ describe("GenerationTaskCard", () => {
     expect(screen.queryByRole("button", { name: "Retry" })).not.toBeInTheDocument();
   });
 
+  it("done after the quality check: how many it rewrote, and skipped (unusable, or rejected and not replaced)", () => {
+    const notes = [
+      { question: "Q", flaws: [{ code: "LONGEST_ANSWER" as const, reason: "r" }], outcome: "dropped" as const },
+    ];
+    render(
+      <GenerationTaskCard
+        job={makeJob({
+          status: "completed",
+          phase: "finalizing",
+          questionsSaved: 20,
+          questionsSkipped: 1,
+          qualityGate: { rewritten: 3, dropped: 1, marked: 2, notes },
+        })}
+      />,
+    );
+    expect(screen.getByText(/20 questions ready/)).toHaveTextContent("20 questions ready · 3 rewritten · 2 skipped");
+  });
+
   it("cancelled: says how many questions were kept and links to them", () => {
     render(<GenerationTaskCard job={makeJob({ status: "cancelled", phase: "generating", questionsSaved: 4 })} />);
     expect(within(card()).getByText("Cancelled")).toBeInTheDocument();

@@ -1,9 +1,9 @@
 /**
  * One background job as a card, for every state: queued, generating (phase,
- * progress, live count, pause, cancel), paused (resume), done (count,
- * duration, view questions, "10 more"), cancelled (questions kept, continue),
- * failed (what went wrong in plain words, retry when it can help) and
- * interrupted (continue). The actions are `JobActions`; when they change
+ * progress, live count, pause, cancel), paused (resume), done (count, what
+ * the quality gate rewrote and skipped, duration, view questions, "10 more"),
+ * cancelled (questions kept, continue), failed (what went wrong in plain
+ * words, retry when it can help) and interrupted (continue). The actions are `JobActions`; when they change
  * under the keyboard, focus stays in the card (`useKeepFocus`).
  */
 "use client";
@@ -14,7 +14,7 @@ import { useId, useRef } from "react";
 import type { PublicJob } from "@/lib/validators";
 import { useKeepFocus } from "@/hooks/use-keep-focus";
 import { useNow } from "@/hooks/use-now";
-import { describeJobError, isBetweenSections, jobProgress, plural } from "@/lib/jobs";
+import { describeJobError, gateCounts, isBetweenSections, jobProgress, plural } from "@/lib/jobs";
 import { isActiveJob } from "@/lib/jobs";
 import { tryNumber } from "@/lib/timing";
 import { fullDateTime, relativeTime, shortDuration } from "./format";
@@ -155,14 +155,17 @@ function JobCardBody({ job }: { job: PublicJob }) {
           </p>
         </div>
       );
-    case "completed":
+    case "completed": {
+      const { rewritten, skipped } = gateCounts(job);
       return (
         <p className="mt-2 text-sm text-muted-foreground">
           {plural(job.questionsSaved, "question")} ready
-          {(job.questionsSkipped ?? 0) > 0 && <> · {job.questionsSkipped} skipped</>}
+          {rewritten > 0 && <> · {rewritten} rewritten</>}
+          {skipped > 0 && <> · {skipped} skipped</>}
           {job.durationMs !== undefined && <> · took {shortDuration(job.durationMs)}</>}
         </p>
       );
+    }
     case "paused":
       return (
         <div className="mt-3 space-y-1.5">

@@ -282,6 +282,11 @@ const MATRIX: Record<
     anonymous: { code: "UNAUTHENTICATED" },
     otherUser: { code: "NOT_FOUND" },
   },
+  "manageQuestions:clearQuestionAdvice": {
+    call: (c, s) => c.mutation(api.manageQuestions.clearQuestionAdvice, { questionId: s.questionId }),
+    anonymous: { code: "UNAUTHENTICATED" },
+    otherUser: { code: "NOT_FOUND" },
+  },
   "manageQuestions:flagQuestion": {
     call: (c, s) => c.mutation(api.manageQuestions.flagQuestion, { questionId: s.questionId, reason: "wrong" }),
     anonymous: { code: "UNAUTHENTICATED" },

@@ -1,6 +1,6 @@
 /** Adding questions (`addQuestions.ts`): by hand and from a file, checked like an edit, duplicates skipped, an
  * import whole or not at all, within one transaction's limits on a 10,000-question user. */
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { newCard } from "../lib/fsrs";
 import type { GeneratedQuestion, ImportRow } from "../lib/validators";
@@ -84,6 +84,63 @@ describe("createQuestion", () => {
     expect(await listed(t)).toHaveLength(1);
     // Bob's questions are his own: alice's text is no duplicate of his.
     await asUser(t, "bob").mutation(api.addQuestions.createQuestion, { question: capital, topic: "Geography" });
+  });
+});
+
+describe("createQuestion through the quality gate", () => {
+  test("a severe flaw or a paraphrase of an owned question is refused with its reasons; a mild one is saved marked; it is signed", async () => {
+    const t = initConvexTest();
+    const alice = asUser(t, "alice");
+    const add = (question: GeneratedQuestion) =>
+      alice.mutation(api.addQuestions.createQuestion, { question, topic: "Geography" });
+    expect(await errorOf(add({ ...capital, options: ["Paris", "Lyon", "All of the above"] }))).toMatchObject({
+      code: "QUESTION_FLAWED",
+      flaws: [{ code: "ALL_OR_NONE_OF_THE_ABOVE" }],
+    });
+    const id = await add(capital);
+    // Not the same text (that is refused before), but the same question reworded.
+    expect(await errorOf(add({ ...capital, question: "Which city is the capital of France?" }))).toMatchObject({
+      code: "QUESTION_FLAWED",
+      flaws: [
+        {
+          code: "DUPLICATE_QUESTION",
+          reason: 'You already have a question that asks this: "What is the capital of France?"',
+        },
+      ],
+    });
+    const vague = await add({
+      ...capital,
+      question: "Which river generally floods Paris?",
+      options: ["Seine", "Loire", "Rhône"],
+      correctAnswer: "Seine",
+    });
+    const saved = await listed(t);
+    expect(saved.find((q) => q._id === vague)).toMatchObject({ needsLook: true, flaws: [{ code: "VAGUE_TERMS" }] });
+    expect(saved.find((q) => q._id === id)).not.toHaveProperty("needsLook");
+    expect(saved).toHaveLength(2);
+    // Signed: a job's paraphrase of it is refused too.
+    const signatures = await t.run(async (ctx) =>
+      (await ctx.db.query("questionSignatures").collect()).filter((row) => row.questionId === id),
+    );
+    expect(signatures.length).toBeGreaterThan(0);
+  });
+
+  test("an import is signed right after it lands, so a hand-added paraphrase of an imported question is refused", async () => {
+    const t = initConvexTest();
+    const alice = asUser(t, "alice");
+    await alice.mutation(api.addQuestions.importQuestions, {
+      rows: [{ line: 2, question: capital }],
+      topic: "Geography",
+    });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    expect(
+      await errorOf(
+        alice.mutation(api.addQuestions.createQuestion, {
+          question: { ...capital, question: "Which city is the capital of France?" },
+          topic: "Geography",
+        }),
+      ),
+    ).toMatchObject({ code: "QUESTION_FLAWED", flaws: [{ code: "DUPLICATE_QUESTION" }] });
   });
 });
 

@@ -1,34 +1,44 @@
 /**
- * Questions a learner adds: one by hand (`createQuestion`), or many from a file (`previewImport`, then
- * `importQuestions`), checked like an edit, skipping duplicates of each other and of questions they own.
+ * Questions a learner adds: one by hand (`createQuestion`, through the quality gate like an edit), or many
+ * from a file (`previewImport`, then `importQuestions`), checked like an edit, skipping duplicates of each
+ * other and of questions they own.
  *
- * Tables: reads `questions` (`by_user_text_key`) and `topics`; inserts `questions` (new FSRS cards) and
- * upserts `topics`. An import is one transaction: it lands whole or not at all (`MAX_IMPORT_QUESTIONS`).
+ * Tables: reads `questions` (`by_user_text_key`), `questionSignatures` and `topics`; inserts `questions` (new
+ * FSRS cards; one added by hand with its `questionSignatures`) and upserts `topics`. An import is one
+ * transaction: it lands whole or not at all (`MAX_IMPORT_QUESTIONS`); its questions are signed for the
+ * duplicate finder right after, by `migrations.backfillQuestionSignatures` (16 rows a question would not fit
+ * in the import's transaction).
  */
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
 import { newCard } from "../lib/fsrs";
 import { importTextBytes } from "../lib/importFile";
+import { DUPLICATE_SIGNATURE_VERSION } from "../lib/questionDuplicates";
 import { checkTopicName } from "../lib/topics";
 import {
   vGeneratedQuestion,
   vImportReport,
   vImportRow,
+  type FlawNote,
   type GeneratedQuestion,
   type ImportReport,
   type ImportRow,
 } from "../lib/validators";
+import { internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "./_generated/server";
 import { userMutation, userQuery } from "./lib/functions";
 import { checkEditedQuestion, questionKey } from "./lib/questionQuality";
+import { addSignatures, gateOwnQuestion } from "./lib/questionSignatures";
 import { searchFields } from "./lib/searchFields";
 import { resolveTopic, touchTopic } from "./topics";
 
 /**
  * Adds one question by hand to the caller's topic `topic` (one of theirs, case aside, or a new one), checked like
- * an edit (`checkEditedQuestion`). A question they already have (same text, case and punctuation aside) is refused.
+ * an edit (`checkEditedQuestion`). A question they already have (same text, case and punctuation aside) is refused;
+ * then the quality gate judges it as it judges an edit (`gateOwnQuestion`): a severe flaw, or a question that asks
+ * what one of theirs asks, is refused with `QUESTION_FLAWED`; mild flaws are saved as its "Needs a look" mark.
  */
 export const createQuestion = userMutation({
   args: { question: vGeneratedQuestion, topic: v.string() },
@@ -40,7 +50,8 @@ export const createQuestion = userMutation({
     const existing = await ownedWithText(ctx, ctx.userId, checked.question.question);
     if (existing !== null)
       throw appError("INVALID_ARGUMENT", `You already have this question (in “${existing.topic}”).`);
-    const [id] = await insertQuestions(ctx, ctx.userId, [{ question: checked.question, topic }]);
+    const gate = await gateOwnQuestion(ctx, ctx.userId, checked.question);
+    const [id] = await insertQuestions(ctx, ctx.userId, [{ question: checked.question, topic, gate }]);
     return id!;
   },
 });
@@ -68,11 +79,13 @@ export const importQuestions = userMutation({
   handler: async (ctx, { rows, topic }) => {
     const { report, questions } = await planImport(ctx, ctx.userId, rows, topic);
     await insertQuestions(ctx, ctx.userId, questions);
+    if (questions.length > 0) await ctx.scheduler.runAfter(0, internal.migrations.backfillQuestionSignatures, {});
     return report;
   },
 });
 
-type NewQuestion = { question: GeneratedQuestion; topic: string };
+/** A question to add, in its topic; `gate`: what the quality gate found (then it is signed and marked). */
+type NewQuestion = { question: GeneratedQuestion; topic: string; gate?: { keys: string[]; advice: FlawNote[] } };
 
 /** Which rows an import adds (checked, deduplicated, each with its topic's name), and its report. */
 async function planImport(
@@ -147,7 +160,7 @@ function ownedWithText(ctx: QueryCtx, userId: string, text: string) {
     .first();
 }
 
-/** Inserts checked questions as the user's new cards, each topic touched once. */
+/** Inserts checked questions as the user's new cards, each topic touched once; a gated one signed and marked. */
 async function insertQuestions(
   ctx: MutationCtx,
   userId: string,
@@ -156,10 +169,21 @@ async function insertQuestions(
   const now = Date.now();
   const card = newCard(now);
   const ids: Id<"questions">[] = [];
-  for (const { question, topic } of questions)
-    ids.push(
-      await ctx.db.insert("questions", { ...question, ...searchFields(question), userId, topic, createdAt: now, card }),
-    );
+  for (const { question, topic, gate } of questions) {
+    const marked = gate !== undefined && gate.advice.length > 0;
+    const id = await ctx.db.insert("questions", {
+      ...question,
+      ...searchFields(question),
+      userId,
+      topic,
+      createdAt: now,
+      card,
+      ...(marked ? { flaws: gate.advice, needsLook: true as const } : {}),
+      ...(gate ? { signatureVersion: DUPLICATE_SIGNATURE_VERSION } : {}),
+    });
+    if (gate) await addSignatures(ctx, userId, id, gate.keys);
+    ids.push(id);
+  }
   for (const topic of new Set(questions.map((q) => q.topic))) await touchTopic(ctx, userId, topic);
   return ids;
 }

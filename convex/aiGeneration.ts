@@ -1,11 +1,13 @@
 /**
  * `processJob`: the background action that runs one attempt of a job with ONE
  * model call, whose answer is the plan (topic, count) and then the questions:
- * reader (`AnswerReader`) → checker (`QuestionIntake`) → support
- * (`SupportCheck`: a source's quotes) → batcher (`Batcher`) → saver
- * (`BatchSaver`). The last batch completes the job. A job over a learner's
- * source runs one step of its plan per run, one section per call
- * (`sectionCall`); its last batch moves the job on to the next section.
+ * reader (`AnswerReader`) → checker (`QuestionIntake`, the quality gate) →
+ * support (`SupportCheck`: a source's quotes) → batcher (`Batcher`) → saver
+ * (`BatchSaver`). The last batch completes the job; when the gate rejected
+ * questions, one more call asks for replacements first (`rewriteRejected`).
+ * A job over a learner's source runs one step of its plan per run, one
+ * section per call (`sectionCall`), each with its own rewrite when needed; its
+ * last batch moves the job on to the next section.
  *
  * Writes nothing itself: every write is a mutation (`jobTransitions.ts`,
  * `batches.saveBatch`, the ledger of `admission.ts`) that checks the job's
@@ -15,7 +17,7 @@
  */
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
-import type { TokenUsage } from "../lib/validators";
+import type { QuestionToSave, TokenUsage } from "../lib/validators";
 import { internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import { internalAction, type ActionCtx } from "./_generated/server";
@@ -26,9 +28,10 @@ import { chooseModel, type ModelChoice } from "./lib/ai/models";
 import { settlePlan } from "./lib/ai/prompts";
 import { promptCall, sectionCall, type AttemptCall } from "./lib/attemptCall";
 import { Batcher } from "./lib/batching";
-import { BatchSaver } from "./lib/batchSaver";
+import { BatchSaver, type SaveProgress } from "./lib/batchSaver";
 import { classifyError, InvalidOutputError } from "./lib/classifyError";
 import { QuestionIntake } from "./lib/questionIntake";
+import { addUsage, gateReport, rewriteRejected } from "./lib/questionRewrite";
 import { redactSecrets } from "./lib/redact";
 
 /** Runs one attempt of a job. Scheduled when the job is dispatched from the queue into the pool (`transition`). */
@@ -124,12 +127,13 @@ async function runAttempt(
   const target = () => call.target ?? plan?.questionCount ?? JOB_CONFIG.MAX_QUESTIONS;
   const skipped = () => intake.skipped + support.unsupported;
   const take = (elements: unknown[]) => batcher.add(support.keep(intake.take(elements)), Date.now());
-  const save = async (finish?: TokenUsage) => {
+  const save = async (finish?: TokenUsage, extra: Pick<SaveProgress, "unlessRefused" | "gate"> = {}) => {
     const accepted = await saver.save(batcher.drain(), {
       plan,
       generated: intake.generated,
       skipped: skipped(),
       ...(finish ? { finish } : {}),
+      ...extra,
     });
     batcher.saved(Date.now());
     return accepted;
@@ -173,21 +177,54 @@ async function runAttempt(
     answer.close();
   }
 
-  const usage = await answer.usage();
+  let usage = await answer.usage();
   batcher.limit(target() - saver.savedTotal);
-  const usable = saver.savedByAttempt + batcher.size;
-  if (failure === null && (usable === 0 || skipped() > usable)) {
-    failure = new InvalidOutputError(
+  const invalidOutput = () => {
+    const usable = saver.savedByAttempt + batcher.size;
+    if (usable > 0 && skipped() <= usable) return null;
+    return new InvalidOutputError(
       usable === 0
         ? "The model produced no usable questions."
         : `Most questions were unusable (${skipped()} of ${skipped() + usable}).`,
     );
-  }
+  };
   if (failure !== null) {
-    if (batcher.size > 0 && !(await save())) return { kind: "stopped", usage };
+    const { report } = gateReport([...intake.rejected, ...saver.refused], []);
+    if ((batcher.size > 0 || report) && !(await save(undefined, { gate: report }))) return { kind: "stopped", usage };
     return { kind: "failed", error: failure, usage };
   }
-  // The last batch completes the job. If the job was stopped just before it, the tokens still count.
-  if (!(await save(usage))) return { kind: "stopped", usage };
-  return { kind: "completed" };
+  // The last batch completes the job (or a source's step), unless the gate has rejected questions (or
+  // `saveBatch` refuses some of it): then ONE more call asks for their replacements, and the batch after it
+  // completes the job. If the job was stopped meanwhile, the tokens still count.
+  if (intake.rejected.length === 0 && saver.refused.length === 0 && invalidOutput() === null) {
+    if (!(await save(usage, { unlessRefused: true }))) return { kind: "stopped", usage };
+    if (saver.finished) return { kind: "completed" };
+  } else if (batcher.size > 0 && !(await save())) return { kind: "stopped", usage };
+  const rejected = [...intake.rejected, ...saver.refused];
+  const allowance = job.tokenAllowance - usage.inputTokens - usage.outputTokens;
+  const room = target() - saver.savedTotal;
+  let replacements: Array<QuestionToSave | null> = [];
+  if (rejected.length > 0 && room > 0 && allowance > 0) {
+    const settled = plan ?? settlePlan(undefined, job.prompt);
+    const rewrite = await rewriteRejected(
+      {
+        choice,
+        prompt: (rewriting) => call.rewritePrompt(rewriting, intake.taken, settled),
+        sourced,
+        rejected: rejected.slice(0, room),
+        maxTokens: allowance,
+      },
+      { intake, support },
+      saver,
+    );
+    usage = addUsage(usage, rewrite.usage);
+    if (rewrite.kind === "stopped") return { kind: "stopped", usage };
+    replacements = rewrite.replacements;
+  }
+  const { batch, report } = gateReport(rejected, replacements);
+  batcher.add(batch, Date.now());
+  failure = invalidOutput();
+  if ((failure === null || batcher.size > 0 || report) && !(await save(failure ? undefined : usage, { gate: report })))
+    return { kind: "stopped", usage };
+  return failure === null ? { kind: "completed" } : { kind: "failed", error: failure, usage };
 }

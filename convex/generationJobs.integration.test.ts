@@ -17,6 +17,7 @@ import type { Id } from "./_generated/dataModel";
 import { ModelAnswer } from "./lib/ai/generate";
 import { setModelOverride, type ModelChoice } from "./lib/ai/models";
 import { GENERATION_SYSTEM_PROMPT } from "./lib/ai/prompts";
+import { findQuestionFlaws } from "../lib/questionFlaws";
 import {
   asUser,
   dropScheduled,
@@ -193,6 +194,110 @@ describe("a job from start to finish", () => {
       topic: "Volcanoes",
       estimatedTotal: 7,
       questionsSaved: 7,
+    });
+  });
+});
+
+describe("the quality gate", () => {
+  const allOfTheAbove = (i: number) => ({
+    ...makeQuestion(i),
+    options: ["Option A", "Option B", "Option C", "All of the above"],
+  });
+  /** The first call streams `first`; the second (the rewrite) streams `rewrite`; a third would stream nothing. */
+  const gated = (first: unknown[], rewrite: unknown[]) =>
+    scriptedModel({
+      stream: (call) =>
+        call === 0
+          ? questionSteps(first, { plan: plan(first.length) })
+          : questionSteps(call === 1 ? rewrite : [], { plan: plan(rewrite.length) }),
+    });
+  /** The tokens `processJob` estimates for a prompt the scripted model recorded (system and user text, joined by a line break). */
+  const promptTokens = (recorded: string) => Math.ceil((recorded.length - 1) / 4);
+
+  test("a severe flaw is not saved: ONE more call asks for its replacement, naming the flaw, and the replacement is saved; mild ones are saved marked", async () => {
+    const t = initConvexTest();
+    const flawed = allOfTheAbove(2);
+    const vague = makeQuestion(4, { question: "Scripted question 4: which option is usually the right one?" });
+    const replacement = makeQuestion(10);
+    const model = gated([makeQuestion(0), makeQuestion(1), flawed, makeQuestion(3), vague], [replacement]);
+    const jobId = await start(t, model);
+    await runScheduled(t);
+
+    expect(model.calls.stream).toBe(2);
+    const [reason] = findQuestionFlaws(flawed).map((flaw) => flaw.reason);
+    expect(model.calls.prompts[1]).toContain(`1. ${flawed.question}\n   Problem: ${reason}`);
+    const job = await getJob(t, jobId);
+    expect(job).toMatchObject({
+      status: "completed",
+      questionsSaved: 5,
+      qualityGate: {
+        rewritten: 1,
+        dropped: 0,
+        marked: 1,
+        notes: [
+          {
+            question: flawed.question,
+            flaws: [{ code: "ALL_OR_NONE_OF_THE_ABOVE", reason }],
+            outcome: "rewritten",
+            replacement: replacement.question,
+          },
+        ],
+      },
+    });
+    const saved = await jobQuestions(t, jobId);
+    expect(saved.map((q) => q.question)).toEqual(
+      [makeQuestion(0), makeQuestion(1), makeQuestion(3), vague, replacement].map((q) => q.question),
+    );
+    expect(saved[3]).toMatchObject({ needsLook: true, flaws: [{ code: "VAGUE_TERMS" }] });
+    // The rewrite's tokens are the attempt's: on the job and the user's day, within what the attempt could spend.
+    const tokens = promptTokens(model.calls.prompts[0]!) + promptTokens(model.calls.prompts[1]!);
+    expect(job!.inputTokens).toBe(tokens);
+    const day = await t.run((ctx) => ctx.db.query("dailyUsage").first());
+    expect(day).toMatchObject({ inputTokens: tokens, outputTokens: job!.outputTokens });
+    expect(model.calls.maxOutputTokens[1]).toBeLessThan(model.calls.maxOutputTokens[0]!);
+  });
+
+  test("a replacement that fails the gate again is dropped and counted: never a second extra call", async () => {
+    const t = initConvexTest();
+    const model = gated([makeQuestion(0), allOfTheAbove(2), makeQuestion(1)], [allOfTheAbove(6)]);
+    const jobId = await start(t, model);
+    await runScheduled(t);
+    expect(model.calls.stream).toBe(2);
+    expect(await getJob(t, jobId)).toMatchObject({
+      status: "completed",
+      questionsSaved: 2,
+      qualityGate: { rewritten: 0, dropped: 1, notes: [{ question: allOfTheAbove(2).question, outcome: "dropped" }] },
+    });
+  });
+
+  test("a question the learner already owns is refused, on any batch, and rewritten; a clean job makes one call", async () => {
+    const t = initConvexTest();
+    const earlier = scriptedModel({ stream: questionSteps(makeQuestions(3), { plan: plan(3) }) });
+    const first = await start(t, earlier, "Earlier");
+    await runScheduled(t);
+    expect(await getJob(t, first)).toMatchObject({ status: "completed", questionsSaved: 3 });
+    expect(earlier.calls.stream).toBe(1);
+    expect((await getJob(t, first))!.qualityGate).toBeUndefined();
+
+    // The first question of the new job is saved alone (and refused); the last batch is refused too.
+    const owned = makeQuestion(1, { question: "SCRIPTED question 1 - 1 is odd!" });
+    const model = gated([owned, makeQuestion(5), makeQuestion(6), makeQuestion(2)], [makeQuestion(7), makeQuestion(8)]);
+    const jobId = await start(t, model);
+    await runScheduled(t);
+    expect(model.calls.stream).toBe(2);
+    expect(model.calls.prompts[1]).toContain(
+      `You already have a question that asks this: "${makeQuestion(1).question}"`,
+    );
+    expect(await getJob(t, jobId)).toMatchObject({
+      status: "completed",
+      questionsSaved: 4,
+      qualityGate: {
+        rewritten: 2,
+        notes: [
+          { question: owned.question, outcome: "rewritten", flaws: [{ code: "DUPLICATE_QUESTION" }] },
+          { question: makeQuestion(2).question, outcome: "rewritten", replacement: makeQuestion(8).question },
+        ],
+      },
     });
   });
 });
@@ -377,48 +482,54 @@ describe("the provider's 429", () => {
 });
 
 describe("the daily budget", () => {
-  test("a runaway model: jobs started with 50k tokens left end within the budget, the last stopped with BUDGET_EXCEEDED", async () => {
-    quietErrors();
-    const t = initConvexTest();
-    const left = 50_000;
-    await t.run((ctx) =>
-      ctx.db.insert("dailyUsage", {
-        userId: ALICE,
-        day: new Date().toISOString().slice(0, 10),
-        inputTokens: 0,
-        outputTokens: JOB_CONFIG.DAILY_TOKEN_BUDGET - left,
-      }),
-    );
-    // Each call would write 400 long questions (about 400k tokens) if nothing stopped it.
-    const long = (i: number) => makeQuestion(i, { explanation: `${"A long explanation. ".repeat(90)}${i}` });
-    const runaway = scriptedModel({
-      stream: questionSteps(
-        Array.from({ length: 400 }, (_, i) => long(i)),
-        { plan: plan(50) },
-      ),
-    });
-    const started: Id<"generationJobs">[] = [];
-    const refused: string[] = [];
-    for (const topic of ["One", "Two", "Three"]) {
-      await start(t, runaway, topic).then(
-        (jobId) => started.push(jobId),
-        (error: { data: { code: string } }) => refused.push(error.data.code),
+  test(
+    "a runaway model: jobs started with 50k tokens left end within the budget, the last stopped with BUDGET_EXCEEDED",
+    { timeout: 30_000 },
+    async () => {
+      quietErrors();
+      const t = initConvexTest();
+      const left = 50_000;
+      await t.run((ctx) =>
+        ctx.db.insert("dailyUsage", {
+          userId: ALICE,
+          day: new Date().toISOString().slice(0, 10),
+          inputTokens: 0,
+          outputTokens: JOB_CONFIG.DAILY_TOKEN_BUDGET - left,
+        }),
       );
-    }
-    await runScheduled(t);
-    const day = await t.run((ctx) => ctx.db.query("dailyUsage").first());
-    expect(day!.inputTokens + day!.outputTokens).toBeLessThanOrEqual(JOB_CONFIG.DAILY_TOKEN_BUDGET * 1.01);
-    expect(day!.reservedTokens ?? 0).toBe(0);
-    const jobs = await Promise.all(started.map((id) => getJob(t, id)));
-    const stopped = jobs.filter((job) => job?.errorCode === "BUDGET_EXCEEDED");
-    expect(stopped.length).toBeGreaterThan(0);
-    for (const job of stopped) expect(job).toMatchObject({ status: "failed", retryable: true });
-    // What they wrote before the budget ran out is kept.
-    expect(stopped.some((job) => job!.questionsSaved > 0)).toBe(true);
-    // A start refused for the budget says so; one that was let in never pushes the day past it.
-    expect(started.length).toBeGreaterThan(1);
-    for (const code of refused) expect(code).toBe("BUDGET_EXCEEDED");
-  });
+      // Each call would write 400 long questions (about 400k tokens) if nothing stopped it; other ones each call,
+      // so that no job's questions are duplicates of another's.
+      const long = (i: number) => makeQuestion(i, { explanation: `${"A long explanation. ".repeat(90)}${i}` });
+      const runaway = scriptedModel({
+        stream: (call) =>
+          questionSteps(
+            Array.from({ length: 400 }, (_, i) => long(call * 1000 + i)),
+            { plan: plan(50) },
+          ),
+      });
+      const started: Id<"generationJobs">[] = [];
+      const refused: string[] = [];
+      for (const topic of ["One", "Two", "Three"]) {
+        await start(t, runaway, topic).then(
+          (jobId) => started.push(jobId),
+          (error: { data: { code: string } }) => refused.push(error.data.code),
+        );
+      }
+      await runScheduled(t);
+      const day = await t.run((ctx) => ctx.db.query("dailyUsage").first());
+      expect(day!.inputTokens + day!.outputTokens).toBeLessThanOrEqual(JOB_CONFIG.DAILY_TOKEN_BUDGET * 1.01);
+      expect(day!.reservedTokens ?? 0).toBe(0);
+      const jobs = await Promise.all(started.map((id) => getJob(t, id)));
+      const stopped = jobs.filter((job) => job?.errorCode === "BUDGET_EXCEEDED");
+      expect(stopped.length).toBeGreaterThan(0);
+      for (const job of stopped) expect(job).toMatchObject({ status: "failed", retryable: true });
+      // What they wrote before the budget ran out is kept.
+      expect(stopped.some((job) => job!.questionsSaved > 0)).toBe(true);
+      // A start refused for the budget says so; one that was let in never pushes the day past it.
+      expect(started.length).toBeGreaterThan(1);
+      for (const code of refused) expect(code).toBe("BUDGET_EXCEEDED");
+    },
+  );
 });
 
 describe("crashes and retries", () => {

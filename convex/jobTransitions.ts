@@ -461,7 +461,13 @@ export async function recordProgress(
   progress: Partial<
     Pick<
       Doc<"generationJobs">,
-      "phase" | "topic" | "estimatedTotal" | "questionsGenerated" | "questionsSaved" | "questionsSkipped"
+      | "phase"
+      | "topic"
+      | "estimatedTotal"
+      | "questionsGenerated"
+      | "questionsSaved"
+      | "questionsSkipped"
+      | "qualityGate"
     >
   >,
 ): Promise<void> {

@@ -145,6 +145,7 @@ export const cleanup = internalMutation({
               q.gt("deletedAt", 0).lt("deletedAt", now - JOB_CONFIG.DELETED_QUESTION_RETENTION_DAYS * DAY_MS),
             )
             .take(budget);
+    // Their `questionSignatures` went with the soft delete (`convex/lib/questionSignatures.ts`).
     for (const question of purged) await ctx.db.delete("questions", question._id);
     budget -= purged.length;
     const hasMore = budget === 0;

@@ -4,6 +4,8 @@ import { describe, expect, test, vi } from "vitest";
 import { DAY_MS, JOB_CONFIG } from "../lib/constants/jobs";
 import { newCard } from "../lib/fsrs";
 import type { GeneratedQuestion } from "../lib/validators";
+import { DUPLICATE_BAND_COUNT, DUPLICATE_SIGNATURE_VERSION, duplicateBandKeys } from "../lib/questionDuplicates";
+import { findQuestionFlaws } from "../lib/questionFlaws";
 import { makeQuestion } from "../tests/support/scriptedModels";
 import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
@@ -214,6 +216,90 @@ describe("editQuestion", () => {
   });
 });
 
+describe("editQuestion: the quality gate", () => {
+  const rowsOf = (t: TestConvex, questionId: string) =>
+    t.run(async (ctx) =>
+      (
+        await ctx.db
+          .query("questionSignatures")
+          .withIndex("by_question", (q) => q.eq("questionId", questionId as Id<"questions">))
+          .collect()
+      ).map((row) => row.bandKey),
+    );
+
+  test("a severe flaw, or asking what another of the learner's questions asks, is refused with each reason; the question is unchanged", async () => {
+    const t = initConvexTest();
+    await seedQuestions(t, 2);
+    const [second, first] = await listed(t);
+    const alice = asUser(t, "alice");
+    const edit = (question: GeneratedQuestion) =>
+      errorOf(alice.mutation(api.manageQuestions.editQuestion, { questionId: first!._id, question }));
+    const base = makeQuestion(0, { question: first!.question });
+
+    const allOfTheAbove = { ...base, options: ["Option A", "Option B", "All of the above"] };
+    const [reason] = findQuestionFlaws(allOfTheAbove).map((flaw) => flaw.reason);
+    expect(await edit(allOfTheAbove)).toEqual({
+      code: "QUESTION_FLAWED",
+      message: reason,
+      flaws: [{ code: "ALL_OR_NONE_OF_THE_ABOVE", reason }],
+    });
+    const duplicate = await edit({ ...makeQuestion(1), question: `${second!.question.toUpperCase()}!` });
+    expect(duplicate).toMatchObject({
+      code: "QUESTION_FLAWED",
+      flaws: [
+        { code: "DUPLICATE_QUESTION", reason: `You already have a question that asks this: "${second!.question}"` },
+      ],
+    });
+    expect((await listed(t))[1]).toEqual(first);
+    // Its own text is not a duplicate of itself.
+    await alice.mutation(api.manageQuestions.editQuestion, {
+      questionId: first!._id,
+      question: { ...base, explanation: "A better explanation of Option A." },
+    });
+    expect((await listed(t))[1]).toMatchObject({ explanation: "A better explanation of Option A." });
+  });
+
+  test('mild flaws are saved as its "Needs a look" mark, a clean edit clears it; its signatures follow its text', async () => {
+    const { t, question, alice } = await editable();
+    const vague = makeQuestion(0, { question: "Which option is usually the right one?" });
+    await alice.mutation(api.manageQuestions.editQuestion, { questionId: question._id, question: vague });
+    expect((await listed(t))[0]).toMatchObject({ needsLook: true, flaws: [{ code: "VAGUE_TERMS" }] });
+    expect(await rowsOf(t, question._id)).toEqual(duplicateBandKeys(vague));
+
+    // "Keep as it is" clears the mark and keeps the question; an edit checks it again.
+    await alice.mutation(api.manageQuestions.clearQuestionAdvice, { questionId: question._id });
+    expect((await listed(t))[0]).toMatchObject({ question: vague.question });
+    expect((await listed(t))[0]).not.toHaveProperty("needsLook");
+    await alice.mutation(api.manageQuestions.editQuestion, { questionId: question._id, question: vague });
+    expect((await listed(t))[0]).toMatchObject({ needsLook: true });
+
+    const clean = makeQuestion(0, { question: "Which option is the right one here?" });
+    await alice.mutation(api.manageQuestions.editQuestion, { questionId: question._id, question: clean });
+    const [edited] = await listed(t);
+    expect(edited).not.toHaveProperty("needsLook");
+    expect(edited).not.toHaveProperty("flaws");
+    expect(await rowsOf(t, question._id)).toEqual(duplicateBandKeys(clean));
+  });
+
+  test("a deleted question's signatures go (its paraphrase is no duplicate), undo brings them back, the purge leaves none", async () => {
+    const t = initConvexTest();
+    await seedQuestions(t, 1);
+    const [question] = await listed(t);
+    const alice = asUser(t, "alice");
+    const scope = { kind: "questions" as const, ids: [question!._id] };
+    const { deletedAt } = await alice.mutation(api.manageQuestions.deleteQuestions, { scope });
+    expect(await rowsOf(t, question!._id)).toEqual([]);
+    await alice.mutation(api.manageQuestions.restoreQuestions, { scope, deletedAt });
+    expect(await rowsOf(t, question!._id)).toEqual(duplicateBandKeys(question!));
+
+    await alice.mutation(api.manageQuestions.deleteQuestions, { scope });
+    vi.setSystemTime(Date.now() + JOB_CONFIG.DELETED_QUESTION_RETENTION_DAYS * DAY_MS + 1);
+    await t.mutation(internal.maintenance.cleanup, {});
+    const rows = await t.run(async (ctx) => (await ctx.db.query("questionSignatures").collect()).length);
+    expect(rows).toBe(0);
+  });
+});
+
 describe("delete, undo, suspend", () => {
   test("a deleted selection leaves My Questions and review at once; undo brings it back", async () => {
     const t = initConvexTest();
@@ -393,6 +479,38 @@ describe("cleanup purges deleted questions", () => {
   });
 });
 
+describe("a topic's signed questions", () => {
+  test("a topic's delete and undo run in bounded steps and keep every question's signatures in step", async () => {
+    const t = initConvexTest();
+    const COUNT = JOB_CONFIG.SIGNATURE_BATCH_SIZE + 20; // two steps
+    await t.run(async (ctx) => {
+      for (let i = 0; i < COUNT; i++) {
+        const question = makeQuestion(i);
+        const questionId = await ctx.db.insert("questions", {
+          ...question,
+          userId: ALICE,
+          topic: "Signed",
+          createdAt: NOW + i,
+          card: newCard(NOW),
+          signatureVersion: DUPLICATE_SIGNATURE_VERSION,
+        });
+        for (const bandKey of duplicateBandKeys(question))
+          await ctx.db.insert("questionSignatures", { userId: ALICE, questionId, bandKey });
+      }
+    });
+    const rows = () => t.run(async (ctx) => (await ctx.db.query("questionSignatures").collect()).length);
+    const alice = asUser(t, "alice");
+    const scope = { kind: "topic" as const, topic: "Signed" };
+    const deleted = await alice.mutation(api.manageQuestions.deleteQuestions, { scope });
+    expect(deleted).toMatchObject({ changed: JOB_CONFIG.SIGNATURE_BATCH_SIZE, continuing: true });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    expect(await rows()).toBe(0);
+    await alice.mutation(api.manageQuestions.restoreQuestions, { scope, deletedAt: deleted.deletedAt });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    expect(await rows()).toBe(COUNT * DUPLICATE_BAND_COUNT);
+  }, 30_000);
+});
+
 describe("10,000 questions for one user", () => {
   test("a topic's delete, undo, suspend and purge run in bounded transactions; pages read only their page", async () => {
     const t = initConvexTest();
@@ -408,7 +526,7 @@ describe("10,000 questions for one user", () => {
     const deleted = await alice.mutation(api.manageQuestions.deleteQuestions, {
       scope: { kind: "topic", topic: "Big" },
     });
-    expect(deleted).toMatchObject({ changed: JOB_CONFIG.BULK_BATCH_SIZE, continuing: true });
+    expect(deleted).toMatchObject({ changed: JOB_CONFIG.SIGNATURE_BATCH_SIZE, continuing: true });
     await t.finishAllScheduledFunctions(vi.runAllTimers);
     expect(await listed(t, { topic: "Big" })).toEqual([]);
     expect((await listed(t)).map((q) => q.topic)).toEqual(["Small", "Small", "Small"]);

@@ -1,17 +1,23 @@
 /**
  * Owning questions: the caller edits, deletes (soft, undoable), restores,
  * suspends and unsuspends their questions, one, a selection, a job's, a
- * topic's or every one of a My Questions view, and flags one as wrong while reviewing.
+ * topic's or every one of a My Questions view, flags one as wrong while
+ * reviewing, and clears the quality check's "Needs a look" mark of one they
+ * keep as it is.
  *
  * Tables: reads and patches `questions` (never inserts; the purge of
- * soft-deleted ones is `maintenance.cleanup`). A topic's or a view's questions
- * are changed `BULK_BATCH_SIZE` per transaction, the rest in scheduled steps
- * (`continueTopicAction`, `continueFilterAction`), so a 10,000-question topic
- * never exceeds a transaction's limits.
+ * soft-deleted ones is `maintenance.cleanup`), and keeps their
+ * `questionSignatures` in step (an edit rewrites them, a delete removes them,
+ * a restore writes them again). A topic's or a view's questions are changed
+ * `BULK_BATCH_SIZE` per transaction (`SIGNATURE_BATCH_SIZE` for a delete or
+ * restore), the rest in scheduled steps (`continueTopicAction`,
+ * `continueFilterAction`), so a 10,000-question topic never exceeds a
+ * transaction's limits.
  */
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
+import { DUPLICATE_SIGNATURE_VERSION } from "../lib/questionDuplicates";
 import { filterProblem } from "../lib/questionFilters";
 import { textProblem, trimInvisible } from "../lib/text";
 import {
@@ -29,6 +35,7 @@ import { internalMutation, type MutationCtx } from "./_generated/server";
 import { userMutation } from "./lib/functions";
 import { checkEditedQuestion } from "./lib/questionQuality";
 import { jobQuestions, viewQuery } from "./lib/questionListing";
+import { addSignatures, gateOwnQuestion, removeSignatures, restoreSignatures } from "./lib/questionSignatures";
 import { searchFields } from "./lib/searchFields";
 
 const vBulkResult = v.object({
@@ -38,8 +45,13 @@ const vBulkResult = v.object({
   continuing: v.boolean(),
 });
 
-/** Replaces a question's text, options, answer, explanation and difficulty, checked like a generated
- * question (the answer must be one of the options). Clears a "wrong" flag; keeps its schedule. */
+/**
+ * Replaces a question's text, options, answer, explanation and difficulty, checked like a generated
+ * question (the answer must be one of the options) and by the same quality gate: an edit with a
+ * severe item-writing flaw, or that asks what another of the learner's questions asks, is refused
+ * (`QUESTION_FLAWED`, each reason in `flaws`); mild flaws are saved as its "Needs a look" mark, and
+ * a clean edit clears it. Clears a "wrong" flag; keeps its schedule.
+ */
 export const editQuestion = userMutation({
   args: { questionId: v.string(), question: vGeneratedQuestion },
   returns: v.null(),
@@ -47,12 +59,31 @@ export const editQuestion = userMutation({
     const question = await ownedQuestion(ctx, questionId);
     const checked = checkEditedQuestion(edit);
     if ("problem" in checked) throw appError("INVALID_ARGUMENT", checked.problem);
+    const edited = checked.question;
+    const { keys, advice } = await gateOwnQuestion(ctx, ctx.userId, edited, question._id);
+    await removeSignatures(ctx, [question]);
+    await addSignatures(ctx, ctx.userId, question._id, keys);
+    const marked = advice.length > 0;
     await ctx.db.patch("questions", question._id, {
-      ...checked.question,
-      ...searchFields(checked.question),
+      ...edited,
+      ...searchFields(edited),
       editedAt: Date.now(),
       flag: undefined,
+      flaws: marked ? advice : undefined,
+      needsLook: marked ? true : undefined,
+      signatureVersion: DUPLICATE_SIGNATURE_VERSION,
     });
+    return null;
+  },
+});
+
+/** Clears a question's "Needs a look" mark: its owner has looked, and keeps it as it is. */
+export const clearQuestionAdvice = userMutation({
+  args: { questionId: v.string() },
+  returns: v.null(),
+  handler: async (ctx, { questionId }) => {
+    const question = await ownedQuestion(ctx, questionId);
+    if (question.needsLook) await ctx.db.patch("questions", question._id, { flaws: undefined, needsLook: undefined });
     return null;
   },
 });
@@ -170,9 +201,21 @@ async function applyToScope(
       questions.push(question);
     }
   }
+  return { changed: await applyToQuestions(ctx, questions, action, at), continuing: false };
+}
+
+/** How many of `questions` the action changed. A delete removes their signatures first (all read, then deleted). */
+async function applyToQuestions(ctx: MutationCtx, questions: Doc<"questions">[], action: BulkAction, at: number) {
+  if (action === "delete") await removeSignatures(ctx, questions);
   let changed = 0;
   for (const question of questions) if (await applyToQuestion(ctx, question, action, at)) changed++;
-  return { changed, continuing: false };
+  return changed;
+}
+
+/** Questions one transaction of a topic's or a view's bulk action changes: fewer for a delete or restore, which
+ * also deletes or writes each question's signature rows. */
+function bulkBatchSize(action: BulkAction): number {
+  return action === "delete" || action === "restore" ? JOB_CONFIG.SIGNATURE_BATCH_SIZE : JOB_CONFIG.BULK_BATCH_SIZE;
 }
 
 /** One question: true if the action changed it. */
@@ -187,6 +230,7 @@ async function applyToQuestion(ctx: MutationCtx, question: Doc<"questions">, act
     case "restore":
       if (question.deletedAt !== at) return false;
       await ctx.db.patch("questions", id, { deletedAt: undefined });
+      await restoreSignatures(ctx, question);
       return true;
     case "suspend":
       if (!live || question.suspended) return false;
@@ -205,7 +249,7 @@ async function applyToQuestion(ctx: MutationCtx, question: Doc<"questions">, act
  * starts where this one ended); the rest is scheduled.
  */
 async function applyToTopic(ctx: MutationCtx, userId: string, topic: string, action: BulkAction, at: number) {
-  const batch = JOB_CONFIG.BULK_BATCH_SIZE;
+  const batch = bulkBatchSize(action);
   const questions =
     action === "delete" || action === "restore"
       ? await ctx.db
@@ -227,8 +271,7 @@ async function applyToTopic(ctx: MutationCtx, userId: string, topic: string, act
               .eq("suspended", action === "suspend" ? undefined : true),
           )
           .take(batch);
-  let changed = 0;
-  for (const question of questions) if (await applyToQuestion(ctx, question, action, at)) changed++;
+  const changed = await applyToQuestions(ctx, questions, action, at);
   const continuing = questions.length === batch;
   if (continuing)
     await ctx.scheduler.runAfter(0, internal.manageQuestions.continueTopicAction, { userId, topic, action, at });
@@ -237,7 +280,7 @@ async function applyToTopic(ctx: MutationCtx, userId: string, topic: string, act
 
 /**
  * Every question of a My Questions view (as it is at `at`: "due" means due by then), a batch at a time: a job's
- * at once (at most `MAX_QUESTIONS`); otherwise `BULK_BATCH_SIZE` of the view's index range from `cursor`, the
+ * at once (at most `MAX_QUESTIONS`); otherwise a batch (`bulkBatchSize`) of the view's index range from `cursor`, the
  * rest in scheduled steps. An undo (`restore`) brings back what that delete took, in the view's topic, job or source.
  */
 async function applyToFilter(
@@ -250,7 +293,7 @@ async function applyToFilter(
 ): Promise<{ changed: number; continuing: boolean }> {
   const problem = filterProblem(filter);
   if (problem) throw appError("INVALID_ARGUMENT", problem);
-  const batch = JOB_CONFIG.BULK_BATCH_SIZE;
+  const batch = bulkBatchSize(action);
   let questions: Doc<"questions">[];
   let next: string | null = null;
   if (filter.jobId !== undefined) {
@@ -287,8 +330,7 @@ async function applyToFilter(
     questions = page.page;
     if (!page.isDone) next = page.continueCursor;
   }
-  let changed = 0;
-  for (const question of questions) if (await applyToQuestion(ctx, question, action, at)) changed++;
+  const changed = await applyToQuestions(ctx, questions, action, at);
   if (next !== null)
     await ctx.scheduler.runAfter(0, internal.manageQuestions.continueFilterAction, {
       userId,

@@ -5,6 +5,7 @@ import { newCard } from "../lib/fsrs";
 import { makeQuestion } from "../tests/support/scriptedModels";
 import { api, internal } from "./_generated/api";
 import { newJobFields } from "../lib/jobs";
+import { DUPLICATE_BAND_COUNT, DUPLICATE_SIGNATURE_VERSION } from "../lib/questionDuplicates";
 import { LEGACY_PLANNING_PHASE } from "../lib/validators";
 import {
   allJobs,
@@ -20,20 +21,25 @@ import {
 import { SEARCH_FIELDS_VERSION, searchFields } from "./lib/searchFields";
 
 const ALICE = tokenIdentifier("alice");
-const NOTHING_PENDING = { mergeTopics: false, renamePlanningPhase: false, backfillSearchFields: false };
+const NOTHING_PENDING = {
+  mergeTopics: false,
+  renamePlanningPhase: false,
+  backfillQuestionSignatures: false,
+  backfillSearchFields: false,
+};
 
 useFakeClock();
 
 const topicsOf = async (t: TestConvex, name = "alice") =>
   (await asUser(t, name).query(api.myQuestions.listMyTopics, {})).map((topic) => topic.name);
 
-/** A job of alice's whose plan names `topic`, with `count` questions saved. */
-async function savedJob(t: TestConvex, topic: string, count = 2) {
+/** A job of alice's whose plan names `topic`, with `count` questions saved (numbered from `from`). */
+async function savedJob(t: TestConvex, topic: string, count = 2, from = 0) {
   const jobId = await insertJob(t, { userId: ALICE, status: "processing", phase: "planning" });
   await t.mutation(internal.batches.saveBatch, {
     jobId,
     userId: ALICE,
-    questions: Array.from({ length: count }, (_, i) => makeQuestion(i, { question: `${topic} ${i}` })),
+    questions: Array.from({ length: count }, (_, i) => makeQuestion(from + i, { question: `${topic} ${from + i}` })),
     batchStart: 0,
     plan: { topic, estimatedTotal: count },
     questionsGenerated: count,
@@ -41,7 +47,8 @@ async function savedJob(t: TestConvex, topic: string, count = 2) {
   return jobId;
 }
 
-/** Topic rows and questions as they were before topics had keys (with today's search fields). */
+/** Topic rows and questions as they were before topics had keys (with today's search fields, and their signatures:
+ * `backfillQuestionSignatures` has its own test). */
 async function legacyTopic(t: TestConvex, name: string, questions: number, lastUsedAt = NOW) {
   await t.run(async (ctx) => {
     await ctx.db.insert("topics", { userId: ALICE, name, lastUsedAt });
@@ -53,6 +60,7 @@ async function legacyTopic(t: TestConvex, name: string, questions: number, lastU
         topic: name,
         createdAt: NOW + i,
         card: newCard(NOW),
+        signatureVersion: DUPLICATE_SIGNATURE_VERSION,
       });
   });
 }
@@ -61,7 +69,7 @@ describe("topics", () => {
   test("a new job's topic joins the user's topic of the same name, case aside; other users' stay apart", async () => {
     const t = initConvexTest();
     await savedJob(t, "NATO alphabet");
-    const second = await savedJob(t, "nato ALPHABET");
+    const second = await savedJob(t, "nato ALPHABET", 2, 2);
     expect(await topicsOf(t)).toEqual(["NATO alphabet"]);
     expect((await t.run((ctx) => ctx.db.get("generationJobs", second)))!.topic).toBe("NATO alphabet");
     const page = await asUser(t, "alice").query(api.myQuestions.listMyQuestions, {
@@ -168,6 +176,65 @@ describe("renamePlanningPhase", () => {
   });
 });
 
+describe("backfillQuestionSignatures", () => {
+  test("gives questions saved before the duplicate index their signatures, in bounded steps; then duplicates of them are refused", async () => {
+    const t = initConvexTest();
+    const legacy = JOB_CONFIG.SIGNATURE_BATCH_SIZE + 30; // more than one step
+    const deletedId = await t.run(async (ctx) => {
+      for (let i = 0; i < legacy; i++)
+        await ctx.db.insert("questions", {
+          ...makeQuestion(i),
+          ...searchFields(makeQuestion(i)),
+          userId: ALICE,
+          topic: "Old",
+          createdAt: NOW,
+          card: newCard(NOW),
+        });
+      return await ctx.db.insert("questions", {
+        ...makeQuestion(legacy),
+        ...searchFields(makeQuestion(legacy)),
+        userId: ALICE,
+        topic: "Old",
+        createdAt: NOW,
+        card: newCard(NOW),
+        deletedAt: NOW,
+      });
+    });
+    expect(await t.mutation(internal.migrations.startPendingMigrations, {})).toEqual({
+      ...NOTHING_PENDING,
+      backfillQuestionSignatures: true,
+    });
+    await t.finishAllScheduledFunctions(vi.runAllTimers);
+    const { rows, stamped, deletedRows } = await t.run(async (ctx) => ({
+      rows: (await ctx.db.query("questionSignatures").collect()).length,
+      stamped: (await ctx.db.query("questions").collect()).every(
+        (q) => q.signatureVersion === DUPLICATE_SIGNATURE_VERSION,
+      ),
+      deletedRows: (
+        await ctx.db
+          .query("questionSignatures")
+          .withIndex("by_question", (q) => q.eq("questionId", deletedId))
+          .collect()
+      ).length,
+    }));
+    expect(rows).toBe(legacy * DUPLICATE_BAND_COUNT);
+    expect(stamped).toBe(true);
+    expect(deletedRows).toBe(0); // a deleted question gets its rows back when restored
+    expect(await t.mutation(internal.migrations.startPendingMigrations, {})).toEqual(NOTHING_PENDING);
+
+    // A new job's paraphrase of an old question is now refused as a duplicate.
+    const jobId = await insertJob(t, { userId: ALICE, status: "processing", phase: "generating", topic: "Old" });
+    const result = await t.mutation(internal.batches.saveBatch, {
+      jobId,
+      userId: ALICE,
+      questions: [{ ...makeQuestion(4), question: "scripted QUESTION 4 - which option is the right one" }],
+      batchStart: 0,
+      questionsGenerated: 1,
+    });
+    expect(result).toMatchObject({ saved: 0, refused: [{ index: 0, flaws: [{ code: "DUPLICATE_QUESTION" }] }] });
+  });
+});
+
 describe("backfillSearchFields", () => {
   test("questions from before search get their fields in bounded steps, then are found; then nothing is pending", async () => {
     const t = initConvexTest();
@@ -180,6 +247,7 @@ describe("backfillSearchFields", () => {
           topic: "Volcanoes",
           createdAt: NOW + i,
           card: newCard(NOW),
+          signatureVersion: DUPLICATE_SIGNATURE_VERSION, // unsigned questions have their own test
         });
     });
     expect(await t.mutation(internal.migrations.startPendingMigrations, {})).toEqual({

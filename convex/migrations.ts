@@ -5,14 +5,18 @@
  *
  * Tables: `mergeTopics` reads and writes `topics` and patches the `topic` of
  * `questions`; `renamePlanningPhase` reads and patches `generationJobs`;
- * `backfillSearchFields` reads and patches `questions` (their search fields).
+ * `backfillQuestionSignatures` reads `questions`, patches their
+ * `signatureVersion` and writes `questionSignatures`; `backfillSearchFields`
+ * reads and patches `questions` (their search fields).
  */
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
+import { DUPLICATE_SIGNATURE_VERSION } from "../lib/questionDuplicates";
 import { normalizeTopic, topicKey } from "../lib/topics";
 import { LEGACY_PLANNING_PHASE } from "../lib/validators";
 import { internal } from "./_generated/api";
-import { internalMutation } from "./_generated/server";
+import { internalMutation, type QueryCtx } from "./_generated/server";
+import { resignQuestion } from "./lib/questionSignatures";
 import { SEARCH_FIELDS_VERSION, searchFields } from "./lib/searchFields";
 
 /** Topic rows looked at per step (each may rename up to the step's question budget). */
@@ -100,9 +104,36 @@ export const renamePlanningPhase = internalMutation({
 });
 
 /**
+ * Gives questions saved before the duplicate finder's index (no `signatureVersion`), or under an
+ * older `DUPLICATE_SIGNATURE_VERSION`, their `questionSignatures` rows, so duplicates of them are
+ * found: `SIGNATURE_BATCH_SIZE` questions per transaction, rescheduling itself while any is left.
+ * A deleted question is only stamped (a restore writes its rows). Started by the hourly cron while
+ * one is left (one indexed read); safe to run again. Returns how many questions this step visited.
+ */
+export const backfillQuestionSignatures = internalMutation({
+  args: {},
+  returns: v.object({ visited: v.number(), done: v.boolean() }),
+  handler: async (ctx) => {
+    const questions = await unsignedQuestions(ctx).take(JOB_CONFIG.SIGNATURE_BATCH_SIZE);
+    for (const question of questions) await resignQuestion(ctx, question);
+    const done = questions.length < JOB_CONFIG.SIGNATURE_BATCH_SIZE;
+    if (!done) await ctx.scheduler.runAfter(0, internal.migrations.backfillQuestionSignatures, {});
+    return { visited: questions.length, done };
+  },
+});
+
+/** Questions whose signatures are missing (no version: absent sorts first) or of an older version. */
+function unsignedQuestions(ctx: QueryCtx) {
+  return ctx.db
+    .query("questions")
+    .withIndex("by_signature_version", (q) => q.lt("signatureVersion", DUPLICATE_SIGNATURE_VERSION));
+}
+
+/**
  * Starts each migration that has work left: `mergeTopics` while a topic without
  * a `key` (from before keys) is left, `renamePlanningPhase` while a job with the
- * phase's old name is, `backfillSearchFields` while a question's search fields
+ * phase's old name is, `backfillQuestionSignatures` while a question without its
+ * current signatures is, `backfillSearchFields` while a question's search fields
  * are missing or older than `SEARCH_FIELDS_VERSION`. One indexed read each, so
  * the hourly cron costs nothing once all is migrated. Returns which it started.
  */
@@ -111,6 +142,7 @@ export const startPendingMigrations = internalMutation({
   returns: v.object({
     mergeTopics: v.boolean(),
     renamePlanningPhase: v.boolean(),
+    backfillQuestionSignatures: v.boolean(),
     backfillSearchFields: v.boolean(),
   }),
   handler: async (ctx) => {
@@ -124,6 +156,8 @@ export const startPendingMigrations = internalMutation({
       .withIndex("by_phase", (q) => q.eq("phase", LEGACY_PLANNING_PHASE))
       .first();
     if (legacyJob) await ctx.scheduler.runAfter(0, internal.migrations.renamePlanningPhase, {});
+    const unsigned = await unsignedQuestions(ctx).first();
+    if (unsigned) await ctx.scheduler.runAfter(0, internal.migrations.backfillQuestionSignatures, {});
     // An absent version sorts before every number, so this range holds the questions from before search too.
     const unsearchable = await ctx.db
       .query("questions")
@@ -133,6 +167,7 @@ export const startPendingMigrations = internalMutation({
     return {
       mergeTopics: legacyTopic !== null,
       renamePlanningPhase: legacyJob !== null,
+      backfillQuestionSignatures: unsigned !== null,
       backfillSearchFields: unsearchable !== null,
     };
   },

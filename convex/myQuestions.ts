@@ -1,6 +1,6 @@
 /**
  * My Questions: what the web app reads of the caller's questions (a view:
- * all, due, flagged or suspended, of one topic or job, in an order; all those
+ * all, due, flagged, suspended or "Needs a look", of one topic or job, in an order; all those
  * written from one source; or a search over their text, options and
  * explanations) and their topics.
  *

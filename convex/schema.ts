@@ -69,11 +69,11 @@ export default defineSchema({
     .index("by_source_status", ["source.sourceId", "status"]),
 
   /**
-   * A study question with its FSRS card.
+   * A study question with its FSRS card (and its duplicate signatures in `questionSignatures`).
    * Written by `batches.saveBatch` (insert, from a job), `addQuestions.ts`
    * (insert: by hand, imported), `review.recordReview` (the card),
    * `manageQuestions.ts` (edit, soft delete, suspend, flag), `topics.ts` (rename,
-   * merge) and `migrations.ts`. Purged by `maintenance.cleanup` only once
+   * merge) and `migrations.ts` (topic, search fields, `signatureVersion`). Purged by `maintenance.cleanup` only once
    * soft-deleted; never deleted with their job.
    */
   questions: defineTable({ ...questionFields, ...questionSearchFields })
@@ -91,6 +91,8 @@ export default defineSchema({
     .index("by_user_topic_review", ["userId", "topic", "deletedAt", "suspended", "card.due"])
     // cleanup: soft-deleted questions, oldest delete first.
     .index("by_deleted", ["deletedAt"])
+    // migrations.backfillQuestionSignatures: questions whose signatures are missing or of an older version.
+    .index("by_signature_version", ["signatureVersion"])
     // My Questions filtered by source: live questions written from one source, newest first.
     .index("by_user_source_live", ["userId", "source.sourceId", "deletedAt", "createdAt"])
     // Review with the new-cards limit, and the due forecast: studied and new cards apart, by due time.
@@ -104,6 +106,8 @@ export default defineSchema({
     .index("by_user_topic_flagged", ["userId", "topic", "deletedAt", "flag.flaggedAt"])
     .index("by_user_suspended", ["userId", "deletedAt", "suspended", "createdAt"])
     .index("by_user_topic_suspended", ["userId", "topic", "deletedAt", "suspended", "createdAt"])
+    .index("by_user_needs_look", ["userId", "deletedAt", "needsLook", "createdAt"])
+    .index("by_user_topic_needs_look", ["userId", "topic", "deletedAt", "needsLook", "createdAt"])
     // Adding and importing: the caller's live question with the same text (`textKey`), if any.
     .index("by_user_text_key", ["userId", "textKey", "deletedAt"])
     // migrations.backfillSearchFields: questions whose search fields are missing or older than SEARCH_FIELDS_VERSION.
@@ -113,6 +117,24 @@ export default defineSchema({
       searchField: "searchText",
       filterFields: ["userId", "deletedAt", "suspended", "topic", "generationJobId"],
     }),
+
+  /**
+   * The duplicate finder's index of each live question: one row per MinHash band key
+   * (`duplicateBandKeys`, `lib/questionDuplicates.ts`). Kept in step with `questions` by
+   * `convex/lib/questionSignatures.ts`: written by `batches.saveBatch` (insert), `addQuestions.createQuestion`
+   * (insert), `manageQuestions.ts` (edit, delete, restore) and `migrations.backfillQuestionSignatures`
+   * (older and imported questions); deleted
+   * with a question's soft delete (so a purged question has none left).
+   */
+  questionSignatures: defineTable({
+    userId: v.string(),
+    questionId: v.id("questions"),
+    bandKey: v.string(),
+  })
+    // A new or edited question's candidates: the owner's questions sharing a band key.
+    .index("by_user_band", ["userId", "bandKey"])
+    // A question's rows (edit, delete).
+    .index("by_question", ["questionId"]),
 
   /**
    * Every rating a learner gave, newest last: undo reads and deletes the latest

@@ -29,6 +29,7 @@ import {
   type TestConvex,
 } from "./test.setup";
 import { gate, questionSteps, scriptedModel } from "../tests/support/scriptedModels";
+import { withAllOfTheAbove } from "../tests/support/directiveModel";
 import { captureRealErrors } from "../tests/support/wire/realErrors";
 
 afterEach(() => {
@@ -184,6 +185,79 @@ describe("a job over a source", () => {
     expect(general.map((q) => q.question)).toEqual(["Is the sky blue on a clear day?"]);
     expect(general[0]!.source).toMatchObject({ sourceId, sectionIndex: job.sourcePlan!.steps[0]!.section });
     expectVerifiedQuotes(saved.filter((q) => q.source?.quote !== undefined));
+  });
+});
+
+describe("the quality gate over a source", () => {
+  test("a section's flawed question, and one the learner already owns, are rewritten from that section in one more call; a mild flaw is marked", async () => {
+    const t = initConvexTest();
+    const sourceId = await uploadChapter(t);
+    const sectionText = (index: number) => CHAPTER.slice(SECTIONS[index]!.start, SECTIONS[index]!.end);
+    // Section 1's first question gets "All of the above" (severe); section 3's first asks "Generally, ..." (mild).
+    const model = sectionModel((call, { plan, questions }) => {
+      const prompt = model.calls.prompts[call]!;
+      if (parseGenerationPrompt(prompt).rewrite.length > 0) return null;
+      const section = parseSectionText(prompt);
+      const [first, ...rest] = questions;
+      if (section === sectionText(steps[0]!.section) && first?.type === "multiple-choice")
+        return questionSteps([withAllOfTheAbove(first), ...rest], { plan });
+      if (section === sectionText(steps[2]!.section) && first)
+        return questionSteps([{ ...first, question: `Generally, ${first.question}` }, ...rest], { plan });
+      return null;
+    });
+    // The plan's steps, as `createSourceJob` will make them: the sections that get questions, with their counts.
+    const steps = spreadQuestions(
+      20,
+      SECTIONS.map((section) => section.end - section.start),
+    ).flatMap((questions, section) => (questions > 0 ? [{ section, questions }] : []));
+    // Alice already has (added by hand, before the job) the question section 2's call writes first.
+    const [owned] = sampleSourceQuestions(sectionText(steps[1]!.section), steps[1]!.questions);
+    const { quote: _quote, generalKnowledge: _general, ...ownedQuestion } = owned!;
+    await asUser(t, "alice").mutation(api.addQuestions.createQuestion, { question: ownedQuestion, topic: "Mine" });
+    const { jobId } = await startJob(t, sourceId, 20, model);
+    expect((await getJob(t, jobId))!.sourcePlan!.steps).toMatchObject(steps);
+
+    await runScheduled(t);
+    const job = (await getJob(t, jobId))!;
+    expect(job).toMatchObject({ status: "completed", questionsSaved: 20, attempts: 1 });
+    // One call per section, and one more for each of the two sections where the gate rejected a question.
+    expect(model.calls.stream).toBe(steps.length + 2);
+    const rewrites = model.calls.prompts.flatMap((prompt, call) => {
+      const { rewrite } = parseGenerationPrompt(prompt);
+      return rewrite.length > 0 ? [{ call, prompt, rewrite }] : [];
+    });
+    expect(rewrites.map(({ call }) => call)).toEqual([1, 3]);
+    // Each rewrite is a call over the same section as the call before it, naming the question and its flaw.
+    for (const { call, prompt } of rewrites)
+      expect(parseSectionText(prompt)).toBe(parseSectionText(model.calls.prompts[call - 1]!));
+    expect(rewrites[0]!.rewrite).toHaveLength(1);
+    expect(rewrites[0]!.rewrite[0]!.question).toContain("Which word completes");
+    expect(rewrites[0]!.rewrite[0]!.problems).toEqual([
+      '"All of the above" can be answered by elimination, without knowing the fact.',
+    ]);
+    expect(rewrites[1]!.rewrite).toEqual([
+      { question: owned!.question, problems: [`You already have a question that asks this: "${owned!.question}"`] },
+    ]);
+    expect(job.qualityGate).toMatchObject({
+      rewritten: 2,
+      dropped: 0,
+      marked: 1,
+      notes: [
+        { outcome: "rewritten", flaws: [{ code: "ALL_OR_NONE_OF_THE_ABOVE" }] },
+        { outcome: "rewritten", flaws: [{ code: "DUPLICATE_QUESTION" }] },
+      ],
+    });
+    const saved = await jobQuestions(t, jobId);
+    expect(new Set(saved.map((q) => q.question)).size).toBe(20);
+    expect(saved.some((q) => q.options.includes("All of the above"))).toBe(false);
+    expect(saved.some((q) => q.question === owned!.question)).toBe(false);
+    expect(saved.filter((q) => q.needsLook).map((q) => [q.source!.sectionIndex, q.flaws![0]!.code])).toEqual([
+      [steps[2]!.section, "VAGUE_TERMS"],
+    ]);
+    // The replacements come from their section, quoted like every other question.
+    for (const step of steps)
+      expect(saved.filter((q) => q.source!.sectionIndex === step.section)).toHaveLength(step.questions);
+    expectVerifiedQuotes(saved);
   });
 });
 

@@ -409,6 +409,34 @@ describe.each(WIRE_PROVIDERS)("%s over HTTP", (provider) => {
     expect(await savedQuestions(t, jobId)).toEqual([...texts(4), ...texts(4, 5)]);
   });
 
+  test("a flawed question: the quality gate's rewrite is ONE more HTTP request, naming the flaw; both calls' reported tokens are the job's", async () => {
+    const t = initConvexTest();
+    const flawed = { ...makeQuestions(1, 2)[0]!, options: ["Option A", "Option B", "Option C", "All of the above"] };
+    const server = await serve(provider, {
+      handler: {
+        stream: (call) =>
+          call === 0
+            ? questionsReply([...makeQuestions(2), flawed, ...makeQuestions(2, 3)], { plan: plan(5) })
+            : questionsReply(makeQuestions(1, 10), { plan: plan(1) }),
+      },
+    });
+    const jobId = await runJob(t);
+
+    const job = await getJob(t, jobId);
+    expect(job).toMatchObject({ status: "completed", questionsSaved: 5, qualityGate: { rewritten: 1, dropped: 0 } });
+    expect(await savedQuestions(t, jobId)).toEqual([...texts(2), ...texts(2, 3), ...texts(1, 10)]);
+    const [first, rewrite, ...more] = server.requests;
+    expect(more).toEqual([]);
+    expect(rewrite).toMatchObject({ streaming: true, abandoned: false });
+    expect(rewrite!.prompt).toContain(`1. ${flawed.question}\n   Problem: `);
+    expect(rewrite!.prompt).toContain("All of the above");
+    // The provider's counts of both calls (the stand-in's: a token per 4 characters of prompt), on the job and its attempt.
+    const promptTokens = (request: WireRequest) => Math.ceil(request.prompt.length / 4);
+    expect(job!.usageEstimated).toBeUndefined();
+    expect(job!.inputTokens).toBe(promptTokens(first!) + promptTokens(rewrite!));
+    expect(job!.attemptHistory).toEqual([expect.objectContaining({ inputTokens: job!.inputTokens })]);
+  });
+
   test("a server that never answers: NETWORK, retryable, after the idle timeout", async () => {
     quietErrors();
     const t = initConvexTest();

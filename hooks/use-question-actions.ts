@@ -1,7 +1,8 @@
 /**
  * Edit, delete (with an Undo toast), suspend and flag questions, one, a
- * selection, a job's or a topic's, with the toasts that report them. Shared by
- * My Questions, the job page and review.
+ * selection, a job's or a topic's, and keep one marked "Needs a look" as it
+ * is, with the toasts that report them. Shared by My Questions, the job page
+ * and review.
  */
 "use client";
 
@@ -26,6 +27,7 @@ export function useQuestionActions() {
   const restoreQuestions = useMutation(api.manageQuestions.restoreQuestions);
   const setSuspended = useMutation(api.manageQuestions.setQuestionsSuspended);
   const flagQuestion = useMutation(api.manageQuestions.flagQuestion);
+  const clearQuestionAdvice = useMutation(api.manageQuestions.clearQuestionAdvice);
 
   /** Saves an edit; throws the server's error (the caller keeps the form open and shows it). */
   async function edit(questionId: string, question: GeneratedQuestion): Promise<void> {
@@ -87,5 +89,15 @@ export function useQuestionActions() {
     }
   }
 
-  return { edit, remove, suspend, flag };
+  /** Clears a question's "Needs a look" mark. */
+  async function keepAsIs(questionId: string): Promise<void> {
+    try {
+      await clearQuestionAdvice({ questionId });
+      toast.success("Kept as it is");
+    } catch (error) {
+      toast.error("Couldn't clear the mark", { description: userFacingMessage(error) });
+    }
+  }
+
+  return { edit, remove, suspend, flag, keepAsIs };
 }

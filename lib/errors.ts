@@ -3,6 +3,7 @@
  * `{ code, message }`, and the client reads them through these helpers.
  */
 import { ConvexError } from "convex/values";
+import type { FlawNote } from "./validators";
 
 export const APP_ERROR_CODES = [
   "UNAUTHENTICATED",
@@ -14,6 +15,7 @@ export const APP_ERROR_CODES = [
   "NOT_FOUND",
   "INVALID_STATE",
   "SOURCE_LIMIT",
+  "QUESTION_FLAWED",
   "SOURCE_IN_USE",
 ] as const;
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
@@ -23,6 +25,8 @@ export type AppErrorData = {
   message: string;
   /** RATE_LIMITED, BUDGET_EXCEEDED: milliseconds until the next job may start. */
   retryAfterMs?: number;
+  /** QUESTION_FLAWED: the severe item-writing flaws that keep an edit from being saved, each with its reason. */
+  flaws?: FlawNote[];
 };
 
 /** Builds the error a public function throws for the UI to show. */

@@ -295,6 +295,24 @@ export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
+/**
+ * What became of the questions a job's model wrote besides the ones saved clean, as its card and
+ * page count them: `rewritten` (the quality gate rejected them and the rewrite replaced them),
+ * `skipped` (unusable, or rejected and not replaced) and `marked` (saved with advice: "Needs a look").
+ */
+export function gateCounts(job: Pick<PublicJob, "questionsSkipped" | "qualityGate">): {
+  rewritten: number;
+  skipped: number;
+  marked: number;
+} {
+  const gate = job.qualityGate;
+  return {
+    rewritten: gate?.rewritten ?? 0,
+    skipped: (job.questionsSkipped ?? 0) + (gate?.dropped ?? 0),
+    marked: gate?.marked ?? 0,
+  };
+}
+
 // ── Type guards (the UI renders each state; they take any object with the fields they read) ──
 
 type WithStatus = Pick<PublicJob, "status">;

@@ -6,6 +6,7 @@ import {
   duplicateBandKeys,
   findDuplicateQuestion,
   isDuplicateQuestion,
+  mostSharedCandidates,
   questionFacts,
   questionSimilarity,
   type ComparableQuestion,
@@ -30,6 +31,8 @@ describe("questionFacts", () => {
       all: ["write", "romeo", "juliet", "william", "shakespear"],
       numbers: [],
       markers: [],
+      names: ["romeo", "juliet", "william", "shakespear"],
+      statement: false,
     });
     expect(questionFacts(mc("When did the Second World War end?", "1945")).all).toEqual(
       questionFacts(mc("In which year did World War II end?", "1945")).all,
@@ -76,6 +79,10 @@ describe("questionSimilarity and isDuplicateQuestion", () => {
       mc("Which is the largest ocean in the world?", "The Pacific Ocean"),
     ],
     [mc("What is 7 × 8?", "56"), mc("What is the product of seven and eight?", "56")],
+    [
+      tf('In the NATO phonetic alphabet, "Charlie" is the code word for the letter C.', "True"),
+      mc("Which code word stands for the letter C in the NATO phonetic alphabet?", "Charlie"),
+    ],
   ])("%j asks what %j asks", (a, b) => {
     expect(isDuplicateQuestion(a, b)).toBe(true);
     expect(questionSimilarity(a, b)).toBe(questionSimilarity(b, a));
@@ -92,8 +99,26 @@ describe("questionSimilarity and isDuplicateQuestion", () => {
     [mc("Who wrote the novel 1984?", "George Orwell"), mc("Who wrote the novel Animal Farm?", "George Orwell")],
     [mc("Who painted the Mona Lisa?", "Leonardo da Vinci"), mc("Who painted The Last Supper?", "Leonardo da Vinci")],
     [tf("Sound travels faster than light.", "False"), tf("Light travels faster in water than in air.", "False")],
+    // One template, different names: a statement's names play the part of an answer.
+    [
+      tf('In the NATO phonetic alphabet, "Juliett" is the code word for the letter J.', "True"),
+      tf('In the NATO phonetic alphabet, "Charlie" is the code word for the letter C.', "True"),
+    ],
+    [
+      tf('In the NATO phonetic alphabet, "November" is the code word for the letter P.', "False"),
+      mc("Which code word stands for the letter N in the NATO phonetic alphabet?", "November"),
+    ],
+    [tf("Paris is the capital of France.", "True"), tf("Madrid is the capital of Spain.", "True")],
   ])("%j does not ask what %j asks", (a, b) => {
     expect(isDuplicateQuestion(a, b)).toBe(false);
+  });
+});
+
+describe("mostSharedCandidates", () => {
+  it("keeps the candidates found under the most band keys, ties in the order first met, each once", () => {
+    const underKeys = [["a", "b", "b"], ["c", "b"], ["c", "d"], ["e"]];
+    expect(mostSharedCandidates(underKeys, 3)).toEqual(["b", "c", "a"]);
+    expect(mostSharedCandidates(underKeys)).toEqual(["b", "c", "a", "d", "e"]);
   });
 });
 

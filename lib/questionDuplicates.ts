@@ -9,7 +9,15 @@
  * (`findDuplicateQuestion`). `DuplicateIndex` does the same in memory.
  */
 import type { GeneratedQuestion } from "./validators";
-import { isCloseForm, normalizeText, numberValue, STOP_WORDS, stemOf, wordsOf } from "./questionText";
+import {
+  canonicalCharacters,
+  isCloseForm,
+  normalizeText,
+  numberValue,
+  STOP_WORDS,
+  stemOf,
+  wordsOf,
+} from "./questionText";
 
 /** The fields of a question the duplicate finder reads. */
 export type ComparableQuestion = Pick<GeneratedQuestion, "question" | "type" | "correctAnswer">;
@@ -26,6 +34,10 @@ export type QuestionFacts = {
   numbers: readonly string[];
   /** Words that tell apart questions on the same subject: ordinals, superlatives, directions. */
   markers: readonly string[];
+  /** The names it mentions (`namesOf`), with a multiple-choice question's answer terms. */
+  names: readonly string[];
+  /** A true/false statement (its answer is its truth, not a term). */
+  statement: boolean;
 };
 
 // ── Canonical terms ─────────────────────────────────────────────────────────
@@ -157,7 +169,40 @@ export function questionFacts(question: ComparableQuestion): QuestionFacts {
     all: unique([...stem.terms, ...answer.terms]),
     numbers: unique([...stem.numbers, ...answer.numbers]),
     markers: unique([...stem.markers, ...answer.markers]),
+    names: unique([...namesOf(question.question), ...answer.terms]),
+    statement: question.type === "true-false",
   };
+}
+
+/**
+ * The names a text mentions, as canonical terms: quoted words, and runs of capitalised words
+ * that do not start a sentence ("NATO", "United States" → "usa"); a capital letter on its own
+ * ("the letter J") is a name too. Two statements made from one template ("'Juliett' is the
+ * code word for J", "'Charlie' is the code word for C") differ in little but their names.
+ */
+function namesOf(text: string): string[] {
+  const names: string[] = [];
+  const add = (run: string) => {
+    const terms = termsOf(run).terms;
+    if (terms.length > 0) names.push(...terms);
+    else if (/^\p{Lu}$/u.test(run.trim())) names.push(run.trim().toLowerCase());
+  };
+  const canonical = canonicalCharacters(text);
+  for (const quoted of canonical.matchAll(/"([^"]+)"/g)) add(quoted[1]!);
+  let run: string[] = [];
+  let sentenceStart = true;
+  for (const token of canonical.replace(/"[^"]*"/g, " ").matchAll(/[\p{L}\p{N}][\p{L}\p{N}'-]*|[.!?]/gu)) {
+    const word = token[0];
+    const capitalised = /^\p{Lu}/u.test(word);
+    if (capitalised && !sentenceStart) run.push(word);
+    else if (run.length > 0) {
+      add(run.join(" "));
+      run = [];
+    }
+    sentenceStart = /^[.!?]$/.test(word);
+  }
+  if (run.length > 0) add(run.join(" "));
+  return unique(names);
 }
 
 function unique(items: readonly string[]): string[] {
@@ -230,6 +275,32 @@ export function duplicateBandKeys(question: ComparableQuestion | QuestionFacts):
  */
 export const DUPLICATE_BAND_READ_LIMIT = 16;
 
+/**
+ * Candidates judged per lookup at most: those sharing the most band keys with the new question
+ * (a true duplicate shares most of its bands; a question met under one crowded key rarely is
+ * one). Each is one more read of a document, and Convex allows 4,096 index ranges read per
+ * transaction, so a batch of `MAX_QUESTIONS` costs at most 50 × (16 + 16) of them.
+ */
+export const DUPLICATE_CANDIDATE_LIMIT = 16;
+
+/**
+ * The candidates of a lookup from what it read under each band key (`rowsPerKey`: the ids,
+ * or questions, found under each key, in the order read): the ones under the most keys first
+ * (ties: the first met), at most `limit`.
+ */
+export function mostSharedCandidates<T>(
+  rowsPerKey: ReadonlyArray<readonly T[]>,
+  limit = DUPLICATE_CANDIDATE_LIMIT,
+): T[] {
+  const shared = new Map<T, number>();
+  for (const rows of rowsPerKey) for (const row of new Set(rows)) shared.set(row, (shared.get(row) ?? 0) + 1);
+  // Map keeps insertion order, and the sort is stable: ties stay in the order first met.
+  return [...shared.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([row]) => row);
+}
+
 // ── The judgement ───────────────────────────────────────────────────────────
 
 /** Similarity at or above which two questions ask the same thing. */
@@ -238,10 +309,12 @@ export const DUPLICATE_SIMILARITY = 0.6;
 /**
  * How alike two questions' facts are, from 0 (nothing in common, or something tells them
  * apart) to 1 (the same terms). Something tells them apart when their numbers differ
- * ("7 × 8" / "7 × 9"), their ordinals or superlatives differ ("first wife" / "last wife"), or
- * one's answer is nowhere in the other ("capital of France: Paris" / "capital of Germany:
- * Berlin": see `answersAgree`). Otherwise it is the mean of the overlap of their question terms without the answers
- * (so "Who wrote 1984?" and "Who wrote Animal Farm?", both Orwell, stay apart) and of their
+ * ("7 × 8" / "7 × 9"), their ordinals or superlatives differ ("first wife" / "last wife"), a
+ * true/false statement and another question name different things (`namesDiffer`), or one's
+ * answer is nowhere in the other ("capital of France: Paris" / "capital of Germany: Berlin":
+ * see `answersAgree`). Otherwise it is the mean of the overlap of their question terms
+ * without the answers (so "Who wrote 1984?" and "Who wrote Animal Farm?", both Orwell, stay
+ * apart) and of their
  * whole facts. Symmetric.
  */
 export function questionSimilarity(
@@ -253,6 +326,7 @@ export function questionSimilarity(
   if (factsA.all.length === 0 || factsB.all.length === 0) return 0;
   if (setsDiffer(factsA.numbers, factsB.numbers)) return 0;
   if (setsDiffer(factsA.markers, factsB.markers)) return 0;
+  if (namesDiffer(factsA, factsB)) return 0;
   if (!answersAgree(factsA, factsB)) return 0;
   const answers = new Set([...factsA.answer, ...factsB.answer]);
   const questionA = factsA.stem.filter((term) => !answers.has(term));
@@ -291,6 +365,19 @@ export function findDuplicateQuestion<C extends ComparableQuestion>(
 function setsDiffer(a: readonly string[], b: readonly string[]): boolean {
   if (a.length === 0 || b.length === 0) return false;
   return a.length !== b.length || a.some((item) => !b.includes(item));
+}
+
+/**
+ * Whether a true/false statement and another question are about different things: each names
+ * something the other never mentions ("'Juliett' is the code word for J" / "'Charlie' is the
+ * code word for C"; "'November' is the code word for P" / "Which code word stands for N?").
+ * A statement's answer is its truth, so its names play the part an answer plays.
+ */
+function namesDiffer(a: QuestionFacts, b: QuestionFacts): boolean {
+  if (!a.statement && !b.statement) return false;
+  const namesOnlyIn = (x: QuestionFacts, y: QuestionFacts) =>
+    x.names.some((name) => !y.names.includes(name) && !y.all.some((term) => isCloseForm(term, name)));
+  return namesOnlyIn(a, b) && namesOnlyIn(b, a);
 }
 
 /**
@@ -344,15 +431,14 @@ export class DuplicateIndex<C extends ComparableQuestion> {
   }
 
   /**
-   * The questions sharing at least one band key with `question`, each once: under each key,
-   * the first `readLimit` added (what `take` on the index returns).
+   * The questions a lookup judges, as the database's would: under each of the question's band
+   * keys, the first `readLimit` added (what `take` on the index returns); of those, the
+   * `DUPLICATE_CANDIDATE_LIMIT` sharing the most keys with it (`mostSharedCandidates`).
    */
   candidates(question: ComparableQuestion | QuestionFacts, readLimit = DUPLICATE_BAND_READ_LIMIT): C[] {
-    const found = new Set<C>();
-    for (const key of duplicateBandKeys(question)) {
-      for (const candidate of (this.byKey.get(key) ?? []).slice(0, readLimit)) found.add(candidate);
-    }
-    return [...found];
+    return mostSharedCandidates(
+      duplicateBandKeys(question).map((key) => (this.byKey.get(key) ?? []).slice(0, readLimit)),
+    );
   }
 
   /** The owned question that `question` duplicates, or null (`findDuplicateQuestion` over the candidates). */

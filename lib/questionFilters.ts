@@ -16,6 +16,7 @@ export const SHOW_FILTERS: Record<QuestionShow, { label: string; empty: string; 
   due: { label: "Due now", empty: "Nothing is due here.", sorts: ["due"] },
   flagged: { label: "Flagged as wrong", empty: "No question is flagged as wrong.", sorts: ["newest", "oldest"] },
   suspended: { label: "Suspended", empty: "No question is suspended.", sorts: ["newest", "oldest"] },
+  "needs-look": { label: "Needs a look", empty: "No question needs a look.", sorts: ["newest", "oldest"] },
 };
 
 export const SORT_LABELS: Record<QuestionSort, string> = {
@@ -53,6 +54,8 @@ export function matchesShow(question: QuestionDoc, show: QuestionShow, now: numb
       return question.flag !== undefined;
     case "suspended":
       return question.suspended === true;
+    case "needs-look":
+      return question.needsLook === true;
   }
 }
 

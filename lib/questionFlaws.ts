@@ -13,7 +13,7 @@ import {
   withoutQuotedWords,
   wordsOf,
 } from "./questionText";
-import { QUESTION_FLAW_CODES, type GeneratedQuestion, type QuestionFlawCode } from "./validators";
+import { QUESTION_FLAW_CODES, type FlawNote, type GeneratedQuestion, type QuestionFlawCode } from "./validators";
 
 /** The fields of a question the checker reads (a stored question has them all). */
 export type CheckableQuestion = Pick<
@@ -74,8 +74,7 @@ export function findQuestionFlaws(
   note("EXPLANATION_MISMATCH", explanationMismatch(question, parts));
   if (owned) {
     const duplicate = findDuplicateQuestion(question, owned);
-    if (duplicate)
-      note("DUPLICATE_QUESTION", `You already have a question that asks this: "${duplicate.duplicateOf.question}"`);
+    if (duplicate) note("DUPLICATE_QUESTION", duplicateQuestionReason(duplicate.duplicateOf));
   }
   return QUESTION_FLAW_CODES.filter((code) => reasons.has(code)).map((code) => ({
     code,
@@ -84,9 +83,24 @@ export function findQuestionFlaws(
   }));
 }
 
+/** The reason given for `DUPLICATE_QUESTION`, naming the question already owned. */
+export function duplicateQuestionReason(duplicateOf: Pick<CheckableQuestion, "question">): string {
+  return `You already have a question that asks this: "${duplicateOf.question}"`;
+}
+
 /** Whether a flaw keeps a question out of the learner's collection. */
 export function isSevereFlaw(flaw: QuestionFlaw | QuestionFlawCode): boolean {
   return FLAW_SEVERITY[typeof flaw === "string" ? flaw : flaw.code] === "severe";
+}
+
+/**
+ * The quality gate's verdict on a question's flaws: `rejected` with its severe flaws (it is
+ * not saved), or kept with its mild ones as `advice` (saved, marked "Needs a look" when any).
+ */
+export function gateVerdict(flaws: readonly QuestionFlaw[]): { rejected: FlawNote[] } | { advice: FlawNote[] } {
+  const note = ({ code, reason }: QuestionFlaw): FlawNote => ({ code, reason });
+  const severe = flaws.filter(isSevereFlaw);
+  return severe.length > 0 ? { rejected: severe.map(note) } : { advice: flaws.map(note) };
 }
 
 // ── The options ─────────────────────────────────────────────────────────────

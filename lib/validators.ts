@@ -123,10 +123,6 @@ export const vQuestionSource = v.object({
 });
 export type QuestionSource = Infer<typeof vQuestionSource>;
 
-/** A question as a running attempt saves it (`saveBatch`): what it says, and, from a source, where from. */
-export const vQuestionToSave = v.object({ ...questionContentFields, source: v.optional(vQuestionSource) });
-export type QuestionToSave = Infer<typeof vQuestionToSave>;
-
 export const CARD_STATES = ["new", "learning", "review", "relearning"] as const;
 export const vCardState = literals(...CARD_STATES);
 export type CardState = Infer<typeof vCardState>;
@@ -149,6 +145,77 @@ export type CardFields = Infer<typeof vCard>;
 export const REVIEW_RATINGS = ["again", "hard", "good", "easy"] as const;
 export const vReviewRating = literals(...REVIEW_RATINGS);
 export type ReviewRating = Infer<typeof vReviewRating>;
+
+// ── Question flaws ──────────────────────────────────────────────────────────
+
+/** Item-writing flaws the question checker reports (`lib/questionFlaws.ts` says what each means and how severe it is). */
+export const QUESTION_FLAW_CODES = [
+  "ANSWER_IN_STEM",
+  "LONGEST_ANSWER",
+  "ALL_OR_NONE_OF_THE_ABOVE",
+  "NEGATIVE_STEM",
+  "ABSOLUTE_TERMS",
+  "GRAMMAR_CUE",
+  "DUPLICATE_OPTIONS",
+  "VAGUE_TERMS",
+  "EXPLANATION_MISMATCH",
+  "DUPLICATE_QUESTION",
+] as const;
+export const vQuestionFlawCode = literals(...QUESTION_FLAW_CODES);
+export type QuestionFlawCode = Infer<typeof vQuestionFlawCode>;
+
+/** A flaw found in a question, with the reason shown to the learner (`QuestionFlaw` without its severity). */
+export const vFlawNote = v.object({ code: vQuestionFlawCode, reason: v.string() });
+export type FlawNote = Infer<typeof vFlawNote>;
+
+/** A question that passed the quality gate's checks, with the mild flaws it is saved marked with (none: clean). */
+export const vGatedQuestion = v.object({ ...vGeneratedQuestion.fields, flaws: v.optional(v.array(vFlawNote)) });
+export type GatedQuestion = Infer<typeof vGatedQuestion>;
+
+/** A question as a running attempt saves it (`saveBatch`): what it says, from a source where from, and the
+ * mild flaws the gate found (saved marked with them: "Needs a look"). */
+export const vQuestionToSave = v.object({
+  ...questionContentFields,
+  source: v.optional(vQuestionSource),
+  flaws: v.optional(v.array(vFlawNote)),
+});
+export type QuestionToSave = Infer<typeof vQuestionToSave>;
+
+/** What became of a question the gate rejected: replaced by the attempt's one rewrite, or dropped. */
+export const GATE_OUTCOMES = ["rewritten", "dropped"] as const;
+
+/** One question the gate rejected, as the job page lists it (a job keeps the last `MAX_GATE_NOTES`). */
+export const vGateNote = v.object({
+  /** The rejected question's text. */
+  question: v.string(),
+  flaws: v.array(vFlawNote),
+  outcome: literals(...GATE_OUTCOMES),
+  /** The text of the question that replaced it (`rewritten` only). */
+  replacement: v.optional(v.string()),
+});
+export type GateNote = Infer<typeof vGateNote>;
+
+/**
+ * What an attempt tells `saveBatch` the gate rejected: each question with its flaws and, when the
+ * rewrite wrote one in its place, that question's index in the batch (it counts as rewritten once
+ * saved; otherwise the rejected question is dropped).
+ */
+export const vGateReport = v.object({
+  rejected: v.array(v.object({ question: v.string(), flaws: v.array(vFlawNote), replacement: v.optional(v.number()) })),
+});
+export type GateReport = Infer<typeof vGateReport>;
+
+/** What the quality gate did in a job, over all its attempts. */
+export const vQualityGateRecord = v.object({
+  /** Rejected questions replaced by a rewrite. */
+  rewritten: v.number(),
+  /** Rejected questions not replaced (the rewrite failed the gate too, or none could be asked for). */
+  dropped: v.number(),
+  /** Questions saved with mild flaws ("Needs a look"). */
+  marked: v.number(),
+  notes: v.array(vGateNote),
+});
+export type QualityGateRecord = Infer<typeof vQualityGateRecord>;
 
 // ── Documents ───────────────────────────────────────────────────────────────
 
@@ -257,6 +324,8 @@ export const publicJobFields = {
   usageEstimated: v.optional(v.boolean()),
   /** The latest attempts, oldest first. */
   attemptHistory: v.optional(v.array(vAttemptRecord)),
+  /** What the quality gate rejected, rewrote and marked (absent until it did something). */
+  qualityGate: v.optional(vQualityGateRecord),
   /** A job over a learner's source: which, and which of its sections it is writing ("section 3 of 12"). */
   source: v.optional(vJobSource),
 };
@@ -285,6 +354,13 @@ export const questionFields = {
   flag: v.optional(v.object({ reason: v.optional(v.string()), flaggedAt: v.number() })),
   /** When its owner last edited it. */
   editedAt: v.optional(v.number()),
+  /** The mild item-writing flaws it was saved with (`lib/questionFlaws.ts`), each with its reason. */
+  flaws: v.optional(v.array(vFlawNote)),
+  /** "Needs a look": set exactly when `flaws` has any. Always `true` or absent, so an index can match on it. */
+  needsLook: v.optional(v.literal(true)),
+  /** The `DUPLICATE_SIGNATURE_VERSION` of its rows in `questionSignatures` (kept while it is live); absent on
+   * questions saved before them, until `migrations.backfillQuestionSignatures` has visited it. */
+  signatureVersion: v.optional(v.number()),
 };
 /** Derived from the text on every insert and edit (`searchFields`, `convex/lib/searchFields.ts`): the words of
  * its text, options and explanation for the search index; the key duplicates are found by; the version of
@@ -305,10 +381,10 @@ export type QuestionDoc = Infer<typeof vQuestion>;
 
 /**
  * Which questions My Questions shows (`lib/questionFilters.ts` has their labels and orders): all live ones,
- * those due now, those flagged as wrong, the suspended ones. A new kind is one entry here, one in
+ * those due now, those flagged as wrong, the suspended ones, those the quality gate marked "Needs a look". A new kind is one entry here, one in
  * `SHOW_FILTERS` and its index plan in `convex/lib/questionListing.ts`.
  */
-export const QUESTION_SHOWS = ["all", "due", "flagged", "suspended"] as const;
+export const QUESTION_SHOWS = ["all", "due", "flagged", "suspended", "needs-look"] as const;
 export const vQuestionShow = literals(...QUESTION_SHOWS);
 export type QuestionShow = Infer<typeof vQuestionShow>;
 
@@ -378,24 +454,6 @@ export const vStudySettings = v.object({
   newCardsPerDay: v.number(),
 });
 export type StudySettings = Infer<typeof vStudySettings>;
-
-// ── Question flaws ──────────────────────────────────────────────────────────
-
-/** Item-writing flaws the question checker reports (`lib/questionFlaws.ts` says what each means and how severe it is). */
-export const QUESTION_FLAW_CODES = [
-  "ANSWER_IN_STEM",
-  "LONGEST_ANSWER",
-  "ALL_OR_NONE_OF_THE_ABOVE",
-  "NEGATIVE_STEM",
-  "ABSOLUTE_TERMS",
-  "GRAMMAR_CUE",
-  "DUPLICATE_OPTIONS",
-  "VAGUE_TERMS",
-  "EXPLANATION_MISMATCH",
-  "DUPLICATE_QUESTION",
-] as const;
-export const vQuestionFlawCode = literals(...QUESTION_FLAW_CODES);
-export type QuestionFlawCode = Infer<typeof vQuestionFlawCode>;
 
 // ── Sources (a learner's own material) ──────────────────────────────────────
 

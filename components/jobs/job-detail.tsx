@@ -2,7 +2,8 @@
  * One job in detail, live: the prompt as typed, while it runs the live strip
  * (n of N, elapsed, time left, pause, cancel), a timeline of its attempts with
  * times, the questions it has saved so far (newest first, where the eye is,
- * the ones that arrive marked "Just added"), what went wrong if it failed, and
+ * the ones that arrive marked "Just added"), what the quality check rewrote,
+ * skipped and marked (`QualityGateReport`), what went wrong if it failed, and
  * what can be done now (`JobActions`: resume, continue, retry, "10 more"). An id that is malformed,
  * unknown or someone else's gets a proper "not found" state.
  */
@@ -19,7 +20,7 @@ import { useArrivals } from "@/hooks/use-arrivals";
 import { useKeepFocus } from "@/hooks/use-keep-focus";
 import { useNow } from "@/hooks/use-now";
 import { JOB_CONFIG } from "@/lib/constants/jobs";
-import { describeJobError, isActiveStatus, PHASE_NAMES, plural } from "@/lib/jobs";
+import { describeJobError, gateCounts, isActiveStatus, PHASE_NAMES, plural } from "@/lib/jobs";
 import { ServerAwayNote } from "@/components/connection-status";
 import { fullDateTime, relativeTime, tokenCount } from "@/components/format";
 import { jobQuestionsHref } from "@/components/generation-task-card";
@@ -36,6 +37,7 @@ import { cn } from "@/components/ui/cn";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Spinner } from "@/components/ui/spinner";
 import { JobTimeline } from "./job-timeline";
+import { QualityGateReport } from "./quality-gate-report";
 
 export function JobDetail({ jobId }: { jobId: string }) {
   const job = useQuery(api.generationJobs.getJobById, { jobId });
@@ -55,6 +57,7 @@ export function JobDetail({ jobId }: { jobId: string }) {
       <BackLink />
       <JobHeader job={job} now={now} />
       {job.status === "failed" && <JobErrorDetails job={job} />}
+      <QualityGateReport job={job} />
       <div className="mt-8 grid gap-8 lg:grid-cols-[16rem_minmax(0,1fr)]">
         <aside aria-labelledby="timeline-title">
           <h2 id="timeline-title" className="mb-4 text-sm font-semibold tracking-wide text-muted-foreground uppercase">
@@ -83,6 +86,7 @@ function BackLink() {
 function JobHeader({ job, now }: { job: PublicJob; now: number }) {
   const { openGenerate } = useAppShell();
   const live = isActiveStatus(job.status) || job.status === "paused";
+  const { rewritten, skipped } = gateCounts(job);
   // "Stop generation" (or the job ending) swaps the live row's buttons for others: focus stays here.
   const header = useRef<HTMLElement>(null);
   useKeepFocus(header, job.status);
@@ -96,9 +100,14 @@ function JobHeader({ job, now }: { job: PublicJob; now: number }) {
           </time>
         )}
         {job.model === "sample" && <Badge tone="warning">Sample model</Badge>}
-        {(job.questionsSkipped ?? 0) > 0 && (
-          <span title="Questions the model wrote that were unusable (malformed, or the answer not among the options)">
-            · {plural(job.questionsSkipped!, "question")} skipped
+        {rewritten > 0 && (
+          <span title="Questions the quality check rejected and the model rewrote">
+            · {plural(rewritten, "question")} rewritten
+          </span>
+        )}
+        {skipped > 0 && (
+          <span title="Questions the model wrote that were unusable (malformed, the answer not among the options, or not supported by your material), or that the quality check rejected and no rewrite replaced">
+            · {plural(skipped, "question")} skipped
           </span>
         )}
         {job.inputTokens !== undefined && job.outputTokens !== undefined && (

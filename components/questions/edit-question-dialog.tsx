@@ -5,14 +5,20 @@
  * removing the option marked right leaves no answer chosen until they choose
  * one, and the server refuses (rather than drops) options that differ only in
  * case and text that shows nothing. Problems are shown inline in the dialog,
- * which stays open with the edit kept.
- * `QuestionForm` is the same form for a new question (`add-question-dialog.tsx`).
+ * which stays open with the edit kept. The quality check runs as the learner
+ * types (`findQuestionFlaws`, the same rules as a job's): a severe flaw is
+ * explained and keeps the edit from being saved; milder ones are shown as
+ * advice, and the edit saves with them (the question is then marked "Needs a
+ * look"). The server checks again, and also whether the learner already has a
+ * question that asks the same; its refusal is shown inline too.
+ * `QuestionForm` is the same form, with the same checks, for a new question (`add-question-dialog.tsx`).
  */
 "use client";
 
 import { Plus, Trash2 } from "lucide-react";
-import { useId, useState, type FormEvent, type ReactNode } from "react";
+import { useId, useRef, useState, type FormEvent, type ReactNode } from "react";
 import type { GeneratedQuestion, QuestionDoc } from "@/lib/validators";
+import { findQuestionFlaws, isSevereFlaw } from "@/lib/questionFlaws";
 import { DIFFICULTIES } from "@/lib/validators";
 import { userFacingMessage } from "@/lib/errors";
 import { useQuestionActions } from "@/hooks/use-question-actions";
@@ -113,21 +119,34 @@ export function QuestionForm({
     setAnswerIndex(0);
   }
   const noAnswerId = useId();
+  const checkId = useId();
+  const severeBox = useRef<HTMLDivElement>(null);
+  const edited: GeneratedQuestion | null =
+    answerIndex === null
+      ? null
+      : {
+          question: text,
+          type,
+          options,
+          correctAnswer: options[answerIndex] ?? "",
+          explanation,
+          difficulty,
+        };
+  // Cheap (a fraction of a millisecond): checked on every render.
+  const flaws = edited ? findQuestionFlaws(edited) : [];
+  const severe = flaws.filter(isSevereFlaw);
+  const advice = flaws.filter((flaw) => !isSevereFlaw(flaw));
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    if (answerIndex === null) {
+    if (edited === null) {
       setError(NO_ANSWER);
       return;
     }
-    const edited: GeneratedQuestion = {
-      question: text,
-      type,
-      options,
-      correctAnswer: options[answerIndex] ?? "",
-      explanation,
-      difficulty,
-    };
+    if (severe.length > 0) {
+      severeBox.current?.focus();
+      return;
+    }
     setSaving(true);
     setError(null);
     try {
@@ -239,6 +258,32 @@ export function QuestionForm({
         </select>
       </div>
       {children}
+      <div id={checkId} aria-live="polite" className="space-y-2">
+        {severe.length > 0 && (
+          <div
+            ref={severeBox}
+            tabIndex={-1}
+            className="rounded-lg bg-destructive-soft px-3 py-2 text-sm text-destructive-soft-foreground outline-none focus-visible:ring-2 focus-visible:ring-ring"
+          >
+            <p className="font-medium">This question can&apos;t be saved yet:</p>
+            <ul className="mt-1 list-disc space-y-0.5 pl-5">
+              {severe.map((flaw) => (
+                <li key={flaw.code}>{flaw.reason}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {advice.length > 0 && (
+          <div className="rounded-lg bg-warning-soft px-3 py-2 text-sm text-warning-soft-foreground">
+            <p className="font-medium">Worth a look (you can still save):</p>
+            <ul className="mt-1 list-disc space-y-0.5 pl-5">
+              {advice.map((flaw) => (
+                <li key={flaw.code}>{flaw.reason}</li>
+              ))}
+            </ul>
+          </div>
+        )}
+      </div>
       {error && (
         <p role="alert" className="rounded-lg bg-destructive-soft px-3 py-2 text-sm text-destructive-soft-foreground">
           {error}
@@ -248,7 +293,7 @@ export function QuestionForm({
         <Button variant="secondary" onClick={onCancel} disabled={saving}>
           Cancel
         </Button>
-        <Button type="submit" disabled={saving}>
+        <Button type="submit" disabled={saving} aria-describedby={severe.length > 0 ? checkId : undefined}>
           {saving && <Spinner />} {submitLabel}
         </Button>
       </DialogFooter>

@@ -1,12 +1,15 @@
-/** One saved question in a list: the question, its options, the answer behind "Show answer", and, written
- * from the learner's material, its quote behind "Source". */
+/** One saved question in a list: the question, its options, the answer behind "Show answer", its marks
+ * (suspended, flagged as wrong, "Needs a look" with the quality check's advice) and, written from the
+ * learner's material, its quote behind "Source". */
 "use client";
 
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import type { QuestionDoc } from "@/lib/validators";
 import { fullDateTime, relativeTime, timeUntil } from "@/components/format";
+import { useQuestionActions } from "@/hooks/use-question-actions";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Skeleton } from "@/components/ui/skeleton";
 import { GeneralKnowledgeBadge, QuestionSourceView } from "./question-source";
@@ -75,6 +78,7 @@ export function QuestionCard({
         {question.source && <GeneralKnowledgeBadge source={question.source} />}
         {question.suspended && <Badge tone="warning">Suspended</Badge>}
         {question.flag && <Badge tone="danger">Flagged as wrong</Badge>}
+        {question.needsLook && <Badge tone="warning">Needs a look</Badge>}
         {now > 0 && (
           <>
             {question.suspended ? null : question.card.state === "new" ? (
@@ -127,8 +131,39 @@ export function QuestionCard({
           <span className="font-medium text-foreground">Why it was flagged:</span> {question.flag.reason}
         </p>
       )}
+      {question.needsLook && question.flaws && question.flaws.length > 0 && (
+        <div className="mt-2 text-sm text-muted-foreground">
+          <p className="font-medium text-foreground">Why it needs a look:</p>
+          <ul className="mt-0.5 list-disc space-y-0.5 pl-5">
+            {question.flaws.map((flaw) => (
+              <li key={flaw.code}>{flaw.reason}</li>
+            ))}
+          </ul>
+          {actions && <KeepAsIsButton questionId={question._id} />}
+        </div>
+      )}
       {actions && <div className="mt-3 border-t border-border pt-2">{actions}</div>}
     </article>
+  );
+}
+
+/** Clears the "Needs a look" mark of a question its owner keeps as it is (edit it to change it instead). */
+function KeepAsIsButton({ questionId }: { questionId: string }) {
+  const { keepAsIs } = useQuestionActions();
+  const [busy, setBusy] = useState(false);
+  return (
+    <Button
+      variant="ghost"
+      size="sm"
+      className="mt-1 -ml-2"
+      disabled={busy}
+      onClick={() => {
+        setBusy(true);
+        void keepAsIs(questionId).finally(() => setBusy(false));
+      }}
+    >
+      Keep as it is
+    </Button>
   );
 }
 

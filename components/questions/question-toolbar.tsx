@@ -1,5 +1,5 @@
 /**
- * My Questions' controls: search, what to show (all, due, flagged, suspended), which topic, generation or
+ * My Questions' controls: search, what to show (all, due, flagged, suspended, "Needs a look"), which topic, generation or
  * material (a source's questions are shown all together), and
  * the order (the ones the view offers; a search orders by best match). Every choice lives in the URL.
  */

@@ -37,6 +37,8 @@ import type * as lib_functions from "../lib/functions.js";
 import type * as lib_questionIntake from "../lib/questionIntake.js";
 import type * as lib_questionListing from "../lib/questionListing.js";
 import type * as lib_questionQuality from "../lib/questionQuality.js";
+import type * as lib_questionRewrite from "../lib/questionRewrite.js";
+import type * as lib_questionSignatures from "../lib/questionSignatures.js";
 import type * as lib_questionSupport from "../lib/questionSupport.js";
 import type * as lib_queue from "../lib/queue.js";
 import type * as lib_redact from "../lib/redact.js";
@@ -87,6 +89,8 @@ declare const fullApi: ApiFromModules<{
   "lib/questionIntake": typeof lib_questionIntake;
   "lib/questionListing": typeof lib_questionListing;
   "lib/questionQuality": typeof lib_questionQuality;
+  "lib/questionRewrite": typeof lib_questionRewrite;
+  "lib/questionSignatures": typeof lib_questionSignatures;
   "lib/questionSupport": typeof lib_questionSupport;
   "lib/queue": typeof lib_queue;
   "lib/redact": typeof lib_redact;

@@ -14,10 +14,16 @@ function fakeJob(saved = 0) {
     runMutation: (_ref, args) => {
       job.saves.push(args);
       if (!job.running)
-        return Promise.resolve({ accepted: false, status: "paused", saved: 0, questionsSaved: job.saved });
+        return Promise.resolve({ accepted: false, status: "paused", saved: 0, questionsSaved: job.saved, refused: [] });
       const fresh = args.questions.slice(Math.max(0, job.saved - args.batchStart));
       job.saved += fresh.length;
-      return Promise.resolve({ accepted: true, status: "processing", saved: fresh.length, questionsSaved: job.saved });
+      return Promise.resolve({
+        accepted: true,
+        status: "processing",
+        saved: fresh.length,
+        questionsSaved: job.saved,
+        refused: [],
+      });
     },
     runQuery: () => {
       job.checks++;

@@ -4,13 +4,16 @@
  * holds, and, between saves, asks whether the job is still running this
  * attempt (`jobTransitions.isAttemptRunning`) at least every
  * `STOP_CHECK_INTERVAL_MS`, so a paused or cancelled job's stream is stopped
- * in time whether or not the model is talking.
+ * in time whether or not the model is talking. It keeps the questions
+ * `saveBatch` refused as duplicates of the learner's (`refused`), for the
+ * attempt's rewrite.
  */
 import type { FunctionArgs, FunctionReturnType } from "convex/server";
 import { JOB_CONFIG } from "../../lib/constants/jobs";
 import type { QuestionToSave, TokenUsage } from "../../lib/validators";
 import { internal } from "../_generated/api";
 import type { Id } from "../_generated/dataModel";
+import type { RejectedQuestion } from "./questionIntake";
 
 type SaveBatch = typeof internal.batches.saveBatch;
 type IsAttemptRunning = typeof internal.jobTransitions.isAttemptRunning;
@@ -41,13 +44,22 @@ export type SaveProgress = {
   generated: number;
   skipped: number;
   /** The attempt's last batch: the job completes with these tokens (a source's step: the job moves on
-   * to its next section, or completes after the last). */
+   * to its next section, or completes after the last)... */
   finish?: TokenUsage;
+  /** ...unless a question of the batch is refused (then the attempt asks for replacements first). */
+  unlessRefused?: boolean;
+  /** What the gate rejected since the last report (`saveBatch`'s `gate`). */
+  gate?: FunctionArgs<SaveBatch>["gate"];
 };
 
 export class BatchSaver {
   /** Questions the job holds, as the last save answered. */
   savedTotal: number;
+  /** Whether the last save ended the attempt: its `finish` was written (the job completed, or a job over a
+   * source moved on to its next section). */
+  finished = false;
+  /** Questions `saveBatch` refused (duplicates of the learner's), in order. */
+  readonly refused: RejectedQuestion[] = [];
   private lastContactAt: number;
 
   constructor(
@@ -68,10 +80,11 @@ export class BatchSaver {
    * Saves `questions` with `progress` (an empty batch is a heartbeat). Returns
    * whether the job took it: false once it is no longer running this attempt
    * (paused, cancelled, failed, or moved on), and then nothing was written.
+   * Refused questions are added to `refused`.
    */
   async save(questions: QuestionToSave[], progress: SaveProgress): Promise<boolean> {
     const { jobId, userId, attempt, questionsSaved, step, generatedBefore, skippedBefore } = this.job;
-    const { plan, finish } = progress;
+    const { plan, finish, unlessRefused, gate } = progress;
     const result = await this.ctx.runMutation(internal.batches.saveBatch, {
       jobId,
       userId,
@@ -82,10 +95,16 @@ export class BatchSaver {
       ...(plan ? { plan: { topic: plan.topic, estimatedTotal: plan.questionCount } } : {}),
       questionsGenerated: (generatedBefore ?? questionsSaved) + progress.generated,
       questionsSkipped: (skippedBefore ?? 0) + progress.skipped,
-      ...(finish ? { finish: { usage: finish } } : {}),
+      ...(finish ? { finish: { usage: finish, ...(unlessRefused ? { unlessRefused } : {}) } } : {}),
+      ...(gate ? { gate } : {}),
     });
     this.lastContactAt = Date.now();
     this.savedTotal = result.questionsSaved;
+    this.finished = result.accepted && finish !== undefined && !(unlessRefused && result.refused.length > 0);
+    for (const { index, flaws } of result.refused) {
+      const { flaws: _advice, ...question } = questions[index]!;
+      this.refused.push({ question, flaws });
+    }
     return result.accepted;
   }
 

@@ -24,4 +24,21 @@ describe("QuestionIntake", () => {
     expect(intake.take([second, { ...second, question: `${second.question}!!` }])).toEqual([second]);
     expect(intake).toMatchObject({ generated: 3, skipped: 0 });
   });
+
+  test("the gate: a question with a severe flaw is rejected with its reasons, one with mild flaws kept marked with them", () => {
+    const intake = new QuestionIntake([]);
+    const allOfTheAbove = { ...makeQuestion(0), options: ["Option A", "Option B", "All of the above"] };
+    const vague = makeQuestion(2, { question: "Scripted question 2: which option is usually right?" });
+    const kept = intake.take([allOfTheAbove, vague, makeQuestion(4)]);
+    expect(kept).toEqual([
+      { ...vague, flaws: [{ code: "VAGUE_TERMS", reason: expect.any(String) as string }] },
+      makeQuestion(4),
+    ]);
+    expect(intake.rejected).toEqual([
+      { question: allOfTheAbove, flaws: [{ code: "ALL_OR_NONE_OF_THE_ABOVE", reason: expect.any(String) as string }] },
+    ]);
+    expect(intake).toMatchObject({ generated: 3, skipped: 0, taken: [vague.question, makeQuestion(4).question] });
+    // Its rewrite may keep the wording and fix only the flaw.
+    expect(intake.take([makeQuestion(0)])).toEqual([makeQuestion(0)]);
+  });
 });

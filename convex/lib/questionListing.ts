@@ -84,6 +84,19 @@ const VIEW_QUERIES: Record<
             q.eq("userId", userId).eq("topic", topic).eq("deletedAt", undefined).eq("suspended", true),
           )
     ).order(sort === "oldest" ? "asc" : "desc"),
+  "needs-look": (db, userId, topic, sort) =>
+    (topic === undefined
+      ? db
+          .query("questions")
+          .withIndex("by_user_needs_look", (q) =>
+            q.eq("userId", userId).eq("deletedAt", undefined).eq("needsLook", true),
+          )
+      : db
+          .query("questions")
+          .withIndex("by_user_topic_needs_look", (q) =>
+            q.eq("userId", userId).eq("topic", topic).eq("deletedAt", undefined).eq("needsLook", true),
+          )
+    ).order(sort === "oldest" ? "asc" : "desc"),
 };
 
 /** The caller's live questions of a view (not a job's: `jobQuestions`), in `sort`'s order, as one index range.

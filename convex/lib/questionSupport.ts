@@ -5,11 +5,11 @@
  * with its place and context); one whose quote is not found is kept only when
  * the model labelled it general knowledge (never shown as sourced), and is
  * otherwise skipped and counted. A job over a prompt keeps its questions as
- * they are. Pure.
+ * they are. The mild flaws the quality gate marked a question with go on with it. Pure.
  */
 import { questionSupport } from "../../lib/quotes";
 import type {
-  GeneratedQuestion,
+  GatedQuestion,
   QuestionContent,
   QuestionSource,
   QuestionToSave,
@@ -19,7 +19,7 @@ import type { Id } from "../_generated/dataModel";
 
 export type SupportCheck = {
   /** The questions worth saving among `questions` (usable, new), as `saveBatch` takes them. */
-  keep(questions: readonly GeneratedQuestion[]): QuestionToSave[];
+  keep(questions: readonly GatedQuestion[]): QuestionToSave[];
   /** Questions dropped because nothing supports them. */
   readonly unsupported: number;
 };
@@ -47,7 +47,7 @@ export class SectionSupport implements SupportCheck {
 
   constructor(private readonly section: Section) {}
 
-  keep(questions: readonly GeneratedQuestion[]): QuestionToSave[] {
+  keep(questions: readonly GatedQuestion[]): QuestionToSave[] {
     const kept: QuestionToSave[] = [];
     for (const question of questions) {
       const support = questionSupport(question, this.section.text);
@@ -75,8 +75,8 @@ export class SectionSupport implements SupportCheck {
   }
 }
 
-/** What a question says, without what the model claimed supports it. */
-function contentOf(question: GeneratedQuestion): QuestionContent {
-  const { question: text, type, options, correctAnswer, explanation, difficulty } = question;
-  return { question: text, type, options, correctAnswer, explanation, difficulty };
+/** What a question says, and the mild flaws it is marked with, without what the model claimed supports it. */
+function contentOf(question: GatedQuestion): QuestionContent & Pick<QuestionToSave, "flaws"> {
+  const { question: text, type, options, correctAnswer, explanation, difficulty, flaws } = question;
+  return { question: text, type, options, correctAnswer, explanation, difficulty, ...(flaws ? { flaws } : {}) };
 }

@@ -199,6 +199,15 @@ export const JOB_CONFIG = {
   /** Longest reason a learner may give when flagging a question as wrong. */
   MAX_FLAG_REASON_LENGTH: 500,
 
+  // ── The quality gate ─────────────────────────────────────────────────────
+  /** Questions whose duplicate signatures (`DUPLICATE_BAND_COUNT` rows each, `questionSignatures`) one
+   * transaction writes or deletes: a topic's or a view's delete or restore, and the signature backfill. 200 × 16 =
+   * 3,200 rows, well inside Convex's 16,000 writes per transaction. */
+  SIGNATURE_BATCH_SIZE: 200,
+  /** Rejected questions a job lists with their reasons (the latest; the counts cover all). Keeps a job's
+   * document small, since the task panel reads many. */
+  MAX_GATE_NOTES: 20,
+
   // ── Adding questions ─────────────────────────────────────────────────────
   /**
    * Questions one import may hold. An import is written in one transaction, so it lands whole or not at

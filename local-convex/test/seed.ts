@@ -5,6 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { searchFields } from "../../convex/lib/searchFields";
 import { newCard } from "../../lib/fsrs";
+import { DUPLICATE_SIGNATURE_VERSION, duplicateBandKeys } from "../../lib/questionDuplicates";
 
 /** How many questions `seedBigPage` writes, each ~5.5 kB as a client gets it: the page of 100 (`listMyQuestions`) is ~550 kB. */
 export const SEEDED_QUESTIONS = 100;
@@ -24,17 +25,31 @@ export function seedBigPage(file: string, userId: string): void {
       _creationTime: now - SEEDED_QUESTIONS + i,
       userId,
       ...text,
-      type: "multiple-choice",
+      type: "multiple-choice" as const,
       correctAnswer: "A",
       difficulty: "easy",
       topic: "Seeded",
       createdAt: now - SEEDED_QUESTIONS + i,
       card,
-      // As the app stores them, so no migration rewrites the seed when the backend starts.
+      // As the app stores them (with their duplicate signatures, below), so no migration rewrites the seed when
+      // the backend starts.
       ...searchFields(text),
+      signatureVersion: DUPLICATE_SIGNATURE_VERSION,
     };
   });
-  const root = { nextDocId: 10000 + SEEDED_QUESTIONS, lastCreationTime: now, tables: { questions } };
+  const questionSignatures = questions.flatMap((question) =>
+    duplicateBandKeys(question).map((bandKey) => ({ userId, questionId: question._id, bandKey })),
+  );
+  const firstSignatureId = 10000 + SEEDED_QUESTIONS;
+  const tables = {
+    questions,
+    questionSignatures: questionSignatures.map((row, i) => ({
+      _id: `${String(firstSignatureId + i).padStart(32 - "questionSignatures".length, "0")}questionSignatures`,
+      _creationTime: now,
+      ...row,
+    })),
+  };
+  const root = { nextDocId: firstSignatureId + questionSignatures.length, lastCreationTime: now, tables };
   const snapshot = {
     format: "local-convex-data",
     version: 1,

@@ -33,8 +33,8 @@ const CONTINUATION = "manageQuestions:continueTopicAction";
 const ON_TIME_MS = 5000;
 const TOPIC = "Bulk topic";
 const PER_JOB = JOB_CONFIG.MAX_QUESTIONS;
-/** More than one transaction's worth of the topic: the rest goes to a scheduled continuation. */
-const TOPIC_JOBS = Math.floor(JOB_CONFIG.BULK_BATCH_SIZE / PER_JOB) + 1;
+/** More than one transaction's worth of the topic's delete: the rest goes to a scheduled continuation. */
+const TOPIC_JOBS = Math.floor(JOB_CONFIG.SIGNATURE_BATCH_SIZE / PER_JOB) + 1;
 
 let issuer: TestIssuer;
 let backend: LocalConvexProcess;
@@ -76,7 +76,7 @@ const delaysSince = (before: BackendStats, after: BackendStats, name: string) =>
   (after.startDelaysMs[name] ?? []).slice(before.startDelaysMs[name]?.length ?? 0);
 
 test("with the pool full of long generations, a topic's bulk continuation and the sweeper's cron start on time", async () => {
-  // A topic of more than BULK_BATCH_SIZE questions. The start rate limit allows a burst of 6 jobs; then,
+  // A topic of more than SIGNATURE_BATCH_SIZE questions. The start rate limit allows a burst of 6 jobs; then,
   // with nothing running, the backend's clock is moved on for its bucket to refill (20 an hour) for the rest.
   const owner = await user("owner");
   const completed = (count: number) =>
@@ -123,11 +123,12 @@ test("with the pool full of long generations, a topic's bulk continuation and th
   expect(full.maxParallel).toBe(JOB_CONFIG.DEFAULT_MAX_PARALLEL_GENERATIONS);
   expect(full.maxParallel).toBeLessThan(DEFAULT_MAX_SCHEDULED_CONCURRENCY);
 
-  // A topic-wide delete: one transaction's worth now, the rest in a scheduled continuation.
+  // A topic-wide delete: one transaction's worth now (a delete also removes each question's signature rows:
+  // `SIGNATURE_BATCH_SIZE` a transaction), the rest in scheduled continuations.
   const before = await backend.stats();
   const scope = { kind: "topic" as const, topic: TOPIC };
   const deleted = await owner.mutation(api.manageQuestions.deleteQuestions, { scope });
-  expect(deleted).toMatchObject({ changed: JOB_CONFIG.BULK_BATCH_SIZE, continuing: true });
+  expect(deleted).toMatchObject({ changed: JOB_CONFIG.SIGNATURE_BATCH_SIZE, continuing: true });
   await until("the rest of the topic to be deleted", async () => {
     const left = await owner.query(api.myQuestions.listMyQuestions, {
       topic: TOPIC,

@@ -22,6 +22,15 @@
  *   [[crash:K]]          after K questions the stream throws something that
  *                        even the action's error handling cannot survive: the
  *                        action dies mid-job, as on a crash
+ *   [[flaw:K]]           question K (from 1) has "All of the above" among its
+ *                        options (a severe flaw: the quality gate rejects it,
+ *                        and the attempt's rewrite replaces it with a clean one;
+ *                        over a section of a source: the sample model's question
+ *                        as it wrote it, with its quote)
+ *   [[flaw-again:K]]     the same, and its rewrite is flawed too (dropped; not
+ *                        over a section)
+ *   [[advice:K]]         question K asks "Generally, ..." (a mild flaw: saved,
+ *                        marked "Needs a look")
  *
  * It is the real `@ai-sdk/openai-compatible` provider talking HTTP to an
  * OpenAI-compatible stand-in (`wire/openai.ts`) started in the same process:
@@ -40,7 +49,9 @@ import { wrapLanguageModel, type LanguageModelMiddleware } from "ai";
 import type { LanguageModelV3, LanguageModelV3StreamPart } from "@ai-sdk/provider";
 import { promptText, type StreamStep } from "../../convex/lib/ai/modelStream";
 import type { ModelChoice } from "../../convex/lib/ai/models";
+import type { GeneratedQuestion } from "../../lib/validators";
 import { parseGenerationPrompt, parseRequest } from "../../convex/lib/ai/prompts";
+import { sampleRewrites } from "../../convex/lib/ai/sampleModel";
 import { sampleSourceQuestions } from "../../convex/lib/ai/sampleSourceQuestions";
 import { parseSectionText } from "../../convex/lib/ai/sourcePrompts";
 import { makeQuestion, questionSteps } from "./scriptedModels";
@@ -59,10 +70,16 @@ export type Directives = {
   hangAfter?: number;
   stallAfter?: number;
   crashAfter?: number;
+  /** Questions (from 1) written with a severe flaw; `flawAgain`: their rewrite too. */
+  flawed: number[];
+  flawAgain: number[];
+  advice: number[];
 };
 
 export function parseDirectives(text: string): Directives {
   const get = (name: string) => text.match(new RegExp(`\\[\\[${name}:(\\d+)\\]\\]`))?.[1];
+  const all = (name: string) =>
+    [...text.matchAll(new RegExp(`\\[\\[${name}:(\\d+)\\]\\]`, "g"))].map((match) => Number(match[1]));
   const number = (name: string) => (get(name) === undefined ? undefined : Number(get(name)));
   const failEvery = number("fail");
   const failOnce = number("fail-once");
@@ -83,7 +100,28 @@ export function parseDirectives(text: string): Directives {
     ...(number("hang") !== undefined ? { hangAfter: number("hang")! } : {}),
     ...(number("stall") !== undefined ? { stallAfter: number("stall")! } : {}),
     ...(number("crash") !== undefined ? { crashAfter: number("crash")! } : {}),
+    flawed: [...all("flaw"), ...all("flaw-again")],
+    flawAgain: all("flaw-again"),
+    advice: all("advice"),
   };
+}
+
+/** `question` with "All of the above" in place of its last wrong option (a severe flaw); true/false ones stay. */
+export function withAllOfTheAbove(question: GeneratedQuestion): GeneratedQuestion {
+  if (question.type !== "multiple-choice") return question;
+  return { ...question, options: [...question.options.slice(0, -1), "All of the above"] };
+}
+
+/**
+ * Question `n` (from 1) as the directives have it: for `[[flaw:n]]` a multiple-choice question (a true/false
+ * one is swapped for one, with its quote) with "All of the above"; for `[[advice:n]]` asking "Generally, ...".
+ */
+function withDirectiveFlaws(question: GeneratedQuestion, n: number, d: Directives): GeneratedQuestion {
+  const { quote, generalKnowledge } = question;
+  const text = `${d.advice.includes(n) ? "Generally, " : ""}${question.question}`;
+  if (!d.flawed.includes(n)) return { ...question, question: text };
+  const choice = question.type === "multiple-choice" ? question : { ...makeQuestion(0), quote, generalKnowledge };
+  return withAllOfTheAbove({ ...choice, question: text });
 }
 
 /** The idle timeout of the directive model: short, so `[[hang:K]]` fails in a second. */
@@ -122,10 +160,28 @@ function directiveScenarios(): (request: WireRequest) => Scenario {
   return ({ prompt }) => {
     const request = parseRequest(prompt) ?? "";
     const d = parseDirectives(request);
+    const given = parseGenerationPrompt(prompt);
+    const section = parseSectionText(prompt);
+    if (given.rewrite.length > 0) {
+      // The attempt's rewrite: a clean question in place of each rejected one (flawed again for [[flaw-again:K]]);
+      // over a section, the sample model's (the rejected one as it writes it, with its quote).
+      const replacements =
+        section !== null
+          ? sampleRewrites(sampleSourceQuestions(section, JOB_CONFIG.MAX_QUESTIONS), given.rewrite, given.avoid)
+          : given.rewrite.map(({ question }) => {
+              const clean = makeQuestion(0, { question: `${question}, rewritten` });
+              return d.flawAgain.some((k) => question.endsWith(` question ${k}`)) ? withAllOfTheAbove(clean) : clean;
+            });
+      const plan = { topic: given.topic, questionCount: replacements.length };
+      return {
+        reply: "content",
+        steps: wireSteps(questionSteps(replacements, { plan, delayMs: d.paceMs })),
+        end: "finish",
+      };
+    }
     if (d.fail?.status === 401) return { reply: "status", status: 401 };
     if (d.fail?.status === 429 && (!d.fail.once || once(`fail:${request}`))) return { reply: "status", status: 429 };
     // The plan: the one the prompt gives (a retry), else the request without its directives and the asked count.
-    const given = parseGenerationPrompt(prompt);
     const hasPlan = /^Topic: /m.test(prompt);
     const topic = hasPlan
       ? given.topic
@@ -137,13 +193,14 @@ function directiveScenarios(): (request: WireRequest) => Scenario {
     const wanted = hasPlan ? given.count : d.count;
     const plan = { topic, questionCount: wanted };
     // A call over a section of a learner's material: the sample model's questions from it, with real quotes.
-    const section = parseSectionText(prompt);
-    const questions =
+    const first = d.from + already + 1; // the number of the call's first question
+    const written =
       section !== null
         ? sampleSourceQuestions(section, wanted, given.avoid)
         : Array.from({ length: wanted }, (_, i) =>
-            makeQuestion(d.from + already + i, { question: `${topic} question ${d.from + already + i + 1}` }),
+            makeQuestion(first + i - 1, { question: `${topic} question ${first + i}` }),
           );
+    const questions = written.map((question, i) => withDirectiveFlaws(question, first + i, d));
     /** The first `after` questions (counting saved ones), half of the next, then `then`. */
     const upTo = (after: number, then: StreamStep[] = []) =>
       wireSteps(

@@ -9,14 +9,15 @@ import { codeModel, promptText, type StreamStep } from "../../convex/lib/ai/mode
 import type { ModelChoice } from "../../convex/lib/ai/models";
 import type { GeneratedQuestion } from "../../lib/validators";
 
+/** A question that passes the quality gate (`lib/questionFlaws.ts`): numbered, so no two ask the same. */
 export function makeQuestion(i: number, overrides: Partial<GeneratedQuestion> = {}): GeneratedQuestion {
   return i % 2 === 0
     ? {
-        question: `Scripted question ${i}: which option is number ${i}?`,
+        question: `Scripted question ${i}: which option is the right one?`,
         type: "multiple-choice",
-        options: [`Option ${i}`, `Option ${i + 1}`, `Option ${i + 2}`, `Option ${i + 3}`],
-        correctAnswer: `Option ${i}`,
-        explanation: `Option ${i} is number ${i}.`,
+        options: ["Option A", "Option B", "Option C", "Option D"],
+        correctAnswer: "Option A",
+        explanation: `Option A is right in scripted question ${i}.`,
         difficulty: "easy",
         ...overrides,
       }
@@ -95,12 +96,12 @@ export type Script = {
   stream: StreamStep[] | ((call: number) => StreamStep[]);
 };
 
-type Calls = { stream: number; prompts: string[]; signals: AbortSignal[] };
+type Calls = { stream: number; prompts: string[]; signals: AbortSignal[]; maxOutputTokens: Array<number | undefined> };
 
 /** A model choice that plays `script`; `calls` records its calls, the
- * prompts it got and their abort signals. */
+ * prompts it got, their abort signals and the most they were allowed to write. */
 export function scriptedModel(script: Script): ModelChoice & { calls: Calls } {
-  const calls: Calls = { stream: 0, prompts: [], signals: [] };
+  const calls: Calls = { stream: 0, prompts: [], signals: [], maxOutputTokens: [] };
   const model = codeModel({
     provider: "scripted",
     modelId: "scripted",
@@ -110,6 +111,7 @@ export function scriptedModel(script: Script): ModelChoice & { calls: Calls } {
     stream: (options) => {
       const call = calls.stream++;
       calls.prompts.push(promptText(options));
+      calls.maxOutputTokens.push(options.maxOutputTokens);
       if (options.abortSignal) calls.signals.push(options.abortSignal);
       return typeof script.stream === "function" ? script.stream(call) : script.stream;
     },

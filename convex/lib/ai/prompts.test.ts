@@ -62,13 +62,33 @@ describe("prompts", () => {
       count: 7,
       avoid: ["What is DNA?"],
     });
-    expect(parseGenerationPrompt(prompt)).toEqual({ topic: "DNA", count: 7, avoid: ["What is DNA?"] });
+    expect(parseGenerationPrompt(prompt)).toEqual({ topic: "DNA", count: 7, avoid: ["What is DNA?"], rewrite: [] });
     expect(parseRequest(prompt)).toBe("dna");
+  });
+
+  test("a rewrite's prompt names each rejected question with its problems, after what to avoid", () => {
+    const rewrite = [
+      { question: "Which is\nright?", problems: ["It offers all of the above.", "Its answer is longest."] },
+      { question: "What is DNA?", problems: ['You already have a question that asks this: "DNA?"'] },
+    ];
+    const prompt = generationPrompt({
+      request: "dna",
+      plan: { topic: "DNA", questionCount: 10 },
+      count: 2,
+      avoid: ["What is RNA?"],
+      rewrite,
+    });
+    expect(parseGenerationPrompt(prompt)).toEqual({
+      topic: "DNA",
+      count: 2,
+      avoid: ["What is RNA?"],
+      rewrite: [{ ...rewrite[0], question: "Which is right?" }, rewrite[1]],
+    });
   });
 
   test("a first attempt's prompt leaves the plan to the model (the sample model reads it off the request)", () => {
     const prompt = generationPrompt({ request: "Give me 12 questions on React hooks", avoid: [] });
     expect(prompt).not.toMatch(/^Topic:/m);
-    expect(parseGenerationPrompt(prompt)).toEqual({ topic: "React hooks", count: 12, avoid: [] });
+    expect(parseGenerationPrompt(prompt)).toEqual({ topic: "React hooks", count: 12, avoid: [], rewrite: [] });
   });
 });

@@ -10,7 +10,9 @@ import { generatedQuestionSchema } from "./questionSchema";
 import { normalizeQuestion } from "../questionQuality";
 import { generationPrompt } from "./prompts";
 import { generateLikeProcessJob } from "../../../tests/support/wire/capture";
-import { createSampleModel, sampleQuestions, SAMPLE_NOTE } from "./sampleModel";
+import { findDuplicateQuestion } from "../../../lib/questionDuplicates";
+import { findQuestionFlaws } from "../../../lib/questionFlaws";
+import { createSampleModel, SAMPLE_FLAW_INTERVAL, sampleQuestions, SAMPLE_NOTE } from "./sampleModel";
 
 describe("sample questions", () => {
   test.each(["NATO alphabet", "Periodic table", "React hooks", "Medieval castles"])(
@@ -63,6 +65,38 @@ describe("the sample model through the AI SDK", () => {
     expect(elements[0]).toMatchObject({ question: "Which hook adds local state to a function component?" });
   });
 
+  test(`writes a flawed question now and then (of every ${SAMPLE_FLAW_INTERVAL}: the 4th multiple-choice one severely, the 7th mildly), and a rewrite clean`, async () => {
+    const { elements } = await generateLikeProcessJob(
+      choice,
+      generationPrompt({ request: "NATO alphabet", avoid: [] }),
+    );
+    const flaws = (elements as Array<Parameters<typeof findQuestionFlaws>[0]>).map((q) =>
+      findQuestionFlaws(q).map((flaw) => flaw.code),
+    );
+    expect(flaws).toEqual([[], [], [], ["ALL_OR_NONE_OF_THE_ABOVE"], [], [], ["VAGUE_TERMS"], [], [], []]);
+    const flawed = elements[3] as { question: string };
+    const duplicate = elements[0] as { question: string };
+    const rewrite = await generateLikeProcessJob(
+      choice,
+      generationPrompt({
+        request: "NATO alphabet",
+        plan: { topic: "NATO alphabet", questionCount: 10 },
+        count: 2,
+        avoid: (elements as Array<{ question: string }>).map((q) => q.question),
+        rewrite: [
+          { question: flawed.question, problems: ["It offers all of the above."] },
+          { question: duplicate.question, problems: [`You already have a question that asks this: "..."`] },
+        ],
+      }),
+    );
+    const [fixed, fresh] = rewrite.elements as Array<Parameters<typeof findQuestionFlaws>[0]>;
+    // The flawed one as it should have been written; for the duplicate, a question not asked yet.
+    expect(fixed).toMatchObject({ question: flawed.question });
+    expect(findQuestionFlaws(fixed!)).toEqual([]);
+    expect((elements as Array<{ question: string }>).map((q) => q.question)).not.toContain(fresh!.question);
+    expect(findQuestionFlaws(fresh!)).toEqual([]);
+  });
+
   test("keeps a given plan and avoids the questions it is shown", async () => {
     const first = sampleQuestions("React hooks", 3).map((q) => q.question);
     const prompt = generationPrompt({
@@ -84,11 +118,15 @@ describe("the sample model over a learner's material", () => {
   ];
 
   test.each(chapters.flatMap((text) => sectionSource(text, "markdown").map((s) => text.slice(s.start, s.end))))(
-    "a section's questions are valid, distinct, and quote the section word for word",
+    "a section's questions are valid, distinct, pass the quality gate, and quote the section word for word",
     (section) => {
       const questions = sampleSourceQuestions(section, 6);
       expect(questions.length).toBeGreaterThan(0);
       expect(new Set(questions.map((q) => q.question)).size).toBe(questions.length);
+      questions.forEach((q, i) => {
+        expect(findQuestionFlaws(q)).toEqual([]);
+        expect(findDuplicateQuestion(q, questions.slice(0, i))).toBeNull();
+      });
       for (const q of questions) {
         expect(checkQuestion(q)).toEqual(q);
         expect(section).toContain(q.quote);

@@ -7,15 +7,26 @@
  *
  * It knows three demo topics for real (the NATO alphabet, the first elements
  * of the periodic table, React hooks); for anything else it writes questions
- * about studying the topic. Asked about a section of a learner's material, it
- * writes questions from the section's own sentences, each quoting its
- * sentence (`sampleSourceQuestions`), so the quotes verify. Every explanation
- * says it is sample output, and the UI shows that the sample model is in use.
+ * about studying the topic (16 facts of learning science, then repeats, which
+ * the quality gate drops as duplicates). Asked about a section of a learner's
+ * material, it writes questions from the section's own sentences, each quoting
+ * its sentence (`sampleSourceQuestions`), so the quotes verify. Every
+ * explanation says it is sample output, and the UI shows that the sample model
+ * is in use.
+ *
+ * So that the quality gate can be seen offline, it writes a flawed question now
+ * and then, always at the same places (`withSampleFlaws`), over a prompt and
+ * over a section alike: in each answer, of every `SAMPLE_FLAW_INTERVAL`
+ * questions, the 4th multiple-choice one has a distractor replaced by "All of
+ * the above" (severe: rejected, then rewritten) and the 7th asks "Generally,
+ * ..." (mild: saved, marked "Needs a look"). A rewrite request gets clean
+ * questions: the rejected one as it should have been written, or, for a
+ * duplicate, the next question the learner does not have yet.
  */
 import type { GeneratedQuestion } from "../../../lib/validators";
 import { JOB_CONFIG } from "../../../lib/constants/jobs";
 import { chunked, codeModel, promptText } from "./modelStream";
-import { parseGenerationPrompt } from "./prompts";
+import { parseGenerationPrompt, type RejectedForRewrite } from "./prompts";
 import { sampleSourceQuestions } from "./sampleSourceQuestions";
 import { parseSectionText } from "./sourcePrompts";
 
@@ -28,11 +39,15 @@ const CHUNK_SIZE = 25;
 export function createSampleModel(options: { chunkDelayMs?: number } = {}) {
   const delayMs = options.chunkDelayMs ?? DEFAULT_CHUNK_DELAY_MS;
   const answer = (prompt: string) => {
-    const { topic, count, avoid } = parseGenerationPrompt(prompt);
+    const { topic, count, avoid, rewrite } = parseGenerationPrompt(prompt);
     const section = parseSectionText(prompt);
+    const write = (n: number, not: readonly string[]) =>
+      section === null ? sampleQuestions(topic, n, not) : sampleSourceQuestions(section, n, not);
     const questions =
-      section === null ? sampleQuestions(topic, count, avoid) : sampleSourceQuestions(section, count, avoid);
-    return JSON.stringify({ plan: { topic, questionCount: count }, questions });
+      rewrite.length > 0
+        ? sampleRewrites(write(JOB_CONFIG.MAX_QUESTIONS, []), rewrite, avoid)
+        : withSampleFlaws(write(count, avoid));
+    return JSON.stringify({ plan: { topic, questionCount: questions.length }, questions });
   };
   return codeModel({
     provider: "sample",
@@ -55,6 +70,56 @@ export function sampleQuestions(topic: string, count: number, avoid: readonly st
     result.push({ ...q, explanation: `${q.explanation} ${SAMPLE_NOTE}` });
   }
   return result;
+}
+
+/** Of every this many questions in an answer, one has a severe flaw and one a mild one (`withSampleFlaws`). */
+export const SAMPLE_FLAW_INTERVAL = 8;
+/** Where in each `SAMPLE_FLAW_INTERVAL` they are (0-based): the 4th (or the next multiple-choice one), the 7th. */
+const SEVERE_FLAW_AT = 3;
+const MILD_FLAW_AT = 6;
+const ALL_OF_THE_ABOVE = "All of the above";
+
+/**
+ * `questions` as the sample model writes them in a generation answer: of every
+ * `SAMPLE_FLAW_INTERVAL`, the 4th multiple-choice question gets "All of the above"
+ * in place of its last distractor (ALL_OR_NONE_OF_THE_ABOVE, severe), and the 7th
+ * question asks "Generally, ..." (VAGUE_TERMS, mild). Deterministic.
+ */
+export function withSampleFlaws(questions: readonly GeneratedQuestion[]): GeneratedQuestion[] {
+  const flawed = [...questions];
+  for (let start = 0; start < flawed.length; start += SAMPLE_FLAW_INTERVAL) {
+    const severe = flawed.findIndex((q, i) => i >= start + SEVERE_FLAW_AT && q.type === "multiple-choice");
+    if (severe !== -1 && severe < start + SAMPLE_FLAW_INTERVAL) {
+      const q = flawed[severe]!;
+      const last = q.options.findLastIndex((option) => option !== q.correctAnswer);
+      flawed[severe] = { ...q, options: q.options.map((option, i) => (i === last ? ALL_OF_THE_ABOVE : option)) };
+    }
+    const mild = start + MILD_FLAW_AT;
+    if (mild < flawed.length && mild !== severe) {
+      const q = flawed[mild]!;
+      flawed[mild] = { ...q, question: `Generally, ${q.question.charAt(0).toLowerCase()}${q.question.slice(1)}` };
+    }
+  }
+  return flawed;
+}
+
+/**
+ * Clean replacements for the questions a rewrite request names, one each, in order, from `bank` (what the
+ * sample model writes for the topic or the section, unflawed): the rejected question as the bank writes it (its flaw was added by `withSampleFlaws`), or, for a
+ * duplicate (or a question the bank does not know), the next bank question not in `avoid`.
+ */
+export function sampleRewrites(
+  bank: readonly GeneratedQuestion[],
+  rejected: readonly RejectedForRewrite[],
+  avoid: readonly string[],
+): GeneratedQuestion[] {
+  const used = new Set([...avoid, ...rejected.map((r) => r.question)]);
+  const fresh = bank.filter((q) => !used.has(q.question));
+  return rejected.map(({ question, problems }) => {
+    const duplicate = problems.some((problem) => problem.startsWith("You already have"));
+    const same = duplicate ? undefined : bank.find((q) => q.question === question);
+    return same ?? fresh.shift() ?? bank[0]!;
+  });
 }
 
 type Bank = (index: number, random: () => number) => GeneratedQuestion;
@@ -291,67 +356,148 @@ const reactBank: Bank = (i) => {
 };
 
 function studyBank(topic: string): Bank {
-  const templates: Array<(n: number) => GeneratedQuestion> = [
-    () => ({
-      question: `Answering questions about ${topic} from memory helps you retain it better than re-reading notes.`,
-      type: "true-false",
-      options: ["True", "False"],
-      correctAnswer: "True",
-      explanation: "Retrieval practice strengthens memory more than passive review.",
-      difficulty: "easy",
-    }),
-    () => ({
-      question: `You rated a question on ${topic} "Easy". When does spaced repetition show it again?`,
-      type: "multiple-choice",
-      options: ["Later than a question rated Hard", "Sooner than a question rated Again", "Never again", "Immediately"],
-      correctAnswer: "Later than a question rated Hard",
-      explanation: "Easier answers earn longer intervals before the next review.",
-      difficulty: "medium",
-    }),
-    () => ({
-      question: `Which is the better first question to ask when starting ${topic}?`,
-      type: "multiple-choice",
-      options: [
-        `What problem does ${topic} address?`,
+  const t = topic;
+  const tf = (
+    question: string,
+    answer: boolean,
+    explanation: string,
+    difficulty: Difficulty = "easy",
+  ): GeneratedQuestion => ({
+    question,
+    type: "true-false",
+    options: ["True", "False"],
+    correctAnswer: answer ? "True" : "False",
+    explanation,
+    difficulty,
+  });
+  const mc = (
+    question: string,
+    options: string[],
+    explanation: string,
+    difficulty: Difficulty = "medium",
+  ): GeneratedQuestion => ({
+    question,
+    type: "multiple-choice",
+    options,
+    correctAnswer: options[0]!,
+    explanation,
+    difficulty,
+  });
+  // One fact of learning science each, so none asks what another asks (the quality gate's duplicate check).
+  const facts: GeneratedQuestion[] = [
+    tf(
+      `Answering questions about ${t} from memory helps you retain it better than re-reading notes.`,
+      true,
+      "Retrieval practice strengthens memory more than passive review.",
+    ),
+    mc(
+      `After you rate a question on ${t} "Easy", when does spaced repetition show it again?`,
+      ["Later than one rated Hard", "Sooner than one rated Again", "In exactly one hour", "Right away"],
+      "Easier answers earn longer intervals before the next review.",
+    ),
+    mc(
+      `What is a good first question to ask when you start learning ${t}?`,
+      [
+        "What problem does it address?",
         "How long is the longest textbook?",
         "Who is the most famous expert?",
         "Which font do experts prefer?",
       ],
-      correctAnswer: `What problem does ${topic} address?`,
-      explanation: "Knowing what a subject is for gives every later fact a place to attach to.",
-      difficulty: "easy",
-    }),
-    () => ({
-      question: `Cramming ${topic} the night before works as well as spacing the same study time over several days.`,
-      type: "true-false",
-      options: ["True", "False"],
-      correctAnswer: "False",
-      explanation: "The spacing effect: the same time spread out leads to longer-lasting memory.",
-      difficulty: "easy",
-    }),
-    () => ({
-      question: `What is a good way to check you understand an idea in ${topic}?`,
-      type: "multiple-choice",
-      options: ["Explain it in your own words", "Highlight it", "Copy it out twice", "Read it aloud quickly"],
-      correctAnswer: "Explain it in your own words",
-      explanation: "Explaining exposes gaps that re-reading hides.",
-      difficulty: "medium",
-    }),
-    () => ({
-      question: `Mixing different kinds of ${topic} problems in one session (interleaving) helps long-term learning.`,
-      type: "true-false",
-      options: ["True", "False"],
-      correctAnswer: "True",
-      explanation: "Interleaving trains you to pick the right approach, not just repeat one.",
-      difficulty: "hard",
-    }),
+      "Knowing what a subject is for gives every later fact a place to attach to.",
+      "easy",
+    ),
+    tf(
+      `Cramming ${t} the night before works as well as spacing the same study time over several days.`,
+      false,
+      "The spacing effect: the same time spread out leads to longer-lasting memory.",
+    ),
+    mc(
+      `What is a good way to check that you understand an idea in ${t}?`,
+      ["Explain it in your own words", "Highlight it", "Copy it out twice", "Read it aloud quickly"],
+      "Explaining exposes gaps that re-reading hides.",
+    ),
+    tf(
+      `Mixing different kinds of ${t} problems in one session (interleaving) helps long-term learning.`,
+      true,
+      "Interleaving trains you to pick the right approach, not just repeat one.",
+      "hard",
+    ),
+    tf(
+      `Sleep after a session on ${t} helps the brain consolidate what you learned.`,
+      true,
+      "Memories are stabilised during sleep, especially deep sleep.",
+      "medium",
+    ),
+    mc(
+      `Which habit turns reading about ${t} into learning it?`,
+      ["Testing yourself afterwards", "Rereading the chapter", "Highlighting key lines", "Playing music meanwhile"],
+      "Self-testing is among the most effective study techniques known.",
+    ),
+    tf(
+      `Finding ${t} material familiar when you reread it is a reliable sign that you will remember it.`,
+      false,
+      "Familiarity is an illusion of knowing: recognising is easier than recalling.",
+      "medium",
+    ),
+    mc(
+      `What is the "generation effect" when you study ${t}?`,
+      [
+        "Producing an answer yourself makes it stick",
+        "Reading answers makes them stick",
+        "Younger learners remember more",
+        "Each generation learns faster",
+      ],
+      "Information you produce is remembered better than information you read.",
+      "hard",
+    ),
+    tf(
+      `Spaced repetition shows a question on ${t} at longer and longer intervals while you keep remembering it.`,
+      true,
+      "Each successful recall pushes the next review further out.",
+    ),
+    mc(
+      `Which kind of example helps you grasp an abstract idea in ${t}?`,
+      ["A concrete, everyday example", "A longer definition", "A list of related terms", "A harder exercise"],
+      "Concrete examples give an abstract idea something to hold on to.",
+    ),
+    tf(
+      `Looking at the answer before trying to recall it makes ${t} practice more effective.`,
+      false,
+      "The effort of recalling is what strengthens memory; peeking skips it.",
+    ),
+    mc(
+      `What should you do with a question on ${t} that you keep getting wrong?`,
+      ["Rewrite it or split it up", "Skip it from now on", "Review it less often", "Read it without answering"],
+      "A question that keeps failing is often too big or unclear: make it smaller.",
+    ),
+    tf(
+      `Teaching ${t} to someone else is a good way to find the gaps in your understanding.`,
+      true,
+      "Teaching forces you to organise and explain, which reveals what is missing.",
+      "medium",
+    ),
+    mc(
+      `When is the best time to review ${t} again after a first study session?`,
+      [
+        "Just before you would forget it",
+        "Straight after the session",
+        "The same evening, twice",
+        "Once the exam is over",
+      ],
+      "Reviewing when recall has become effortful strengthens memory the most.",
+      "hard",
+    ),
   ];
-  return (i) => {
-    const q = templates[i % templates.length]!(i);
-    const round = Math.floor(i / templates.length);
-    return round === 0 ? q : { ...q, question: `${q.question} (set ${round + 1})` };
+  return (i, random) => {
+    const q = facts[i % facts.length]!;
+    const round = Math.floor(i / facts.length);
+    const shuffled = q.type === "multiple-choice" ? { ...q, options: shuffle(q.options, random) } : q;
+    // Beyond its facts the bank repeats itself: the quality gate drops those as duplicates.
+    return round === 0 ? shuffled : { ...shuffled, question: `${q.question} (set ${round + 1})` };
   };
 }
+
+type Difficulty = GeneratedQuestion["difficulty"];
 
 function pickOthers<T>(items: readonly T[], exclude: number, count: number, random: () => number): T[] {
   const others = items.filter((_, i) => i !== exclude);

@@ -4,10 +4,12 @@
  * quote (word for word, so it verifies), so a job over a source runs its whole
  * path with no network. Questions are "which word completes this sentence"
  * (the distractors are other words of the section) and true/false statements
- * (the sentence as written, or with one word swapped). Deterministic: the same
- * section, count and avoid list give the same questions.
+ * (the sentence as written, or with one word swapped); a blank is one the
+ * quality gate finds no flaw in (not a word the rest of the sentence gives away).
+ * Deterministic: the same section, count and avoid list give the same questions.
  */
 import { SOURCE_CONFIG } from "../../../lib/constants/sources";
+import { findQuestionFlaws } from "../../../lib/questionFlaws";
 import type { GeneratedQuestion } from "../../../lib/validators";
 
 export const SAMPLE_SOURCE_NOTE =
@@ -76,30 +78,39 @@ function questionFrom(
   seed: number,
   round: number,
 ): GeneratedQuestion | null {
-  const key = keyWord(sentence);
-  if (key === null) return null;
+  const keys = keyWords(sentence);
+  if (keys.length === 0) return null;
   const lower = sentence.toLowerCase();
-  const others = vocabulary.filter(
-    (word) => !lower.includes(word.toLowerCase()) && Math.abs(word.length - key.length) <= 3,
-  );
-  const distractors = pick(others, 3, seed);
+  const distractorsFor = (key: string) =>
+    pick(
+      vocabulary.filter((word) => !lower.includes(word.toLowerCase()) && Math.abs(word.length - key.length) <= 3),
+      3,
+      seed,
+    );
   const shown = oneLine(sentence);
   const note = SAMPLE_SOURCE_NOTE;
   const base = { quote: sentence, generalKnowledge: false };
   const suffix = round >= 2 ? ` (set ${Math.floor(round / 2) + 1})` : "";
-  if (round % 2 === 0 && distractors.length === 3) {
-    const options = rotate([key, ...distractors], seed);
-    return {
-      question: `Which word completes this sentence from the material: “${replaceWord(shown, key, BLANK)}”${suffix}`,
-      type: "multiple-choice",
-      options,
-      correctAnswer: key,
-      explanation: `The material says: “${shown}” ${note}`,
-      difficulty: key.length > 9 ? "hard" : "medium",
-      ...base,
-    };
+  if (round % 2 === 0) {
+    for (const key of keys) {
+      const distractors = distractorsFor(key);
+      if (distractors.length < 3) continue;
+      const question: GeneratedQuestion = {
+        question: `Which word completes this sentence from the material: “${replaceWord(shown, key, BLANK)}”${suffix}`,
+        type: "multiple-choice",
+        options: rotate([key, ...distractors], seed),
+        correctAnswer: key,
+        explanation: `The material says: “${shown}” ${note}`,
+        difficulty: key.length > 9 ? "hard" : "medium",
+        ...base,
+      };
+      // A blank the quality gate would flag (its word shows elsewhere in the sentence, "a _____" before a vowel):
+      // the next word.
+      if (findQuestionFlaws(question).length === 0) return question;
+    }
   }
-  const swapped = distractors[0];
+  const key = keys[0]!;
+  const swapped = distractorsFor(key)[0];
   const truthful = swapped === undefined || seed % 3 !== 1;
   const statement = truthful ? shown : replaceWord(shown, key, swapped);
   return {
@@ -115,14 +126,12 @@ function questionFrom(
   };
 }
 
-/** The sentence's longest content word (letters only, not a common word), or null. */
-function keyWord(sentence: string): string | null {
-  let best: string | null = null;
-  for (const [word] of sentence.matchAll(/\p{L}+/gu)) {
-    if (word.length < MIN_KEY_WORD_LENGTH || STOP_WORDS.has(word.toLowerCase())) continue;
-    if (best === null || word.length > best.length) best = word;
-  }
-  return best;
+/** The sentence's content words (letters only, not common words), longest first, each once. */
+function keyWords(sentence: string): string[] {
+  const words = new Set<string>();
+  for (const [word] of sentence.matchAll(/\p{L}+/gu))
+    if (word.length >= MIN_KEY_WORD_LENGTH && !STOP_WORDS.has(word.toLowerCase())) words.add(word);
+  return [...words].sort((a, b) => b.length - a.length);
 }
 
 /** The section's distinct content words, in order of first use. */
