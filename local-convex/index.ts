@@ -30,6 +30,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BackendStats } from "./engine/backendStats";
 import type { Engine } from "./engine/engine";
 import { MAX_SCHEDULED_CONCURRENCY_FLAG, maxScheduledConcurrency } from "./engine/scheduledSlots";
+import type { LocalConvexOptions } from "./server";
 
 export type { BackendStats } from "./engine/backendStats";
 export type { Engine } from "./engine/engine";
@@ -38,26 +39,25 @@ export { isLoopbackOrigin } from "./origin";
 export { startTestIssuer, type TestIssuer } from "./test/issuer";
 export { seededRandom } from "./test/seededRandom";
 
-export type StartOptions = {
+/** The backend's own options (`LocalConvexOptions`, documented there) as `startLocalConvex` passes them to its
+ * child process as flags, and what only a child process has. */
+export type StartOptions = Pick<
+  LocalConvexOptions,
+  | "preload"
+  | "cronSpeed"
+  | "maxScheduledConcurrency"
+  | "verbose"
+  | "pingAfterMs"
+  | "allowOrigins"
+  | "waitForLockMs"
+  | "salvage"
+> & {
   /** Default 0: any free port. */
   port?: number;
   /** Data file; null (default) keeps data in memory only. */
   dataFile?: string | null;
   /** Environment variables for the backend (added to this process's). */
   env?: Record<string, string | undefined>;
-  /** Modules imported into the backend before it serves (e.g. to call `setModelOverride`). */
-  preload?: string[];
-  cronSpeed?: number;
-  /** Scheduled functions and cron runs at once (`--max-scheduled-concurrency`; default: the env var, else 10). */
-  maxScheduledConcurrency?: number;
-  verbose?: boolean;
-  pingAfterMs?: number;
-  /** Browser origins allowed besides loopback pages (`--allow-origin`). */
-  allowOrigins?: string[];
-  /** If another backend uses the data file, load meanwhile and wait this long for it to exit (`--wait-for-lock`). */
-  waitForLockMs?: number;
-  /** Start from a damaged journal: the records before the bad one, the rest moved to a kept file (`--salvage`). */
-  salvage?: boolean;
   /** The memory ceiling in MB (`--max-memory`, default 1024). */
   maxMemoryMb?: number;
   /** The app's root (default: the current directory). */
