@@ -205,6 +205,8 @@ describe("owning questions", () => {
     await alan.closePanel();
     await alan.page.goto(`/jobs/${jobId}`);
     const bar = alan.page.getByRole("group", { name: "All questions in this view" });
+    await visible(bar);
+    expect(await alan.page.getByRole("main").innerText()).not.toContain("//"); // no source comment shows as text
     await bar.getByRole("button", { name: "Suspend all", exact: true }).click();
     await visible(alan.toast("Suspended 5 questions"));
     await alan.gotoReview();

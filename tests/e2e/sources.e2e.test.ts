@@ -35,7 +35,10 @@ describe("a job over your own material", () => {
     await visible(label.getByText(/^Section [1-3] of \d+ · \d+ of 10 saved$/), 20_000);
     const [, first, steps] = (await label.innerText()).match(/^Section (\d+) of (\d+) ·/)!.map(Number);
     expect(steps).toBeGreaterThan(3);
-    await visible(label.getByText(new RegExp(`^Section ${first! + 2} of ${steps} · \\d+ of 10 saved$`)), 20_000);
+    // A later section (a busy client may get two steps in one update, so not necessarily the next one).
+    const section = async () =>
+      Number((await label.innerText({ timeout: 1000 })).match(/^Section (\d+) of /)?.[1] ?? 0);
+    await expect.poll(section, { timeout: 20_000 }).toBeGreaterThan(first!);
     await visible(ada.liveRow("Photosynthesis")); // named after the material once its first question is saved
     await hidden(ada.strip, 30_000);
     await expect.poll(() => ada.questions.count()).toBe(10);
