@@ -1,5 +1,5 @@
 import type { FunctionArgs } from "convex/server";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { makeQuestion } from "../../tests/support/scriptedModels";
 import type { internal } from "../_generated/api";
 import type { Id } from "../_generated/dataModel";
@@ -72,8 +72,14 @@ describe("BatchSaver", () => {
     const saver = new BatchSaver(ctx, { ...JOB, questionsSaved: 0 }, 1000, 800);
     expect(saver.msUntilCheck(1000)).toBe(800);
     expect(saver.msUntilCheck(1900)).toBe(0);
-    expect(await saver.isRunning()).toBe(true);
-    expect(saver.msUntilCheck(Date.now())).toBe(800);
+    vi.useFakeTimers({ now: 5000 }); // a check counts from when it was made
+    try {
+      expect(await saver.isRunning()).toBe(true);
+      expect(saver.msUntilCheck(5000)).toBe(800);
+      expect(saver.msUntilCheck(5500)).toBe(300);
+    } finally {
+      vi.useRealTimers();
+    }
     job.running = false;
     expect(await saver.isRunning()).toBe(false);
     expect(job.checks).toBe(2);
