@@ -14,7 +14,9 @@ export default defineConfig({
     include: ["tests/e2e/**/*.e2e.test.ts"],
     fileParallelism: true,
     maxWorkers: 2,
-    testTimeout: 60_000,
+    testTimeout: 120_000,
+    // expect.poll's default wait (vitest's is 1 s): a page under the load of two files at once can take longer.
+    expect: { poll: { timeout: 15_000 } },
     hookTimeout: 120_000,
   },
 });

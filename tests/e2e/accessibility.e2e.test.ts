@@ -9,7 +9,7 @@
 import { describe, expect, test } from "vitest";
 import { axeViolations, freezeAnimations } from "./axe";
 import { browserSuite } from "./suite";
-import { App, hidden, visible } from "./pages";
+import { App, hidden, visible, SHOW_TIMEOUT_MS } from "./pages";
 
 const suite = browserSuite();
 const signIn = suite.signIn;
@@ -132,11 +132,11 @@ describe("accessibility (axe)", () => {
         const jobId = await user.jobIdOf(user.card("Arriving topic"));
         await user.closePanel();
         await user.page.goto(`/jobs/${jobId}`);
-        await visible(user.page.getByRole("status").filter({ hasText: /Writing question \d+/ }), 20_000);
+        await visible(user.page.getByRole("status").filter({ hasText: /Writing question \d+/ }), SHOW_TIMEOUT_MS);
         await check("job page while it writes");
 
         await user.gotoMyQuestions();
-        await visible(user.page.getByText("Just added"), 20_000);
+        await visible(user.page.getByText("Just added"), SHOW_TIMEOUT_MS);
         await check("My Questions, questions arriving");
         expect(await freezeAnimations(user.page, "arrival", 0.9)).toBeGreaterThan(0);
         await check("My Questions, the Just added mark nine tenths through");

@@ -8,7 +8,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { browserSuite } from "./suite";
-import { hidden, visible } from "./pages";
+import { hidden, visible, SHOW_TIMEOUT_MS } from "./pages";
 
 const suite = browserSuite();
 const signIn = suite.signIn;
@@ -35,7 +35,7 @@ describe("generating questions", () => {
 
     // Questions show up while the job is still running.
     await ada.gotoMyQuestions();
-    await expect.poll(() => ada.questions.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => ada.questions.count(), { timeout: SHOW_TIMEOUT_MS }).toBeGreaterThan(0);
     expect(await ada.badge.getAttribute("aria-label")).toBe("Background tasks, 1 running");
 
     await ada.expectRunning(0, 30_000);
@@ -49,7 +49,7 @@ describe("generating questions", () => {
     await grace.generate("Slow topic [[count:20]] [[pace:600]]");
     await grace.openPanel();
     const card = grace.card("Slow topic");
-    await visible(card.getByText(/Generating: [2-9] of 20 saved/), 20_000);
+    await visible(card.getByText(/Generating: [2-9] of 20 saved/), SHOW_TIMEOUT_MS);
     const jobId = await grace.jobIdOf(card);
     await grace.cancel(card);
 
@@ -72,7 +72,7 @@ describe("generating questions", () => {
     const card = katherine.card("Flaky provider");
     await visible(card.getByText("Lost the connection to the AI service"));
     await card.getByRole("button", { name: "Retry" }).click();
-    await visible(card.getByText("5 questions ready"), 20_000);
+    await visible(card.getByText("5 questions ready"), SHOW_TIMEOUT_MS);
   });
 
   test("a busy AI service (429): the job waits in the queue and completes by itself, no Retry needed", async () => {
@@ -113,7 +113,7 @@ describe("what users see", () => {
     const linus = await signIn("Linus");
     await linus.generate("Survives reload [[count:8]] [[pace:700]]");
     await linus.openPanel();
-    await visible(linus.card("Survives reload").getByText(/Generating: [2-7] of 8 saved/), 20_000);
+    await visible(linus.card("Survives reload").getByText(/Generating: [2-7] of 8 saved/), SHOW_TIMEOUT_MS);
     await linus.page.reload();
     await linus.expectRunning(1);
     await linus.openPanel();

@@ -8,7 +8,7 @@
 import type { WebSocketRoute } from "playwright-core";
 import { describe, expect, test } from "vitest";
 import { browserSuite } from "./suite";
-import { App, hidden, SYNC_SOCKET, visible } from "./pages";
+import { App, hidden, SYNC_SOCKET, visible, SHOW_TIMEOUT_MS } from "./pages";
 
 const suite = browserSuite();
 const signIn = suite.signIn;
@@ -32,7 +32,7 @@ describe("the live strip", () => {
     await ada.gotoMyQuestions();
     await ada.generate("Strip topic [[count:12]] [[pace:500]]");
     const row = ada.liveRow("Strip topic");
-    await visible(row.getByText(/\b[1-9]\d? of 12 saved/), 20_000);
+    await visible(row.getByText(/\b[1-9]\d? of 12 saved/), SHOW_TIMEOUT_MS);
     await visible(row.getByTestId("time-left").getByText(/about \d+ s left|almost done/));
     await expect.poll(() => row.getByTestId("elapsed").innerText()).toMatch(/\b0:\d\d$/);
     await visible(ada.page.getByText("Just added"));
@@ -46,7 +46,7 @@ describe("the live strip", () => {
     await grace.gotoMyQuestions();
     await grace.generate("Pausable topic [[count:16]] [[pace:500]]");
     const row = grace.liveRow("Pausable topic");
-    await visible(row.getByText(/\b[2-9] of 16 saved/), 20_000);
+    await visible(row.getByText(/\b[2-9] of 16 saved/), SHOW_TIMEOUT_MS);
     const clockAtPause = seconds(await row.getByTestId("elapsed").innerText());
     await row.getByRole("button", { name: "Pause" }).click();
     await visible(row.getByText(/Paused · \d+ of 16 saved/));
@@ -85,7 +85,7 @@ describe("continue and more", () => {
     await alan.generate("Continued topic [[count:8]] [[pace:500]]");
     await alan.openPanel();
     const card = alan.card("Continued topic");
-    await visible(card.getByText(/Generating: [2-6] of 8 saved/), 20_000);
+    await visible(card.getByText(/Generating: [2-6] of 8 saved/), SHOW_TIMEOUT_MS);
     await alan.cancel(card);
     const button = card.getByRole("button", { name: /^Continue: \d+ left$/ });
     await visible(button);
@@ -163,7 +163,10 @@ describe("server away", () => {
 
     await linus.startTyping("Offline topic");
     await linus.submit();
-    await visible(linus.modal.getByRole("alert").getByText(/Can't reach the server\. Your prompt is kept/), 15_000);
+    await visible(
+      linus.modal.getByRole("alert").getByText(/Can't reach the server\. Your prompt is kept/),
+      SHOW_TIMEOUT_MS,
+    );
     expect(await linus.modal.getByRole("textbox").inputValue()).toBe("Offline topic");
     await linus.page.keyboard.press("Escape");
 
@@ -185,12 +188,15 @@ describe("server away", () => {
     await visible(alan.serverAway, 10_000);
     await alan.startTyping("Reconnect topic [[count:3]] [[pace:10]]");
     await alan.submit();
-    await visible(alan.modal.getByRole("alert").getByText(/Can't reach the server\. Your prompt is kept/), 15_000);
+    await visible(
+      alan.modal.getByRole("alert").getByText(/Can't reach the server\. Your prompt is kept/),
+      SHOW_TIMEOUT_MS,
+    );
 
     // The server comes back: the client resends the queued request, and the job starts.
     blocked = false;
     await Promise.all(silent.splice(0).map((ws) => ws.close()));
-    await visible(alan.toast("Generation started"), 20_000);
+    await visible(alan.toast("Generation started"), SHOW_TIMEOUT_MS);
     // The warning said "try again": doing so while the form is still up must not make a second job.
     const leftOpen = await alan.modal.waitFor({ state: "hidden", timeout: 3000 }).then(
       () => false,
@@ -209,7 +215,7 @@ describe("server away", () => {
     const socket = await margaret.controlSyncSocket();
     await margaret.gotoMyQuestions();
     await margaret.generate("Kept topic [[count:3]] [[pace:50]]");
-    await margaret.expectRunning(0, 20_000);
+    await margaret.expectRunning(0, SHOW_TIMEOUT_MS);
     await expect.poll(() => margaret.questions.count()).toBe(3);
 
     await socket.cut();
@@ -240,7 +246,7 @@ describe("keys and focus", () => {
     await barbara.gotoMyQuestions();
     await barbara.generate("Stopped topic [[count:30]] [[pace:500]]");
     const row = barbara.liveRow("Stopped topic");
-    await visible(row.getByText(/\b[1-9]\d? of 30 saved/), 20_000);
+    await visible(row.getByText(/\b[1-9]\d? of 30 saved/), SHOW_TIMEOUT_MS);
     await row.getByRole("button", { name: "Cancel" }).click();
     await barbara.page.getByRole("alertdialog").getByRole("button", { name: "Stop generation" }).click();
     await hidden(barbara.strip);
@@ -284,7 +290,7 @@ describe("a job that stops being heard from", () => {
     await margaret.gotoMyQuestions();
     await margaret.generate("Silent topic [[count:40]] [[pace:700]]");
     const row = margaret.liveRow("Silent topic");
-    await visible(row.getByTestId("time-left"), 20_000);
+    await visible(row.getByTestId("time-left"), SHOW_TIMEOUT_MS);
     await socket.cut();
     await margaret.page.clock.fastForward(45_000);
     await visible(row.getByTestId("stalled").getByText(/no progress for \d+ s/));
@@ -296,7 +302,7 @@ describe("a job that stops being heard from", () => {
     await phone.gotoMyQuestions();
     await phone.generate("A long topic title for a narrow screen [[count:40]] [[pace:500]]");
     const row = phone.liveRow("narrow screen");
-    await visible(row.getByText(/\b[1-9]\d? of 40 saved/), 20_000);
+    await visible(row.getByText(/\b[1-9]\d? of 40 saved/), SHOW_TIMEOUT_MS);
     const title = await row.getByRole("link").boundingBox();
     const badge = await row.getByText("Generating", { exact: true }).boundingBox();
     const label = await row.getByTestId("live-label").boundingBox();

@@ -8,9 +8,17 @@ import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page, Web
 /** The backend's sync socket (the web app itself uses none). */
 export const SYNC_SOCKET = /\/api\/[^/]+\/sync/;
 
+/**
+ * How long a page may take to show something by default: generous, because two suite files run at once on two
+ * cores (each with its own app), so a page or a job can be several times slower than alone. Not a timing goal.
+ */
+export const SHOW_TIMEOUT_MS = 30_000;
+
 /** Waits until `locator` is visible (or hidden). playwright-core has no `expect`; vitest's `expect.poll` covers the rest. */
-export const visible = (locator: Locator, timeout = 15_000) => locator.first().waitFor({ state: "visible", timeout });
-export const hidden = (locator: Locator, timeout = 15_000) => locator.first().waitFor({ state: "hidden", timeout });
+export const visible = (locator: Locator, timeout = SHOW_TIMEOUT_MS) =>
+  locator.first().waitFor({ state: "visible", timeout });
+export const hidden = (locator: Locator, timeout = SHOW_TIMEOUT_MS) =>
+  locator.first().waitFor({ state: "hidden", timeout });
 
 /**
  * What the Content-Security-Policy blocked in `target` (a context: all its
@@ -58,13 +66,13 @@ export class App {
     return this.page.getByRole("button", { name: /^Background tasks/ });
   }
 
-  async expectRunning(count: number, timeout = 15_000): Promise<void> {
+  async expectRunning(count: number, timeout = SHOW_TIMEOUT_MS): Promise<void> {
     const name = count === 0 ? "Background tasks, none running" : `Background tasks, ${count} running`;
     await visible(this.page.getByRole("button", { name, exact: true }), timeout);
   }
 
   /** The badge says how many run and how many wait, apart ("1 running, 2 queued"), and shows both counts. */
-  async expectRunningAndQueued(running: number, queued: number, timeout = 15_000): Promise<void> {
+  async expectRunningAndQueued(running: number, queued: number, timeout = SHOW_TIMEOUT_MS): Promise<void> {
     const name = `Background tasks, ${running} running, ${queued} queued`;
     await visible(this.page.getByRole("button", { name, exact: true }), timeout);
     await visible(this.page.getByTestId("queued-jobs-count").getByText(String(queued), { exact: true }), timeout);

@@ -9,7 +9,7 @@
 import { expect, test } from "vitest";
 import { axeViolations } from "./axe";
 import { browserSuite } from "./suite";
-import { hidden, visible } from "./pages";
+import { hidden, visible, SHOW_TIMEOUT_MS } from "./pages";
 
 const suite = browserSuite({ backendEnv: { MAX_PARALLEL_GENERATIONS: "1" } });
 
@@ -21,7 +21,7 @@ test("a queued job says where it stands and when it should start, live, everywhe
   await ada.gotoMyQuestions();
   // Long enough to look at the queue behind it; the two behind it are quick.
   await ada.generate("Running topic [[count:40]] [[pace:500]]");
-  await ada.expectRunning(1, 20_000);
+  await ada.expectRunning(1, SHOW_TIMEOUT_MS);
   await ada.generate("Second topic [[count:4]] [[pace:700]]");
   await ada.generate("Third topic [[count:3]] [[pace:20]]");
   await ada.expectRunningAndQueued(1, 2);
@@ -62,8 +62,8 @@ test("a queued job says where it stands and when it should start, live, everywhe
   await ada.expectRunningAndQueued(1, 1);
 
   // Then the third starts too: its standing goes, and it runs to the end.
-  await hidden(standingOnPage, 20_000);
-  await ada.expectRunning(0, 20_000);
+  await hidden(standingOnPage, SHOW_TIMEOUT_MS);
+  await ada.expectRunning(0, SHOW_TIMEOUT_MS);
   await ada.gotoMyQuestions(`?job=${thirdId}`);
   await expect.poll(() => ada.questions.count()).toBe(3);
   expect(found).toEqual([]);

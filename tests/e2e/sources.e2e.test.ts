@@ -13,7 +13,7 @@ import { describe, expect, test } from "vitest";
 import { SOURCE_CONFIG } from "../../lib/constants/sources";
 import { axeViolations } from "./axe";
 import { browserSuite } from "./suite";
-import { hidden, visible } from "./pages";
+import { hidden, visible, SHOW_TIMEOUT_MS } from "./pages";
 
 const suite = browserSuite();
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/sources");
@@ -32,13 +32,13 @@ describe("a job over your own material", () => {
 
     // The live strip says which section the job is writing, and it moves on.
     const label = ada.strip.getByTestId("live-label");
-    await visible(label.getByText(/^Section [1-3] of \d+ · \d+ of 10 saved$/), 20_000);
+    await visible(label.getByText(/^Section [1-3] of \d+ · \d+ of 10 saved$/), SHOW_TIMEOUT_MS);
     const [, first, steps] = (await label.innerText()).match(/^Section (\d+) of (\d+) ·/)!.map(Number);
     expect(steps).toBeGreaterThan(3);
     // A later section (a busy client may get two steps in one update, so not necessarily the next one).
     const section = async () =>
       Number((await label.innerText({ timeout: 1000 })).match(/^Section (\d+) of /)?.[1] ?? 0);
-    await expect.poll(section, { timeout: 20_000 }).toBeGreaterThan(first!);
+    await expect.poll(section, { timeout: SHOW_TIMEOUT_MS }).toBeGreaterThan(first!);
     await visible(ada.liveRow("Photosynthesis")); // named after the material once its first question is saved
     await hidden(ada.strip, 30_000);
     await expect.poll(() => ada.questions.count()).toBe(10);
@@ -55,7 +55,7 @@ describe("a job over your own material", () => {
 
     // My Questions filtered by the material: its 10 questions, not those of a job on a prompt.
     await ada.generate("Unrelated topic [[count:5]] [[pace:10]]");
-    await expect.poll(() => ada.questions.count(), { timeout: 20_000 }).toBe(15);
+    await expect.poll(() => ada.questions.count(), { timeout: SHOW_TIMEOUT_MS }).toBe(15);
     await ada.page.getByRole("combobox", { name: "Topic" }).click();
     await ada.page.getByRole("option", { name: "From “photosynthesis.md”" }).click();
     await ada.page.waitForURL(/[?&]source=/);
@@ -65,10 +65,10 @@ describe("a job over your own material", () => {
 
   test("a text PDF read in the page under the CSP: the job shows its pages; review shows the source once answered", async () => {
     const grace = await suite.signIn("Grace");
-    const worker = grace.page.waitForEvent("worker", { timeout: 20_000 });
+    const worker = grace.page.waitForEvent("worker", { timeout: SHOW_TIMEOUT_MS });
     await grace.chooseMaterial(path.join(FIXTURES, "timekeeping.pdf"));
     // PDF.js loads only now, and runs in a worker the app serves itself; the suite fails the test if the CSP blocked any of it.
-    await visible(grace.materialCard.getByText(/PDF · 6 pages/), 20_000);
+    await visible(grace.materialCard.getByText(/PDF · 6 pages/), SHOW_TIMEOUT_MS);
     expect(new URL((await worker).url()).origin).toBe(suite.app.baseURL);
     await grace.modal.getByRole("spinbutton", { name: "Questions" }).fill("5");
     await grace.modal.getByRole("button", { name: "Generate questions" }).click();
@@ -96,7 +96,7 @@ describe("a job over your own material", () => {
     await alan.chooseMaterial(path.join(FIXTURES, "scanned.pdf"));
     await visible(
       alan.modal.getByRole("alert").getByText(/This PDF has no text to read: its pages are pictures/),
-      20_000,
+      SHOW_TIMEOUT_MS,
     );
 
     // A sparse file one byte over the limit: refused from its size alone, never read.
