@@ -199,8 +199,8 @@ export class App {
 
   async gotoMyQuestions(query = ""): Promise<void> {
     await this.page.goto(`/my-questions${query}`);
-    const heading = this.page.getByRole("heading", { name: "My Questions", level: 1 });
-    await visible(heading);
+    // An account with no questions shows "My Questions" only while the list loads, then "No questions yet".
+    await visible(this.page.getByRole("heading", { name: /^(My Questions|No questions yet)$/, level: 1 }));
     await this.hydrated();
   }
 
