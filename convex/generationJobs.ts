@@ -7,28 +7,20 @@
  * through `sources.ts` (and marks it used).
  */
 import { pick } from "convex-helpers";
+import type { WithoutSystemFields } from "convex/server";
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { appError } from "../lib/errors";
-import {
-  canTransition,
-  estimateAttemptTokens,
-  moreQuestionsCount,
-  newJobFields,
-  questionsLeft,
-  storedPhase,
-} from "../lib/jobs";
+import { canTransition, moreQuestionsCount, newJobFields, questionsLeft, storedPhase } from "../lib/jobs";
 import { validatePrompt } from "../lib/prompt";
-import { estimateRemainingTokens, jobSourceAt, planSourceJob } from "../lib/sourcePlan";
+import { jobSourceAt, planSourceJob } from "../lib/sourcePlan";
 import { publicJobFields, vJobStatus, vModelKind, vPublicJob, type JobStatus, type PublicJob } from "../lib/validators";
 import type { Doc } from "./_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "./_generated/server";
 import { chooseModel } from "./lib/ai/models";
-import { GENERATION_SYSTEM_PROMPT } from "./lib/ai/prompts";
 import { userMutation, userQuery } from "./lib/functions";
 import { activeJobDocs, assertCanStartJob } from "./admission";
 import { queueNewJob, startEstimate, transition } from "./jobTransitions";
-import { SOURCED_SYSTEM_PROMPT } from "./lib/ai/sourcePrompts";
 import { markSourceUsed, readySource, sectionPlaces } from "./sources";
 
 /** Prompts in job lists are cut to this many characters (the detail page shows all). */
@@ -60,20 +52,20 @@ export const createJob = userMutation({
     if (existing) return existing;
     const checked = validatePrompt(args.prompt);
     if (!checked.ok) throw appError("INVALID_PROMPT", checked.message);
-    await assertCanStartJob(
-      ctx,
-      userId,
-      estimateAttemptTokens({ prompt: checked.prompt, questionsSaved: 0 }, GENERATION_SYSTEM_PROMPT.length),
-    );
-
-    const jobId = await ctx.db.insert("generationJobs", {
+    return await startNewJob(ctx, {
       ...newJobFields(userId, checked.prompt, Date.now()),
       ...(args.idempotencyKey !== undefined ? { idempotencyKey: args.idempotencyKey } : {}),
     });
-    await queueNewJob(ctx, (await ctx.db.get("generationJobs", jobId))!);
-    return jobId;
   },
 });
+
+/** Admits a new job (the caller's limits, and the day's budget for what it will cost), stores it and queues it. */
+async function startNewJob(ctx: MutationCtx, fields: WithoutSystemFields<Doc<"generationJobs">>) {
+  await assertCanStartJob(ctx, fields.userId, startEstimate(fields));
+  const jobId = await ctx.db.insert("generationJobs", fields);
+  await queueNewJob(ctx, (await ctx.db.get("generationJobs", jobId))!);
+  return jobId;
+}
 
 /**
  * Starts a job over one of the caller's ready sources (`sources.ts`) and
@@ -127,10 +119,8 @@ export const createSourceJob = userMutation({
       source: jobSourceAt(sourcePlan, { sourceId: source._id, name: source.name }),
       ...(args.idempotencyKey !== undefined ? { idempotencyKey: args.idempotencyKey } : {}),
     };
-    await assertCanStartJob(ctx, userId, estimateRemainingTokens(fields, SOURCED_SYSTEM_PROMPT.length));
+    const jobId = await startNewJob(ctx, fields);
     await markSourceUsed(ctx, source._id);
-    const jobId = await ctx.db.insert("generationJobs", fields);
-    await queueNewJob(ctx, (await ctx.db.get("generationJobs", jobId))!);
     return jobId;
   },
 });

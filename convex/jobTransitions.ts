@@ -415,9 +415,11 @@ export function dispatchEstimate(job: Doc<"generationJobs">): number {
     : estimateAttemptTokens(job, GENERATION_SYSTEM_PROMPT.length);
 }
 
-/** What the rest of `job` is expected to cost, for the budget check when it starts (`assertCanStartJob`):
- * its attempt, or, for a job over a source, the steps it still has to run. */
-export function startEstimate(job: Doc<"generationJobs">): number {
+/** What the rest of `job` (a new one's fields, or a stored one restarting) is expected to cost, for the budget
+ * check when it starts (`assertCanStartJob`): its attempt, or, for a job over a source, the steps it still has to run. */
+export function startEstimate(
+  job: Pick<Doc<"generationJobs">, "prompt" | "questionsSaved" | "estimatedTotal" | "sourcePlan">,
+): number {
   return job.sourcePlan
     ? estimateRemainingTokens({ ...job, sourcePlan: job.sourcePlan }, SOURCED_SYSTEM_PROMPT.length)
     : estimateAttemptTokens(job, GENERATION_SYSTEM_PROMPT.length);
