@@ -68,10 +68,36 @@ export async function answerInTime<T>(request: Promise<T>): Promise<T | typeof T
   }
 }
 
-/** The last submission no form has seen succeed: the same prompt sent again reuses its key. */
-let unconfirmed: { prompt: string; key: string } | null = null;
-/** Keys whose job start was already announced (a retried request answers twice). */
-const announced = new Set<string>();
+/**
+ * One idempotency key per submission, kept outside the forms (a modal unmounts its form when closed): the same
+ * payload sent again before any form saw it succeed reuses its key; once one did, the next gets a new key. Each
+ * key's job start is announced once (a request retried, or answered late, answers twice).
+ */
+export class SubmissionKeys {
+  private unconfirmed: { payload: string; key: string } | null = null;
+  private readonly announced = new Set<string>();
+
+  /** The key for `payload`: the unconfirmed submission's if it is the same, else a new one. */
+  keyFor(payload: string): string {
+    if (this.unconfirmed?.payload !== payload) this.unconfirmed = { payload, key: crypto.randomUUID() };
+    return this.unconfirmed.key;
+  }
+
+  /** A form saw `key`'s job start: the next submission gets a new key. */
+  confirm(key: string): void {
+    if (this.unconfirmed?.key === key) this.unconfirmed = null;
+  }
+
+  /** Whether `key`'s job start is to be announced now (the first time only). */
+  firstAnnouncement(key: string): boolean {
+    if (this.announced.has(key)) return false;
+    this.announced.add(key);
+    return true;
+  }
+}
+
+/** Prompts' submissions, shared by every prompt form. */
+const promptKeys = new SubmissionKeys();
 /** The mounted forms' `onLateStart`. */
 const lateStartListeners = new Set<(start: LateStart) => boolean>();
 
@@ -99,12 +125,11 @@ export function useCreateJob({ onLateStart }: { onLateStart?: (start: LateStart)
 
   /** A request given up on went through: announce it once; a form still showing the prompt takes it as its success. */
   function startedLate(submission: { prompt: string; key: string }, jobId: Id<"generationJobs">) {
-    if (announced.has(submission.key)) return;
-    announced.add(submission.key);
+    if (!promptKeys.firstAnnouncement(submission.key)) return;
     started();
     let taken = false;
     for (const listener of lateStartListeners) taken = listener({ prompt: submission.prompt, jobId }) || taken;
-    if (taken && unconfirmed?.key === submission.key) unconfirmed = null;
+    if (taken) promptKeys.confirm(submission.key);
   }
 
   async function submit(rawPrompt: string): Promise<CreateJobResult> {
@@ -112,10 +137,7 @@ export function useCreateJob({ onLateStart }: { onLateStart?: (start: LateStart)
     if (!checked.ok) return { ok: false, reason: "invalid", message: checked.message };
     if (inFlight.current) return { ok: false, reason: "busy" };
 
-    if (unconfirmed?.prompt !== checked.prompt) {
-      unconfirmed = { prompt: checked.prompt, key: crypto.randomUUID() };
-    }
-    const submission = unconfirmed;
+    const submission = { prompt: checked.prompt, key: promptKeys.keyFor(checked.prompt) };
     inFlight.current = true;
     setIsSubmitting(true);
     const request = createJob({ prompt: submission.prompt, idempotencyKey: submission.key });
@@ -132,9 +154,8 @@ export function useCreateJob({ onLateStart }: { onLateStart?: (start: LateStart)
           message: "Can't reach the server. Your prompt is kept; try again when the connection is back.",
         };
       }
-      if (unconfirmed?.key === submission.key) unconfirmed = null;
-      if (!announced.has(submission.key)) started();
-      announced.add(submission.key);
+      promptKeys.confirm(submission.key);
+      if (promptKeys.firstAnnouncement(submission.key)) started();
       return { ok: true, jobId };
     } catch (error) {
       return refusedStart(error);

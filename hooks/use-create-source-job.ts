@@ -24,7 +24,7 @@ import type { Id } from "@/convex/_generated/dataModel";
 import { validatePrompt } from "@/lib/prompt";
 import { sourceContentHash, uploadSource, type ExtractedSource } from "@/lib/sources";
 import type { SourceSummary } from "@/lib/validators";
-import { answerInTime, refusedStart, TIMED_OUT, type CreateJobResult } from "./use-create-job";
+import { answerInTime, refusedStart, SubmissionKeys, TIMED_OUT, type CreateJobResult } from "./use-create-job";
 import { useAppShell } from "./use-app-shell";
 
 /** The material a job is asked over: read just now (stored on submit), or stored before. */
@@ -33,10 +33,8 @@ export type ChosenSource = { kind: "new"; source: ExtractedSource } | { kind: "s
 /** Where a submission is: storing the material (chunks sent of all), or starting the job. */
 export type SourceJobStage = { stage: "uploading"; sent: number; total: number } | { stage: "starting" } | null;
 
-/** The last submission no form has seen succeed: sent again, it reuses its key. */
-let unconfirmed: { payload: string; key: string } | null = null;
-/** Keys whose job start was already announced (a retried request answers twice). */
-const announced = new Set<string>();
+/** Submissions of material (what, how many, the focus), shared by every form. */
+const materialKeys = new SubmissionKeys();
 
 export function useCreateSourceJob() {
   const begin = useMutation(api.sources.beginSource);
@@ -48,8 +46,7 @@ export function useCreateSourceJob() {
   const inFlight = useRef(false);
 
   function started(key: string) {
-    if (announced.has(key)) return;
-    announced.add(key);
+    if (!materialKeys.firstAnnouncement(key)) return;
     toast.success("Generation started", {
       description: "Questions from your material appear in My Questions as they're written, section by section.",
       action: { label: "View progress", onClick: () => openTasksPanel() },
@@ -78,8 +75,7 @@ export function useCreateSourceJob() {
         questionCount,
         prompt ?? "",
       ]);
-      if (unconfirmed?.payload !== payload) unconfirmed = { payload, key: crypto.randomUUID() };
-      const { key } = unconfirmed;
+      const key = materialKeys.keyFor(payload);
       const request = createSourceJob({
         sourceId,
         questionCount,
@@ -98,7 +94,7 @@ export function useCreateSourceJob() {
           message: "Can't reach the server. Your material is kept; try again when the connection is back.",
         };
       }
-      if (unconfirmed?.key === key) unconfirmed = null;
+      materialKeys.confirm(key);
       started(key);
       return { ok: true, jobId };
     } catch (error) {
