@@ -9,8 +9,8 @@ import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page, Web
 export const SYNC_SOCKET = /\/api\/[^/]+\/sync/;
 
 /**
- * How long a page may take to show something by default: generous, because two suite files run at once on two
- * cores (each with its own app), so a page or a job can be several times slower than alone. Not a timing goal.
+ * How long a page may take to show something by default: generous, because on a busy 2-core machine a page or a
+ * job can be several times slower than alone. Not a timing goal.
  */
 export const SHOW_TIMEOUT_MS = 30_000;
 
