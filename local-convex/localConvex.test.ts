@@ -567,9 +567,14 @@ describe("limits per client", () => {
         ws.once("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
         ws.once("error", () => {});
       });
+    const openingFrom = Date.now();
     const idle = await Promise.all(Array.from({ length: MAX_UNIDENTIFIED_SOCKETS_PER_ADDRESS }, open));
     expect(idle.every((socket) => typeof socket !== "number")).toBe(true);
-    expect(await open()).toBe(503); // all of them are younger than SIGN_IN_GRACE_MS
+    const extra = await open();
+    // While all of them are younger than SIGN_IN_GRACE_MS, refused; on a machine so slow that opening them took
+    // longer, the oldest has had its grace and the new one is let in (what the rest of the test checks).
+    if (Date.now() - openingFrom < SIGN_IN_GRACE_MS) expect(extra).toBe(503);
+    else expect(typeof extra).not.toBe("number");
     let late: Awaited<ReturnType<typeof open>> = 503;
     for (const deadline = Date.now() + SIGN_IN_GRACE_MS + 5000; late === 503 && Date.now() < deadline;)
       late = await new Promise((resolve) => setTimeout(() => void open().then(resolve), 100));
