@@ -31,6 +31,7 @@ import { toast } from "sonner";
 import { api } from "@/convex/_generated/api";
 import type { Id } from "@/convex/_generated/dataModel";
 import type { QuestionDoc, ReviewRating } from "@/lib/validators";
+import { useLastLoaded } from "@/hooks/use-last-loaded";
 import { MINUTE_MS, useNow } from "@/hooks/use-now";
 import { useQuestionActions } from "@/hooks/use-question-actions";
 import { useServerStatus } from "@/hooks/use-server-status";
@@ -75,11 +76,7 @@ export function ReviewSession({ topic, jobId }: ReviewSessionProps) {
   );
   // The next minute's queue (new arguments) loads while the last one stays on screen, so a
   // tick, or the server going away, never blanks the question being answered.
-  const view = JSON.stringify(filter);
-  const [lastQueue, setLastQueue] = useState<{ view: string; queue: typeof latestQueue }>();
-  if (latestQueue !== undefined && (lastQueue?.queue !== latestQueue || lastQueue.view !== view))
-    setLastQueue({ view, queue: latestQueue });
-  const queue = latestQueue ?? (lastQueue?.view === view ? lastQueue.queue : undefined);
+  const queue = useLastLoaded(latestQueue, JSON.stringify(filter));
   const recordReview = useMutation(api.review.recordReview);
   const undoLastReview = useMutation(api.review.undoLastReview);
   const { flag } = useQuestionActions();

@@ -4,12 +4,14 @@
  * studied questions); the due forecast for the next 30 days; a calendar
  * heatmap of the year; and the study settings. Every chart has its numbers as
  * a table. Days are the learner's (the browser's UTC offset goes with each
- * query), and the figures follow reviews live.
+ * query), and the figures follow reviews live; each minute's queries load
+ * while the last figures stay on screen.
  */
 "use client";
 
 import { useQuery } from "convex/react";
 import { api } from "@/convex/_generated/api";
+import { useLastLoaded } from "@/hooks/use-last-loaded";
 import { MINUTE_MS, useNow } from "@/hooks/use-now";
 import { JOB_CONFIG } from "@/lib/constants/jobs";
 import { addDays, browserUtcOffset } from "@/lib/days";
@@ -34,8 +36,9 @@ const percent = (rate: number | null) => (rate === null ? "–" : `${Math.round(
 export function Statistics() {
   const minute = useNow(MINUTE_MS);
   const args = minute === 0 ? "skip" : { now: minute, utcOffsetMinutes: browserUtcOffset() };
-  const history = useQuery(api.statistics.getReviewHistory, args);
-  const forecast = useQuery(api.statistics.getDueForecast, args);
+  // The next minute's figures load while the last ones stay: a tick never closes an open table.
+  const history = useLastLoaded(useQuery(api.statistics.getReviewHistory, args));
+  const forecast = useLastLoaded(useQuery(api.statistics.getDueForecast, args));
 
   return (
     <div className="space-y-8">
