@@ -7,9 +7,9 @@
  *   [[count:N]]          questions in the plan (default 5)
  *   [[from:K]]           number the questions from K + 1 (default 0): jobs
  *                        of one topic then write different questions
- *   [[pace:MS]]          time between questions (default 100 ms; keep it under
- *                        the 1 s idle timeout, or the job fails as a hang), and,
- *                        over a section of a learner's material, before the first
+ *   [[pace:MS]]          time between questions (default 100 ms; keep it well
+ *                        under the 3 s idle timeout, or the job fails as a hang),
+ *                        and, over a section of a learner's material, before the first
  *   [[fail:429]]         every attempt: the stream fails with HTTP 429
  *   [[fail-once:429]]    the first attempt fails with 429, a retry succeeds
  *   [[fail:401]]         every attempt: the call fails with HTTP 401 (bad key)
@@ -124,8 +124,11 @@ function withDirectiveFlaws(question: GeneratedQuestion, n: number, d: Directive
   return withAllOfTheAbove({ ...choice, question: text });
 }
 
-/** The idle timeout of the directive model: short, so `[[hang:K]]` fails in a second. */
-export const DIRECTIVE_IDLE_TIMEOUT_MS = 1000;
+/**
+ * The idle timeout of the directive model: short, so `[[hang:K]]` fails in seconds, yet longer than a busy
+ * 2-core machine stalls (at 1 s, paced jobs of the browser suite failed as hangs under load).
+ */
+export const DIRECTIVE_IDLE_TIMEOUT_MS = 3000;
 
 /** How long after the half-written question a drop or crash happens. */
 const FAILURE_DELAY_MS = 20;
