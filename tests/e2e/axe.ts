@@ -13,6 +13,8 @@ import type { Page } from "playwright-core";
  * the app's Content-Security-Policy. */
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const MODERATE_RULES_ENFORCED = new Set(["region", "heading-order", "page-has-heading-one"]);
+/** How long a page's finite animations may take to settle before axe runs. */
+const SETTLE_TIMEOUT_MS = 10_000;
 
 type Violation = {
   id: string;
@@ -25,13 +27,30 @@ type Violation = {
  * animations have settled (a toast or dialog fading in has, for an instant, too little contrast);
  * an animation frozen mid-way (`freezeAnimations`) stays as it is, so that moment is checked. */
 export async function axeViolations(page: Page): Promise<string[]> {
-  await settled(page);
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
+  // Settled, and axe started in the same frame: a question arriving in between (the job page and My Questions
+  // fade each one in) would be checked half-transparent.
+  const violations = await page.evaluate(async (timeoutMs) => {
+    // Spinners and pulses run forever: only finite animations are waited for. The "Just added" mark
+    // (`arrival*`) is not: questions keep arriving, and it must pass at every moment of its life.
+    const settled = () =>
+      document
+        .getAnimations()
+        .every(
+          (animation) =>
+            animation.playState !== "running" ||
+            animation.effect?.getTiming().iterations === Infinity ||
+            (animation instanceof CSSAnimation && animation.animationName.startsWith("arrival")),
+        );
+    const deadline = performance.now() + timeoutMs;
+    while (!settled()) {
+      if (performance.now() > deadline) throw new Error(`Animations still running after ${timeoutMs} ms`);
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
     const axe = (window as unknown as { axe: { run: (options: object) => Promise<{ violations: unknown[] }> } }).axe;
     const results = await axe.run({ resultTypes: ["violations"] });
     return results.violations as Violation[];
-  });
+  }, SETTLE_TIMEOUT_MS);
   // An open select (a Radix listbox) hides the page from screen readers by design, its title too: the list is
   // all there is until it closes. Every other state keeps its level-one heading.
   const listboxOpen = await page.getByRole("listbox").count();
@@ -62,23 +81,5 @@ export async function freezeAnimations(page: Page, name: string, fraction: numbe
       return frozen.length;
     },
     { name, fraction },
-  );
-}
-
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(
-    // Spinners and pulses run forever: only finite animations are waited for. The "Just added" mark
-    // (`arrival*`) is not: questions keep arriving, and it must pass at every moment of its life.
-    () =>
-      document
-        .getAnimations()
-        .every(
-          (animation) =>
-            animation.playState !== "running" ||
-            animation.effect?.getTiming().iterations === Infinity ||
-            (animation instanceof CSSAnimation && animation.animationName.startsWith("arrival")),
-        ),
-    undefined,
-    { timeout: 10_000 },
   );
 }
