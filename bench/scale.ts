@@ -464,9 +464,15 @@ function summarize(
     const start = attemptStart(job);
     return start === undefined ? [] : [start - job.createdAt];
   });
-  const durations = completed.map((r) => r.job.durationMs!).filter((d) => d !== undefined);
+  // How long a job held a slot: its attempts' runs summed (a job that made way ran twice), not its wait between.
+  const heldMs = (job: PublicJob) => {
+    const spans = (job.attemptHistory ?? []).filter((a) => a.endedAt !== undefined);
+    return spans.length > 0 ? sum(spans.map((a) => a.endedAt! - a.startedAt)) : job.durationMs!;
+  };
+  const durations = completed.map((r) => heldMs(r.job));
   const jobMs = mean(durations);
-  const lightJobMs = mean(completed.filter((r) => r.light).map((r) => r.job.durationMs!));
+  const lightJobMs = mean(completed.filter((r) => r.light).map((r) => heldMs(r.job)));
+  const madeWay = sum(jobs.map((job) => (job.attemptHistory ?? []).filter((a) => a.outcome === "yielded").length));
   const firstCreated = Math.min(...jobs.map((j) => j.createdAt));
   const lastCompleted = Math.max(...completed.map((r) => r.job.completedAt!));
   const perMinute = completed.length / ((lastCompleted - firstCreated) / 60_000);
@@ -489,7 +495,7 @@ function summarize(
       id: r.job._id,
       user: r.user,
       arrivedAt: r.job.createdAt,
-      runMs: r.job.durationMs!,
+      runMs: heldMs(r.job),
       firstQuestionAfterStartMs: r.firstQuestionAt! - attemptStart(r.job)!,
     }));
   const overheadMs = fittedOverheadMs(measuredJobs, maxParallel, "round robin", lastCompleted);
@@ -556,6 +562,7 @@ function summarize(
       { median: number; p95: number; max: number; fairness: number; overtaken: number | null }
     >,
     replayOverheadMs: overheadMs,
+    madeWay,
     provider429s,
     modelRequests: run.modelCalls.length,
     cronLateness: { runs: cronDelays.length, p95: percentile(cronDelays, 95), max: Math.max(...cronDelays) },
@@ -608,6 +615,7 @@ function print(result: ShapeResult): void {
       `${seconds(r.firstQuestion.median)} / ${seconds(r.firstQuestion.max)}`,
     ],
     ["Jain's fairness index of those waits", r.firstQuestion.fairness.toFixed(2)],
+    ["attempts that made way for another learner's first job (a model call more each)", r.madeWay],
     [`jobs failed${codes ? ` (${codes})` : ""}`, r.failed],
     ...(r.unfinished.length > 0 ? [["jobs not finished", r.unfinished.join(", ")] as [string, string]] : []),
     ...(r.refusals.length > 0 ? [["generations refused at start", r.refusals.join(", ")] as [string, string]] : []),
@@ -636,12 +644,12 @@ function print(result: ShapeResult): void {
   );
   const who = r.plan.name === "shape 2" ? "the light learners'" : "each learner's";
   console.log(
-    `\n${r.plan.name}: ${who} wait for the first question, the app's round robin vs a FIFO queue (@convex-dev/workpool's order), replayed on the same arrivals and job durations through ${r.maxParallel} slots (each job holding its slot ${r.replayOverheadMs} ms besides its attempt: what makes the replayed round robin end when the run did)\n${markdownTable(
+    `\n${r.plan.name}: ${who} wait for the first question, the app as measured vs its round robin without making way and a FIFO queue (@convex-dev/workpool's order), both replayed on the same arrivals and measured runs through ${r.maxParallel} slots (a replayed job never makes way: it holds its slot for its attempts' runs summed plus ${r.replayOverheadMs} ms, what makes the replayed round robin end when the run did)\n${markdownTable(
       ["order", "median", "p95", "max", "fairness (Jain)", "first jobs overtaken by another's later job"],
       (
         [
-          ["round robin by user (the app), measured", r.orders.measured],
-          ["round robin by user (the app), replayed", r.orders.roundRobin],
+          ["the app (round robin by user, making way), measured", r.orders.measured],
+          ["round robin by user without making way, replayed", r.orders.roundRobin],
           ["FIFO (workpool), replayed", r.orders.fifo],
         ] as const
       ).map(([label, o]) => [

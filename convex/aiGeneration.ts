@@ -7,7 +7,9 @@
  * questions, one more call asks for replacements first (`rewriteRejected`).
  * A job over a learner's source runs one step of its plan per run, one
  * section per call (`sectionCall`), each with its own rewrite when needed; its
- * last batch moves the job on to the next section.
+ * last batch moves the job on to the next section. A batch may also make the
+ * job make way for another learner's first job (`saveBatch`): the attempt
+ * stops there, like a paused one, and the job goes on later as a new attempt.
  *
  * Writes nothing itself: every write is a mutation (`jobTransitions.ts`,
  * `batches.saveBatch`, the ledger of `admission.ts`) that checks the job's
@@ -86,7 +88,7 @@ type Attempt = { jobId: Id<"generationJobs">; userId: string; job: StartedJob; c
 const NO_TOKENS: TokenUsage = { inputTokens: 0, outputTokens: 0, estimated: false };
 
 /** How an attempt ended: completed (by its last batch), stopped (the job was
- * paused, cancelled or moved on under it), or failed with `error`; with the
+ * paused, cancelled or moved on under it, or made way), or failed with `error`; with the
  * tokens it used where no transition recorded them. */
 type Outcome =
   | { kind: "completed" }

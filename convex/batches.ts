@@ -7,8 +7,9 @@
  * `questionSignatures`) is refused.
  *
  * Tables: inserts `questions` and their `questionSignatures` (reading both);
- * reads and upserts `topics` (`topics.ts`); writes `generationJobs` through
- * `recordProgress` and `finishStep` (`jobTransitions.ts`).
+ * reads and upserts `topics` (`topics.ts`); writes `generationJobs` (and the
+ * pool's tables) through `recordProgress`, `finishStep` and `makeWayIfWaited`
+ * (`jobTransitions.ts`).
  */
 import { v } from "convex/values";
 import { JOB_CONFIG } from "../lib/constants/jobs";
@@ -31,7 +32,7 @@ import {
 } from "../lib/validators";
 import type { Doc } from "./_generated/dataModel";
 import { internalMutation } from "./_generated/server";
-import { finishStep, isCurrentAttempt, recordProgress } from "./jobTransitions";
+import { finishStep, isCurrentAttempt, makeWayIfWaited, recordProgress } from "./jobTransitions";
 import { addSignatures, findOwnedDuplicate } from "./lib/questionSignatures";
 import { questionKey } from "./lib/questionQuality";
 import { searchFields } from "./lib/searchFields";
@@ -66,6 +67,11 @@ import { resolveTopic, touchTopic } from "./topics";
  * this job already holds word for word is taken as saved (not refused), so a
  * re-sent batch is never saved twice. A job never holds more than
  * `MAX_QUESTIONS`. An empty batch is a heartbeat (and a cancellation check).
+ *
+ * A batch without `finish` may end the attempt too: when another learner's
+ * first job waits for a full pool, the job makes way for it after this batch
+ * (`makeWayIfWaited`: back to the queue, to go on later as a new attempt), and
+ * the answer's `status` is "queued": the action stops its stream.
  */
 export const saveBatch = internalMutation({
   args: {
@@ -91,6 +97,7 @@ export const saveBatch = internalMutation({
   returns: v.object({
     /** Whether the batch (and `finish`) was written: the job was processing this attempt. */
     accepted: v.boolean(),
+    /** The job's status after the batch ("queued" after an accepted batch without `finish`: it made way). */
     status: v.union(vJobStatus, v.null()),
     saved: v.number(),
     questionsSaved: v.number(),
@@ -178,6 +185,8 @@ export const saveBatch = internalMutation({
       const status = await finishStep(ctx, job, progress, args.finish.usage);
       return { accepted: true, status, saved, questionsSaved, refused };
     }
+    if (await makeWayIfWaited(ctx, job, progress))
+      return { accepted: true, status: "queued" as const, saved, questionsSaved, refused };
     await recordProgress(ctx, job, progress);
     return { accepted: true, status: job.status, saved, questionsSaved, refused };
   },

@@ -481,6 +481,59 @@ describe("the provider's 429", () => {
   });
 });
 
+describe("making way for another learner's first job", () => {
+  test("after a saved batch the stream stops, what it spent counts, and the next attempt finishes the job", async () => {
+    vi.stubEnv("MAX_PARALLEL_GENERATIONS", "1");
+    const t = initConvexTest();
+    const opened = gate();
+    const alices = makeQuestions(12); // more than MIN_QUESTIONS_LEFT_TO_YIELD left after its second batch
+    const bobs = makeQuestions(10, 100);
+    const model = scriptedModel({
+      stream: (call) =>
+        call === 0
+          ? questionSteps(alices, { plan: plan(12), delayMs: 20, pauseAt: { index: 2, until: opened.promise } })
+          : call === 1
+            ? questionSteps(bobs, { plan: plan(10) })
+            : questionSteps(alices.slice(JOB_CONFIG.BATCH_SIZE + 1), { plan: plan(12) }),
+    });
+    const alice = await start(t, model);
+    await waitFor(
+      () => getJob(t, alice),
+      (job) => (job?.questionsSaved ?? 0) >= 1,
+    );
+    const bob = await asUser(t, "bob").mutation(api.generationJobs.createJob, { prompt: "Bob's topic" });
+    expect((await getJob(t, bob))!.status).toBe("queued");
+
+    // Alice's next batch (BATCH_SIZE questions) is saved, then her job gives its slot to Bob's first job.
+    opened.open();
+    const madeWay = await waitFor(
+      () => getJob(t, alice),
+      (job) => job?.status !== "processing",
+    );
+    expect(madeWay).toMatchObject({
+      status: "queued",
+      attempts: 2,
+      yields: 1,
+      questionsSaved: JOB_CONFIG.BATCH_SIZE + 1,
+    });
+    expect(madeWay!.attemptHistory![0]).toMatchObject({ attempt: 1, outcome: "yielded" });
+    expect(model.calls.signals[0]!.aborted).toBe(true);
+    const spent = await waitFor(
+      () => t.run((ctx) => ctx.db.query("dailyUsage").collect()),
+      (rows) => rows.some((row) => row.userId === ALICE && row.outputTokens > 0),
+    );
+    expect(spent.find((row) => row.userId === ALICE)!.inputTokens).toBeGreaterThan(0);
+
+    // Bob's job runs, then Alice's goes on from where it stopped, told what it already has.
+    await runScheduled(t);
+    expect(await getJob(t, bob)).toMatchObject({ status: "completed", questionsSaved: 10 });
+    expect(await getJob(t, alice)).toMatchObject({ status: "completed", questionsSaved: 12, attempts: 2 });
+    expect((await jobQuestions(t, alice)).map((q) => q.question)).toEqual(alices.map((q) => q.question));
+    expect(model.calls.stream).toBe(3);
+    expect(model.calls.prompts[2]).toContain(alices[0]!.question);
+  });
+});
+
 describe("the daily budget", () => {
   test(
     "a runaway model: jobs started with 50k tokens left end within the budget, the last stopped with BUDGET_EXCEEDED",

@@ -11,6 +11,7 @@
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { JOB_CONFIG } from "../lib/constants/jobs";
 import { RUNNING_JOB_STATUSES } from "../lib/validators";
+import { makeQuestions } from "../tests/support/scriptedModels";
 import { api, internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
 import {
@@ -139,6 +140,78 @@ describe("the pool", () => {
     // "More" on a finished job while another runs: queued too.
     await asUser(t, "ann").mutation(api.generationJobs.extendJob, { jobId: first });
     expect(await statusOf(t, first)).toBe("queued");
+    await expectPoolInStep(t);
+  });
+
+  test("a running job makes way at its next batch for another learner's first job, and goes on later, behind first jobs, once", async () => {
+    vi.stubEnv("MAX_PARALLEL_GENERATIONS", "1");
+    const t = initConvexTest();
+    const ann = await create(t, "ann");
+    let attempt = (await start(t, ann)).attempt;
+    const saveOne = async (jobId: Id<"generationJobs">, from: number) =>
+      await t.mutation(internal.batches.saveBatch, {
+        jobId,
+        userId: tokenIdentifier("ann"),
+        questions: makeQuestions(1, from),
+        batchStart: from,
+        attempt,
+        plan: { topic: "Ann's topic", estimatedTotal: 10 },
+        questionsGenerated: from + 1,
+      });
+    // Nobody waits: the batch is saved and the job runs on.
+    expect(await saveOne(ann, 0)).toMatchObject({ accepted: true, status: "processing" });
+
+    vi.setSystemTime(Date.now() + 1000);
+    const bob = await create(t, "bob");
+    expect(await statusOf(t, bob)).toBe("queued");
+    // Ann's next batch is saved, then her job gives its slot to Bob's first job, in the same transaction.
+    expect(await saveOne(ann, 1)).toMatchObject({ accepted: true, status: "queued", questionsSaved: 2 });
+    expect(await statusOf(t, bob)).toBe("pending");
+    const madeWay = (await getJob(t, ann))!;
+    expect(madeWay).toMatchObject({ status: "queued", questionsSaved: 2, attempts: attempt + 1, yields: 1 });
+    expect(madeWay.attemptHistory!.at(-1)).toMatchObject({ attempt, outcome: "yielded", questionsSaved: 2 });
+    // The stopped attempt writes nothing more.
+    expect(await saveOne(ann, 2)).toMatchObject({ accepted: false, status: "queued" });
+    await expectPoolInStep(t);
+
+    // A first job that comes later still goes before the job that made way: it has run.
+    vi.setSystemTime(Date.now() + 1000);
+    const cat = await create(t, "cat");
+    const place = async (user: string) =>
+      (await asUser(t, user).query(api.generationQueue.getQueueStatus, {}))!.jobs[0]?.place;
+    expect([await place("cat"), await place("ann")]).toEqual([1, 2]);
+    await finish(t, bob);
+    await finish(t, cat);
+
+    // Ann's job goes on from its 2 questions as a new attempt, and makes way no more (MAX_YIELDS_PER_JOB).
+    expect(JOB_CONFIG.MAX_YIELDS_PER_JOB).toBe(1);
+    const resumed = await start(t, ann);
+    expect(resumed).toMatchObject({ attempt: attempt + 1, questionsSaved: 2 });
+    expect(resumed.existingQuestions).toHaveLength(2);
+    attempt = resumed.attempt;
+    await create(t, "dan");
+    expect(await saveOne(ann, 2)).toMatchObject({ accepted: true, status: "processing", questionsSaved: 3 });
+    await expectPoolInStep(t);
+  });
+
+  test("a job does not make way for another learner's later job (the rest of the rule: lib/queue.test.ts)", async () => {
+    vi.stubEnv("MAX_PARALLEL_GENERATIONS", "2");
+    const t = initConvexTest();
+    const ann = await create(t, "ann");
+    const { attempt } = await start(t, ann);
+    const bob = [await create(t, "bob", "one"), await create(t, "bob", "two")];
+    expect(await statusOf(t, bob[1]!)).toBe("queued"); // round 1: Bob has a job running
+    const result = await t.mutation(internal.batches.saveBatch, {
+      jobId: ann,
+      userId: tokenIdentifier("ann"),
+      questions: makeQuestions(1),
+      batchStart: 0,
+      attempt,
+      plan: { topic: "Ann's topic", estimatedTotal: 10 },
+      questionsGenerated: 1,
+    });
+    expect(result).toMatchObject({ accepted: true, status: "processing" });
+    expect(await statusOf(t, bob[1]!)).toBe("queued");
     await expectPoolInStep(t);
   });
 

@@ -17,12 +17,14 @@ import {
   isRunningStatus,
   JOB_ERRORS,
 } from "../lib/jobs";
+import { makesWay } from "../lib/queue";
 import { estimateRemainingTokens, estimateStepTokens, jobSourceAt, stepTarget } from "../lib/sourcePlan";
 import {
   vErrorCode,
   vModelKind,
   vSourcePlanStep,
   vTokenUsage,
+  type AttemptOutcome,
   type AttemptRecord,
   type ErrorCode,
   type JobStatus,
@@ -237,6 +239,48 @@ export const requeueJob = internalMutation({
   },
 });
 
+/**
+ * Between two batches of a running attempt (`saveBatch`, with the batch's
+ * `progress`): if another learner's first job waits because every slot is
+ * taken, and `job` may make way for it (`makesWay`: its learner has questions
+ * from it, it has not made way `MAX_YIELDS_PER_JOB` times, enough is left to
+ * write), the job gives up its slot and goes back to the queue behind every
+ * first job (round 1 at least, keeping its age), as a new attempt that goes
+ * on from where this one stopped; the waiting job is dispatched into the slot
+ * in this transaction. The attempt's tokens are recorded by its action when
+ * its stream stops. Returns whether the job made way. Reads only the queue's
+ * first row unless a first job waits.
+ */
+export async function makeWayIfWaited(
+  ctx: MutationCtx,
+  job: Doc<"generationJobs">,
+  progress: Partial<Doc<"generationJobs">>,
+): Promise<boolean> {
+  const head = await queueHead(ctx);
+  if (head === null || head.round !== 0) return false;
+  const pool = await readPool(ctx);
+  const now = Date.now();
+  const waitUntil = Math.max(pool.backoffUntil ?? 0, pool.dispatchAt ?? 0);
+  const next = { ...job, ...progress };
+  const running = {
+    userId: job.userId,
+    sourced: job.sourcePlan !== undefined,
+    yields: job.yields ?? 0,
+    questionsSaved: next.questionsSaved,
+    estimatedTotal: next.estimatedTotal,
+  };
+  const state = { running: pool.running, maxParallel: poolSettings().maxParallel, waitUntil: waitUntil || null };
+  if (!makesWay(running, head, state, now)) return false;
+  return await transition(
+    ctx,
+    job,
+    "queued",
+    { ...progress, attempts: job.attempts + 1, yields: running.yields + 1 },
+    undefined,
+    { madeWay: true },
+  );
+}
+
 /** Whether the job is still processing attempt `attempt`: what a running action
  * asks between saves, so a pause or cancel stops its stream in time (`BatchSaver`). */
 export const isAttemptRunning = internalQuery({
@@ -262,7 +306,8 @@ export function isCurrentAttempt(job: Doc<"generationJobs">, attempt: number | u
  * cancelled) gets `completedAt` and, if it had started, `durationMs` (the one
  * place durations are computed); its open attempt is closed in its history
  * then, and when it is paused or requeued (not when a job over a source goes
- * back to the queue for its next step: `continueAttempt`). `usage`, the
+ * back to the queue for its next step: `continueAttempt`; as "yielded" when
+ * it made way for a first job: `madeWay`). `usage`, the
  * attempt's tokens, is added in the same write. The generation pool follows (`poolEffects`): a job
  * that joins the queue takes its place, one that leaves the pool frees its
  * slot, and waiting jobs are dispatched into free slots, all in this transaction.
@@ -274,7 +319,7 @@ export async function transition(
   to: JobStatus,
   fields: Partial<Doc<"generationJobs">> = {},
   usage?: TokenUsage,
-  { continueAttempt = false }: { continueAttempt?: boolean } = {},
+  { continueAttempt = false, madeWay = false }: { continueAttempt?: boolean; madeWay?: boolean } = {},
 ): Promise<boolean> {
   if (!canTransition(job.status, to)) return false;
   const now = Date.now();
@@ -284,11 +329,17 @@ export async function transition(
       ? { completedAt: now, ...(job.startedAt !== undefined ? { durationMs: now - job.startedAt } : {}) }
       : {}),
     ...(endsAttempt(to) && !continueAttempt
-      ? { attemptHistory: closeAttempt(next.attemptHistory, { endedAt: now, outcome: to, next }) }
+      ? {
+          attemptHistory: closeAttempt(next.attemptHistory, {
+            endedAt: now,
+            outcome: madeWay ? "yielded" : to === "queued" ? "requeued" : to,
+            next,
+          }),
+        }
       : {}),
   };
   const withUsage = usage ? await usageFields(ctx, { ...next, ...finished }, usage) : {};
-  const pool = await poolEffects(ctx, job, to, now, continueAttempt);
+  const pool = await poolEffects(ctx, job, to, now, { stepDone: continueAttempt, madeWay });
   await ctx.db.patch("generationJobs", job._id, {
     ...finished,
     ...fields,
@@ -314,16 +365,17 @@ async function poolEffects(
   job: Doc<"generationJobs">,
   to: JobStatus,
   now: number,
-  stepDone: boolean,
+  { stepDone, madeWay }: { stepDone: boolean; madeWay: boolean },
 ): Promise<{ fields: Partial<Doc<"generationJobs">>; dispatch: boolean }> {
   const from = job.status;
   const fields: Partial<Doc<"generationJobs">> = {};
   let dispatch = false;
   if (from === "queued") await dequeue(ctx, job._id);
   if (to === "queued") {
-    // A job the provider's 429 sent back keeps its place by age.
+    // A job the provider's 429 sent back, or that made way, keeps its place by age; one that made way
+    // has run, so it waits behind every first job.
     fields.queuedAt = from === "processing" ? (job.queuedAt ?? now) : now;
-    await takeQueuePlace(ctx, job, fields.queuedAt);
+    await takeQueuePlace(ctx, job, fields.queuedAt, madeWay ? 1 : 0);
     dispatch = true;
   }
   const wasRunning = isRunningStatus(from);
@@ -369,10 +421,15 @@ export async function queueNewJob(ctx: MutationCtx, job: Doc<"generationJobs">):
   await dispatchWaiting(ctx);
 }
 
-/** The queue row of `job`: its round is how many other jobs its user has queued or running. */
-async function takeQueuePlace(ctx: MutationCtx, job: Doc<"generationJobs">, queuedAt: number): Promise<void> {
+/** The queue row of `job`: its round is how many other jobs its user has queued or running (`minRound` at least). */
+async function takeQueuePlace(
+  ctx: MutationCtx,
+  job: Doc<"generationJobs">,
+  queuedAt: number,
+  minRound = 0,
+): Promise<void> {
   const others = (await activeJobDocs(ctx, job.userId)).filter((other) => other._id !== job._id);
-  await enqueue(ctx, job, others.length, queuedAt);
+  await enqueue(ctx, job, Math.max(minRound, others.length), queuedAt);
 }
 
 /**
@@ -441,15 +498,14 @@ async function dispatchLater(ctx: MutationCtx, at: number): Promise<void> {
 /** The history with its open attempt (the last, if not ended) closed as `outcome`. */
 function closeAttempt(
   history: AttemptRecord[] | undefined,
-  { endedAt, outcome, next }: { endedAt: number; outcome: JobStatus; next: Doc<"generationJobs"> },
+  { endedAt, outcome, next }: { endedAt: number; outcome: AttemptOutcome; next: Doc<"generationJobs"> },
 ): AttemptRecord[] | undefined {
   const last = history?.at(-1);
   if (!history || !last || last.endedAt !== undefined) return history;
-  if (!endsAttempt(outcome)) return history;
   const closed: AttemptRecord = {
     ...last,
     endedAt,
-    outcome: outcome === "queued" ? "requeued" : outcome,
+    outcome,
     questionsSaved: next.questionsSaved,
     ...(outcome === "failed" && next.errorCode ? { errorCode: next.errorCode } : {}),
   };

@@ -40,6 +40,8 @@ export default defineSchema({
     quotaTokens: v.optional(v.number()),
     /** Times the provider's 429 sent the job back to the queue (`MAX_RATE_LIMIT_REQUEUES` at most). */
     rateLimitRequeues: v.optional(v.number()),
+    /** Times the job made way for another learner's first job (`MAX_YIELDS_PER_JOB` at most: `makeWayIfWaited`). */
+    yields: v.optional(v.number()),
     /** A job over a learner's source (`source`): its sections' plan and the step it is on. Each step is one
      * dispatch of the pool; the job goes back to the queue between steps, its attempt still open. */
     sourcePlan: v.optional(vSourcePlan),
@@ -193,7 +195,8 @@ export default defineSchema({
   /**
    * Jobs waiting for the pool, one row per `queued` job (inserted and deleted by
    * `transition`), in dispatch order: `round` is how many other jobs its user
-   * had queued or running when it joined (round robin by user), then `queuedAt`.
+   * had queued or running when it joined (round robin by user; at least 1 for a
+   * job that made way: it has run), then `queuedAt`.
    */
   generationQueue: defineTable({
     jobId: v.id("generationJobs"),

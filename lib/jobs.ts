@@ -32,7 +32,7 @@ export const JOB_TRANSITIONS: Record<JobStatus, Partial<Record<JobStatus, string
     paused: "pauseJob",
     failed: "failJob, sweeper",
     cancelled: "cancelJob",
-    queued: "requeueJob, finishStep (next section)",
+    queued: "requeueJob, finishStep (next section), makeWayIfWaited",
   },
   paused: { queued: "resumeJob", cancelled: "cancelJob" },
   failed: { queued: "retryJob" },

@@ -1,5 +1,13 @@
 import { describe, expect, test } from "vitest";
-import { formatQueuePlace, formatStartEstimate, queueStartEstimate, type PoolState } from "./queue";
+import { JOB_CONFIG } from "./constants/jobs";
+import {
+  formatQueuePlace,
+  formatStartEstimate,
+  makesWay,
+  queueStartEstimate,
+  type PoolState,
+  type RunningJob,
+} from "./queue";
 
 const NOW = 1_000_000;
 const full: PoolState = { running: 10, maxParallel: 10, avgAttemptMs: 30_000, waitUntil: null };
@@ -45,5 +53,39 @@ describe("formatStartEstimate", () => {
     [2 * 3600_000 + 5 * 60_000, "starts in about 2 h 5 min"],
   ])("%i ms → %s", (ms, text) => {
     expect(formatStartEstimate(NOW + ms, NOW)).toBe(text);
+  });
+});
+
+describe("makesWay", () => {
+  const later: RunningJob = { userId: "ann", sourced: false, yields: 0, questionsSaved: 1, estimatedTotal: 10 };
+  const first = { round: 0, userId: "bob" };
+
+  test("a running job with questions saved gives its slot to another learner's first job waiting for a full pool", () => {
+    expect(makesWay(later, first, full, NOW)).toBe(true);
+  });
+
+  test("not for a later job, the learner's own job, or with a slot free or dispatching held back", () => {
+    expect(makesWay(later, null, full, NOW)).toBe(false);
+    expect(makesWay(later, { round: 1, userId: "bob" }, full, NOW)).toBe(false);
+    expect(makesWay(later, { round: 0, userId: "ann" }, full, NOW)).toBe(false);
+    expect(makesWay(later, first, { ...full, running: 9 }, NOW)).toBe(false);
+    expect(makesWay(later, first, { ...full, waitUntil: NOW + 1 }, NOW)).toBe(false);
+    expect(makesWay(later, first, { ...full, waitUntil: NOW - 1 }, NOW)).toBe(true);
+  });
+
+  test("only a job whose learner has questions from it, with MIN_QUESTIONS_LEFT_TO_YIELD still to write, not over a source", () => {
+    expect(makesWay({ ...later, questionsSaved: 0 }, first, full, NOW)).toBe(false);
+    const left = JOB_CONFIG.MIN_QUESTIONS_LEFT_TO_YIELD;
+    expect(makesWay({ ...later, questionsSaved: 10 - left }, first, full, NOW)).toBe(true);
+    expect(makesWay({ ...later, questionsSaved: 10 - left + 1 }, first, full, NOW)).toBe(false);
+    expect(makesWay({ ...later, estimatedTotal: undefined }, first, full, NOW)).toBe(
+      JOB_CONFIG.DEFAULT_QUESTIONS - 1 >= left,
+    );
+    expect(makesWay({ ...later, sourced: true }, first, full, NOW)).toBe(false);
+  });
+
+  test("at most MAX_YIELDS_PER_JOB times", () => {
+    expect(makesWay({ ...later, yields: JOB_CONFIG.MAX_YIELDS_PER_JOB - 1 }, first, full, NOW)).toBe(true);
+    expect(makesWay({ ...later, yields: JOB_CONFIG.MAX_YIELDS_PER_JOB }, first, full, NOW)).toBe(false);
   });
 });

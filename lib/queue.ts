@@ -1,8 +1,10 @@
 /**
  * A queued job's wait, as the UI says it: its place in line and when it is
  * expected to start, from how many attempts the pool runs at once and how
- * long attempts have taken. Pure: the caller passes the clock.
+ * long attempts have taken; and when a running job makes way for a waiting
+ * learner's first job. Pure: the caller passes the clock.
  */
+import { JOB_CONFIG } from "./constants/jobs";
 
 export type PoolState = {
   /** Attempts holding a slot now. */
@@ -46,4 +48,42 @@ export function formatStartEstimate(startAt: number, now: number): string {
   const minutes = Math.ceil(seconds / 60);
   if (minutes < 60) return `starts in about ${minutes} min`;
   return `starts in about ${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** A running job that has just saved a batch, as `makesWay` weighs it. */
+export type RunningJob = {
+  userId: string;
+  /** Over a learner's source: it leaves the pool after each section anyway. */
+  sourced: boolean;
+  /** Times it has made way already. */
+  yields: number;
+  /** Questions it holds now, and the most its plan asks for (unknown before the plan). */
+  questionsSaved: number;
+  estimatedTotal: number | undefined;
+};
+
+/** The queue's head: its round (0: its learner had no other job queued or running) and learner. */
+export type QueueHead = { round: number; userId: string };
+
+/**
+ * Whether `job`, running in `pool`, should give its slot to the queue's
+ * `head` now, between two batches: only for another learner's first job
+ * (round 0) that waits because every slot is taken (not for the model's quota
+ * or a backoff, which a free slot would not end), and only if `job`'s learner
+ * already has questions from it, it has not made way `MAX_YIELDS_PER_JOB`
+ * times, and at least `MIN_QUESTIONS_LEFT_TO_YIELD` questions are left to
+ * write. A job over a source never makes way: it leaves the pool after each
+ * section already.
+ */
+export function makesWay(
+  job: RunningJob,
+  head: QueueHead | null,
+  pool: Pick<PoolState, "running" | "maxParallel" | "waitUntil">,
+  now: number,
+): boolean {
+  if (head === null || head.round !== 0 || head.userId === job.userId) return false;
+  if (pool.running < pool.maxParallel || (pool.waitUntil !== null && pool.waitUntil > now)) return false;
+  if (job.sourced || job.yields >= JOB_CONFIG.MAX_YIELDS_PER_JOB || job.questionsSaved === 0) return false;
+  const left = (job.estimatedTotal ?? JOB_CONFIG.DEFAULT_QUESTIONS) - job.questionsSaved;
+  return left >= JOB_CONFIG.MIN_QUESTIONS_LEFT_TO_YIELD;
 }

@@ -229,8 +229,10 @@ export const vTokenUsage = v.object({
 });
 export type TokenUsage = Infer<typeof vTokenUsage>;
 
-/** How an attempt ended (`requeued`: the provider was rate limited, so the job went back to the queue). */
-export const ATTEMPT_OUTCOMES = ["completed", "failed", "cancelled", "paused", "requeued"] as const;
+/** How an attempt ended (`requeued`: the provider was rate limited, so the job went back to the queue;
+ * `yielded`: it made way for another learner's first job and went back to the queue). */
+export const ATTEMPT_OUTCOMES = ["completed", "failed", "cancelled", "paused", "requeued", "yielded"] as const;
+export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 
 /** One attempt of a job (its first run, and each retry): kept on the job,
  * the latest `MAX_ATTEMPT_HISTORY`, so the timeline shows every failure. */

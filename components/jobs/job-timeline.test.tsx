@@ -45,6 +45,34 @@ describe("jobTimelineSteps", () => {
     expect(steps[2]).toMatchObject({ detail: "Paused by you · 4 questions saved · ran 3 s", state: "stopped" });
   });
 
+  it("an attempt that made way for another learner's first job, then the job waiting and going on", () => {
+    const madeWay = { attempt: 1, startedAt: T0, endedAt: T0 + 2000, outcome: "yielded" as const, questionsSaved: 1 };
+    const waiting = jobTimelineSteps(
+      makeJob({ status: "queued", phase: "generating", attempts: 2, questionsSaved: 1, attemptHistory: [madeWay] }),
+    );
+    expect(waiting[1]).toMatchObject({
+      title: "Attempt 1: made way",
+      detail:
+        "Gave its place to someone waiting for their first questions; it goes on from here when its turn comes · 1 question saved · ran 2 s",
+      state: "stopped",
+    });
+    expect(waiting[2]).toMatchObject({
+      title: "Went on",
+      state: "current",
+      detail: "Waiting for its turn in the queue",
+    });
+    const running = jobTimelineSteps(
+      makeJob({
+        status: "processing",
+        phase: "generating",
+        attempts: 2,
+        startedAt: T0 + 9000,
+        attemptHistory: [madeWay, { attempt: 2, startedAt: T0 + 9000 }],
+      }),
+    );
+    expect(running[2]).toMatchObject({ title: "Went on", at: T0 + 9000, state: "done" });
+  });
+
   it("a paused job ends at Paused, with what it saved", () => {
     const steps = jobTimelineSteps(
       makeJob({ status: "paused", phase: "generating", startedAt: T0, questionsSaved: 3, lastProgressAt: T0 + 5000 }),

@@ -19,13 +19,15 @@ type StepState = "done" | "current" | "upcoming" | "stopped" | "failed" | "inter
 
 type Step = { id: string; title: string; detail?: string; at?: number; state: StepState };
 
-/** "Started", or how the latest run began: resumed after a pause, continued, "10 more", or another try after a failure. */
+/** "Started", or how the latest run began: resumed after a pause, continued, "10 more", went on after making way,
+ * or another try after a failure. */
 function startedTitle(job: PublicJob): string {
   if (job.attempts <= 1) return "Started";
   const previous = job.attemptHistory?.find((a) => a.attempt === job.attempts - 1)?.outcome;
   if (previous === "paused") return "Resumed";
   if (previous === "cancelled") return "Continued";
   if (previous === "completed") return "Started more";
+  if (previous === "yielded") return "Went on";
   return `Started (attempt ${tryNumber(job)})`;
 }
 
@@ -155,6 +157,13 @@ function attemptStep(attempt: AttemptRecord): Step {
         ...base,
         title: `Attempt ${attempt.attempt}: back in the queue`,
         detail: `The AI service was busy, so it waits for its turn again${saved}${ran}`,
+        state: "stopped",
+      };
+    case "yielded":
+      return {
+        ...base,
+        title: `Attempt ${attempt.attempt}: made way`,
+        detail: `Gave its place to someone waiting for their first questions; it goes on from here when its turn comes${saved}${ran}`,
         state: "stopped",
       };
     default:

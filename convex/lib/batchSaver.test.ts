@@ -9,7 +9,7 @@ type SaveArgs = FunctionArgs<typeof internal.batches.saveBatch>;
 
 /** A job as `saveBatch` would keep it: it takes batches while `running`. */
 function fakeJob(saved = 0) {
-  const job = { saved, running: true, saves: [] as SaveArgs[], checks: 0 };
+  const job = { saved, running: true, makeWay: false, saves: [] as SaveArgs[], checks: 0 };
   const ctx: SaverCtx = {
     runMutation: (_ref, args) => {
       job.saves.push(args);
@@ -19,7 +19,8 @@ function fakeJob(saved = 0) {
       job.saved += fresh.length;
       return Promise.resolve({
         accepted: true,
-        status: "processing",
+        // As `saveBatch` answers when the job made way after this batch (never with `finish`).
+        status: job.makeWay && !args.finish ? "queued" : "processing",
         saved: fresh.length,
         questionsSaved: job.saved,
         refused: [],
@@ -65,6 +66,17 @@ describe("BatchSaver", () => {
     job.running = false;
     expect(await saver.save([makeQuestion(0)], { plan: null, generated: 1, skipped: 0 })).toBe(false);
     expect(saver.savedTotal).toBe(0);
+  });
+
+  test("a batch that made the job make way is saved, and the attempt ends there", async () => {
+    const { job, ctx } = fakeJob();
+    const saver = new BatchSaver(ctx, { ...JOB, questionsSaved: 0 }, 0);
+    expect(await saver.save([makeQuestion(0)], { plan: null, generated: 1, skipped: 0 })).toBe(true);
+    expect(saver.madeWay).toBe(false);
+    job.makeWay = true;
+    expect(await saver.save([makeQuestion(1)], { plan: null, generated: 2, skipped: 0 })).toBe(false);
+    expect(saver.madeWay).toBe(true);
+    expect(saver.savedTotal).toBe(2);
   });
 
   test("between saves, a check is due every interval, counted from the last save or check", async () => {

@@ -58,6 +58,9 @@ export class BatchSaver {
   /** Whether the last save ended the attempt: its `finish` was written (the job completed, or a job over a
    * source moved on to its next section). */
   finished = false;
+  /** Whether the last save made the job make way for another learner's first job (`saveBatch`): the
+   * attempt ends there, and the job goes on as a new one when its turn comes. */
+  madeWay = false;
   /** Questions `saveBatch` refused (duplicates of the learner's), in order. */
   readonly refused: RejectedQuestion[] = [];
   private lastContactAt: number;
@@ -78,9 +81,10 @@ export class BatchSaver {
 
   /**
    * Saves `questions` with `progress` (an empty batch is a heartbeat). Returns
-   * whether the job took it: false once it is no longer running this attempt
-   * (paused, cancelled, failed, or moved on), and then nothing was written.
-   * Refused questions are added to `refused`.
+   * whether the job took it and still runs this attempt: false once it is no
+   * longer running it (paused, cancelled, failed, or moved on: then nothing was
+   * written), and false after a batch that was saved and made the job make way
+   * (`madeWay`). Refused questions are added to `refused`.
    */
   async save(questions: QuestionToSave[], progress: SaveProgress): Promise<boolean> {
     const { jobId, userId, attempt, questionsSaved, step, generatedBefore, skippedBefore } = this.job;
@@ -101,11 +105,12 @@ export class BatchSaver {
     this.lastContactAt = Date.now();
     this.savedTotal = result.questionsSaved;
     this.finished = result.accepted && finish !== undefined && !(unlessRefused && result.refused.length > 0);
+    this.madeWay = result.accepted && finish === undefined && result.status === "queued";
     for (const { index, flaws } of result.refused) {
       const { flaws: _advice, ...question } = questions[index]!;
       this.refused.push({ question, flaws });
     }
-    return result.accepted;
+    return result.accepted && !this.madeWay;
   }
 
   /** Milliseconds until the job should be asked again whether it still runs this attempt. */

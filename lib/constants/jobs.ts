@@ -73,6 +73,17 @@ export const JOB_CONFIG = {
   RATE_LIMIT_BACKOFF_MS: { initial: 5 * SECOND, max: 2 * MINUTE },
   /** Times a job goes back to the queue for the provider's 429 before it fails with RATE_LIMIT. */
   MAX_RATE_LIMIT_REQUEUES: 5,
+  /**
+   * Making way (`makesWay` in lib/queue.ts): while a learner's first job waits
+   * for a full pool, a running job whose learner already has questions from it
+   * gives up its slot at its next saved batch and goes back to the queue
+   * behind every first job, to go on from where it stopped. It costs the job
+   * one more model call, so a job makes way at most `MAX_YIELDS_PER_JOB`
+   * times, and only with at least `MIN_QUESTIONS_LEFT_TO_YIELD` questions
+   * still to write (fewer end sooner than a new call would start).
+   */
+  MAX_YIELDS_PER_JOB: 1,
+  MIN_QUESTIONS_LEFT_TO_YIELD: 5,
   /** A queued job's place is counted exactly up to this; beyond, "100+ in line". */
   MAX_QUEUE_PLACE_COUNTED: 100,
   /** How long an attempt is taken to run before any has finished (the queue's
