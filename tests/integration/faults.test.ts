@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { ConvexHttpClient } from "convex/browser";
 import { ConvexError } from "convex/values";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { api } from "../../convex/_generated/api";
 import type { Id } from "../../convex/_generated/dataModel";
 import type { PublicJob, QuestionDoc } from "../../lib/validators";
@@ -24,6 +24,10 @@ import {
 } from "local-convex";
 import { markdownTable } from "../support/markdownTable";
 import { isFinishedStatus } from "../../lib/jobs";
+
+// Every test drives a real backend over HTTP: its own waits (up to 20 s) say what failed, not vitest's 5 s
+// default, which the file's first calls to a fresh backend passed on a loaded 2-core machine.
+vi.setConfig({ testTimeout: 30_000 });
 
 const PRELOAD = path.resolve("tests/support/preload-directive-model.ts");
 /** The sweeper runs every minute; 60x makes that every second. */
