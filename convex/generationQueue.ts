@@ -13,7 +13,7 @@ import { queueStartEstimate } from "../lib/queue";
 import { internalMutation } from "./_generated/server";
 import { dispatchWaiting } from "./jobTransitions";
 import { userQuery } from "./lib/functions";
-import { patchPool, poolSettings, queuePlace, readPool } from "./lib/queue";
+import { patchPool, poolState, queuePlace, readPool } from "./lib/queue";
 
 /** Dispatches waiting jobs once the quota or a backoff allows (scheduled by `dispatchWaiting`). */
 export const dispatch = internalMutation({
@@ -52,16 +52,8 @@ export const getQueueStatus = userQuery({
       .query("generationJobs")
       .withIndex("by_user_status", (q) => q.eq("userId", userId).eq("status", "queued"))
       .take(JOB_CONFIG.MAX_CONCURRENT_PER_USER);
-    const pool = await readPool(ctx);
-    const { maxParallel } = poolSettings();
     const now = Date.now();
-    const waitUntil = Math.max(pool.backoffUntil ?? 0, pool.dispatchAt ?? 0);
-    const state = {
-      running: pool.running,
-      maxParallel,
-      avgAttemptMs: pool.avgAttemptMs ?? JOB_CONFIG.DEFAULT_ATTEMPT_MS,
-      waitUntil: waitUntil > now ? waitUntil : null,
-    };
+    const state = poolState(await readPool(ctx), now);
     const jobs = [];
     for (const job of queued) {
       const standing = await queuePlace(ctx, job._id);
@@ -73,6 +65,6 @@ export const getQueueStatus = userQuery({
         estimatedStartAt: queueStartEstimate(standing.place, state, now),
       });
     }
-    return { running: pool.running, maxParallel, jobs };
+    return { running: state.running, maxParallel: state.maxParallel, jobs };
   },
 });

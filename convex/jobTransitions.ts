@@ -44,7 +44,7 @@ import {
 } from "./admission";
 import { GENERATION_SYSTEM_PROMPT } from "./lib/ai/prompts";
 import { SOURCED_SYSTEM_PROMPT } from "./lib/ai/sourcePrompts";
-import { dequeue, enqueue, patchPool, poolSettings, queueHead, readPool } from "./lib/queue";
+import { dequeue, enqueue, patchPool, poolSettings, poolState, queueHead, readPool } from "./lib/queue";
 
 const vStartedJob = v.object({
   /** The attempt this action runs: its writes carry it (see the module header). */
@@ -258,9 +258,7 @@ export async function makeWayIfWaited(
 ): Promise<boolean> {
   const head = await queueHead(ctx);
   if (head === null || head.round !== 0) return false;
-  const pool = await readPool(ctx);
   const now = Date.now();
-  const waitUntil = Math.max(pool.backoffUntil ?? 0, pool.dispatchAt ?? 0);
   const next = { ...job, ...progress };
   const running = {
     userId: job.userId,
@@ -269,8 +267,7 @@ export async function makeWayIfWaited(
     questionsSaved: next.questionsSaved,
     estimatedTotal: next.estimatedTotal,
   };
-  const state = { running: pool.running, maxParallel: poolSettings().maxParallel, waitUntil: waitUntil || null };
-  if (!makesWay(running, head, state, now)) return false;
+  if (!makesWay(running, head, poolState(await readPool(ctx), now), now)) return false;
   return await transition(
     ctx,
     job,

@@ -1,12 +1,14 @@
 /**
  * The generation pool's bookkeeping, for `transition` and the dispatcher: the
- * pool's row, the queue's rows in dispatch order, a queued job's place, and
- * the pool's settings from the deployment's environment.
+ * pool's row (and its state for the queue's arithmetic, `poolState`), the
+ * queue's rows in dispatch order, a queued job's place, and the pool's
+ * settings from the deployment's environment.
  *
  * Tables: reads and writes `generationPool` and `generationQueue`.
  */
 import { JOB_CONFIG } from "../../lib/constants/jobs";
 import { parseLimit } from "../../lib/limits";
+import type { PoolState } from "../../lib/queue";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import { readDeploymentEnv } from "./env";
@@ -39,6 +41,21 @@ export function poolSettings(env = readDeploymentEnv()): PoolSettings {
 /** The pool's row as it stands (an empty pool before its first use). */
 export async function readPool(ctx: QueryCtx): Promise<Omit<Doc<"generationPool">, "_id" | "_creationTime">> {
   return (await ctx.db.query("generationPool").first()) ?? { running: 0, changedAt: 0 };
+}
+
+/**
+ * The pool as the queue's arithmetic reads it (`lib/queue.ts`): slots taken and in all, how long attempts
+ * take (`DEFAULT_ATTEMPT_MS` before any has finished), and when dispatching may go on again (a backoff or
+ * the quota's wait still ahead of `now`; otherwise null).
+ */
+export function poolState(pool: Awaited<ReturnType<typeof readPool>>, now: number): PoolState {
+  const waitUntil = Math.max(pool.backoffUntil ?? 0, pool.dispatchAt ?? 0);
+  return {
+    running: pool.running,
+    maxParallel: poolSettings().maxParallel,
+    avgAttemptMs: pool.avgAttemptMs ?? JOB_CONFIG.DEFAULT_ATTEMPT_MS,
+    waitUntil: waitUntil > now ? waitUntil : null,
+  };
 }
 
 /** Changes the pool's row (creating it on first use). */
